@@ -1,0 +1,89 @@
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Signals;
+using IncidentOrchestrator.Telemetry;
+using IncidentOrchestrator.Timeline;
+using JasperFx.CodeGeneration;
+using JasperFx.Events;
+using JasperFx.OpenTelemetry;
+using Marten;
+using Weasel.Core;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace IncidentOrchestrator.Hosting;
+
+/// <summary>Composition of the service: every slice registers itself here, in one readable place.</summary>
+public static class IncidentOrchestratorHost
+{
+    public const string SchemaName = "incidents";
+
+    public static WebApplicationBuilder AddIncidentOrchestrator(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var generatingCode = GeneratingCode.IsRunning();
+
+        builder.Services.AddIncidentErrorHandling(configuration);
+        builder.Services.AddIncidentJson();
+        builder.Services.AddIncidentSecurity(configuration, builder.Environment);
+        builder.Services.AddIncidentTelemetry(configuration);
+        builder.Services.AddOpenApi();
+        builder.Services.AddIncidentHealthChecks();
+        builder.Services.AddSignalIntake(configuration);
+
+        var connectionString = generatingCode
+            ? "Host=localhost;Database=codegen" // codegen write never connects
+            : configuration.GetConnectionString("Incidents") ?? throw new InvalidOperationException(
+                "No database configured: set ConnectionStrings__Incidents (ops/run does this for you).");
+
+        var marten = builder.Services.AddMarten(opts =>
+            {
+                opts.Connection(connectionString);
+                opts.DatabaseSchemaName = SchemaName;
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+                // Rich appends give inline projections the real stream version (the timeline's
+                // sequence) and make concurrent appends to one stream fail instead of interleave.
+                opts.Events.AppendMode = EventAppendMode.Rich;
+                opts.Events.UseMandatoryStreamTypeDeclaration = true;
+                opts.OpenTelemetry.TrackConnections = TrackLevel.Normal;
+                opts.OpenTelemetry.TrackEventCounters();
+
+                opts.ConfigureIncidents();
+                opts.ConfigureSignals();
+                opts.ConfigureTimeline();
+            })
+            .UseLightweightSessions()
+            .IntegrateWithWolverine();
+        if (!generatingCode) marten.ApplyAllDatabaseChangesOnStartup();
+
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.Policies.AutoApplyTransactions();
+            opts.Policies.UseDurableLocalQueues();
+            opts.OnException<JasperFx.ConcurrencyException>()
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1));
+
+            // Handler code is generated at build time (`codegen write`); only Development compiles at run time.
+            opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() && !generatingCode
+                ? TypeLoadMode.Dynamic
+                : TypeLoadMode.Static;
+        });
+        builder.Services.AddWolverineHttp();
+        return builder;
+    }
+
+    public static WebApplication UseIncidentOrchestrator(this WebApplication app)
+    {
+        app.UseIncidentErrorHandling();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapIncidentHealthChecks();
+        app.MapWolverineEndpoints(opts => opts.RequireAuthorizeOnAll());
+        return app;
+    }
+}

@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Hosting;
+
+public static class JsonConfiguration
+{
+    public static void Apply(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        // A field the API does not know is a client mistake (or an attempt to set a server-owned
+        // field such as status or id): reject it rather than silently ignore it.
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.MaxDepth = 32;
+    }
+
+    public static IServiceCollection AddIncidentJson(this IServiceCollection services)
+    {
+        services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => Apply(o.SerializerOptions));
+        return services;
+    }
+}

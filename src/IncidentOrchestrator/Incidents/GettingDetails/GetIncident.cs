@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Incidents.GettingDetails;
+
+public sealed record IncidentRunSummary(Guid RunId, string Playbook, string Status);
+
+public sealed record IncidentDetails(
+    Guid Id, string Title, Severity Severity, IncidentStatus Status, bool Restricted, string Phase,
+    string? Commander, DateTimeOffset OpenedAt, DateTimeOffset? ContainedAt, DateTimeOffset? ResolvedAt,
+    DateTimeOffset? ClosedAt, int SignalCount, string? Summary, IReadOnlyList<string> Fingerprints,
+    IReadOnlyList<IncidentRunSummary> Runs, int Version)
+{
+    public static IncidentDetails From(Incident i) => new(i.Id, i.Title, i.Severity, i.Status, i.Restricted, i.Phase,
+        i.Commander, i.OpenedAt, i.ContainedAt, i.ResolvedAt, i.ClosedAt, i.SignalCount, i.Summary, i.Fingerprints, [], i.Version);
+}
+
+public static class GetIncidentEndpoint
+{
+    [WolverineGet("/api/incidents/{id}"), Authorize(Roles = Roles.Readers)]
+    public static async Task<Results<Ok<IncidentDetails>, ProblemHttpResult>> Get(
+        Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var incident = await session.LoadAsync<Incident>(id, ct);
+        return incident is not null && user.Caller().CanSee(incident)
+            ? TypedResults.Ok(IncidentDetails.From(incident))
+            : Problems.NotFound("Incident", id);
+    }
+}

@@ -1,0 +1,83 @@
+using IncidentOrchestrator.Signals;
+
+namespace IncidentOrchestrator.Incidents;
+
+/// <summary>
+/// The incident as its stream tells it; kept inline as a snapshot document so that reads see
+/// their own writes. Apply methods must stay public: Marten 9 dispatches only public conventions.
+/// </summary>
+public partial class Incident
+{
+    public Guid Id { get; set; }
+    public int Version { get; set; }
+    public string Title { get; set; } = "";
+    public Severity Severity { get; set; }
+    public IncidentStatus Status { get; set; }
+    public bool Restricted { get; set; }
+    public string? Summary { get; set; }
+    public string Phase { get; set; } = "detection";
+    public string? Commander { get; set; }
+    public DateTimeOffset OpenedAt { get; set; }
+
+    /// <summary>When the first signal says the problem was observed (time to detect starts here).</summary>
+    public DateTimeOffset? FirstObservedAt { get; set; }
+
+    public DateTimeOffset? ContainedAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    public int SignalCount { get; set; }
+    public List<string> Fingerprints { get; set; } = [];
+
+    /// <summary>Subjects with need-to-know: the commander, the reporter and those added later.</summary>
+    public List<string> Participants { get; set; } = [];
+
+    public static Incident Create(IncidentDeclared e) => new()
+    {
+        Id = e.IncidentId,
+        Title = e.Title,
+        Severity = e.Severity,
+        Restricted = e.Restricted,
+        Summary = e.Summary,
+        Phase = "triage",
+        Commander = e.DeclaredBy,
+        OpenedAt = e.DeclaredAt,
+        Participants = [e.DeclaredBy],
+    };
+
+    public static Incident Create(IncidentDetected e) => new()
+    {
+        Id = e.IncidentId,
+        Title = e.Title,
+        Severity = e.Severity,
+        OpenedAt = e.DetectedAt,
+        FirstObservedAt = e.ObservedAt,
+        Fingerprints = [e.Fingerprint],
+    };
+
+    public void Apply(SignalReceived e)
+    {
+        SignalCount++;
+        if (FirstObservedAt is null || e.ObservedAt < FirstObservedAt) FirstObservedAt = e.ObservedAt;
+        if (!Fingerprints.Contains(e.Fingerprint)) Fingerprints.Add(e.Fingerprint);
+    }
+
+    public void Apply(ParticipantAdded e)
+    {
+        if (!Participants.Contains(e.Subject)) Participants.Add(e.Subject);
+    }
+
+    public void Apply(IncidentResolved e)
+    {
+        Status = IncidentStatus.Resolved;
+        ResolvedAt = e.ResolvedAt;
+        Phase = "review";
+    }
+
+    public void Apply(IncidentClosed e)
+    {
+        Status = IncidentStatus.Closed;
+        ClosedAt = e.ClosedAt;
+        ResolvedAt ??= e.ClosedAt;
+        Phase = "review";
+    }
+}

@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Incidents.Participants;
+
+public sealed record AddParticipant(string? Subject);
+
+public static class AddParticipantEndpoint
+{
+    public static ProblemDetails Validate(AddParticipant? command) => command is null
+        ? Problems.MissingBody()
+        : new Problems.Validation()
+            .Require(!string.IsNullOrWhiteSpace(command.Subject), "subject", "The subject to grant need-to-know to is required.")
+            .Require((command.Subject?.Length ?? 0) <= 200, "subject", "At most 200 characters.")
+            .ToProblem();
+
+    [WolverinePost("/api/incidents/{id}/participants"), Authorize(Roles = Roles.Commander)]
+    public static async Task<IResult> Post(Guid id, AddParticipant command, IDocumentSession session,
+        ClaimsPrincipal user, DateTimeOffset now, CancellationToken ct)
+    {
+        var caller = user.Caller();
+        var stream = await session.Events.FetchForWriting<Incident>(id, ct);
+        if (stream.Aggregate is not { } incident || !caller.CanSee(incident)) return Problems.NotFound("Incident", id);
+
+        var subject = command.Subject!.Trim();
+        if (!incident.Participants.Contains(subject))
+            stream.AppendOne(new ParticipantAdded(id, subject, caller.Subject, now));
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Incidents.Status;
+
+public sealed record ChangeStatus(string? Status, string? Reason);
+
+public static class ChangeStatusEndpoint
+{
+    public static ProblemDetails Validate(ChangeStatus? command) => command is null
+        ? Problems.MissingBody()
+        : new Problems.Validation()
+            .Require(command.Status is "resolved" or "closed", "status", "Either 'resolved' or 'closed'.")
+            .Require((command.Reason?.Length ?? 0) <= 2000, "reason", "At most 2000 characters.")
+            .ToProblem();
+
+    [WolverinePost("/api/incidents/{id}/status"), Authorize(Roles = Roles.Commander)]
+    public static async Task<IResult> Post(Guid id, ChangeStatus command, IDocumentSession session,
+        ClaimsPrincipal user, DateTimeOffset now, CancellationToken ct)
+    {
+        var caller = user.Caller();
+        var stream = await session.Events.FetchForWriting<Incident>(id, ct);
+        if (stream.Aggregate is not { } incident || !caller.CanSee(incident)) return Problems.NotFound("Incident", id);
+
+        object? change = (command.Status, incident.Status) switch
+        {
+            (_, IncidentStatus.Closed) => null,
+            ("resolved", IncidentStatus.Resolved) => null,
+            ("resolved", _) => new IncidentResolved(id, command.Reason, caller.Subject, now),
+            _ => new IncidentClosed(id, command.Reason, caller.Subject, now),
+        };
+        if (change is null)
+            return Problems.Conflict("Status cannot change",
+                $"The incident is already {incident.Status.ToString().ToLowerInvariant()}; it cannot become {command.Status}.");
+
+        stream.AppendOne(change);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text;
+using IncidentOrchestrator.Hosting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace IncidentOrchestrator.Security;
+
+public static class Authentication
+{
+    public static IServiceCollection AddIncidentSecurity(this IServiceCollection services, IConfiguration configuration,
+        IHostEnvironment environment)
+    {
+        var auth = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+        if (string.IsNullOrWhiteSpace(auth.Authority) && !GeneratingCode.IsRunning())
+            _ = SigningKey(auth); // fail at start, not at the first request
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.RequireHttpsMetadata = !environment.IsDevelopment() && !string.IsNullOrWhiteSpace(auth.Authority);
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    NameClaimType = "name",
+                    RoleClaimType = "role",
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ValidateLifetime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    ValidateIssuer = !string.IsNullOrWhiteSpace(auth.Issuer),
+                    ValidIssuer = auth.Issuer,
+                    ValidateAudience = !string.IsNullOrWhiteSpace(auth.Audience),
+                    ValidAudience = auth.Audience,
+                };
+                if (!string.IsNullOrWhiteSpace(auth.Authority))
+                {
+                    o.Authority = auth.Authority;
+                }
+                else if (!GeneratingCode.IsRunning())
+                {
+                    o.TokenValidationParameters.IssuerSigningKey = SigningKey(auth);
+                    o.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+                }
+            });
+        services.AddAuthorization();
+        return services;
+    }
+
+    public static SymmetricSecurityKey SigningKey(AuthOptions auth)
+    {
+        var bytes = Encoding.UTF8.GetBytes(auth.SigningKey ?? "");
+        if (bytes.Length < AuthOptions.MinimumKeyBytes)
+            throw new InvalidOperationException(
+                $"Auth__SigningKey must be at least {AuthOptions.MinimumKeyBytes} bytes (or set Auth__Authority). ops/run generates one for you.");
+        return new SymmetricSecurityKey(bytes);
+    }
+}

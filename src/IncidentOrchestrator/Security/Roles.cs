@@ -1,0 +1,19 @@
+namespace IncidentOrchestrator.Security;
+
+/// <summary>The roles a token may carry (claim <c>role</c>), and the groups endpoints admit.</summary>
+public static class Roles
+{
+    public const string Commander = "commander";
+    public const string Responder = "responder";
+    public const string Leadership = "leadership";
+    public const string Privacy = "privacy";
+    public const string Admin = "admin";
+    public const string Ingest = "ingest";
+
+    public static readonly string[] All = [Commander, Responder, Leadership, Privacy, Admin, Ingest];
+
+    /// <summary>People who may read incidents (systems that only ingest may not).</summary>
+    public const string Readers = "commander,responder,leadership,privacy,admin";
+
+    public const string SignalSenders = "ingest,commander";
+}

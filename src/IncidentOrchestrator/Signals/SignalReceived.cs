@@ -1,0 +1,16 @@
+using System.Text.Json;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Timeline;
+
+namespace IncidentOrchestrator.Signals;
+
+/// <summary>A detection signal joined the incident (the first one too).</summary>
+public sealed record SignalReceived(
+    Guid SignalId, Guid IncidentId, string Source, string Type, Severity Severity, string Fingerprint, string Title,
+    DateTimeOffset ObservedAt, Dictionary<string, JsonElement> Attributes, bool Correlated,
+    string ReceivedFrom, DateTimeOffset ReceivedAt) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => ReceivedFrom;
+    DateTimeOffset ITimelineEvent.At => ReceivedAt;
+    string ITimelineEvent.Describe() => $"{(Correlated ? "Correlated" : "First")} {Severity.ToString().ToLowerInvariant()} signal {Type} from {Source}: {Title}";
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace IncidentOrchestrator.Telemetry;
+
+public static class IncidentTelemetry
+{
+    public const string Name = "IncidentOrchestrator";
+    public static readonly ActivitySource Source = new(Name);
+
+    public static IServiceCollection AddIncidentTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IncidentMetrics>();
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("incident-orchestrator"))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource("Wolverine", "Marten", Name))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddMeter("Wolverine*", "Marten", "Npgsql", Name));
+
+        // Export only when a collector is configured; otherwise telemetry stays in-process and silent.
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.UseOtlpExporter();
+        return services;
+    }
+}
+
+/// <summary>The product's own measures, beside those of ASP.NET Core, Wolverine, Marten and Npgsql.</summary>
+public sealed class IncidentMetrics
+{
+    private readonly Counter<long> _signals;
+    private readonly Counter<long> _incidentsOpened;
+
+    public IncidentMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(IncidentTelemetry.Name);
+        _signals = meter.CreateCounter<long>("incidents.signals.ingested", description: "Signals accepted");
+        _incidentsOpened = meter.CreateCounter<long>("incidents.opened", description: "Incidents opened by signals");
+    }
+
+    public void SignalsIngested(int signals, int incidentsOpened)
+    {
+        _signals.Add(signals);
+        if (incidentsOpened > 0) _incidentsOpened.Add(incidentsOpened);
+    }
+}

@@ -1,0 +1,49 @@
+using Alba;
+using JasperFx.CommandLine;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+
+namespace IncidentOrchestrator.Tests.Fixtures;
+
+/// <summary>One service host per test collection, on its own fresh database.</summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public IAlbaHost Host { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateDatabaseAsync("incidents");
+        Host = await StartHostAsync(ConnectionString);
+    }
+
+    /// <summary>Starts the real service (pre-generated code, real auth) on the given database.</summary>
+    public static async Task<IAlbaHost> StartHostAsync(string connectionString)
+    {
+        JasperFxEnvironment.AutoStartHost = true;
+        return await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("ConnectionStrings:Incidents", connectionString);
+            builder.UseSetting("Auth:SigningKey", Tokens.SigningKey);
+            builder.ConfigureServices(services =>
+            {
+                services.DisableAllExternalWolverineTransports();
+                services.RunWolverineInSoloMode();
+            });
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class IntegrationCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "incident service";
+}
