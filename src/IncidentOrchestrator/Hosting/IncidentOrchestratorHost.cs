@@ -2,7 +2,6 @@ using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Signals;
 using IncidentOrchestrator.Telemetry;
-using IncidentOrchestrator.Timeline;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
 using JasperFx.OpenTelemetry;
@@ -53,7 +52,6 @@ public static class IncidentOrchestratorHost
 
                 opts.ConfigureIncidents();
                 opts.ConfigureSignals();
-                opts.ConfigureTimeline();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine();

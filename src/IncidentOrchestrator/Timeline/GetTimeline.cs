@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Security;
@@ -10,8 +9,6 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Timeline;
 
-public sealed record TimelineItem(long Sequence, DateTimeOffset At, string Type, string Actor, string Summary, JsonElement Data);
-
 public static class GetTimelineEndpoint
 {
     [WolverineGet("/api/incidents/{id}/timeline"), Authorize(Roles = Roles.Readers)]
@@ -21,11 +18,7 @@ public static class GetTimelineEndpoint
         var incident = await session.LoadAsync<Incident>(id, ct);
         if (incident is null || !user.Caller().CanSee(incident)) return Problems.NotFound("Incident", id);
 
-        var entries = await session.Query<TimelineEntry>()
-            .Where(x => x.IncidentId == id)
-            .OrderBy(x => x.Sequence)
-            .ToListAsync(ct);
-        return TypedResults.Ok<IReadOnlyList<TimelineItem>>(
-            entries.Select(e => new TimelineItem(e.Sequence, e.At, e.Type, e.Actor, e.Summary, e.Data)).ToList());
+        var events = await session.Events.FetchStreamAsync(id, token: ct);
+        return TypedResults.Ok(TimelineProjection.Project(events));
     }
 }

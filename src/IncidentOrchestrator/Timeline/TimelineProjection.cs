@@ -1,34 +1,34 @@
 using System.Text.Json;
 using IncidentOrchestrator.Hosting;
 using JasperFx.Events;
-using Marten;
-using Marten.Events.Projections;
 
 namespace IncidentOrchestrator.Timeline;
 
-/// <summary>Inline: the timeline is written in the same transaction as the events it describes.</summary>
-public sealed class TimelineProjection : IProjection
+/// <summary>One line of an incident's timeline; <see cref="Sequence"/> is the event's position in its stream.</summary>
+public sealed record TimelineItem(long Sequence, DateTimeOffset At, string Type, string Actor, string Summary, JsonElement Data);
+
+/// <summary>
+/// The timeline is a live projection of the incident's stream: it is computed from the events
+/// themselves at read time, so it can never drift from the record it describes and costs no
+/// second write per event.
+/// </summary>
+public static class TimelineProjection
 {
     private static readonly JsonSerializerOptions DataJson = CreateJson();
 
-    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    public static IReadOnlyList<TimelineItem> Project(IEnumerable<IEvent> events) =>
+        events.OrderBy(e => e.Version).Select(Project).ToList();
+
+    public static TimelineItem Project(IEvent e)
     {
-        foreach (var e in events)
-        {
-            var described = e.Data as ITimelineEvent;
-            operations.Store(new TimelineEntry
-            {
-                Id = e.Id,
-                IncidentId = e.StreamId,
-                Sequence = e.Version,
-                At = described?.At ?? e.Timestamp,
-                Type = e.EventType.Name,
-                Actor = described?.Actor ?? "system",
-                Summary = described?.Describe() ?? e.EventType.Name,
-                Data = JsonSerializer.SerializeToElement(e.Data, e.EventType, DataJson),
-            });
-        }
-        return Task.CompletedTask;
+        var described = e.Data as ITimelineEvent;
+        return new TimelineItem(
+            e.Version,
+            described?.At ?? e.Timestamp,
+            e.EventType.Name,
+            described?.Actor ?? "system",
+            described?.Describe() ?? e.EventType.Name,
+            JsonSerializer.SerializeToElement(e.Data, e.EventType, DataJson));
     }
 
     private static JsonSerializerOptions CreateJson()

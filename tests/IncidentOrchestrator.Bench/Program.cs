@@ -1,0 +1,25 @@
+using System.CommandLine;
+using IncidentOrchestrator.Bench;
+
+var url = new Option<string>("--url") { Required = true, Description = "Base URL of the running service" };
+var token = new Option<string>("--token") { Required = true, Description = "Bearer token with the ingest role" };
+var connection = new Option<string>("--connection") { Required = true, Description = "The service's database, to count what was stored" };
+var signals = new Option<int>("--signals") { DefaultValueFactory = _ => 10_000 };
+var fingerprints = new Option<int>("--fingerprints") { DefaultValueFactory = _ => 1_000 };
+var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 1_000 };
+var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 2 };
+
+var burst = new Command("signal-burst", "Send a burst of signals through the batch endpoint and verify what was stored")
+{
+    url, token, connection, signals, fingerprints, batch, clients,
+};
+burst.SetAction(async (result, ct) =>
+{
+    var outcome = await SignalBurst.RunAsync(new SignalBurst.Settings(
+        new Uri(result.GetValue(url)!), result.GetValue(token)!, result.GetValue(connection)!,
+        result.GetValue(signals), result.GetValue(fingerprints), result.GetValue(batch), result.GetValue(clients)), ct);
+    Console.WriteLine(outcome.ToJson());
+    return outcome.Verified ? 0 : 1;
+});
+
+return await new RootCommand("IncidentOrchestrator load driver for ops/bench") { burst }.Parse(args).InvokeAsync();
