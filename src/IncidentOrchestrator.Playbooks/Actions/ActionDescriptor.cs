@@ -1,0 +1,23 @@
+namespace IncidentOrchestrator.Playbooks.Actions;
+
+/// <summary>
+/// What a playbook may pass to an action: required and optional parameters, groups of which
+/// exactly one must be given (for example table or schema), and the outputs it records.
+/// </summary>
+public sealed record ActionDescriptor(
+    string Name,
+    string Description,
+    IReadOnlyList<string> Required,
+    IReadOnlyList<string> Optional,
+    IReadOnlyList<string[]> ExactlyOneOf,
+    IReadOnlyList<string> Outputs)
+{
+    public IEnumerable<string> AllParameters => Required.Concat(Optional).Concat(ExactlyOneOf.SelectMany(g => g));
+}
+
+/// <summary>The actions an installation has; the service adds its implementations behind the same names.</summary>
+public interface IActionCatalog
+{
+    ActionDescriptor? Find(string name);
+    IEnumerable<ActionDescriptor> All { get; }
+}

@@ -1,0 +1,42 @@
+namespace IncidentOrchestrator.Playbooks.Actions;
+
+/// <summary>The actions every installation has (playbook-format.md, "Actions every installation has").</summary>
+public sealed class BuiltInActions : IActionCatalog
+{
+    private static readonly ActionDescriptor[] Descriptors =
+    [
+        new("postgres.revoke", "REVOKE all privileges on a table (or every table of a schema) from a role",
+            ["connection", "grantee"], [], [["table", "schema"]], ["revoked"]),
+        new("postgres.grant", "GRANT privileges on a table or schema to a role (the inverse of postgres.revoke)",
+            ["connection", "grantee"], ["privileges"], [["table", "schema"]], ["granted"]),
+        new("postgres.verify-no-access", "Fail unless the role can no longer read the table",
+            ["connection", "table", "grantee"], [], [], ["verifiedAt"]),
+        new("postgres.disable-login", "ALTER ROLE … NOLOGIN and end the role's open sessions",
+            ["connection", "role"], [], [], ["sessionsEnded"]),
+        new("postgres.enable-login", "ALTER ROLE … LOGIN (the inverse of postgres.disable-login)",
+            ["connection", "role"], [], [], []),
+        new("programme.suspend", "Suspend a registered programme and run its declared suspension actions",
+            ["programme"], [], [], ["suspendedAt", "reviewBy"]),
+        new("programme.resume", "Resume a suspended programme",
+            ["programme"], [], [], ["resumedAt"]),
+        new("evidence.snapshot", "Copy the rows a query returns into the incident as evidence, with a content hash",
+            ["connection", "query", "name"], [], [], ["evidenceId", "rows", "sha256"]),
+        new("webhook.post", "POST a signed JSON body to a configured endpoint",
+            ["endpoint", "body"], [], [], ["status"]),
+        new("incident.set-severity", "Change the incident's severity",
+            ["severity"], [], [], []),
+        new("incident.add-note", "Add a note to the incident's timeline",
+            ["note"], [], [], []),
+        new("incident.notify", "Notify the incident's participants",
+            ["message"], ["to"], [], []),
+    ];
+
+    // Declared after Descriptors: static fields initialise in order.
+    public static readonly BuiltInActions Catalog = new();
+
+    private readonly Dictionary<string, ActionDescriptor> _byName = Descriptors.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    public ActionDescriptor? Find(string name) => _byName.GetValueOrDefault(name);
+
+    public IEnumerable<ActionDescriptor> All => Descriptors;
+}

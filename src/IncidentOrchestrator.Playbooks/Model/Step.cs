@@ -1,0 +1,53 @@
+using IncidentOrchestrator.Playbooks.Yaml;
+
+namespace IncidentOrchestrator.Playbooks.Model;
+
+public enum FailureRoute { Fail, Continue, Compensate, Escalate }
+
+public static class Phases
+{
+    public static readonly string[] All = ["detection", "triage", "containment", "investigation", "eradication", "recovery", "review"];
+}
+
+public sealed record Step(
+    string Id,
+    TextTemplate? Title,
+    string? Phase,
+    IReadOnlyList<Need> Needs,
+    Condition? When,
+    StepKind Kind,
+    TimeSpan? Timeout,
+    RetryPolicy? Retry,
+    FailureRoute OnFailure,
+    ActionCall? Compensate,
+    Position Position)
+{
+    public string KindName => Kind switch
+    {
+        ActionCall => "action",
+        HumanTask => "task",
+        ApprovalRequest => "approval",
+        WaitFor => "wait",
+        SubPlaybook => "playbook",
+        _ => "step",
+    };
+}
+
+public sealed record Need(string StepId, Position Position);
+
+public abstract record StepKind(Position Position);
+
+public sealed record ActionCall(string Action, IReadOnlyList<Parameter> With, Position Position, Position WithPosition) : StepKind(Position);
+
+public sealed record Parameter(string Name, ValueTemplate Value, Position Position);
+
+public sealed record HumanTask(
+    string Assignee, TextTemplate Title, TextTemplate? Instructions, TimeSpan? AckWithin, TimeSpan? DueWithin,
+    string? EscalateTo, IReadOnlyList<string> Outputs, Position Position) : StepKind(Position);
+
+public sealed record ApprovalRequest(IReadOnlyList<string> Approvers, int Quorum, TimeSpan? Within, Position Position) : StepKind(Position);
+
+/// <summary>Either a duration, or a signal of a type joining the incident within a time.</summary>
+public sealed record WaitFor(TimeSpan? Duration, string? Signal, TimeSpan? Within, Position Position) : StepKind(Position);
+
+public sealed record SubPlaybook(string Playbook, IReadOnlyList<Parameter> With, Position Position, Position WithPosition) : StepKind(Position);
