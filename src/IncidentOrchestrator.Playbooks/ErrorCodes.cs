@@ -6,7 +6,7 @@ public static class ErrorCodes
     // The file and its YAML
     public const string FileTooLarge = "PB001";
     public const string YamlSyntax = "PB002";
-    public const string AliasBudget = "PB003";
+    public const string NodeBudget = "PB003";
     public const string TooDeep = "PB004";
     public const string ScalarTooLong = "PB005";
     public const string NotOneDocument = "PB006";
@@ -19,7 +19,7 @@ public static class ErrorCodes
     public const string DuplicateKey = "PB014";
     public const string ApiVersion = "PB015";
     public const string Kind = "PB016";
-    public const string NotKebabCase = "PB017";
+    public const string BadName = "PB017";
     public const string BadDuration = "PB018";
     public const string NoSteps = "PB019";
     public const string StepKindMissing = "PB020";
@@ -43,7 +43,6 @@ public static class ErrorCodes
     public const string UnknownParameter = "PB042";
     public const string ParameterChoice = "PB043";
     public const string CompensateNotAction = "PB044";
-    public const string CompensateWithoutUndo = "PB045";
 
     // Playbooks as a set
     public const string UnknownPlaybook = "PB050";

@@ -55,10 +55,14 @@ public sealed class PlaybookLibrary
     {
         var sinks = new Dictionary<string, ErrorSink>(StringComparer.Ordinal);
         var candidates = new List<Playbook>();
+        var rejectedPartials = new List<Playbook>();
         foreach (var source in sources)
         {
             var errors = sinks[source.File] = new ErrorSink(source.File);
-            if (ParseAndValidate(source, actions, errors, limits) is { } playbook) candidates.Add(playbook);
+            var playbook = ParseAndValidate(source, actions, errors, limits);
+            if (playbook is null) continue;
+            if (errors.HasErrors) rejectedPartials.Add(playbook);
+            else candidates.Add(playbook);
         }
 
         var accepted = new Dictionary<string, Playbook>(StringComparer.Ordinal);
@@ -85,6 +89,10 @@ public sealed class PlaybookLibrary
             }
         } while (changed);
 
+        // A file rejected for other reasons still hears about its sub-playbook references, in the same pass.
+        foreach (var partial in rejectedPartials)
+            CheckSubPlaybooks(partial, name => name == partial.Name ? partial : accepted.GetValueOrDefault(name), sinks[partial.File]);
+
         var all = sinks.Values.SelectMany(s => s.Errors).OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
         var rejected = sinks.Where(s => s.Value.HasErrors).Select(s => s.Key).ToList();
         return new PlaybookLibrary(accepted, all, rejected);
@@ -102,12 +110,12 @@ public sealed class PlaybookLibrary
     public static IReadOnlyList<PlaybookError> Sorted(ErrorSink errors) =>
         errors.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.Code, StringComparer.Ordinal).ToList();
 
+    /// <summary>The playbook as far as it could be read; it is valid only when <paramref name="errors"/> stays empty.</summary>
     private static Playbook? ParseAndValidate(PlaybookSource source, IActionCatalog actions, ErrorSink errors, ReaderLimits? limits)
     {
         var playbook = PlaybookParser.Parse(source.File, source.Text, errors, limits);
-        if (playbook is null) return null;
-        PlaybookValidator.Validate(playbook, actions, errors);
-        return errors.HasErrors ? null : playbook;
+        if (playbook is not null) PlaybookValidator.Validate(playbook, actions, errors);
+        return playbook;
     }
 
     private static void CheckSubPlaybooks(Playbook playbook, Func<string, Playbook?> find, ErrorSink errors)

@@ -50,4 +50,7 @@ public sealed record ApprovalRequest(IReadOnlyList<string> Approvers, int Quorum
 /// <summary>Either a duration, or a signal of a type joining the incident within a time.</summary>
 public sealed record WaitFor(TimeSpan? Duration, string? Signal, TimeSpan? Within, Position Position) : StepKind(Position);
 
+/// <summary>A step whose kind could not be read; it exists only so that its id still counts while errors are reported.</summary>
+public sealed record UnreadableKind(Position Position) : StepKind(Position);
+
 public sealed record SubPlaybook(string Playbook, IReadOnlyList<Parameter> With, Position Position, Position WithPosition) : StepKind(Position);

@@ -19,7 +19,10 @@ public static class PlaybookParser
     private static readonly string[] StepKinds = ["action", "task", "approval", "wait", "playbook"];
     private static readonly string[] FailureRoutes = ["fail", "continue", "compensate", "escalate"];
 
-    /// <summary>Returns the playbook, or null when any error was reported (then nothing of it may be used).</summary>
+    /// <summary>
+    /// Returns the playbook as far as it could be read, so that validation can report its other
+    /// problems in the same pass; when <paramref name="errors"/> has any, nothing of it may be used.
+    /// </summary>
     public static Playbook? Parse(string file, string text, ErrorSink errors, ReaderLimits? limits = null)
     {
         var root = YamlReader.Read(text, errors, limits);
@@ -49,9 +52,8 @@ public static class PlaybookParser
         if (stepsNode is YSequence { Items.Count: 0 })
             errors.Add(stepsNode.Position, ErrorCodes.NoSteps, "a playbook needs at least one step");
 
-        if (errors.HasErrors || name is null || title is null) return null;
-        return new Playbook(name.Value, title, map.Text("description"), severity, restricted, triggers, inputs, defaults, steps,
-            HashOf(text), text, errors.File, name.Position);
+        return new Playbook(name?.Value ?? "", title ?? "", map.Text("description"), severity, restricted, triggers, inputs, defaults, steps,
+            HashOf(text), text, errors.File, name?.Position ?? map.Position);
     }
 
     public static string HashOf(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
@@ -91,7 +93,7 @@ public static class PlaybookParser
         {
             if (!seen.Add(entry.Key.Value)) continue;
             if (!Names.IsIdentifier(entry.Key.Value))
-                errors.Add(entry.Key.Position, ErrorCodes.NotKebabCase, $"input name '{entry.Key.Value}' must be letters, digits and underscores");
+                errors.Add(entry.Key.Position, ErrorCodes.BadName, $"input name '{entry.Key.Value}' must be letters, digits and underscores");
             if (ReadInput(entry.Key, entry.Value, errors) is { } input) inputs.Add(input);
         }
         return inputs;
@@ -191,8 +193,9 @@ public static class PlaybookParser
         if (map.Node("compensate") is { } compensateNode && MapReader.Of(compensateNode, errors, "'compensate'", "action", "with") is { } c)
             compensate = ReadActionCall(c.Scalar("action", required: true), c.Node("with"), c.KeyPosition("with"), errors);
 
-        if (idScalar is null || stepKind is null) return null;
-        return new Step(idScalar.Value, title, phase, needs, when, stepKind, timeout, retry, onFailure, compensate, map.Position);
+        if (idScalar is null) return null;
+        return new Step(idScalar.Value, title, phase, needs, when, stepKind ?? new UnreadableKind(map.Position), timeout, retry, onFailure,
+            compensate, map.Position);
     }
 
     private static ActionCall? ReadActionCall(YScalar? action, YNode? with, Position withPosition, ErrorSink errors) =>
@@ -244,7 +247,7 @@ public static class PlaybookParser
         foreach (var output in map.ScalarList("outputs"))
         {
             if (!Names.IsIdentifier(output.Value))
-                errors.Add(output.Position, ErrorCodes.NotKebabCase, $"output name '{output.Value}' must be letters, digits and underscores");
+                errors.Add(output.Position, ErrorCodes.BadName, $"output name '{output.Value}' must be letters, digits and underscores");
             else if (outputs.Contains(output.Value))
                 errors.Add(output.Position, ErrorCodes.DuplicateOutput, $"output '{output.Value}' is listed twice");
             else outputs.Add(output.Value);
@@ -315,7 +318,7 @@ public static class PlaybookParser
     private static void Kebab(YScalar scalar, string what, ErrorSink errors)
     {
         if (!Names.IsKebabCase(scalar.Value))
-            errors.Add(scalar.Position, ErrorCodes.NotKebabCase, $"{what} '{scalar.Value}' must be kebab-case (lower-case words joined by '-')");
+            errors.Add(scalar.Position, ErrorCodes.BadName, $"{what} '{scalar.Value}' must be kebab-case (lower-case words joined by '-')");
     }
 
     private static void Principal(YScalar scalar, ErrorSink errors)

@@ -26,6 +26,12 @@ public static class YamlReader
             return null;
         }
 
+        if (TabIndentation(text) is { } tab)
+        {
+            errors.Add(tab, ErrorCodes.YamlSyntax, "a tab in indentation; YAML indents with spaces only");
+            return null;
+        }
+
         var state = new State(new Parser(new StringReader(text)), errors, limits);
         try
         {
@@ -40,6 +46,30 @@ public static class YamlReader
         {
             return null;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these for some malformed flow collections (an unclosed '[' at the end).
+            errors.Add(state.LastPosition, ErrorCodes.YamlSyntax, "the YAML is malformed here (an unclosed bracket or brace?)");
+            return null;
+        }
+    }
+
+    private static Position? TabIndentation(string text)
+    {
+        var line = 1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var column = 1;
+            while (i < text.Length && text[i] is ' ' or '\t')
+            {
+                if (text[i] == '\t') return new Position(line, column);
+                i++;
+                column++;
+            }
+            while (i < text.Length && text[i] != '\n') i++;
+            line++;
+        }
+        return null;
     }
 
     private static string Clean(string message)
@@ -54,6 +84,8 @@ public static class YamlReader
     {
         private readonly Dictionary<string, (YNode Node, int Size)> _anchors = new(StringComparer.Ordinal);
         private int _nodes;
+
+        public Position LastPosition => parser.Current is { } e ? At(e.End) : new Position(1, 1);
 
         public YNode? ReadStream()
         {
@@ -150,7 +182,7 @@ public static class YamlReader
         {
             _nodes += size;
             if (_nodes > limits.MaxNodes)
-                Stop(At(at), ErrorCodes.AliasBudget,
+                Stop(At(at), ErrorCodes.NodeBudget,
                     $"the document expands to more than {limits.MaxNodes} nodes (aliases count at their full size)");
         }
 
