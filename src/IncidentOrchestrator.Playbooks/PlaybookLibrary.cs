@@ -74,20 +74,23 @@ public sealed class PlaybookLibrary
         }
 
         // Rejecting one playbook can orphan the sub-playbook steps of another: repeat until stable.
-        bool changed;
-        do
+        // Each round checks every playbook against the same set, so a cycle is reported as a cycle on all its members.
+        while (true)
         {
-            changed = false;
-            foreach (var playbook in accepted.Values.ToList())
+            var failing = new List<(Playbook Playbook, ErrorSink Errors)>();
+            foreach (var playbook in accepted.Values)
             {
                 var errors = new ErrorSink(playbook.File);
                 CheckSubPlaybooks(playbook, name => accepted.GetValueOrDefault(name), errors);
-                if (!errors.HasErrors) continue;
+                if (errors.HasErrors) failing.Add((playbook, errors));
+            }
+            if (failing.Count == 0) break;
+            foreach (var (playbook, errors) in failing)
+            {
                 foreach (var e in errors.Errors) sinks[playbook.File].Add(new Position(e.Line, e.Column), e.Code, e.Message);
                 accepted.Remove(playbook.Name);
-                changed = true;
             }
-        } while (changed);
+        }
 
         // A file rejected for other reasons still hears about its sub-playbook references, in the same pass.
         foreach (var partial in rejectedPartials)
