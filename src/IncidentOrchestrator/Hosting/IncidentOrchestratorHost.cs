@@ -1,4 +1,5 @@
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Signals;
 using IncidentOrchestrator.Telemetry;
@@ -31,6 +32,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddOpenApi();
         builder.Services.AddIncidentHealthChecks();
         builder.Services.AddSignalIntake(configuration);
+        builder.Services.AddPlaybooks(configuration);
 
         var connectionString = generatingCode
             ? "Host=localhost;Database=codegen" // codegen write never connects
@@ -82,6 +84,7 @@ public static class IncidentOrchestratorHost
         app.MapOpenApi();
         app.MapIncidentHealthChecks();
         app.MapWolverineEndpoints(opts => opts.RequireAuthorizeOnAll());
+        _ = app.Services.GetRequiredService<PlaybookCatalog>(); // load (and log) the playbooks at start, not at the first request
         return app;
     }
 }

@@ -16,4 +16,7 @@ public static class Roles
     public const string Readers = "commander,responder,leadership,privacy,admin";
 
     public const string SignalSenders = "ingest,commander";
+
+    /// <summary>Those who write and try playbooks: validate and dry-run execute nothing.</summary>
+    public const string PlaybookAuthors = "commander,responder,admin";
 }

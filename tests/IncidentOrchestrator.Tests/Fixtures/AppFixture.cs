@@ -19,7 +19,7 @@ public sealed class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Starts the real service (pre-generated code, real auth) on the given database.</summary>
-    public static async Task<IAlbaHost> StartHostAsync(string connectionString)
+    public static async Task<IAlbaHost> StartHostAsync(string connectionString, string? playbooks = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
         return await AlbaHost.For<Program>(builder =>
@@ -27,12 +27,22 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseEnvironment("Testing");
             builder.UseSetting("ConnectionStrings:Incidents", connectionString);
             builder.UseSetting("Auth:SigningKey", Tokens.SigningKey);
+            builder.UseSetting("Playbooks:Path", playbooks ?? RepositoryPlaybooks);
             builder.ConfigureServices(services =>
             {
                 services.DisableAllExternalWolverineTransports();
                 services.RunWolverineInSoloMode();
             });
         });
+    }
+
+    public static string RepositoryPlaybooks { get; } = FindPlaybooks();
+
+    private static string FindPlaybooks()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "IncidentOrchestrator.sln"))) return Path.Combine(dir.FullName, "playbooks");
+        throw new InvalidOperationException("The repository's playbooks/ folder was not found above " + AppContext.BaseDirectory);
     }
 
     public async Task DisposeAsync()

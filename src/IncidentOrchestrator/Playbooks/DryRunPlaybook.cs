@@ -1,0 +1,54 @@
+using System.Text.Json;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Playbooks.Planning;
+using IncidentOrchestrator.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Playbooks;
+
+public sealed record DryRunIncident(string? Severity, bool? Restricted);
+
+public sealed record DryRunPlaybook(
+    Dictionary<string, JsonElement>? Inputs, DryRunIncident? Incident, Dictionary<string, JsonElement>? Signal,
+    Dictionary<string, string>? Decisions);
+
+/// <summary>The ordered plan of a run: which steps would run, be skipped, wait, and why. Nothing is executed.</summary>
+public static class DryRunPlaybookEndpoint
+{
+    public static ProblemDetails Validate(DryRunPlaybook? request)
+    {
+        if (request is null) return Problems.MissingBody();
+        return new Problems.Validation()
+            .Require(request.Incident?.Severity is null || Expressions.Severities.IsSeverity(request.Incident.Severity),
+                "incident.severity", "One of low, medium, high, critical.")
+            .ToProblem();
+    }
+
+    [WolverinePost("/api/playbooks/{name}/dry-run"), Authorize(Roles = Roles.PlaybookAuthors)]
+    public static IResult Post(string name, DryRunPlaybook request, PlaybookCatalog catalog)
+    {
+        if (catalog.Library.Find(name) is not { } playbook) return Problems.NotFound("Playbook", name);
+
+        var planRequest = new Planner.Request(
+            JsonValues.ToPlain(request.Inputs),
+            new Dictionary<string, object?>
+            {
+                ["severity"] = request.Incident?.Severity ?? playbook.Severity ?? "high",
+                ["restricted"] = request.Incident?.Restricted ?? playbook.Restricted,
+                ["status"] = "open",
+            },
+            request.Signal is null ? null : JsonValues.ToPlain(request.Signal),
+            request.Decisions ?? []);
+
+        var problems = Planner.Check(playbook, planRequest);
+        if (problems.Count > 0)
+        {
+            var validation = new Problems.Validation();
+            foreach (var (field, message) in problems) validation.Add(field, message);
+            return TypedResults.Problem(validation.ToProblem($"The dry run of '{name}' cannot be planned"));
+        }
+        return TypedResults.Ok(Planner.Make(playbook, planRequest));
+    }
+}
