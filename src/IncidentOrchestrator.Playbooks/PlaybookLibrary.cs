@@ -110,6 +110,19 @@ public sealed class PlaybookLibrary
         return Sorted(errors);
     }
 
+    /// <summary>
+    /// Reads the pinned text of a running playbook. It was valid, with its sub-playbooks, when the run
+    /// began; only its own rules are checked again, so a later change to another file cannot break it.
+    /// </summary>
+    public static Playbook ParsePinned(string file, string text, IActionCatalog actions)
+    {
+        var errors = new ErrorSink(file);
+        var playbook = ParseAndValidate(new PlaybookSource(file, text), actions, errors, null);
+        if (playbook is null || errors.HasErrors)
+            throw new InvalidOperationException($"The pinned playbook {file} no longer reads: {string.Join("; ", errors.Errors)}");
+        return playbook;
+    }
+
     public static IReadOnlyList<PlaybookError> Sorted(ErrorSink errors) =>
         errors.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ThenBy(e => e.Code, StringComparer.Ordinal).ToList();
 

@@ -1,5 +1,7 @@
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Signals;
 using IncidentOrchestrator.Telemetry;
@@ -33,6 +35,8 @@ public static class IncidentOrchestratorHost
         builder.Services.AddIncidentHealthChecks();
         builder.Services.AddSignalIntake(configuration);
         builder.Services.AddPlaybooks(configuration);
+        builder.Services.AddActions();
+        builder.Services.AddRuns();
 
         var connectionString = generatingCode
             ? "Host=localhost;Database=codegen" // codegen write never connects
@@ -54,6 +58,8 @@ public static class IncidentOrchestratorHost
 
                 opts.ConfigureIncidents();
                 opts.ConfigureSignals();
+                opts.ConfigureRuns();
+                opts.ConfigureActions();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine();
@@ -63,8 +69,7 @@ public static class IncidentOrchestratorHost
         {
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
-            opts.OnException<JasperFx.ConcurrencyException>()
-                .RetryWithCooldown(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1));
+            opts.ConfigureRuns();
 
             // Handler code is generated at build time (`codegen write`); only Development compiles at run time.
             opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() && !generatingCode

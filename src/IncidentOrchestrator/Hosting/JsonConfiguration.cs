@@ -16,6 +16,13 @@ public static class JsonConfiguration
         options.MaxDepth = 32;
     }
 
+    public static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Apply(options);
+        return options;
+    }
+
     public static IServiceCollection AddIncidentJson(this IServiceCollection services)
     {
         services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o => Apply(o.SerializerOptions));

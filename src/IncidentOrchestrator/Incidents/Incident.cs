@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Signals;
 
 namespace IncidentOrchestrator.Incidents;
@@ -31,6 +32,11 @@ public partial class Incident
     /// <summary>Subjects with need-to-know: the commander, the reporter and those added later.</summary>
     public List<string> Participants { get; set; } = [];
 
+    public List<IncidentRun> Runs { get; set; } = [];
+
+    /// <summary>Containment steps of its runs that have not yet ended successfully, as "run:step".</summary>
+    public List<string> OpenContainmentSteps { get; set; } = [];
+
     public static Incident Create(IncidentDeclared e) => new()
     {
         Id = e.IncidentId,
@@ -49,10 +55,48 @@ public partial class Incident
         Id = e.IncidentId,
         Title = e.Title,
         Severity = e.Severity,
+        Restricted = e.Restricted,
         OpenedAt = e.DetectedAt,
         FirstObservedAt = e.ObservedAt,
         Fingerprints = [e.Fingerprint],
     };
+
+    public void Apply(PlaybookRunStarted e)
+    {
+        Runs.Add(new IncidentRun(e.RunId, e.Playbook, RunStates.Running));
+        OpenContainmentSteps.AddRange(e.ContainmentSteps.Select(s => ContainmentKey(e.RunId, s)));
+    }
+
+    public void Apply(PlaybookRunEnded e)
+    {
+        var index = Runs.FindIndex(r => r.RunId == e.RunId);
+        if (index >= 0) Runs[index] = Runs[index] with { Status = e.Status };
+    }
+
+    public void Apply(StepStarted e)
+    {
+        if (e.Phase is { } phase && !Status.HasEnded()) Phase = phase;
+    }
+
+    public void Apply(StepSucceeded e)
+    {
+        if (e.Phase == "containment") OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
+    }
+
+    public void Apply(StepSkipped e)
+    {
+        if (e.Phase == "containment") OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
+    }
+
+    public void Apply(IncidentContained e)
+    {
+        if (Status == IncidentStatus.Open) Status = IncidentStatus.Contained;
+        ContainedAt = e.ContainedAt;
+    }
+
+    public void Apply(IncidentSeverityChanged e) => Severity = e.Severity;
+
+    public static string ContainmentKey(Guid runId, string stepId) => $"{runId:N}:{stepId}";
 
     public void Apply(SignalReceived e)
     {
@@ -81,3 +125,6 @@ public partial class Incident
         Phase = "review";
     }
 }
+
+/// <summary>A run of a playbook on the incident, as the incident lists it.</summary>
+public sealed record IncidentRun(Guid RunId, string Playbook, string Status);

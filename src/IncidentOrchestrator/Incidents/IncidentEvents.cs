@@ -12,9 +12,12 @@ public sealed record IncidentDeclared(
     string ITimelineEvent.Describe() => $"{DeclaredByName} declared a {Severity.ToString().ToLowerInvariant()} incident: {Title}";
 }
 
-/// <summary>A detection signal with a fingerprint no open incident had opened this incident.</summary>
+/// <summary>
+/// A detection signal with a fingerprint no open incident had opened this incident. It is
+/// restricted when a playbook its signal triggers says incidents it declares are need-to-know.
+/// </summary>
 public sealed record IncidentDetected(
-    Guid IncidentId, string Title, Severity Severity, string Fingerprint, Guid FirstSignalId,
+    Guid IncidentId, string Title, Severity Severity, bool Restricted, string Fingerprint, Guid FirstSignalId,
     string Source, DateTimeOffset ObservedAt, string DetectedBy, DateTimeOffset DetectedAt) : ITimelineEvent
 {
     string ITimelineEvent.Actor => DetectedBy;
@@ -42,4 +45,30 @@ public sealed record IncidentClosed(Guid IncidentId, string? Reason, string Clos
     string ITimelineEvent.Actor => ClosedBy;
     DateTimeOffset ITimelineEvent.At => ClosedAt;
     string ITimelineEvent.Describe() => Reason is null ? "Incident closed" : $"Incident closed: {Reason}";
+}
+
+/// <summary>Every containment step of the incident's runs has ended successfully.</summary>
+public sealed record IncidentContained(Guid IncidentId, long SecondsToContain, Guid ByRun, DateTimeOffset ContainedAt) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => "system";
+    DateTimeOffset ITimelineEvent.At => ContainedAt;
+    string ITimelineEvent.Describe() => $"Incident contained, {TimeSpan.FromSeconds(SecondsToContain)} after it was first observed";
+}
+
+public sealed record IncidentSeverityChanged(Guid IncidentId, Severity From, Severity Severity, string By, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => $"Severity changed from {From.ToString().ToLowerInvariant()} to {Severity.ToString().ToLowerInvariant()}";
+}
+
+public sealed record IncidentNoteAdded(Guid IncidentId, string Note, string By, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => $"Note: {Note}";
+}
+
+public sealed record IncidentNotified(Guid IncidentId, string Message, string? To, string By, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => To is null ? $"Participants notified: {Message}" : $"{To} notified: {Message}";
 }

@@ -1,5 +1,3 @@
-using IncidentOrchestrator.Playbooks.Actions;
-
 namespace IncidentOrchestrator.Playbooks;
 
 public static class Configuration
@@ -7,7 +5,6 @@ public static class Configuration
     public static IServiceCollection AddPlaybooks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection("Playbooks").Get<PlaybookOptions>() ?? new PlaybookOptions());
-        services.AddSingleton<IActionCatalog>(BuiltInActions.Catalog);
         services.AddSingleton<PlaybookCatalog>();
         services.AddHealthChecks().AddCheck<PlaybooksLoaded>("playbooks", tags: ["ready"]);
         return services;

@@ -1,18 +1,23 @@
-using System.Diagnostics;
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Telemetry;
 using JasperFx;
 using Marten;
+using Wolverine.Marten;
 
 namespace IncidentOrchestrator.Signals;
 
 /// <summary>
 /// Accepts signals in one transaction per call: each joins the open incident of its fingerprint,
-/// or opens a new one. Race-free across requests and nodes through per-fingerprint advisory locks;
-/// a batch costs a handful of round trips, not one transaction per signal.
+/// or opens a new one and starts every playbook whose trigger matches. Race-free across requests
+/// and nodes through per-fingerprint advisory locks; a batch costs a handful of round trips, not one
+/// transaction per signal. Runs are started through the transactional outbox, so an accepted signal
+/// never loses its runs.
 /// </summary>
-public sealed class SignalIntake(IDocumentStore store, IncidentMetrics metrics, TimeProvider clock, ILogger<SignalIntake> logger)
+public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scopes, PlaybookCatalog catalog, IncidentMetrics metrics,
+    TimeProvider clock, ILogger<SignalIntake> logger)
 {
     private const int MaxAttempts = 5;
 
@@ -33,7 +38,7 @@ public sealed class SignalIntake(IDocumentStore store, IncidentMetrics metrics, 
             }
             catch (ConcurrencyException e) when (attempt < MaxAttempts)
             {
-                // Another writer appended to one of these incidents (a status change, say); decide again.
+                // Another writer appended to one of these incidents (a run, a status change); decide again.
                 logger.LogDebug(e, "Signal intake attempt {Attempt} met a concurrent change; retrying", attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt * attempt), ct);
             }
@@ -43,7 +48,10 @@ public sealed class SignalIntake(IDocumentStore store, IncidentMetrics metrics, 
     private async Task<IReadOnlyList<SignalAccepted>> TryIngestAsync(IReadOnlyList<SubmitSignal> signals, Caller caller, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        using var scope = scopes.CreateScope(); // a fresh outbox per attempt: a failed attempt sends nothing
+        var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
         await using var session = store.LightweightSession();
+        outbox.Enroll(session);
         await session.BeginTransactionAsync(ct);
 
         var fingerprints = signals.Select(s => s.Fingerprint!).Distinct(StringComparer.Ordinal).ToArray();
@@ -52,6 +60,7 @@ public sealed class SignalIntake(IDocumentStore store, IncidentMetrics metrics, 
             .ToDictionary(f => f.Id, f => f.IncidentId, StringComparer.Ordinal);
 
         var accepted = new List<SignalAccepted>(signals.Count);
+        var joined = new List<SignalReceived>();
         foreach (var signal in signals)
         {
             var signalId = Guid.CreateVersion7();
@@ -62,24 +71,56 @@ public sealed class SignalIntake(IDocumentStore store, IncidentMetrics metrics, 
 
             var received = new SignalReceived(signalId, incidentId, signal.Source!, signal.Type!, signal.Severity!.Value,
                 signal.Fingerprint!, title, observedAt, signal.Attributes ?? [], correlated, caller.Subject, now);
-
             if (correlated)
             {
                 session.Events.Append(incidentId, received);
-            }
-            else
-            {
-                session.Events.StartStream<Incident>(incidentId,
-                    new IncidentDetected(incidentId, title, signal.Severity.Value, signal.Fingerprint!, signalId,
-                        signal.Source!, observedAt, caller.Subject, now),
-                    received);
-                open[signal.Fingerprint!] = incidentId;
+                joined.Add(received);
+                accepted.Add(new SignalAccepted(signalId, incidentId, true, []));
+                continue;
             }
 
-            accepted.Add(new SignalAccepted(signalId, incidentId, correlated, []));
+            var matches = Triggers.Match(catalog.Library, signal, observedAt);
+            session.Events.StartStream<Incident>(incidentId,
+                new IncidentDetected(incidentId, title, signal.Severity.Value, matches.Any(m => m.Playbook.Restricted), signal.Fingerprint!,
+                    signalId, signal.Source!, observedAt, caller.Subject, now),
+                received);
+            open[signal.Fingerprint!] = incidentId;
+            accepted.Add(new SignalAccepted(signalId, incidentId, false, await StartRunsAsync(matches, incidentId, signal, signalId, observedAt, session, outbox, caller, now)));
         }
 
+        if (joined.Count > 0) await WakeWaitingRunsAsync(joined, session, outbox, ct);
         await session.SaveChangesAsync(ct);
         return accepted;
+    }
+
+    private static async Task<IReadOnlyList<Guid>> StartRunsAsync(IReadOnlyList<TriggerMatch> matches, Guid incidentId, SubmitSignal signal,
+        Guid signalId, DateTimeOffset observedAt, IDocumentSession session, IMartenOutbox outbox, Caller caller, DateTimeOffset now)
+    {
+        var runIds = new List<Guid>();
+        foreach (var (playbook, inputs) in matches)
+        {
+            if (!inputs.IsValid)
+            {
+                session.Events.Append(incidentId, new PlaybookRunNotStarted(incidentId, playbook.Name, inputs.Problems.ToDictionary(), signalId, now));
+                continue;
+            }
+            var runId = Guid.CreateVersion7();
+            session.Store(PinnedPlaybook.Of(playbook, now));
+            session.Insert(PlaybookRun.Request(runId, incidentId, playbook, RunInputs.Serialize(inputs.Values),
+                Triggers.Facts(signal, observedAt), signalId, null, null, caller.Subject, now));
+            await outbox.PublishAsync(new StartRun(runId));
+            runIds.Add(runId);
+        }
+        return runIds;
+    }
+
+    /// <summary>Runs waiting for a signal of this type on these incidents hear about it in the same transaction.</summary>
+    private static async Task WakeWaitingRunsAsync(List<SignalReceived> joined, IDocumentSession session, IMartenOutbox outbox, CancellationToken ct)
+    {
+        var incidents = joined.Select(j => j.IncidentId).Distinct().ToArray();
+        var waits = await session.Query<SignalWait>().Where(w => w.IncidentId.IsOneOf(incidents)).ToListAsync(ct);
+        foreach (var wait in waits)
+            if (joined.FirstOrDefault(j => j.IncidentId == wait.IncidentId && j.Type == wait.SignalType) is { } signal)
+                await outbox.PublishAsync(new SignalArrived(wait.RunId, wait.StepId, signal.SignalId, signal.Type));
     }
 }

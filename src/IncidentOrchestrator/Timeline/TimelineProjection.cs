@@ -14,7 +14,7 @@ public sealed record TimelineItem(long Sequence, DateTimeOffset At, string Type,
 /// </summary>
 public static class TimelineProjection
 {
-    private static readonly JsonSerializerOptions DataJson = CreateJson();
+    private static readonly JsonSerializerOptions DataJson = JsonConfiguration.Create();
 
     public static IReadOnlyList<TimelineItem> Project(IEnumerable<IEvent> events) =>
         events.OrderBy(e => e.Version).Select(Project).ToList();
@@ -29,12 +29,5 @@ public static class TimelineProjection
             described?.Actor ?? "system",
             described?.Describe() ?? e.EventType.Name,
             JsonSerializer.SerializeToElement(e.Data, e.EventType, DataJson));
-    }
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        JsonConfiguration.Apply(options);
-        return options;
     }
 }

@@ -19,7 +19,8 @@ public sealed class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Starts the real service (pre-generated code, real auth) on the given database.</summary>
-    public static async Task<IAlbaHost> StartHostAsync(string connectionString, string? playbooks = null)
+    public static async Task<IAlbaHost> StartHostAsync(string connectionString, string? playbooks = null,
+        Action<IServiceCollection>? services = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
         return await AlbaHost.For<Program>(builder =>
@@ -28,10 +29,11 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Incidents", connectionString);
             builder.UseSetting("Auth:SigningKey", Tokens.SigningKey);
             builder.UseSetting("Playbooks:Path", playbooks ?? RepositoryPlaybooks);
-            builder.ConfigureServices(services =>
+            builder.ConfigureServices(collection =>
             {
-                services.DisableAllExternalWolverineTransports();
-                services.RunWolverineInSoloMode();
+                collection.DisableAllExternalWolverineTransports();
+                collection.RunWolverineInSoloMode();
+                services?.Invoke(collection);
             });
         });
     }

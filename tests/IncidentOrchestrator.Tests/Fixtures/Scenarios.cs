@@ -5,7 +5,8 @@ namespace IncidentOrchestrator.Tests.Fixtures;
 /// <summary>The incident story in a few verbs, over the HTTP API.</summary>
 public static class Scenarios
 {
-    public static object Signal(string fingerprint, string severity = "high", string type = "dataset.acl_drift",
+    /// <summary>A signal of a type no playbook triggers on, unless the test says otherwise.</summary>
+    public static object Signal(string fingerprint, string severity = "high", string type = "scanner.finding",
         object? attributes = null, string? title = null) => new
     {
         source = "acl-scanner",

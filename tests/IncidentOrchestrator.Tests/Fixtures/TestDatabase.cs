@@ -33,7 +33,7 @@ public static class TestDatabase
     public static async Task<string> CreateDatabaseAsync(string purpose)
     {
         var server = await ServerAsync();
-        var name = $"{purpose}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var name = $"{purpose}_{Guid.NewGuid():N}".ToLowerInvariant();
         await using (var connection = new NpgsqlConnection(server))
         {
             await connection.OpenAsync();

@@ -8,16 +8,15 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Incidents.GettingDetails;
 
-public sealed record IncidentRunSummary(Guid RunId, string Playbook, string Status);
 
 public sealed record IncidentDetails(
     Guid Id, string Title, Severity Severity, IncidentStatus Status, bool Restricted, string Phase,
     string? Commander, DateTimeOffset OpenedAt, DateTimeOffset? ContainedAt, DateTimeOffset? ResolvedAt,
     DateTimeOffset? ClosedAt, int SignalCount, string? Summary, IReadOnlyList<string> Fingerprints,
-    IReadOnlyList<IncidentRunSummary> Runs, int Version)
+    IReadOnlyList<IncidentRun> Runs, int Version)
 {
     public static IncidentDetails From(Incident i) => new(i.Id, i.Title, i.Severity, i.Status, i.Restricted, i.Phase,
-        i.Commander, i.OpenedAt, i.ContainedAt, i.ResolvedAt, i.ClosedAt, i.SignalCount, i.Summary, i.Fingerprints, [], i.Version);
+        i.Commander, i.OpenedAt, i.ContainedAt, i.ResolvedAt, i.ClosedAt, i.SignalCount, i.Summary, i.Fingerprints, i.Runs, i.Version);
 }
 
 public static class GetIncidentEndpoint

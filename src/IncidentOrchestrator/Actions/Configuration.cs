@@ -1,0 +1,24 @@
+using IncidentOrchestrator.Actions.Incident;
+using IncidentOrchestrator.Playbooks.Actions;
+using Marten;
+
+namespace IncidentOrchestrator.Actions;
+
+public static class Configuration
+{
+    public static IServiceCollection AddActions(this IServiceCollection services)
+    {
+        services.AddSingleton<IAction, SetSeverity>();
+        services.AddSingleton<IAction, AddNote>();
+        services.AddSingleton<IAction, Notify>();
+        services.AddSingleton<ActionRegistry>();
+        services.AddSingleton<IActionCatalog>(sp => sp.GetRequiredService<ActionRegistry>());
+        return services;
+    }
+
+    public static StoreOptions ConfigureActions(this StoreOptions opts)
+    {
+        opts.Schema.For<ActionExecution>().Index(x => x.RunId);
+        return opts;
+    }
+}

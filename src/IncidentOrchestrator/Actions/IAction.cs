@@ -1,0 +1,37 @@
+using IncidentOrchestrator.Playbooks.Actions;
+using Marten;
+
+namespace IncidentOrchestrator.Actions;
+
+/// <summary>
+/// One action a playbook step can run. The idempotency key is the same for every attempt and
+/// redelivery of the same step, so an action with an outside effect can make it happen at most once.
+/// Throwing fails the attempt; the message is what the timeline shows.
+/// </summary>
+public interface IAction
+{
+    ActionDescriptor Descriptor { get; }
+
+    Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct);
+}
+
+public sealed record ActionContext(
+    Guid IncidentId, Guid RunId, string StepId, int Attempt, string IdempotencyKey,
+    IReadOnlyDictionary<string, object?> Parameters, IDocumentSession Session, DateTimeOffset Now)
+{
+    public string Text(string name) => Parameters.GetValueOrDefault(name) switch
+    {
+        null => throw new ActionFailedException($"parameter '{name}' is empty"),
+        var v => Playbooks.Expressions.Evaluator.Display(v),
+    };
+
+    public string? OptionalText(string name) => Parameters.GetValueOrDefault(name) is { } v ? Playbooks.Expressions.Evaluator.Display(v) : null;
+}
+
+public sealed record ActionResult(IReadOnlyDictionary<string, object?> Outputs)
+{
+    public static readonly ActionResult Empty = new(new Dictionary<string, object?>());
+}
+
+/// <summary>An expected failure of an action, reported without a stack trace.</summary>
+public sealed class ActionFailedException(string message) : Exception(message);

@@ -1,0 +1,55 @@
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks.Actions;
+
+namespace IncidentOrchestrator.Actions.Incident;
+
+/// <summary>The actions that change the incident itself. Their events join the executor's transaction, so they happen exactly once.</summary>
+public abstract class IncidentAction : IAction
+{
+    public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find(Name)!;
+
+    protected abstract string Name { get; }
+
+    public abstract Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct);
+
+    protected static string By(ActionContext context) => $"playbook:{context.RunId:N}";
+}
+
+public sealed class SetSeverity : IncidentAction
+{
+    protected override string Name => "incident.set-severity";
+
+    public override async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
+    {
+        if (!Enum.TryParse<Severity>(context.Text("severity"), ignoreCase: true, out var severity) || !Enum.IsDefined(severity))
+            throw new ActionFailedException($"'{context.Text("severity")}' is not low, medium, high or critical");
+        var incident = await context.Session.LoadAsync<Incidents.Incident>(context.IncidentId, ct)
+                       ?? throw new ActionFailedException("the incident does not exist");
+        if (incident.Severity != severity)
+            context.Session.Events.Append(context.IncidentId, new IncidentSeverityChanged(context.IncidentId, incident.Severity, severity, By(context), context.Now));
+        return new ActionResult(new Dictionary<string, object?> { ["severity"] = severity.ToString().ToLowerInvariant() });
+    }
+}
+
+public sealed class AddNote : IncidentAction
+{
+    protected override string Name => "incident.add-note";
+
+    public override Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
+    {
+        context.Session.Events.Append(context.IncidentId, new IncidentNoteAdded(context.IncidentId, context.Text("note"), By(context), context.Now));
+        return Task.FromResult(ActionResult.Empty);
+    }
+}
+
+public sealed class Notify : IncidentAction
+{
+    protected override string Name => "incident.notify";
+
+    public override Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
+    {
+        context.Session.Events.Append(context.IncidentId,
+            new IncidentNotified(context.IncidentId, context.Text("message"), context.OptionalText("to"), By(context), context.Now));
+        return Task.FromResult(ActionResult.Empty);
+    }
+}

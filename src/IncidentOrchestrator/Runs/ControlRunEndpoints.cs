@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Runs;
+
+public sealed record CancelRunRequest(string? Reason);
+
+/// <summary>The commander's controls over a run: cancel it, or answer an escalated step with retry or skip.</summary>
+public static class ControlRunEndpoints
+{
+    [WolverinePost("/api/incidents/{id}/runs/{runId}/cancel"), Authorize(Roles = Roles.Commander)]
+    public static async Task<IResult> Cancel(Guid id, Guid runId, IQuerySession session, IMessageBus bus, ClaimsPrincipal user,
+        HttpRequest request, CancellationToken ct)
+    {
+        var (run, problem) = await FindAsync(id, runId, session, user, ct);
+        if (problem is not null) return problem;
+        if (run!.HasEnded) return Problems.Conflict("The run has ended", $"Run {runId} already ended {run.State}.");
+
+        string? reason = null;
+        if (request.ContentLength > 0)
+            reason = (await request.ReadFromJsonAsync<CancelRunRequest>(ct))?.Reason;
+        await bus.PublishAsync(new CancelRun(runId, reason, user.Caller().Subject));
+        return TypedResults.Accepted($"/api/incidents/{id}/runs/{runId}");
+    }
+
+    [WolverinePost("/api/incidents/{id}/runs/{runId}/steps/{stepId}/retry"), Authorize(Roles = Roles.Commander)]
+    public static Task<IResult> Retry(Guid id, Guid runId, string stepId, IQuerySession session, IMessageBus bus, ClaimsPrincipal user,
+        CancellationToken ct) => ResolveAsync(id, runId, stepId, "retry", session, bus, user, ct);
+
+    [WolverinePost("/api/incidents/{id}/runs/{runId}/steps/{stepId}/skip"), Authorize(Roles = Roles.Commander)]
+    public static Task<IResult> Skip(Guid id, Guid runId, string stepId, IQuerySession session, IMessageBus bus, ClaimsPrincipal user,
+        CancellationToken ct) => ResolveAsync(id, runId, stepId, "skip", session, bus, user, ct);
+
+    private static async Task<IResult> ResolveAsync(Guid id, Guid runId, string stepId, string resolution, IQuerySession session,
+        IMessageBus bus, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (run, problem) = await FindAsync(id, runId, session, user, ct);
+        if (problem is not null) return problem;
+        if (run!.Steps.GetValueOrDefault(stepId) is not { } step) return Problems.NotFound("Step", stepId);
+        if (!step.Escalated)
+            return Problems.Conflict("The step is not escalated", $"Step {stepId} is {step.Status}; only an escalated step can be retried or skipped.");
+
+        await bus.PublishAsync(new ResolveEscalation(runId, stepId, resolution, user.Caller().Subject));
+        return TypedResults.Accepted($"/api/incidents/{id}/runs/{runId}");
+    }
+
+    private static async Task<(PlaybookRun?, IResult?)> FindAsync(Guid id, Guid runId, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var incident = await session.LoadAsync<Incident>(id, ct);
+        if (incident is null || !user.Caller().CanSee(incident)) return (null, Problems.NotFound("Incident", id));
+        var run = await session.LoadAsync<PlaybookRun>(runId, ct);
+        return run is null || run.IncidentId != id ? (null, Problems.NotFound("Run", runId)) : (run, null);
+    }
+}

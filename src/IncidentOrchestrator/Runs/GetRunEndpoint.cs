@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using System.Text.Json;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Runs;
+
+public sealed record RunStepView(string Id, string Status, string? Outcome, int Attempts, DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt, Dictionary<string, JsonElement> Outputs, string? Error, bool Escalated, string? WaitingFor);
+
+public sealed record RunView(Guid RunId, Guid IncidentId, string Playbook, string PlaybookHash, string Status, string? Reason,
+    DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string StartedBy, Guid? ParentRunId, IReadOnlyList<RunStepView> Steps)
+{
+    public static RunView Of(PlaybookRun run, IReadOnlyList<string> order) => new(run.Id, run.IncidentId, run.Playbook, run.PlaybookHash,
+        run.Status, run.EndReason, run.StartedAt, run.EndedAt, run.StartedBy, run.ParentRunId,
+        order.Where(run.Steps.ContainsKey).Select(id => run.Steps[id]).Zip(order.Where(run.Steps.ContainsKey), (s, id) =>
+            new RunStepView(id, s.Status, s.Outcome, s.Attempts, s.StartedAt, s.EndedAt, s.Outputs, s.Error, s.Escalated, s.WaitingFor)).ToList());
+}
+
+public static class GetRunEndpoint
+{
+    [WolverineGet("/api/incidents/{id}/runs/{runId}"), Authorize(Roles = Roles.Readers)]
+    public static async Task<Results<Ok<RunView>, ProblemHttpResult>> Get(Guid id, Guid runId, IQuerySession session,
+        PinnedPlaybooks playbooks, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var incident = await session.LoadAsync<Incident>(id, ct);
+        if (incident is null || !user.Caller().CanSee(incident)) return Problems.NotFound("Incident", id);
+        var run = await session.LoadAsync<PlaybookRun>(runId, ct);
+        if (run is null || run.IncidentId != id) return Problems.NotFound("Run", runId);
+
+        var playbook = await playbooks.GetAsync(run.PlaybookHash, session, ct);
+        return TypedResults.Ok(RunView.Of(run, playbook.Steps.Select(s => s.Id).ToList()));
+    }
+}

@@ -1,0 +1,169 @@
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Planning;
+using Marten;
+using Wolverine;
+
+namespace IncidentOrchestrator.Runs;
+
+/// <summary>The messages a run answers. A message the run no longer expects (late, stale or duplicated) changes nothing.</summary>
+public sealed partial class PlaybookRun
+{
+    public async Task<OutgoingMessages> Handle(ActionAttemptEnded message, IDocumentSession session, PinnedPlaybooks playbooks,
+        PlaybookCatalog catalog, TimeProvider clock, ILogger<PlaybookRun> logger, CancellationToken ct)
+    {
+        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (message.Compensation)
+        {
+            if (State == RunStates.Compensating && CompensationQueue.FirstOrDefault() == message.StepId)
+                CompensationEnded(playbook, turn, message.StepId, message.Attempt, message.Succeeded, message.Error);
+            return turn.Outgoing;
+        }
+
+        var state = Steps.GetValueOrDefault(message.StepId);
+        if (HasEnded || state is null || state.Status != StepStatuses.Running || state.Attempts != message.Attempt)
+        {
+            logger.LogInformation("Run {Run}: ignoring a late result of {Step} attempt {Attempt}", Id, message.StepId, message.Attempt);
+            return turn.Outgoing;
+        }
+
+        var step = playbook.Step(message.StepId)!;
+        if (message.Succeeded)
+        {
+            Succeed(turn, step, Outcomes.Succeeded, message.Outputs);
+            await AdvanceAsync(playbook, turn, ct);
+            return turn.Outgoing;
+        }
+
+        state.Error = message.Error;
+        Append(turn, new StepAttemptFailed(Id, step.Id, message.Attempt, message.Error ?? "failed", message.TimedOut, turn.Now));
+        var retry = step.Retry ?? playbook.Defaults.Retry ?? RetryPolicy.None;
+        if (message.Attempt < retry.Attempts)
+        {
+            var delay = retry.DelayBefore(message.Attempt + 1);
+            Append(turn, new StepRetryScheduled(Id, step.Id, message.Attempt + 1, turn.Now + delay, turn.Now));
+            turn.Outgoing.Delay(new RetryStep(Id, step.Id, message.Attempt + 1), delay);
+            return turn.Outgoing;
+        }
+
+        FailStep(playbook, turn, step, message.Error ?? "failed", retryable: true);
+        await AdvanceAsync(playbook, turn, ct);
+        return turn.Outgoing;
+    }
+
+    public async Task<OutgoingMessages> Handle(RetryStep message, IDocumentSession session, PinnedPlaybooks playbooks,
+        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    {
+        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        var state = Steps.GetValueOrDefault(message.StepId);
+        if (HasEnded || state is not { Status: StepStatuses.Running } || state.Attempts != message.Attempt - 1) return turn.Outgoing;
+
+        var step = playbook.Step(message.StepId)!;
+        state.Attempts = message.Attempt;
+        var call = (ActionCall)step.Kind;
+        Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, message.Attempt, call.Action, turn.Now));
+        Dispatch(playbook, turn, step, call, RunScope.Of(this, await session.LoadAsync<Incident>(IncidentId, ct)), message.Attempt, compensation: false);
+        return turn.Outgoing;
+    }
+
+    public async Task<OutgoingMessages> Handle(WaitElapsed message, IDocumentSession session, PinnedPlaybooks playbooks,
+        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    {
+        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting }) return turn.Outgoing;
+        if (playbook.Step(message.StepId) is not { Kind: WaitFor } step) return turn.Outgoing;
+
+        session.Delete<SignalWait>(SignalWait.KeyFor(Id, step.Id));
+        Succeed(turn, step, Outcomes.Elapsed, []);
+        await AdvanceAsync(playbook, turn, ct);
+        return turn.Outgoing;
+    }
+
+    public async Task<OutgoingMessages> Handle(SignalArrived message, IDocumentSession session, PinnedPlaybooks playbooks,
+        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    {
+        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting }) return turn.Outgoing;
+        if (playbook.Step(message.StepId) is not { Kind: WaitFor { Signal: not null } } step) return turn.Outgoing;
+
+        session.Delete<SignalWait>(SignalWait.KeyFor(Id, step.Id));
+        Succeed(turn, step, Outcomes.Signalled,
+            new() { ["signalId"] = System.Text.Json.JsonSerializer.SerializeToElement(message.SignalId) });
+        await AdvanceAsync(playbook, turn, ct);
+        return turn.Outgoing;
+    }
+
+    public async Task<OutgoingMessages> Handle(ChildRunEnded message, IDocumentSession session, PinnedPlaybooks playbooks,
+        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    {
+        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting }) return turn.Outgoing;
+        var step = playbook.Step(message.StepId)!;
+
+        if (message.Status == RunStates.Succeeded)
+            Succeed(turn, step, Outcomes.Succeeded, new() { ["runId"] = System.Text.Json.JsonSerializer.SerializeToElement(message.ChildRunId) });
+        else
+            FailStep(playbook, turn, step, $"child run {message.ChildRunId} ended {message.Status}", retryable: false);
+        await AdvanceAsync(playbook, turn, ct);
+        return turn.Outgoing;
+    }
+
+    public async Task<OutgoingMessages> Handle(CancelRun message, IDocumentSession session, PinnedPlaybooks playbooks,
+        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    {
+        var (_, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (HasEnded) return turn.Outgoing;
+        Append(turn, new PlaybookRunCancelRequested(Id, message.Reason, message.By, turn.Now));
+        End(turn, RunStates.Cancelled, message.Reason ?? $"cancelled by {message.By}");
+        return turn.Outgoing;
+    }
+
+    public async Task<OutgoingMessages> Handle(ResolveEscalation message, IDocumentSession session, PinnedPlaybooks playbooks,
+        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    {
+        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Escalated: true } state) return turn.Outgoing;
+        var step = playbook.Step(message.StepId)!;
+
+        state.Escalated = false;
+        Append(turn, new StepEscalationResolved(Id, step.Id, message.Resolution, message.By, turn.Now));
+        if (message.Resolution == "skip")
+        {
+            Skip(turn, step, $"skipped by {message.By} after escalation", byWhen: false, by: message.By);
+        }
+        else if (step.Kind is ActionCall call)
+        {
+            state.Status = StepStatuses.Running;
+            state.Attempts++;
+            state.WaitingFor = null;
+            Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, state.Attempts, call.Action, turn.Now));
+            Dispatch(playbook, turn, step, call, RunScope.Of(this, await session.LoadAsync<Incident>(IncidentId, ct)), state.Attempts, compensation: false);
+            return turn.Outgoing;
+        }
+        else
+        {
+            state.Status = StepStatuses.Pending; // begin it again from the start
+            state.WaitingFor = null;
+        }
+        await AdvanceAsync(playbook, turn, ct);
+        return turn.Outgoing;
+    }
+
+    private async Task<(Playbook, Turn)> BeginTurnAsync(IDocumentSession session, PinnedPlaybooks playbooks, PlaybookCatalog catalog,
+        TimeProvider clock, CancellationToken ct) =>
+        (await playbooks.GetAsync(PlaybookHash, session, ct), new Turn(session, playbooks, catalog, clock.GetUtcNow()));
+
+    // A message for a run that does not exist (never started, or its document was removed) is logged and dropped.
+    public static void NotFound(StartRun m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(StartRun));
+    public static void NotFound(ActionAttemptEnded m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(ActionAttemptEnded));
+    public static void NotFound(RetryStep m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(RetryStep));
+    public static void NotFound(WaitElapsed m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(WaitElapsed));
+    public static void NotFound(SignalArrived m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(SignalArrived));
+    public static void NotFound(ChildRunEnded m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(ChildRunEnded));
+    public static void NotFound(CancelRun m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(CancelRun));
+    public static void NotFound(ResolveEscalation m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(ResolveEscalation));
+
+    private static void Orphan(ILogger log, Guid runId, string message) =>
+        log.LogWarning("No run {Run} for {Message}; the message is dropped", runId, message);
+}

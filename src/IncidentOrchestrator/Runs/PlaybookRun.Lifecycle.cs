@@ -1,0 +1,289 @@
+using System.Text.Json;
+using IncidentOrchestrator.Actions;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Playbooks.Expressions;
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Planning;
+using Marten;
+using Wolverine;
+
+namespace IncidentOrchestrator.Runs;
+
+public sealed partial class PlaybookRun
+{
+    private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
+
+    public Guid? SignalId { get; set; }
+
+    /// <summary>False while the run is accepted but its <see cref="StartRun"/> has not been handled yet.</summary>
+    public bool Started { get; set; }
+
+    /// <summary>Everything one message changes: the run's document, events on the incident, messages to send.</summary>
+    internal sealed class Turn(IDocumentSession session, PinnedPlaybooks playbooks, PlaybookCatalog catalog, DateTimeOffset now)
+    {
+        public IDocumentSession Session { get; } = session;
+        public PinnedPlaybooks Playbooks { get; } = playbooks;
+        public PlaybookCatalog Catalog { get; } = catalog;
+        public DateTimeOffset Now { get; } = now;
+        public OutgoingMessages Outgoing { get; } = [];
+        public HashSet<string> EndedContainment { get; } = [];
+    }
+
+    /// <summary>
+    /// A run as it is accepted: every step pending. It is stored in the same transaction as the
+    /// <see cref="StartRun"/> message that begins it, so it can be read from the moment it is accepted.
+    /// </summary>
+    public static PlaybookRun Request(Guid runId, Guid incidentId, Playbook playbook, Dictionary<string, JsonElement> inputs,
+        Dictionary<string, JsonElement>? signal, Guid? signalId, Guid? parentRunId, string? parentStepId, string startedBy, DateTimeOffset now) => new()
+    {
+        Id = runId,
+        IncidentId = incidentId,
+        Playbook = playbook.Name,
+        PlaybookHash = playbook.Hash,
+        Inputs = inputs,
+        Signal = signal,
+        SignalId = signalId,
+        ParentRunId = parentRunId,
+        ParentStepId = parentStepId,
+        StartedBy = startedBy,
+        StartedAt = now,
+        Steps = playbook.Steps.ToDictionary(s => s.Id, _ => new StepRun(), StringComparer.Ordinal),
+    };
+
+    public async Task<OutgoingMessages> Handle(StartRun command, IDocumentSession session, PinnedPlaybooks playbooks,
+        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    {
+        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (Started || HasEnded) return turn.Outgoing; // a redelivered start changes nothing
+        Started = true;
+        Append(turn, new PlaybookRunStarted(IncidentId, Id, playbook.Name, playbook.Hash, Inputs, ContainmentSteps(playbook), SignalId,
+            ParentRunId, ParentStepId, StartedBy, turn.Now));
+        await AdvanceAsync(playbook, turn, ct);
+        return turn.Outgoing;
+    }
+
+    public static IReadOnlyList<string> ContainmentSteps(Playbook playbook) =>
+        playbook.Steps.Where(s => s.Phase == "containment").Select(s => s.Id).ToList();
+
+    private void Append(Turn turn, object @event) => turn.Session.Events.Append(IncidentId, @event);
+
+    /// <summary>Starts every step whose needs have ended, skips those that must be skipped, and ends the run when all have ended.</summary>
+    private async Task AdvanceAsync(Playbook playbook, Turn turn, CancellationToken ct)
+    {
+        if (HasEnded || State == RunStates.Compensating) return;
+        var scope = RunScope.Of(this, await turn.Session.LoadAsync<Incident>(IncidentId, ct));
+
+        bool progressed;
+        do
+        {
+            progressed = false;
+            foreach (var step in playbook.Steps)
+            {
+                if (HasEnded) return;
+                var state = Steps[step.Id];
+                if (state.Status != StepStatuses.Pending || !step.Needs.All(n => Steps[n.StepId].HasEnded)) continue;
+                progressed = true;
+
+                if (step.Needs.FirstOrDefault(n => Steps[n.StepId].Status == StepStatuses.Failed) is { } failed)
+                    Skip(turn, step, $"needs '{failed.StepId}', which failed", byWhen: false);
+                else if (step.Needs.FirstOrDefault(n => SkippedByWhen.Contains(n.StepId)) is { } skipped)
+                    Skip(turn, step, $"needs '{skipped.StepId}', which was skipped because its when is false", byWhen: false);
+                else if (step.When is { } when && !Holds(when, scope, out var problem))
+                {
+                    if (problem is null) Skip(turn, step, $"when '{when.Text}' is false", byWhen: true);
+                    else FailStep(playbook, turn, step, $"when '{when.Text}' cannot be evaluated: {problem}", retryable: false);
+                }
+                else
+                    Begin(playbook, turn, step, scope);
+
+                if (Steps[step.Id].Outcome is { } outcome)
+                    scope.Steps[step.Id] = new ValueScope.StepState(outcome, new Dictionary<string, object?>());
+            }
+        } while (progressed);
+
+        if (!HasEnded && Steps.Values.All(s => s.HasEnded))
+            End(turn, RunStates.Succeeded, null); // failures that continued are on the timeline; the run itself went through
+        await CheckContainmentAsync(playbook, turn, ct);
+    }
+
+    private static bool Holds(Condition when, ValueScope scope, out string? problem)
+    {
+        try
+        {
+            problem = null;
+            return Evaluator.Condition(when.Expr, scope);
+        }
+        catch (ExpressionException e)
+        {
+            problem = e.Message;
+            return false;
+        }
+    }
+
+    private void Begin(Playbook playbook, Turn turn, Step step, ValueScope scope)
+    {
+        var state = Steps[step.Id];
+        state.StartedAt = turn.Now;
+        switch (step.Kind)
+        {
+            case ActionCall call:
+                state.Status = StepStatuses.Running;
+                state.Attempts = 1;
+                Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, 1, call.Action, turn.Now));
+                Dispatch(playbook, turn, step, call, scope, attempt: 1, compensation: false);
+                break;
+
+            case WaitFor { Duration: { } duration }:
+                Wait(turn, step, Playbooks.Model.Durations.Format(duration), duration);
+                break;
+
+            case WaitFor { Signal: { } signal, Within: { } within }:
+                turn.Session.Store(new SignalWait
+                {
+                    Id = SignalWait.KeyFor(Id, step.Id), IncidentId = IncidentId, SignalType = signal, RunId = Id, StepId = step.Id,
+                });
+                Wait(turn, step, $"a {signal} signal", within);
+                break;
+
+            case SubPlaybook sub:
+                StartChild(playbook, turn, step, sub, scope);
+                break;
+
+            case HumanTask task:
+                Wait(turn, step, $"a task for {task.Assignee}", null);
+                break;
+
+            case ApprovalRequest approval:
+                Wait(turn, step, $"approval by {approval.Quorum} of {string.Join(", ", approval.Approvers)}", null);
+                break;
+        }
+    }
+
+    private void Wait(Turn turn, Step step, string what, TimeSpan? limit)
+    {
+        var state = Steps[step.Id];
+        state.Status = StepStatuses.Waiting;
+        state.WaitingFor = what;
+        Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, 1, null, turn.Now));
+        Append(turn, new StepWaiting(Id, step.Id, what, turn.Now + limit, turn.Now));
+        if (limit is { } delay) turn.Outgoing.Delay(new WaitElapsed(Id, step.Id), delay);
+    }
+
+    private void StartChild(Playbook playbook, Turn turn, Step step, SubPlaybook sub, ValueScope scope)
+    {
+        if (turn.Catalog.Library.Find(sub.Playbook) is not { } child)
+        {
+            FailStep(playbook, turn, step, $"playbook '{sub.Playbook}' is not loaded", retryable: false);
+            return;
+        }
+        Dictionary<string, object?> rendered;
+        try
+        {
+            rendered = sub.With.ToDictionary(p => p.Name, p => p.Value.Render(scope), StringComparer.Ordinal);
+        }
+        catch (ExpressionException e)
+        {
+            FailStep(playbook, turn, step, $"the inputs of '{sub.Playbook}' cannot be rendered: {e.Message}", retryable: false);
+            return;
+        }
+        var bound = InputBinding.Bind(child, rendered);
+        if (!bound.IsValid)
+        {
+            FailStep(playbook, turn, step, $"inputs of '{sub.Playbook}': {string.Join("; ", bound.Problems.Values)}", retryable: false);
+            return;
+        }
+
+        var childRunId = Guid.CreateVersion7();
+        turn.Session.Store(PinnedPlaybook.Of(child, turn.Now));
+        turn.Session.Insert(Request(childRunId, IncidentId, child, Serialize(bound.Values), Signal, null, Id, step.Id, StartedBy, turn.Now));
+        Wait(turn, step, $"child run {childRunId} of {child.Name}", null);
+        turn.Outgoing.Add(new StartRun(childRunId));
+    }
+
+    /// <summary>Renders the call's parameters now, from what the run knows now, and sends them to the executor.</summary>
+    private void Dispatch(Playbook playbook, Turn turn, Step step, ActionCall call, ValueScope scope, int attempt, bool compensation,
+        TimeSpan? delay = null)
+    {
+        Dictionary<string, object?> parameters;
+        try
+        {
+            parameters = call.With.ToDictionary(p => p.Name, p => p.Value.Render(scope), StringComparer.Ordinal);
+        }
+        catch (ExpressionException e)
+        {
+            if (compensation) CompensationEnded(playbook, turn, step.Id, int.MaxValue, false, $"parameters cannot be rendered: {e.Message}");
+            else FailStep(playbook, turn, step, $"parameters cannot be rendered: {e.Message}", retryable: false);
+            return;
+        }
+        var execute = new ExecuteAction(IncidentId, Id, step.Id, attempt, compensation, call.Action, Serialize(parameters),
+            step.Timeout ?? playbook.Defaults.Timeout);
+        if (delay is { } wait && wait > TimeSpan.Zero) turn.Outgoing.Delay(execute, wait);
+        else turn.Outgoing.Add(execute);
+    }
+
+    private void Skip(Turn turn, Step step, string reason, bool byWhen, string by = "system")
+    {
+        var state = Steps[step.Id];
+        state.Status = StepStatuses.Skipped;
+        state.Outcome = Outcomes.Skipped;
+        state.EndedAt = turn.Now;
+        if (byWhen) SkippedByWhen.Add(step.Id);
+        if (step.Phase == "containment") turn.EndedContainment.Add(step.Id);
+        Append(turn, new StepSkipped(Id, step.Id, step.Phase, reason, by, turn.Now));
+    }
+
+    private void Succeed(Turn turn, Step step, string outcome, Dictionary<string, JsonElement> outputs)
+    {
+        var state = Steps[step.Id];
+        state.Status = StepStatuses.Succeeded;
+        state.Outcome = outcome;
+        state.Outputs = outputs;
+        state.EndedAt = turn.Now;
+        state.WaitingFor = null;
+        if (step.Kind is ActionCall) Completed.Add(step.Id);
+        if (step.Phase == "containment") turn.EndedContainment.Add(step.Id);
+        Append(turn, new StepSucceeded(Id, step.Id, step.Phase, state.Attempts, outcome, outputs, turn.Now));
+    }
+
+    private void End(Turn turn, string state, string? reason)
+    {
+        State = state;
+        EndReason = reason;
+        EndedAt = turn.Now;
+        foreach (var (id, step) in Steps.Where(s => !s.Value.HasEnded))
+        {
+            step.Status = StepStatuses.Cancelled;
+            step.EndedAt = turn.Now;
+            Append(turn, new StepCancelled(Id, id, turn.Now));
+        }
+        var runId = Id;
+        turn.Session.DeleteWhere<SignalWait>(w => w.RunId == runId);
+        Append(turn, new PlaybookRunEnded(IncidentId, Id, Playbook, state, reason, turn.Now));
+        if (ParentRunId is { } parent) turn.Outgoing.Add(new ChildRunEnded(parent, ParentStepId!, Id, state));
+    }
+
+    /// <summary>
+    /// The incident is contained the moment every containment step of all its runs has ended
+    /// successfully. Concurrent runs append to the same stream, so one of two racing turns retries
+    /// and then sees the other's steps as ended.
+    /// </summary>
+    private async Task CheckContainmentAsync(Playbook playbook, Turn turn, CancellationToken ct)
+    {
+        if (turn.EndedContainment.Count == 0) return;
+        var incident = await turn.Session.LoadAsync<Incident>(IncidentId, ct);
+        if (incident is null || incident.ContainedAt is not null || incident.Status != IncidentStatus.Open) return;
+
+        var mine = ContainmentSteps(playbook).Where(s => !(Steps[s].Status is StepStatuses.Succeeded or StepStatuses.Skipped));
+        var prefix = $"{Id:N}:";
+        var others = incident.OpenContainmentSteps.Where(k => !k.StartsWith(prefix, StringComparison.Ordinal));
+        if (mine.Any() || others.Any()) return;
+
+        var since = incident.FirstObservedAt ?? incident.OpenedAt;
+        Append(turn, new IncidentContained(IncidentId, (long)Math.Max(0, (turn.Now - since).TotalSeconds), Id, turn.Now));
+    }
+
+    private static Dictionary<string, JsonElement> Serialize(IReadOnlyDictionary<string, object?> values) =>
+        values.ToDictionary(v => v.Key, v => JsonSerializer.SerializeToElement(v.Value, Json), StringComparer.Ordinal);
+}

@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using System.Text.Json;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Playbooks.Planning;
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Runs;
+
+public sealed record StartPlaybookRun(string? Playbook, Dictionary<string, JsonElement>? Inputs);
+
+public sealed record RunAccepted(Guid RunId);
+
+public static class StartRunEndpoint
+{
+    public static ProblemDetails Validate(StartPlaybookRun? request) => request is null
+        ? Problems.MissingBody()
+        : new Problems.Validation().Require(!string.IsNullOrWhiteSpace(request.Playbook), "playbook", "The playbook to run is required.").ToProblem();
+
+    [WolverinePost("/api/incidents/{id}/runs"), Authorize(Roles = Roles.Commander)]
+    public static async Task<IResult> Post(Guid id, StartPlaybookRun request, IDocumentSession session, IMessageBus bus,
+        PlaybookCatalog catalog, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = user.Caller();
+        var incident = await session.LoadAsync<Incident>(id, ct);
+        if (incident is null || !caller.CanSee(incident)) return Problems.NotFound("Incident", id);
+        if (incident.Status.HasEnded())
+            return Problems.Conflict("The incident has ended", $"Incident {id} is {incident.Status.ToString().ToLowerInvariant()}; no run can start on it.");
+
+        var validation = new Problems.Validation();
+        if (catalog.Library.Find(request.Playbook!) is not { } playbook)
+            return TypedResults.Problem(validation.Add("playbook", $"No playbook named '{request.Playbook}' is loaded.").ToProblem());
+        var bound = InputBinding.Bind(playbook, JsonValues.ToPlain(request.Inputs));
+        foreach (var (name, problem) in bound.Problems) validation.Add($"inputs.{name}", problem);
+        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem($"Playbook '{playbook.Name}' cannot start with these inputs"));
+
+        var runId = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        session.Store(PinnedPlaybook.Of(playbook, now));
+        session.Insert(PlaybookRun.Request(runId, id, playbook, RunInputs.Serialize(bound.Values), null, null, null, null, caller.Subject, now));
+        await bus.PublishAsync(new StartRun(runId));
+        return TypedResults.Accepted($"/api/incidents/{id}/runs/{runId}", new RunAccepted(runId));
+    }
+}
+
+public static class RunInputs
+{
+    private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
+
+    public static Dictionary<string, JsonElement> Serialize(IReadOnlyDictionary<string, object?> values) =>
+        values.ToDictionary(v => v.Key, v => JsonSerializer.SerializeToElement(v.Value, Json), StringComparer.Ordinal);
+}

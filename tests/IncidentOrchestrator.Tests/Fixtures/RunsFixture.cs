@@ -1,0 +1,48 @@
+using Alba;
+using IncidentOrchestrator.Actions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IncidentOrchestrator.Tests.Fixtures;
+
+/// <summary>A host for run scenarios: the shipped playbooks plus the test playbooks, and the test actions.</summary>
+public sealed class RunsFixture : IAsyncLifetime
+{
+    public IAlbaHost Host { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+    public string Playbooks { get; } = Directory.CreateTempSubdirectory("run-playbooks-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        foreach (var file in Directory.GetFiles(AppFixture.RepositoryPlaybooks, "*.yaml")
+                     .Concat(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Runs", "Playbooks"), "*.yaml")))
+            File.Copy(file, Path.Combine(Playbooks, Path.GetFileName(file)));
+        ConnectionString = await TestDatabase.CreateDatabaseAsync("runs");
+        Host = await StartAsync();
+    }
+
+    /// <summary>Stops the service as a crash would leave it (nothing more is processed) and starts a new one on the same database.</summary>
+    public async Task<IAlbaHost> RestartAsync()
+    {
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+        return Host = await StartAsync();
+    }
+
+    public Task<IAlbaHost> StartAsync() => AppFixture.StartHostAsync(ConnectionString, Playbooks, services =>
+    {
+        foreach (var action in TestActions.All) services.AddSingleton(action);
+    });
+
+    public async Task DisposeAsync()
+    {
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+        Directory.Delete(Playbooks, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RunsCollection : ICollectionFixture<RunsFixture>
+{
+    public const string Name = "playbook runs";
+}
