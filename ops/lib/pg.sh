@@ -55,15 +55,29 @@ pg_start() {
   if pg_as_owner "$bin/pg_ctl" -D "$data/cluster" status >/dev/null 2>&1; then
     PG_PORT=$(cat "$data/port")
   else
-    local wanted=$preferred
+    local wanted=$preferred tries=0
     [ -f "$data/port" ] && wanted=$(cat "$data/port")
-    PG_PORT=$(pg_pick_port "$wanted")
-    echo "$PG_PORT" > "$data/port"
     mkdir -p "$data/socket"
-    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$data/socket" "$data/port"; fi
-    pg_as_owner "$bin/pg_ctl" -D "$data/cluster" -l "$data/server.log" -w -t 60 start \
-      -o "-p $PG_PORT -k $data/socket -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB -c fsync=${PG_FSYNC:-on}" \
-      >/dev/null || { tail -n 30 "$data/server.log" >&2; return 1; }
+    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$data/socket"; fi
+    while :; do
+      PG_PORT=$(pg_pick_port "$wanted")
+      echo "$PG_PORT" > "$data/port"
+      if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$data/port"; fi
+      : > "$data/server.log"; if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$data/server.log"; fi
+      if pg_as_owner "$bin/pg_ctl" -D "$data/cluster" -l "$data/server.log" -w -t 60 start \
+          -o "-p $PG_PORT -k $data/socket -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB -c fsync=${PG_FSYNC:-on}" \
+          >/dev/null; then
+        break
+      fi
+      tries=$((tries + 1))
+      # A port can look free and still be held by a server that is shutting down: try the next one.
+      if grep -q "could not bind" "$data/server.log" && [ "$tries" -lt 10 ]; then
+        wanted=$((PG_PORT + 1))
+        continue
+      fi
+      tail -n 30 "$data/server.log" >&2
+      return 1
+    done
   fi
   PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASSWORD"
   export PG_PORT PG_PASSWORD PG_CONNECTION

@@ -22,4 +22,18 @@ burst.SetAction(async (result, ct) =>
     return outcome.Verified ? 0 : 1;
 });
 
-return await new RootCommand("IncidentOrchestrator load driver for ops/bench") { burst }.Parse(args).InvokeAsync();
+var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 1_000 };
+var samples = new Option<int>("--latency-samples") { DefaultValueFactory = _ => 100 };
+var runLoad = new Command("run-load", "Trigger-to-first-action latency, then many concurrent six-step runs")
+{
+    url, token, connection, runs, samples,
+};
+runLoad.SetAction(async (result, ct) =>
+{
+    var outcome = await RunLoad.RunAsync(new RunLoad.Settings(new Uri(result.GetValue(url)!), result.GetValue(token)!,
+        result.GetValue(connection)!, result.GetValue(samples), result.GetValue(runs), 6), ct);
+    Console.WriteLine(outcome.ToJson());
+    return outcome.Verified ? 0 : 1;
+});
+
+return await new RootCommand("IncidentOrchestrator load driver for ops/bench") { burst, runLoad }.Parse(args).InvokeAsync();

@@ -62,7 +62,7 @@ public static class SignalBurst
     private static object Signal(int index, int fingerprint) => new
     {
         source = "bench",
-        type = "dataset.read_outside_allow_list",
+        type = "dataset.read_anomaly", // no playbook triggers on it: this measures intake alone
         severity = "high",
         fingerprint = fingerprint < 0 ? "bench:warm-up" : $"bench:warehouse:dataset-{fingerprint}",
         title = $"read #{index}",

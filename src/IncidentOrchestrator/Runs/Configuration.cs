@@ -25,10 +25,13 @@ public static class Configuration
         // Actions of parallel steps, and of different runs, execute side by side. The turns of one run go
         // through one partition of the "runs" queues, one at a time; optimistic concurrency on the run
         // document (and the incident stream) is the safety net across nodes, with retries.
+        // Retries and waits are durable scheduled messages; poll for due ones often enough that a
+        // short backoff stays short (the default is seconds).
+        opts.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(250);
         opts.LocalQueueFor<Actions.ExecuteAction>().MaximumParallelMessages(16);
         opts.MessagePartitioning
             .ByMessage<IRunMessage>(m => m.RunId.ToString())
-            .PublishToPartitionedLocalMessaging("runs", 4, topology =>
+            .PublishToPartitionedLocalMessaging("runs", 16, topology =>
             {
                 topology.MessagesImplementing<IRunMessage>();
                 topology.ConfigureQueues(queue => queue.UseDurableInbox());

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace IncidentOrchestrator.Bench;
+
+/// <summary>
+/// Trigger-to-first-action latency (signals sent one at a time), then many concurrent runs of the
+/// six-step bench playbook started by one batch of signals, timed until every run has ended.
+/// </summary>
+public static class RunLoad
+{
+    public sealed record Settings(Uri Url, string Token, string Connection, int LatencySamples, int Runs, int StepsPerRun);
+
+    public sealed record Outcome(int LatencySamples, double TriggerP50Ms, double TriggerP99Ms, int Runs, int Steps, double Seconds,
+        double StepsPerSecond, long RunsSucceeded, bool Verified)
+    {
+        public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    }
+
+    public static async Task<Outcome> RunAsync(Settings s, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = s.Url, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", s.Token);
+        await using var db = new NpgsqlConnection(s.Connection);
+        await db.OpenAsync(ct);
+
+        // Latency: one signal at a time, so each measures an idle service.
+        var latencyIncidents = new List<Guid>();
+        for (var i = 0; i < s.LatencySamples; i++)
+        {
+            using var response = await http.PostAsJsonAsync("/api/signals", Signal($"latency-{i}"), ct);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            var incident = body.GetProperty("incidentId").GetGuid();
+            latencyIncidents.Add(incident);
+            await WaitAsync(db, $"select count(*) from incidents.mt_events where stream_id = '{incident}' and type = 'step_started'", 1, ct);
+        }
+        var latencies = await TriggerLatenciesAsync(db, latencyIncidents, ct);
+
+        // Throughput: one batch opens N incidents, each starting a run; wait until all have ended.
+        var ended = "select count(*) from incidents.mt_events where type = 'playbook_run_ended' and data->>'playbook' = 'bench-six-steps'";
+        await WaitAsync(db, ended, s.LatencySamples, ct); // the latency runs finish first, so they are not counted below
+        var before = await CountAsync(db, ended, ct);
+        var clock = Stopwatch.StartNew();
+        for (var offset = 0; offset < s.Runs; offset += 1000)
+        {
+            var batch = Enumerable.Range(offset, Math.Min(1000, s.Runs - offset)).Select(i => Signal($"run-{i}")).ToArray();
+            using var response = await http.PostAsJsonAsync("/api/signals/batch", batch, ct);
+            response.EnsureSuccessStatusCode();
+        }
+        await WaitAsync(db, ended, before + s.Runs, ct, TimeSpan.FromMinutes(10));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var succeeded = await CountAsync(db,
+            "select count(*) from incidents.mt_events where type = 'playbook_run_ended' and data->>'playbook' = 'bench-six-steps' and data->>'status' = 'succeeded'", ct)
+            - s.LatencySamples;
+
+        latencies.Sort();
+        var steps = s.Runs * s.StepsPerRun;
+        return new Outcome(latencies.Count, Percentile(latencies, 0.5), Percentile(latencies, 0.99), s.Runs, steps, Math.Round(seconds, 2),
+            Math.Round(steps / seconds, 1), succeeded, succeeded == s.Runs && before == s.LatencySamples);
+    }
+
+    private static object Signal(string key) => new
+    {
+        source = "bench", type = "bench.run", severity = "high", fingerprint = $"bench:{Guid.NewGuid():N}:{key}", title = key,
+        attributes = new { key },
+    };
+
+    /// <summary>From the moment the signal was received to the moment the run dispatched its first action, both server clocks.</summary>
+    private static async Task<List<double>> TriggerLatenciesAsync(NpgsqlConnection db, List<Guid> incidents, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            select extract(epoch from (min((e.data->>'at')::timestamptz) filter (where e.type = 'step_started')
+                                     - min((e.data->>'receivedAt')::timestamptz) filter (where e.type = 'signal_received'))) * 1000
+            from incidents.mt_events e where e.stream_id = any(@ids) group by e.stream_id
+            """, db);
+        command.Parameters.AddWithValue("ids", incidents.ToArray());
+        var result = new List<double>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) result.Add(Convert.ToDouble(reader.GetValue(0)));
+        return result;
+    }
+
+    private static async Task WaitAsync(NpgsqlConnection db, string sql, long expected, CancellationToken ct, TimeSpan? within = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (await CountAsync(db, sql, ct) < expected)
+        {
+            if (clock.Elapsed > (within ?? TimeSpan.FromSeconds(30))) throw new TimeoutException($"Waited too long for: {sql}");
+            await Task.Delay(5, ct);
+        }
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection db, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, db);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 1);
+}
