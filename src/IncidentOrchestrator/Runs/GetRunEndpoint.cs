@@ -16,10 +16,13 @@ public sealed record RunStepView(string Id, string Status, string? Outcome, int 
 public sealed record RunView(Guid RunId, Guid IncidentId, string Playbook, string PlaybookHash, string Status, string? Reason,
     DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string StartedBy, Guid? ParentRunId, IReadOnlyList<RunStepView> Steps)
 {
+    /// <summary>Steps are listed in the playbook's order.</summary>
     public static RunView Of(PlaybookRun run, IReadOnlyList<string> order) => new(run.Id, run.IncidentId, run.Playbook, run.PlaybookHash,
         run.Status, run.EndReason, run.StartedAt, run.EndedAt, run.StartedBy, run.ParentRunId,
-        order.Where(run.Steps.ContainsKey).Select(id => run.Steps[id]).Zip(order.Where(run.Steps.ContainsKey), (s, id) =>
-            new RunStepView(id, s.Status, s.Outcome, s.Attempts, s.StartedAt, s.EndedAt, s.Outputs, s.Error, s.Escalated, s.WaitingFor)).ToList());
+        order.Where(run.Steps.ContainsKey).Select(id => Step(id, run.Steps[id])).ToList());
+
+    private static RunStepView Step(string id, StepRun s) =>
+        new(id, s.Status, s.Outcome, s.Attempts, s.StartedAt, s.EndedAt, s.Outputs, s.Error, s.Escalated, s.WaitingFor);
 }
 
 public static class GetRunEndpoint

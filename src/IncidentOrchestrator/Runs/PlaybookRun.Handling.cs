@@ -152,7 +152,7 @@ public sealed partial class PlaybookRun
 
     private async Task<(Playbook, Turn)> BeginTurnAsync(IDocumentSession session, PinnedPlaybooks playbooks, PlaybookCatalog catalog,
         TimeProvider clock, CancellationToken ct) =>
-        (await playbooks.GetAsync(PlaybookHash, session, ct), new Turn(session, playbooks, catalog, clock.GetUtcNow()));
+        (await playbooks.GetAsync(PlaybookHash, session, ct), new Turn(session, catalog, clock.GetUtcNow()));
 
     // A message for a run that does not exist (never started, or its document was removed) is logged and dropped.
     public static void NotFound(StartRun m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(StartRun));

@@ -13,18 +13,15 @@ namespace IncidentOrchestrator.Runs;
 
 public sealed partial class PlaybookRun
 {
-    private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
-
     public Guid? SignalId { get; set; }
 
     /// <summary>False while the run is accepted but its <see cref="StartRun"/> has not been handled yet.</summary>
     public bool Started { get; set; }
 
     /// <summary>Everything one message changes: the run's document, events on the incident, messages to send.</summary>
-    internal sealed class Turn(IDocumentSession session, PinnedPlaybooks playbooks, PlaybookCatalog catalog, DateTimeOffset now)
+    internal sealed class Turn(IDocumentSession session, PlaybookCatalog catalog, DateTimeOffset now)
     {
         public IDocumentSession Session { get; } = session;
-        public PinnedPlaybooks Playbooks { get; } = playbooks;
         public PlaybookCatalog Catalog { get; } = catalog;
         public DateTimeOffset Now { get; } = now;
         public OutgoingMessages Outgoing { get; } = [];
@@ -197,7 +194,7 @@ public sealed partial class PlaybookRun
 
         var childRunId = Guid.CreateVersion7();
         turn.Session.Store(PinnedPlaybook.Of(child, turn.Now));
-        turn.Session.Insert(Request(childRunId, IncidentId, child, Serialize(bound.Values), Signal, null, Id, step.Id, StartedBy, turn.Now));
+        turn.Session.Insert(Request(childRunId, IncidentId, child, RunValues.Serialize(bound.Values), Signal, null, Id, step.Id, StartedBy, turn.Now));
         Wait(turn, step, $"child run {childRunId} of {child.Name}", null);
         turn.Outgoing.Add(new StartRun(childRunId));
     }
@@ -217,7 +214,7 @@ public sealed partial class PlaybookRun
             else FailStep(playbook, turn, step, $"parameters cannot be rendered: {e.Message}", retryable: false);
             return;
         }
-        var execute = new ExecuteAction(IncidentId, Id, step.Id, attempt, compensation, call.Action, Serialize(parameters),
+        var execute = new ExecuteAction(IncidentId, Id, step.Id, attempt, compensation, call.Action, RunValues.Serialize(parameters),
             step.Timeout ?? playbook.Defaults.Timeout);
         if (delay is { } wait && wait > TimeSpan.Zero) turn.Outgoing.Delay(execute, wait);
         else turn.Outgoing.Add(execute);
@@ -284,6 +281,4 @@ public sealed partial class PlaybookRun
         Append(turn, new IncidentContained(IncidentId, (long)Math.Max(0, (turn.Now - since).TotalSeconds), Id, turn.Now));
     }
 
-    private static Dictionary<string, JsonElement> Serialize(IReadOnlyDictionary<string, object?> values) =>
-        values.ToDictionary(v => v.Key, v => JsonSerializer.SerializeToElement(v.Value, Json), StringComparer.Ordinal);
 }

@@ -43,16 +43,8 @@ public static class StartRunEndpoint
         var runId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
         session.Store(PinnedPlaybook.Of(playbook, now));
-        session.Insert(PlaybookRun.Request(runId, id, playbook, RunInputs.Serialize(bound.Values), null, null, null, null, caller.Subject, now));
+        session.Insert(PlaybookRun.Request(runId, id, playbook, RunValues.Serialize(bound.Values), null, null, null, null, caller.Subject, now));
         await bus.PublishAsync(new StartRun(runId));
         return TypedResults.Accepted($"/api/incidents/{id}/runs/{runId}", new RunAccepted(runId));
     }
-}
-
-public static class RunInputs
-{
-    private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
-
-    public static Dictionary<string, JsonElement> Serialize(IReadOnlyDictionary<string, object?> values) =>
-        values.ToDictionary(v => v.Key, v => JsonSerializer.SerializeToElement(v.Value, Json), StringComparer.Ordinal);
 }

@@ -106,7 +106,7 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
             }
             var runId = Guid.CreateVersion7();
             session.Store(PinnedPlaybook.Of(playbook, now));
-            session.Insert(PlaybookRun.Request(runId, incidentId, playbook, RunInputs.Serialize(inputs.Values),
+            session.Insert(PlaybookRun.Request(runId, incidentId, playbook, RunValues.Serialize(inputs.Values),
                 Triggers.Facts(signal, observedAt), signalId, null, null, caller.Subject, now));
             await outbox.PublishAsync(new StartRun(runId));
             runIds.Add(runId);
