@@ -1,4 +1,5 @@
 using IncidentOrchestrator.Actions.Incident;
+using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Playbooks.Actions;
 using Marten;
 
@@ -11,6 +12,12 @@ public static class Configuration
         services.AddSingleton<IAction, SetSeverity>();
         services.AddSingleton<IAction, AddNote>();
         services.AddSingleton<IAction, Notify>();
+        services.AddSingleton<NamedConnections>();
+        services.AddSingleton<IAction, Revoke>();
+        services.AddSingleton<IAction, Grant>();
+        services.AddSingleton<IAction, VerifyNoAccess>();
+        services.AddSingleton<IAction, DisableLogin>();
+        services.AddSingleton<IAction, EnableLogin>();
         services.AddSingleton<ActionRegistry>();
         services.AddSingleton<IActionCatalog>(sp => sp.GetRequiredService<ActionRegistry>());
         return services;

@@ -20,7 +20,7 @@ public sealed class AppFixture : IAsyncLifetime
 
     /// <summary>Starts the real service (pre-generated code, real auth) on the given database.</summary>
     public static async Task<IAlbaHost> StartHostAsync(string connectionString, string? playbooks = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
         return await AlbaHost.For<Program>(builder =>
@@ -29,6 +29,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Incidents", connectionString);
             builder.UseSetting("Auth:SigningKey", Tokens.SigningKey);
             builder.UseSetting("Playbooks:Path", playbooks ?? RepositoryPlaybooks);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
             builder.ConfigureServices(collection =>
             {
                 collection.DisableAllExternalWolverineTransports();

@@ -9,6 +9,9 @@ public sealed class RunsFixture : IAsyncLifetime
 {
     public IAlbaHost Host { get; private set; } = null!;
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>A real "warehouse" database the containment actions act on (Connections__warehouse).</summary>
+    public Warehouse Warehouse { get; private set; } = null!;
     public string Playbooks { get; } = Directory.CreateTempSubdirectory("run-playbooks-").FullName;
 
     public async Task InitializeAsync()
@@ -17,6 +20,7 @@ public sealed class RunsFixture : IAsyncLifetime
                      .Concat(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Runs", "Playbooks"), "*.yaml")))
             File.Copy(file, Path.Combine(Playbooks, Path.GetFileName(file)));
         ConnectionString = await TestDatabase.CreateDatabaseAsync("runs");
+        Warehouse = await Warehouse.CreateAsync();
         Host = await StartAsync();
     }
 
@@ -31,7 +35,7 @@ public sealed class RunsFixture : IAsyncLifetime
     public Task<IAlbaHost> StartAsync() => AppFixture.StartHostAsync(ConnectionString, Playbooks, services =>
     {
         foreach (var action in TestActions.All) services.AddSingleton(action);
-    });
+    }, new Dictionary<string, string> { ["Connections:warehouse"] = Warehouse.ConnectionString });
 
     public async Task DisposeAsync()
     {
