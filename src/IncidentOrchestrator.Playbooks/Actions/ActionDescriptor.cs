@@ -13,6 +13,12 @@ public sealed record ActionDescriptor(
     IReadOnlyList<string> Outputs)
 {
     public IEnumerable<string> AllParameters => Required.Concat(Optional).Concat(ExactlyOneOf.SelectMany(g => g));
+
+    /// <summary>
+    /// Parameters that hold SQL: a template hole inside them is rendered as a bind parameter
+    /// (<c>$1</c>, <c>$2</c>…) with its value passed separately, never spliced into the text.
+    /// </summary>
+    public IReadOnlyList<string> SqlParameters { get; init; } = [];
 }
 
 /// <summary>The actions an installation has; the service adds its implementations behind the same names.</summary>

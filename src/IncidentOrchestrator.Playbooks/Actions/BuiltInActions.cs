@@ -20,7 +20,7 @@ public sealed class BuiltInActions : IActionCatalog
         new("programme.resume", "Resume a suspended programme",
             ["programme"], [], [], ["resumedAt"]),
         new("evidence.snapshot", "Copy the rows a query returns into the incident as evidence, with a content hash",
-            ["connection", "query", "name"], [], [], ["evidenceId", "rows", "sha256"]),
+            ["connection", "query", "name"], [], [], ["evidenceId", "rows", "sha256"]) { SqlParameters = ["query"] },
         new("webhook.post", "POST a signed JSON body to a configured endpoint",
             ["endpoint", "body"], [], [], ["status"]),
         new("incident.set-severity", "Change the incident's severity",

@@ -61,6 +61,30 @@ public sealed class Template
 
     public string RenderText(IExpressionScope scope) => Evaluator.Display(Render(scope));
 
+    /// <summary>
+    /// Renders SQL: every hole becomes <c>$n</c> and its value a parameter, so no value can change the
+    /// statement. A hole inside single quotes takes the quotes with it: <c>'{{ x }}'</c> becomes <c>$1</c>.
+    /// </summary>
+    public (string Sql, IReadOnlyList<object?> Parameters) RenderSql(IExpressionScope scope)
+    {
+        var sql = new System.Text.StringBuilder();
+        var parameters = new List<object?>();
+        for (var i = 0; i < Parts.Count; i++)
+        {
+            if (Parts[i] is not Expr hole)
+            {
+                sql.Append((string)Parts[i]);
+                continue;
+            }
+            parameters.Add(Evaluator.Evaluate(hole, scope));
+            var quoted = sql.Length > 0 && sql[^1] == '\'' && i + 1 < Parts.Count && Parts[i + 1] is string next && next.StartsWith('\'');
+            if (quoted) sql.Length--;
+            sql.Append('$').Append(parameters.Count);
+            if (quoted) { sql.Append(((string)Parts[i + 1])[1..]); i++; }
+        }
+        return (sql.ToString(), parameters);
+    }
+
     private static Expr Shift(Expr expr, int by) => expr switch
     {
         LiteralExpr l => l with { Offset = l.Offset + by },

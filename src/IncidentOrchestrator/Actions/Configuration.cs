@@ -1,4 +1,5 @@
-using IncidentOrchestrator.Actions.Incident;
+using IncidentOrchestrator.Actions.Evidence;
+using IncidentOrchestrator.Actions.IncidentUpdates;
 using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Playbooks.Actions;
 using Marten;
@@ -18,6 +19,7 @@ public static class Configuration
         services.AddSingleton<IAction, VerifyNoAccess>();
         services.AddSingleton<IAction, DisableLogin>();
         services.AddSingleton<IAction, EnableLogin>();
+        services.AddSingleton<IAction, SnapshotEvidence>();
         services.AddSingleton<ActionRegistry>();
         services.AddSingleton<IActionCatalog>(sp => sp.GetRequiredService<ActionRegistry>());
         return services;
@@ -26,6 +28,7 @@ public static class Configuration
     public static StoreOptions ConfigureActions(this StoreOptions opts)
     {
         opts.Schema.For<ActionExecution>().Index(x => x.RunId);
+        opts.Schema.For<EvidenceItem>().Index(x => x.IncidentId);
         return opts;
     }
 }

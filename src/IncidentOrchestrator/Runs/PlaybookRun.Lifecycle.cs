@@ -61,6 +61,9 @@ public sealed partial class PlaybookRun
         return turn.Outgoing;
     }
 
+    /// <summary>Suffix of the parameter that carries the bind values of a SQL parameter.</summary>
+    public const string SqlArguments = "@arguments";
+
     public static IReadOnlyList<string> ContainmentSteps(Playbook playbook) =>
         playbook.Steps.Where(s => s.Phase == "containment").Select(s => s.Id).ToList();
 
@@ -206,7 +209,18 @@ public sealed partial class PlaybookRun
         Dictionary<string, object?> parameters;
         try
         {
-            parameters = call.With.ToDictionary(p => p.Name, p => p.Value.Render(scope), StringComparer.Ordinal);
+            var sqlParameters = turn.Catalog.Actions.Find(call.Action)?.SqlParameters ?? [];
+            parameters = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var p in call.With)
+            {
+                if (sqlParameters.Contains(p.Name) && p.Value is TextValue sql)
+                {
+                    var (text, values) = sql.Template.RenderSql(scope);
+                    parameters[p.Name] = text;
+                    parameters[p.Name + SqlArguments] = values.ToList();
+                }
+                else parameters[p.Name] = p.Value.Render(scope);
+            }
         }
         catch (ExpressionException e)
         {

@@ -47,3 +47,35 @@ public sealed class rendering_templates
         Assert.Equal(offset, error.Offset);
     }
 }
+
+public sealed class rendering_sql_templates
+{
+    [Fact]
+    public void holes_become_bind_parameters_and_quoted_holes_lose_their_quotes()
+    {
+        var (sql, parameters) = Template.Parse("select * from audit.access_log where object_name = '{{ inputs.dataset }}' and minutes > {{ inputs.rows }}")
+            .RenderSql(Scopes.Sample());
+
+        Assert.Equal("select * from audit.access_log where object_name = $1 and minutes > $2", sql);
+        Assert.Equal(["hr.employee_activity", 12000m], parameters);
+    }
+
+    [Fact]
+    public void a_hostile_value_stays_a_value()
+    {
+        var scope = new ValueScope { Inputs = new Dictionary<string, object?> { ["dataset"] = "x'; drop table hr.payroll; --" } };
+
+        var (sql, parameters) = Template.Parse("select 1 where name = '{{ inputs.dataset }}'").RenderSql(scope);
+
+        Assert.Equal("select 1 where name = $1", sql);
+        Assert.Equal(["x'; drop table hr.payroll; --"], parameters);
+    }
+
+    [Fact]
+    public void text_without_holes_is_unchanged()
+    {
+        var (sql, parameters) = Template.Parse("select 'a' from t").RenderSql(Scopes.Sample());
+        Assert.Equal("select 'a' from t", sql);
+        Assert.Empty(parameters);
+    }
+}

@@ -1,7 +1,7 @@
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Playbooks.Actions;
 
-namespace IncidentOrchestrator.Actions.Incident;
+namespace IncidentOrchestrator.Actions.IncidentUpdates;
 
 /// <summary>The actions that change the incident itself. Their events join the executor's transaction, so they happen exactly once.</summary>
 public abstract class IncidentAction : IAction
@@ -23,7 +23,7 @@ public sealed class SetSeverity : IncidentAction
     {
         if (!Enum.TryParse<Severity>(context.Text("severity"), ignoreCase: true, out var severity) || !Enum.IsDefined(severity))
             throw new ActionFailedException($"'{context.Text("severity")}' is not low, medium, high or critical");
-        var incident = await context.Session.LoadAsync<Incidents.Incident>(context.IncidentId, ct)
+        var incident = await context.Session.LoadAsync<Incident>(context.IncidentId, ct)
                        ?? throw new ActionFailedException("the incident does not exist");
         if (incident.Severity != severity)
             context.Session.Events.Append(context.IncidentId, new IncidentSeverityChanged(context.IncidentId, incident.Severity, severity, By(context), context.Now));

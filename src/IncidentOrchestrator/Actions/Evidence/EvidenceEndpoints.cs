@@ -1,0 +1,33 @@
+using System.Security.Claims;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Actions.Evidence;
+
+public sealed record EvidenceSummary(Guid EvidenceId, string Name, int RowCount, bool Truncated, string Sha256, Guid RunId, string StepId,
+    DateTimeOffset CapturedAt);
+
+public static class EvidenceEndpoints
+{
+    [WolverineGet("/api/incidents/{id}/evidence"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> List(Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var incident = await session.LoadAsync<Incident>(id, ct);
+        if (incident is null || !user.Caller().CanSee(incident)) return Problems.NotFound("Incident", id);
+        var items = await session.Query<EvidenceItem>().Where(e => e.IncidentId == id).OrderBy(e => e.CapturedAt).ToListAsync(ct);
+        return TypedResults.Ok(items.Select(e => new EvidenceSummary(e.Id, e.Name, e.RowCount, e.Truncated, e.Sha256, e.RunId, e.StepId, e.CapturedAt)).ToList());
+    }
+
+    [WolverineGet("/api/incidents/{id}/evidence/{evidenceId}"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> Get(Guid id, Guid evidenceId, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var incident = await session.LoadAsync<Incident>(id, ct);
+        if (incident is null || !user.Caller().CanSee(incident)) return Problems.NotFound("Incident", id);
+        var evidence = await session.LoadAsync<EvidenceItem>(evidenceId, ct);
+        return evidence is null || evidence.IncidentId != id ? Problems.NotFound("Evidence", evidenceId) : TypedResults.Ok(evidence);
+    }
+}
