@@ -1,6 +1,7 @@
 using IncidentOrchestrator.Actions.Evidence;
 using IncidentOrchestrator.Actions.IncidentUpdates;
 using IncidentOrchestrator.Actions.Postgres;
+using IncidentOrchestrator.Actions.Webhooks;
 using IncidentOrchestrator.Playbooks.Actions;
 using Marten;
 
@@ -8,8 +9,12 @@ namespace IncidentOrchestrator.Actions;
 
 public static class Configuration
 {
-    public static IServiceCollection AddActions(this IServiceCollection services)
+    public static IServiceCollection AddActions(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(configuration.GetSection("Webhooks").Get<WebhookOptions>() ?? new WebhookOptions());
+        // Webhooks go only to configured URLs, and are never redirected elsewhere.
+        services.AddHttpClient(nameof(PostWebhook)).ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
+        services.AddSingleton<IAction, PostWebhook>();
         services.AddSingleton<IAction, SetSeverity>();
         services.AddSingleton<IAction, AddNote>();
         services.AddSingleton<IAction, Notify>();

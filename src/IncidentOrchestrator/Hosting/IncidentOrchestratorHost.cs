@@ -35,7 +35,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddIncidentHealthChecks();
         builder.Services.AddSignalIntake(configuration);
         builder.Services.AddPlaybooks(configuration);
-        builder.Services.AddActions();
+        builder.Services.AddActions(configuration);
         builder.Services.AddRuns();
 
         var connectionString = generatingCode

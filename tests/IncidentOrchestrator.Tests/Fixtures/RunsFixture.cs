@@ -12,6 +12,8 @@ public sealed class RunsFixture : IAsyncLifetime
 
     /// <summary>A real "warehouse" database the containment actions act on (Connections__warehouse).</summary>
     public Warehouse Warehouse { get; private set; } = null!;
+
+    public WebhookReceiver Receiver { get; private set; } = null!;
     public string Playbooks { get; } = Directory.CreateTempSubdirectory("run-playbooks-").FullName;
 
     public async Task InitializeAsync()
@@ -21,6 +23,7 @@ public sealed class RunsFixture : IAsyncLifetime
             File.Copy(file, Path.Combine(Playbooks, Path.GetFileName(file)));
         ConnectionString = await TestDatabase.CreateDatabaseAsync("runs");
         Warehouse = await Warehouse.CreateAsync();
+        Receiver = await WebhookReceiver.StartAsync();
         Host = await StartAsync();
     }
 
@@ -35,12 +38,18 @@ public sealed class RunsFixture : IAsyncLifetime
     public Task<IAlbaHost> StartAsync() => AppFixture.StartHostAsync(ConnectionString, Playbooks, services =>
     {
         foreach (var action in TestActions.All) services.AddSingleton(action);
-    }, new Dictionary<string, string> { ["Connections:warehouse"] = Warehouse.ConnectionString });
+    }, new Dictionary<string, string>
+    {
+        ["Connections:warehouse"] = Warehouse.ConnectionString,
+        ["Webhooks:Endpoints:test-receiver:Url"] = Receiver.Url,
+        ["Webhooks:Endpoints:test-receiver:Secret"] = WebhookReceiver.Secret,
+    });
 
     public async Task DisposeAsync()
     {
         await Host.StopAsync();
         await Host.DisposeAsync();
+        await Receiver.DisposeAsync();
         Directory.Delete(Playbooks, recursive: true);
     }
 }

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace IncidentOrchestrator.Tests.Fixtures;
+
+/// <summary>A real HTTP receiver on loopback that records every webhook and can refuse the first few for a marker.</summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    public const string Secret = "receiver-shared-secret";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, int> _refusals = new();
+
+    public sealed record Received(string? IdempotencyKey, string? Signature, string Body, int Status);
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+    public string Url { get; private set; } = "";
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.MapPost("/hook", async (HttpContext context) =>
+        {
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            var refuse = receiver._refusals.FirstOrDefault(r => body.Contains(r.Key) && r.Value > 0);
+            var status = refuse.Key is not null && receiver._refusals.AddOrUpdate(refuse.Key, 0, (_, n) => n - 1) >= 0 ? 500 : 200;
+            receiver.Requests.Enqueue(new Received(context.Request.Headers["Idempotency-Key"], context.Request.Headers["X-Signature"], body, status));
+            context.Response.StatusCode = status;
+        });
+        await app.StartAsync();
+        receiver.Url = app.Urls.First() + "/hook";
+        return receiver;
+    }
+
+    public void RefuseFirst(string marker, int times) => _refusals[marker] = times;
+
+    public IReadOnlyList<Received> For(string marker) => Requests.Where(r => r.Body.Contains(marker)).ToList();
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
