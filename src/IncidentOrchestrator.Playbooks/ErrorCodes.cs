@@ -43,6 +43,7 @@ public static class ErrorCodes
     public const string UnknownParameter = "PB042";
     public const string ParameterChoice = "PB043";
     public const string CompensateNotAction = "PB044";
+    public const string ApprovalFirst = "PB045";
 
     // Playbooks as a set
     public const string UnknownPlaybook = "PB050";

@@ -19,6 +19,9 @@ public sealed record ActionDescriptor(
     /// (<c>$1</c>, <c>$2</c>…) with its value passed separately, never spliced into the text.
     /// </summary>
     public IReadOnlyList<string> SqlParameters { get; init; } = [];
+
+    /// <summary>The step must come after an approval step (in its needs, directly or through others).</summary>
+    public bool RequiresApproval { get; init; }
 }
 
 /// <summary>The actions an installation has; the service adds its implementations behind the same names.</summary>

@@ -18,7 +18,7 @@ public sealed class BuiltInActions : IActionCatalog
         new("programme.suspend", "Suspend a registered programme and run its declared suspension actions",
             ["programme"], [], [], ["suspendedAt", "reviewBy"]),
         new("programme.resume", "Resume a suspended programme",
-            ["programme"], [], [], ["resumedAt"]),
+            ["programme"], [], [], ["resumedAt"]) { RequiresApproval = true },
         new("evidence.snapshot", "Copy the rows a query returns into the incident as evidence, with a content hash",
             ["connection", "query", "name"], [], [], ["evidenceId", "rows", "sha256"]) { SqlParameters = ["query"] },
         new("webhook.post", "POST a signed JSON body to a configured endpoint",

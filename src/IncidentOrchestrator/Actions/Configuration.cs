@@ -1,6 +1,7 @@
 using IncidentOrchestrator.Actions.Evidence;
 using IncidentOrchestrator.Actions.IncidentUpdates;
 using IncidentOrchestrator.Actions.Postgres;
+using IncidentOrchestrator.Actions.Programmes;
 using IncidentOrchestrator.Actions.Webhooks;
 using IncidentOrchestrator.Playbooks.Actions;
 using Marten;
@@ -25,6 +26,9 @@ public static class Configuration
         services.AddSingleton<IAction, DisableLogin>();
         services.AddSingleton<IAction, EnableLogin>();
         services.AddSingleton<IAction, SnapshotEvidence>();
+        services.AddSingleton(configuration.GetSection("Programmes").Get<ProgrammeOptions>() ?? new ProgrammeOptions());
+        services.AddSingleton<IAction, SuspendProgramme>();
+        services.AddSingleton<IAction, ResumeProgramme>();
         services.AddSingleton<ActionRegistry>();
         services.AddSingleton<IActionCatalog>(sp => sp.GetRequiredService<ActionRegistry>());
         return services;
@@ -34,6 +38,7 @@ public static class Configuration
     {
         opts.Schema.For<ActionExecution>().Index(x => x.RunId);
         opts.Schema.For<EvidenceItem>().Index(x => x.IncidentId);
+        opts.Projections.Snapshot<Programme>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
         return opts;
     }
 }

@@ -10,7 +10,7 @@ namespace IncidentOrchestrator.Actions;
 /// <summary>Run one attempt of a step's action (or of its undo) with its parameters already rendered.</summary>
 public sealed record ExecuteAction(
     Guid IncidentId, Guid RunId, string StepId, int Attempt, bool Compensation, string Action,
-    Dictionary<string, JsonElement> Parameters, TimeSpan? Timeout);
+    Dictionary<string, JsonElement> Parameters, TimeSpan? Timeout, IReadOnlyList<string>? Approvals = null);
 
 public static class ExecuteActionHandler
 {
@@ -37,7 +37,8 @@ public static class ExecuteActionHandler
         if (command.Timeout is { } limit) timeout.CancelAfter(limit);
 
         var context = new ActionContext(command.IncidentId, command.RunId, command.StepId, command.Attempt, key,
-            command.Parameters.ToDictionary(p => p.Key, p => Playbooks.JsonValues.ToPlain(p.Value)), session, clock.GetUtcNow());
+            command.Parameters.ToDictionary(p => p.Key, p => Playbooks.JsonValues.ToPlain(p.Value)), session, clock.GetUtcNow(),
+            command.Approvals ?? []);
         try
         {
             var result = await action.ExecuteAsync(context, timeout.Token);

@@ -15,9 +15,10 @@ public interface IAction
     Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct);
 }
 
+/// <param name="Approvals">The approval steps of the run that ended approved before this step.</param>
 public sealed record ActionContext(
     Guid IncidentId, Guid RunId, string StepId, int Attempt, string IdempotencyKey,
-    IReadOnlyDictionary<string, object?> Parameters, IDocumentSession Session, DateTimeOffset Now)
+    IReadOnlyDictionary<string, object?> Parameters, IDocumentSession Session, DateTimeOffset Now, IReadOnlyList<string> Approvals)
 {
     public string Text(string name) => Parameters.GetValueOrDefault(name) switch
     {

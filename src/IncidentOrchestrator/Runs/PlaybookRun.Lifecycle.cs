@@ -228,8 +228,9 @@ public sealed partial class PlaybookRun
             else FailStep(playbook, turn, step, $"parameters cannot be rendered: {e.Message}", retryable: false);
             return;
         }
+        var approvals = Steps.Where(s => s.Value.Outcome == Outcomes.Approved).Select(s => s.Key).ToList();
         var execute = new ExecuteAction(IncidentId, Id, step.Id, attempt, compensation, call.Action, RunValues.Serialize(parameters),
-            step.Timeout ?? playbook.Defaults.Timeout);
+            step.Timeout ?? playbook.Defaults.Timeout, approvals);
         if (delay is { } wait && wait > TimeSpan.Zero) turn.Outgoing.Delay(execute, wait);
         else turn.Outgoing.Add(execute);
     }

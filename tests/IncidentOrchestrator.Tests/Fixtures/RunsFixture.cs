@@ -14,6 +14,9 @@ public sealed class RunsFixture : IAsyncLifetime
     public Warehouse Warehouse { get; private set; } = null!;
 
     public WebhookReceiver Receiver { get; private set; } = null!;
+
+    /// <summary>The service account of the registered programme "activity-insights" (roles are cluster-wide, so it is unique).</summary>
+    public string PipelineRole { get; } = $"training_pipeline_{Guid.NewGuid():N}"[..30];
     public string Playbooks { get; } = Directory.CreateTempSubdirectory("run-playbooks-").FullName;
 
     public async Task InitializeAsync()
@@ -24,6 +27,7 @@ public sealed class RunsFixture : IAsyncLifetime
         ConnectionString = await TestDatabase.CreateDatabaseAsync("runs");
         Warehouse = await Warehouse.CreateAsync();
         Receiver = await WebhookReceiver.StartAsync();
+        await Warehouse.ExecuteAsync($"create role {PipelineRole} login password 'pipeline-secret'; grant select on hr.employee_activity to {PipelineRole}");
         Host = await StartAsync();
     }
 
@@ -43,6 +47,12 @@ public sealed class RunsFixture : IAsyncLifetime
         ["Connections:warehouse"] = Warehouse.ConnectionString,
         ["Webhooks:Endpoints:test-receiver:Url"] = Receiver.Url,
         ["Webhooks:Endpoints:test-receiver:Secret"] = WebhookReceiver.Secret,
+        ["Programmes:activity-insights:Owner"] = "people-analytics",
+        ["Programmes:activity-insights:Description"] = "Trains internal assistants on employee activity data",
+        ["Programmes:activity-insights:Connection"] = "warehouse",
+        ["Programmes:activity-insights:ServiceAccountRole"] = PipelineRole,
+        ["Programmes:activity-insights:Datasets:0"] = "hr.employee_activity",
+        ["Programmes:activity-insights:ReviewAfter"] = "7d",
     });
 
     public async Task DisposeAsync()

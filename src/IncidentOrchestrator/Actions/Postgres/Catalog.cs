@@ -49,6 +49,19 @@ public static class Catalog
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Ends the role's open sessions. The sessions are chosen first and then ended one by one: in a
+    /// single query the planner may call pg_terminate_backend before filtering by user, ending everyone's.
+    /// </summary>
+    public static async Task<int> EndSessionsAsync(NpgsqlConnection db, string role, CancellationToken ct)
+    {
+        var sessions = await ListAsync(db, "select pid::text from pg_stat_activity where usename = $1 and pid <> pg_backend_pid()", [role], ct);
+        var ended = 0;
+        foreach (var pid in sessions)
+            if (await ScalarAsync(db, "select pg_terminate_backend($1)", [int.Parse(pid)], ct) == "True") ended++;
+        return ended;
+    }
+
     /// <summary>The privileges a role holds directly on a table, e.g. ["SELECT"].</summary>
     public static Task<List<string>> PrivilegesAsync(NpgsqlConnection db, string quotedTable, string role, CancellationToken ct) => ListAsync(db, """
         select distinct a.privilege_type

@@ -107,12 +107,7 @@ public sealed class DisableLogin(NamedConnections connections) : PostgresAction(
         var role = await Catalog.RoleAsync(db, name, ct);
         var couldLogin = await Catalog.ScalarAsync(db, "select rolcanlogin from pg_roles where rolname = $1", [name], ct) == "True";
         await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} NOLOGIN", ct);
-        // Choose the sessions first, then end exactly those: in one query the planner may call
-        // pg_terminate_backend before filtering by user, which would end everyone's sessions.
-        var sessions = await Catalog.ListAsync(db, "select pid::text from pg_stat_activity where usename = $1 and pid <> pg_backend_pid()", [name], ct);
-        var ended = 0;
-        foreach (var pid in sessions)
-            if (await Catalog.ScalarAsync(db, "select pg_terminate_backend($1)", [int.Parse(pid)], ct) == "True") ended++;
+        var ended = await Catalog.EndSessionsAsync(db, name, ct);
         return new() { ["couldLogin"] = couldLogin, ["canLogin"] = false, ["sessionsEnded"] = ended };
     }
 }

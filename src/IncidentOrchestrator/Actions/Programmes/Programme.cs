@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text;
+using IncidentOrchestrator.Timeline;
+
+namespace IncidentOrchestrator.Actions.Programmes;
+
+public sealed record ProgrammeSuspended(
+    string Programme, Guid IncidentId, Guid RunId, string ServiceAccountRole, List<string> RevokedOn, int SessionsEnded,
+    DateTimeOffset ReviewBy, string By, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => $"Programme {Programme} suspended until reviewed by {ReviewBy:yyyy-MM-dd}";
+}
+
+public sealed record ProgrammeResumed(string Programme, Guid IncidentId, Guid RunId, List<string> ApprovedBySteps, string By, DateTimeOffset At)
+    : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => $"Programme {Programme} resumed after approval";
+}
+
+/// <summary>A programme's state and history, from its own stream (one per programme name).</summary>
+public sealed partial class Programme
+{
+    public Guid Id { get; set; }
+    public string Name { get; set; } = "";
+    public string Status { get; set; } = "active";
+    public DateTimeOffset? SuspendedAt { get; set; }
+    public DateTimeOffset? ReviewBy { get; set; }
+    public Guid? SuspendedForIncident { get; set; }
+    public List<ProgrammeChange> History { get; set; } = [];
+
+    public static Programme Create(ProgrammeSuspended e) => new Programme { Name = e.Programme }.With(e);
+
+    public void Apply(ProgrammeSuspended e) => With(e);
+
+    public void Apply(ProgrammeResumed e)
+    {
+        Status = "active";
+        SuspendedAt = null;
+        ReviewBy = null;
+        SuspendedForIncident = null;
+        History.Add(new ProgrammeChange("resumed", e.IncidentId, e.RunId, e.By, e.At));
+    }
+
+    private Programme With(ProgrammeSuspended e)
+    {
+        Status = "suspended";
+        SuspendedAt = e.At;
+        ReviewBy = e.ReviewBy;
+        SuspendedForIncident = e.IncidentId;
+        History.Add(new ProgrammeChange("suspended", e.IncidentId, e.RunId, e.By, e.At));
+        return this;
+    }
+
+    /// <summary>The stream of a programme: a stable id derived from its name.</summary>
+    public static Guid StreamId(string name) => new(SHA256.HashData(Encoding.UTF8.GetBytes("programme:" + name))[..16]);
+}
+
+public sealed record ProgrammeChange(string Change, Guid IncidentId, Guid RunId, string By, DateTimeOffset At);

@@ -1,0 +1,76 @@
+using IncidentOrchestrator.Actions.Postgres;
+using IncidentOrchestrator.Playbooks.Actions;
+using IncidentOrchestrator.Playbooks.Model;
+using Marten;
+
+namespace IncidentOrchestrator.Actions.Programmes;
+
+/// <summary><c>programme.suspend</c>: the service account can no longer log in nor read the programme's datasets.</summary>
+public sealed class SuspendProgramme(ProgrammeOptions programmes, NamedConnections connections) : IAction
+{
+    public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("programme.suspend")!;
+
+    public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
+    {
+        var (name, programme) = ProgrammeRegistry.Find(programmes, context.Text("programme"));
+        var current = await context.Session.Events.FetchForWriting<Programme>(Programme.StreamId(name), ct);
+        if (current.Aggregate is { Status: "suspended" } already)
+            return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = already.SuspendedAt, ["reviewBy"] = already.ReviewBy });
+
+        await using var db = await connections.Get(programme.Connection).OpenConnectionAsync(ct);
+        var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);
+        await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} NOLOGIN", ct);
+        var revoked = new List<string>();
+        foreach (var dataset in programme.Datasets)
+        {
+            var table = await Catalog.TableAsync(db, dataset, ct);
+            await Catalog.ExecuteAsync(db, $"REVOKE ALL PRIVILEGES ON TABLE {table} FROM {role}", ct);
+            revoked.Add(dataset);
+        }
+        var ended = await Catalog.EndSessionsAsync(db, programme.ServiceAccountRole, ct);
+
+        var reviewBy = context.Now + (Durations.TryParse(programme.ReviewAfter, out var review) ? review : TimeSpan.FromDays(7));
+        var suspended = new ProgrammeSuspended(name, context.IncidentId, context.RunId, programme.ServiceAccountRole, revoked, ended, reviewBy,
+            $"playbook:{context.RunId:N}", context.Now);
+        if (current.Aggregate is null) context.Session.Events.StartStream<Programme>(Programme.StreamId(name), suspended);
+        else current.AppendOne(suspended);
+        context.Session.Events.Append(context.IncidentId, suspended); // the incident's timeline tells it too
+        return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = context.Now, ["reviewBy"] = reviewBy });
+    }
+}
+
+/// <summary><c>programme.resume</c>: only after an approval step of the same run approved it.</summary>
+public sealed class ResumeProgramme(ProgrammeOptions programmes, NamedConnections connections) : IAction
+{
+    public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("programme.resume")!;
+
+    public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
+    {
+        if (context.Approvals.Count == 0)
+            throw new ActionFailedException("a suspended programme is resumed only after an approval step of this run approved it");
+        var (name, programme) = ProgrammeRegistry.Find(programmes, context.Text("programme"));
+        var current = await context.Session.Events.FetchForWriting<Programme>(Programme.StreamId(name), ct);
+        if (current.Aggregate is not { Status: "suspended" })
+            return new ActionResult(new Dictionary<string, object?> { ["resumedAt"] = null });
+
+        await using var db = await connections.Get(programme.Connection).OpenConnectionAsync(ct);
+        var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);
+        await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} LOGIN", ct);
+        foreach (var dataset in programme.Datasets)
+            await Catalog.ExecuteAsync(db, $"GRANT SELECT ON TABLE {await Catalog.TableAsync(db, dataset, ct)} TO {role}", ct);
+
+        var resumed = new ProgrammeResumed(name, context.IncidentId, context.RunId, context.Approvals.ToList(), $"playbook:{context.RunId:N}", context.Now);
+        current.AppendOne(resumed);
+        context.Session.Events.Append(context.IncidentId, resumed);
+        return new ActionResult(new Dictionary<string, object?> { ["resumedAt"] = context.Now });
+    }
+}
+
+public static class ProgrammeRegistry
+{
+    public static (string Name, ProgrammeDefinition Definition) Find(ProgrammeOptions programmes, string name) =>
+        programmes.TryGetValue(name, out var definition)
+            ? (name, definition)
+            : throw new ActionFailedException($"no programme named '{name}' is registered (Programmes__{name}__…)");
+
+}

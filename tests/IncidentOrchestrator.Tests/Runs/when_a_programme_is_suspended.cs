@@ -1,0 +1,59 @@
+using System.Text.Json;
+using IncidentOrchestrator.Actions;
+using IncidentOrchestrator.Tests.Fixtures;
+using Npgsql;
+using Wolverine.Tracking;
+
+namespace IncidentOrchestrator.Tests.Runs;
+
+public sealed class when_a_programme_is_suspended(RunsFixture fixture) : RunContext(fixture)
+{
+    [Fact]
+    public async Task its_pipeline_can_no_longer_log_in_or_read_and_the_suspension_is_on_record()
+    {
+        var role = Fixture.PipelineRole;
+        await using var pipeline = new NpgsqlConnection(Fixture.Warehouse.ConnectionStringFor(role, "pipeline-secret"));
+        await pipeline.OpenAsync();
+        var incident = await Incident();
+
+        var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-suspend", new { programme = "activity-insights" }));
+
+        Assert.Equal("succeeded", run.Status);
+        Assert.False(await Fixture.Warehouse.CanLoginAsync(role));
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, "hr.employee_activity"));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await new NpgsqlCommand("select 1", pipeline).ExecuteScalarAsync());
+
+        var programme = (await Host.Get("/api/programmes")).ReadJson().EnumerateArray().Single();
+        Assert.Equal("activity-insights", programme.GetProperty("name").GetString());
+        Assert.Equal("suspended", programme.GetProperty("status").GetString());
+        var reviewBy = programme.GetProperty("reviewBy").GetDateTimeOffset();
+        Assert.InRange(reviewBy - programme.GetProperty("suspendedAt").GetDateTimeOffset(), TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+        var history = programme.GetProperty("history").EnumerateArray().Single();
+        Assert.Equal(incident, history.GetProperty("incidentId").GetGuid());
+        Assert.Contains(await Host.Timeline(incident), t => t.Type == "ProgrammeSuspended");
+
+        // Suspending it again (another incident) changes nothing and says when it was suspended.
+        var second = await Incident();
+        var again = await Host.RunEnded(second, await Host.StartRun(second, "test-suspend", new { programme = "activity-insights" }));
+        Assert.Equal("succeeded", again.Status);
+        Assert.Single((await Host.Get("/api/programmes")).ReadJson()[0].GetProperty("history").EnumerateArray());
+
+        // Resuming without an approval of the run is refused, and the programme stays suspended.
+        var resume = new ExecuteAction(second, Guid.NewGuid(), "resume", 1, false, "programme.resume",
+            new() { ["programme"] = JsonSerializer.SerializeToElement("activity-insights") }, null, []);
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(resume);
+        Assert.Equal("suspended", (await Host.Get("/api/programmes")).ReadJson()[0].GetProperty("status").GetString());
+        Assert.False(await Fixture.Warehouse.CanLoginAsync(role));
+    }
+
+    [Fact]
+    public async Task an_unregistered_programme_fails_the_step_clearly()
+    {
+        var incident = await Incident();
+
+        var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-suspend", new { programme = "no-such-programme" }));
+
+        Assert.Equal("failed", run.Status);
+        Assert.Equal("no programme named 'no-such-programme' is registered (Programmes__no-such-programme__…)", run.Step("suspend").Error);
+    }
+}
