@@ -1,5 +1,6 @@
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Actions;
+using IncidentOrchestrator.Detection;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
@@ -37,6 +38,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddPlaybooks(configuration);
         builder.Services.AddActions(configuration);
         builder.Services.AddRuns();
+        builder.Services.AddDetection(configuration);
 
         var connectionString = generatingCode
             ? "Host=localhost;Database=codegen" // codegen write never connects

@@ -17,6 +17,11 @@ public sealed class RunsFixture : IAsyncLifetime
 
     /// <summary>The service account of the registered programme "activity-insights" (roles are cluster-wide, so it is unique).</summary>
     public string PipelineRole { get; } = $"training_pipeline_{Guid.NewGuid():N}"[..30];
+
+    /// <summary>The scenario's own programme, dataset and access policy, apart from the other run scenarios.</summary>
+    public string ScenarioPipelineRole { get; } = $"scenario_pipeline_{Guid.NewGuid():N}"[..30];
+
+    public string AccessPolicy => Path.Combine(Playbooks, "..", Path.GetFileName(Playbooks) + "-access-policy.yaml");
     public string Playbooks { get; } = Directory.CreateTempSubdirectory("run-playbooks-").FullName;
 
     public async Task InitializeAsync()
@@ -28,6 +33,21 @@ public sealed class RunsFixture : IAsyncLifetime
         Warehouse = await Warehouse.CreateAsync();
         Receiver = await WebhookReceiver.StartAsync();
         await Warehouse.ExecuteAsync($"create role {PipelineRole} login password 'pipeline-secret'; grant select on hr.employee_activity to {PipelineRole}");
+        await Warehouse.ExecuteAsync($"""
+            create table hr.scenario_activity as select * from hr.employee_activity;
+            create schema audit;
+            create table audit.access_log (object_name text, role_name text, read_at timestamptz, rows_read int);
+            insert into audit.access_log select 'hr.scenario_activity', 'engineer_' || g, now() - (g || ' hours')::interval, g * 10 from generate_series(1, 12) g;
+            create role {ScenarioPipelineRole} login password 'pipeline-secret';
+            grant select on hr.scenario_activity to {ScenarioPipelineRole};
+            """);
+        await File.WriteAllTextAsync(AccessPolicy, $"""
+            connections:
+              warehouse:
+                hr.scenario_activity:
+                  allowed: [{ScenarioPipelineRole}]
+                  programme: scenario-insights
+            """);
         Host = await StartAsync();
     }
 
@@ -53,6 +73,10 @@ public sealed class RunsFixture : IAsyncLifetime
         ["Programmes:activity-insights:ServiceAccountRole"] = PipelineRole,
         ["Programmes:activity-insights:Datasets:0"] = "hr.employee_activity",
         ["Programmes:activity-insights:ReviewAfter"] = "7d",
+        ["Programmes:scenario-insights:Connection"] = "warehouse",
+        ["Programmes:scenario-insights:ServiceAccountRole"] = ScenarioPipelineRole,
+        ["Programmes:scenario-insights:Datasets:0"] = "hr.scenario_activity",
+        ["Detection:AccessPolicy"] = AccessPolicy,
     });
 
     public async Task DisposeAsync()
@@ -60,6 +84,7 @@ public sealed class RunsFixture : IAsyncLifetime
         await Host.StopAsync();
         await Host.DisposeAsync();
         await Receiver.DisposeAsync();
+        File.Delete(AccessPolicy);
         Directory.Delete(Playbooks, recursive: true);
     }
 }

@@ -1,0 +1,114 @@
+using IncidentOrchestrator.Actions.Postgres;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Signals;
+using Npgsql;
+
+namespace IncidentOrchestrator.Detection;
+
+/// <summary>A role holding privileges on a dataset that the access policy does not allow it.</summary>
+public sealed record AclDrift(string Connection, string Dataset, string Grantee, IReadOnlyList<string> Privileges, string? Programme)
+{
+    /// <summary>Deterministic, so repeated detections of the same drift join the same open incident.</summary>
+    public string Fingerprint => $"{Connection}:{Dataset}:{Grantee}";
+}
+
+/// <summary>
+/// Compares the real grants of configured connections with the declared access policy and sends a
+/// <c>dataset.acl_drift</c> signal for each drift it has not reported since it last saw it gone.
+/// </summary>
+public sealed class AclDriftScanner(DetectionOptions options, NamedConnections connections, SignalIntake intake, TimeProvider clock,
+    ILogger<AclDriftScanner> logger)
+{
+    public static readonly Caller Scanner = new("acl-drift-scanner", "ACL drift scanner", new HashSet<string> { Roles.Ingest });
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(options.AccessPolicy);
+
+    public async Task<IReadOnlyList<AclDrift>> ScanAsync(CancellationToken ct)
+    {
+        if (!Enabled) return [];
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var drifts = new List<AclDrift>();
+            foreach (var (connection, datasets) in AccessPolicy.Load(options.AccessPolicy!).Connections)
+                drifts.AddRange(await ScanConnectionAsync(connection, datasets, ct));
+
+            var fresh = drifts.Where(d => !_reported.Contains(d.Fingerprint)).ToList();
+            if (fresh.Count > 0) await intake.IngestAsync(fresh.Select(ToSignal).ToList(), Scanner, ct);
+            _reported.Clear();
+            _reported.UnionWith(drifts.Select(d => d.Fingerprint)); // a drift fixed and reintroduced is reported again
+            if (fresh.Count > 0) logger.LogWarning("ACL drift: {Drifts}", string.Join("; ", fresh.Select(d => d.Fingerprint)));
+            return drifts;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<List<AclDrift>> ScanConnectionAsync(string connection, Dictionary<string, DatasetPolicy> datasets, CancellationToken ct)
+    {
+        var drifts = new List<AclDrift>();
+        await using var db = await connections.Get(connection).OpenConnectionAsync(ct);
+        foreach (var (dataset, policy) in datasets)
+        {
+            var (schema, table) = dataset.Split('.') is [var s, var t] ? (s, t) : ("public", dataset);
+            await using var command = new NpgsqlCommand("""
+                select g.grantee, array_agg(distinct g.privilege_type order by g.privilege_type)
+                from information_schema.role_table_grants g
+                join pg_class c on c.relname = g.table_name
+                join pg_namespace n on n.oid = c.relnamespace and n.nspname = g.table_schema
+                where g.table_schema = $1 and g.table_name = $2 and g.grantee <> pg_get_userbyid(c.relowner)
+                group by g.grantee order by g.grantee
+                """, db);
+            command.Parameters.Add(new NpgsqlParameter { Value = schema });
+            command.Parameters.Add(new NpgsqlParameter { Value = table });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var grantee = reader.GetString(0);
+                if (!policy.Allowed.Contains(grantee, StringComparer.Ordinal))
+                    drifts.Add(new AclDrift(connection, dataset, grantee, reader.GetFieldValue<string[]>(1), policy.Programme));
+            }
+        }
+        return drifts;
+    }
+
+    private SubmitSignal ToSignal(AclDrift drift)
+    {
+        var attributes = new Dictionary<string, System.Text.Json.JsonElement>
+        {
+            ["dataset"] = System.Text.Json.JsonSerializer.SerializeToElement(drift.Dataset),
+            ["grantee"] = System.Text.Json.JsonSerializer.SerializeToElement(drift.Grantee),
+            ["warehouse"] = System.Text.Json.JsonSerializer.SerializeToElement(drift.Connection),
+            ["privileges"] = System.Text.Json.JsonSerializer.SerializeToElement(drift.Privileges),
+        };
+        if (drift.Programme is { } programme) attributes["programme"] = System.Text.Json.JsonSerializer.SerializeToElement(programme);
+        return new SubmitSignal("acl-drift-scanner", "dataset.acl_drift", Severity.High, drift.Fingerprint,
+            $"{drift.Dataset} readable by {drift.Grantee}", clock.GetUtcNow(), attributes);
+    }
+}
+
+/// <summary>Scans on the configured interval, when there is one.</summary>
+public sealed class AclDriftScanning(AclDriftScanner scanner, DetectionOptions options, ILogger<AclDriftScanning> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!scanner.Enabled || options.IntervalSeconds <= 0) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.IntervalSeconds));
+        do
+        {
+            try
+            {
+                await scanner.ScanAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "ACL drift scan failed; trying again in {Seconds} s", options.IntervalSeconds);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
