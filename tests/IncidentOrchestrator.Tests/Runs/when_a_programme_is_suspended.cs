@@ -23,7 +23,7 @@ public sealed class when_a_programme_is_suspended(RunsFixture fixture) : RunCont
         Assert.False(await Fixture.Warehouse.CanReadAsync(role, "hr.employee_activity"));
         await Assert.ThrowsAnyAsync<Exception>(async () => await new NpgsqlCommand("select 1", pipeline).ExecuteScalarAsync());
 
-        var programme = (await Host.Get("/api/programmes")).ReadJson().EnumerateArray().Single();
+        var programme = await Programme("activity-insights");
         Assert.Equal("activity-insights", programme.GetProperty("name").GetString());
         Assert.Equal("suspended", programme.GetProperty("status").GetString());
         var reviewBy = programme.GetProperty("reviewBy").GetDateTimeOffset();
@@ -36,15 +36,18 @@ public sealed class when_a_programme_is_suspended(RunsFixture fixture) : RunCont
         var second = await Incident();
         var again = await Host.RunEnded(second, await Host.StartRun(second, "test-suspend", new { programme = "activity-insights" }));
         Assert.Equal("succeeded", again.Status);
-        Assert.Single((await Host.Get("/api/programmes")).ReadJson()[0].GetProperty("history").EnumerateArray());
+        Assert.Single((await Programme("activity-insights")).GetProperty("history").EnumerateArray());
 
         // Resuming without an approval of the run is refused, and the programme stays suspended.
         var resume = new ExecuteAction(second, Guid.NewGuid(), "resume", 1, false, "programme.resume",
             new() { ["programme"] = JsonSerializer.SerializeToElement("activity-insights") }, null, []);
         await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(resume);
-        Assert.Equal("suspended", (await Host.Get("/api/programmes")).ReadJson()[0].GetProperty("status").GetString());
+        Assert.Equal("suspended", (await Programme("activity-insights")).GetProperty("status").GetString());
         Assert.False(await Fixture.Warehouse.CanLoginAsync(role));
     }
+
+    private async Task<JsonElement> Programme(string name) =>
+        (await Host.Get("/api/programmes")).ReadJson().EnumerateArray().Single(p => p.GetProperty("name").GetString() == name);
 
     [Fact]
     public async Task an_unregistered_programme_fails_the_step_clearly()
