@@ -52,7 +52,7 @@ public sealed record IncidentContained(Guid IncidentId, long SecondsToContain, G
 {
     string ITimelineEvent.Actor => "system";
     DateTimeOffset ITimelineEvent.At => ContainedAt;
-    string ITimelineEvent.Describe() => $"Incident contained, {TimeSpan.FromSeconds(SecondsToContain)} after it was first observed";
+    string ITimelineEvent.Describe() => $"Incident contained {SecondsToContain} s after it was first observed";
 }
 
 public sealed record IncidentSeverityChanged(Guid IncidentId, Severity From, Severity Severity, string By, DateTimeOffset At) : ITimelineEvent
