@@ -4,6 +4,7 @@ using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Telemetry;
 using Marten;
+using Wolverine;
 
 namespace IncidentOrchestrator.Actions;
 
@@ -16,18 +17,18 @@ public static class ExecuteActionHandler
 {
     private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
 
-    public static async Task<ActionAttemptEnded> Handle(ExecuteAction command, ActionRegistry registry, IDocumentSession session,
+    public static async Task<OutgoingMessages> Handle(ExecuteAction command, ActionRegistry registry, IDocumentSession session,
         TimeProvider clock, ILogger<ExecuteAction> logger, CancellationToken ct)
     {
         var key = ActionExecution.KeyFor(command.IncidentId, command.RunId, command.StepId, command.Compensation);
         if (await session.LoadAsync<ActionExecution>(key, ct) is { } done)
         {
             logger.LogInformation("Action {Action} for {Key} already ran; reporting its result again", command.Action, key);
-            return Ended(command, true, done.Outputs, null, false);
+            return [Ended(command, true, done.Outputs, null, false)];
         }
 
         var action = registry.Implementation(command.Action);
-        if (action is null) return Ended(command, false, [], $"no implementation of action '{command.Action}' is installed", false);
+        if (action is null) return [Ended(command, false, [], $"no implementation of action '{command.Action}' is installed", false)];
 
         using var activity = IncidentTelemetry.Source.StartActivity("action " + command.Action);
         activity?.SetTag("incident.id", command.IncidentId);
@@ -48,12 +49,14 @@ public static class ExecuteActionHandler
                 Id = key, RunId = command.RunId, StepId = command.StepId, Action = command.Action, Attempt = command.Attempt,
                 Outputs = outputs, CompletedAt = clock.GetUtcNow(),
             });
-            return Ended(command, true, outputs, null, false);
+            var outgoing = new OutgoingMessages { Ended(command, true, outputs, null, false) };
+            foreach (var (message, delay) in result.FollowUps ?? []) outgoing.Delay(message, delay);
+            return outgoing;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             session.EjectAllPendingChanges();
-            return Ended(command, false, [], $"timed out after {Playbooks.Model.Durations.Format(command.Timeout!.Value)}", true);
+            return [Ended(command, false, [], $"timed out after {Playbooks.Model.Durations.Format(command.Timeout!.Value)}", true)];
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -61,7 +64,7 @@ public static class ExecuteActionHandler
             session.EjectAllPendingChanges();
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             if (e is not ActionFailedException) logger.LogWarning(e, "Action {Action} failed for {Key}", command.Action, key);
-            return Ended(command, false, [], e.Message, false);
+            return [Ended(command, false, [], e.Message, false)];
         }
     }
 

@@ -29,7 +29,8 @@ public sealed record ActionContext(
     public string? OptionalText(string name) => Parameters.GetValueOrDefault(name) is { } v ? Playbooks.Expressions.Evaluator.Display(v) : null;
 }
 
-public sealed record ActionResult(IReadOnlyDictionary<string, object?> Outputs)
+/// <param name="FollowUps">Messages to deliver after a delay (durably, with the result), e.g. a review reminder.</param>
+public sealed record ActionResult(IReadOnlyDictionary<string, object?> Outputs, IReadOnlyList<(object Message, TimeSpan Delay)>? FollowUps = null)
 {
     public static readonly ActionResult Empty = new(new Dictionary<string, object?>());
 }

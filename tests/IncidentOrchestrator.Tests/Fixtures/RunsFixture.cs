@@ -21,6 +21,8 @@ public sealed class RunsFixture : IAsyncLifetime
     /// <summary>The scenario's own programme, dataset and access policy, apart from the other run scenarios.</summary>
     public string ScenarioPipelineRole { get; } = $"scenario_pipeline_{Guid.NewGuid():N}"[..30];
 
+    public string ReviewPipelineRole { get; } = $"review_pipeline_{Guid.NewGuid():N}"[..30];
+
     public string AccessPolicy => Path.Combine(Playbooks, "..", Path.GetFileName(Playbooks) + "-access-policy.yaml");
     public string Playbooks { get; } = Directory.CreateTempSubdirectory("run-playbooks-").FullName;
 
@@ -39,6 +41,7 @@ public sealed class RunsFixture : IAsyncLifetime
             create table audit.access_log (object_name text, role_name text, read_at timestamptz, rows_read int);
             insert into audit.access_log select 'hr.scenario_activity', 'engineer_' || g, now() - (g || ' hours')::interval, g * 10 from generate_series(1, 12) g;
             create role {ScenarioPipelineRole} login password 'pipeline-secret';
+            create role {ReviewPipelineRole} login password 'pipeline-secret';
             grant select on hr.scenario_activity to {ScenarioPipelineRole};
             """);
         await File.WriteAllTextAsync(AccessPolicy, $"""
@@ -77,6 +80,10 @@ public sealed class RunsFixture : IAsyncLifetime
         ["Programmes:scenario-insights:ServiceAccountRole"] = ScenarioPipelineRole,
         ["Programmes:scenario-insights:Datasets:0"] = "hr.scenario_activity",
         ["Detection:AccessPolicy"] = AccessPolicy,
+        ["Programmes:review-soon:Connection"] = "warehouse",
+        ["Programmes:review-soon:ServiceAccountRole"] = ReviewPipelineRole,
+        ["Programmes:review-soon:Datasets:0"] = "hr.payroll",
+        ["Programmes:review-soon:ReviewAfter"] = "1s",
     });
 
     public async Task DisposeAsync()

@@ -50,6 +50,21 @@ public sealed class when_a_programme_is_suspended(RunsFixture fixture) : RunCont
         (await Host.Get("/api/programmes")).ReadJson().EnumerateArray().Single(p => p.GetProperty("name").GetString() == name);
 
     [Fact]
+    public async Task a_suspension_still_in_force_at_its_review_date_is_flagged_for_the_commander()
+    {
+        var incident = await Incident();
+        var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-suspend", new { programme = "review-soon" }));
+        Assert.Equal("succeeded", run.Status);
+
+        var programme = await RunScenarios.Eventually(() => Programme("review-soon"),
+            p => p.GetProperty("history").EnumerateArray().Any(h => h.GetProperty("change").GetString() == "review-overdue"));
+
+        Assert.Equal("suspended", programme.GetProperty("status").GetString());
+        var overdue = (await Host.Timeline(incident)).Single(t => t.Type == "ProgrammeReviewOverdue");
+        Assert.Contains("the commander must decide", overdue.Summary);
+    }
+
+    [Fact]
     public async Task an_unregistered_programme_fails_the_step_clearly()
     {
         var incident = await Incident();

@@ -19,6 +19,14 @@ public sealed record ProgrammeResumed(string Programme, Guid IncidentId, Guid Ru
     string ITimelineEvent.Describe() => $"Programme {Programme} resumed after approval";
 }
 
+/// <summary>The review date of a suspension passed while the programme was still suspended.</summary>
+public sealed record ProgrammeReviewOverdue(string Programme, Guid IncidentId, DateTimeOffset SuspendedAt, DateTimeOffset ReviewBy, DateTimeOffset At)
+    : ITimelineEvent
+{
+    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Describe() => $"Programme {Programme} is still suspended past its review date {ReviewBy:yyyy-MM-dd HH:mm}; the commander must decide";
+}
+
 /// <summary>A programme's state and history, from its own stream (one per programme name).</summary>
 public sealed partial class Programme
 {
@@ -42,6 +50,8 @@ public sealed partial class Programme
         SuspendedForIncident = null;
         History.Add(new ProgrammeChange("resumed", e.IncidentId, e.RunId, e.By, e.At));
     }
+
+    public void Apply(ProgrammeReviewOverdue e) => History.Add(new ProgrammeChange("review-overdue", e.IncidentId, Guid.Empty, "system", e.At));
 
     private Programme With(ProgrammeSuspended e)
     {

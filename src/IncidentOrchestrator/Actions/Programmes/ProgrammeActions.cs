@@ -35,7 +35,8 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, NamedConnectio
         if (current.Aggregate is null) context.Session.Events.StartStream<Programme>(Programme.StreamId(name), suspended);
         else current.AppendOne(suspended);
         context.Session.Events.Append(context.IncidentId, suspended); // the incident's timeline tells it too
-        return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = context.Now, ["reviewBy"] = reviewBy });
+        return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = context.Now, ["reviewBy"] = reviewBy },
+            [(new ProgrammeReviewDue(name, context.Now), reviewBy - context.Now)]);
     }
 }
 
