@@ -1,6 +1,5 @@
 using System.Text.Json;
 using IncidentOrchestrator.Actions;
-using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Expressions;
@@ -13,11 +12,6 @@ namespace IncidentOrchestrator.Runs;
 
 public sealed partial class PlaybookRun
 {
-    public Guid? SignalId { get; set; }
-
-    /// <summary>False while the run is accepted but its <see cref="StartRun"/> has not been handled yet.</summary>
-    public bool Started { get; set; }
-
     /// <summary>Everything one message changes: the run's document, events on the incident, messages to send.</summary>
     internal sealed class Turn(IDocumentSession session, PlaybookCatalog catalog, DateTimeOffset now)
     {
@@ -73,7 +67,8 @@ public sealed partial class PlaybookRun
     private async Task AdvanceAsync(Playbook playbook, Turn turn, CancellationToken ct)
     {
         if (HasEnded || State == RunStates.Compensating) return;
-        var scope = RunScope.Of(this, await turn.Session.LoadAsync<Incident>(IncidentId, ct));
+        var incident = await turn.Session.LoadAsync<Incident>(IncidentId, ct);
+        var scope = RunScope.Of(this, incident);
 
         bool progressed;
         do
@@ -105,7 +100,7 @@ public sealed partial class PlaybookRun
 
         if (!HasEnded && Steps.Values.All(s => s.HasEnded))
             End(turn, RunStates.Succeeded, null); // failures that continued are on the timeline; the run itself went through
-        await CheckContainmentAsync(playbook, turn, ct);
+        CheckContainment(playbook, turn, incident);
     }
 
     private static bool Holds(Condition when, ValueScope scope, out string? problem)
@@ -281,10 +276,9 @@ public sealed partial class PlaybookRun
     /// successfully. Concurrent runs append to the same stream, so one of two racing turns retries
     /// and then sees the other's steps as ended.
     /// </summary>
-    private async Task CheckContainmentAsync(Playbook playbook, Turn turn, CancellationToken ct)
+    private void CheckContainment(Playbook playbook, Turn turn, Incident? incident)
     {
         if (turn.EndedContainment.Count == 0) return;
-        var incident = await turn.Session.LoadAsync<Incident>(IncidentId, ct);
         if (incident is null || incident.ContainedAt is not null || incident.Status != IncidentStatus.Open) return;
 
         var mine = ContainmentSteps(playbook).Where(s => !(Steps[s].Status is StepStatuses.Succeeded or StepStatuses.Skipped));

@@ -19,11 +19,15 @@ public sealed partial class PlaybookRun : Saga, IRevisioned
     public string PlaybookHash { get; set; } = "";
     public Dictionary<string, JsonElement> Inputs { get; set; } = [];
     public Dictionary<string, JsonElement>? Signal { get; set; }
+    public Guid? SignalId { get; set; }
     public Guid? ParentRunId { get; set; }
     public string? ParentStepId { get; set; }
     public string StartedBy { get; set; } = "";
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>False while the run is accepted but its <see cref="StartRun"/> has not been handled yet.</summary>
+    public bool Started { get; set; }
 
     /// <summary>running, compensating, or once over: succeeded, failed, compensated, cancelled.</summary>
     public string State { get; set; } = RunStates.Running;
