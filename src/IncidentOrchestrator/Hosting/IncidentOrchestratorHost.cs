@@ -1,5 +1,7 @@
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Actions;
+using IncidentOrchestrator.Approvals;
+using IncidentOrchestrator.Tasks;
 using IncidentOrchestrator.Detection;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Runs;
@@ -39,6 +41,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddActions(configuration);
         builder.Services.AddRuns();
         builder.Services.AddDetection(configuration);
+        builder.Services.AddTasks(configuration);
 
         var connectionString = generatingCode
             ? "Host=localhost;Database=codegen" // codegen write never connects
@@ -62,6 +65,8 @@ public static class IncidentOrchestratorHost
                 opts.ConfigureSignals();
                 opts.ConfigureRuns();
                 opts.ConfigureActions();
+                opts.ConfigureTasks();
+                opts.ConfigureApprovals();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine();

@@ -109,6 +109,18 @@ public sealed partial class PlaybookRun
         return turn.Outgoing;
     }
 
+    public async Task<OutgoingMessages> Handle(HumanStepEnded message, IDocumentSession session, PinnedPlaybooks playbooks,
+        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    {
+        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting, Escalated: false }) return turn.Outgoing;
+        if (playbook.Step(message.StepId) is not { Kind: HumanTask or ApprovalRequest } step) return turn.Outgoing;
+
+        Succeed(turn, step, message.Outcome, message.Outputs);
+        await AdvanceAsync(playbook, turn, ct);
+        return turn.Outgoing;
+    }
+
     public async Task<OutgoingMessages> Handle(CancelRun message, IDocumentSession session, PinnedPlaybooks playbooks,
         PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
     {
@@ -161,6 +173,7 @@ public sealed partial class PlaybookRun
     public static void NotFound(WaitElapsed m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(WaitElapsed));
     public static void NotFound(SignalArrived m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(SignalArrived));
     public static void NotFound(ChildRunEnded m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(ChildRunEnded));
+    public static void NotFound(HumanStepEnded m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(HumanStepEnded));
     public static void NotFound(CancelRun m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(CancelRun));
     public static void NotFound(ResolveEscalation m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(ResolveEscalation));
 

@@ -148,12 +148,23 @@ public sealed partial class PlaybookRun
 
             case HumanTask task:
                 Wait(turn, step, $"a task for {task.Assignee}", null);
+                turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, step.Id, Text(task.Title, scope), task.Instructions is { } i ? Text(i, scope) : null,
+                    task.Assignee, task.EscalateTo, task.Outputs.ToList(), task.AckWithin, task.DueWithin));
                 break;
 
             case ApprovalRequest approval:
                 Wait(turn, step, $"approval by {approval.Quorum} of {string.Join(", ", approval.Approvers)}", null);
+                turn.Outgoing.Add(new Approvals.OpenApproval(IncidentId, Id, step.Id, step.Title is { } t ? Text(t, scope) : $"Approve {step.Id} of {Playbook}",
+                    approval.Approvers.ToList(), approval.Quorum, approval.Within, StartedBy));
                 break;
         }
+    }
+
+    /// <summary>Text for people: a template that cannot be rendered shows its source rather than failing the step.</summary>
+    private static string Text(TextTemplate template, ValueScope scope)
+    {
+        try { return template.Render(scope); }
+        catch (ExpressionException) { return template.Template.Source; }
     }
 
     private void Wait(Turn turn, Step step, string what, TimeSpan? limit)
@@ -269,6 +280,7 @@ public sealed partial class PlaybookRun
         turn.Session.DeleteWhere<SignalWait>(w => w.RunId == runId);
         Append(turn, new PlaybookRunEnded(IncidentId, Id, Playbook, state, reason, turn.Now));
         if (ParentRunId is { } parent) turn.Outgoing.Add(new ChildRunEnded(parent, ParentStepId!, Id, state));
+        turn.Outgoing.Add(new Tasks.CloseRunWork(Id));
     }
 
     /// <summary>

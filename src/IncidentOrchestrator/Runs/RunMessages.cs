@@ -31,3 +31,7 @@ public sealed record ResolveEscalation([property: SagaIdentity] Guid RunId, stri
 public sealed record ActionAttemptEnded(
     [property: SagaIdentity] Guid RunId, string StepId, int Attempt, bool Compensation, bool Succeeded,
     Dictionary<string, JsonElement> Outputs, string? Error, bool TimedOut) : IRunMessage;
+
+/// <summary>A person ended a task or approval step: <c>succeeded</c>, <c>approved</c> or <c>rejected</c>.</summary>
+public sealed record HumanStepEnded([property: SagaIdentity] Guid RunId, string StepId, string Outcome,
+    Dictionary<string, JsonElement> Outputs, string By) : IRunMessage;

@@ -1,0 +1,40 @@
+using Marten;
+using Wolverine;
+
+namespace IncidentOrchestrator.Approvals;
+
+/// <summary>A run's approval step began: open the approval.</summary>
+public sealed record OpenApproval(Guid IncidentId, Guid RunId, string StepId, string Title, List<string> Approvers, int Quorum,
+    TimeSpan? Within, string RequestedBy);
+
+public sealed record ApprovalDue(Guid ApprovalId);
+
+public static class OpenApprovalHandler
+{
+    public static OutgoingMessages Handle(OpenApproval command, IDocumentSession session, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var approval = new ApprovalItem
+        {
+            Id = Guid.CreateVersion7(), IncidentId = command.IncidentId, RunId = command.RunId, StepId = command.StepId, Title = command.Title,
+            Approvers = command.Approvers, Quorum = command.Quorum, RequestedBy = command.RequestedBy, OpenedAt = now, DueBy = now + command.Within,
+        };
+        session.Store(approval);
+        session.Events.Append(approval.IncidentId, new ApprovalRequested(approval.IncidentId, approval.Id, approval.RunId, approval.StepId,
+            approval.Title, approval.Approvers, approval.Quorum, approval.DueBy, now));
+        var timers = new OutgoingMessages();
+        if (command.Within is { } within) timers.Delay(new ApprovalDue(approval.Id), within);
+        return timers;
+    }
+}
+
+/// <summary>The approval stays open past its time; the timeline says it is overdue and who must act.</summary>
+public static class ApprovalDueHandler
+{
+    public static async Task Handle(ApprovalDue due, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var approval = await session.LoadAsync<ApprovalItem>(due.ApprovalId, ct);
+        if (approval is not { Outcome: null }) return;
+        session.Events.Append(approval.IncidentId, new ApprovalOverdue(approval.IncidentId, approval.Id, approval.StepId, clock.GetUtcNow()));
+    }
+}

@@ -1,0 +1,46 @@
+using IncidentOrchestrator.Timeline;
+
+namespace IncidentOrchestrator.Approvals;
+
+/// <summary>An approval step waiting for decisions: a quorum of distinct people, any one rejection ends it.</summary>
+public sealed class ApprovalItem
+{
+    public Guid Id { get; set; }
+    public Guid IncidentId { get; set; }
+    public Guid RunId { get; set; }
+    public string StepId { get; set; } = "";
+    public string Title { get; set; } = "";
+    public List<string> Approvers { get; set; } = [];
+    public int Quorum { get; set; } = 1;
+
+    /// <summary>Who started the run: they cannot approve their own request (separation of duties).</summary>
+    public string RequestedBy { get; set; } = "";
+    public DateTimeOffset OpenedAt { get; set; }
+    public DateTimeOffset? DueBy { get; set; }
+    public List<ApprovalDecision> Decisions { get; set; } = [];
+
+    /// <summary>null while open; then approved, rejected or cancelled.</summary>
+    public string? Outcome { get; set; }
+}
+
+public sealed record ApprovalDecision(string By, string Decision, string? Comment, DateTimeOffset At);
+
+public sealed record ApprovalRequested(Guid IncidentId, Guid ApprovalId, Guid RunId, string StepId, string Title, List<string> Approvers,
+    int Quorum, DateTimeOffset? DueBy, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Describe() => $"Approval requested from {string.Join(", ", Approvers)} ({Quorum} needed): {Title}";
+}
+
+public sealed record ApprovalDecided(Guid IncidentId, Guid ApprovalId, string StepId, string Decision, string? Comment, string By, DateTimeOffset At)
+    : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => Comment is null ? $"{By} decided {Decision} on {StepId}" : $"{By} decided {Decision} on {StepId}: {Comment}";
+}
+
+public sealed record ApprovalOverdue(Guid IncidentId, Guid ApprovalId, string StepId, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Describe() => $"Approval of {StepId} is overdue; it stays open and is escalated to the commander";
+}

@@ -1,0 +1,12 @@
+using Marten;
+
+namespace IncidentOrchestrator.Approvals;
+
+public static class Configuration
+{
+    public static StoreOptions ConfigureApprovals(this StoreOptions opts)
+    {
+        opts.Schema.For<ApprovalItem>().Index(x => x.IncidentId).Index(x => x.RunId);
+        return opts;
+    }
+}

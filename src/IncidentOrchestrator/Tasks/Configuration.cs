@@ -1,0 +1,18 @@
+using Marten;
+
+namespace IncidentOrchestrator.Tasks;
+
+public static class Configuration
+{
+    public static IServiceCollection AddTasks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection("OnCall").Get<Rotations>() ?? new Rotations());
+        return services;
+    }
+
+    public static StoreOptions ConfigureTasks(this StoreOptions opts)
+    {
+        opts.Schema.For<TaskItem>().Index(x => x.IncidentId).Index(x => x.RunId).Index(x => x.Assignee);
+        return opts;
+    }
+}

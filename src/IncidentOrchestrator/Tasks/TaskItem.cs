@@ -1,0 +1,73 @@
+using System.Text.Json;
+using IncidentOrchestrator.Timeline;
+
+namespace IncidentOrchestrator.Tasks;
+
+public static class TaskStatuses
+{
+    public const string Open = "open";
+    public const string Acknowledged = "acknowledged";
+    public const string Completed = "completed";
+    public const string Escalated = "escalated";
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>Work a person must do for a run's task step (or an escalation of it).</summary>
+public sealed class TaskItem
+{
+    public Guid Id { get; set; }
+    public Guid IncidentId { get; set; }
+    public Guid RunId { get; set; }
+    public string StepId { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string? Instructions { get; set; }
+
+    /// <summary>Whom it is for, resolved when it opened: <c>user:&lt;id&gt;</c> or <c>role:&lt;role&gt;</c>.</summary>
+    public string Assignee { get; set; } = "";
+
+    /// <summary>As the playbook said it, e.g. <c>oncall:security</c>.</summary>
+    public string AssignedAs { get; set; } = "";
+    public string? EscalateTo { get; set; }
+    public List<string> Outputs { get; set; } = [];
+    public string Status { get; set; } = TaskStatuses.Open;
+    public DateTimeOffset OpenedAt { get; set; }
+    public DateTimeOffset? AckBy { get; set; }
+    public DateTimeOffset? DueBy { get; set; }
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public Dictionary<string, JsonElement> Results { get; set; } = [];
+    public string? Notes { get; set; }
+
+    /// <summary>For an escalation task: the task it escalates.</summary>
+    public Guid? EscalationOf { get; set; }
+
+    public bool IsDone => Status is TaskStatuses.Completed or TaskStatuses.Cancelled;
+}
+
+public sealed record TaskOpened(Guid IncidentId, Guid TaskId, Guid RunId, string StepId, string Title, string Assignee, string AssignedAs,
+    DateTimeOffset? AckBy, DateTimeOffset? DueBy, Guid? EscalationOf, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Describe() => EscalationOf is null
+        ? $"Task for {Assignee}{(AssignedAs != Assignee ? $" ({AssignedAs})" : "")}: {Title}"
+        : $"Escalated to {Assignee}: {Title}";
+}
+
+public sealed record TaskAcknowledged(Guid IncidentId, Guid TaskId, string By, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => $"Task {TaskId} acknowledged";
+}
+
+public sealed record TaskCompleted(Guid IncidentId, Guid TaskId, string StepId, Dictionary<string, JsonElement> Outputs, string? Notes,
+    string By, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => Notes is null ? $"Task {StepId} completed" : $"Task {StepId} completed: {Notes}";
+}
+
+public sealed record TaskEscalated(Guid IncidentId, Guid TaskId, string Reason, string EscalatedTo, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Describe() => $"Task {TaskId} escalated to {EscalatedTo}: {Reason}";
+}

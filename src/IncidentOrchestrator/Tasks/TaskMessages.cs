@@ -1,0 +1,17 @@
+using System.Text.Json;
+
+namespace IncidentOrchestrator.Tasks;
+
+/// <summary>A run's task step began: open its task.</summary>
+public sealed record OpenTask(Guid IncidentId, Guid RunId, string StepId, string Title, string? Instructions, string AssignedAs,
+    string? EscalateTo, List<string> Outputs, TimeSpan? AckWithin, TimeSpan? DueWithin);
+
+public sealed record TaskAckDue(Guid TaskId);
+
+public sealed record TaskDue(Guid TaskId);
+
+/// <summary>The run ended: its open tasks and approvals are cancelled.</summary>
+public sealed record CloseRunWork(Guid RunId);
+
+/// <summary>Outputs a person records when completing a task.</summary>
+public sealed record CompleteTask(Dictionary<string, JsonElement>? Outputs, string? Notes);

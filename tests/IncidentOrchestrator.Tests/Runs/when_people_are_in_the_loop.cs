@@ -1,0 +1,110 @@
+using System.Text.Json;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tasks;
+using IncidentOrchestrator.Tests.Fixtures;
+
+namespace IncidentOrchestrator.Tests.Runs;
+
+public sealed class when_people_are_in_the_loop(RunsFixture fixture) : RunContext(fixture)
+{
+    private static readonly string Rui = Tokens.For("rui.responder", Roles.Responder);
+    private static readonly string Sam = Tokens.For("sam.responder", Roles.Responder);
+    private static readonly string Lena = Tokens.For("lena.leadership", Roles.Leadership);
+    private static readonly string Pia = Tokens.For("pia.privacy", Roles.Privacy);
+    private static readonly string CoraAsLeader = Tokens.For("cora.commander", Roles.Commander, Roles.Leadership);
+
+    private async Task<JsonElement> MyTask(string token, Guid incident) => await RunScenarios.Eventually(
+        async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}", token)).ReadJson(), t => t.GetArrayLength() > 0);
+
+    private async Task<JsonElement> MyApproval(string token, Guid incident) => (await RunScenarios.Eventually(
+        async () => (await Host.Get($"/api/approvals?mine=true&incident={incident}", token)).ReadJson(), a => a.GetArrayLength() > 0))[0];
+
+    [Fact]
+    public async Task the_on_call_responder_gets_the_task_and_its_outputs_feed_a_later_step_after_two_approvals()
+    {
+        var incident = await Incident();
+        var runId = await Host.StartRun(incident, "test-people", new { key = Key });
+
+        var task = (await MyTask(Rui, incident))[0];
+        Assert.Equal("user:rui.responder", task.GetProperty("assignee").GetString());
+        Assert.Equal("oncall:security", task.GetProperty("assignedAs").GetString());
+        Assert.Equal($"Find who read the data ({Key})", task.GetProperty("title").GetString());
+        Assert.Equal($"/api/incidents/{incident}", task.GetProperty("link").GetString());
+        Assert.Equal(0, (await Host.Get($"/api/tasks?mine=true&incident={incident}", Sam)).ReadJson().GetArrayLength());
+        var taskId = task.GetProperty("taskId").GetGuid();
+
+        await Host.Post($"/api/tasks/{taskId}/ack", null, Sam, expect: 403);
+        await Host.Post($"/api/tasks/{taskId}/ack", null, Rui, expect: 204);
+        await Host.Post($"/api/tasks/{taskId}/ack", null, Rui, expect: 409);
+        var missing = (await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { } }, Rui, expect: 400)).Read<ProblemView>();
+        Assert.Equal(["outputs.readers"], missing.Errors!.Keys);
+        var unknown = (await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { readers = "x", extra = 1 } }, Rui, expect: 400)).Read<ProblemView>();
+        Assert.Equal(["outputs.extra"], unknown.Errors!.Keys);
+        await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { readers = "ann,bob" }, notes = "from the access log" }, Rui, expect: 204);
+
+        // Two distinct people approve; the one who started the run may not; deciding twice counts once.
+        var approvalId = (await MyApproval(Lena, incident)).GetProperty("approvalId").GetGuid();
+        var forbidden = (await Host.Post($"/api/approvals/{approvalId}/decision", new { decision = "approve" }, CoraAsLeader, expect: 403)).Read<ProblemView>();
+        Assert.Equal("Separation of duties", forbidden.Title);
+        await Host.Post($"/api/approvals/{approvalId}/decision", new { decision = "approve" }, Lena, expect: 204);
+        await Host.Post($"/api/approvals/{approvalId}/decision", new { decision = "approve" }, Lena, expect: 204);
+        Assert.Equal("waiting", (await Host.Run(incident, runId)).Step("approve").Status);
+        await Host.Post($"/api/approvals/{approvalId}/decision", new { decision = "approve", comment = "safeguards verified" }, Pia, expect: 204);
+
+        var run = await Host.RunEnded(incident, runId);
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal("approved", run.Step("approve").Outcome);
+        Assert.Equal("ann,bob", run.Step("investigate").Outputs.GetProperty("readers").GetString());
+        Assert.Equal(1, TestActions.CountFor($"{Key}-ann,bob"));
+        var timeline = await Host.Timeline(incident);
+        Assert.Equal(2, timeline.Count(t => t.Type == "ApprovalDecided"));
+        Assert.Contains(timeline, t => t.Type == "TaskCompleted" && t.Actor == "rui.responder");
+    }
+
+    [Fact]
+    public async Task one_rejection_ends_the_approval_and_the_dependent_step_is_skipped()
+    {
+        var incident = await Incident();
+        var runId = await Host.StartRun(incident, "test-people", new { key = Key });
+        var taskId = (await MyTask(Rui, incident))[0].GetProperty("taskId").GetGuid();
+        await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { readers = "ann" } }, Rui, expect: 204);
+
+        var approvalId = (await MyApproval(Pia, incident)).GetProperty("approvalId").GetGuid();
+        await Host.Post($"/api/approvals/{approvalId}/decision", new { decision = "reject", comment = "not yet" }, Pia, expect: 204);
+        var run = await Host.RunEnded(incident, runId);
+
+        Assert.Equal("rejected", run.Step("approve").Outcome);
+        Assert.Equal("skipped", run.Step("after").Status);
+        await Host.Post($"/api/approvals/{approvalId}/decision", new { decision = "approve" }, Lena, expect: 409);
+    }
+
+    [Fact]
+    public async Task a_task_not_acknowledged_in_time_is_escalated_to_the_commander()
+    {
+        var incident = await Incident();
+        await Host.StartRun(incident, "test-escalation", new { key = Key });
+        var taskId = (await MyTask(Rui, incident))[0].GetProperty("taskId").GetGuid();
+
+        var escalation = await RunScenarios.Eventually(
+            async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}", Api.Commander)).ReadJson(), t => t.GetArrayLength() > 0);
+
+        Assert.Equal("role:commander", escalation[0].GetProperty("assignee").GetString());
+        Assert.StartsWith("Escalated (not acknowledged by", escalation[0].GetProperty("title").GetString());
+        var original = (await Host.Get($"/api/tasks?incident={incident}&status=escalated", Api.Commander)).ReadJson();
+        Assert.Equal(taskId, original[0].GetProperty("taskId").GetGuid());
+        Assert.Contains(await Host.Timeline(incident), t => t.Type == "TaskEscalated");
+    }
+
+    [Fact]
+    public void a_weekly_rotation_hands_off_at_its_start_time()
+    {
+        var rotation = new Rotation { Members = ["ann", "bob", "cid"], Start = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(1)) };
+
+        Assert.Equal("ann", rotation.OnCallAt(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(1))));
+        Assert.Equal("ann", rotation.OnCallAt(new DateTimeOffset(2026, 11, 9, 7, 59, 0, TimeSpan.Zero)));
+        Assert.Equal("bob", rotation.OnCallAt(new DateTimeOffset(2026, 11, 9, 8, 0, 0, TimeSpan.Zero)));
+        Assert.Equal("ann", rotation.OnCallAt(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(1))));
+        Assert.Equal("cid", rotation.OnCallAt(new DateTimeOffset(2026, 10, 30, 12, 0, 0, TimeSpan.Zero))); // before the start: turns count backwards
+        Assert.Equal("role:responder", new Rotations().Resolve("oncall:nobody", DateTimeOffset.UtcNow));
+    }
+}
