@@ -22,7 +22,11 @@ public static class OpenApprovalHandler
         session.Store(approval);
         session.Events.Append(approval.IncidentId, new ApprovalRequested(approval.IncidentId, approval.Id, approval.RunId, approval.StepId,
             approval.Title, approval.Approvers, approval.Quorum, approval.DueBy, now));
-        var timers = new OutgoingMessages();
+        var timers = new OutgoingMessages
+        {
+            new Notifications.Notify(approval.IncidentId, "approval",
+                $"Your decision is asked: {approval.Title} ({approval.Quorum} needed{(approval.DueBy is { } due ? $", by {due:u}" : "")})", approval.Approvers),
+        };
         if (command.Within is { } within) timers.Delay(new ApprovalDue(approval.Id), within);
         return timers;
     }

@@ -1,4 +1,5 @@
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Notifications;
 using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Tasks;
@@ -42,6 +43,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddRuns();
         builder.Services.AddDetection(configuration);
         builder.Services.AddTasks(configuration);
+        builder.Services.AddNotifications();
 
         var connectionString = generatingCode
             ? "Host=localhost;Database=codegen" // codegen write never connects
@@ -96,6 +98,7 @@ public static class IncidentOrchestratorHost
         app.MapOpenApi();
         app.MapIncidentHealthChecks();
         app.MapWolverineEndpoints(opts => opts.RequireAuthorizeOnAll());
+        app.MapNotificationStream();
         _ = app.Services.GetRequiredService<PlaybookCatalog>(); // load (and log) the playbooks at start, not at the first request
         return app;
     }

@@ -22,6 +22,8 @@ public sealed partial class PlaybookRun
             state.Escalated = true;
             state.WaitingFor = "the incident commander (retry or skip)";
             Append(turn, new StepEscalated(Id, step.Id, error, Escalation, turn.Now));
+            turn.Outgoing.Add(new Notifications.Notify(IncidentId, "escalation",
+                $"Step {step.Id} of {Playbook} failed and needs you: retry or skip it ({error})", [Escalation]));
             return;
         }
 

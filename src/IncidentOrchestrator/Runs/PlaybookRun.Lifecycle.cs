@@ -281,6 +281,8 @@ public sealed partial class PlaybookRun
         Append(turn, new PlaybookRunEnded(IncidentId, Id, Playbook, state, reason, turn.Now));
         if (ParentRunId is { } parent) turn.Outgoing.Add(new ChildRunEnded(parent, ParentStepId!, Id, state));
         turn.Outgoing.Add(new Tasks.CloseRunWork(Id));
+        turn.Outgoing.Add(new Notifications.Notify(IncidentId, "run", $"Playbook {Playbook} ended {state}{(reason is null ? "" : $": {reason}")}",
+            [$"user:{StartedBy}", "role:commander"]));
     }
 
     /// <summary>

@@ -29,7 +29,11 @@ public static class OpenTaskHandler
         if (task.Assignee.StartsWith("user:", StringComparison.Ordinal))
             session.Events.Append(task.IncidentId, new ParticipantAdded(task.IncidentId, task.Assignee["user:".Length..], "system", now));
 
-        var timers = new OutgoingMessages();
+        var timers = new OutgoingMessages
+        {
+            new Notifications.Notify(task.IncidentId, task.EscalationOf is null ? "task" : "escalation",
+                $"{task.Title}{(task.DueBy is { } due ? $" (due {due:u})" : "")}", [task.Assignee]),
+        };
         if (task.AckBy is { } ackBy) timers.Delay(new TaskAckDue(task.Id), ackBy - now);
         if (task.DueBy is { } dueBy) timers.Delay(new TaskDue(task.Id), dueBy - now);
         return timers;

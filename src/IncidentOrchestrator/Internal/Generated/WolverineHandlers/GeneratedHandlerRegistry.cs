@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] HandlerTypes()
         {
-            return new System.Type[] { typeof(IncidentOrchestrator.Actions.ExecuteActionHandler), typeof(IncidentOrchestrator.Actions.Programmes.ProgrammeReviewDueHandler), typeof(IncidentOrchestrator.Approvals.ApprovalDueHandler), typeof(IncidentOrchestrator.Approvals.OpenApprovalHandler), typeof(IncidentOrchestrator.Runs.PlaybookRun), typeof(IncidentOrchestrator.Tasks.CloseRunWorkHandler), typeof(IncidentOrchestrator.Tasks.OpenTaskHandler), typeof(IncidentOrchestrator.Tasks.TaskAckDueHandler), typeof(IncidentOrchestrator.Tasks.TaskDueHandler) };
+            return new System.Type[] { typeof(IncidentOrchestrator.Actions.ExecuteActionHandler), typeof(IncidentOrchestrator.Actions.Programmes.ProgrammeReviewDueHandler), typeof(IncidentOrchestrator.Approvals.ApprovalDueHandler), typeof(IncidentOrchestrator.Approvals.OpenApprovalHandler), typeof(IncidentOrchestrator.Notifications.NotifyHandler), typeof(IncidentOrchestrator.Runs.PlaybookRun), typeof(IncidentOrchestrator.Tasks.CloseRunWorkHandler), typeof(IncidentOrchestrator.Tasks.OpenTaskHandler), typeof(IncidentOrchestrator.Tasks.TaskAckDueHandler), typeof(IncidentOrchestrator.Tasks.TaskDueHandler) };
         }
 
         public override System.Type[] MessageTypes()
@@ -35,6 +35,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.CloseRunWorkHandler872675562))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ExecuteActionHandler346234426))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.HumanStepEndedHandler1957456385))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.NotifyHandler817722247))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.OpenApprovalHandler275409755))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.OpenTaskHandler85250459))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ProgrammeReviewDueHandler1784740100))]
@@ -49,6 +50,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Actions.Programmes.ProgrammeReviewDueHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Approvals.ApprovalDueHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Approvals.OpenApprovalHandler))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Notifications.NotifyHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Runs.PlaybookRun))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Tasks.CloseRunWorkHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Tasks.OpenTaskHandler))]
@@ -58,6 +60,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Actions.Programmes.ProgrammeReviewDue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Approvals.ApprovalDue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Approvals.OpenApproval))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Notifications.Notify))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Runs.ActionAttemptEnded))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Runs.CancelRun))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Runs.ChildRunEnded))]
