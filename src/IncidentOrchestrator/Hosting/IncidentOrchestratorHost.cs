@@ -43,7 +43,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddRuns();
         builder.Services.AddDetection(configuration);
         builder.Services.AddTasks(configuration);
-        builder.Services.AddNotifications();
+        builder.Services.AddNotifications(configuration);
 
         var connectionString = generatingCode
             ? "Host=localhost;Database=codegen" // codegen write never connects
@@ -56,7 +56,7 @@ public static class IncidentOrchestratorHost
                 opts.DatabaseSchemaName = SchemaName;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
 
-                // Rich appends give inline projections the real stream version (the timeline's
+                // Rich appends assign real stream versions (the timeline's
                 // sequence) and make concurrent appends to one stream fail instead of interleave.
                 opts.Events.AppendMode = EventAppendMode.Rich;
                 opts.Events.UseMandatoryStreamTypeDeclaration = true;
@@ -79,6 +79,7 @@ public static class IncidentOrchestratorHost
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
             opts.ConfigureRuns();
+            opts.ConfigureNotifications();
 
             // Handler code is generated at build time (`codegen write`); only Development compiles at run time.
             opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() && !generatingCode

@@ -13,7 +13,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _refusals = new();
 
-    public sealed record Received(string? IdempotencyKey, string? Signature, string Body, int Status);
+    public sealed record Received(string? IdempotencyKey, string? Signature, string Body, int Status, string Path = "/hook");
 
     public ConcurrentQueue<Received> Requests { get; } = new();
     public string Url { get; private set; } = "";
@@ -26,6 +26,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
+        app.MapPost("/notify", async (HttpContext context) =>
+        {
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            receiver.Requests.Enqueue(new Received(null, context.Request.Headers["X-Signature"], body, 200, "/notify"));
+        });
         app.MapPost("/hook", async (HttpContext context) =>
         {
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
@@ -41,7 +46,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public void RefuseFirst(string marker, int times) => _refusals[marker] = times;
 
-    public IReadOnlyList<Received> For(string marker) => Requests.Where(r => r.Body.Contains(marker)).ToList();
+    public IReadOnlyList<Received> For(string marker, string path = "/hook") =>
+        Requests.Where(r => r.Path == path && r.Body.Contains(marker)).ToList();
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

@@ -59,6 +59,31 @@ public sealed class when_people_listen_to_the_stream(RunsFixture fixture) : RunC
     }
 
     [Fact]
+    public async Task notifications_also_go_to_the_configured_chat_channel_signed_and_slack_shaped()
+    {
+        var incident = await Incident();
+        await Host.StartRun(incident, "test-people", new { key = Key });
+
+        var posted = await RunScenarios.Eventually(() => Task.FromResult(Fixture.Receiver.For(Key, "/notify")), r => r.Count > 0);
+
+        var text = System.Text.Json.JsonDocument.Parse(posted[0].Body).RootElement.GetProperty("text").GetString();
+        Assert.StartsWith($"*[task]* Find who read the data ({Key})", text);
+        Assert.Contains($"/api/incidents/{incident}", text);
+        Assert.StartsWith("t=", posted[0].Signature);
+    }
+
+    [Fact]
+    public async Task a_restricted_incident_is_not_told_to_shared_channels()
+    {
+        var accepted = await Host.SendSignal(Scenarios.Signal($"fp-{Key}", type: "test.trigger", attributes: new { key = Key }));
+        await Host.RunEnded(accepted.IncidentId, accepted.RunIds.Single());
+        await Host.StartRun(await Incident(), "test-people", new { key = Key + "-open" }); // an open incident's notification arrives after
+
+        await RunScenarios.Eventually(() => Task.FromResult(Fixture.Receiver.For(Key + "-open", "/notify")), r => r.Count > 0);
+        Assert.DoesNotContain(Fixture.Receiver.Requests, r => r.Path == "/notify" && r.Body.Contains("test-triggered"));
+    }
+
+    [Fact]
     public async Task the_stream_needs_a_token()
     {
         var response = await Host.Server.CreateClient().GetAsync("/api/stream");

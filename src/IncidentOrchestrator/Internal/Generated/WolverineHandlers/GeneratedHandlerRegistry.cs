@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] HandlerTypes()
         {
-            return new System.Type[] { typeof(IncidentOrchestrator.Actions.ExecuteActionHandler), typeof(IncidentOrchestrator.Actions.Programmes.ProgrammeReviewDueHandler), typeof(IncidentOrchestrator.Approvals.ApprovalDueHandler), typeof(IncidentOrchestrator.Approvals.OpenApprovalHandler), typeof(IncidentOrchestrator.Notifications.NotifyHandler), typeof(IncidentOrchestrator.Runs.PlaybookRun), typeof(IncidentOrchestrator.Tasks.CloseRunWorkHandler), typeof(IncidentOrchestrator.Tasks.OpenTaskHandler), typeof(IncidentOrchestrator.Tasks.TaskAckDueHandler), typeof(IncidentOrchestrator.Tasks.TaskDueHandler) };
+            return new System.Type[] { typeof(IncidentOrchestrator.Actions.ExecuteActionHandler), typeof(IncidentOrchestrator.Actions.Programmes.ProgrammeReviewDueHandler), typeof(IncidentOrchestrator.Approvals.ApprovalDueHandler), typeof(IncidentOrchestrator.Approvals.OpenApprovalHandler), typeof(IncidentOrchestrator.Notifications.DeliverNotificationHandler), typeof(IncidentOrchestrator.Notifications.NotifyHandler), typeof(IncidentOrchestrator.Runs.PlaybookRun), typeof(IncidentOrchestrator.Tasks.CloseRunWorkHandler), typeof(IncidentOrchestrator.Tasks.OpenTaskHandler), typeof(IncidentOrchestrator.Tasks.TaskAckDueHandler), typeof(IncidentOrchestrator.Tasks.TaskDueHandler) };
         }
 
         public override System.Type[] MessageTypes()
@@ -33,6 +33,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.CancelRunHandler251219469))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ChildRunEndedHandler873085077))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.CloseRunWorkHandler872675562))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.DeliverNotificationHandler2022280098))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.ExecuteActionHandler346234426))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.HumanStepEndedHandler1957456385))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.NotifyHandler817722247))]
@@ -50,6 +51,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Actions.Programmes.ProgrammeReviewDueHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Approvals.ApprovalDueHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Approvals.OpenApprovalHandler))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Notifications.DeliverNotificationHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Notifications.NotifyHandler))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Runs.PlaybookRun))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Tasks.CloseRunWorkHandler))]
@@ -60,6 +62,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Actions.Programmes.ProgrammeReviewDue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Approvals.ApprovalDue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Approvals.OpenApproval))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Notifications.DeliverNotification))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Notifications.Notify))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Runs.ActionAttemptEnded))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::IncidentOrchestrator.Runs.CancelRun))]

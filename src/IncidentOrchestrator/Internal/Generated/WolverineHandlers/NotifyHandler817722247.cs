@@ -11,12 +11,14 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class NotifyHandler817722247 : Wolverine.Runtime.Handlers.MessageHandler
     {
         private readonly IncidentOrchestrator.Notifications.NotificationHub _notificationHub;
+        private readonly IncidentOrchestrator.Notifications.NotificationOptions _notificationOptions;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public NotifyHandler817722247(IncidentOrchestrator.Notifications.NotificationHub notificationHub, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public NotifyHandler817722247(IncidentOrchestrator.Notifications.NotificationHub notificationHub, IncidentOrchestrator.Notifications.NotificationOptions notificationOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _notificationHub = notificationHub;
+            _notificationOptions = notificationOptions;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
@@ -32,7 +34,19 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "IncidentOrchestrator.Notifications.NotifyHandler");
             
             // The actual message execution
-            await IncidentOrchestrator.Notifications.NotifyHandler.Handle(notify, ((Marten.IQuerySession)documentSession), _notificationHub, _timeProvider, cancellation).ConfigureAwait(false);
+            var outgoing1 = await IncidentOrchestrator.Notifications.NotifyHandler.Handle(notify, ((Marten.IQuerySession)documentSession), _notificationHub, _notificationOptions, _timeProvider, cancellation).ConfigureAwait(false);
+
+            
+            // Outgoing, cascaded message
+            await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
+
+            
+            // Save all pending changes to this Marten session
+            await documentSession.SaveChangesAsync(cancellation).ConfigureAwait(false);
+
+            
+            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
+            await context.FlushOutgoingMessagesAsync().ConfigureAwait(false);
         }
     }
 
