@@ -39,4 +39,21 @@ public sealed class when_many_runs_and_restarts_happen(RunsFixture fixture) : Ru
         Assert.Equal(2, TestActions.CountFor($"{Key}-flaky"));
         Assert.Equal(1, TestActions.CountFor($"{Key}-after"));
     }
+
+    [Fact]
+    public async Task a_task_timer_set_before_a_restart_escalates_on_the_new_host()
+    {
+        var incident = await Incident();
+        await Host.StartRun(incident, "test-escalation-slow", new { key = Key });
+        var task = await RunScenarios.Eventually(async () => (await Host.Get($"/api/tasks?incident={incident}")).ReadJson(), t => t.GetArrayLength() == 1);
+        var ackBy = task[0].GetProperty("ackBy").GetDateTimeOffset();
+
+        var restarted = await Fixture.RestartAsync();
+        Assert.True(DateTimeOffset.UtcNow < ackBy, "the restart took longer than the acknowledgement window; the test proves nothing");
+
+        var escalated = await RunScenarios.Eventually(
+            async () => (await restarted.Get($"/api/tasks?incident={incident}&status=escalated")).ReadJson(), t => t.GetArrayLength() == 1);
+        Assert.Equal(task[0].GetProperty("taskId").GetGuid(), escalated[0].GetProperty("taskId").GetGuid());
+        Assert.Contains(await restarted.Timeline(incident), t => t.Type == "TaskEscalated");
+    }
 }
