@@ -96,6 +96,34 @@ public sealed class when_people_are_in_the_loop(RunsFixture fixture) : RunContex
     }
 
     [Fact]
+    public async Task an_acknowledged_task_not_done_in_time_is_escalated()
+    {
+        var incident = await Incident();
+        await Host.StartRun(incident, "test-due", new { key = Key });
+        var taskId = (await MyTask(Rui, incident))[0].GetProperty("taskId").GetGuid();
+        await Host.Post($"/api/tasks/{taskId}/ack", null, Rui, expect: 204);
+
+        var escalation = await RunScenarios.Eventually(
+            async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}", Api.Commander)).ReadJson(), t => t.GetArrayLength() > 0);
+
+        Assert.StartsWith("Escalated (not completed by", escalation[0].GetProperty("title").GetString());
+        await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { } }, Rui, expect: 409);
+    }
+
+    [Fact]
+    public async Task on_a_restricted_incident_a_responder_without_need_to_know_cannot_even_find_the_task()
+    {
+        var incident = await Host.DeclareIncident($"restricted {Key}", restricted: true);
+        await Host.StartRun(incident, "test-people", new { key = Key });
+        var taskId = (await MyTask(Rui, incident))[0].GetProperty("taskId").GetGuid();
+
+        await Host.Post($"/api/tasks/{taskId}/ack", null, Sam, expect: 404);
+        Assert.Empty((await Host.Get($"/api/tasks?incident={incident}", Sam)).ReadJson().EnumerateArray());
+        await Host.Get($"/api/incidents/{incident}", Rui); // the assignee gained need-to-know with the task
+        await Host.Post($"/api/tasks/{taskId}/ack", null, Rui, expect: 204);
+    }
+
+    [Fact]
     public void a_weekly_rotation_hands_off_at_its_start_time()
     {
         var rotation = new Rotation { Members = ["ann", "bob", "cid"], Start = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(1)) };
