@@ -34,6 +34,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddIncidentErrorHandling(configuration);
         builder.Services.AddIncidentJson();
         builder.Services.AddIncidentSecurity(configuration, builder.Environment);
+        builder.Services.AddIncidentRateLimits(configuration);
         builder.Services.AddIncidentTelemetry(configuration);
         builder.Services.AddOpenApi();
         builder.Services.AddIncidentHealthChecks();
@@ -95,6 +96,7 @@ public static class IncidentOrchestratorHost
         app.UseIncidentErrorHandling();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapIncidentHealthChecks();

@@ -4,6 +4,7 @@ using IncidentOrchestrator.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
 namespace IncidentOrchestrator.Signals;
@@ -18,7 +19,7 @@ public static class SubmitSignalEndpoint
         return validation.ToProblem("The signal is not valid");
     }
 
-    [WolverinePost("/api/signals"), Authorize(Roles = Roles.SignalSenders)]
+    [WolverinePost("/api/signals"), Authorize(Roles = Roles.SignalSenders), EnableRateLimiting(RateLimits.Signals)]
     public static async Task<Accepted<SignalAccepted>> Post(SubmitSignal signal, SignalIntake intake, ClaimsPrincipal user, CancellationToken ct)
     {
         var accepted = await intake.IngestAsync([signal], user.Caller(), ct);
@@ -39,7 +40,7 @@ public static class SubmitSignalBatchEndpoint
         return validation.ToProblem("The batch is not valid; no signal of it was stored");
     }
 
-    [WolverinePost("/api/signals/batch"), Authorize(Roles = Roles.SignalSenders)]
+    [WolverinePost("/api/signals/batch"), Authorize(Roles = Roles.SignalSenders), EnableRateLimiting(RateLimits.Signals)]
     public static async Task<Accepted<IReadOnlyList<SignalAccepted>>> Post(SubmitSignal[] signals, SignalIntake intake, ClaimsPrincipal user, CancellationToken ct)
     {
         var accepted = await intake.IngestAsync(signals, user.Caller(), ct);
