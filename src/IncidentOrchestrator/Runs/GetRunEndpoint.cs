@@ -29,10 +29,9 @@ public static class GetRunEndpoint
 {
     [WolverineGet("/api/incidents/{id}/runs/{runId}"), Authorize(Roles = Roles.Readers)]
     public static async Task<Results<Ok<RunView>, ProblemHttpResult>> Get(Guid id, Guid runId, IQuerySession session,
-        PinnedPlaybooks playbooks, ClaimsPrincipal user, CancellationToken ct)
+        PinnedPlaybooks playbooks, IncidentReads reads, ClaimsPrincipal user, CancellationToken ct)
     {
-        var incident = await session.LoadAsync<Incident>(id, ct);
-        if (incident is null || !user.Caller().CanSee(incident)) return Problems.NotFound("Incident", id);
+        if (await reads.OpenAsync(session, id, user.Caller(), "GET /api/incidents/{id}/runs/{runId}", ct) is null) return Problems.NotFound("Incident", id);
         var run = await session.LoadAsync<PlaybookRun>(runId, ct);
         if (run is null || run.IncidentId != id) return Problems.NotFound("Run", runId);
 

@@ -43,6 +43,7 @@ public static class Authentication
                 }
             });
         services.AddAuthorization();
+        services.AddSingleton<IncidentReads>();
         return services;
     }
 

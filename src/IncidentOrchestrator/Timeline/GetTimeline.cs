@@ -13,10 +13,9 @@ public static class GetTimelineEndpoint
 {
     [WolverineGet("/api/incidents/{id}/timeline"), Authorize(Roles = Roles.Readers)]
     public static async Task<Results<Ok<IReadOnlyList<TimelineItem>>, ProblemHttpResult>> Get(
-        Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+        Guid id, IQuerySession session, IncidentReads reads, ClaimsPrincipal user, CancellationToken ct)
     {
-        var incident = await session.LoadAsync<Incident>(id, ct);
-        if (incident is null || !user.Caller().CanSee(incident)) return Problems.NotFound("Incident", id);
+        if (await reads.OpenAsync(session, id, user.Caller(), "GET /api/incidents/{id}/timeline", ct) is null) return Problems.NotFound("Incident", id);
 
         var events = await session.Events.FetchStreamAsync(id, token: ct);
         return TypedResults.Ok(TimelineProjection.Project(events));

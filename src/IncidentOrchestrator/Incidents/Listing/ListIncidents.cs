@@ -18,7 +18,7 @@ public static class ListIncidentsEndpoint
 
     [WolverineGet("/api/incidents"), Authorize(Roles = Roles.Readers)]
     public static async Task<Results<Ok<IReadOnlyList<IncidentSummary>>, ProblemHttpResult>> Get(
-        string? status, string? severity, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+        string? status, string? severity, IQuerySession session, IncidentReads reads, ClaimsPrincipal user, CancellationToken ct)
     {
         var validation = new Problems.Validation();
         var statusFilter = ParseFilter<IncidentStatus>(status, "status", validation);
@@ -30,6 +30,8 @@ public static class ListIncidentsEndpoint
         if (severityFilter is { } v) query = query.Where(x => x.Severity == v);
 
         var incidents = await query.OrderByDescending(x => x.OpenedAt).Take(MaxResults).ToListAsync(ct);
+        await reads.RecordAsync(incidents.Where(i => i.Restricted).Select(i => i.Id).ToList(), user.Caller(), "GET /api/incidents",
+            IncidentReads.Allowed, ct);
         return TypedResults.Ok<IReadOnlyList<IncidentSummary>>(incidents
             .Select(i => new IncidentSummary(i.Id, i.Title, i.Severity, i.Status, i.Restricted, i.Phase, i.Commander, i.OpenedAt, i.SignalCount))
             .ToList());

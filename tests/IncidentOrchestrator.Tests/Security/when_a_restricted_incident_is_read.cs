@@ -1,0 +1,40 @@
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tests.Fixtures;
+
+namespace IncidentOrchestrator.Tests.Security;
+
+public sealed class when_a_restricted_incident_is_read(AppFixture fixture) : IntegrationContext(fixture)
+{
+    private sealed record Entry(string Subject, string Endpoint, string Outcome, DateTimeOffset At);
+
+    [Fact]
+    public async Task every_read_is_recorded_with_who_which_endpoint_and_the_outcome()
+    {
+        var id = await Host.DeclareIncident("Activity data exposed", restricted: true);
+
+        for (var i = 0; i < 3; i++) await Host.Incident(id);
+        for (var i = 0; i < 2; i++) await Host.Timeline(id);
+        await Host.Incidents();
+        await Host.Get($"/api/incidents/{id}", Api.Responder, expect: 404);
+
+        var log = (await Host.Get($"/api/incidents/{id}/access-log", Api.Admin)).Read<Entry[]>();
+
+        Assert.Equal(3, log.Count(e => e.Endpoint == "GET /api/incidents/{id}" && e.Subject == "cora.commander" && e.Outcome == "allowed"));
+        Assert.Equal(2, log.Count(e => e.Endpoint == "GET /api/incidents/{id}/timeline"));
+        Assert.Single(log, e => e.Endpoint == "GET /api/incidents");
+        Assert.Single(log, e => e.Subject == "rui.responder" && e.Outcome == "denied");
+        Assert.Equal("ada.admin", log[^1].Subject); // reading the access log is itself a read
+    }
+
+    [Fact]
+    public async Task an_open_incident_is_not_audited_and_the_access_log_is_for_commanders_and_admins()
+    {
+        var open = await Host.DeclareIncident("Open incident");
+        await Host.Incident(open);
+        Assert.Empty((await Host.Get($"/api/incidents/{open}/access-log", Api.Admin)).Read<Entry[]>());
+
+        var restricted = await Host.DeclareIncident("Restricted", restricted: true);
+        await Host.Get($"/api/incidents/{restricted}/access-log", Api.Leadership, expect: 403);
+        await Host.Get($"/api/incidents/{restricted}/access-log", Tokens.For("carl.commander", Roles.Commander), expect: 404);
+    }
+}
