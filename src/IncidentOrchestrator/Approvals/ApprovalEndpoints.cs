@@ -3,7 +3,6 @@ using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
-using IncidentOrchestrator.Tasks;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -35,7 +34,7 @@ public static class ApprovalEndpoints
         var query = session.Query<ApprovalItem>().AsQueryable();
         if (incident is { } id) query = query.Where(a => a.IncidentId == id);
         var approvals = await query.OrderBy(a => a.OpenedAt).Take(500).ToListAsync(ct);
-        var visible = await TaskEndpoints.VisibleIncidentsAsync(session, caller, approvals.Select(a => a.IncidentId), ct);
+        var visible = await IncidentAccess.VisibleAsync(session, caller, approvals.Select(a => a.IncidentId), ct);
         return approvals.Where(a => visible.Contains(a.IncidentId) || a.MayDecide(caller))
             .Where(a => mine != true || (a.Outcome is null && a.MayDecide(caller) && a.Decisions.All(d => d.By != caller.Subject)))
             .Select(ApprovalView.Of).ToList();

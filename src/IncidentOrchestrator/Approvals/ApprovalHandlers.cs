@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Runs;
 using Marten;
 using Wolverine;
 
@@ -40,5 +41,19 @@ public static class ApprovalDueHandler
         var approval = await session.LoadAsync<ApprovalItem>(due.ApprovalId, ct);
         if (approval is not { Outcome: null }) return;
         session.Events.Append(approval.IncidentId, new ApprovalOverdue(approval.IncidentId, approval.Id, approval.StepId, clock.GetUtcNow()));
+    }
+}
+
+/// <summary>A run that ended cancels its open approvals.</summary>
+public static class CancelRunApprovalsHandler
+{
+    public static async Task Handle(RunWorkClosed closed, IDocumentSession session, CancellationToken ct)
+    {
+        foreach (var approval in await session.Query<ApprovalItem>().Where(a => a.RunId == closed.RunId).ToListAsync(ct))
+        {
+            if (approval.Outcome is not null) continue;
+            approval.Outcome = "cancelled";
+            session.Store(approval);
+        }
     }
 }

@@ -9,7 +9,7 @@ public sealed partial class PlaybookRun
 {
     public const string Escalation = "role:commander";
 
-    private void FailStep(Playbook playbook, Turn turn, Step step, string error, bool retryable)
+    private void FailStep(Playbook playbook, Turn turn, Step step, string error)
     {
         var state = Steps[step.Id];
         state.Error = error;

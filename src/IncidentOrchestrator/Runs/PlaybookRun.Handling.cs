@@ -47,7 +47,7 @@ public sealed partial class PlaybookRun
             return turn.Outgoing;
         }
 
-        FailStep(playbook, turn, step, message.Error ?? "failed", retryable: true);
+        FailStep(playbook, turn, step, message.Error ?? "failed");
         await AdvanceAsync(playbook, turn, ct);
         return turn.Outgoing;
     }
@@ -104,7 +104,7 @@ public sealed partial class PlaybookRun
         if (message.Status == RunStates.Succeeded)
             Succeed(turn, step, Outcomes.Succeeded, new() { ["runId"] = System.Text.Json.JsonSerializer.SerializeToElement(message.ChildRunId) });
         else
-            FailStep(playbook, turn, step, $"child run {message.ChildRunId} ended {message.Status}", retryable: false);
+            FailStep(playbook, turn, step, $"child run {message.ChildRunId} ended {message.Status}");
         await AdvanceAsync(playbook, turn, ct);
         return turn.Outgoing;
     }

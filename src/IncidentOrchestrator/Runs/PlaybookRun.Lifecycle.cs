@@ -88,7 +88,7 @@ public sealed partial class PlaybookRun
                 else if (step.When is { } when && !Holds(when, scope, out var problem))
                 {
                     if (problem is null) Skip(turn, step, $"when '{when.Text}' is false", byWhen: true);
-                    else FailStep(playbook, turn, step, $"when '{when.Text}' cannot be evaluated: {problem}", retryable: false);
+                    else FailStep(playbook, turn, step, $"when '{when.Text}' cannot be evaluated: {problem}");
                 }
                 else
                     Begin(playbook, turn, step, scope);
@@ -181,7 +181,7 @@ public sealed partial class PlaybookRun
     {
         if (turn.Catalog.Library.Find(sub.Playbook) is not { } child)
         {
-            FailStep(playbook, turn, step, $"playbook '{sub.Playbook}' is not loaded", retryable: false);
+            FailStep(playbook, turn, step, $"playbook '{sub.Playbook}' is not loaded");
             return;
         }
         Dictionary<string, object?> rendered;
@@ -191,13 +191,13 @@ public sealed partial class PlaybookRun
         }
         catch (ExpressionException e)
         {
-            FailStep(playbook, turn, step, $"the inputs of '{sub.Playbook}' cannot be rendered: {e.Message}", retryable: false);
+            FailStep(playbook, turn, step, $"the inputs of '{sub.Playbook}' cannot be rendered: {e.Message}");
             return;
         }
         var bound = InputBinding.Bind(child, rendered);
         if (!bound.IsValid)
         {
-            FailStep(playbook, turn, step, $"inputs of '{sub.Playbook}': {string.Join("; ", bound.Problems.Values)}", retryable: false);
+            FailStep(playbook, turn, step, $"inputs of '{sub.Playbook}': {string.Join("; ", bound.Problems.Values)}");
             return;
         }
 
@@ -231,7 +231,7 @@ public sealed partial class PlaybookRun
         catch (ExpressionException e)
         {
             if (compensation) CompensationEnded(playbook, turn, step.Id, int.MaxValue, false, $"parameters cannot be rendered: {e.Message}");
-            else FailStep(playbook, turn, step, $"parameters cannot be rendered: {e.Message}", retryable: false);
+            else FailStep(playbook, turn, step, $"parameters cannot be rendered: {e.Message}");
             return;
         }
         var approvals = Steps.Where(s => s.Value.Outcome == Outcomes.Approved).Select(s => s.Key).ToList();
@@ -280,7 +280,7 @@ public sealed partial class PlaybookRun
         turn.Session.DeleteWhere<SignalWait>(w => w.RunId == runId);
         Append(turn, new PlaybookRunEnded(IncidentId, Id, Playbook, state, reason, turn.Now));
         if (ParentRunId is { } parent) turn.Outgoing.Add(new ChildRunEnded(parent, ParentStepId!, Id, state));
-        turn.Outgoing.Add(new Tasks.CloseRunWork(Id));
+        turn.Outgoing.Add(new RunWorkClosed(Id));
         turn.Outgoing.Add(new Notifications.Notify(IncidentId, "run", $"Playbook {Playbook} ended {state}{(reason is null ? "" : $": {reason}")}",
             [$"user:{StartedBy}", "role:commander"]));
     }

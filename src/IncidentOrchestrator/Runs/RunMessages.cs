@@ -35,3 +35,6 @@ public sealed record ActionAttemptEnded(
 /// <summary>A person ended a task or approval step: <c>succeeded</c>, <c>approved</c> or <c>rejected</c>.</summary>
 public sealed record HumanStepEnded([property: SagaIdentity] Guid RunId, string StepId, string Outcome,
     Dictionary<string, JsonElement> Outputs, string By) : IRunMessage;
+
+/// <summary>The run ended: each slice with open work for it (tasks, approvals) cancels that work.</summary>
+public sealed record RunWorkClosed(Guid RunId);

@@ -34,7 +34,7 @@ public static class TaskEndpoints
         if (incident is { } id) query = query.Where(t => t.IncidentId == id);
         if (!string.IsNullOrEmpty(status)) query = query.Where(t => t.Status == status);
         var tasks = await query.OrderBy(t => t.OpenedAt).Take(500).ToListAsync(ct);
-        var visible = await VisibleIncidentsAsync(session, caller, tasks.Select(t => t.IncidentId), ct);
+        var visible = await IncidentAccess.VisibleAsync(session, caller, tasks.Select(t => t.IncidentId), ct);
         return tasks.Where(t => visible.Contains(t.IncidentId) || t.IsFor(caller))
             .Where(t => mine != true || t.IsFor(caller))
             .Select(TaskView.Of).ToList();
@@ -65,12 +65,6 @@ public static class TaskEndpoints
         if (!task.IsFor(caller) && (incident is null || !caller.CanSee(incident))) return (null, Problems.NotFound("Task", taskId));
         return mayAct ? (task, null) : (null, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your task",
             detail: $"Task {taskId} is for {task.Assignee}; only they or a commander may act on it."));
-    }
-
-    public static async Task<HashSet<Guid>> VisibleIncidentsAsync(IQuerySession session, Caller caller, IEnumerable<Guid> ids, CancellationToken ct)
-    {
-        var incidents = await session.LoadManyAsync<Incident>(ct, ids.Distinct().ToArray());
-        return incidents.Where(caller.CanSee).Select(i => i.Id).ToHashSet();
     }
 }
 

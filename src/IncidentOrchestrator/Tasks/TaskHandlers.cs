@@ -83,21 +83,16 @@ public static class TaskEscalation
     }
 }
 
-public static class CloseRunWorkHandler
+/// <summary>A run that ended cancels its open tasks.</summary>
+public static class CancelRunTasksHandler
 {
-    public static async Task Handle(CloseRunWork command, IDocumentSession session, CancellationToken ct)
+    public static async Task Handle(RunWorkClosed closed, IDocumentSession session, CancellationToken ct)
     {
-        foreach (var task in await session.Query<TaskItem>().Where(t => t.RunId == command.RunId).ToListAsync(ct))
+        foreach (var task in await session.Query<TaskItem>().Where(t => t.RunId == closed.RunId).ToListAsync(ct))
         {
             if (task.IsDone) continue;
             task.Status = TaskStatuses.Cancelled;
             session.Store(task);
-        }
-        foreach (var approval in await session.Query<Approvals.ApprovalItem>().Where(a => a.RunId == command.RunId).ToListAsync(ct))
-        {
-            if (approval.Outcome is not null) continue;
-            approval.Outcome = "cancelled";
-            session.Store(approval);
         }
     }
 }

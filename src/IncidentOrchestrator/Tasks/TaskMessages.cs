@@ -10,8 +10,5 @@ public sealed record TaskAckDue(Guid TaskId);
 
 public sealed record TaskDue(Guid TaskId);
 
-/// <summary>The run ended: its open tasks and approvals are cancelled.</summary>
-public sealed record CloseRunWork(Guid RunId);
-
 /// <summary>Outputs a person records when completing a task.</summary>
 public sealed record CompleteTask(Dictionary<string, JsonElement>? Outputs, string? Notes);

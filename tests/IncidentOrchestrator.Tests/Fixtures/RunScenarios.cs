@@ -28,22 +28,12 @@ public static class RunScenarios
     public static Task<RunView> RunEnded(this IAlbaHost host, Guid incidentId, Guid runId, TimeSpan? within = null) =>
         host.RunUntil(incidentId, runId, r => Ended.Contains(r.Status), within, "ended");
 
-    public static async Task<RunView> RunUntil(this IAlbaHost host, Guid incidentId, Guid runId, Func<RunView, bool> condition,
-        TimeSpan? within = null, string what = "reached the condition")
-    {
-        var deadline = Stopwatch.StartNew();
-        var limit = within ?? TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var run = await host.Run(incidentId, runId);
-            if (condition(run)) return run;
-            if (deadline.Elapsed > limit)
-                throw new TimeoutException($"Run {runId} has not {what} within {limit}: {JsonSerializer.Serialize(run)}");
-            await Task.Delay(50);
-        }
-    }
+    public static Task<RunView> RunUntil(this IAlbaHost host, Guid incidentId, Guid runId, Func<RunView, bool> condition,
+        TimeSpan? within = null, string what = "reached the condition") =>
+        Eventually(() => host.Run(incidentId, runId), condition, within, $"Run {runId} has not {what}");
 
-    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan? within = null)
+    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan? within = null,
+        string what = "Condition not met")
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -51,7 +41,7 @@ public static class RunScenarios
             var value = await read();
             if (condition(value)) return value;
             if (deadline.Elapsed > (within ?? TimeSpan.FromSeconds(30)))
-                throw new TimeoutException($"Condition not met in time; last value: {JsonSerializer.Serialize(value)}");
+                throw new TimeoutException($"{what} within {within ?? TimeSpan.FromSeconds(30)}; last value: {JsonSerializer.Serialize(value)}");
             await Task.Delay(50);
         }
     }

@@ -49,6 +49,9 @@ public static class Catalog
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    public static async Task<bool> CanLoginAsync(NpgsqlConnection db, string role, CancellationToken ct) =>
+        await ScalarAsync(db, "select rolcanlogin from pg_roles where rolname = $1", [role], ct) == "True";
+
     /// <summary>
     /// Ends the role's open sessions. The sessions are chosen first and then ended one by one: in a
     /// single query the planner may call pg_terminate_backend before filtering by user, ending everyone's.

@@ -105,7 +105,7 @@ public sealed class DisableLogin(NamedConnections connections) : PostgresAction(
     {
         var name = context.Text("role");
         var role = await Catalog.RoleAsync(db, name, ct);
-        var couldLogin = await Catalog.ScalarAsync(db, "select rolcanlogin from pg_roles where rolname = $1", [name], ct) == "True";
+        var couldLogin = await Catalog.CanLoginAsync(db, name, ct);
         await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} NOLOGIN", ct);
         var ended = await Catalog.EndSessionsAsync(db, name, ct);
         return new() { ["couldLogin"] = couldLogin, ["canLogin"] = false, ["sessionsEnded"] = ended };
@@ -120,7 +120,7 @@ public sealed class EnableLogin(NamedConnections connections) : PostgresAction(c
     {
         var name = context.Text("role");
         var role = await Catalog.RoleAsync(db, name, ct);
-        var couldLogin = await Catalog.ScalarAsync(db, "select rolcanlogin from pg_roles where rolname = $1", [name], ct) == "True";
+        var couldLogin = await Catalog.CanLoginAsync(db, name, ct);
         await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} LOGIN", ct);
         return new() { ["couldLogin"] = couldLogin, ["canLogin"] = true };
     }

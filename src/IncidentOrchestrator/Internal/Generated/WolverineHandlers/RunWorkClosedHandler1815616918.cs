@@ -4,13 +4,13 @@ using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
-    // START: CloseRunWorkHandler872675562
+    // START: RunWorkClosedHandler1815616918
     [global::System.CodeDom.Compiler.GeneratedCode("JasperFx", "1.0.0")]
-    public sealed class CloseRunWorkHandler872675562 : Wolverine.Runtime.Handlers.MessageHandler
+    public sealed class RunWorkClosedHandler1815616918 : Wolverine.Runtime.Handlers.MessageHandler
     {
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public CloseRunWorkHandler872675562(Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public RunWorkClosedHandler1815616918(Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _outboxedSessionFactory = outboxedSessionFactory;
         }
@@ -20,13 +20,17 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // The actual message body
-            var closeRunWork = (IncidentOrchestrator.Tasks.CloseRunWork)context.Envelope.Message;
+            var runWorkClosed = (IncidentOrchestrator.Runs.RunWorkClosed)context.Envelope.Message;
 
-            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "IncidentOrchestrator.Tasks.CloseRunWorkHandler");
-            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "IncidentOrchestrator.Tasks.CloseRunWorkHandler");
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "IncidentOrchestrator.Tasks.CancelRunTasksHandler, IncidentOrchestrator.Approvals.CancelRunApprovalsHandler");
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "IncidentOrchestrator.Tasks.CancelRunTasksHandler, IncidentOrchestrator.Approvals.CancelRunApprovalsHandler");
             
             // The actual message execution
-            await IncidentOrchestrator.Tasks.CloseRunWorkHandler.Handle(closeRunWork, documentSession, cancellation).ConfigureAwait(false);
+            await IncidentOrchestrator.Tasks.CancelRunTasksHandler.Handle(runWorkClosed, documentSession, cancellation).ConfigureAwait(false);
+
+            
+            // The actual message execution
+            await IncidentOrchestrator.Approvals.CancelRunApprovalsHandler.Handle(runWorkClosed, documentSession, cancellation).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
@@ -38,7 +42,7 @@ namespace Internal.Generated.WolverineHandlers
         }
     }
 
-    // END: CloseRunWorkHandler872675562
+    // END: RunWorkClosedHandler1815616918
     
     
 }
