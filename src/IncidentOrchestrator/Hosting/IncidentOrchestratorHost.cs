@@ -7,6 +7,7 @@ using IncidentOrchestrator.Detection;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Security.TamperEvidence;
 using IncidentOrchestrator.Signals;
 using IncidentOrchestrator.Telemetry;
 using JasperFx.CodeGeneration;
@@ -73,7 +74,11 @@ public static class IncidentOrchestratorHost
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine();
-        if (!generatingCode) marten.ApplyAllDatabaseChangesOnStartup();
+        if (!generatingCode)
+        {
+            marten.ApplyAllDatabaseChangesOnStartup();
+            builder.Services.AddHostedService<EventChainInstaller>(); // after Marten's schema, before Wolverine handles anything
+        }
 
         builder.Host.UseWolverine(opts =>
         {
@@ -100,7 +105,11 @@ public static class IncidentOrchestratorHost
 
         app.MapOpenApi();
         app.MapIncidentHealthChecks();
-        app.MapWolverineEndpoints(opts => opts.RequireAuthorizeOnAll());
+        app.MapWolverineEndpoints(opts =>
+        {
+            opts.RequireAuthorizeOnAll();
+            opts.AddPolicy<NeedToKnowPolicy>();
+        });
         app.MapNotificationStream();
         _ = app.Services.GetRequiredService<PlaybookCatalog>(); // load (and log) the playbooks at start, not at the first request
         return app;

@@ -29,7 +29,7 @@ public static class StartRunEndpoint
     {
         var caller = user.Caller();
         var incident = await session.LoadAsync<Incident>(id, ct);
-        if (incident is null || !caller.CanSee(incident)) return Problems.NotFound("Incident", id);
+        if (incident is null) return Problems.NotFound("Incident", id);
         if (incident.Status.HasEnded())
             return Problems.Conflict("The incident has ended", $"Incident {id} is {incident.Status.ToString().ToLowerInvariant()}; no run can start on it.");
 

@@ -11,10 +11,8 @@ public sealed record AccessLogEntry(string Subject, string Endpoint, string Outc
 public static class AccessLogEndpoint
 {
     [WolverineGet("/api/incidents/{id}/access-log"), Authorize(Roles = "commander,admin")]
-    public static async Task<IResult> Get(Guid id, IQuerySession session, IncidentReads reads, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken ct)
     {
-        if (await reads.OpenAsync(session, id, user.Caller(), "GET /api/incidents/{id}/access-log", ct) is null)
-            return Problems.NotFound("Incident", id);
         var entries = await session.Query<IncidentRead>().Where(r => r.IncidentId == id).OrderBy(r => r.At).ToListAsync(ct);
         return TypedResults.Ok(entries.Select(r => new AccessLogEntry(r.Subject, r.Endpoint, r.Outcome, r.At)).ToList());
     }

@@ -44,6 +44,8 @@ public static class Authentication
             });
         services.AddAuthorization();
         services.AddSingleton<IncidentReads>();
+        services.AddSingleton<NeedToKnowGate>();
+        services.AddSingleton<TamperEvidence.ChainVerifier>();
         return services;
     }
 

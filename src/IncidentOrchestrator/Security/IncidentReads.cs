@@ -15,24 +15,14 @@ public sealed class IncidentRead
 }
 
 /// <summary>
-/// The way read endpoints open an incident: it applies need-to-know and, for a restricted incident,
-/// records the read (allowed or denied) before any data is returned. If the record cannot be
-/// written, the read fails rather than go unrecorded.
+/// The read audit of restricted incidents. <see cref="NeedToKnowGate"/> records every attempt
+/// (allowed or denied) before any data is returned, and lists record the restricted incidents
+/// they show. If the record cannot be written, the read fails rather than go unrecorded.
 /// </summary>
 public sealed class IncidentReads(IDocumentStore store, TimeProvider clock)
 {
     public const string Allowed = "allowed";
     public const string Denied = "denied";
-
-    /// <summary>The incident if the caller may see it; null (answer 404) otherwise.</summary>
-    public async Task<Incident?> OpenAsync(IQuerySession session, Guid id, Caller caller, string endpoint, CancellationToken ct)
-    {
-        var incident = await session.LoadAsync<Incident>(id, ct);
-        if (incident is null) return null;
-        var mayRead = caller.CanSee(incident);
-        if (incident.Restricted) await RecordAsync([incident.Id], caller, endpoint, mayRead ? Allowed : Denied, ct);
-        return mayRead ? incident : null;
-    }
 
     public async Task RecordAsync(IReadOnlyCollection<Guid> incidents, Caller caller, string endpoint, string outcome, CancellationToken ct)
     {

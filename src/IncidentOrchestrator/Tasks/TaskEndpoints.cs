@@ -55,14 +55,12 @@ public static class TaskEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary>The assignee or a commander may act on a task; others get 403, or 404 when they may not even see its incident.</summary>
+    /// <summary>The assignee or a commander may act on a task; others get 403 (the need-to-know gate has already answered 404 to those who may not see it).</summary>
     public static async Task<(TaskItem?, IResult?)> FindForWorkAsync(Guid taskId, IQuerySession session, Caller caller, CancellationToken ct)
     {
         var task = await session.LoadAsync<TaskItem>(taskId, ct);
         if (task is null) return (null, Problems.NotFound("Task", taskId));
-        var incident = await session.LoadAsync<Incident>(task.IncidentId, ct);
         var mayAct = task.IsFor(caller) || caller.Roles.Contains(Roles.Commander);
-        if (!task.IsFor(caller) && (incident is null || !caller.CanSee(incident))) return (null, Problems.NotFound("Task", taskId));
         return mayAct ? (task, null) : (null, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your task",
             detail: $"Task {taskId} is for {task.Assignee}; only they or a commander may act on it."));
     }

@@ -12,7 +12,7 @@ public abstract class IntegrationContext(AppFixture fixture) : IAsyncLifetime
     protected IAlbaHost Host => Fixture.Host;
     protected IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
-    public virtual async Task InitializeAsync() => await Host.ResetAllMartenDataAsync();
+    public virtual async Task InitializeAsync() => await DatabaseOwner.ResetAsync(Host, Fixture.ConnectionString);
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 }

@@ -14,19 +14,15 @@ public sealed record EvidenceSummary(Guid EvidenceId, string Name, int RowCount,
 public static class EvidenceEndpoints
 {
     [WolverineGet("/api/incidents/{id}/evidence"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IResult> List(Guid id, IQuerySession session, IncidentReads reads, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<IResult> List(Guid id, IQuerySession session, CancellationToken ct)
     {
-        if (await reads.OpenAsync(session, id, user.Caller(), "GET /api/incidents/{id}/evidence", ct) is null) return Problems.NotFound("Incident", id);
         var items = await session.Query<EvidenceItem>().Where(e => e.IncidentId == id).OrderBy(e => e.CapturedAt).ToListAsync(ct);
         return TypedResults.Ok(items.Select(e => new EvidenceSummary(e.Id, e.Name, e.RowCount, e.Truncated, e.Sha256, e.RunId, e.StepId, e.CapturedAt)).ToList());
     }
 
     [WolverineGet("/api/incidents/{id}/evidence/{evidenceId}"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IResult> Get(Guid id, Guid evidenceId, IQuerySession session, IncidentReads reads, ClaimsPrincipal user,
-        CancellationToken ct)
+    public static async Task<IResult> Get(Guid id, Guid evidenceId, IQuerySession session, CancellationToken ct)
     {
-        if (await reads.OpenAsync(session, id, user.Caller(), "GET /api/incidents/{id}/evidence/{evidenceId}", ct) is null)
-            return Problems.NotFound("Incident", id);
         var evidence = await session.LoadAsync<EvidenceItem>(evidenceId, ct);
         return evidence is null || evidence.IncidentId != id ? Problems.NotFound("Evidence", evidenceId) : TypedResults.Ok(evidence);
     }

@@ -25,7 +25,7 @@ public static class AddParticipantEndpoint
     {
         var caller = user.Caller();
         var stream = await session.Events.FetchForWriting<Incident>(id, ct);
-        if (stream.Aggregate is not { } incident || !caller.CanSee(incident)) return Problems.NotFound("Incident", id);
+        if (stream.Aggregate is not { } incident) return Problems.NotFound("Incident", id);
 
         var subject = command.Subject!.Trim();
         if (!incident.Participants.Contains(subject))

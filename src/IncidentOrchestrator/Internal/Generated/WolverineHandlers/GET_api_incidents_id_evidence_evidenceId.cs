@@ -15,14 +15,14 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_incidents_id_evidence_evidenceId : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly IncidentOrchestrator.Security.IncidentReads _incidentReads;
+        private readonly IncidentOrchestrator.Security.NeedToKnowGate _needToKnowGate;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_api_incidents_id_evidence_evidenceId(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, IncidentOrchestrator.Security.IncidentReads incidentReads, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_incidents_id_evidence_evidenceId(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, IncidentOrchestrator.Security.NeedToKnowGate needToKnowGate, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _incidentReads = incidentReads;
+            _needToKnowGate = needToKnowGate;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
@@ -32,6 +32,17 @@ namespace Internal.Generated.WolverineHandlers
             var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
+            
+            // Need-to-know: 404 unless the caller may see the incident
+            var result1 = await _needToKnowGate.ForIncident(httpContext).ConfigureAwait(false);
+
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "IncidentOrchestrator.Actions.Evidence.EvidenceEndpoints").SetTag("http.route", "/api/incidents/{id}/evidence/{evidenceId}").SetTag("http.request.method", "GET");
             string id_rawValue = (string?)httpContext.GetRouteValue("id");
             System.Guid id = default;
@@ -59,7 +70,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await IncidentOrchestrator.Actions.Evidence.EvidenceEndpoints.Get(id, evidenceId, ((Marten.IQuerySession)documentSession), _incidentReads, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await IncidentOrchestrator.Actions.Evidence.EvidenceEndpoints.Get(id, evidenceId, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -17,15 +17,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly IncidentOrchestrator.Runs.PinnedPlaybooks _pinnedPlaybooks;
-        private readonly IncidentOrchestrator.Security.IncidentReads _incidentReads;
+        private readonly IncidentOrchestrator.Security.NeedToKnowGate _needToKnowGate;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_api_incidents_id_runs_runId(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, IncidentOrchestrator.Runs.PinnedPlaybooks pinnedPlaybooks, IncidentOrchestrator.Security.IncidentReads incidentReads, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_incidents_id_runs_runId(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, IncidentOrchestrator.Runs.PinnedPlaybooks pinnedPlaybooks, IncidentOrchestrator.Security.NeedToKnowGate needToKnowGate, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _pinnedPlaybooks = pinnedPlaybooks;
-            _incidentReads = incidentReads;
+            _needToKnowGate = needToKnowGate;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
@@ -35,6 +35,17 @@ namespace Internal.Generated.WolverineHandlers
             var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
+            
+            // Need-to-know: 404 unless the caller may see the incident
+            var result1 = await _needToKnowGate.ForIncident(httpContext).ConfigureAwait(false);
+
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "IncidentOrchestrator.Runs.GetRunEndpoint").SetTag("http.route", "/api/incidents/{id}/runs/{runId}").SetTag("http.request.method", "GET");
             string id_rawValue = (string?)httpContext.GetRouteValue("id");
             System.Guid id = default;
@@ -62,7 +73,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfRunViewAndProblemHttpResult = await IncidentOrchestrator.Runs.GetRunEndpoint.Get(id, runId, ((Marten.IQuerySession)documentSession), _pinnedPlaybooks, _incidentReads, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfRunViewAndProblemHttpResult = await IncidentOrchestrator.Runs.GetRunEndpoint.Get(id, runId, ((Marten.IQuerySession)documentSession), _pinnedPlaybooks, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfRunViewAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -1,0 +1,60 @@
+using IncidentOrchestrator.Approvals;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Tasks;
+using Marten;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Security;
+
+/// <summary>
+/// The one door to everything that belongs to an incident. <see cref="NeedToKnowPolicy"/> puts it
+/// in front of every endpoint whose route names an incident, a task or an approval, before the
+/// body is validated or the endpoint runs: an unknown id and an incident the caller may not see
+/// get the same 404, and every attempt on a restricted incident is recorded first.
+/// </summary>
+public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads)
+{
+    public Task<IResult> ForIncident(HttpContext context) => Gate(context, "id", "Incident", async (session, id, ct) =>
+    {
+        var incident = await session.LoadAsync<Incident>(id, ct);
+        return incident is null ? null : (incident, false);
+    });
+
+    public Task<IResult> ForTask(HttpContext context) => Gate(context, "taskId", "Task", async (session, id, ct) =>
+    {
+        var task = await session.LoadAsync<TaskItem>(id, ct);
+        if (task is null) return null;
+        var incident = await session.LoadAsync<Incident>(task.IncidentId, ct);
+        return incident is null ? null : (incident, task.IsFor(context.User.Caller()));
+    });
+
+    public Task<IResult> ForApproval(HttpContext context) => Gate(context, "approvalId", "Approval", async (session, id, ct) =>
+    {
+        var approval = await session.LoadAsync<ApprovalItem>(id, ct);
+        if (approval is null) return null;
+        var incident = await session.LoadAsync<Incident>(approval.IncidentId, ct);
+        return incident is null ? null : (incident, approval.MayDecide(context.User.Caller()));
+    });
+
+    /// <param name="find">The incident the id belongs to, and whether the thing itself is addressed to the caller (their task, their approval).</param>
+    private async Task<IResult> Gate(HttpContext context, string parameter, string what,
+        Func<IQuerySession, Guid, CancellationToken, Task<(Incident Incident, bool AddressedToCaller)?>> find)
+    {
+        var raw = context.GetRouteValue(parameter) as string;
+        if (!Guid.TryParse(raw, out var id)) return Problems.NotFound(what, raw ?? "");
+
+        var ct = context.RequestAborted;
+        await using var session = store.QuerySession();
+        if (await find(session, id, ct) is not { } found) return Problems.NotFound(what, id);
+
+        var caller = context.User.Caller();
+        var allowed = found.AddressedToCaller || caller.CanSee(found.Incident);
+        if (found.Incident.Restricted)
+            await reads.RecordAsync([found.Incident.Id], caller, EndpointName(context), allowed ? IncidentReads.Allowed : IncidentReads.Denied, ct);
+        return allowed ? WolverineContinue.Result() : Problems.NotFound(what, id);
+    }
+
+    public static string EndpointName(HttpContext context) =>
+        $"{context.Request.Method} {(context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path}";
+}

@@ -1,0 +1,108 @@
+using IncidentOrchestrator.Hosting;
+
+namespace IncidentOrchestrator.Security.TamperEvidence;
+
+/// <summary>
+/// The database side of tamper evidence. Every row appended to the event table is linked, in the
+/// same transaction, to the previous event of its stream: <c>hash = SHA-256(previous hash, the
+/// event's canonical form)</c>, kept in <c>event_chain</c>. The link is made by a trigger so that
+/// no append path can skip it, and so that it sees the values PostgreSQL actually stored
+/// (sequence, version, timestamp). Appends to one stream are already serialised by Marten's
+/// update of the stream row, which is what makes "the previous event" well defined.
+/// The event table and the chain are also append-only: updating what an event says, or deleting
+/// an event or a link, is refused. The owner of the database can still disable those triggers;
+/// what they change then is what <see cref="ChainVerifier"/> detects.
+/// </summary>
+public static class EventChainSchema
+{
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    private const string S = IncidentOrchestratorHost.SchemaName;
+
+    /// <summary>One transaction; safe to run on every start and from several nodes at once.</summary>
+    public static readonly string Install = $$"""
+        select pg_advisory_xact_lock(7301, 1);
+        lock table {{S}}.mt_events in share row exclusive mode; -- no append may slip between linking and the trigger
+
+        create or replace function {{S}}.event_chain_hash(
+            p_prev text, p_seq_id bigint, p_stream_id uuid, p_version bigint, p_type text, p_at timestamptz, p_data jsonb)
+        returns text language sql stable as $fn$
+            select encode(sha256(convert_to(
+                p_prev || E'\n' || p_seq_id || E'\n' || p_stream_id || E'\n' || p_version || E'\n' || p_type || E'\n' ||
+                to_char(p_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || E'\n' || coalesce(p_data::text, ''),
+                'UTF8')), 'hex')
+        $fn$;
+
+        create or replace function {{S}}.event_chain_link(
+            p_seq_id bigint, p_stream_id uuid, p_version bigint, p_type text, p_at timestamptz, p_data jsonb)
+        returns void language plpgsql as $fn$
+        declare prev text;
+        begin
+            select c.hash into prev from {{S}}.event_chain c
+             where c.stream_id = p_stream_id order by c.version desc limit 1;
+            prev := coalesce(prev, '{{Genesis}}');
+            insert into {{S}}.event_chain (seq_id, stream_id, version, prev_hash, hash)
+            values (p_seq_id, p_stream_id, p_version, prev,
+                    {{S}}.event_chain_hash(prev, p_seq_id, p_stream_id, p_version, p_type, p_at, p_data));
+        end
+        $fn$;
+
+        do $install$
+        begin
+            if to_regclass('{{S}}.event_chain') is null then
+                create table {{S}}.event_chain (
+                    seq_id bigint primary key,
+                    stream_id uuid not null,
+                    version bigint not null,
+                    prev_hash text not null,
+                    hash text not null,
+                    linked_at timestamptz not null default now());
+                create unique index event_chain_stream_version on {{S}}.event_chain (stream_id, version);
+                -- First install on a database that already has events: link them once, in stream order.
+                -- Never again afterwards, or an event slipped in with the triggers off would be blessed.
+                perform {{S}}.event_chain_link(e.seq_id, e.stream_id, e.version, e.type, e.timestamp, e.data)
+                   from (select * from {{S}}.mt_events order by stream_id, version) e;
+            end if;
+        end
+        $install$;
+
+        create or replace function {{S}}.event_chain_on_append() returns trigger language plpgsql as $fn$
+        begin
+            perform {{S}}.event_chain_link(NEW.seq_id, NEW.stream_id, NEW.version, NEW.type, NEW.timestamp, NEW.data);
+            return NEW;
+        end
+        $fn$;
+
+        create or replace function {{S}}.event_history_is_append_only() returns trigger language plpgsql as $fn$
+        begin
+            if TG_OP = 'UPDATE' and TG_TABLE_NAME = 'mt_events' then
+                -- (nested: the row fields below exist only on the event table)
+                if (NEW.seq_id, NEW.id, NEW.stream_id, NEW.version, NEW.type, NEW.timestamp, NEW.data)
+                   is not distinct from (OLD.seq_id, OLD.id, OLD.stream_id, OLD.version, OLD.type, OLD.timestamp, OLD.data) then
+                    return NEW; -- bookkeeping columns (archiving) may change; what the event says may not
+                end if;
+            end if;
+            raise exception 'The incident history is append-only: % on %.% is refused', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+                using errcode = 'insufficient_privilege';
+        end
+        $fn$;
+
+        drop trigger if exists event_chain_on_append on {{S}}.mt_events;
+        create trigger event_chain_on_append after insert on {{S}}.mt_events
+            for each row execute function {{S}}.event_chain_on_append();
+
+        drop trigger if exists events_append_only on {{S}}.mt_events;
+        create trigger events_append_only before update or delete on {{S}}.mt_events
+            for each row execute function {{S}}.event_history_is_append_only();
+        drop trigger if exists events_not_truncated on {{S}}.mt_events;
+        create trigger events_not_truncated before truncate on {{S}}.mt_events
+            for each statement execute function {{S}}.event_history_is_append_only();
+
+        drop trigger if exists chain_append_only on {{S}}.event_chain;
+        create trigger chain_append_only before update or delete on {{S}}.event_chain
+            for each row execute function {{S}}.event_history_is_append_only();
+        drop trigger if exists chain_not_truncated on {{S}}.event_chain;
+        create trigger chain_not_truncated before truncate on {{S}}.event_chain
+            for each statement execute function {{S}}.event_history_is_append_only();
+        """;
+}
