@@ -27,17 +27,17 @@ public static class ApprovalEndpoints
         && approval.Approvers.Any(a => a == $"user:{caller.Subject}" || caller.Roles.Any(r => a == $"role:{r}"));
 
     [WolverineGet("/api/approvals"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IReadOnlyList<ApprovalView>> List(bool? mine, Guid? incident, IQuerySession session, ClaimsPrincipal user,
-        CancellationToken ct)
+    public static async Task<IReadOnlyList<ApprovalView>> List(bool? mine, Guid? incident, IQuerySession session, NeedToKnowGate needToKnow,
+        HttpContext context, CancellationToken ct)
     {
-        var caller = user.Caller();
+        var caller = context.User.Caller();
         var query = session.Query<ApprovalItem>().AsQueryable();
         if (incident is { } id) query = query.Where(a => a.IncidentId == id);
         var approvals = await query.OrderBy(a => a.OpenedAt).Take(500).ToListAsync(ct);
-        var visible = await IncidentAccess.VisibleAsync(session, caller, approvals.Select(a => a.IncidentId), ct);
-        return approvals.Where(a => visible.Contains(a.IncidentId) || a.MayDecide(caller))
-            .Where(a => mine != true || (a.Outcome is null && a.MayDecide(caller) && a.Decisions.All(d => d.By != caller.Subject)))
-            .Select(ApprovalView.Of).ToList();
+        var wanted = approvals
+            .Where(a => mine != true || (a.Outcome is null && a.MayDecide(caller) && a.Decisions.All(d => d.By != caller.Subject))).ToList();
+        var shown = await needToKnow.ShownAsync(session, context, wanted, a => a.IncidentId, a => a.MayDecide(caller));
+        return shown.Select(ApprovalView.Of).ToList();
     }
 }
 

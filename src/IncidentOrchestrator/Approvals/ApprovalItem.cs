@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Timeline;
 
 namespace IncidentOrchestrator.Approvals;
@@ -32,7 +33,7 @@ public sealed record ApprovalRequested(Guid IncidentId, Guid ApprovalId, Guid Ru
     string ITimelineEvent.Describe() => $"Approval requested from {string.Join(", ", Approvers)} ({Quorum} needed): {Title}";
 }
 
-public sealed record ApprovalDecided(Guid IncidentId, Guid ApprovalId, string StepId, string Decision, string? Comment, string By, DateTimeOffset At)
+public sealed record ApprovalDecided(Guid IncidentId, Guid ApprovalId, string StepId, string Decision, [property: Sensitive] string? Comment, string By, DateTimeOffset At)
     : ITimelineEvent
 {
     string ITimelineEvent.Actor => By;

@@ -1,5 +1,7 @@
+using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Signals;
+using IncidentOrchestrator.Tasks;
 
 namespace IncidentOrchestrator.Incidents;
 
@@ -22,6 +24,9 @@ public partial class Incident
 
     /// <summary>When the first signal says the problem was observed (time to detect starts here).</summary>
     public DateTimeOffset? FirstObservedAt { get; set; }
+
+    /// <summary>When a person first answered for it: declared it, acknowledged or completed a task, decided an approval.</summary>
+    public DateTimeOffset? AcknowledgedAt { get; set; }
 
     public DateTimeOffset? ContainedAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
@@ -47,6 +52,7 @@ public partial class Incident
         Phase = "triage",
         Commander = e.DeclaredBy,
         OpenedAt = e.DeclaredAt,
+        AcknowledgedAt = e.DeclaredAt,
         Participants = [e.DeclaredBy],
     };
 
@@ -95,6 +101,12 @@ public partial class Incident
     }
 
     public void Apply(IncidentSeverityChanged e) => Severity = e.Severity;
+
+    public void Apply(TaskAcknowledged e) => AcknowledgedAt ??= e.At;
+
+    public void Apply(TaskCompleted e) => AcknowledgedAt ??= e.At;
+
+    public void Apply(ApprovalDecided e) => AcknowledgedAt ??= e.At;
 
     public static string ContainmentKey(Guid runId, string stepId) => $"{runId:N}:{stepId}";
 

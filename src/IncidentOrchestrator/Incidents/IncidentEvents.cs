@@ -1,10 +1,11 @@
+using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Timeline;
 
 namespace IncidentOrchestrator.Incidents;
 
 /// <summary>A commander declared an incident by hand.</summary>
 public sealed record IncidentDeclared(
-    Guid IncidentId, string Title, Severity Severity, bool Restricted, string? Summary,
+    Guid IncidentId, string Title, Severity Severity, bool Restricted, [property: Sensitive] string? Summary,
     string DeclaredBy, string DeclaredByName, DateTimeOffset DeclaredAt) : ITimelineEvent
 {
     string ITimelineEvent.Actor => DeclaredBy;
@@ -33,14 +34,14 @@ public sealed record ParticipantAdded(Guid IncidentId, string Subject, string Ad
     string ITimelineEvent.Describe() => $"{Subject} was added as a participant";
 }
 
-public sealed record IncidentResolved(Guid IncidentId, string? Reason, string ResolvedBy, DateTimeOffset ResolvedAt) : ITimelineEvent
+public sealed record IncidentResolved(Guid IncidentId, [property: Sensitive] string? Reason, string ResolvedBy, DateTimeOffset ResolvedAt) : ITimelineEvent
 {
     string ITimelineEvent.Actor => ResolvedBy;
     DateTimeOffset ITimelineEvent.At => ResolvedAt;
     string ITimelineEvent.Describe() => Reason is null ? "Incident resolved" : $"Incident resolved: {Reason}";
 }
 
-public sealed record IncidentClosed(Guid IncidentId, string? Reason, string ClosedBy, DateTimeOffset ClosedAt) : ITimelineEvent
+public sealed record IncidentClosed(Guid IncidentId, [property: Sensitive] string? Reason, string ClosedBy, DateTimeOffset ClosedAt) : ITimelineEvent
 {
     string ITimelineEvent.Actor => ClosedBy;
     DateTimeOffset ITimelineEvent.At => ClosedAt;
@@ -61,13 +62,13 @@ public sealed record IncidentSeverityChanged(Guid IncidentId, Severity From, Sev
     string ITimelineEvent.Describe() => $"Severity changed from {From.ToString().ToLowerInvariant()} to {Severity.ToString().ToLowerInvariant()}";
 }
 
-public sealed record IncidentNoteAdded(Guid IncidentId, string Note, string By, DateTimeOffset At) : ITimelineEvent
+public sealed record IncidentNoteAdded(Guid IncidentId, [property: Sensitive] string Note, string By, DateTimeOffset At) : ITimelineEvent
 {
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => $"Note: {Note}";
 }
 
-public sealed record IncidentNotified(Guid IncidentId, string Message, string? To, string By, DateTimeOffset At) : ITimelineEvent
+public sealed record IncidentNotified(Guid IncidentId, [property: Sensitive] string Message, string? To, string By, DateTimeOffset At) : ITimelineEvent
 {
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => To is null ? $"Participants notified: {Message}" : $"{To} notified: {Message}";

@@ -17,24 +17,29 @@ public sealed record RunView(Guid RunId, Guid IncidentId, string Playbook, strin
     DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string StartedBy, Guid? ParentRunId, IReadOnlyList<RunStepView> Steps)
 {
     /// <summary>Steps are listed in the playbook's order.</summary>
-    public static RunView Of(PlaybookRun run, IReadOnlyList<string> order) => new(run.Id, run.IncidentId, run.Playbook, run.PlaybookHash,
+    public static RunView Of(PlaybookRun run, IReadOnlyList<string> order, bool redact = false) => new(run.Id, run.IncidentId, run.Playbook, run.PlaybookHash,
         run.Status, run.EndReason, run.StartedAt, run.EndedAt, run.StartedBy, run.ParentRunId,
-        order.Where(run.Steps.ContainsKey).Select(id => Step(id, run.Steps[id])).ToList());
+        order.Where(run.Steps.ContainsKey).Select(id => Step(id, run.Steps[id], redact)).ToList());
 
-    private static RunStepView Step(string id, StepRun s) =>
-        new(id, s.Status, s.Outcome, s.Attempts, s.StartedAt, s.EndedAt, s.Outputs, s.Error, s.Escalated, s.WaitingFor);
+    private static RunStepView Step(string id, StepRun s, bool redact) =>
+        new(id, s.Status, s.Outcome, s.Attempts, s.StartedAt, s.EndedAt, redact ? Redacted(s.Outputs) : s.Outputs, s.Error, s.Escalated, s.WaitingFor);
+
+    /// <summary>Outputs can name people and data: the names of the outputs stay, their values do not.</summary>
+    private static Dictionary<string, JsonElement> Redacted(Dictionary<string, JsonElement> outputs) =>
+        outputs.ToDictionary(o => o.Key, _ => JsonSerializer.SerializeToElement(Redaction.Placeholder));
 }
 
 public static class GetRunEndpoint
 {
     [WolverineGet("/api/incidents/{id}/runs/{runId}"), Authorize(Roles = Roles.Readers)]
     public static async Task<Results<Ok<RunView>, ProblemHttpResult>> Get(Guid id, Guid runId, IQuerySession session,
-        PinnedPlaybooks playbooks, CancellationToken ct)
+        PinnedPlaybooks playbooks, ClaimsPrincipal user, CancellationToken ct)
     {
         var run = await session.LoadAsync<PlaybookRun>(runId, ct);
         if (run is null || run.IncidentId != id) return Problems.NotFound("Run", runId);
 
         var playbook = await playbooks.GetAsync(run.PlaybookHash, session, ct);
-        return TypedResults.Ok(RunView.Of(run, playbook.Steps.Select(s => s.Id).ToList()));
+        var incident = await session.LoadAsync<Incident>(id, ct);
+        return TypedResults.Ok(RunView.Of(run, playbook.Steps.Select(s => s.Id).ToList(), Redaction.AppliesTo(user.Caller(), incident!)));
     }
 }

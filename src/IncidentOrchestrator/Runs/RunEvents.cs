@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Security;
 using System.Text.Json;
 using IncidentOrchestrator.Timeline;
 
@@ -10,7 +11,7 @@ public interface IRunEvent : ITimelineEvent
 }
 
 public sealed record PlaybookRunStarted(
-    Guid IncidentId, Guid RunId, string Playbook, string PlaybookHash, Dictionary<string, JsonElement> Inputs,
+    Guid IncidentId, Guid RunId, string Playbook, string PlaybookHash, [property: Sensitive] Dictionary<string, JsonElement> Inputs,
     IReadOnlyList<string> ContainmentSteps, Guid? SignalId, Guid? ParentRunId, string? ParentStepId,
     string StartedBy, DateTimeOffset StartedAt) : IRunEvent
 {
@@ -48,7 +49,7 @@ public sealed record StepSkipped(Guid RunId, string StepId, string? Phase, strin
 }
 
 public sealed record StepSucceeded(Guid RunId, string StepId, string? Phase, int Attempt, string Outcome,
-    Dictionary<string, JsonElement> Outputs, DateTimeOffset At) : IRunEvent
+    [property: Sensitive] Dictionary<string, JsonElement> Outputs, DateTimeOffset At) : IRunEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} ended {Outcome}";
@@ -103,7 +104,7 @@ public sealed record StepCancelled(Guid RunId, string StepId, DateTimeOffset At)
     string ITimelineEvent.Describe() => $"Step {StepId} cancelled";
 }
 
-public sealed record PlaybookRunCancelRequested(Guid RunId, string? Reason, string By, DateTimeOffset At) : IRunEvent
+public sealed record PlaybookRunCancelRequested(Guid RunId, [property: Sensitive] string? Reason, string By, DateTimeOffset At) : IRunEvent
 {
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => Reason is null ? "Run cancellation requested" : $"Run cancellation requested: {Reason}";

@@ -12,11 +12,4 @@ public static class IncidentAccess
     /// <summary>The same rule as <see cref="CanSee"/>, as a query over incident documents.</summary>
     public static IQueryable<Incident> VisibleTo(this IQueryable<Incident> incidents, Caller caller) =>
         caller.IsAdmin ? incidents : incidents.Where(x => !x.Restricted || x.Participants.Contains(caller.Subject));
-
-    /// <summary>Which of these incidents the caller may see, in one query.</summary>
-    public static async Task<HashSet<Guid>> VisibleAsync(IQuerySession session, Caller caller, IEnumerable<Guid> ids, CancellationToken ct)
-    {
-        var incidents = await session.LoadManyAsync<Incident>(ct, ids.Distinct().ToArray());
-        return incidents.Where(caller.CanSee).Select(i => i.Id).ToHashSet();
-    }
 }

@@ -55,6 +55,22 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads)
         return allowed ? WolverineContinue.Result() : Problems.NotFound(what, id);
     }
 
+    /// <summary>
+    /// The list form of the gate: the items whose incident the caller may see (or that are addressed
+    /// to them), with a read recorded for each restricted incident the list shows.
+    /// </summary>
+    public async Task<List<T>> ShownAsync<T>(IQuerySession session, HttpContext context, IReadOnlyList<T> items, Func<T, Guid> incidentOf,
+        Func<T, bool> addressedToCaller)
+    {
+        var ct = context.RequestAborted;
+        var caller = context.User.Caller();
+        var incidents = (await session.LoadManyAsync<Incident>(ct, items.Select(incidentOf).Distinct().ToArray())).ToDictionary(i => i.Id);
+        var shown = items.Where(x => addressedToCaller(x) || (incidents.TryGetValue(incidentOf(x), out var i) && caller.CanSee(i))).ToList();
+        var restricted = shown.Select(incidentOf).Distinct().Where(id => incidents.TryGetValue(id, out var i) && i.Restricted).ToList();
+        await reads.RecordAsync(restricted, caller, EndpointName(context), IncidentReads.Allowed, ct);
+        return shown;
+    }
+
     public static string EndpointName(HttpContext context) =>
         $"{context.Request.Method} {(context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path}";
 }

@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Security;
 using System.Text.Json;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Timeline;
@@ -7,7 +8,7 @@ namespace IncidentOrchestrator.Signals;
 /// <summary>A detection signal joined the incident (the first one too).</summary>
 public sealed record SignalReceived(
     Guid SignalId, Guid IncidentId, string Source, string Type, Severity Severity, string Fingerprint, string Title,
-    DateTimeOffset ObservedAt, Dictionary<string, JsonElement> Attributes, bool Correlated,
+    DateTimeOffset ObservedAt, [property: Sensitive] Dictionary<string, JsonElement> Attributes, bool Correlated,
     string ReceivedFrom, DateTimeOffset ReceivedAt) : ITimelineEvent
 {
     string ITimelineEvent.Actor => ReceivedFrom;

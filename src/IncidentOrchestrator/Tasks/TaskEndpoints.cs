@@ -27,17 +27,16 @@ public static class TaskEndpoints
 
     [WolverineGet("/api/tasks"), Authorize(Roles = Roles.Readers)]
     public static async Task<IReadOnlyList<TaskView>> List(bool? mine, Guid? incident, string? status, IQuerySession session,
-        ClaimsPrincipal user, CancellationToken ct)
+        NeedToKnowGate needToKnow, HttpContext context, CancellationToken ct)
     {
-        var caller = user.Caller();
+        var caller = context.User.Caller();
         var query = session.Query<TaskItem>().AsQueryable();
         if (incident is { } id) query = query.Where(t => t.IncidentId == id);
         if (!string.IsNullOrEmpty(status)) query = query.Where(t => t.Status == status);
         var tasks = await query.OrderBy(t => t.OpenedAt).Take(500).ToListAsync(ct);
-        var visible = await IncidentAccess.VisibleAsync(session, caller, tasks.Select(t => t.IncidentId), ct);
-        return tasks.Where(t => visible.Contains(t.IncidentId) || t.IsFor(caller))
-            .Where(t => mine != true || t.IsFor(caller))
-            .Select(TaskView.Of).ToList();
+        var wanted = tasks.Where(t => mine != true || t.IsFor(caller)).ToList();
+        var shown = await needToKnow.ShownAsync(session, context, wanted, t => t.IncidentId, t => t.IsFor(caller));
+        return shown.Select(TaskView.Of).ToList();
     }
 
     [WolverinePost("/api/tasks/{taskId}/ack"), Authorize(Roles = Roles.Readers)]

@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Security;
 using System.Text.Json;
 using IncidentOrchestrator.Timeline;
 
@@ -59,7 +60,7 @@ public sealed record TaskAcknowledged(Guid IncidentId, Guid TaskId, string By, D
     string ITimelineEvent.Describe() => $"Task {TaskId} acknowledged";
 }
 
-public sealed record TaskCompleted(Guid IncidentId, Guid TaskId, string StepId, Dictionary<string, JsonElement> Outputs, string? Notes,
+public sealed record TaskCompleted(Guid IncidentId, Guid TaskId, string StepId, [property: Sensitive] Dictionary<string, JsonElement> Outputs, [property: Sensitive] string? Notes,
     string By, DateTimeOffset At) : ITimelineEvent
 {
     string ITimelineEvent.Actor => By;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Security;
 using JasperFx.Events;
 
 namespace IncidentOrchestrator.Timeline;
@@ -10,24 +10,24 @@ public sealed record TimelineItem(long Sequence, DateTimeOffset At, string Type,
 /// <summary>
 /// The timeline is a live projection of the incident's stream: it is computed from the events
 /// themselves at read time, so it can never drift from the record it describes and costs no
-/// second write per event.
+/// second write per event. Sensitive fields are redacted here, for viewers without need-to-know,
+/// in the data and in the sentence that describes it.
 /// </summary>
 public static class TimelineProjection
 {
-    private static readonly JsonSerializerOptions DataJson = JsonConfiguration.Create();
+    public static IReadOnlyList<TimelineItem> Project(IEnumerable<IEvent> events, bool redact = false) =>
+        events.OrderBy(e => e.Version).Select(e => Project(e, redact)).ToList();
 
-    public static IReadOnlyList<TimelineItem> Project(IEnumerable<IEvent> events) =>
-        events.OrderBy(e => e.Version).Select(Project).ToList();
-
-    public static TimelineItem Project(IEvent e)
+    public static TimelineItem Project(IEvent e, bool redact = false)
     {
-        var described = e.Data as ITimelineEvent;
+        var shown = redact ? Redaction.Event(e.Data, e.EventType) : e.Data;
+        var described = shown as ITimelineEvent;
         return new TimelineItem(
             e.Version,
             described?.At ?? e.Timestamp,
             e.EventType.Name,
             described?.Actor ?? "system",
             described?.Describe() ?? e.EventType.Name,
-            JsonSerializer.SerializeToElement(e.Data, e.EventType, DataJson));
+            Redaction.Data(e.Data, e.EventType, redact));
     }
 }

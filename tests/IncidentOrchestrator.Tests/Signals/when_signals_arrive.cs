@@ -100,7 +100,8 @@ public sealed class when_signals_arrive(AppFixture fixture) : IntegrationContext
     {
         var accepted = await Host.SendSignal(Scenarios.Signal("fp-attr", attributes: new { dataset = "hr.employee_activity", rows = 1200 }));
 
-        var signal = (await Host.Timeline(accepted.IncidentId)).Single(t => t.Type == "SignalReceived");
+        // (read by an admin: attributes are sensitive, and a detected incident has no participants yet)
+        var signal = (await Host.Timeline(accepted.IncidentId, Api.Admin)).Single(t => t.Type == "SignalReceived");
         Assert.Equal("hr.employee_activity", signal.Data.GetProperty("attributes").GetProperty("dataset").GetString());
         Assert.Equal(1200, signal.Data.GetProperty("attributes").GetProperty("rows").GetInt32());
         Assert.Equal("acl-scanner", signal.Actor);

@@ -21,9 +21,12 @@ public static class EvidenceEndpoints
     }
 
     [WolverineGet("/api/incidents/{id}/evidence/{evidenceId}"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IResult> Get(Guid id, Guid evidenceId, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(Guid id, Guid evidenceId, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
     {
         var evidence = await session.LoadAsync<EvidenceItem>(evidenceId, ct);
-        return evidence is null || evidence.IncidentId != id ? Problems.NotFound("Evidence", evidenceId) : TypedResults.Ok(evidence);
+        if (evidence is null || evidence.IncidentId != id) return Problems.NotFound("Evidence", evidenceId);
+        // The rows themselves are the most sensitive thing an incident holds; their hash stays checkable by anyone who may see it.
+        if (Redaction.AppliesTo(user.Caller(), (await session.LoadAsync<Incident>(id, ct))!)) evidence.Content = Redaction.Placeholder;
+        return TypedResults.Ok(evidence);
     }
 }

@@ -15,19 +15,19 @@ public sealed record IncidentDetails(
     DateTimeOffset? ClosedAt, int SignalCount, string? Summary, IReadOnlyList<string> Fingerprints,
     IReadOnlyList<IncidentRun> Runs, int Version)
 {
-    public static IncidentDetails From(Incident i) => new(i.Id, i.Title, i.Severity, i.Status, i.Restricted, i.Phase,
-        i.Commander, i.OpenedAt, i.ContainedAt, i.ResolvedAt, i.ClosedAt, i.SignalCount, i.Summary, i.Fingerprints, i.Runs, i.Version);
+    public static IncidentDetails From(Incident i, bool redact = false) => new(i.Id, i.Title, i.Severity, i.Status, i.Restricted, i.Phase,
+        i.Commander, i.OpenedAt, i.ContainedAt, i.ResolvedAt, i.ClosedAt, i.SignalCount, Redaction.Text(i.Summary, redact), i.Fingerprints, i.Runs, i.Version);
 }
 
 public static class GetIncidentEndpoint
 {
     [WolverineGet("/api/incidents/{id}"), Authorize(Roles = Roles.Readers)]
     public static async Task<Results<Ok<IncidentDetails>, ProblemHttpResult>> Get(
-        Guid id, IQuerySession session, CancellationToken ct)
+        Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
     {
         var incident = await session.LoadAsync<Incident>(id, ct);
         return incident is not null
-            ? TypedResults.Ok(IncidentDetails.From(incident))
+            ? TypedResults.Ok(IncidentDetails.From(incident, Redaction.AppliesTo(user.Caller(), incident)))
             : Problems.NotFound("Incident", id);
     }
 }

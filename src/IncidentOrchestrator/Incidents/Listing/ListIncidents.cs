@@ -18,19 +18,20 @@ public static class ListIncidentsEndpoint
 
     [WolverineGet("/api/incidents"), Authorize(Roles = Roles.Readers)]
     public static async Task<Results<Ok<IReadOnlyList<IncidentSummary>>, ProblemHttpResult>> Get(
-        string? status, string? severity, IQuerySession session, IncidentReads reads, ClaimsPrincipal user, CancellationToken ct)
+        string? status, string? severity, IQuerySession session, IncidentReads reads, HttpContext context, CancellationToken ct)
     {
         var validation = new Problems.Validation();
         var statusFilter = ParseFilter<IncidentStatus>(status, "status", validation);
         var severityFilter = ParseFilter<Severity>(severity, "severity", validation);
         if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem());
 
-        var query = session.Query<Incident>().VisibleTo(user.Caller());
+        var caller = context.User.Caller();
+        var query = session.Query<Incident>().VisibleTo(caller);
         if (statusFilter is { } s) query = query.Where(x => x.Status == s);
         if (severityFilter is { } v) query = query.Where(x => x.Severity == v);
 
         var incidents = await query.OrderByDescending(x => x.OpenedAt).Take(MaxResults).ToListAsync(ct);
-        await reads.RecordAsync(incidents.Where(i => i.Restricted).Select(i => i.Id).ToList(), user.Caller(), "GET /api/incidents",
+        await reads.RecordAsync(incidents.Where(i => i.Restricted).Select(i => i.Id).ToList(), caller, NeedToKnowGate.EndpointName(context),
             IncidentReads.Allowed, ct);
         return TypedResults.Ok<IReadOnlyList<IncidentSummary>>(incidents
             .Select(i => new IncidentSummary(i.Id, i.Title, i.Severity, i.Status, i.Restricted, i.Phase, i.Commander, i.OpenedAt, i.SignalCount))

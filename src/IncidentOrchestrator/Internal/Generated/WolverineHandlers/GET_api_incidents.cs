@@ -37,7 +37,7 @@ namespace Internal.Generated.WolverineHandlers
             var severity = httpContext.Request.Query["severity"];
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfIncidentSummaryIReadOnlyListAndProblemHttpResult = await IncidentOrchestrator.Incidents.Listing.ListIncidentsEndpoint.Get(status, severity, ((Marten.IQuerySession)documentSession), _incidentReads, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfIncidentSummaryIReadOnlyListAndProblemHttpResult = await IncidentOrchestrator.Incidents.Listing.ListIncidentsEndpoint.Get(status, severity, ((Marten.IQuerySession)documentSession), _incidentReads, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfIncidentSummaryIReadOnlyListAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -70,7 +70,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await IncidentOrchestrator.Actions.Evidence.EvidenceEndpoints.Get(id, evidenceId, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await IncidentOrchestrator.Actions.Evidence.EvidenceEndpoints.Get(id, evidenceId, ((Marten.IQuerySession)documentSession), httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -73,7 +73,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfRunViewAndProblemHttpResult = await IncidentOrchestrator.Runs.GetRunEndpoint.Get(id, runId, ((Marten.IQuerySession)documentSession), _pinnedPlaybooks, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfRunViewAndProblemHttpResult = await IncidentOrchestrator.Runs.GetRunEndpoint.Get(id, runId, ((Marten.IQuerySession)documentSession), _pinnedPlaybooks, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfRunViewAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

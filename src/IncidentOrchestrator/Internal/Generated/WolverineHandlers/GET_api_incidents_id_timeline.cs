@@ -58,7 +58,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfTimelineItemIReadOnlyListAndProblemHttpResult = await IncidentOrchestrator.Timeline.GetTimelineEndpoint.Get(id, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfTimelineItemIReadOnlyListAndProblemHttpResult = await IncidentOrchestrator.Timeline.GetTimelineEndpoint.Get(id, ((Marten.IQuerySession)documentSession), httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfTimelineItemIReadOnlyListAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

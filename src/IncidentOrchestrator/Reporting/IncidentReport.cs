@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using IncidentOrchestrator.Actions.Evidence;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Runs;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Security.TamperEvidence;
+using IncidentOrchestrator.Timeline;
+
+namespace IncidentOrchestrator.Reporting;
+
+/// <summary>
+/// The post-incident report in Markdown: the key times, what each run did, the evidence kept
+/// (with hashes anyone can re-check), the whole timeline, and whether the history verifies.
+/// Sensitive fields are already redacted in what it is given.
+/// </summary>
+public static class IncidentReport
+{
+    public static string Render(Incident incident, IReadOnlyList<TimelineItem> timeline, IReadOnlyList<PlaybookRun> runs,
+        IReadOnlyList<EvidenceItem> evidence, ChainVerification chain, bool redacted, DateTimeOffset now)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"# Incident report: {Cell(incident.Title)}").AppendLine();
+        if (redacted)
+            md.AppendLine($"> Fields that carry personal or sensitive data read `{Redaction.Placeholder}`: this copy is for a reader without need-to-know.")
+                .AppendLine();
+
+        md.AppendLine("| | |").AppendLine("|---|---|");
+        Row(md, "Incident", incident.Id.ToString());
+        Row(md, "Status", Lower(incident.Status));
+        Row(md, "Severity", Lower(incident.Severity));
+        Row(md, "Restricted", incident.Restricted ? "yes (need-to-know)" : "no");
+        Row(md, "Commander", incident.Commander ?? "none named");
+        Row(md, "First observed", Time(incident.FirstObservedAt));
+        Row(md, "Opened", Time(incident.OpenedAt));
+        Row(md, "Acknowledged", Time(incident.AcknowledgedAt, incident.OpenedAt));
+        Row(md, "Contained", Time(incident.ContainedAt, incident.OpenedAt));
+        Row(md, "Resolved", Time(incident.ResolvedAt, incident.OpenedAt));
+        Row(md, "Closed", Time(incident.ClosedAt, incident.OpenedAt));
+        Row(md, "Signals", incident.SignalCount.ToString(CultureInfo.InvariantCulture));
+        md.AppendLine();
+
+        if (incident.Summary is { } summary) md.AppendLine("## Summary").AppendLine().AppendLine(Redaction.Text(summary, redacted)).AppendLine();
+
+        md.AppendLine("## Response").AppendLine();
+        if (runs.Count == 0) md.AppendLine("No playbook ran.").AppendLine();
+        foreach (var run in runs.OrderBy(r => r.StartedAt))
+        {
+            md.AppendLine($"### {Cell(run.Playbook)}: {run.Status}").AppendLine();
+            md.AppendLine($"Run {run.Id}, started {Time(run.StartedAt)} by {Cell(run.StartedBy)}, playbook sha256 `{run.PlaybookHash}`.").AppendLine();
+            md.AppendLine("| Step | Status | Outcome | Attempts | Ended | Error |").AppendLine("|---|---|---|---|---|---|");
+            foreach (var (id, step) in run.Steps.OrderBy(s => s.Value.StartedAt ?? DateTimeOffset.MaxValue))
+                md.AppendLine($"| {Cell(id)} | {step.Status} | {Cell(step.Outcome)} | {step.Attempts} | {Time(step.EndedAt)} | {Cell(step.Error)} |");
+            md.AppendLine();
+        }
+
+        md.AppendLine("## Evidence").AppendLine();
+        if (evidence.Count == 0) md.AppendLine("No evidence was captured.").AppendLine();
+        else
+        {
+            md.AppendLine("| Name | Rows | SHA-256 | Captured |").AppendLine("|---|---|---|---|");
+            foreach (var e in evidence)
+                md.AppendLine($"| {Cell(e.Name)} | {e.RowCount}{(e.Truncated ? " (truncated)" : "")} | `{e.Sha256}` | {Time(e.CapturedAt)} |");
+            md.AppendLine();
+        }
+
+        md.AppendLine("## Timeline").AppendLine();
+        md.AppendLine("| # | At | Who | What |").AppendLine("|---|---|---|---|");
+        foreach (var item in timeline) md.AppendLine($"| {item.Sequence} | {Time(item.At)} | {Cell(item.Actor)} | {Cell(item.Summary)} |");
+        md.AppendLine();
+
+        md.AppendLine("## Integrity").AppendLine();
+        md.AppendLine(chain.Valid
+            ? $"The history verifies: {chain.Events} events, each linked by SHA-256 to the one before; the last link is `{chain.HeadHash}`."
+            : $"**The history does not verify**: the chain breaks at event {chain.FirstBrokenSequence} ({chain.Reason}).");
+        md.AppendLine().AppendLine($"_Report generated {Time(now)}._");
+        return md.ToString();
+    }
+
+    private static void Row(StringBuilder md, string name, string value) => md.AppendLine($"| {name} | {value} |");
+
+    private static string Lower<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
+
+    private static string Time(DateTimeOffset? at, DateTimeOffset? since = null) => at is not { } t
+        ? "–"
+        : since is { } s ? $"{Time(t)} (+{Duration(t - s)})" : t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Duration(TimeSpan span) => span.TotalSeconds < 0 ? "0 s"
+        : span.TotalMinutes < 2 ? $"{span.TotalSeconds:0} s"
+        : span.TotalHours < 2 ? $"{span.TotalMinutes:0} min"
+        : $"{span.TotalHours:0.#} h";
+
+    /// <summary>Text inside a table cell or heading: one line, no table breaks, no raw HTML.</summary>
+    private static string Cell(string? text) => text is null ? ""
+        : text.Replace("\r", " ").Replace("\n", " ").Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;");
+}

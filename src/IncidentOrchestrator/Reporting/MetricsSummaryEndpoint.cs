@@ -1,0 +1,63 @@
+using System.Globalization;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Reporting;
+
+/// <summary>
+/// Mean times in seconds over the incidents opened in [from, to) that the caller may see:
+/// detect (first observation → opened), acknowledge (opened → a person first answered),
+/// contain (opened → contained) and resolve (opened → resolved). A mean is null when no
+/// incident in the window has reached that point.
+/// </summary>
+public sealed record MetricsSummary(int Incidents, double? Mttd, double? Mtta, double? Mttc, double? Mttr,
+    DateTimeOffset From, DateTimeOffset To, int Contained, int Resolved);
+
+public static class MetricsSummaryEndpoint
+{
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(30);
+
+    [WolverineGet("/api/metrics/summary"), Authorize(Roles = "leadership,commander")]
+    public static async Task<IResult> Get(string? from, string? to, IQuerySession session, HttpContext context, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var validation = new Problems.Validation();
+        var until = Parse(to, "to", validation) ?? clock.GetUtcNow();
+        var since = Parse(from, "from", validation) ?? until - DefaultWindow;
+        validation.Require(since <= until, "from", "'from' must not be after 'to'.");
+        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The metrics window is not valid"));
+
+        var times = await session.Query<Incident>().VisibleTo(context.User.Caller())
+            .Where(i => i.OpenedAt >= since && i.OpenedAt < until)
+            .Select(i => new { i.OpenedAt, i.FirstObservedAt, i.AcknowledgedAt, i.ContainedAt, i.ResolvedAt })
+            .ToListAsync(ct);
+
+        return TypedResults.Ok(new MetricsSummary(
+            times.Count,
+            Mean(times.Where(t => t.FirstObservedAt <= t.OpenedAt).Select(t => t.OpenedAt - t.FirstObservedAt!.Value)),
+            Mean(times.Where(t => t.AcknowledgedAt is not null).Select(t => t.AcknowledgedAt!.Value - t.OpenedAt)),
+            Mean(times.Where(t => t.ContainedAt is not null).Select(t => t.ContainedAt!.Value - t.OpenedAt)),
+            Mean(times.Where(t => t.ResolvedAt is not null).Select(t => t.ResolvedAt!.Value - t.OpenedAt)),
+            since, until,
+            times.Count(t => t.ContainedAt is not null),
+            times.Count(t => t.ResolvedAt is not null)));
+    }
+
+    private static double? Mean(IEnumerable<TimeSpan> spans)
+    {
+        var seconds = spans.Select(s => Math.Max(0, s.TotalSeconds)).ToList();
+        return seconds.Count == 0 ? null : Math.Round(seconds.Average(), 1);
+    }
+
+    private static DateTimeOffset? Parse(string? value, string field, Problems.Validation validation)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return parsed;
+        validation.Add(field, $"'{value}' is not an ISO 8601 time.");
+        return null;
+    }
+}
