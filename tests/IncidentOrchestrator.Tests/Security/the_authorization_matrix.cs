@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Alba;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tests.Fixtures;
+using IncidentOrchestrator.Tests.Runs;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IncidentOrchestrator.Tests.Security;
+
+/// <summary>
+/// Every /api endpoint in the route table, called by every role and by a stranger, against an
+/// incident the caller takes part in, someone else's restricted incident, someone else's open
+/// incident and an id that does not exist. A new endpoint fails this test until it is given its
+/// roles below, so nothing reaches the API unclassified.
+/// </summary>
+public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(fixture)
+{
+    private const string Readers = "commander,responder,leadership,privacy,admin";
+
+    /// <summary>Who may call what: the expected answer to every cell follows from this and from need-to-know.</summary>
+    private static readonly Dictionary<string, string> AllowedRoles = new()
+    {
+        ["GET /api/incidents"] = Readers,
+        ["POST /api/incidents"] = "commander",
+        ["GET /api/incidents/{id}"] = Readers,
+        ["GET /api/incidents/{id}/timeline"] = Readers,
+        ["GET /api/incidents/{id}/verify"] = Readers,
+        ["GET /api/incidents/{id}/report"] = Readers,
+        ["GET /api/incidents/{id}/access-log"] = "commander,admin",
+        ["POST /api/incidents/{id}/participants"] = "commander",
+        ["POST /api/incidents/{id}/status"] = "commander",
+        ["GET /api/incidents/{id}/evidence"] = Readers,
+        ["GET /api/incidents/{id}/evidence/{evidenceId}"] = Readers,
+        ["POST /api/incidents/{id}/runs"] = "commander",
+        ["GET /api/incidents/{id}/runs/{runId}"] = Readers,
+        ["POST /api/incidents/{id}/runs/{runId}/cancel"] = "commander",
+        ["POST /api/incidents/{id}/runs/{runId}/steps/{stepId}/retry"] = "commander",
+        ["POST /api/incidents/{id}/runs/{runId}/steps/{stepId}/skip"] = "commander",
+        ["GET /api/tasks"] = Readers,
+        ["POST /api/tasks/{taskId}/ack"] = Readers,
+        ["POST /api/tasks/{taskId}/complete"] = Readers,
+        ["GET /api/approvals"] = Readers,
+        ["POST /api/approvals/{approvalId}/decision"] = Readers,
+        ["GET /api/playbooks"] = Readers,
+        ["GET /api/playbooks/{name}"] = Readers,
+        ["POST /api/playbooks/validate"] = "commander,responder,admin",
+        ["POST /api/playbooks/{name}/dry-run"] = "commander,responder,admin",
+        ["POST /api/signals"] = "ingest,commander",
+        ["POST /api/signals/batch"] = "ingest,commander",
+        ["GET /api/programmes"] = Readers,
+        ["POST /api/detection/scan"] = "admin",
+        ["GET /api/metrics/summary"] = "leadership,commander",
+        ["GET /api/stream"] = Readers,
+    };
+
+    /// <summary>Bodies that an allowed caller gets a real answer to, but that change little: mostly invalid on purpose.</summary>
+    private static readonly Dictionary<string, (string Body, string ContentType)> Bodies = new()
+    {
+        ["POST /api/incidents"] = ("{}", "application/json"),
+        ["POST /api/incidents/{id}/participants"] = ("{}", "application/json"),
+        ["POST /api/incidents/{id}/status"] = ("""{"status":"exploded"}""", "application/json"),
+        ["POST /api/incidents/{id}/runs"] = ("""{"playbook":"no-such-playbook"}""", "application/json"),
+        ["POST /api/tasks/{taskId}/complete"] = ("""{"outputs":{}}""", "application/json"),
+        ["POST /api/approvals/{approvalId}/decision"] = ("""{"decision":"maybe"}""", "application/json"),
+        ["POST /api/playbooks/validate"] = ("name: [", "application/yaml"),
+        ["POST /api/playbooks/{name}/dry-run"] = ("""{"inputs":{"key":"dry"}}""", "application/json"),
+        ["POST /api/signals"] = ("{}", "application/json"),
+        ["POST /api/signals/batch"] = ("[{}]", "application/json"),
+    };
+
+    /// <summary>Refusals a caller who may see the incident can still get: they are about the thing, not its existence.</summary>
+    private static readonly string[] DomainRefusals = ["Not your task", "Not an approver", "Separation of duties"];
+
+    private sealed record Principal(string Subject, string[] Roles)
+    {
+        public string Token { get; } = Tokens.For(Subject, Roles);
+        public bool May(string allowed) => Roles.Any(r => allowed.Split(',').Contains(r));
+        public bool IsAdmin => Roles.Contains(IncidentOrchestrator.Security.Roles.Admin);
+        public override string ToString() => Roles.Length == 0 ? $"{Subject} (no role)" : $"{Subject} ({string.Join(",", Roles)})";
+    }
+
+    private static readonly Principal[] Principals =
+    [
+        new("carl.commander", [Roles.Commander]),
+        new("rita.responder", [Roles.Responder]),
+        new("lena.leadership", [Roles.Leadership]),
+        new("pia.privacy", [Roles.Privacy]),
+        new("ada.admin", [Roles.Admin]),
+        new("scan.bot", [Roles.Ingest]),
+        new("sid.stranger", []),
+    ];
+
+    /// <summary>An incident with a run that holds evidence, an open task and an open approval; <see cref="Marker"/> is in its title, summary and texts.</summary>
+    private sealed record Target(string Name, Guid Id, Guid RunId, Guid TaskId, Guid ApprovalId, Guid EvidenceId, string Marker);
+
+    [Fact]
+    public async Task every_endpoint_answers_every_role_as_expected_and_leaks_nothing()
+    {
+        var own = new Dictionary<Principal, Target>();
+        foreach (var p in Principals) own[p] = await AnIncident($"own by {p.Subject}", restricted: true, participant: p.Subject);
+        var othersRestricted = await AnIncident("someone else's restricted", restricted: true);
+        var othersOpen = await AnIncident("someone else's open", restricted: false);
+        var nowhere = new Target("nonexistent", Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "none");
+        var all = own.Values.Append(othersRestricted).Append(othersOpen).ToList();
+
+        var routes = ApiRoutes();
+        var failures = new List<string>();
+        failures.AddRange(routes.Where(r => !AllowedRoles.ContainsKey(r)).Select(r => $"{r}: not in the matrix; give it its roles"));
+        failures.AddRange(AllowedRoles.Keys.Where(r => !routes.Contains(r)).Select(r => $"{r}: in the matrix but no longer in the route table"));
+
+        var client = Host.Server.CreateClient();
+        var cells = 0;
+        foreach (var route in routes.Where(AllowedRoles.ContainsKey))
+        foreach (var p in Principals)
+        {
+            var visible = p.IsAdmin ? all.Select(t => t.Marker).ToHashSet() : [own[p].Marker, othersOpen.Marker];
+            var forbidden = all.Select(t => t.Marker).Where(m => !visible.Contains(m)).ToList();
+            var targets = NamesAnIncident(route) ? new[] { own[p], othersRestricted, othersOpen, nowhere } : [othersOpen];
+
+            foreach (var target in targets)
+            {
+                cells++;
+                var (status, body) = await Call(client, route, target, p);
+                var cell = $"{route} as {p} on {(NamesAnIncident(route) ? target.Name : "-")}: {status}";
+
+                var expected = !p.May(AllowedRoles[route]) ? Expect.Forbidden
+                    : !NamesAnIncident(route) ? Expect.Answered
+                    : target == nowhere || (target == othersRestricted && !p.IsAdmin) ? Expect.NotFound
+                    : Expect.Answered;
+                var ok = expected switch
+                {
+                    Expect.Forbidden => status == HttpStatusCode.Forbidden,
+                    Expect.NotFound => status == HttpStatusCode.NotFound,
+                    _ => status is not (HttpStatusCode.Unauthorized or HttpStatusCode.NotFound or HttpStatusCode.InternalServerError)
+                         && (status != HttpStatusCode.Forbidden || DomainRefusals.Any(body.Contains)),
+                };
+                if (!ok) failures.Add($"{cell}, expected {expected}; {Shorten(body)}");
+                if (forbidden.FirstOrDefault(body.Contains) is { } leaked)
+                    failures.Add($"{cell}: the body shows incident {leaked}, which {p.Subject} may not see");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cells} cells are wrong:\n{string.Join("\n", failures)}");
+        Assert.True(cells > 500, $"only {cells} cells were called");
+    }
+
+    private enum Expect { Forbidden, NotFound, Answered }
+
+    private static bool NamesAnIncident(string route) =>
+        route.Contains("/api/incidents/{id}") || route.Contains("{taskId}") || route.Contains("{approvalId}");
+
+    private List<string> ApiRoutes() => Host.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        .OfType<RouteEndpoint>()
+        .Where(e => e.RoutePattern.RawText?.StartsWith("/api") == true)
+        .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            .Select(m => $"{m} {e.RoutePattern.RawText}"))
+        .Distinct()
+        .Order()
+        .ToList();
+
+    private async Task<Target> AnIncident(string name, bool restricted, string? participant = null)
+    {
+        var marker = "MX" + Guid.NewGuid().ToString("N")[..10];
+        var created = await Host.Post("/api/incidents",
+            new { title = $"Matrix incident {marker}", severity = "high", restricted, summary = $"summary {marker}" }, Api.Commander, expect: 201);
+        var id = created.ReadJson().GetProperty("id").GetGuid();
+        if (participant is not null) await Host.Post($"/api/incidents/{id}/participants", new { subject = participant }, expect: 204);
+        var runId = await Host.StartRun(id, "test-matrix", new { key = marker });
+
+        var task = await RunScenarios.Eventually(async () => (await Host.Get($"/api/tasks?incident={id}", Api.Commander)).ReadJson(),
+            t => t.GetArrayLength() == 1);
+        var approval = await RunScenarios.Eventually(async () => (await Host.Get($"/api/approvals?incident={id}", Api.Commander)).ReadJson(),
+            a => a.GetArrayLength() == 1);
+        var evidence = await RunScenarios.Eventually(async () => (await Host.Get($"/api/incidents/{id}/evidence", Api.Commander)).ReadJson(),
+            e => e.GetArrayLength() == 1);
+        return new Target(name, id, runId, task[0].GetProperty("taskId").GetGuid(), approval[0].GetProperty("approvalId").GetGuid(),
+            evidence[0].GetProperty("evidenceId").GetGuid(), marker);
+    }
+
+    private static async Task<(HttpStatusCode, string)> Call(HttpClient client, string route, Target target, Principal p)
+    {
+        var method = route[..route.IndexOf(' ')];
+        var path = route[(method.Length + 1)..]
+            .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")
+            .Replace("{evidenceId}", target.EvidenceId.ToString()).Replace("{taskId}", target.TaskId.ToString())
+            .Replace("{approvalId}", target.ApprovalId.ToString()).Replace("{name}", "test-matrix");
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", p.Token);
+        if (method != "GET")
+        {
+            var (body, contentType) = Bodies.GetValueOrDefault(route, ("", "application/json"));
+            request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        }
+
+        // The stream never ends by itself: read its headers and first event, then hang up.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+        {
+            var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+            var first = new StringBuilder();
+            while (await reader.ReadLineAsync(cts.Token) is { Length: > 0 } line) first.AppendLine(line);
+            return (response.StatusCode, first.ToString());
+        }
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cts.Token));
+    }
+
+    private static string Shorten(string body) => body.Length <= 200 ? body : body[..200] + "…";
+}
