@@ -23,6 +23,9 @@ public static class OpenApprovalHandler
         session.Store(approval);
         session.Events.Append(approval.IncidentId, new ApprovalRequested(approval.IncidentId, approval.Id, approval.RunId, approval.StepId,
             approval.Title, approval.Approvers, approval.Quorum, approval.DueBy, now));
+        // A person asked by name must be able to read what they decide on (those asked by role may decide through the gate).
+        foreach (var person in approval.Approvers.Where(a => a.StartsWith("user:", StringComparison.Ordinal)))
+            session.Events.Append(approval.IncidentId, new Incidents.ParticipantAdded(approval.IncidentId, person["user:".Length..], "system", now));
         var timers = new OutgoingMessages
         {
             new Notifications.Notify(approval.IncidentId, "approval",

@@ -13,7 +13,7 @@ namespace IncidentOrchestrator.Security;
 /// body is validated or the endpoint runs: an unknown id and an incident the caller may not see
 /// get the same 404, and every attempt on a restricted incident is recorded first.
 /// </summary>
-public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads)
+public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, ILogger<NeedToKnowGate> logger)
 {
     public Task<IResult> ForIncident(HttpContext context) => Gate(context, "id", "Incident", async (session, id, ct) =>
     {
@@ -50,10 +50,30 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads)
 
         var caller = context.User.Caller();
         var allowed = found.AddressedToCaller || caller.CanSee(found.Incident);
-        if (found.Incident.Restricted)
-            await reads.RecordAsync([found.Incident.Id], caller, EndpointName(context), allowed ? IncidentReads.Allowed : IncidentReads.Denied, ct);
+        // A read that cannot be recorded is refused; a refusal stays a plain 404 so that it reveals nothing either.
+        if (found.Incident.Restricted && !await TryRecordAsync(found.Incident.Id, caller, context, allowed) && allowed) return AuditUnavailable();
         return allowed ? WolverineContinue.Result() : Problems.NotFound(what, id);
     }
+
+    private async Task<bool> TryRecordAsync(Guid incident, Caller caller, HttpContext context, bool allowed)
+    {
+        try
+        {
+            await reads.RecordAsync([incident], caller, EndpointName(context), allowed ? IncidentReads.Allowed : IncidentReads.Denied,
+                context.RequestAborted);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "The read of restricted incident {Incident} by {Subject} could not be recorded; the read is refused", incident,
+                caller.Subject);
+            return false;
+        }
+    }
+
+    private static IResult AuditUnavailable() => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "The read could not be recorded",
+        detail: "Reads of restricted incidents are recorded before anything is shown; recording failed, so nothing is shown. Try again later.");
 
     /// <summary>
     /// The list form of the gate: the items whose incident the caller may see (or that are addressed

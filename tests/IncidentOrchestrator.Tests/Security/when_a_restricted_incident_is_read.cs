@@ -37,4 +37,38 @@ public sealed class when_a_restricted_incident_is_read(AppFixture fixture) : Int
         await Host.Get($"/api/incidents/{restricted}/access-log", Api.Leadership, expect: 403);
         await Host.Get($"/api/incidents/{restricted}/access-log", Tokens.For("carl.commander", Roles.Commander), expect: 404);
     }
+
+    [Fact]
+    public async Task a_read_that_cannot_be_recorded_is_refused_and_shows_nothing()
+    {
+        var id = await Host.DeclareIncident("Activity data exposed", restricted: true);
+        await DatabaseOwner.ExecuteAsync(Fixture.ConnectionString, """
+            create function incidents.audit_is_down() returns trigger language plpgsql as $$ begin raise exception 'audit storage is down'; end $$;
+            create trigger audit_is_down before insert on incidents.mt_doc_incidentread for each row execute function incidents.audit_is_down();
+            """);
+        try
+        {
+            var refused = await Host.Get($"/api/incidents/{id}", expect: 503);
+            Assert.DoesNotContain("Activity data exposed", refused.ReadAsText());
+            await Host.Get($"/api/incidents/{id}/timeline", expect: 503);
+            await Host.Get($"/api/incidents/{id}", Api.Responder, expect: 404); // a refusal stays a refusal
+        }
+        finally
+        {
+            await DatabaseOwner.ExecuteAsync(Fixture.ConnectionString,
+                "drop trigger audit_is_down on incidents.mt_doc_incidentread; drop function incidents.audit_is_down()");
+        }
+        await Host.Get($"/api/incidents/{id}");
+    }
+
+    [Fact]
+    public async Task k_reads_give_k_records()
+    {
+        var id = await Host.DeclareIncident("Activity data exposed", restricted: true);
+        const int k = 25;
+        await Task.WhenAll(Enumerable.Range(0, k).Select(_ => Host.Get($"/api/incidents/{id}/timeline")));
+
+        var log = (await Host.Get($"/api/incidents/{id}/access-log", Api.Admin)).Read<Entry[]>();
+        Assert.Equal(k, log.Count(e => e.Endpoint == "GET /api/incidents/{id}/timeline"));
+    }
 }
