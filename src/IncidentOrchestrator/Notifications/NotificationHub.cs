@@ -31,7 +31,7 @@ public sealed class NotificationHub
 
     public static bool IsFor(Notification n, Caller caller)
     {
-        var mayView = !n.Restricted || caller.IsAdmin || n.Participants.Contains(caller.Subject);
+        var mayView = caller.CanSee(n.Restricted, n.Participants);
         var addressed = n.Audience.Count == 0
             || n.Audience.Contains($"user:{caller.Subject}")
             || caller.Roles.Any(r => n.Audience.Contains($"role:{r}"));
