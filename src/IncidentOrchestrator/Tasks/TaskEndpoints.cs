@@ -93,7 +93,7 @@ public static class CompleteTaskEndpoint
         task.Notes = request.Notes;
         session.Store(task);
         session.Events.Append(task.IncidentId, new TaskCompleted(task.IncidentId, task.Id, task.StepId, outputs, request.Notes, caller.Subject, now));
-        await bus.PublishAsync(new HumanStepEnded(task.RunId, task.StepId, "succeeded", outputs, caller.Subject));
+        if (task.RunId != TaskItem.NoRun) await bus.PublishAsync(new HumanStepEnded(task.RunId, task.StepId, "succeeded", outputs, caller.Subject));
         return TypedResults.NoContent();
     }
 }

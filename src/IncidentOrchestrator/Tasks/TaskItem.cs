@@ -16,6 +16,9 @@ public static class TaskStatuses
 /// <summary>Work a person must do for a run's task step (or an escalation of it).</summary>
 public sealed class TaskItem
 {
+    /// <summary>The <see cref="RunId"/> of a task no run waits for (a programme's overdue review): completing it ends only itself.</summary>
+    public static readonly Guid NoRun = Guid.Empty;
+
     public Guid Id { get; set; }
     public Guid IncidentId { get; set; }
     public Guid RunId { get; set; }

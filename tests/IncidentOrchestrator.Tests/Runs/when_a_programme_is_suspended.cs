@@ -62,6 +62,15 @@ public sealed class when_a_programme_is_suspended(RunsFixture fixture) : RunCont
         Assert.Equal("suspended", programme.GetProperty("status").GetString());
         var overdue = (await Host.Timeline(incident)).Single(t => t.Type == "ProgrammeReviewOverdue");
         Assert.Contains("the commander must decide", overdue.Summary);
+
+        // The incident's commander has a task to decide, outside any run.
+        var task = (await RunScenarios.Eventually(
+            async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}", Api.Commander)).ReadJson(), t => t.GetArrayLength() == 1))[0];
+        Assert.Equal("user:cora.commander", task.GetProperty("assignee").GetString());
+        Assert.StartsWith("Decide on programme review-soon", task.GetProperty("title").GetString());
+        var taskId = task.GetProperty("taskId").GetGuid();
+        await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { decision = "keep suspended until the ACL audit ends" } }, expect: 204);
+        Assert.Equal("completed", (await Host.Get($"/api/tasks?incident={incident}", Api.Commander)).ReadJson()[0].GetProperty("status").GetString());
     }
 
     [Fact]
