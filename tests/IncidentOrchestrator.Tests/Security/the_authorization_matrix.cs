@@ -30,6 +30,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /api/incidents/{id}/timeline"] = Readers,
         ["GET /api/incidents/{id}/verify"] = Readers,
         ["GET /api/incidents/{id}/report"] = Readers,
+        ["GET /api/incidents/{id}/export"] = Readers,
         ["GET /api/incidents/{id}/access-log"] = "commander,admin",
         ["POST /api/incidents/{id}/participants"] = "commander",
         ["POST /api/incidents/{id}/status"] = "commander",

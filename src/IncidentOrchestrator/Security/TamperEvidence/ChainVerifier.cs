@@ -21,7 +21,10 @@ public sealed class ChainVerifier(IDocumentStore store)
 {
     private const string S = IncidentOrchestratorHost.SchemaName;
 
-    public async Task<ChainVerification> VerifyAsync(Guid streamId, CancellationToken ct)
+    public async Task<ChainVerification> VerifyAsync(Guid streamId, CancellationToken ct) => (await VerifyWithLinksAsync(streamId, ct)).Verification;
+
+    /// <summary>The verdict and the links it was computed from, for an export that others can re-verify offline.</summary>
+    public async Task<(ChainVerification Verification, IReadOnlyList<Link> Links)> VerifyWithLinksAsync(Guid streamId, CancellationToken ct)
     {
         await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.Read);
         await connection.OpenAsync(ct);
@@ -40,9 +43,10 @@ public sealed class ChainVerifier(IDocumentStore store)
         if (recorded != links.Count)
             broken = Earliest(broken, (Math.Min(recorded, links.Count) + 1, $"the stream records {recorded} events but {links.Count} are present"));
 
-        return broken is { } b
+        var verification = broken is { } b
             ? new ChainVerification(false, links.Count, b.Sequence, b.Reason, head)
             : new ChainVerification(true, links.Count, null, null, head);
+        return (verification, links);
     }
 
     private static (long Sequence, string Reason)? Walk(IReadOnlyList<Link> links, out string? head)
