@@ -52,7 +52,7 @@ public sealed class when_a_programme_is_suspended(RunsFixture fixture) : RunCont
     [Fact]
     public async Task a_suspension_still_in_force_at_its_review_date_is_flagged_for_the_commander()
     {
-        var incident = await Incident();
+        var incident = await Host.DeclareIncident($"restricted run scenario {Key}", restricted: true);
         var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-suspend", new { programme = "review-soon" }));
         Assert.Equal("succeeded", run.Status);
 
@@ -60,6 +60,14 @@ public sealed class when_a_programme_is_suspended(RunsFixture fixture) : RunCont
             p => p.GetProperty("history").EnumerateArray().Any(h => h.GetProperty("change").GetString() == "review-overdue"));
 
         Assert.Equal("suspended", programme.GetProperty("status").GetString());
+        Assert.All(programme.GetProperty("history").EnumerateArray(), h => Assert.Equal(incident, h.GetProperty("incidentId").GetGuid()));
+        // Whoever may not see the restricted incident sees the programme's state, but not which incident it belongs to.
+        var seenByOthers = (await Host.Get("/api/programmes", Api.Leadership)).ReadJson().EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == "review-soon");
+        Assert.Equal("suspended", seenByOthers.GetProperty("status").GetString());
+        Assert.All(seenByOthers.GetProperty("history").EnumerateArray(),
+            h => Assert.Equal(JsonValueKind.Null, h.GetProperty("incidentId").ValueKind));
+        Assert.DoesNotContain(incident.ToString(), seenByOthers.GetRawText());
         var overdue = (await Host.Timeline(incident)).Single(t => t.Type == "ProgrammeReviewOverdue");
         Assert.Contains("the commander must decide", overdue.Summary);
 

@@ -142,6 +142,9 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
                 if (!ok) failures.Add($"{cell}, expected {expected}; {Shorten(body)}");
                 if (forbidden.FirstOrDefault(body.Contains) is { } leaked)
                     failures.Add($"{cell}: the body shows incident {leaked}, which {p.Subject} may not see");
+                // Not even the id of an incident the caller may not see, unless they asked about that id themselves.
+                if (all.Where(t => !visible.Contains(t.Marker) && t != target).FirstOrDefault(t => body.Contains(t.Id.ToString())) is { } named)
+                    failures.Add($"{cell}: the body names the id of incident {named.Marker}, which {p.Subject} may not see");
             }
         }
 

@@ -35,7 +35,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "IncidentOrchestrator.Actions.Programmes.ProgrammeEndpoints").SetTag("http.route", "/api/programmes").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var programmeViewIReadOnlyList_response = await IncidentOrchestrator.Actions.Programmes.ProgrammeEndpoints.Get(_programmeOptions, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var programmeViewIReadOnlyList_response = await IncidentOrchestrator.Actions.Programmes.ProgrammeEndpoints.Get(_programmeOptions, ((Marten.IQuerySession)documentSession), httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
 
             // Writing the response body to JSON because this was the first 'return variable' in the method signature
             await WriteJsonAsync(httpContext, programmeViewIReadOnlyList_response, 404);
