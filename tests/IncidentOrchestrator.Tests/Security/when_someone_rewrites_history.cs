@@ -1,4 +1,6 @@
 using IncidentOrchestrator.Tests.Fixtures;
+using IncidentOrchestrator.Security.TamperEvidence;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace IncidentOrchestrator.Tests.Security;
@@ -122,5 +124,23 @@ public sealed class when_someone_rewrites_history(AppFixture fixture) : Integrat
         var id = await AnIncidentWithAHistory();
         await Host.Get($"/api/incidents/{id}/verify", Tokens.For("carl.commander", "commander"), expect: 404);
         await Host.Get($"/api/incidents/{Guid.NewGuid()}/verify", expect: 404);
+    }
+
+    [Fact]
+    public async Task marten_tombstones_with_their_minimum_timestamp_are_chained_too()
+    {
+        // Marten records the sequence numbers of a rolled-back append as tombstone events dated
+        // DateTimeOffset.MinValue, which Npgsql writes as -infinity; the chain must accept them.
+        var stream = Guid.NewGuid();
+        await DatabaseOwner.ExecuteAsync(Fixture.ConnectionString, $$"""
+            insert into incidents.mt_streams (id, tenant_id, version, is_archived) values (@incident, '*DEFAULT*', 1, false);
+            insert into {{Events}} (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type)
+            values (nextval('incidents.mt_events_sequence'), gen_random_uuid(), @incident, 1, '{}', 'tombstone', '-infinity', '*DEFAULT*',
+                    'JasperFx.Events.Tombstone, JasperFx.Events')
+            """, stream);
+
+        var verification = await Host.Services.GetRequiredService<ChainVerifier>().VerifyAsync(stream, CancellationToken.None);
+        Assert.True(verification.Valid, verification.Reason);
+        Assert.Equal(1, verification.Events);
     }
 }

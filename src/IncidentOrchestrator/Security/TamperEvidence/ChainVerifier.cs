@@ -77,7 +77,9 @@ public sealed class ChainVerifier(IDocumentStore store)
             e.StreamId.ToString("D"),
             e.Version.ToString(CultureInfo.InvariantCulture),
             e.Type,
-            e.Timestamp.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+            e.Timestamp == DateTime.MinValue ? "-infinity"
+            : e.Timestamp == DateTime.MaxValue ? "infinity"
+            : e.Timestamp.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
             e.Data);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }

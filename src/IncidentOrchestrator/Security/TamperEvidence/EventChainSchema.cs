@@ -29,7 +29,9 @@ public static class EventChainSchema
         returns text language sql stable as $fn$
             select encode(sha256(convert_to(
                 p_prev || E'\n' || p_seq_id || E'\n' || p_stream_id || E'\n' || p_version || E'\n' || p_type || E'\n' ||
-                to_char(p_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || E'\n' || coalesce(p_data::text, ''),
+                -- Marten's tombstones carry DateTimeOffset.MinValue, which Npgsql writes as -infinity (to_char gives null)
+                case when isfinite(p_at) then to_char(p_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') else p_at::text end
+                || E'\n' || coalesce(p_data::text, ''),
                 'UTF8')), 'hex')
         $fn$;
 
