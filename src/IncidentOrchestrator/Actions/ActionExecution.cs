@@ -11,6 +11,7 @@ public sealed class ActionExecution
     public string Action { get; set; } = "";
     public int Attempt { get; set; }
     public Dictionary<string, JsonElement> Outputs { get; set; } = [];
+    public List<RecordedIncidentEvent> IncidentEvents { get; set; } = [];
     public DateTimeOffset CompletedAt { get; set; }
 
     public static string KeyFor(Guid incidentId, Guid runId, string stepId, bool compensation) =>

@@ -24,7 +24,7 @@ public static class ExecuteActionHandler
         if (await session.LoadAsync<ActionExecution>(key, ct) is { } done)
         {
             logger.LogInformation("Action {Action} for {Key} already ran; reporting its result again", command.Action, key);
-            return [Ended(command, true, done.Outputs, null, false)];
+            return [Ended(command, true, done.Outputs, null, false, done.IncidentEvents)];
         }
 
         var action = registry.Implementation(command.Action);
@@ -44,12 +44,13 @@ public static class ExecuteActionHandler
         {
             var result = await action.ExecuteAsync(context, timeout.Token);
             var outputs = result.Outputs.ToDictionary(o => o.Key, o => JsonSerializer.SerializeToElement(o.Value, Json));
+            var recorded = context.IncidentEvents.Select(RecordedIncidentEvent.Of).ToList();
             session.Store(new ActionExecution
             {
                 Id = key, RunId = command.RunId, StepId = command.StepId, Action = command.Action, Attempt = command.Attempt,
-                Outputs = outputs, CompletedAt = clock.GetUtcNow(),
+                Outputs = outputs, IncidentEvents = recorded, CompletedAt = clock.GetUtcNow(),
             });
-            var outgoing = new OutgoingMessages { Ended(command, true, outputs, null, false) };
+            var outgoing = new OutgoingMessages { Ended(command, true, outputs, null, false, recorded) };
             foreach (var (message, delay) in result.FollowUps ?? []) outgoing.Delay(message, delay);
             return outgoing;
         }
@@ -68,6 +69,7 @@ public static class ExecuteActionHandler
         }
     }
 
-    private static ActionAttemptEnded Ended(ExecuteAction c, bool succeeded, Dictionary<string, JsonElement> outputs, string? error, bool timedOut) =>
-        new(c.RunId, c.StepId, c.Attempt, c.Compensation, succeeded, outputs, error, timedOut);
+    private static ActionAttemptEnded Ended(ExecuteAction c, bool succeeded, Dictionary<string, JsonElement> outputs, string? error, bool timedOut,
+        List<RecordedIncidentEvent>? recorded = null) =>
+        new(c.RunId, c.StepId, c.Attempt, c.Compensation, succeeded, outputs, error, timedOut, recorded ?? []);
 }

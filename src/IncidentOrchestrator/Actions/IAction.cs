@@ -27,6 +27,11 @@ public sealed record ActionContext(
     };
 
     public string? OptionalText(string name) => Parameters.GetValueOrDefault(name) is { } v ? Playbooks.Expressions.Evaluator.Display(v) : null;
+
+    /// <summary>What the action did to the incident, for its timeline; the run appends it when it takes the result (see <see cref="RecordedIncidentEvent"/>).</summary>
+    public List<object> IncidentEvents { get; } = [];
+
+    public void RecordOnIncident(object @event) => IncidentEvents.Add(@event);
 }
 
 /// <param name="FollowUps">Messages to deliver after a delay (durably, with the result), e.g. a review reminder.</param>

@@ -74,6 +74,8 @@ public static class IncidentOrchestratorHost
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine();
+        builder.Services.ConfigureMarten((services, opts) =>
+            opts.Logger(new ConflictTolerantMartenLogger(services.GetRequiredService<ILogger<IDocumentStore>>())));
         if (!generatingCode)
         {
             marten.ApplyAllDatabaseChangesOnStartup();

@@ -14,6 +14,7 @@ public sealed partial class PlaybookRun
         PlaybookCatalog catalog, TimeProvider clock, ILogger<PlaybookRun> logger, CancellationToken ct)
     {
         var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (message.Succeeded) RecordActionEvents(turn, message);
         if (message.Compensation)
         {
             if (State == RunStates.Compensating && CompensationQueue.FirstOrDefault() == message.StepId)
@@ -107,6 +108,19 @@ public sealed partial class PlaybookRun
             FailStep(playbook, turn, step, $"child run {message.ChildRunId} ended {message.Status}");
         await AdvanceAsync(playbook, turn, ct);
         return turn.Outgoing;
+    }
+
+    /// <summary>
+    /// What a successful action did to the incident goes on its timeline in this turn, once, even
+    /// when the run no longer waits for that result: the effect happened all the same.
+    /// </summary>
+    private void RecordActionEvents(Turn turn, ActionAttemptEnded message)
+    {
+        if (message.IncidentEvents is not { Count: > 0 } events) return;
+        var key = Actions.ActionExecution.KeyFor(IncidentId, Id, message.StepId, message.Compensation);
+        if (RecordedActions.Contains(key)) return;
+        RecordedActions.Add(key);
+        foreach (var recorded in events) Append(turn, recorded.ToEvent());
     }
 
     public async Task<OutgoingMessages> Handle(HumanStepEnded message, IDocumentSession session, PinnedPlaybooks playbooks,

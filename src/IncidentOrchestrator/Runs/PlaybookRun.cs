@@ -42,6 +42,9 @@ public sealed partial class PlaybookRun : Saga, IRevisioned
     /// <summary>Steps skipped because their own <c>when</c> was false: only these skips travel to the steps that need them.</summary>
     public List<string> SkippedByWhen { get; set; } = [];
 
+    /// <summary>Idempotency keys of the actions whose incident events this run has appended, so a redelivered result adds them once.</summary>
+    public List<string> RecordedActions { get; set; } = [];
+
     public bool HasEnded => RunStates.Ended.Contains(State);
 
     /// <summary>The status the API shows: running, waiting, succeeded, failed, compensated or cancelled.</summary>

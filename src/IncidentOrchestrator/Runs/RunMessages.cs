@@ -30,7 +30,7 @@ public sealed record ResolveEscalation([property: SagaIdentity] Guid RunId, stri
 /// <summary>An action attempt ended. <see cref="Compensation"/> marks the undo of a step rather than the step itself.</summary>
 public sealed record ActionAttemptEnded(
     [property: SagaIdentity] Guid RunId, string StepId, int Attempt, bool Compensation, bool Succeeded,
-    Dictionary<string, JsonElement> Outputs, string? Error, bool TimedOut) : IRunMessage;
+    Dictionary<string, JsonElement> Outputs, string? Error, bool TimedOut, List<Actions.RecordedIncidentEvent>? IncidentEvents = null) : IRunMessage;
 
 /// <summary>A person ended a task or approval step: <c>succeeded</c>, <c>approved</c> or <c>rejected</c>.</summary>
 public sealed record HumanStepEnded([property: SagaIdentity] Guid RunId, string StepId, string Outcome,

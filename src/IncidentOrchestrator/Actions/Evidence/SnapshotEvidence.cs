@@ -42,7 +42,7 @@ public sealed class SnapshotEvidence(NamedConnections connections) : IAction
             Content = json, RowCount = rows.Count, Truncated = truncated, Sha256 = sha256, CapturedAt = context.Now,
         };
         context.Session.Store(evidence);
-        context.Session.Events.Append(context.IncidentId,
+        context.RecordOnIncident(
             new EvidenceCaptured(context.IncidentId, evidence.Id, evidence.Name, rows.Count, truncated, sha256, $"playbook:{context.RunId:N}", context.Now));
         return new ActionResult(new Dictionary<string, object?> { ["evidenceId"] = evidence.Id, ["rows"] = rows.Count, ["sha256"] = sha256 });
     }

@@ -3,7 +3,7 @@ using IncidentOrchestrator.Playbooks.Actions;
 
 namespace IncidentOrchestrator.Actions.IncidentUpdates;
 
-/// <summary>The actions that change the incident itself. Their events join the executor's transaction, so they happen exactly once.</summary>
+/// <summary>The actions that change the incident itself. The run appends their events with the step's result, exactly once.</summary>
 public abstract class IncidentAction : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find(Name)!;
@@ -26,7 +26,7 @@ public sealed class SetSeverity : IncidentAction
         var incident = await context.Session.LoadAsync<Incident>(context.IncidentId, ct)
                        ?? throw new ActionFailedException("the incident does not exist");
         if (incident.Severity != severity)
-            context.Session.Events.Append(context.IncidentId, new IncidentSeverityChanged(context.IncidentId, incident.Severity, severity, By(context), context.Now));
+            context.RecordOnIncident(new IncidentSeverityChanged(context.IncidentId, incident.Severity, severity, By(context), context.Now));
         return new ActionResult(new Dictionary<string, object?> { ["severity"] = severity.ToString().ToLowerInvariant() });
     }
 }
@@ -37,7 +37,7 @@ public sealed class AddNote : IncidentAction
 
     public override Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
-        context.Session.Events.Append(context.IncidentId, new IncidentNoteAdded(context.IncidentId, context.Text("note"), By(context), context.Now));
+        context.RecordOnIncident(new IncidentNoteAdded(context.IncidentId, context.Text("note"), By(context), context.Now));
         return Task.FromResult(ActionResult.Empty);
     }
 }
@@ -48,7 +48,7 @@ public sealed class Notify : IncidentAction
 
     public override Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
-        context.Session.Events.Append(context.IncidentId,
+        context.RecordOnIncident(
             new IncidentNotified(context.IncidentId, context.Text("message"), context.OptionalText("to"), By(context), context.Now));
         return Task.FromResult(ActionResult.Empty);
     }

@@ -34,7 +34,7 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, NamedConnectio
             $"playbook:{context.RunId:N}", context.Now);
         if (current.Aggregate is null) context.Session.Events.StartStream<Programme>(Programme.StreamId(name), suspended);
         else current.AppendOne(suspended);
-        context.Session.Events.Append(context.IncidentId, suspended); // the incident's timeline tells it too
+        context.RecordOnIncident(suspended); // the incident's timeline tells it too
         return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = context.Now, ["reviewBy"] = reviewBy },
             [(new ProgrammeReviewDue(name, context.Now), reviewBy - context.Now)]);
     }
@@ -62,7 +62,7 @@ public sealed class ResumeProgramme(ProgrammeOptions programmes, NamedConnection
 
         var resumed = new ProgrammeResumed(name, context.IncidentId, context.RunId, context.Approvals.ToList(), $"playbook:{context.RunId:N}", context.Now);
         current.AppendOne(resumed);
-        context.Session.Events.Append(context.IncidentId, resumed);
+        context.RecordOnIncident(resumed);
         return new ActionResult(new Dictionary<string, object?> { ["resumedAt"] = context.Now });
     }
 }
