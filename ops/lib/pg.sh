@@ -65,7 +65,7 @@ pg_start() {
       if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$data/port"; fi
       : > "$data/server.log"; if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$data/server.log"; fi
       if pg_as_owner "$bin/pg_ctl" -D "$data/cluster" -l "$data/server.log" -w -t 60 start \
-          -o "-p $PG_PORT -k $data/socket -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB -c fsync=${PG_FSYNC:-on}" \
+          -o "-p $PG_PORT -k $data/socket -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB -c fsync=${PG_FSYNC:-on} ${PG_EXTRA_OPTIONS:-}" \
           >/dev/null; then
         break
       fi

@@ -14,6 +14,7 @@ using JasperFx.CodeGeneration;
 using JasperFx.Events;
 using JasperFx.OpenTelemetry;
 using Marten;
+using Npgsql;
 using Weasel.Core;
 using Wolverine;
 using Wolverine.ErrorHandling;
@@ -54,7 +55,9 @@ public static class IncidentOrchestratorHost
 
         var marten = builder.Services.AddMarten(opts =>
             {
-                opts.Connection(connectionString);
+                // Pooled connections keep their prepared plans (the hash chain's trigger among them) instead of
+                // being reset with DISCARD ALL on every return to the pool; no session state is ever left on them.
+                opts.Connection(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
                 opts.DatabaseSchemaName = SchemaName;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
 
