@@ -54,7 +54,7 @@ public static class CancelRunApprovalsHandler
     {
         foreach (var approval in await session.Query<ApprovalItem>().Where(a => a.RunId == closed.RunId).ToListAsync(ct))
         {
-            if (approval.Outcome is not null) continue;
+            if (approval.Outcome is not null || (closed.StepId is { } step && approval.StepId != step) || approval.OpenedAt > closed.OpenedBefore) continue;
             approval.Outcome = "cancelled";
             session.Store(approval);
         }

@@ -9,6 +9,8 @@ public sealed partial class PlaybookRun
 {
     public const string Escalation = "role:commander";
 
+    public static readonly string[] EscalationDecisions = ["retry", "skip", "abort"];
+
     private void FailStep(Playbook playbook, Turn turn, Step step, string error)
     {
         var state = Steps[step.Id];
@@ -22,8 +24,10 @@ public sealed partial class PlaybookRun
             state.Escalated = true;
             state.WaitingFor = "the incident commander (retry or skip)";
             Append(turn, new StepEscalated(Id, step.Id, error, Escalation, turn.Now));
-            turn.Outgoing.Add(new Notifications.Notify(IncidentId, "escalation",
-                $"Step {step.Id} of {Playbook} failed and needs you: retry or skip it ({error})", [Escalation]));
+            // The commander's task: completing it with a decision resolves the step, as POST …/retry, …/skip or …/cancel do.
+            turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, step.Id, $"Step {step.Id} of {Playbook} failed: retry it, skip it or abort the run",
+                $"It failed after {attempts} attempt(s): {error}. Complete this task with the output decision = {string.Join(", ", EscalationDecisions)}.",
+                Escalation, EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null, Decisions: [.. EscalationDecisions]));
             return;
         }
 

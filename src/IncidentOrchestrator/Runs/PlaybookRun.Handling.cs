@@ -1,3 +1,4 @@
+using System.Text.Json;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Model;
@@ -127,6 +128,14 @@ public sealed partial class PlaybookRun
         PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
     {
         var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (!HasEnded && Steps.GetValueOrDefault(message.StepId) is { Escalated: true } escalated
+            && message.Outputs.GetValueOrDefault("decision") is { ValueKind: JsonValueKind.String } decision
+            && EscalationDecisions.Contains(decision.GetString()))
+        {
+            // The commander completed the escalation task.
+            await ResolveEscalationAsync(playbook, turn, escalated, message.StepId, decision.GetString()!, message.By, ct);
+            return turn.Outgoing;
+        }
         if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting, Escalated: false }) return turn.Outgoing;
         if (playbook.Step(message.StepId) is not { Kind: HumanTask or ApprovalRequest } step) return turn.Outgoing;
 
@@ -140,9 +149,14 @@ public sealed partial class PlaybookRun
     {
         var (_, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
         if (HasEnded) return turn.Outgoing;
-        Append(turn, new PlaybookRunCancelRequested(Id, message.Reason, message.By, turn.Now));
-        End(turn, RunStates.Cancelled, message.Reason ?? $"cancelled by {message.By}");
+        Cancel(turn, message.Reason, message.By);
         return turn.Outgoing;
+    }
+
+    private void Cancel(Turn turn, string? reason, string by)
+    {
+        Append(turn, new PlaybookRunCancelRequested(Id, reason, by, turn.Now));
+        End(turn, RunStates.Cancelled, reason ?? $"cancelled by {by}");
     }
 
     public async Task<OutgoingMessages> Handle(ResolveEscalation message, IDocumentSession session, PinnedPlaybooks playbooks,
@@ -150,13 +164,26 @@ public sealed partial class PlaybookRun
     {
         var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
         if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Escalated: true } state) return turn.Outgoing;
-        var step = playbook.Step(message.StepId)!;
+        turn.Outgoing.Add(new RunWorkClosed(Id, message.StepId, turn.Now)); // the commander's escalation task is answered
+        await ResolveEscalationAsync(playbook, turn, state, message.StepId, message.Resolution, message.By, ct);
+        return turn.Outgoing;
+    }
 
+    /// <summary>The commander's answer to an escalated step: retry it, skip it, or abort the whole run.</summary>
+    private async Task ResolveEscalationAsync(Playbook playbook, Turn turn, StepRun state, string stepId, string resolution, string by,
+        CancellationToken ct)
+    {
+        var step = playbook.Step(stepId)!;
         state.Escalated = false;
-        Append(turn, new StepEscalationResolved(Id, step.Id, message.Resolution, message.By, turn.Now));
-        if (message.Resolution == "skip")
+        Append(turn, new StepEscalationResolved(Id, step.Id, resolution, by, turn.Now));
+        if (resolution == "abort")
         {
-            Skip(turn, step, $"skipped by {message.By} after escalation", byWhen: false, by: message.By);
+            Cancel(turn, $"aborted by {by} after step {step.Id} failed", by);
+            return;
+        }
+        if (resolution == "skip")
+        {
+            Skip(turn, step, $"skipped by {by} after escalation", byWhen: false, by: by);
         }
         else if (step.Kind is ActionCall call)
         {
@@ -164,8 +191,9 @@ public sealed partial class PlaybookRun
             state.Attempts++;
             state.WaitingFor = null;
             Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, state.Attempts, call.Action, turn.Now));
-            Dispatch(playbook, turn, step, call, RunScope.Of(this, await session.LoadAsync<Incident>(IncidentId, ct)), state.Attempts, compensation: false);
-            return turn.Outgoing;
+            Dispatch(playbook, turn, step, call, RunScope.Of(this, await turn.Session.LoadAsync<Incident>(IncidentId, ct)), state.Attempts,
+                compensation: false);
+            return;
         }
         else
         {
@@ -173,7 +201,6 @@ public sealed partial class PlaybookRun
             state.WaitingFor = null;
         }
         await AdvanceAsync(playbook, turn, ct);
-        return turn.Outgoing;
     }
 
     private async Task<(Playbook, Turn)> BeginTurnAsync(IDocumentSession session, PinnedPlaybooks playbooks, PlaybookCatalog catalog,

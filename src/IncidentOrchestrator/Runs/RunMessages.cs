@@ -37,4 +37,8 @@ public sealed record HumanStepEnded([property: SagaIdentity] Guid RunId, string 
     Dictionary<string, JsonElement> Outputs, string By) : IRunMessage;
 
 /// <summary>The run ended: each slice with open work for it (tasks, approvals) cancels that work.</summary>
-public sealed record RunWorkClosed(Guid RunId);
+/// <summary>
+/// The run ended (or, with <paramref name="StepId"/>, that step was settled): its open tasks and approvals are cancelled,
+/// those opened up to <paramref name="OpenedBefore"/> when it is given (a later escalation of the same step is new work).
+/// </summary>
+public sealed record RunWorkClosed(Guid RunId, string? StepId = null, DateTimeOffset? OpenedBefore = null);

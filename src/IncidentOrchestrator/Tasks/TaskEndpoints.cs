@@ -84,6 +84,9 @@ public static class CompleteTaskEndpoint
         var validation = new Problems.Validation();
         foreach (var missing in task.Outputs.Where(o => !outputs.ContainsKey(o))) validation.Add($"outputs.{missing}", "This output is required.");
         foreach (var unknown in outputs.Keys.Where(o => !task.Outputs.Contains(o))) validation.Add($"outputs.{unknown}", "The task declares no such output.");
+        if (task.Decisions is { } decisions && outputs.TryGetValue("decision", out var decision)
+            && !(decision.ValueKind == JsonValueKind.String && decisions.Contains(decision.GetString()!)))
+            validation.Add("outputs.decision", $"One of: {string.Join(", ", decisions)}.");
         if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The outputs do not match the task"));
 
         var now = clock.GetUtcNow();

@@ -15,7 +15,7 @@ public static class OpenTaskHandler
             Id = Guid.CreateVersion7(), IncidentId = command.IncidentId, RunId = command.RunId, StepId = command.StepId,
             Title = command.Title, Instructions = command.Instructions, AssignedAs = command.AssignedAs,
             Assignee = rotations.Resolve(command.AssignedAs, now), EscalateTo = command.EscalateTo, Outputs = command.Outputs,
-            OpenedAt = now, AckBy = now + command.AckWithin, DueBy = now + command.DueWithin,
+            Decisions = command.Decisions, OpenedAt = now, AckBy = now + command.AckWithin, DueBy = now + command.DueWithin,
         };
         return Open(task, session, now);
     }
@@ -90,7 +90,7 @@ public static class CancelRunTasksHandler
     {
         foreach (var task in await session.Query<TaskItem>().Where(t => t.RunId == closed.RunId).ToListAsync(ct))
         {
-            if (task.IsDone) continue;
+            if (task.IsDone || (closed.StepId is { } step && task.StepId != step) || task.OpenedAt > closed.OpenedBefore) continue;
             task.Status = TaskStatuses.Cancelled;
             session.Store(task);
         }

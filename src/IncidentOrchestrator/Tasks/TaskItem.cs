@@ -42,6 +42,9 @@ public sealed class TaskItem
     public Dictionary<string, JsonElement> Results { get; set; } = [];
     public string? Notes { get; set; }
 
+    /// <summary>The values the output <c>decision</c> may take, for a task that asks for a decision.</summary>
+    public List<string>? Decisions { get; set; }
+
     /// <summary>For an escalation task: the task it escalates.</summary>
     public Guid? EscalationOf { get; set; }
 

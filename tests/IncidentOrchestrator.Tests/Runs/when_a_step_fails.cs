@@ -1,3 +1,4 @@
+using System.Text.Json;
 using IncidentOrchestrator.Tests.Fixtures;
 
 namespace IncidentOrchestrator.Tests.Runs;
@@ -76,6 +77,54 @@ public sealed class when_a_step_fails(RunsFixture fixture) : RunContext(fixture)
         Assert.Equal("succeeded", run.Status);
         Assert.Equal(3, run.Step("flaky").Attempts);
         Assert.Equal(1, TestActions.CountFor($"{Key}-after"));
+        // Answered through the API, the commander's escalation task is closed.
+        var task = await RunScenarios.Eventually(async () => (await EscalationTasks(incident))[0], t => t.GetProperty("status").GetString() == "cancelled");
+        Assert.Equal("role:commander", task.GetProperty("assignee").GetString());
+    }
+
+    private async Task<JsonElement> EscalationTasks(Guid incident) =>
+        (await Host.Get($"/api/tasks?incident={incident}", Api.Commander)).ReadJson();
+
+    private async Task<Guid> TheCommandersEscalationTask(Guid incident)
+    {
+        var tasks = await RunScenarios.Eventually(() => EscalationTasks(incident), t => t.GetArrayLength() == 1);
+        Assert.StartsWith("Step flaky of test-retry-escalate failed: retry it, skip it or abort the run", tasks[0].GetProperty("title").GetString());
+        Assert.Contains("decision = retry, skip, abort", tasks[0].GetProperty("instructions").GetString());
+        return tasks[0].GetProperty("taskId").GetGuid();
+    }
+
+    [Fact]
+    public async Task an_escalated_step_is_a_task_for_the_commander_who_answers_it_with_a_decision()
+    {
+        var incident = await Incident();
+        var runId = await Host.StartRun(incident, "test-retry-escalate", new { key = Key, failures = 10 });
+        await Host.RunUntil(incident, runId, r => r.Step("flaky").Escalated, what: "escalated");
+        var taskId = await TheCommandersEscalationTask(incident);
+
+        var wrong = (await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { decision = "maybe" } }, expect: 400)).Read<ProblemView>();
+        Assert.Equal(["outputs.decision"], wrong.Errors!.Keys);
+        await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { decision = "skip" }, notes = "known flaky" }, expect: 204);
+        var run = await Host.RunEnded(incident, runId);
+
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal("skipped", run.Step("flaky").Status);
+        Assert.Equal("succeeded", run.Step("after").Status);
+        Assert.Contains(await Host.Timeline(incident), t => t.Type == "StepEscalationResolved" && t.Summary.Contains("skip"));
+    }
+
+    [Fact]
+    public async Task the_commander_can_abort_the_run_from_the_escalation_task()
+    {
+        var incident = await Incident();
+        var runId = await Host.StartRun(incident, "test-retry-escalate", new { key = Key, failures = 10 });
+        await Host.RunUntil(incident, runId, r => r.Step("flaky").Escalated, what: "escalated");
+        var taskId = await TheCommandersEscalationTask(incident);
+
+        await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { decision = "abort" } }, expect: 204);
+        var run = await Host.RunEnded(incident, runId);
+
+        Assert.Equal("cancelled", run.Status);
+        Assert.Equal(0, TestActions.CountFor($"{Key}-after"));
     }
 
     [Fact]
