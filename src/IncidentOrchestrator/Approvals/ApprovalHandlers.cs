@@ -36,14 +36,24 @@ public static class OpenApprovalHandler
     }
 }
 
-/// <summary>The approval stays open past its time; the timeline says it is overdue and who must act.</summary>
+/// <summary>
+/// The approval stays open past its time: the timeline says it is overdue, and it escalates to the
+/// commanders (and reminds the approvers) while the run keeps waiting for the decision.
+/// </summary>
 public static class ApprovalDueHandler
 {
-    public static async Task Handle(ApprovalDue due, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(ApprovalDue due, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var approval = await session.LoadAsync<ApprovalItem>(due.ApprovalId, ct);
-        if (approval is not { Outcome: null }) return;
+        if (approval is not { Outcome: null }) return [];
         session.Events.Append(approval.IncidentId, new ApprovalOverdue(approval.IncidentId, approval.Id, approval.StepId, clock.GetUtcNow()));
+        var decided = approval.Decisions.Count(d => d.Decision == "approved");
+        return
+        [
+            new Notifications.Notify(approval.IncidentId, "escalation",
+                $"Approval overdue: {approval.Title} ({decided} of {approval.Quorum} approvals; asked of {string.Join(", ", approval.Approvers)})",
+                [Runs.PlaybookRun.Escalation, .. approval.Approvers]),
+        ];
     }
 }
 

@@ -135,4 +135,22 @@ public sealed class when_people_are_in_the_loop(RunsFixture fixture) : RunContex
         Assert.Equal("cid", rotation.OnCallAt(new DateTimeOffset(2026, 10, 30, 12, 0, 0, TimeSpan.Zero))); // before the start: turns count backwards
         Assert.Equal("role:responder", new Rotations().Resolve("oncall:nobody", DateTimeOffset.UtcNow));
     }
+
+    [Fact]
+    public async Task an_approval_not_given_in_time_escalates_to_the_commanders_and_the_run_keeps_waiting()
+    {
+        var incident = await Incident();
+        var runId = await Host.StartRun(incident, "test-approval-due", new { key = Key });
+
+        var overdue = await RunScenarios.Eventually(async () => await Host.Timeline(incident), t => t.Any(e => e.Type == "ApprovalOverdue"));
+        Assert.Equal("waiting", (await Host.Run(incident, runId)).Step("approve").Status);
+        var told = await RunScenarios.Eventually(() => Task.FromResult(Fixture.Receiver.For($"Approve {Key}", "/notify")),
+            r => r.Any(n => n.Body.Contains("Approval overdue")));
+        Assert.Contains("0 of 1 approvals", told.First(n => n.Body.Contains("Approval overdue")).Body);
+
+        var approvalId = (await Host.Get($"/api/approvals?incident={incident}", Api.Commander)).ReadJson()[0].GetProperty("approvalId").GetGuid();
+        await Host.Post($"/api/approvals/{approvalId}/decision", new { decision = "approve" }, Tokens.For("amy.approver", Roles.Privacy), expect: 204);
+        Assert.Equal("succeeded", (await Host.RunEnded(incident, runId)).Status);
+        Assert.Single(overdue, e => e.Type == "ApprovalOverdue");
+    }
 }

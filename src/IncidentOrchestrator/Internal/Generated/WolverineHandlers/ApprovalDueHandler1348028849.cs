@@ -29,7 +29,11 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "IncidentOrchestrator.Approvals.ApprovalDueHandler");
             
             // The actual message execution
-            await IncidentOrchestrator.Approvals.ApprovalDueHandler.Handle(approvalDue, documentSession, _timeProvider, cancellation).ConfigureAwait(false);
+            var outgoing1 = await IncidentOrchestrator.Approvals.ApprovalDueHandler.Handle(approvalDue, documentSession, _timeProvider, cancellation).ConfigureAwait(false);
+
+            
+            // Outgoing, cascaded message
+            await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
 
             
             // Save all pending changes to this Marten session
