@@ -49,6 +49,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /api/playbooks"] = Readers,
         ["GET /api/playbooks/{name}"] = Readers,
         ["POST /api/playbooks/validate"] = "commander,responder,admin",
+        ["POST /api/playbooks/reload"] = "commander,admin",
         ["POST /api/playbooks/{name}/dry-run"] = "commander,responder,admin",
         ["POST /api/signals"] = "ingest,commander",
         ["POST /api/signals/batch"] = "ingest,commander",
