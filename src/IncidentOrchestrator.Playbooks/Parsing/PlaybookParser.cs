@@ -239,7 +239,9 @@ public static class PlaybookParser
         var assignee = map.Scalar("assignee", required: true);
         if (assignee is not null) Principal(assignee, errors);
         var escalateTo = map.Scalar("escalateTo");
-        if (escalateTo is not null) Principal(escalateTo, errors);
+        if (escalateTo is not null && !Principals.IsValidEscalation(escalateTo.Value))
+            errors.Add(escalateTo.Position, ErrorCodes.BadPrincipal,
+                $"'{escalateTo.Value}' must be oncall:<rotation>, role:<role>, user:<id> or policy:<escalation policy>");
         var titleScalar = map.Scalar("title", required: true);
         var title = ReadText(titleScalar, errors);
         var instructions = ReadText(map.Scalar("instructions"), errors);

@@ -7,6 +7,8 @@ public static class Configuration
     public static IServiceCollection AddTasks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection("OnCall").Get<Rotations>() ?? new Rotations());
+        services.AddSingleton(configuration.GetSection("Escalation").Get<EscalationPolicies>() ?? new EscalationPolicies());
+        services.AddSingleton<TaskEscalation>();
         return services;
     }
 

@@ -1,4 +1,5 @@
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks.Model;
 using IncidentOrchestrator.Runs;
 using Marten;
 using Wolverine;
@@ -46,41 +47,80 @@ public static class OpenTaskHandler
 /// </summary>
 public static class TaskAckDueHandler
 {
-    public static async Task<OutgoingMessages> Handle(TaskAckDue due, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(TaskAckDue due, IDocumentSession session, TaskEscalation escalation, TimeProvider clock,
+        CancellationToken ct)
     {
         var task = await session.LoadAsync<TaskItem>(due.TaskId, ct);
         return task is { Status: TaskStatuses.Open }
-            ? TaskEscalation.Escalate(task, $"not acknowledged by {task.AckBy:O}", session, clock.GetUtcNow())
+            ? escalation.Escalate(task, $"not acknowledged by {task.AckBy:O}", session, clock.GetUtcNow())
             : [];
     }
 }
 
 public static class TaskDueHandler
 {
-    public static async Task<OutgoingMessages> Handle(TaskDue due, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(TaskDue due, IDocumentSession session, TaskEscalation escalation, TimeProvider clock,
+        CancellationToken ct)
     {
         var task = await session.LoadAsync<TaskItem>(due.TaskId, ct);
         return task is { Status: TaskStatuses.Open or TaskStatuses.Acknowledged }
-            ? TaskEscalation.Escalate(task, $"not completed by {task.DueBy:O}", session, clock.GetUtcNow())
+            ? escalation.Escalate(task, $"not completed by {task.DueBy:O}", session, clock.GetUtcNow())
             : [];
     }
 }
 
-public static class TaskEscalation
+/// <summary>
+/// Where an unanswered task goes next: its <c>escalateTo</c> (resolved through the rotations when it
+/// is <c>oncall:</c>), or the next level of its escalation policy, which gets its own time to
+/// acknowledge before the level after it. Past the policy's last level, the task stays with whoever
+/// has it and the timeline says the policy is exhausted.
+/// </summary>
+public sealed class TaskEscalation(Rotations rotations, EscalationPolicies policies, ILogger<TaskEscalation> logger)
 {
-    public static OutgoingMessages Escalate(TaskItem task, string reason, IDocumentSession session, DateTimeOffset now)
+    public OutgoingMessages Escalate(TaskItem task, string reason, IDocumentSession session, DateTimeOffset now)
     {
-        var to = task.EscalateTo ?? PlaybookRun.Escalation;
+        var target = task.EscalateTo ?? PlaybookRun.Escalation;
+        int? step = null;
+        TimeSpan? ackWithin = null;
+        if (target.StartsWith(Principals.PolicyPrefix, StringComparison.Ordinal))
+        {
+            var name = target[Principals.PolicyPrefix.Length..];
+            if (policies.GetValueOrDefault(name) is not { Levels.Count: > 0 } policy)
+            {
+                logger.LogWarning("Escalation policy {Policy} is not configured (Escalation__{Policy}__Levels__0__To); escalating to {Fallback}",
+                    name, name, PlaybookRun.Escalation);
+                target = PlaybookRun.Escalation;
+            }
+            else if ((task.EscalationStep ?? -1) + 1 is var next && next >= policy.Steps)
+            {
+                session.Events.Append(task.IncidentId, new TaskEscalated(task.IncidentId, task.Id, $"{reason}; policy {name} has no further level",
+                    task.Assignee, now));
+                return [];
+            }
+            else
+            {
+                step = next;
+                target = policy.Level(next).To;
+                if (next + 1 < policy.Steps) ackWithin = policy.Level(next).After;
+            }
+        }
+
         task.Status = TaskStatuses.Escalated;
         session.Store(task);
-        session.Events.Append(task.IncidentId, new TaskEscalated(task.IncidentId, task.Id, reason, to, now));
+        session.Events.Append(task.IncidentId, new TaskEscalated(task.IncidentId, task.Id, reason, target, now));
         return OpenTaskHandler.Open(new TaskItem
         {
             Id = Guid.CreateVersion7(), IncidentId = task.IncidentId, RunId = task.RunId, StepId = task.StepId,
-            Title = $"Escalated ({reason}): {task.Title}", Instructions = task.Instructions, AssignedAs = to, Assignee = to,
-            Outputs = task.Outputs, OpenedAt = now, EscalationOf = task.Id,
+            Title = $"Escalated ({reason}): {UnescalatedTitle(task)}", Instructions = task.Instructions, AssignedAs = target,
+            Assignee = rotations.Resolve(target, now), EscalateTo = step is null ? null : task.EscalateTo, EscalationStep = step,
+            Outputs = task.Outputs, Decisions = task.Decisions, OpenedAt = now, AckBy = now + ackWithin, EscalationOf = task.Id,
         }, session, now);
     }
+
+    private static string UnescalatedTitle(TaskItem task) =>
+        task.Title.StartsWith("Escalated (", StringComparison.Ordinal) && task.Title.IndexOf("): ", StringComparison.Ordinal) is var end and > 0
+            ? task.Title[(end + 3)..]
+            : task.Title;
 }
 
 /// <summary>A run that ended cancels its open tasks.</summary>

@@ -48,6 +48,9 @@ public sealed class TaskItem
     /// <summary>For an escalation task: the task it escalates.</summary>
     public Guid? EscalationOf { get; set; }
 
+    /// <summary>For a task an escalation policy opened: which of its escalations (0 for the first level) it is.</summary>
+    public int? EscalationStep { get; set; }
+
     public bool IsDone => Status is TaskStatuses.Completed or TaskStatuses.Cancelled;
 }
 

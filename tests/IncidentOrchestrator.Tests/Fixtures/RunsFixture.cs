@@ -91,6 +91,12 @@ public sealed class RunsFixture : IAsyncLifetime
         ["Programmes:review-soon:ServiceAccountRole"] = ReviewPipelineRole,
         ["Programmes:review-soon:Datasets:0"] = "hr.payroll",
         ["Programmes:review-soon:ReviewAfter"] = "1s",
+        ["OnCall:security-secondary:Members:0"] = "sid.secondary",
+        ["OnCall:security-secondary:Start"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
+        ["Escalation:security:Levels:0:To"] = "oncall:security-secondary",
+        ["Escalation:security:Levels:0:After"] = "00:00:01",
+        ["Escalation:security:Levels:1:To"] = "role:commander",
+        ["Escalation:security:Levels:1:After"] = "00:00:01",
     });
 
     public async Task DisposeAsync()

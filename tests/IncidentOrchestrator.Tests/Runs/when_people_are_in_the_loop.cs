@@ -153,4 +153,24 @@ public sealed class when_people_are_in_the_loop(RunsFixture fixture) : RunContex
         Assert.Equal("succeeded", (await Host.RunEnded(incident, runId)).Status);
         Assert.Single(overdue, e => e.Type == "ApprovalOverdue");
     }
+
+    [Fact]
+    public async Task an_unanswered_task_climbs_its_escalation_policy_level_by_level()
+    {
+        var incident = await Incident();
+        await Host.StartRun(incident, "test-escalation-policy", new { key = Key });
+
+        // on call (1 s to acknowledge) -> level 1: the secondary rotation (1 s) -> level 2: the commanders, the last level.
+        var tasks = await RunScenarios.Eventually(
+            async () => (await Host.Get($"/api/tasks?incident={incident}", Api.Commander)).ReadJson().EnumerateArray().ToList(),
+            t => t.Count == 3, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["escalated", "escalated", "open"], tasks.Select(t => t.GetProperty("status").GetString()));
+        Assert.Equal(["oncall:security", "oncall:security-secondary", "role:commander"], tasks.Select(t => t.GetProperty("assignedAs").GetString()));
+        Assert.Equal("user:sid.secondary", tasks[1].GetProperty("assignee").GetString());
+        Assert.Equal(JsonValueKind.Null, tasks[2].GetProperty("ackBy").ValueKind); // nobody after the last level
+        Assert.Equal($"Escalated (not acknowledged by {tasks[1].GetProperty("ackBy").GetDateTimeOffset():O}): Respond ({Key})",
+            tasks[2].GetProperty("title").GetString());
+        Assert.Equal(2, (await Host.Timeline(incident)).Count(e => e.Type == "TaskEscalated"));
+    }
 }
