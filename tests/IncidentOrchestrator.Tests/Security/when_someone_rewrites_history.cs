@@ -143,4 +143,27 @@ public sealed class when_someone_rewrites_history(AppFixture fixture) : Integrat
         Assert.True(verification.Valid, verification.Reason);
         Assert.Equal(1, verification.Events);
     }
+
+    [Fact]
+    public async Task a_database_from_before_the_chain_is_linked_once_when_the_service_starts()
+    {
+        var id = await AnIncidentWithAHistory();
+        // As it was before tamper evidence existed: no chain, no triggers.
+        await DatabaseOwner.ExecuteAsync(Fixture.ConnectionString, $"""
+            drop trigger event_chain_on_append on {Events};
+            drop trigger events_append_only on {Events};
+            drop trigger events_not_truncated on {Events};
+            drop table incidents.event_chain;
+            """);
+
+        var installer = Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<EventChainInstaller>().Single();
+        await installer.StartAsync(CancellationToken.None);
+
+        var verification = await Verify(id);
+        Assert.True(verification.Valid, verification.Reason);
+        Assert.Equal(5, verification.Events);
+        await Host.Post($"/api/incidents/{id}/participants", new { subject = "late.joiner" }, expect: 204); // and new events link on
+        Assert.Equal(6, (await Verify(id)).Events);
+        Assert.True((await Verify(id)).Valid);
+    }
 }
