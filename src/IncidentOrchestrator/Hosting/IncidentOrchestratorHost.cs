@@ -87,6 +87,9 @@ public static class IncidentOrchestratorHost
 
         builder.Host.UseWolverine(opts =>
         {
+            // Each handler of a message (the tasks and the approvals both close a run's work) in its own chain and
+            // transaction: Wolverine 7's only mode, and the one whose failures stay apart.
+            opts.MultipleHandlerBehavior = MultipleHandlerBehavior.Separated;
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
             opts.ConfigureRuns();

@@ -4,13 +4,13 @@ using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
-    // START: RunWorkClosedHandler1815616918
+    // START: CancelRunApprovalsHandlerHandler2103727303
     [global::System.CodeDom.Compiler.GeneratedCode("JasperFx", "1.0.0")]
-    public sealed class RunWorkClosedHandler1815616918 : Wolverine.Runtime.Handlers.MessageHandler
+    public sealed class CancelRunApprovalsHandlerHandler2103727303 : Wolverine.Runtime.Handlers.MessageHandler
     {
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public RunWorkClosedHandler1815616918(Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public CancelRunApprovalsHandlerHandler2103727303(Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _outboxedSessionFactory = outboxedSessionFactory;
         }
@@ -22,12 +22,8 @@ namespace Internal.Generated.WolverineHandlers
             // The actual message body
             var runWorkClosed = (IncidentOrchestrator.Runs.RunWorkClosed)context.Envelope.Message;
 
-            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "IncidentOrchestrator.Tasks.CancelRunTasksHandler, IncidentOrchestrator.Approvals.CancelRunApprovalsHandler");
-            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "IncidentOrchestrator.Tasks.CancelRunTasksHandler, IncidentOrchestrator.Approvals.CancelRunApprovalsHandler");
-            
-            // The actual message execution
-            await IncidentOrchestrator.Tasks.CancelRunTasksHandler.Handle(runWorkClosed, documentSession, cancellation).ConfigureAwait(false);
-
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "IncidentOrchestrator.Approvals.CancelRunApprovalsHandler");
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "IncidentOrchestrator.Approvals.CancelRunApprovalsHandler");
             
             // The actual message execution
             await IncidentOrchestrator.Approvals.CancelRunApprovalsHandler.Handle(runWorkClosed, documentSession, cancellation).ConfigureAwait(false);
@@ -42,7 +38,7 @@ namespace Internal.Generated.WolverineHandlers
         }
     }
 
-    // END: RunWorkClosedHandler1815616918
+    // END: CancelRunApprovalsHandlerHandler2103727303
     
     
 }
