@@ -16,6 +16,8 @@ public static class DatabaseOwner
         alter table incidents.mt_events {0} trigger events_not_truncated;
         alter table incidents.event_chain {0} trigger chain_append_only;
         alter table incidents.event_chain {0} trigger chain_not_truncated;
+        alter table incidents.mt_doc_incidentread {0} trigger reads_append_only;
+        alter table incidents.mt_doc_incidentread {0} trigger reads_not_truncated;
         """;
 
     /// <summary>Empties the incident store, history and chain included.</summary>

@@ -45,7 +45,7 @@ public sealed class when_someone_rewrites_history(AppFixture fixture) : Integrat
     }
 
     [Fact]
-    public async Task the_service_account_cannot_update_delete_or_truncate_the_history()
+    public async Task the_service_account_cannot_update_delete_or_truncate_the_history_or_the_read_audit()
     {
         var id = await AnIncidentWithAHistory();
 
@@ -56,6 +56,9 @@ public sealed class when_someone_rewrites_history(AppFixture fixture) : Integrat
                      $"truncate {Events} cascade",
                      "delete from incidents.event_chain where stream_id = @incident",
                      "update incidents.event_chain set hash = 'forged' where stream_id = @incident",
+                     "delete from incidents.mt_doc_incidentread",
+                     "update incidents.mt_doc_incidentread set data = data",
+                     "truncate incidents.mt_doc_incidentread",
                  })
         {
             var refused = await Assert.ThrowsAsync<PostgresException>(() => DatabaseOwner.ExecuteAsync(Fixture.ConnectionString, sql, id));

@@ -9,8 +9,8 @@ namespace IncidentOrchestrator.Security.TamperEvidence;
 /// no append path can skip it, and so that it sees the values PostgreSQL actually stored
 /// (sequence, version, timestamp). Appends to one stream are already serialised by Marten's
 /// update of the stream row, which is what makes "the previous event" well defined.
-/// The event table and the chain are also append-only: updating what an event says, or deleting
-/// an event or a link, is refused. The owner of the database can still disable those triggers;
+/// The event table, the chain and the read audit are also append-only: updating what an event says,
+/// or deleting an event, a link or a read record, is refused. The owner of the database can still disable those triggers;
 /// what they change then is what <see cref="ChainVerifier"/> detects.
 /// </summary>
 public static class EventChainSchema
@@ -105,6 +105,14 @@ public static class EventChainSchema
             for each row execute function {{S}}.event_history_is_append_only();
         drop trigger if exists chain_not_truncated on {{S}}.event_chain;
         create trigger chain_not_truncated before truncate on {{S}}.event_chain
+            for each statement execute function {{S}}.event_history_is_append_only();
+
+        -- The read audit is history too: a record of who read a restricted incident is never changed or removed.
+        drop trigger if exists reads_append_only on {{S}}.mt_doc_incidentread;
+        create trigger reads_append_only before update or delete on {{S}}.mt_doc_incidentread
+            for each row execute function {{S}}.event_history_is_append_only();
+        drop trigger if exists reads_not_truncated on {{S}}.mt_doc_incidentread;
+        create trigger reads_not_truncated before truncate on {{S}}.mt_doc_incidentread
             for each statement execute function {{S}}.event_history_is_append_only();
         """;
 }
