@@ -5,17 +5,18 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace IncidentOrchestrator.Security;
 
-/// <summary>Configuration <c>RateLimits__Signals__PermitLimit</c> and <c>__WindowSeconds</c>: requests per subject and window.</summary>
-public sealed class SignalRateLimit
+/// <summary>Requests per subject and window (configuration <c>RateLimits__&lt;Signals|Api&gt;__PermitLimit</c> and <c>__WindowSeconds</c>).</summary>
+public sealed class RateLimit
 {
-    public int PermitLimit { get; set; } = 1000;
+    public int PermitLimit { get; set; }
     public int WindowSeconds { get; set; } = 10;
 }
 
 /// <summary>
-/// Signal intake is limited per subject, so one noisy or compromised sender cannot flood the
-/// incident store. A refused request gets 429 with Retry-After and stores nothing; an accepted one
-/// is stored in full.
+/// Limits per caller, so one noisy or compromised sender or client cannot flood the service. Signal
+/// intake has its own quota (<see cref="Signals"/>); every <c>/api</c> request also counts against
+/// a per-subject quota (per address for requests without a valid token). A refused request gets 429
+/// with Retry-After and changes nothing.
 /// </summary>
 public static class RateLimits
 {
@@ -23,20 +24,20 @@ public static class RateLimits
 
     public static IServiceCollection AddIncidentRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        var limit = configuration.GetSection("RateLimits:Signals").Get<SignalRateLimit>() ?? new SignalRateLimit();
+        var signals = configuration.GetSection("RateLimits:Signals").Get<RateLimit>() ?? new RateLimit { PermitLimit = 1000 };
+        var api = configuration.GetSection("RateLimits:Api").Get<RateLimit>() ?? new RateLimit { PermitLimit = 1000 };
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(Signals, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.User.FindFirstValue("sub") ?? "anonymous",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limit.PermitLimit,
-                    Window = TimeSpan.FromSeconds(limit.WindowSeconds),
-                    QueueLimit = 0,
-                }));
+            options.AddPolicy(Signals, context => RateLimitPartition.GetFixedWindowLimiter(Caller(context), _ => Window(signals)));
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Request.Path.StartsWithSegments("/api")
+                    ? RateLimitPartition.GetFixedWindowLimiter(Caller(context), _ => Window(api))
+                    : RateLimitPartition.GetNoLimiter("outside the API"));
             options.OnRejected = async (rejected, ct) =>
             {
+                var isSignals = rejected.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Signals;
+                var limit = isSignals ? signals : api;
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(limit.WindowSeconds);
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
@@ -46,12 +47,24 @@ public static class RateLimits
                     ProblemDetails = new ProblemDetails
                     {
                         Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many signals",
-                        Detail = $"At most {limit.PermitLimit} signal requests per {limit.WindowSeconds} s per sender; retry in {seconds} s. Nothing of this request was stored.",
+                        Title = isSignals ? "Too many signals" : "Too many requests",
+                        Detail = $"At most {limit.PermitLimit} {(isSignals ? "signal requests" : "requests")} per {limit.WindowSeconds} s per " +
+                                 $"{(isSignals ? "sender" : "caller")}; retry in {seconds} s. Nothing of this request was stored.",
                     },
                 });
             };
         });
         return services;
     }
+
+    /// <summary>The subject of a valid token; else the address, so anonymous floods are limited per source.</summary>
+    private static string Caller(HttpContext context) =>
+        context.User.FindFirstValue("sub") is { } subject ? $"sub:{subject}" : $"ip:{context.Connection.RemoteIpAddress}";
+
+    private static FixedWindowRateLimiterOptions Window(RateLimit limit) => new()
+    {
+        PermitLimit = limit.PermitLimit,
+        Window = TimeSpan.FromSeconds(limit.WindowSeconds),
+        QueueLimit = 0,
+    };
 }

@@ -93,6 +93,8 @@ public sealed class RunsFixture : IAsyncLifetime
         ["Programmes:review-soon:ReviewAfter"] = "1s",
         ["OnCall:security-secondary:Members:0"] = "sid.secondary",
         ["OnCall:security-secondary:Start"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
+        // These scenarios poll hundreds of runs at once, all as one commander: far beyond one person's quota.
+        ["RateLimits:Api:PermitLimit"] = "1000000",
         ["Escalation:security:Levels:0:To"] = "oncall:security-secondary",
         ["Escalation:security:Levels:0:After"] = "00:00:01",
         ["Escalation:security:Levels:1:To"] = "role:commander",
