@@ -11,11 +11,15 @@ namespace IncidentOrchestrator.Reporting;
 /// <summary>
 /// Mean times in seconds over the incidents opened in [from, to) that the caller may see:
 /// detect (first observation → opened), acknowledge (opened → a person first answered),
-/// contain (opened → contained) and resolve (opened → resolved). A mean is null when no
-/// incident in the window has reached that point.
+/// contain (opened → contained) and resolve (opened → resolved), overall and by severity. A mean
+/// is null when no incident in the window has reached that point. The breakdown is over the same
+/// visible incidents, so it reveals nothing the caller may not see.
 /// </summary>
 public sealed record MetricsSummary(int Incidents, double? Mttd, double? Mtta, double? Mttc, double? Mttr,
-    DateTimeOffset From, DateTimeOffset To, int Contained, int Resolved);
+    DateTimeOffset From, DateTimeOffset To, int Contained, int Resolved, IReadOnlyDictionary<string, MeanTimes> BySeverity);
+
+/// <summary>The same figures for one severity.</summary>
+public sealed record MeanTimes(int Incidents, double? Mttd, double? Mtta, double? Mttc, double? Mttr);
 
 public static class MetricsSummaryEndpoint
 {
@@ -33,19 +37,26 @@ public static class MetricsSummaryEndpoint
 
         var times = await session.Query<Incident>().VisibleTo(context.User.Caller())
             .Where(i => i.OpenedAt >= since && i.OpenedAt < until)
-            .Select(i => new { i.OpenedAt, i.FirstObservedAt, i.AcknowledgedAt, i.ContainedAt, i.ResolvedAt })
+            .Select(i => new { i.Severity, i.OpenedAt, i.FirstObservedAt, i.AcknowledgedAt, i.ContainedAt, i.ResolvedAt })
             .ToListAsync(ct);
+        var all = times.Select(t => new Times(t.Severity, t.OpenedAt, t.FirstObservedAt, t.AcknowledgedAt, t.ContainedAt, t.ResolvedAt)).ToList();
 
-        return TypedResults.Ok(new MetricsSummary(
-            times.Count,
-            Mean(times.Where(t => t.FirstObservedAt <= t.OpenedAt).Select(t => t.OpenedAt - t.FirstObservedAt!.Value)),
-            Mean(times.Where(t => t.AcknowledgedAt is not null).Select(t => t.AcknowledgedAt!.Value - t.OpenedAt)),
-            Mean(times.Where(t => t.ContainedAt is not null).Select(t => t.ContainedAt!.Value - t.OpenedAt)),
-            Mean(times.Where(t => t.ResolvedAt is not null).Select(t => t.ResolvedAt!.Value - t.OpenedAt)),
-            since, until,
-            times.Count(t => t.ContainedAt is not null),
-            times.Count(t => t.ResolvedAt is not null)));
+        var overall = MeansOf(all);
+        return TypedResults.Ok(new MetricsSummary(overall.Incidents, overall.Mttd, overall.Mtta, overall.Mttc, overall.Mttr, since, until,
+            all.Count(t => t.ContainedAt is not null), all.Count(t => t.ResolvedAt is not null),
+            all.GroupBy(t => t.Severity).OrderByDescending(g => g.Key)
+                .ToDictionary(g => g.Key.ToString().ToLowerInvariant(), g => MeansOf(g.ToList()))));
     }
+
+    private sealed record Times(Severity Severity, DateTimeOffset OpenedAt, DateTimeOffset? FirstObservedAt, DateTimeOffset? AcknowledgedAt,
+        DateTimeOffset? ContainedAt, DateTimeOffset? ResolvedAt);
+
+    private static MeanTimes MeansOf(IReadOnlyList<Times> times) => new(
+        times.Count,
+        Mean(times.Where(t => t.FirstObservedAt <= t.OpenedAt).Select(t => t.OpenedAt - t.FirstObservedAt!.Value)),
+        Mean(times.Where(t => t.AcknowledgedAt is not null).Select(t => t.AcknowledgedAt!.Value - t.OpenedAt)),
+        Mean(times.Where(t => t.ContainedAt is not null).Select(t => t.ContainedAt!.Value - t.OpenedAt)),
+        Mean(times.Where(t => t.ResolvedAt is not null).Select(t => t.ResolvedAt!.Value - t.OpenedAt)));
 
     private static double? Mean(IEnumerable<TimeSpan> spans)
     {

@@ -5,7 +5,9 @@ namespace IncidentOrchestrator.Tests.Reporting;
 public sealed class when_leadership_reads_reports_and_metrics(AppFixture fixture) : IntegrationContext(fixture)
 {
     private sealed record Summary(int Incidents, double? Mttd, double? Mtta, double? Mttc, double? Mttr, DateTimeOffset From, DateTimeOffset To,
-        int Contained, int Resolved);
+        int Contained, int Resolved, Dictionary<string, Means> BySeverity);
+
+    private sealed record Means(int Incidents, double? Mttd, double? Mtta, double? Mttc, double? Mttr);
 
     [Fact]
     public async Task the_summary_gives_mean_times_in_seconds_over_the_window()
@@ -29,11 +31,16 @@ public sealed class when_leadership_reads_reports_and_metrics(AppFixture fixture
     public async Task metrics_leave_out_restricted_incidents_the_reader_may_not_see()
     {
         var since = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O"));
-        await Host.DeclareIncident("Restricted one", restricted: true);
-        await Host.DeclareIncident("Open one");
+        await Host.DeclareIncident("Restricted one", severity: "critical", restricted: true);
+        await Host.DeclareIncident("Open one", severity: "high");
 
-        Assert.Equal(1, (await Host.Get($"/api/metrics/summary?from={since}", Api.Leadership)).Read<Summary>().Incidents);
-        Assert.Equal(2, (await Host.Get($"/api/metrics/summary?from={since}", Api.Commander)).Read<Summary>().Incidents);
+        var leadership = (await Host.Get($"/api/metrics/summary?from={since}", Api.Leadership)).Read<Summary>();
+        Assert.Equal(1, leadership.Incidents);
+        Assert.Equal(["high"], leadership.BySeverity.Keys); // the breakdown does not give the restricted one away either
+        var commander = (await Host.Get($"/api/metrics/summary?from={since}", Api.Commander)).Read<Summary>();
+        Assert.Equal(2, commander.Incidents);
+        Assert.Equal(["critical", "high"], commander.BySeverity.Keys);
+        Assert.Equal(1, commander.BySeverity["critical"].Incidents);
     }
 
     [Fact]
