@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
-using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using Marten;

@@ -1,6 +1,4 @@
-using IncidentOrchestrator.Actions.Evidence;
 using IncidentOrchestrator.Hosting;
-using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Incidents.GettingDetails;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
@@ -40,26 +38,24 @@ public static class ExportEndpoint
     public static async Task<IResult> Get(Guid id, IQuerySession session, ChainVerifier verifier, PinnedPlaybooks playbooks,
         HttpContext context, TimeProvider clock, CancellationToken ct)
     {
-        if (await session.LoadAsync<Incident>(id, ct) is not { } incident) return Problems.NotFound("Incident", id);
         var caller = context.User.Caller();
-        var redact = Redaction.AppliesTo(caller, incident);
+        if (await IncidentRecord.LoadAsync(id, caller, session, verifier, ct) is not { } record) return Problems.NotFound("Incident", id);
+        var redact = record.Redacted;
 
-        var timeline = TimelineProjection.Project(await session.Events.FetchStreamAsync(id, token: ct), redact);
         var runs = new List<RunView>();
-        foreach (var run in (await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).ToListAsync(ct)).OrderBy(r => r.StartedAt))
+        foreach (var run in record.Runs)
         {
             var playbook = await playbooks.GetAsync(run.PlaybookHash, session, ct);
             runs.Add(RunView.Of(run, playbook.Steps.Select(s => s.Id).ToList(), redact));
         }
-        var evidence = (await session.Query<EvidenceItem>().Where(e => e.IncidentId == id).OrderBy(e => e.CapturedAt).ToListAsync(ct))
+        var evidence = record.Evidence
             .Select(e => new ExportedEvidence(e.Id, e.Name, e.RowCount, e.Truncated, e.Sha256, e.CapturedAt, Redaction.Text(e.Content, redact)!))
             .ToList();
-        var (verification, links) = await verifier.VerifyWithLinksAsync(id, ct);
-        var chain = new ExportedChain(verification, CanonicalForm, links
+        var chain = new ExportedChain(record.Chain, CanonicalForm, record.Links
             .Select(l => new ExportedLink(l.Version, l.SeqId, l.Type, l.Timestamp, l.PreviousHash ?? "", l.StoredHash, redact ? null : l.Data))
             .ToList());
 
-        return TypedResults.Ok(new IncidentExport(clock.GetUtcNow(), caller.Subject, redact, IncidentDetails.From(incident, redact), timeline, runs,
-            evidence, chain));
+        return TypedResults.Ok(new IncidentExport(clock.GetUtcNow(), caller.Subject, redact, IncidentDetails.From(record.Incident, redact),
+            record.Timeline, runs, evidence, chain));
     }
 }

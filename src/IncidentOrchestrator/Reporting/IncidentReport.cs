@@ -1,11 +1,6 @@
 using System.Globalization;
 using System.Text;
-using IncidentOrchestrator.Actions.Evidence;
-using IncidentOrchestrator.Incidents;
-using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
-using IncidentOrchestrator.Security.TamperEvidence;
-using IncidentOrchestrator.Timeline;
 
 namespace IncidentOrchestrator.Reporting;
 
@@ -16,9 +11,10 @@ namespace IncidentOrchestrator.Reporting;
 /// </summary>
 public static class IncidentReport
 {
-    public static string Render(Incident incident, IReadOnlyList<TimelineItem> timeline, IReadOnlyList<PlaybookRun> runs,
-        IReadOnlyList<EvidenceItem> evidence, ChainVerification chain, bool redacted, DateTimeOffset now)
+    public static string Render(IncidentRecord record, DateTimeOffset now)
     {
+        var (incident, redacted, timeline, runs, evidence, chain) = (record.Incident, record.Redacted, record.Timeline, record.Runs, record.Evidence,
+            record.Chain);
         var md = new StringBuilder();
         md.AppendLine($"# Incident report: {Cell(incident.Title)}").AppendLine();
         if (redacted)
@@ -44,7 +40,7 @@ public static class IncidentReport
 
         md.AppendLine("## Response").AppendLine();
         if (runs.Count == 0) md.AppendLine("No playbook ran.").AppendLine();
-        foreach (var run in runs.OrderBy(r => r.StartedAt))
+        foreach (var run in runs)
         {
             md.AppendLine($"### {Cell(run.Playbook)}: {run.Status}").AppendLine();
             md.AppendLine($"Run {run.Id}, started {Time(run.StartedAt)} by {Cell(run.StartedBy)}, playbook sha256 `{run.PlaybookHash}`.").AppendLine();

@@ -61,12 +61,18 @@ public sealed partial class PlaybookRun
         var state = Steps.GetValueOrDefault(message.StepId);
         if (HasEnded || state is not { Status: StepStatuses.Running } || state.Attempts != message.Attempt - 1) return turn.Outgoing;
 
-        var step = playbook.Step(message.StepId)!;
         state.Attempts = message.Attempt;
-        var call = (ActionCall)step.Kind;
-        Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, message.Attempt, call.Action, turn.Now));
-        Dispatch(playbook, turn, step, call, RunScope.Of(this, await session.LoadAsync<Incident>(IncidentId, ct)), message.Attempt, compensation: false);
+        await StartAttemptAsync(playbook, turn, playbook.Step(message.StepId)!, ct);
         return turn.Outgoing;
+    }
+
+    /// <summary>Another attempt of an action step (a retry, or the commander's after an escalation), rendered from what the run knows now.</summary>
+    private async Task StartAttemptAsync(Playbook playbook, Turn turn, Step step, CancellationToken ct)
+    {
+        var attempt = Steps[step.Id].Attempts;
+        var call = (ActionCall)step.Kind;
+        Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, attempt, call.Action, turn.Now));
+        Dispatch(playbook, turn, step, call, RunScope.Of(this, await turn.Session.LoadAsync<Incident>(IncidentId, ct)), attempt, compensation: false);
     }
 
     public async Task<OutgoingMessages> Handle(WaitElapsed message, IDocumentSession session, PinnedPlaybooks playbooks,
@@ -91,7 +97,7 @@ public sealed partial class PlaybookRun
 
         session.Delete<SignalWait>(SignalWait.KeyFor(Id, step.Id));
         Succeed(turn, step, Outcomes.Signalled,
-            new() { ["signalId"] = System.Text.Json.JsonSerializer.SerializeToElement(message.SignalId) });
+            new() { ["signalId"] = JsonSerializer.SerializeToElement(message.SignalId) });
         await AdvanceAsync(playbook, turn, ct);
         return turn.Outgoing;
     }
@@ -104,7 +110,7 @@ public sealed partial class PlaybookRun
         var step = playbook.Step(message.StepId)!;
 
         if (message.Status == RunStates.Succeeded)
-            Succeed(turn, step, Outcomes.Succeeded, new() { ["runId"] = System.Text.Json.JsonSerializer.SerializeToElement(message.ChildRunId) });
+            Succeed(turn, step, Outcomes.Succeeded, new() { ["runId"] = JsonSerializer.SerializeToElement(message.ChildRunId) });
         else
             FailStep(playbook, turn, step, $"child run {message.ChildRunId} ended {message.Status}");
         await AdvanceAsync(playbook, turn, ct);
@@ -185,14 +191,12 @@ public sealed partial class PlaybookRun
         {
             Skip(turn, step, $"skipped by {by} after escalation", byWhen: false, by: by);
         }
-        else if (step.Kind is ActionCall call)
+        else if (step.Kind is ActionCall)
         {
             state.Status = StepStatuses.Running;
             state.Attempts++;
             state.WaitingFor = null;
-            Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, state.Attempts, call.Action, turn.Now));
-            Dispatch(playbook, turn, step, call, RunScope.Of(this, await turn.Session.LoadAsync<Incident>(IncidentId, ct)), state.Attempts,
-                compensation: false);
+            await StartAttemptAsync(playbook, turn, step, ct);
             return;
         }
         else

@@ -303,5 +303,4 @@ public sealed partial class PlaybookRun
         var since = incident.FirstObservedAt ?? incident.OpenedAt;
         Append(turn, new IncidentContained(IncidentId, (long)Math.Max(0, (turn.Now - since).TotalSeconds), Id, turn.Now));
     }
-
 }

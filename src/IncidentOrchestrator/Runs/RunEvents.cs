@@ -1,5 +1,5 @@
-using IncidentOrchestrator.Security;
 using System.Text.Json;
+using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Timeline;
 
 namespace IncidentOrchestrator.Runs;

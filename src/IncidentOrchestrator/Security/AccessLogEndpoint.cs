@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using IncidentOrchestrator.Hosting;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;

@@ -1,6 +1,6 @@
-using IncidentOrchestrator.Security;
 using System.Text.Json;
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Timeline;
 
 namespace IncidentOrchestrator.Signals;

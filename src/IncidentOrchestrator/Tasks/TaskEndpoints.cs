@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
 using IncidentOrchestrator.Hosting;
-using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using Marten;

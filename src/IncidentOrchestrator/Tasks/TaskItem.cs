@@ -1,5 +1,5 @@
-using IncidentOrchestrator.Security;
 using System.Text.Json;
+using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Timeline;
 
 namespace IncidentOrchestrator.Tasks;
@@ -69,8 +69,8 @@ public sealed record TaskAcknowledged(Guid IncidentId, Guid TaskId, string By, D
     string ITimelineEvent.Describe() => $"Task {TaskId} acknowledged";
 }
 
-public sealed record TaskCompleted(Guid IncidentId, Guid TaskId, string StepId, [property: Sensitive] Dictionary<string, JsonElement> Outputs, [property: Sensitive] string? Notes,
-    string By, DateTimeOffset At) : ITimelineEvent
+public sealed record TaskCompleted(Guid IncidentId, Guid TaskId, string StepId, [property: Sensitive] Dictionary<string, JsonElement> Outputs,
+    [property: Sensitive] string? Notes, string By, DateTimeOffset At) : ITimelineEvent
 {
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => Notes is null ? $"Task {StepId} completed" : $"Task {StepId} completed: {Notes}";

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Security;
 using Marten;
