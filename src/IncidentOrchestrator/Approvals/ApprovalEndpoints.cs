@@ -3,6 +3,7 @@ using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using Marten;
+using Marten.Linq.MatchesSql;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
@@ -25,18 +26,46 @@ public static class ApprovalEndpoints
         caller.Subject != approval.RequestedBy
         && approval.Approvers.Any(a => a == $"user:{caller.Subject}" || caller.Roles.Any(r => a == $"role:{r}"));
 
+    /// <summary>Whether it still waits for the caller's decision.</summary>
+    public static bool AwaitsDecisionOf(this ApprovalItem approval, Caller caller) =>
+        approval.Outcome is null && approval.MayDecide(caller) && approval.Decisions.All(d => d.By != caller.Subject);
+
+    /// <summary>
+    /// <c>GET /api/approvals</c>: oldest first, <c>limit</c> at a time (default 50, at most 500), the next page in the
+    /// <c>Link</c> header. Filters: <c>mine</c> (waiting for the caller's decision), <c>status</c> (open, approved,
+    /// rejected, cancelled; one or a comma list), <c>incident</c>.
+    /// </summary>
     [WolverineGet("/api/approvals"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IReadOnlyList<ApprovalView>> List(bool? mine, Guid? incident, IQuerySession session, NeedToKnowGate needToKnow,
-        HttpContext context, CancellationToken ct)
+    public static async Task<IResult> List(bool? mine, Guid? incident, string? status, int? limit, string? cursor, IQuerySession session,
+        NeedToKnowGate needToKnow, HttpContext context, CancellationToken ct)
     {
+        var validation = new Problems.Validation();
+        var statuses = status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+        foreach (var unknown in statuses.Where(s => !ApprovalItem.Statuses.Contains(s)))
+            validation.Add("status", $"'{unknown}' is not one of {string.Join(", ", ApprovalItem.Statuses)}.");
+        var pageSize = Paging.Limit(limit, validation);
+        var after = Paging.ParseCursor(cursor, validation);
+        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The approval list query is not valid"));
+
         var caller = context.User.Caller();
-        var query = session.Query<ApprovalItem>().AsQueryable();
-        if (incident is { } id) query = query.Where(a => a.IncidentId == id);
-        var approvals = await query.OrderBy(a => a.OpenedAt).Take(500).ToListAsync(ct);
-        var wanted = approvals
-            .Where(a => mine != true || (a.Outcome is null && a.MayDecide(caller) && a.Decisions.All(d => d.By != caller.Subject))).ToList();
-        var shown = await needToKnow.ShownAsync(session, context, wanted, a => a.IncidentId, a => a.MayDecide(caller));
-        return shown.Select(ApprovalView.Of).ToList();
+        var outcomes = statuses.Where(s => s != ApprovalItem.Open).ToArray();
+        var (page, next) = await Paging.ScanAsync<ApprovalItem>(async (position, count) =>
+            {
+                var query = session.Query<ApprovalItem>().AsQueryable();
+                if (incident is { } id) query = query.Where(a => a.IncidentId == id);
+                if (statuses.Length > 0 && statuses.Contains(ApprovalItem.Open))
+                    query = query.Where(a => a.Outcome == null || a.Outcome.IsOneOf(outcomes));
+                else if (statuses.Length > 0) query = query.Where(a => a.Outcome.IsOneOf(outcomes));
+                if (position is { } c) query = query.Where(a => a.MatchesSql("(d.opened_at, d.id) > (?, ?)", c.At, c.Id));
+                return await query.OrderBy(a => a.OpenedAt).ThenBy(a => a.Id).Take(count).ToListAsync(ct);
+            },
+            approvals => NeedToKnowGate.VisibleAsync(session, caller, approvals.Where(a => mine != true || a.AwaitsDecisionOf(caller)).ToList(),
+                a => a.IncidentId, a => a.MayDecide(caller), ct),
+            a => Cursor.Of(a.OpenedAt, a.Id), after, pageSize);
+
+        if (next is { } more) Paging.LinkNext(context, "cursor", more.Encode());
+        await needToKnow.RecordShownAsync(session, context, page.Select(a => a.IncidentId));
+        return TypedResults.Ok(page.Select(ApprovalView.Of).ToList());
     }
 }
 

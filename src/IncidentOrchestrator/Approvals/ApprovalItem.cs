@@ -6,6 +6,11 @@ namespace IncidentOrchestrator.Approvals;
 /// <summary>An approval step waiting for decisions: a quorum of distinct people, any one rejection ends it.</summary>
 public sealed class ApprovalItem
 {
+    public const string Open = "open";
+
+    /// <summary>The statuses a list may filter by: open, or how it ended.</summary>
+    public static readonly string[] Statuses = [Open, "approved", "rejected", "cancelled"];
+
     public Guid Id { get; set; }
     public Guid IncidentId { get; set; }
     public Guid RunId { get; set; }

@@ -10,6 +10,7 @@ using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Security.TamperEvidence;
 using IncidentOrchestrator.Signals;
 using IncidentOrchestrator.Telemetry;
+using IncidentOrchestrator.Timeline;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
 using JasperFx.OpenTelemetry;
@@ -46,6 +47,8 @@ public static class IncidentOrchestratorHost
         builder.Services.AddRuns();
         builder.Services.AddDetection(configuration);
         builder.Services.AddTasks(configuration);
+        builder.Services.AddIncidents(configuration);
+        builder.Services.AddTimeline();
         builder.Services.AddNotifications(configuration);
 
         var connectionString = generatingCode
@@ -116,6 +119,7 @@ public static class IncidentOrchestratorHost
         app.MapWolverineEndpoints(opts =>
         {
             opts.RequireAuthorizeOnAll();
+            opts.RejectUnparseableQueryValues = true; // '?limit=abc' is a 400 problem, not a silent default
             opts.AddPolicy<NeedToKnowPolicy>();
         });
         app.MapNotificationStream();

@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Incidents.Commanders;
 using JasperFx.Events.Projections;
 using Marten;
 
@@ -5,13 +6,23 @@ namespace IncidentOrchestrator.Incidents;
 
 public static class Configuration
 {
+    public static IServiceCollection AddIncidents(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection("Incidents").Get<IncidentOptions>() ?? new IncidentOptions());
+        services.AddSingleton<CommanderOnDuty>();
+        services.AddHealthChecks().AddCheck<CommandersOnDutyCheck>("commanders", tags: ["ready"]);
+        return services;
+    }
+
     public static StoreOptions ConfigureIncidents(this StoreOptions opts)
     {
         opts.Projections.Snapshot<Incident>(SnapshotLifecycle.Inline);
         opts.Schema.For<Security.IncidentRead>().Index(x => x.IncidentId);
+        // opened_at is a real column: the list pages by (opened_at, id) through one index.
         opts.Schema.For<Incident>()
+            .Duplicate(x => x.OpenedAt, configure: index => index.Columns = ["opened_at", "id"])
             .Index(x => x.Status)
-            .Index(x => x.OpenedAt);
+            .Index(x => x.Commander);
         return opts;
     }
 }

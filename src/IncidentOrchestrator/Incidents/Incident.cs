@@ -1,4 +1,5 @@
 using IncidentOrchestrator.Approvals;
+using IncidentOrchestrator.Incidents.Commanders;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Signals;
 using IncidentOrchestrator.Tasks;
@@ -115,6 +116,12 @@ public partial class Incident
         SignalCount++;
         if (FirstObservedAt is null || e.ObservedAt < FirstObservedAt) FirstObservedAt = e.ObservedAt;
         if (!Fingerprints.Contains(e.Fingerprint)) Fingerprints.Add(e.Fingerprint);
+    }
+
+    public void Apply(CommanderAssigned e)
+    {
+        Commander = e.Subject;
+        if (!Participants.Contains(e.Subject)) Participants.Add(e.Subject);
     }
 
     public void Apply(ParticipantAdded e)

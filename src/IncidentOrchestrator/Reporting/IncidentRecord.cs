@@ -1,29 +1,46 @@
 using IncidentOrchestrator.Actions.Evidence;
+using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Security.TamperEvidence;
+using IncidentOrchestrator.Signals;
 using IncidentOrchestrator.Timeline;
 using Marten;
 
 namespace IncidentOrchestrator.Reporting;
 
+/// <summary>Repeated signals of one source and type, told once: how many, and when they were first and last observed.</summary>
+public sealed record SignalSummary(string Source, string Type, int Count, DateTimeOffset FirstObservedAt, DateTimeOffset LastObservedAt);
+
 /// <summary>
-/// Everything the service holds about one incident, as the caller may see it: what the report and
-/// the export are both made of. <see cref="Redacted"/> says whether sensitive fields are hidden
-/// (the timeline already is; evidence content and chain text are left to the caller to hide).
+/// What the post-incident report is made of, as the caller may see it: the incident, its timeline
+/// without the individual signals (they are summarised per source and type instead, so an incident of
+/// 20,000 signals makes a report of a few pages), its runs, its evidence and the chain's verdict.
+/// <see cref="Redacted"/> says whether sensitive fields are hidden (the timeline already is).
 /// </summary>
-public sealed record IncidentRecord(Incident Incident, bool Redacted, IReadOnlyList<TimelineItem> Timeline, IReadOnlyList<PlaybookRun> Runs,
-    IReadOnlyList<EvidenceItem> Evidence, ChainVerification Chain, IReadOnlyList<ChainVerifier.Link> Links)
+public sealed record IncidentRecord(Incident Incident, bool Redacted, IReadOnlyList<TimelineItem> Timeline, IReadOnlyList<SignalSummary> Signals,
+    IReadOnlyList<PlaybookRun> Runs, IReadOnlyList<EvidenceItem> Evidence, ChainVerification Chain)
 {
-    public static async Task<IncidentRecord?> LoadAsync(Guid id, Caller caller, IQuerySession session, ChainVerifier verifier, CancellationToken ct)
+    public static async Task<IncidentRecord?> LoadAsync(Guid id, Caller caller, IQuerySession session, ChainVerifier verifier,
+        TimelineEventTypes eventTypes, CancellationToken ct)
     {
         if (await session.LoadAsync<Incident>(id, ct) is not { } incident) return null;
         var redact = Redaction.AppliesTo(caller, incident);
-        var timeline = TimelineProjection.Project(await session.Events.FetchStreamAsync(id, token: ct), redact);
+        var signal = eventTypes.StoredName(nameof(SignalReceived))!;
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId == id && e.EventTypeName != signal).OrderBy(e => e.Version).ToListAsync(ct);
+        var signals = await session.AdvancedSql.QueryAsync<SignalSummary>($"""
+            select jsonb_build_object('source', data ->> 'source', 'type', data ->> 'type', 'count', count(*),
+                   'firstObservedAt', min((data ->> 'observedAt')::timestamptz), 'lastObservedAt', max((data ->> 'observedAt')::timestamptz))
+              from {IncidentOrchestratorHost.SchemaName}.mt_events
+             where stream_id = ? and type = ?
+             group by data ->> 'source', data ->> 'type' order by count(*) desc, data ->> 'source', data ->> 'type'
+            """, ct, id, signal);
         var runs = await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).OrderBy(r => r.StartedAt).ToListAsync(ct);
         var evidence = await session.Query<EvidenceItem>().Where(e => e.IncidentId == id).OrderBy(e => e.CapturedAt).ToListAsync(ct);
-        var (chain, links) = await verifier.VerifyWithLinksAsync(id, ct);
-        return new IncidentRecord(incident, redact, timeline, runs.ToList(), evidence.ToList(), chain, links);
+        return new IncidentRecord(incident, redact, TimelineProjection.Project(events, redact),
+            signals.ToList(),
+            runs.ToList(), evidence.ToList(), await verifier.VerifyAsync(id, ct));
     }
 }

@@ -6,7 +6,8 @@ namespace IncidentOrchestrator.Reporting;
 
 /// <summary>
 /// The post-incident report in Markdown: the key times, what each run did, the evidence kept
-/// (with hashes anyone can re-check), the whole timeline, and whether the history verifies.
+/// (with hashes anyone can re-check), the signals summarised per source and type, the rest of the
+/// timeline, and whether the history verifies.
 /// Sensitive fields are already redacted in what it is given.
 /// </summary>
 public static class IncidentReport
@@ -60,7 +61,18 @@ public static class IncidentReport
             md.AppendLine();
         }
 
+        md.AppendLine("## Signals").AppendLine();
+        if (record.Signals.Count == 0) md.AppendLine("No signal; the incident was declared.").AppendLine();
+        else
+        {
+            md.AppendLine("| Source | Type | Signals | First observed | Last observed |").AppendLine("|---|---|---|---|---|");
+            foreach (var s in record.Signals)
+                md.AppendLine($"| {Cell(s.Source)} | {Cell(s.Type)} | {s.Count} | {Time(s.FirstObservedAt)} | {Time(s.LastObservedAt)} |");
+            md.AppendLine();
+        }
+
         md.AppendLine("## Timeline").AppendLine();
+        md.AppendLine("Every event but the individual signals (summarised above), in the order they were recorded.").AppendLine();
         md.AppendLine("| # | At | Who | What |").AppendLine("|---|---|---|---|");
         foreach (var item in timeline) md.AppendLine($"| {item.Sequence} | {Time(item.At)} | {Cell(item.Actor)} | {Cell(item.Summary)} |");
         md.AppendLine();

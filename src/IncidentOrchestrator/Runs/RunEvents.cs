@@ -30,13 +30,13 @@ public sealed record PlaybookRunNotStarted(Guid IncidentId, string Playbook, Dic
     string ITimelineEvent.Describe() => $"Playbook {Playbook} was not started: {string.Join("; ", Problems.Values)}";
 }
 
-public sealed record StepStarted(Guid RunId, string StepId, string Kind, string? Phase, int Attempt, string? Action, DateTimeOffset At) : IRunEvent
+public sealed record StepStarted(Guid RunId, string StepId, string Kind, string? Phase, int Attempt, string? Action, DateTimeOffset At) : IRunEvent, ISystemEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => Action is null ? $"Step {StepId} started" : $"Step {StepId} attempt {Attempt}: {Action}";
 }
 
-public sealed record StepWaiting(Guid RunId, string StepId, string For, DateTimeOffset? Until, DateTimeOffset At) : IRunEvent
+public sealed record StepWaiting(Guid RunId, string StepId, string For, DateTimeOffset? Until, DateTimeOffset At) : IRunEvent, ISystemEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} waits for {For}";
@@ -61,7 +61,7 @@ public sealed record StepAttemptFailed(Guid RunId, string StepId, int Attempt, s
     string ITimelineEvent.Describe() => $"Step {StepId} attempt {Attempt} {(TimedOut ? "timed out" : "failed")}: {Error}";
 }
 
-public sealed record StepRetryScheduled(Guid RunId, string StepId, int NextAttempt, DateTimeOffset RetryAt, DateTimeOffset At) : IRunEvent
+public sealed record StepRetryScheduled(Guid RunId, string StepId, int NextAttempt, DateTimeOffset RetryAt, DateTimeOffset At) : IRunEvent, ISystemEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} will retry (attempt {NextAttempt}) at {RetryAt:O}";
@@ -98,7 +98,7 @@ public sealed record StepCompensationFailed(Guid RunId, string StepId, string Ac
     string ITimelineEvent.Describe() => $"Undoing step {StepId} with {Action} failed: {Error}";
 }
 
-public sealed record StepCancelled(Guid RunId, string StepId, DateTimeOffset At) : IRunEvent
+public sealed record StepCancelled(Guid RunId, string StepId, DateTimeOffset At) : IRunEvent, ISystemEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} cancelled";

@@ -77,18 +77,22 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
 
     /// <summary>
     /// The list form of the gate: the items whose incident the caller may see (or that are addressed
-    /// to them), with a read recorded for each restricted incident the list shows.
+    /// to them). Lists then record a read for each restricted incident they show (<see cref="RecordShownAsync"/>).
     /// </summary>
-    public async Task<List<T>> ShownAsync<T>(IQuerySession session, HttpContext context, IReadOnlyList<T> items, Func<T, Guid> incidentOf,
-        Func<T, bool> addressedToCaller)
+    public static async Task<IReadOnlyList<T>> VisibleAsync<T>(IQuerySession session, Caller caller, IReadOnlyList<T> items, Func<T, Guid> incidentOf,
+        Func<T, bool> addressedToCaller, CancellationToken ct)
     {
-        var ct = context.RequestAborted;
-        var caller = context.User.Caller();
         var incidents = (await session.LoadManyAsync<Incident>(ct, items.Select(incidentOf).Distinct().ToArray())).ToDictionary(i => i.Id);
-        var shown = items.Where(x => addressedToCaller(x) || (incidents.TryGetValue(incidentOf(x), out var i) && caller.CanSee(i))).ToList();
-        var restricted = shown.Select(incidentOf).Distinct().Where(id => incidents.TryGetValue(id, out var i) && i.Restricted).ToList();
-        await reads.RecordAsync(restricted, caller, EndpointName(context), IncidentReads.Allowed, ct);
-        return shown;
+        return items.Where(x => addressedToCaller(x) || (incidents.TryGetValue(incidentOf(x), out var i) && caller.CanSee(i))).ToList();
+    }
+
+    /// <summary>Records one read by the caller of each restricted incident among <paramref name="incidents"/>.</summary>
+    public async Task RecordShownAsync(IQuerySession session, HttpContext context, IEnumerable<Guid> incidents)
+    {
+        var ids = incidents.Distinct().ToArray();
+        if (ids.Length == 0) return;
+        var restricted = (await session.LoadManyAsync<Incident>(context.RequestAborted, ids)).Where(i => i.Restricted).Select(i => i.Id).ToList();
+        await reads.RecordAsync(restricted, context.User.Caller(), EndpointName(context), IncidentReads.Allowed, context.RequestAborted);
     }
 
     public static string EndpointName(HttpContext context) =>

@@ -1,4 +1,5 @@
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Incidents.Commanders;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
@@ -16,8 +17,8 @@ namespace IncidentOrchestrator.Signals;
 /// transaction per signal. Runs are started through the transactional outbox, so an accepted signal
 /// never loses its runs.
 /// </summary>
-public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scopes, PlaybookCatalog catalog, IncidentMetrics metrics,
-    TimeProvider clock, ILogger<SignalIntake> logger)
+public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scopes, PlaybookCatalog catalog, CommanderOnDuty commanders,
+    IncidentMetrics metrics, TimeProvider clock, ILogger<SignalIntake> logger)
 {
     private const int MaxAttempts = 5;
 
@@ -80,10 +81,12 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
             }
 
             var matches = Triggers.Match(catalog.Library, signal, observedAt);
+            var (command, notify) = commanders.ForNewIncident(incidentId, title, now);
             session.Events.StartStream<Incident>(incidentId,
                 new IncidentDetected(incidentId, title, signal.Severity.Value, matches.Any(m => m.Playbook.Restricted), signal.Fingerprint!,
                     signalId, signal.Source!, observedAt, caller.Subject, now),
-                received);
+                received, command);
+            await outbox.PublishAsync(notify);
             open[signal.Fingerprint!] = incidentId;
             accepted.Add(new SignalAccepted(signalId, incidentId, false, await StartRunsAsync(matches, incidentId, signal, signalId, observedAt, session, outbox, caller, now)));
         }

@@ -14,7 +14,9 @@ public static class Configuration
 
     public static StoreOptions ConfigureTasks(this StoreOptions opts)
     {
-        opts.Schema.For<TaskItem>().Index(x => x.IncidentId).Index(x => x.RunId).Index(x => x.Assignee);
+        opts.Schema.For<TaskItem>()
+            .Duplicate(x => x.OpenedAt, configure: index => index.Columns = ["opened_at", "id"])
+            .Index(x => x.IncidentId).Index(x => x.RunId).Index(x => x.Assignee);
         return opts;
     }
 }

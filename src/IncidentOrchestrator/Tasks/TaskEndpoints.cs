@@ -4,6 +4,7 @@ using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using Marten;
+using Marten.Linq.MatchesSql;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine;
@@ -11,11 +12,15 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Tasks;
 
+/// <param name="WorkId">The original task of this piece of work; its escalated copies share it.</param>
 public sealed record TaskView(Guid TaskId, Guid IncidentId, Guid RunId, string StepId, string Title, string? Instructions, string Assignee,
-    string AssignedAs, string Status, DateTimeOffset? AckBy, DateTimeOffset? DueBy, IReadOnlyList<string> Outputs, string Link)
+    string AssignedAs, string Status, DateTimeOffset OpenedAt, DateTimeOffset? AckBy, DateTimeOffset? DueBy, DateTimeOffset? AcknowledgedAt,
+    DateTimeOffset? CompletedAt, string? CompletedBy, IReadOnlyList<string> Outputs, IReadOnlyList<string>? Decisions, Guid WorkId,
+    Guid? EscalationOf, string Link)
 {
     public static TaskView Of(TaskItem t) => new(t.Id, t.IncidentId, t.RunId, t.StepId, t.Title, t.Instructions, t.Assignee, t.AssignedAs,
-        t.Status, t.AckBy, t.DueBy, t.Outputs, $"/api/incidents/{t.IncidentId}");
+        t.Status, t.OpenedAt, t.AckBy, t.DueBy, t.AcknowledgedAt, t.CompletedAt, t.CompletedBy, t.Outputs, t.Decisions,
+        t.WorkId == Guid.Empty ? t.Id : t.WorkId, t.EscalationOf, $"/api/incidents/{t.IncidentId}");
 }
 
 public static class TaskEndpoints
@@ -24,18 +29,39 @@ public static class TaskEndpoints
     public static bool IsFor(this TaskItem task, Caller caller) =>
         task.Assignee == $"user:{caller.Subject}" || caller.Roles.Any(r => task.Assignee == $"role:{r}");
 
+    /// <summary>
+    /// <c>GET /api/tasks</c>: oldest first, <c>limit</c> at a time (default 50, at most 500), the next page in the
+    /// <c>Link</c> header. Filters: <c>mine</c>, <c>status</c> (one or a comma list), <c>incident</c>.
+    /// </summary>
     [WolverineGet("/api/tasks"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IReadOnlyList<TaskView>> List(bool? mine, Guid? incident, string? status, IQuerySession session,
+    public static async Task<IResult> List(bool? mine, Guid? incident, string? status, int? limit, string? cursor, IQuerySession session,
         NeedToKnowGate needToKnow, HttpContext context, CancellationToken ct)
     {
+        var validation = new Problems.Validation();
+        var statuses = status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var unknown in statuses?.Where(s => !TaskStatuses.All.Contains(s)) ?? [])
+            validation.Add("status", $"'{unknown}' is not one of {string.Join(", ", TaskStatuses.All)}.");
+        var pageSize = Paging.Limit(limit, validation);
+        var after = Paging.ParseCursor(cursor, validation);
+        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The task list query is not valid"));
+
         var caller = context.User.Caller();
-        var query = session.Query<TaskItem>().AsQueryable();
-        if (incident is { } id) query = query.Where(t => t.IncidentId == id);
-        if (!string.IsNullOrEmpty(status)) query = query.Where(t => t.Status == status);
-        var tasks = await query.OrderBy(t => t.OpenedAt).Take(500).ToListAsync(ct);
-        var wanted = tasks.Where(t => mine != true || t.IsFor(caller)).ToList();
-        var shown = await needToKnow.ShownAsync(session, context, wanted, t => t.IncidentId, t => t.IsFor(caller));
-        return shown.Select(TaskView.Of).ToList();
+        var principals = caller.Roles.Select(r => $"role:{r}").Append($"user:{caller.Subject}").ToArray();
+        var (page, next) = await Paging.ScanAsync<TaskItem>(async (position, count) =>
+            {
+                var query = session.Query<TaskItem>().AsQueryable();
+                if (incident is { } id) query = query.Where(t => t.IncidentId == id);
+                if (statuses is { Length: > 0 }) query = query.Where(t => t.Status.IsOneOf(statuses));
+                if (mine == true) query = query.Where(t => t.Assignee.IsOneOf(principals));
+                if (position is { } c) query = query.Where(t => t.MatchesSql("(d.opened_at, d.id) > (?, ?)", c.At, c.Id));
+                return await query.OrderBy(t => t.OpenedAt).ThenBy(t => t.Id).Take(count).ToListAsync(ct);
+            },
+            tasks => NeedToKnowGate.VisibleAsync(session, caller, tasks, t => t.IncidentId, t => t.IsFor(caller), ct),
+            t => Cursor.Of(t.OpenedAt, t.Id), after, pageSize);
+
+        if (next is { } more) Paging.LinkNext(context, "cursor", more.Encode());
+        await needToKnow.RecordShownAsync(session, context, page.Select(t => t.IncidentId));
+        return TypedResults.Ok(page.Select(TaskView.Of).ToList());
     }
 
     [WolverinePost("/api/tasks/{taskId}/ack"), Authorize(Roles = Roles.Readers)]
@@ -43,8 +69,9 @@ public static class TaskEndpoints
     {
         var (task, problem) = await FindForWorkAsync(taskId, session, user.Caller(), ct);
         if (problem is not null) return problem;
-        if (task!.Status != TaskStatuses.Open)
-            return Problems.Conflict("The task is not open", $"Task {taskId} is {task.Status}.");
+        // An escalated task stays actionable: escalation widens the circle, it never takes the work away.
+        if (task!.Status is not (TaskStatuses.Open or TaskStatuses.Escalated) || task.AcknowledgedAt is not null)
+            return Problems.Conflict("The task is not open", $"Task {taskId} is {task.Status}{(task.AcknowledgedAt is null ? "" : " and was acknowledged")}.");
 
         task.Status = TaskStatuses.Acknowledged;
         task.AcknowledgedAt = clock.GetUtcNow();
@@ -76,7 +103,7 @@ public static class CompleteTaskEndpoint
         var caller = user.Caller();
         var (task, problem) = await TaskEndpoints.FindForWorkAsync(taskId, session, caller, ct);
         if (problem is not null) return problem;
-        if (task!.Status is not (TaskStatuses.Open or TaskStatuses.Acknowledged))
+        if (!TaskStatuses.IsActionable(task!.Status))
             return Problems.Conflict("The task cannot be completed", $"Task {taskId} is {task.Status}.");
 
         var outputs = request.Outputs ?? [];
@@ -91,10 +118,23 @@ public static class CompleteTaskEndpoint
         var now = clock.GetUtcNow();
         task.Status = TaskStatuses.Completed;
         task.CompletedAt = now;
+        task.CompletedBy = caller.Subject;
         task.Results = outputs;
         task.Notes = request.Notes;
         session.Store(task);
         session.Events.Append(task.IncidentId, new TaskCompleted(task.IncidentId, task.Id, task.StepId, outputs, request.Notes, caller.Subject, now));
+
+        // The other copies of the same work (the original, or its escalations) are closed; optimistic concurrency on
+        // each of them makes a second completion at the same moment fail instead of resolving the step twice.
+        var work = task.WorkId;
+        var copies = work == Guid.Empty ? [] : await session.Query<TaskItem>().Where(t => t.WorkId == work && t.Id != taskId).ToListAsync(ct);
+        foreach (var copy in copies)
+        {
+            if (copy.IsDone) continue;
+            copy.Status = TaskStatuses.Superseded;
+            session.Store(copy);
+            session.Events.Append(task.IncidentId, new TaskSuperseded(task.IncidentId, copy.Id, task.Id, caller.Subject, now));
+        }
         if (task.RunId != TaskItem.NoRun) await bus.PublishAsync(new HumanStepEnded(task.RunId, task.StepId, "succeeded", outputs, caller.Subject));
         return TypedResults.NoContent();
     }

@@ -24,6 +24,7 @@ public static class OpenTaskHandler
     /// <summary>Stores the task, puts it on the timeline, gives a named person need-to-know, and sets its timers.</summary>
     public static OutgoingMessages Open(TaskItem task, IDocumentSession session, DateTimeOffset now)
     {
+        if (task.WorkId == Guid.Empty) task.WorkId = task.Id;
         session.Store(task);
         session.Events.Append(task.IncidentId, new TaskOpened(task.IncidentId, task.Id, task.RunId, task.StepId, task.Title, task.Assignee,
             task.AssignedAs, task.AckBy, task.DueBy, task.EscalationOf, now));
@@ -51,9 +52,11 @@ public static class TaskAckDueHandler
         CancellationToken ct)
     {
         var task = await session.LoadAsync<TaskItem>(due.TaskId, ct);
-        return task is { Status: TaskStatuses.Open }
-            ? escalation.Escalate(task, $"not acknowledged by {task.AckBy:O}", session, clock.GetUtcNow())
-            : [];
+        if (task is not { Status: TaskStatuses.Open }) return [];
+        // An acknowledgement of any copy of the work (the original's, after an escalation) stops further escalation.
+        var work = task.WorkId;
+        if (work != Guid.Empty && await session.Query<TaskItem>().AnyAsync(t => t.WorkId == work && t.AcknowledgedAt != null, ct)) return [];
+        return escalation.Escalate(task, $"not acknowledged by {task.AckBy:O}", session, clock.GetUtcNow());
     }
 }
 
@@ -110,7 +113,7 @@ public sealed class TaskEscalation(Rotations rotations, EscalationPolicies polic
         session.Events.Append(task.IncidentId, new TaskEscalated(task.IncidentId, task.Id, reason, target, now));
         return OpenTaskHandler.Open(new TaskItem
         {
-            Id = Guid.CreateVersion7(), IncidentId = task.IncidentId, RunId = task.RunId, StepId = task.StepId,
+            Id = Guid.CreateVersion7(), WorkId = task.WorkId, IncidentId = task.IncidentId, RunId = task.RunId, StepId = task.StepId,
             Title = $"Escalated ({reason}): {UnescalatedTitle(task)}", Instructions = task.Instructions, AssignedAs = target,
             Assignee = rotations.Resolve(target, now), EscalateTo = step is null ? null : task.EscalateTo, EscalationStep = step,
             Outputs = task.Outputs, Decisions = task.Decisions, OpenedAt = now, AckBy = now + ackWithin, EscalationOf = task.Id,

@@ -11,15 +11,32 @@ public static class TaskStatuses
     public const string Completed = "completed";
     public const string Escalated = "escalated";
     public const string Cancelled = "cancelled";
+
+    /// <summary>Another copy of the same work (the original or an escalation of it) was completed first.</summary>
+    public const string Superseded = "superseded";
+
+    public static readonly string[] All = [Open, Acknowledged, Completed, Escalated, Cancelled, Superseded];
+
+    /// <summary>An escalated task widened the circle; its assignee can still do the work.</summary>
+    public static bool IsActionable(string status) => status is Open or Acknowledged or Escalated;
 }
 
-/// <summary>Work a person must do for a run's task step (or an escalation of it).</summary>
+/// <summary>
+/// Work a person must do for a run's task step, or a copy of it that an escalation gave someone else.
+/// The copies of one piece of work share a <see cref="WorkId"/>: whoever completes one first does the
+/// work, and the others are superseded. Saved with optimistic concurrency, so a timer and a person
+/// (or two people) acting on the same work at once cannot overwrite each other.
+/// </summary>
+[Marten.Schema.UseOptimisticConcurrency]
 public sealed class TaskItem
 {
     /// <summary>The <see cref="RunId"/> of a task no run waits for (a programme's overdue review): completing it ends only itself.</summary>
     public static readonly Guid NoRun = Guid.Empty;
 
     public Guid Id { get; set; }
+
+    /// <summary>The original task of this piece of work: its own id, or the id of the task it is an escalated copy of.</summary>
+    public Guid WorkId { get; set; }
     public Guid IncidentId { get; set; }
     public Guid RunId { get; set; }
     public string StepId { get; set; } = "";
@@ -39,6 +56,7 @@ public sealed class TaskItem
     public DateTimeOffset? DueBy { get; set; }
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
+    public string? CompletedBy { get; set; }
     public Dictionary<string, JsonElement> Results { get; set; } = [];
     public string? Notes { get; set; }
 
@@ -51,7 +69,7 @@ public sealed class TaskItem
     /// <summary>For a task an escalation policy opened: which of its escalations (0 for the first level) it is.</summary>
     public int? EscalationStep { get; set; }
 
-    public bool IsDone => Status is TaskStatuses.Completed or TaskStatuses.Cancelled;
+    public bool IsDone => Status is TaskStatuses.Completed or TaskStatuses.Cancelled or TaskStatuses.Superseded;
 }
 
 public sealed record TaskOpened(Guid IncidentId, Guid TaskId, Guid RunId, string StepId, string Title, string Assignee, string AssignedAs,
@@ -74,6 +92,13 @@ public sealed record TaskCompleted(Guid IncidentId, Guid TaskId, string StepId, 
 {
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => Notes is null ? $"Task {StepId} completed" : $"Task {StepId} completed: {Notes}";
+}
+
+/// <summary>Another copy of the same work was completed first: this one is closed, and says by whom.</summary>
+public sealed record TaskSuperseded(Guid IncidentId, Guid TaskId, Guid CompletedTaskId, string By, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => $"Task {TaskId} closed: {By} did the work through task {CompletedTaskId}";
 }
 
 public sealed record TaskEscalated(Guid IncidentId, Guid TaskId, string Reason, string EscalatedTo, DateTimeOffset At) : ITimelineEvent

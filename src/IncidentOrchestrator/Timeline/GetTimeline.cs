@@ -2,21 +2,87 @@ using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Security;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Wolverine.Http;
 
 namespace IncidentOrchestrator.Timeline;
 
+/// <summary>
+/// <c>GET /api/incidents/{id}/timeline</c>, a page at a time: <c>after=&lt;sequence&gt;</c> reads forward
+/// (oldest first, the default from the start), <c>before=&lt;sequence&gt;</c> reads backward (newest first:
+/// "load older"); <c>limit</c> defaults to 200 (at most 1,000). Filters: <c>types</c> (a comma list of
+/// event types), <c>actor</c>, and <c>system=false</c> to hide the engine's bookkeeping. The next page's
+/// URL is in the <c>Link</c> header.
+/// </summary>
 public static class GetTimelineEndpoint
 {
+    public const int DefaultLimit = 200;
+    public const int MaxLimit = 1000;
+
     [WolverineGet("/api/incidents/{id}/timeline"), Authorize(Roles = Roles.Readers)]
-    public static async Task<Results<Ok<IReadOnlyList<TimelineItem>>, ProblemHttpResult>> Get(
-        Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<IResult> Get(Guid id, long? after, long? before, int? limit, string? types, string? actor, bool? system,
+        IQuerySession session, TimelineEventTypes eventTypes, ClaimsPrincipal user, HttpContext context, CancellationToken ct)
     {
+        var validation = new Problems.Validation();
+        var pageSize = Paging.Limit(limit, validation, DefaultLimit, MaxLimit);
+        validation.Require(after is null || before is null, "before", "Give 'after' or 'before', not both.");
+        validation.Require(after is null or >= 0, "after", "A sequence (0 or more).");
+        validation.Require(before is null or >= 1, "before", "A sequence (1 or more).");
+        var stored = new List<string>();
+        foreach (var type in types?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [])
+        {
+            if (eventTypes.StoredName(type) is { } name) stored.Add(name);
+            else validation.Add("types", $"'{type}' is not an event type of the timeline ({string.Join(", ", eventTypes.Names)}).");
+        }
+        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The timeline query is not valid"));
+
         if (await session.LoadAsync<Incident>(id, ct) is not { } incident) return Problems.NotFound("Incident", id);
-        var events = await session.Events.FetchStreamAsync(id, token: ct);
-        return TypedResults.Ok(TimelineProjection.Project(events, Redaction.AppliesTo(user.Caller(), incident)));
+        var redact = Redaction.AppliesTo(user.Caller(), incident);
+        var hidden = system == false ? eventTypes.System : [];
+        var backward = before is not null;
+
+        var (page, next) = await ScanAsync(session, id, backward, backward ? before!.Value : after ?? 0, pageSize, stored.ToArray(), hidden, actor, redact, ct);
+        if (next is { } more) Paging.LinkNext(context, backward ? "before" : "after", more.ToString(), backward ? "after" : "before");
+        return TypedResults.Ok(page);
+    }
+
+    /// <summary>
+    /// Reads the stream from a position in batches, in SQL as far as the filters allow (types, bookkeeping), and
+    /// filters by actor in memory, until a page is full or <see cref="Paging.MaxScanned"/> events were read.
+    /// </summary>
+    public static async Task<(List<TimelineItem> Page, long? Next)> ScanAsync(IQuerySession session, Guid id, bool backward, long from,
+        int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct)
+    {
+        var page = new List<TimelineItem>(limit + 1);
+        var position = from;
+        var scanned = 0;
+        var batch = actor is null ? limit + 1 : Math.Max(limit + 1, 500);
+        while (true)
+        {
+            var query = session.Events.QueryAllRawEvents().Where(e => e.StreamId == id);
+            var at = position;
+            query = backward ? query.Where(e => e.Version < at) : query.Where(e => e.Version > at);
+            if (types.Length > 0) query = query.Where(e => e.EventTypeName.IsOneOf(types));
+            if (hidden.Length > 0) query = query.Where(e => !e.EventTypeName.IsOneOf(hidden));
+            var events = await (backward ? query.OrderByDescending(e => e.Version) : query.OrderBy(e => e.Version)).Take(batch).ToListAsync(ct);
+            if (events.Count == 0) return (page, null);
+            scanned += events.Count;
+            position = events[^1].Version;
+
+            foreach (var item in events.Select(e => TimelineProjection.Project(e, redact)))
+            {
+                if (actor is not null && item.Actor != actor) continue;
+                page.Add(item);
+                if (page.Count > limit)
+                {
+                    page.RemoveAt(limit);
+                    return (page, page[^1].Sequence);
+                }
+            }
+            if (events.Count < batch) return (page, null);
+            if (scanned >= Paging.MaxScanned) return (page, position);
+        }
     }
 }

@@ -4,8 +4,14 @@ using JasperFx.Events;
 
 namespace IncidentOrchestrator.Timeline;
 
-/// <summary>One line of an incident's timeline; <see cref="Sequence"/> is the event's position in its stream.</summary>
-public sealed record TimelineItem(long Sequence, DateTimeOffset At, string Type, string Actor, string Summary, JsonElement Data);
+/// <summary>
+/// One line of an incident's timeline. <see cref="Sequence"/> is the event's position in its stream, and
+/// the timeline is ordered by it: the order things were recorded in. <see cref="At"/> is when the thing
+/// happened (an action reports the moment it acted, which can be earlier than its neighbours' times);
+/// <see cref="RecordedAt"/> is when the event was appended.
+/// </summary>
+public sealed record TimelineItem(long Sequence, DateTimeOffset At, DateTimeOffset RecordedAt, string Type, string Actor, string Summary,
+    JsonElement Data);
 
 /// <summary>
 /// The timeline is a live projection of the incident's stream: it is computed from the events
@@ -25,6 +31,7 @@ public static class TimelineProjection
         return new TimelineItem(
             e.Version,
             described?.At ?? e.Timestamp,
+            e.Timestamp,
             e.EventType.Name,
             described?.Actor ?? "system",
             described?.Describe() ?? e.EventType.Name,

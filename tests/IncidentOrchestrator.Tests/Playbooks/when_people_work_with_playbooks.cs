@@ -155,7 +155,9 @@ public sealed class when_a_playbook_file_is_invalid_at_start
                 x.Get.Url("/health/ready");
                 x.StatusCodeShouldBe(503);
             });
-            Assert.Equal("Unhealthy", ready.ReadAsText());
+            var report = ready.ReadJson();
+            Assert.Equal("Unhealthy", report.GetProperty("status").GetString());
+            Assert.Contains("broken.yaml", report.GetProperty("checks").GetProperty("playbooks").GetProperty("description").GetString());
             await host.Send(HttpMethod.Get, "/health/live", token: null);
             Assert.Empty((await host.Get("/api/playbooks")).ReadJson().EnumerateArray());
         }

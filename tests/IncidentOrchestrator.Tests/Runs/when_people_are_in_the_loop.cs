@@ -96,10 +96,10 @@ public sealed class when_people_are_in_the_loop(RunsFixture fixture) : RunContex
     }
 
     [Fact]
-    public async Task an_acknowledged_task_not_done_in_time_is_escalated()
+    public async Task an_acknowledged_task_not_done_in_time_is_escalated_and_its_assignee_can_still_finish_it()
     {
         var incident = await Incident();
-        await Host.StartRun(incident, "test-due", new { key = Key });
+        var runId = await Host.StartRun(incident, "test-due", new { key = Key });
         var taskId = (await MyTask(Rui, incident))[0].GetProperty("taskId").GetGuid();
         await Host.Post($"/api/tasks/{taskId}/ack", null, Rui, expect: 204);
 
@@ -107,7 +107,65 @@ public sealed class when_people_are_in_the_loop(RunsFixture fixture) : RunContex
             async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}", Api.Commander)).ReadJson(), t => t.GetArrayLength() > 0);
 
         Assert.StartsWith("Escalated (not completed by", escalation[0].GetProperty("title").GetString());
-        await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { } }, Rui, expect: 409);
+        await Host.Post($"/api/tasks/{taskId}/complete", new { outputs = new { } }, Rui, expect: 204);
+        Assert.Equal("succeeded", (await Host.RunEnded(incident, runId)).Status);
+        var copy = (await Host.Get($"/api/tasks?incident={incident}&status=superseded", Api.Commander)).ReadJson();
+        Assert.Equal(escalation[0].GetProperty("taskId").GetGuid(), copy[0].GetProperty("taskId").GetGuid());
+    }
+
+    [Fact]
+    public async Task escalation_widens_the_circle_and_the_first_to_complete_the_work_resolves_the_step()
+    {
+        var incident = await Incident();
+        var runId = await Host.StartRun(incident, "test-escalation-outputs", new { key = Key });
+        var original = (await MyTask(Rui, incident))[0].GetProperty("taskId").GetGuid();
+
+        // Nobody acknowledged within a second: the commanders get a copy of the work.
+        var commanders = (await RunScenarios.Eventually(
+            async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}&status=open", Api.Commander)).ReadJson(),
+            t => t.GetArrayLength() > 0))[0];
+        Assert.Equal(original, commanders.GetProperty("workId").GetGuid());
+        Assert.Equal(original, commanders.GetProperty("escalationOf").GetGuid());
+
+        // The responder answers a minute late: the work is still theirs to do.
+        await Host.Post($"/api/tasks/{original}/ack", null, Rui, expect: 204);
+        var unknown = (await Host.Post($"/api/tasks/{original}/complete", new { outputs = new { readers = "ann", extra = 1 } }, Rui, expect: 400))
+            .Read<ProblemView>();
+        Assert.Equal(["outputs.extra"], unknown.Errors!.Keys);
+        await Host.Post($"/api/tasks/{original}/complete", new { outputs = new { readers = "ann,bob" } }, Rui, expect: 204);
+
+        var run = await Host.RunEnded(incident, runId);
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal("ann,bob", run.Step("investigate").Outputs.GetProperty("readers").GetString());
+        Assert.Equal(1, TestActions.CountFor($"{Key}-ann,bob"));
+
+        var tasks = (await Host.Get($"/api/tasks?incident={incident}", Api.Commander)).ReadJson().EnumerateArray().ToList();
+        Assert.Equal(["completed", "superseded"], tasks.Select(t => t.GetProperty("status").GetString()));
+        Assert.Equal("rui.responder", tasks[0].GetProperty("completedBy").GetString());
+        await Host.Post($"/api/tasks/{commanders.GetProperty("taskId").GetGuid()}/complete", new { outputs = new { readers = "x" } }, Api.Commander,
+            expect: 409);
+        var superseded = Assert.Single(await Host.Timeline(incident), e => e.Type == "TaskSuperseded");
+        Assert.Equal("rui.responder", superseded.Actor);
+    }
+
+    [Fact]
+    public async Task an_acknowledgement_after_the_first_level_stops_the_escalation_policy()
+    {
+        var incident = await Incident();
+        await Host.StartRun(incident, "test-escalation-policy", new { key = Key });
+        var original = (await MyTask(Rui, incident))[0].GetProperty("taskId").GetGuid();
+
+        // Level 1 (the secondary rotation) gets a copy; the original assignee then acknowledges before level 2.
+        var secondary = (await RunScenarios.Eventually(
+            async () => (await Host.Get($"/api/tasks?incident={incident}", Api.Commander)).ReadJson().EnumerateArray().ToList(),
+            t => t.Count == 2))[1];
+        Assert.Equal("oncall:security-secondary", secondary.GetProperty("assignedAs").GetString());
+        await Host.Post($"/api/tasks/{original}/ack", null, Rui, expect: 204);
+
+        // Level 2 would have come a second after level 1; wait past it and find no third copy.
+        var ackBy = secondary.GetProperty("ackBy").GetDateTimeOffset();
+        await RunScenarios.Eventually(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > ackBy.AddSeconds(2), TimeSpan.FromSeconds(10));
+        Assert.Equal(2, (await Host.Get($"/api/tasks?incident={incident}", Api.Commander)).ReadJson().GetArrayLength());
     }
 
     [Fact]

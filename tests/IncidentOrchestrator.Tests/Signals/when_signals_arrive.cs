@@ -77,7 +77,7 @@ public sealed class when_signals_arrive(AppFixture fixture) : IntegrationContext
         Assert.Equal(100, accepted.Select(a => a.IncidentId).Distinct().Count());
         Assert.Equal(1000, accepted.Select(a => a.SignalId).Distinct().Count());
 
-        var incidents = await Host.Incidents();
+        var incidents = await Host.Incidents("?limit=500");
         Assert.Equal(100, incidents.Length);
         Assert.Equal(1005, incidents.Sum(i => i.SignalCount));
     }

@@ -3,18 +3,23 @@ using Npgsql;
 
 namespace IncidentOrchestrator.Actions.Postgres;
 
-/// <summary>The actions that change access on a real PostgreSQL; each reports what it found before and after.</summary>
+/// <summary>
+/// The actions that change access on a real PostgreSQL. Each is idempotent (doing what is already done
+/// succeeds, with <c>changed: false</c>), reports what it found before and after, and holds off other
+/// runs acting on the same object meanwhile (see <see cref="Contention"/>).
+/// </summary>
 public abstract class PostgresAction(NamedConnections connections) : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find(Name)!;
 
     protected abstract string Name { get; }
 
-    public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
-    {
-        await using var db = await connections.Get(context.Text("connection")).OpenConnectionAsync(ct);
-        return new ActionResult(await ExecuteAsync(db, context, ct));
-    }
+    /// <summary>What the call changes, as lock names: <c>table:…</c>, <c>schema:…</c>, <c>role:…</c>.</summary>
+    protected virtual IReadOnlyCollection<string> Objects(ActionContext context) =>
+        context.OptionalText("schema") is { } schema ? [$"schema:{schema}"] : [$"table:{context.Text("table")}"];
+
+    public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct) =>
+        new(await Contention.RetryAsync(connections.Get(context.Text("connection")), Objects(context), db => ExecuteAsync(db, context, ct), ct));
 
     protected abstract Task<Dictionary<string, object?>> ExecuteAsync(NpgsqlConnection db, ActionContext context, CancellationToken ct);
 
@@ -54,7 +59,8 @@ public sealed class Revoke(NamedConnections connections) : PostgresAction(connec
         var before = await PrivilegesAsync(db, tables, grantee, ct);
         await Catalog.ExecuteAsync(db, $"REVOKE ALL PRIVILEGES ON {target} FROM {role}", ct);
         var after = await PrivilegesAsync(db, tables, grantee, ct);
-        return new() { ["revoked"] = before.Where(b => b.Value.Count > 0).ToDictionary(), ["before"] = before, ["after"] = after };
+        var revoked = before.Where(b => b.Value.Count > 0).ToDictionary();
+        return new() { ["revoked"] = revoked, ["changed"] = revoked.Count > 0, ["before"] = before, ["after"] = after };
     }
 }
 
@@ -76,13 +82,16 @@ public sealed class Grant(NamedConnections connections) : PostgresAction(connect
         var before = await PrivilegesAsync(db, tables, grantee, ct);
         await Catalog.ExecuteAsync(db, $"GRANT {string.Join(", ", privileges)} ON {target} TO {role}", ct);
         var after = await PrivilegesAsync(db, tables, grantee, ct);
-        return new() { ["granted"] = privileges, ["before"] = before, ["after"] = after };
+        var changed = tables.Any(t => !after[t].SequenceEqual(before[t]));
+        return new() { ["granted"] = privileges, ["changed"] = changed, ["before"] = before, ["after"] = after };
     }
 }
 
 public sealed class VerifyNoAccess(NamedConnections connections) : PostgresAction(connections)
 {
     protected override string Name => "postgres.verify-no-access";
+
+    protected override IReadOnlyCollection<string> Objects(ActionContext context) => []; // it only reads
 
     protected override async Task<Dictionary<string, object?>> ExecuteAsync(NpgsqlConnection db, ActionContext context, CancellationToken ct)
     {
@@ -101,6 +110,8 @@ public sealed class DisableLogin(NamedConnections connections) : PostgresAction(
 {
     protected override string Name => "postgres.disable-login";
 
+    protected override IReadOnlyCollection<string> Objects(ActionContext context) => [$"role:{context.Text("role")}"];
+
     protected override async Task<Dictionary<string, object?>> ExecuteAsync(NpgsqlConnection db, ActionContext context, CancellationToken ct)
     {
         var name = context.Text("role");
@@ -108,7 +119,7 @@ public sealed class DisableLogin(NamedConnections connections) : PostgresAction(
         var couldLogin = await Catalog.CanLoginAsync(db, name, ct);
         await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} NOLOGIN", ct);
         var ended = await Catalog.EndSessionsAsync(db, name, ct);
-        return new() { ["couldLogin"] = couldLogin, ["canLogin"] = false, ["sessionsEnded"] = ended };
+        return new() { ["couldLogin"] = couldLogin, ["canLogin"] = false, ["changed"] = couldLogin, ["sessionsEnded"] = ended };
     }
 }
 
@@ -116,12 +127,14 @@ public sealed class EnableLogin(NamedConnections connections) : PostgresAction(c
 {
     protected override string Name => "postgres.enable-login";
 
+    protected override IReadOnlyCollection<string> Objects(ActionContext context) => [$"role:{context.Text("role")}"];
+
     protected override async Task<Dictionary<string, object?>> ExecuteAsync(NpgsqlConnection db, ActionContext context, CancellationToken ct)
     {
         var name = context.Text("role");
         var role = await Catalog.RoleAsync(db, name, ct);
         var couldLogin = await Catalog.CanLoginAsync(db, name, ct);
         await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} LOGIN", ct);
-        return new() { ["couldLogin"] = couldLogin, ["canLogin"] = true };
+        return new() { ["couldLogin"] = couldLogin, ["canLogin"] = true, ["changed"] = !couldLogin };
     }
 }

@@ -10,6 +10,10 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, NamedConnectio
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("programme.suspend")!;
 
+    /// <summary>What suspending or resuming a programme changes: its service account and its datasets.</summary>
+    public static IReadOnlyCollection<string> Objects(ProgrammeDefinition programme) =>
+        [$"role:{programme.ServiceAccountRole}", .. programme.Datasets.Select(d => $"table:{d}")];
+
     public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
         var (name, programme) = ProgrammeRegistry.Find(programmes, context.Text("programme"));
@@ -17,17 +21,19 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, NamedConnectio
         if (current.Aggregate is { Status: "suspended" } already)
             return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = already.SuspendedAt, ["reviewBy"] = already.ReviewBy });
 
-        await using var db = await connections.Get(programme.Connection).OpenConnectionAsync(ct);
-        var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);
-        await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} NOLOGIN", ct);
-        var revoked = new List<string>();
-        foreach (var dataset in programme.Datasets)
+        var (revoked, ended) = await Contention.RetryAsync(connections.Get(programme.Connection), Objects(programme), async db =>
         {
-            var table = await Catalog.TableAsync(db, dataset, ct);
-            await Catalog.ExecuteAsync(db, $"REVOKE ALL PRIVILEGES ON TABLE {table} FROM {role}", ct);
-            revoked.Add(dataset);
-        }
-        var ended = await Catalog.EndSessionsAsync(db, programme.ServiceAccountRole, ct);
+            var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);
+            await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} NOLOGIN", ct);
+            var tables = new List<string>();
+            foreach (var dataset in programme.Datasets)
+            {
+                var table = await Catalog.TableAsync(db, dataset, ct);
+                await Catalog.ExecuteAsync(db, $"REVOKE ALL PRIVILEGES ON TABLE {table} FROM {role}", ct);
+                tables.Add(dataset);
+            }
+            return (tables, await Catalog.EndSessionsAsync(db, programme.ServiceAccountRole, ct));
+        }, ct);
 
         var reviewBy = context.Now + (Durations.TryParse(programme.ReviewAfter, out var review) ? review : TimeSpan.FromDays(7));
         var suspended = new ProgrammeSuspended(name, context.IncidentId, context.RunId, programme.ServiceAccountRole, revoked, ended, reviewBy,
@@ -54,11 +60,14 @@ public sealed class ResumeProgramme(ProgrammeOptions programmes, NamedConnection
         if (current.Aggregate is not { Status: "suspended" })
             return new ActionResult(new Dictionary<string, object?> { ["resumedAt"] = null });
 
-        await using var db = await connections.Get(programme.Connection).OpenConnectionAsync(ct);
-        var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);
-        await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} LOGIN", ct);
-        foreach (var dataset in programme.Datasets)
-            await Catalog.ExecuteAsync(db, $"GRANT SELECT ON TABLE {await Catalog.TableAsync(db, dataset, ct)} TO {role}", ct);
+        await Contention.RetryAsync(connections.Get(programme.Connection), SuspendProgramme.Objects(programme), async db =>
+        {
+            var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);
+            await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} LOGIN", ct);
+            foreach (var dataset in programme.Datasets)
+                await Catalog.ExecuteAsync(db, $"GRANT SELECT ON TABLE {await Catalog.TableAsync(db, dataset, ct)} TO {role}", ct);
+            return true;
+        }, ct);
 
         var resumed = new ProgrammeResumed(name, context.IncidentId, context.RunId, context.Approvals.ToList(), $"playbook:{context.RunId:N}", context.Now);
         current.AppendOne(resumed);

@@ -21,17 +21,25 @@ public sealed class ChainVerifier(IDocumentStore store)
 {
     private const string S = IncidentOrchestratorHost.SchemaName;
 
-    public async Task<ChainVerification> VerifyAsync(Guid streamId, CancellationToken ct) => (await VerifyWithLinksAsync(streamId, ct)).Verification;
+    public Task<ChainVerification> VerifyAsync(Guid streamId, CancellationToken ct) => VerifyAsync(streamId, null, ct);
 
-    /// <summary>The verdict and the links it was computed from, for an export that others can re-verify offline.</summary>
-    public async Task<(ChainVerification Verification, IReadOnlyList<Link> Links)> VerifyWithLinksAsync(Guid streamId, CancellationToken ct)
+    /// <summary>
+    /// Recomputes the chain one link at a time, handing each link to <paramref name="onLink"/> as it goes
+    /// (an export writes them out), so that even a huge incident is never held in memory.
+    /// </summary>
+    public async Task<ChainVerification> VerifyAsync(Guid streamId, Func<Link, ValueTask>? onLink, CancellationToken ct)
     {
         await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.Read);
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
 
-        var links = await ReadLinksAsync(connection, streamId, ct);
-        var broken = Walk(links, out var head);
+        var walk = new Walk();
+        var count = await ReadLinksAsync(connection, streamId, 0, long.MaxValue, async link =>
+        {
+            walk.Next(link);
+            if (onLink is not null) await onLink(link);
+        }, ct);
+        var broken = walk.Broken;
 
         var orphan = await ScalarAsync<long?>(connection, $"""
             select min(c.version) from {S}.event_chain c
@@ -40,32 +48,43 @@ public sealed class ChainVerifier(IDocumentStore store)
         if (orphan is { } o) broken = Earliest(broken, (o, "a linked event is missing from the history"));
 
         var recorded = await ScalarAsync<long?>(connection, $"select version from {S}.mt_streams where id = @stream", streamId, ct) ?? 0;
-        if (recorded != links.Count)
-            broken = Earliest(broken, (Math.Min(recorded, links.Count) + 1, $"the stream records {recorded} events but {links.Count} are present"));
+        if (recorded != count)
+            broken = Earliest(broken, (Math.Min(recorded, count) + 1, $"the stream records {recorded} events but {count} are present"));
 
-        var verification = broken is { } b
-            ? new ChainVerification(false, links.Count, b.Sequence, b.Reason, head)
-            : new ChainVerification(true, links.Count, null, null, head);
-        return (verification, links);
+        return broken is { } b
+            ? new ChainVerification(false, count, b.Sequence, b.Reason, walk.Head)
+            : new ChainVerification(true, count, null, null, walk.Head);
     }
 
-    private static (long Sequence, string Reason)? Walk(IReadOnlyList<Link> links, out string? head)
+    /// <summary>The links of the events at positions after <paramref name="after"/>, at most <paramref name="limit"/>, without verifying them.</summary>
+    public async Task<int> LinksAsync(Guid streamId, long after, int limit, Func<Link, ValueTask> onLink, CancellationToken ct)
     {
-        var previous = EventChainSchema.Genesis;
-        head = null;
-        for (var i = 0; i < links.Count; i++)
+        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.Read);
+        await connection.OpenAsync(ct);
+        return await ReadLinksAsync(connection, streamId, after, after + limit, onLink, ct);
+    }
+
+    /// <summary>The walk along a stream's links, in order: the first broken link, and the last good hash.</summary>
+    private sealed class Walk
+    {
+        private string _previous = EventChainSchema.Genesis;
+        private long _expected = 1;
+
+        public (long Sequence, string Reason)? Broken { get; private set; }
+        public string? Head { get; private set; }
+
+        public void Next(Link link)
         {
-            var link = links[i];
-            long expected = i + 1;
-            if (link.Version != expected) return (expected, "an event is missing at this position, or one was moved");
-            if (link.StoredHash is null) return (link.Version, "the event has no link: it was written around the service");
-            if (link.LinkedVersion != link.Version) return (link.Version, "the event was moved from the position it was linked at");
-            if (link.PreviousHash != previous) return (link.Version, "the link does not follow the previous event");
-            var hash = Hash(previous, link);
-            if (hash != link.StoredHash) return (link.Version, "the event's content differs from what was linked");
-            previous = head = hash;
+            var expected = _expected++;
+            if (Broken is not null) return;
+            Broken = link.Version != expected ? (expected, "an event is missing at this position, or one was moved")
+                : link.StoredHash is null ? (link.Version, "the event has no link: it was written around the service")
+                : link.LinkedVersion != link.Version ? (link.Version, "the event was moved from the position it was linked at")
+                : link.PreviousHash != _previous ? (link.Version, "the link does not follow the previous event")
+                : Hash(_previous, link) is var hash && hash != link.StoredHash ? (link.Version, "the event's content differs from what was linked")
+                : null;
+            if (Broken is null) _previous = Head = link.StoredHash!;
         }
-        return null;
     }
 
     /// <summary>The canonical form; the database's <c>event_chain_hash</c> computes the same bytes.</summary>
@@ -87,23 +106,29 @@ public sealed class ChainVerifier(IDocumentStore store)
     public sealed record Link(long SeqId, Guid StreamId, long Version, string Type, DateTime Timestamp, string Data,
         long? LinkedVersion, string? PreviousHash, string? StoredHash);
 
-    private static async Task<List<Link>> ReadLinksAsync(NpgsqlConnection connection, Guid streamId, CancellationToken ct)
+    private static async Task<int> ReadLinksAsync(NpgsqlConnection connection, Guid streamId, long after, long upTo, Func<Link, ValueTask> onLink,
+        CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
             select e.seq_id, e.stream_id, e.version, e.type, e.timestamp, coalesce(e.data::text, ''), c.version, c.prev_hash, c.hash
               from {S}.mt_events e left join {S}.event_chain c on c.seq_id = e.seq_id
-             where e.stream_id = @stream
+             where e.stream_id = @stream and e.version > @after and e.version <= @upTo
              order by e.version
             """, connection);
         command.Parameters.AddWithValue("stream", streamId);
-        var links = new List<Link>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("upTo", upTo);
+        var count = 0;
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct))
-            links.Add(new Link(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3),
+        {
+            count++;
+            await onLink(new Link(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3),
                 reader.GetFieldValue<DateTime>(4), reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8)));
-        return links;
+                await reader.IsDBNullAsync(6, ct) ? null : reader.GetInt64(6), await reader.IsDBNullAsync(7, ct) ? null : reader.GetString(7),
+                await reader.IsDBNullAsync(8, ct) ? null : reader.GetString(8)));
+        }
+        return count;
     }
 
     private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, Guid streamId, CancellationToken ct)

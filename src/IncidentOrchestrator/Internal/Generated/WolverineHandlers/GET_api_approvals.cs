@@ -40,6 +40,11 @@ namespace Internal.Generated.WolverineHandlers
             {
                 mine = mine_parsed;
             }
+            else if (!string.IsNullOrEmpty(mine_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "mine", mine_rawValue, "bool").ConfigureAwait(false);
+                return;
+            }
 
             string incident_rawValue = httpContext.Request.Query["incident"];
             System.Nullable<System.Guid> incident = default;
@@ -48,13 +53,32 @@ namespace Internal.Generated.WolverineHandlers
             {
                 incident = incident_parsed;
             }
+            else if (!string.IsNullOrEmpty(incident_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "incident", incident_rawValue, "System.Guid").ConfigureAwait(false);
+                return;
+            }
 
+            var status = httpContext.Request.Query["status"];
+            string limit_rawValue = httpContext.Request.Query["limit"];
+            System.Nullable<int> limit = default;
+
+            if (limit_rawValue != null && int.TryParse(limit_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var limit_parsed))
+            {
+                limit = limit_parsed;
+            }
+            else if (!string.IsNullOrEmpty(limit_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "limit", limit_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
+
+            var cursor = httpContext.Request.Query["cursor"];
             
             // The actual HTTP request handler execution
-            var approvalViewIReadOnlyList_response = await IncidentOrchestrator.Approvals.ApprovalEndpoints.List(mine, incident, ((Marten.IQuerySession)documentSession), _needToKnowGate, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await IncidentOrchestrator.Approvals.ApprovalEndpoints.List(mine, incident, status, limit, cursor, ((Marten.IQuerySession)documentSession), _needToKnowGate, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
-            // Writing the response body to JSON because this was the first 'return variable' in the method signature
-            await WriteJsonAsync(httpContext, approvalViewIReadOnlyList_response, 404);
+            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -35,9 +35,40 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "IncidentOrchestrator.Incidents.Listing.ListIncidentsEndpoint").SetTag("http.route", "/api/incidents").SetTag("http.request.method", "GET");
             var status = httpContext.Request.Query["status"];
             var severity = httpContext.Request.Query["severity"];
+            var commander = httpContext.Request.Query["commander"];
+            string restricted_rawValue = httpContext.Request.Query["restricted"];
+            System.Nullable<bool> restricted = default;
+
+            if (bool.TryParse(restricted_rawValue, out var restricted_parsed))
+            {
+                restricted = restricted_parsed;
+            }
+            else if (!string.IsNullOrEmpty(restricted_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "restricted", restricted_rawValue, "bool").ConfigureAwait(false);
+                return;
+            }
+
+            var from = httpContext.Request.Query["from"];
+            var to = httpContext.Request.Query["to"];
+            var q = httpContext.Request.Query["q"];
+            string limit_rawValue = httpContext.Request.Query["limit"];
+            System.Nullable<int> limit = default;
+
+            if (limit_rawValue != null && int.TryParse(limit_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var limit_parsed))
+            {
+                limit = limit_parsed;
+            }
+            else if (!string.IsNullOrEmpty(limit_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "limit", limit_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
+
+            var cursor = httpContext.Request.Query["cursor"];
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfIncidentSummaryIReadOnlyListAndProblemHttpResult = await IncidentOrchestrator.Incidents.Listing.ListIncidentsEndpoint.Get(status, severity, ((Marten.IQuerySession)documentSession), _incidentReads, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfIncidentSummaryIReadOnlyListAndProblemHttpResult = await IncidentOrchestrator.Incidents.Listing.ListIncidentsEndpoint.Get(status, severity, commander, restricted, from, to, q, limit, cursor, ((Marten.IQuerySession)documentSession), _incidentReads, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfIncidentSummaryIReadOnlyListAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -2,6 +2,7 @@
 #pragma warning disable
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Security.TamperEvidence;
+using IncidentOrchestrator.Timeline;
 using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
@@ -18,15 +19,17 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly IncidentOrchestrator.Security.NeedToKnowGate _needToKnowGate;
         private readonly IncidentOrchestrator.Security.TamperEvidence.ChainVerifier _chainVerifier;
+        private readonly IncidentOrchestrator.Timeline.TimelineEventTypes _timelineEventTypes;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_api_incidents_id_report(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, IncidentOrchestrator.Security.NeedToKnowGate needToKnowGate, IncidentOrchestrator.Security.TamperEvidence.ChainVerifier chainVerifier, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_incidents_id_report(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, IncidentOrchestrator.Security.NeedToKnowGate needToKnowGate, IncidentOrchestrator.Security.TamperEvidence.ChainVerifier chainVerifier, IncidentOrchestrator.Timeline.TimelineEventTypes timelineEventTypes, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _needToKnowGate = needToKnowGate;
             _chainVerifier = chainVerifier;
+            _timelineEventTypes = timelineEventTypes;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
@@ -63,7 +66,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await IncidentOrchestrator.Reporting.ReportEndpoint.Get(id, ((Marten.IQuerySession)documentSession), _chainVerifier, httpContext, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await IncidentOrchestrator.Reporting.ReportEndpoint.Get(id, ((Marten.IQuerySession)documentSession), _chainVerifier, _timelineEventTypes, httpContext, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
