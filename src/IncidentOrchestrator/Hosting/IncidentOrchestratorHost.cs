@@ -86,6 +86,9 @@ public static class IncidentOrchestratorHost
         {
             marten.ApplyAllDatabaseChangesOnStartup();
             builder.Services.AddHostedService<EventChainInstaller>(); // after Marten's schema, before Wolverine handles anything
+            builder.Services.AddSingleton<WarmUp>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<WarmUp>()); // after the chain is installed
+            builder.Services.AddHealthChecks().AddCheck<WarmUp.Check>("warm-up", tags: ["ready"]);
         }
 
         builder.Host.UseWolverine(opts =>

@@ -48,13 +48,37 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
 
     private async Task<IReadOnlyList<SignalAccepted>> TryIngestAsync(IReadOnlyList<SubmitSignal> signals, Caller caller, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         using var scope = scopes.CreateScope(); // a fresh outbox per attempt: a failed attempt sends nothing
         var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
         await using var session = store.LightweightSession();
         outbox.Enroll(session);
         await session.BeginTransactionAsync(ct);
+        var accepted = await DecideAsync(signals, caller, session, message => outbox.PublishAsync(message), ct);
+        await session.SaveChangesAsync(ct);
+        return accepted;
+    }
 
+    /// <summary>
+    /// Pays the first-call costs of intake before the service says it is ready: one signal goes the whole way
+    /// (locks, lookups, the incident's stream, its projections, the chain's trigger) in a transaction that is
+    /// then rolled back, with nothing published.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: false));
+        var signal = new SubmitSignal("warm-up", $"warm-up.{Guid.NewGuid():N}", Severity.Low, $"warm-up:{Guid.NewGuid():N}", "warm-up", null, []);
+        await DecideAsync([signal], new Caller("warm-up", "warm-up", new HashSet<string>()), session, _ => ValueTask.CompletedTask, ct);
+        await session.SaveChangesAsync(ct);
+        await transaction.RollbackAsync(ct);
+    }
+
+    private async Task<IReadOnlyList<SignalAccepted>> DecideAsync(IReadOnlyList<SubmitSignal> signals, Caller caller, IDocumentSession session,
+        Func<object, ValueTask> publish, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
         var fingerprints = signals.Select(s => s.Fingerprint!).Distinct(StringComparer.Ordinal).ToArray();
         await FingerprintLocks.AcquireAsync(session.Connection!, fingerprints, ct);
         var open = (await session.LoadManyAsync<OpenFingerprint>(ct, fingerprints))
@@ -86,18 +110,17 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
                 new IncidentDetected(incidentId, title, signal.Severity.Value, matches.Any(m => m.Playbook.Restricted), signal.Fingerprint!,
                     signalId, signal.Source!, observedAt, caller.Subject, now),
                 received, command);
-            await outbox.PublishAsync(notify);
+            await publish(notify);
             open[signal.Fingerprint!] = incidentId;
-            accepted.Add(new SignalAccepted(signalId, incidentId, false, await StartRunsAsync(matches, incidentId, signal, signalId, observedAt, session, outbox, caller, now)));
+            accepted.Add(new SignalAccepted(signalId, incidentId, false, await StartRunsAsync(matches, incidentId, signal, signalId, observedAt, session, publish, caller, now)));
         }
 
-        if (joined.Count > 0) await WakeWaitingRunsAsync(joined, session, outbox, ct);
-        await session.SaveChangesAsync(ct);
+        if (joined.Count > 0) await WakeWaitingRunsAsync(joined, session, publish, ct);
         return accepted;
     }
 
     private static async Task<IReadOnlyList<Guid>> StartRunsAsync(IReadOnlyList<TriggerMatch> matches, Guid incidentId, SubmitSignal signal,
-        Guid signalId, DateTimeOffset observedAt, IDocumentSession session, IMartenOutbox outbox, Caller caller, DateTimeOffset now)
+        Guid signalId, DateTimeOffset observedAt, IDocumentSession session, Func<object, ValueTask> publish, Caller caller, DateTimeOffset now)
     {
         var runIds = new List<Guid>();
         foreach (var (playbook, inputs) in matches)
@@ -111,19 +134,19 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
             session.Store(PinnedPlaybook.Of(playbook, now));
             session.Insert(PlaybookRun.Request(runId, incidentId, playbook, RunValues.Serialize(inputs.Values),
                 Triggers.Facts(signal, observedAt), signalId, null, null, caller.Subject, now));
-            await outbox.PublishAsync(new StartRun(runId));
+            await publish(new StartRun(runId));
             runIds.Add(runId);
         }
         return runIds;
     }
 
     /// <summary>Runs waiting for a signal of this type on these incidents hear about it in the same transaction.</summary>
-    private static async Task WakeWaitingRunsAsync(List<SignalReceived> joined, IDocumentSession session, IMartenOutbox outbox, CancellationToken ct)
+    private static async Task WakeWaitingRunsAsync(List<SignalReceived> joined, IDocumentSession session, Func<object, ValueTask> publish, CancellationToken ct)
     {
         var incidents = joined.Select(j => j.IncidentId).Distinct().ToArray();
         var waits = await session.Query<SignalWait>().Where(w => w.IncidentId.IsOneOf(incidents)).ToListAsync(ct);
         foreach (var wait in waits)
             if (joined.FirstOrDefault(j => j.IncidentId == wait.IncidentId && j.Type == wait.SignalType) is { } signal)
-                await outbox.PublishAsync(new SignalArrived(wait.RunId, wait.StepId, signal.SignalId, signal.Type));
+                await publish(new SignalArrived(wait.RunId, wait.StepId, signal.SignalId, signal.Type));
     }
 }

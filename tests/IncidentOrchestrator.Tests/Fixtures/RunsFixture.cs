@@ -21,6 +21,9 @@ public sealed class RunsFixture : IAsyncLifetime
     /// <summary>The scenario's own programme, dataset and access policy, apart from the other run scenarios.</summary>
     public string ScenarioPipelineRole { get; } = $"scenario_pipeline_{Guid.NewGuid():N}"[..30];
 
+    /// <summary>The commander on call in the commander rotation.</summary>
+    public const string OnCallCommander = "ivy.commander";
+
     public string ReviewPipelineRole { get; } = $"review_pipeline_{Guid.NewGuid():N}"[..30];
 
     public string AccessPolicy => Path.Combine(Playbooks, "..", Path.GetFileName(Playbooks) + "-access-policy.yaml");
@@ -92,6 +95,10 @@ public sealed class RunsFixture : IAsyncLifetime
         ["Programmes:review-soon:Datasets:0"] = "hr.payroll",
         ["Programmes:review-soon:ReviewAfter"] = "1s",
         ["OnCall:security-secondary:Members:0"] = "sid.secondary",
+        // Incidents a signal opens are commanded by whoever is on call here.
+        ["Incidents:CommanderRotation"] = "incident-commanders",
+        ["OnCall:incident-commanders:Members:0"] = OnCallCommander,
+        ["OnCall:incident-commanders:Start"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
         ["OnCall:security-secondary:Start"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
         // These scenarios poll hundreds of runs at once, all as one commander: far beyond one person's quota.
         ["RateLimits:Api:PermitLimit"] = "1000000",

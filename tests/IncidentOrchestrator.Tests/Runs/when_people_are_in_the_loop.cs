@@ -182,6 +182,35 @@ public sealed class when_people_are_in_the_loop(RunsFixture fixture) : RunContex
     }
 
     [Fact]
+    public async Task my_tasks_page_oldest_first_and_every_task_is_seen_once()
+    {
+        var incidents = new List<Guid>();
+        for (var i = 0; i < 7; i++)
+        {
+            var incident = await Host.DeclareIncident($"paging {Key} {i}");
+            await Host.StartRun(incident, "test-people", new { key = $"{Key}-{i}" });
+            incidents.Add(incident);
+        }
+        foreach (var incident in incidents) await MyTask(Rui, incident);
+
+        var seen = new List<JsonElement>();
+        var pages = 0;
+        for (var next = "/api/tasks?mine=true&status=open&limit=3"; next is not null; pages++)
+        {
+            var page = await Host.Get(next, Rui);
+            seen.AddRange(page.ReadJson().EnumerateArray());
+            var link = page.Context.Response.Headers["Link"].ToString();
+            next = link.Length == 0 ? null : link[(link.IndexOf('<') + 1)..link.IndexOf('>')];
+        }
+
+        var mine = seen.Where(t => incidents.Contains(t.GetProperty("incidentId").GetGuid())).ToList();
+        Assert.Equal(incidents.Order(), mine.Select(t => t.GetProperty("incidentId").GetGuid()).Order());
+        Assert.Equal(seen.Count, seen.Select(t => t.GetProperty("taskId").GetGuid()).Distinct().Count());
+        Assert.Equal(seen.Select(t => t.GetProperty("openedAt").GetDateTimeOffset()).Order(), seen.Select(t => t.GetProperty("openedAt").GetDateTimeOffset()));
+        Assert.True(pages >= 3, $"{seen.Count} tasks came in {pages} pages of 3");
+    }
+
+    [Fact]
     public void a_weekly_rotation_hands_off_at_its_start_time()
     {
         var rotation = new Rotation { Members = ["ann", "bob", "cid"], Start = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(1)) };

@@ -2,10 +2,8 @@ using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Notifications;
 using IncidentOrchestrator.Security;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 using Wolverine.Http;
 
 namespace IncidentOrchestrator.Incidents.Commanders;
@@ -27,23 +25,21 @@ public static class HandOverCommandEndpoint
             .ToProblem();
 
     [WolverinePost("/api/incidents/{id}/commander"), Authorize(Roles = "commander,admin")]
-    public static async Task<IResult> Post(Guid id, HandOverCommand command, IDocumentSession session, IMessageBus bus, ClaimsPrincipal user,
-        DateTimeOffset now, CancellationToken ct)
+    public static Task<IResult> Post(Guid id, HandOverCommand command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
+        CancellationToken ct)
     {
         var caller = user.Caller();
-        var stream = await session.Events.FetchForWriting<Incident>(id, ct);
-        if (stream.Aggregate is not { } incident) return Problems.NotFound("Incident", id);
-
-        var mayHandOver = caller.IsAdmin || incident.Commander == caller.Subject
-                          || (incident.Commander is null && caller.Roles.Contains(Roles.Commander));
-        if (!mayHandOver)
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not the commander",
-                detail: $"Only the incident's commander ({incident.Commander}) or an admin may hand over command.");
-
         var subject = command.Subject!.Trim();
-        if (incident.Commander == subject) return TypedResults.NoContent();
-        stream.AppendOne(new CommanderAssigned(id, subject, incident.Commander, "hand-over", caller.Subject, now));
-        await bus.PublishAsync(new Notify(id, "incident", $"You now command the incident: {incident.Title}", [$"user:{subject}"]));
-        return TypedResults.NoContent();
+        return commands.DecideAsync(id, incident =>
+        {
+            var mayHandOver = caller.IsAdmin || incident.Commander == caller.Subject
+                              || (incident.Commander is null && caller.Roles.Contains(Roles.Commander));
+            if (!mayHandOver)
+                return IncidentDecision.Refuse(TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not the commander",
+                    detail: $"Only the incident's commander ({incident.Commander}) or an admin may hand over command."));
+            if (incident.Commander == subject) return IncidentDecision.Nothing;
+            return new IncidentDecision(null, [new CommanderAssigned(id, subject, incident.Commander, "hand-over", caller.Subject, now)],
+                [new Notify(id, "incident", $"You now command the incident: {incident.Title}", [$"user:{subject}"])]);
+        }, ct);
     }
 }

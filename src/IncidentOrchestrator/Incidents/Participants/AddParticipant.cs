@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Security;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -20,16 +19,13 @@ public static class AddParticipantEndpoint
             .ToProblem();
 
     [WolverinePost("/api/incidents/{id}/participants"), Authorize(Roles = Roles.Commander)]
-    public static async Task<IResult> Post(Guid id, AddParticipant command, IDocumentSession session,
-        ClaimsPrincipal user, DateTimeOffset now, CancellationToken ct)
+    public static Task<IResult> Post(Guid id, AddParticipant command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
+        CancellationToken ct)
     {
         var caller = user.Caller();
-        var stream = await session.Events.FetchForWriting<Incident>(id, ct);
-        if (stream.Aggregate is not { } incident) return Problems.NotFound("Incident", id);
-
         var subject = command.Subject!.Trim();
-        if (!incident.Participants.Contains(subject))
-            stream.AppendOne(new ParticipantAdded(id, subject, caller.Subject, now));
-        return TypedResults.NoContent();
+        return commands.DecideAsync(id, incident => incident.Participants.Contains(subject)
+            ? IncidentDecision.Nothing
+            : IncidentDecision.Append(new ParticipantAdded(id, subject, caller.Subject, now)), ct);
     }
 }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Security;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -20,25 +19,16 @@ public static class ChangeStatusEndpoint
             .ToProblem();
 
     [WolverinePost("/api/incidents/{id}/status"), Authorize(Roles = Roles.Commander)]
-    public static async Task<IResult> Post(Guid id, ChangeStatus command, IDocumentSession session,
-        ClaimsPrincipal user, DateTimeOffset now, CancellationToken ct)
+    public static Task<IResult> Post(Guid id, ChangeStatus command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
+        CancellationToken ct)
     {
         var caller = user.Caller();
-        var stream = await session.Events.FetchForWriting<Incident>(id, ct);
-        if (stream.Aggregate is not { } incident) return Problems.NotFound("Incident", id);
-
-        object? change = (command.Status, incident.Status) switch
+        return commands.DecideAsync(id, incident => (command.Status, incident.Status) switch
         {
-            (_, IncidentStatus.Closed) => null,
-            ("resolved", IncidentStatus.Resolved) => null,
-            ("resolved", _) => new IncidentResolved(id, command.Reason, caller.Subject, now),
-            _ => new IncidentClosed(id, command.Reason, caller.Subject, now),
-        };
-        if (change is null)
-            return Problems.Conflict("Status cannot change",
-                $"The incident is already {incident.Status.ToString().ToLowerInvariant()}; it cannot become {command.Status}.");
-
-        stream.AppendOne(change);
-        return TypedResults.NoContent();
+            (_, IncidentStatus.Closed) or ("resolved", IncidentStatus.Resolved) => IncidentDecision.Refuse(Problems.Conflict("Status cannot change",
+                $"The incident is already {incident.Status.ToString().ToLowerInvariant()}; it cannot become {command.Status}.")),
+            ("resolved", _) => IncidentDecision.Append(new IncidentResolved(id, command.Reason, caller.Subject, now)),
+            _ => IncidentDecision.Append(new IncidentClosed(id, command.Reason, caller.Subject, now)),
+        }, ct);
     }
 }
