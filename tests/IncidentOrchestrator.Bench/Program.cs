@@ -36,4 +36,19 @@ runLoad.SetAction(async (result, ct) =>
     return outcome.Verified ? 0 : 1;
 });
 
-return await new RootCommand("IncidentOrchestrator load driver for ops/bench") { burst, runLoad }.Parse(args).InvokeAsync();
+var readerToken = new Option<string>("--reader-token") { Required = true, Description = "Bearer token that may read every incident (admin)" };
+var events = new Option<int>("--events") { DefaultValueFactory = _ => 100_000 };
+var pageSamples = new Option<int>("--samples") { DefaultValueFactory = _ => 200 };
+var timeline = new Command("timeline-page", "A page of 200 from a huge incident's timeline, against a plain SQL select of the same rows")
+{
+    url, token, readerToken, connection, events, pageSamples,
+};
+timeline.SetAction(async (result, ct) =>
+{
+    var outcome = await TimelinePage.RunAsync(new TimelinePage.Settings(new Uri(result.GetValue(url)!), result.GetValue(token)!,
+        result.GetValue(readerToken)!, result.GetValue(connection)!, result.GetValue(events), result.GetValue(pageSamples)), ct);
+    Console.WriteLine(outcome.ToJson());
+    return outcome.Verified ? 0 : 1;
+});
+
+return await new RootCommand("IncidentOrchestrator load driver for ops/bench") { burst, runLoad, timeline }.Parse(args).InvokeAsync();

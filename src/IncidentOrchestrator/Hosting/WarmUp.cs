@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Incidents;
@@ -49,6 +50,7 @@ public sealed class WarmUp(IServiceProvider services, IHostApplicationLifetime l
         {
             await services.GetRequiredService<SignalIntake>().WarmUpAsync(ct);
             await WriteAndRollBackAsync(ct);
+            WarmJsonContracts();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -58,6 +60,22 @@ public sealed class WarmUp(IServiceProvider services, IHostApplicationLifetime l
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>The JSON contracts of the hottest bodies, in the options the endpoints use (their caches are per options instance).</summary>
+    private void WarmJsonContracts()
+    {
+        var json = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        JsonSerializer.Deserialize<SubmitSignal>(
+            """{"source":"s","type":"t","severity":"high","fingerprint":"f","title":"t","observedAt":"2026-01-01T00:00:00Z","attributes":{"a":"b"}}""", json);
+        JsonSerializer.Deserialize<SubmitSignal[]>("[]", json);
+        var id = Guid.CreateVersion7();
+        object[] bodies =
+        [
+            new SignalAccepted(id, id, false, []), new List<SignalAccepted>(),
+            new Incidents.Listing.IncidentSummary(id, "", Severity.Low, IncidentStatus.Open, false, "", null, DateTimeOffset.UnixEpoch, null, null, 0),
+        ];
+        foreach (var body in bodies) JsonSerializer.Serialize(body, body.GetType(), json);
+    }
 
     private async Task WriteAndRollBackAsync(CancellationToken ct)
     {
@@ -87,6 +105,7 @@ public sealed class WarmUp(IServiceProvider services, IHostApplicationLifetime l
         {
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
             if (address is null) return;
+            await WarmMessagingAsync();
             using var client = new HttpClient { BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1")) };
             await client.GetAsync("/health/live");
             var auth = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
@@ -110,10 +129,45 @@ public sealed class WarmUp(IServiceProvider services, IHostApplicationLifetime l
         }
     }
 
+    /// <summary>
+    /// Routes of the messages the hot paths send are worked out (without sending them), and one message that does
+    /// nothing goes through the transactional outbox and the durable local queues, as every real one does.
+    /// </summary>
+    private async Task WarmMessagingAsync()
+    {
+        using var scope = services.CreateScope();
+        var bus = scope.ServiceProvider.GetRequiredService<Wolverine.IMessageBus>();
+        var id = Guid.CreateVersion7();
+        object[] messages =
+        [
+            new Notifications.Notify(id, "warm-up", "warm-up", []), new StartRun(id), new SignalArrived(id, "", id, ""),
+            new ActionAttemptEnded(id, "", 1, false, true, [], null, false), new HumanStepEnded(id, "", "", [], ""),
+            new ExecuteAction(id, id, "", 1, false, "", [], null), new OpenTask(id, id, "", "", null, "", null, [], null, null),
+            new OpenApproval(id, id, "", "", [], 1, null, ""), new RunWorkClosed(id),
+        ];
+        foreach (var message in messages) bus.PreviewSubscriptions(message);
+
+        var outbox = scope.ServiceProvider.GetRequiredService<Wolverine.Marten.IMartenOutbox>();
+        await using var session = services.GetRequiredService<IDocumentStore>().LightweightSession();
+        outbox.Enroll(session);
+        await outbox.PublishAsync(new WarmUpPing());
+        await session.SaveChangesAsync();
+    }
+
     /// <summary>Readiness is Unhealthy ("warming up") until the warm-up is over, so nobody waits behind it.</summary>
     public sealed class Check(WarmUp warmUp) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
             Task.FromResult(warmUp.IsDone ? HealthCheckResult.Healthy("warmed up") : HealthCheckResult.Unhealthy("warming up"));
+    }
+}
+
+/// <summary>A message that does nothing: it takes the path every durable message takes, once, before the first real one.</summary>
+public sealed record WarmUpPing;
+
+public static class WarmUpPingHandler
+{
+    public static void Handle(WarmUpPing ping)
+    {
     }
 }

@@ -11,6 +11,7 @@ public static class Configuration
         services.AddSingleton(configuration.GetSection("Incidents").Get<IncidentOptions>() ?? new IncidentOptions());
         services.AddSingleton<CommanderOnDuty>();
         services.AddSingleton<IncidentCommands>();
+        services.AddHostedService<CommanderRotationNotice>();
         services.AddHealthChecks().AddCheck<CommandersOnDutyCheck>("commanders", tags: ["ready"]);
         return services;
     }

@@ -53,7 +53,7 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
         await using var session = store.LightweightSession();
         outbox.Enroll(session);
         await session.BeginTransactionAsync(ct);
-        var accepted = await DecideAsync(signals, caller, session, message => outbox.PublishAsync(message), ct);
+        var accepted = await DecideAsync(signals, caller, session, session.Connection!, message => outbox.PublishAsync(message), ct);
         await session.SaveChangesAsync(ct);
         return accepted;
     }
@@ -70,17 +70,18 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: false));
         var signal = new SubmitSignal("warm-up", $"warm-up.{Guid.NewGuid():N}", Severity.Low, $"warm-up:{Guid.NewGuid():N}", "warm-up", null, []);
-        await DecideAsync([signal], new Caller("warm-up", "warm-up", new HashSet<string>()), session, _ => ValueTask.CompletedTask, ct);
+        await DecideAsync([signal], new Caller("warm-up", "warm-up", new HashSet<string>()), session, connection, _ => ValueTask.CompletedTask, ct);
         await session.SaveChangesAsync(ct);
         await transaction.RollbackAsync(ct);
     }
 
+    /// <param name="connection">The session's connection, in its transaction: the fingerprint locks are taken there.</param>
     private async Task<IReadOnlyList<SignalAccepted>> DecideAsync(IReadOnlyList<SubmitSignal> signals, Caller caller, IDocumentSession session,
-        Func<object, ValueTask> publish, CancellationToken ct)
+        Npgsql.NpgsqlConnection connection, Func<object, ValueTask> publish, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var fingerprints = signals.Select(s => s.Fingerprint!).Distinct(StringComparer.Ordinal).ToArray();
-        await FingerprintLocks.AcquireAsync(session.Connection!, fingerprints, ct);
+        await FingerprintLocks.AcquireAsync(connection, fingerprints, ct);
         var open = (await session.LoadManyAsync<OpenFingerprint>(ct, fingerprints))
             .ToDictionary(f => f.Id, f => f.IncidentId, StringComparer.Ordinal);
 

@@ -19,3 +19,16 @@ public sealed class CommandersOnDutyCheck(CommanderOnDuty onDuty, IDocumentStore
         return problems.Count == 0 ? HealthCheckResult.Healthy("every open incident has a commander") : HealthCheckResult.Degraded(string.Join("; ", problems));
     }
 }
+
+/// <summary>Says once, at start, when incidents opened by signals will have nobody in command.</summary>
+public sealed class CommanderRotationNotice(CommanderOnDuty onDuty, TimeProvider clock, ILogger<CommanderRotationNotice> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct)
+    {
+        if (onDuty.At(clock.GetUtcNow()) is (null, { } gap))
+            logger.LogWarning("Incidents opened by signals will have no commander: {Gap}. They still open, and admins are notified", gap);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

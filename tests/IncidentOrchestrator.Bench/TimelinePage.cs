@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace IncidentOrchestrator.Bench;
+
+/// <summary>
+/// One incident of N events (one signal fingerprint, sent in batches), then pages of 200 of its timeline read
+/// through the API, against a plain SQL select of the same 200 rows, at the same positions, in the same run.
+/// </summary>
+public static class TimelinePage
+{
+    public sealed record Settings(Uri Url, string IngestToken, string ReaderToken, string Connection, int Events, int Samples);
+
+    public sealed record Outcome(int Events, int Samples, double ApiP50Ms, double ApiP99Ms, double SqlP50Ms, double SqlP99Ms, double Ratio,
+        double NewestP50Ms, bool Verified)
+    {
+        public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    }
+
+    public static async Task<Outcome> RunAsync(Settings s, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = s.Url, Timeout = TimeSpan.FromMinutes(2) };
+        var fingerprint = $"bench:timeline:{Guid.NewGuid():N}";
+        Guid incident = default;
+        for (var sent = 0; sent < s.Events; sent += 1000)
+        {
+            var batch = Enumerable.Range(sent, Math.Min(1000, s.Events - sent)).Select(i => new
+            {
+                source = "bench", type = "dataset.read_anomaly", severity = "high", fingerprint, title = $"read #{i}",
+                attributes = new { reader = $"user-{i % 97}" },
+            });
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/signals/batch") { Content = JsonContent.Create(batch) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", s.IngestToken);
+            using var response = await http.SendAsync(request, ct);
+            response.EnsureSuccessStatusCode();
+            incident = (await response.Content.ReadFromJsonAsync<JsonElement>(ct))[0].GetProperty("incidentId").GetGuid();
+        }
+
+        await using var db = new NpgsqlConnection(s.Connection);
+        await db.OpenAsync(ct);
+        var random = new Random(7);
+        var positions = Enumerable.Range(0, s.Samples).Select(_ => (long)random.Next(0, s.Events - 200)).ToList();
+        var api = new List<double>();
+        var sql = new List<double>();
+        var newest = new List<double>();
+        var verified = true;
+        foreach (var after in positions.Take(5)) { await ApiAsync(after); await SqlAsync(after); } // warm both paths alike
+        foreach (var after in positions)
+        {
+            var started = Stopwatch.GetTimestamp();
+            verified &= await ApiAsync(after) == 200;
+            api.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            started = Stopwatch.GetTimestamp();
+            verified &= await SqlAsync(after) == 200;
+            sql.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            started = Stopwatch.GetTimestamp();
+            await ReadAsync($"/api/incidents/{incident}/timeline?before={long.MaxValue}&limit=200");
+            newest.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        api.Sort();
+        sql.Sort();
+        newest.Sort();
+        return new Outcome(s.Events, s.Samples, Percentile(api, 0.5), Percentile(api, 0.99), Percentile(sql, 0.5), Percentile(sql, 0.99),
+            Math.Round(Percentile(api, 0.5) / Percentile(sql, 0.5), 2), Percentile(newest, 0.5), verified);
+
+        async Task<int> ApiAsync(long after) => (await ReadAsync($"/api/incidents/{incident}/timeline?after={after}&limit=200")).GetArrayLength();
+
+        async Task<JsonElement> ReadAsync(string url)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", s.ReaderToken);
+            using var response = await http.SendAsync(request, ct);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        }
+
+        async Task<int> SqlAsync(long after)
+        {
+            await using var command = new NpgsqlCommand("""
+                select seq_id, version, type, data::text, timestamp from incidents.mt_events
+                 where stream_id = $1 and version > $2 order by version limit 200
+                """, db);
+            command.Parameters.Add(new NpgsqlParameter { Value = incident });
+            command.Parameters.Add(new NpgsqlParameter { Value = after });
+            var rows = 0;
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                _ = reader.GetString(3);
+                rows++;
+            }
+            return rows;
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 2);
+}
