@@ -41,6 +41,7 @@ public static class TimelinePage
 
         await using var db = new NpgsqlConnection(s.Connection);
         await db.OpenAsync(ct);
+        await using (var analyze = new NpgsqlCommand("analyze incidents.mt_events", db)) await analyze.ExecuteNonQueryAsync(ct); // fresh statistics for both
         var random = new Random(7);
         var positions = Enumerable.Range(0, s.Samples).Select(_ => (long)random.Next(0, s.Events - 200)).ToList();
         var api = new List<double>();

@@ -18,8 +18,14 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
     public Task<IResult> ForIncident(HttpContext context) => Gate(context, "id", "Incident", async (session, id, ct) =>
     {
         var incident = await session.LoadAsync<Incident>(id, ct);
-        return incident is null ? null : (incident, false);
+        if (incident is null) return null;
+        context.Items[typeof(Incident)] = incident; // the endpoint behind the gate need not load it again
+        return (incident, false);
     });
+
+    /// <summary>The incident the gate let the caller through to, as it loaded it for this request.</summary>
+    public static Incident? Admitted(HttpContext context, Guid id) =>
+        context.Items.TryGetValue(typeof(Incident), out var item) && item is Incident { } incident && incident.Id == id ? incident : null;
 
     public Task<IResult> ForTask(HttpContext context) => Gate(context, "taskId", "Task", async (session, id, ct) =>
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IncidentOrchestrator.Security;
 using JasperFx.Events;
 
@@ -8,10 +7,11 @@ namespace IncidentOrchestrator.Timeline;
 /// One line of an incident's timeline. <see cref="Sequence"/> is the event's position in its stream, and
 /// the timeline is ordered by it: the order things were recorded in. <see cref="At"/> is when the thing
 /// happened (an action reports the moment it acted, which can be earlier than its neighbours' times);
-/// <see cref="RecordedAt"/> is when the event was appended.
+/// <see cref="RecordedAt"/> is when the event was appended. <see cref="Data"/> is the event itself (written as JSON
+/// once, with the response), or its JSON with the sensitive fields redacted.
 /// </summary>
 public sealed record TimelineItem(long Sequence, DateTimeOffset At, DateTimeOffset RecordedAt, string Type, string Actor, string Summary,
-    JsonElement Data);
+    object Data);
 
 /// <summary>
 /// The timeline is a live projection of the incident's stream: it is computed from the events
@@ -35,6 +35,6 @@ public static class TimelineProjection
             e.EventType.Name,
             described?.Actor ?? "system",
             described?.Describe() ?? e.EventType.Name,
-            Redaction.Data(e.Data, e.EventType, redact));
+            redact ? Redaction.Data(e.Data, e.EventType, redact) : e.Data);
     }
 }

@@ -23,9 +23,9 @@ public static class GetIncidentEndpoint
 {
     [WolverineGet("/api/incidents/{id}"), Authorize(Roles = Roles.Readers)]
     public static async Task<Results<Ok<IncidentDetails>, ProblemHttpResult>> Get(
-        Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+        Guid id, IQuerySession session, ClaimsPrincipal user, HttpContext context, CancellationToken ct)
     {
-        var incident = await session.LoadAsync<Incident>(id, ct);
+        var incident = NeedToKnowGate.Admitted(context, id) ?? await session.LoadAsync<Incident>(id, ct);
         return incident is not null
             ? TypedResults.Ok(IncidentDetails.From(incident, Redaction.AppliesTo(user.Caller(), incident)))
             : Problems.NotFound("Incident", id);

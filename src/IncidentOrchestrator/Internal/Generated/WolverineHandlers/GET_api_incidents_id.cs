@@ -58,7 +58,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfIncidentDetailsAndProblemHttpResult = await IncidentOrchestrator.Incidents.GettingDetails.GetIncidentEndpoint.Get(id, ((Marten.IQuerySession)documentSession), httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfIncidentDetailsAndProblemHttpResult = await IncidentOrchestrator.Incidents.GettingDetails.GetIncidentEndpoint.Get(id, ((Marten.IQuerySession)documentSession), httpContext.User, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfIncidentDetailsAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
