@@ -11,6 +11,7 @@ using IncidentOrchestrator.Security.TamperEvidence;
 using IncidentOrchestrator.Signals;
 using IncidentOrchestrator.Telemetry;
 using IncidentOrchestrator.Timeline;
+using IncidentOrchestrator.Web;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
 using JasperFx.OpenTelemetry;
@@ -49,6 +50,10 @@ public static class IncidentOrchestratorHost
         builder.Services.AddTasks(configuration);
         builder.Services.AddIncidents(configuration);
         builder.Services.AddTimeline();
+        builder.Services.AddWebConsole();
+        // The console's files come from the build's wwwroot when the service runs from bin/ (tests, development); a published
+        // service has them in its own wwwroot and no manifest, and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddNotifications(configuration);
 
         var connectionString = generatingCode
@@ -113,6 +118,7 @@ public static class IncidentOrchestratorHost
     public static WebApplication UseIncidentOrchestrator(this WebApplication app)
     {
         app.UseIncidentErrorHandling();
+        app.UseWebConsole();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -126,6 +132,7 @@ public static class IncidentOrchestratorHost
             opts.AddPolicy<NeedToKnowPolicy>();
         });
         app.MapNotificationStream();
+        app.MapWebConsole();
         _ = app.Services.GetRequiredService<PlaybookCatalog>(); // load (and log) the playbooks at start, not at the first request
         return app;
     }

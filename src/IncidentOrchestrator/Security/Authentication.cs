@@ -1,5 +1,6 @@
 using System.Text;
 using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Web;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 
@@ -7,6 +8,8 @@ namespace IncidentOrchestrator.Security;
 
 public static class Authentication
 {
+    public const string ApiOrConsole = "api-or-console";
+
     public static IServiceCollection AddIncidentSecurity(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)
     {
@@ -14,7 +17,18 @@ public static class Authentication
         if (string.IsNullOrWhiteSpace(auth.Authority) && !GeneratingCode.IsRunning())
             _ = SigningKey(auth); // fail at start, not at the first request
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        // The API takes bearer tokens only (a cookie would make every /api form a CSRF target); the console's pages
+        // take the cookie its sign-in sets. A request with an Authorization header is a bearer request wherever it goes.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = ApiOrConsole;
+                o.DefaultChallengeScheme = ApiOrConsole;
+            })
+            .AddPolicyScheme(ApiOrConsole, "Bearer for the API, the console's cookie for its pages", o => o.ForwardDefaultSelector = context =>
+                context.Request.Path.StartsWithSegments("/api") || context.Request.Headers.Authorization.Count > 0
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : ConsoleSignIn.Scheme)
+            .AddConsoleCookie()
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;

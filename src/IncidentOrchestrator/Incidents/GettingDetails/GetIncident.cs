@@ -13,10 +13,12 @@ public sealed record IncidentDetails(
     Guid Id, string Title, Severity Severity, IncidentStatus Status, bool Restricted, string Phase,
     string? Commander, DateTimeOffset OpenedAt, DateTimeOffset? ContainedAt, DateTimeOffset? ResolvedAt,
     DateTimeOffset? ClosedAt, int SignalCount, string? Summary, IReadOnlyList<string> Fingerprints,
-    IReadOnlyList<IncidentRun> Runs, int Version)
+    IReadOnlyList<IncidentRun> Runs, int Version, DateTimeOffset? FirstObservedAt, DateTimeOffset? AcknowledgedAt,
+    IReadOnlyList<string> Participants)
 {
     public static IncidentDetails From(Incident i, bool redact = false) => new(i.Id, i.Title, i.Severity, i.Status, i.Restricted, i.Phase,
-        i.Commander, i.OpenedAt, i.ContainedAt, i.ResolvedAt, i.ClosedAt, i.SignalCount, Redaction.Text(i.Summary, redact), i.Fingerprints, i.Runs, i.Version);
+        i.Commander, i.OpenedAt, i.ContainedAt, i.ResolvedAt, i.ClosedAt, i.SignalCount, Redaction.Text(i.Summary, redact), i.Fingerprints, i.Runs,
+        i.Version, i.FirstObservedAt, i.AcknowledgedAt, i.Participants);
 }
 
 public static class GetIncidentEndpoint

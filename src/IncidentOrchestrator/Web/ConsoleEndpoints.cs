@@ -1,0 +1,224 @@
+using System.Text.Json;
+using IncidentOrchestrator.Actions.Evidence;
+using IncidentOrchestrator.Approvals;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Incidents.Commanders;
+using IncidentOrchestrator.Incidents.Declaring;
+using IncidentOrchestrator.Incidents.GettingDetails;
+using IncidentOrchestrator.Incidents.Listing;
+using IncidentOrchestrator.Incidents.Participants;
+using IncidentOrchestrator.Incidents.Status;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Runs;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tasks;
+using IncidentOrchestrator.Timeline;
+using IncidentOrchestrator.Web.Pages;
+using Marten;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Http;
+using static IncidentOrchestrator.Web.ConsoleResults;
+
+namespace IncidentOrchestrator.Web;
+
+/// <summary>
+/// The console's routes. Each one calls the same application code as the API endpoint it mirrors (their validation,
+/// their rules, the need-to-know gate), and renders what came back for a person instead of as JSON.
+/// </summary>
+public static class ConsoleEndpoints
+{
+    public const int TimelinePage = 50;
+
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/", () => Results.Redirect("/incidents")).AllowAnonymous();
+        app.MapGet(ConsoleSignIn.Path, (string? returnUrl) => Page<SignInPage>(new { ReturnUrl = LocalOr(returnUrl, "/incidents") })).AllowAnonymous();
+        app.MapPost(ConsoleSignIn.Path, SignInAsync).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .AddEndpointFilter(RefuseForgedForms);
+        app.MapPost("/signout", async (HttpContext context, CancellationToken ct) =>
+        {
+            await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignOutAsync(context, ConsoleSignIn.Scheme);
+            return SeeOther(ConsoleSignIn.Path);
+        }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(RefuseForgedForms);
+        app.MapGet("/forbidden", (HttpContext context) => Page<MessagePage>(new
+        {
+            Signed = context.User.Caller(), Heading = "Not allowed", Text = "Your roles do not allow this. Ask an admin if they should.",
+        }, StatusCodes.Status403Forbidden)).RequireAuthorization();
+
+        // Every form of the console carries an antiforgery token, and every POST is refused without it (GETs change nothing).
+        var console = app.MapGroup("").RequireAuthorization(policy => policy.RequireRole(Roles.Readers.Split(',')))
+            .WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(RefuseForgedForms);
+        console.MapGet("/incidents", ListAsync);
+        console.MapPost("/incidents", DeclareAsync).RequireAuthorization(policy => policy.RequireRole(Roles.Commander));
+        console.MapGet("/incidents/{id:guid}", IncidentAsync);
+        console.MapGet("/incidents/{id:guid}/timeline", OlderEventsAsync);
+        console.MapGet("/incidents/{id:guid}/verify", VerifyAsync);
+        console.MapPost("/incidents/{id:guid}/participants", (Guid id, HttpContext context, IncidentCommands commands, TimeProvider clock) =>
+            IncidentCommandAsync(context, id, (user, ct) =>
+            {
+                var command = new AddParticipant(Form(context, "subject"));
+                return Validated(AddParticipantEndpoint.Validate(command), () => AddParticipantEndpoint.Post(id, command, commands, user, clock.GetUtcNow(), ct));
+            }))
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Commander));
+        console.MapPost("/incidents/{id:guid}/commander", (Guid id, HttpContext context, IncidentCommands commands, TimeProvider clock) =>
+            IncidentCommandAsync(context, id, (user, ct) =>
+            {
+                var command = new HandOverCommand(Form(context, "subject"));
+                return Validated(HandOverCommandEndpoint.Validate(command), () => HandOverCommandEndpoint.Post(id, command, commands, user, clock.GetUtcNow(), ct));
+            }))
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Commander, Roles.Admin));
+        console.MapPost("/incidents/{id:guid}/status", (Guid id, HttpContext context, IncidentCommands commands, TimeProvider clock) =>
+            IncidentCommandAsync(context, id, (user, ct) =>
+            {
+                var change = new ChangeStatus(Form(context, "status"), Form(context, "reason") is { Length: > 0 } r ? r : null);
+                return Validated(ChangeStatusEndpoint.Validate(change), () => ChangeStatusEndpoint.Post(id, change, commands, user, clock.GetUtcNow(), ct));
+            }))
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Commander));
+        ConsoleLive.Map(console);
+        ConsoleWork.Map(console);
+        ConsoleRuns.Map(console);
+        ConsolePlaybooks.Map(console);
+        ConsoleReports.Map(console);
+    }
+
+    /// <summary>A form whose antiforgery token is missing or wrong changes nothing: 400, with a page that says what to do.</summary>
+    private static async ValueTask<object?> RefuseForgedForms(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false })
+            return Page<MessagePage>(new
+            {
+                Signed = context.User.Identity?.IsAuthenticated == true ? context.User.Caller() : null, Heading = "The form was refused",
+                Text = "It did not carry this session's antiforgery token (it may have come from another site, or the page is old). Reload the page and try again.",
+            }, StatusCodes.Status400BadRequest);
+        return await next(invocation);
+    }
+
+    public static string? Form(HttpContext context, string field) => context.Request.HasFormContentType ? context.Request.Form[field].ToString() : null;
+
+    private static async Task<IResult> SignInAsync(HttpContext context, CancellationToken ct)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var returnUrl = LocalOr(form["returnUrl"], "/incidents");
+        if (await ConsoleSignIn.SignInAsync(context, form["token"]) is { } error)
+            return Page<SignInPage>(new { ReturnUrl = returnUrl, Error = new Microsoft.AspNetCore.Mvc.ProblemDetails { Title = "Not signed in", Detail = error } },
+                StatusCodes.Status400BadRequest);
+        return SeeOther(returnUrl);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, IQuerySession session, IncidentReads reads, string? q, string? status,
+        string? severity, string? commander, string? cursor, CancellationToken ct) =>
+        await IncidentsPageAsync(context, session, reads, q, status, severity, commander, cursor, null, ct);
+
+    private static async Task<IResult> IncidentsPageAsync(HttpContext context, IQuerySession session, IncidentReads reads, string? q, string? status,
+        string? severity, string? commander, string? cursor, Microsoft.AspNetCore.Mvc.ProblemDetails? declareProblem, CancellationToken ct)
+    {
+        var listed = await ListIncidentsEndpoint.Get(Blank(status), Blank(severity), Blank(commander), null, null, null, Blank(q), null, Blank(cursor),
+            session, reads, context, ct);
+        var caller = context.User.Caller();
+        if (listed.Result is ProblemHttpResult problem)
+            return Page<IncidentsPage>(new { Signed = caller, Q = q, Status = status, Severity = severity, Commander = commander, CanDeclare = caller.Roles.Contains(Roles.Commander), DeclareProblem = problem.ProblemDetails },
+                StatusCodes.Status400BadRequest);
+        var incidents = ((Ok<IReadOnlyList<IncidentSummary>>)listed.Result).Value!;
+        return Page<IncidentsPage>(new
+        {
+            Signed = caller, Incidents = incidents, NextUrl = NextPage(context, "/incidents"), Q = q, Status = status, Severity = severity,
+            Commander = commander, CanDeclare = caller.Roles.Contains(Roles.Commander), DeclareProblem = declareProblem,
+        }, declareProblem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> DeclareAsync(HttpContext context, IQuerySession query, IncidentReads reads, TimeProvider clock, CancellationToken ct)
+    {
+        var form = await context.Request.ReadFormAsync(ct);
+        var severity = Enum.TryParse<Severity>(form["severity"], ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : (Severity?)null;
+        var command = new DeclareIncident(Blank(form["title"]), severity, form["restricted"] == "true", Blank(form["summary"]));
+        if (DeclareIncidentEndpoint.Validate(command) is var problem && !ReferenceEquals(problem, WolverineContinue.NoProblems))
+            return await IncidentsPageAsync(context, query, reads, null, null, null, null, null, problem, ct);
+
+        var (created, stream) = DeclareIncidentEndpoint.Post(command, context.User, clock.GetUtcNow());
+        await using var session = context.RequestServices.GetRequiredService<IDocumentStore>().LightweightSession();
+        stream.Execute(session);
+        await session.SaveChangesAsync(ct);
+        return SeeOther($"/incidents/{created.Id}");
+    }
+
+    private static async Task<IResult> IncidentAsync(Guid id, bool? system, HttpContext context, IQuerySession session, TimelineEventTypes eventTypes,
+        PlaybookCatalog catalog, PinnedPlaybooks pinned, CancellationToken ct) =>
+        await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident")
+        ?? Page<IncidentPage>(new { V = await IncidentViewAsync(id, system == true, context, session, eventTypes, catalog, pinned, null, ct) });
+
+    public static async Task<IncidentView> IncidentViewAsync(Guid id, bool showSystem, HttpContext context, IQuerySession session,
+        TimelineEventTypes eventTypes, PlaybookCatalog catalog, PinnedPlaybooks pinned, Microsoft.AspNetCore.Mvc.ProblemDetails? problem, CancellationToken ct)
+    {
+        var caller = context.User.Caller();
+        var incident = NeedToKnowGate.Admitted(context, id) ?? (await session.LoadAsync<Incident>(id, ct))!;
+        var redact = Redaction.AppliesTo(caller, incident);
+        var (timeline, older) = await NewestAsync(session, eventTypes, id, long.MaxValue, showSystem, redact, incident.Version, ct);
+        var runs = new List<RunView>();
+        foreach (var run in await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).OrderBy(r => r.StartedAt).ToListAsync(ct))
+            runs.Add(RunView.Of(run, (await pinned.GetAsync(run.PlaybookHash, session, ct)).Steps.Select(s => s.Id).ToList(), redact));
+        var tasks = await session.Query<TaskItem>().Where(t => t.IncidentId == id).OrderBy(t => t.OpenedAt).ToListAsync(ct);
+        var approvals = await session.Query<ApprovalItem>().Where(a => a.IncidentId == id).OrderBy(a => a.OpenedAt).ToListAsync(ct);
+        var evidence = await session.Query<EvidenceItem>().Where(e => e.IncidentId == id).OrderBy(e => e.CapturedAt).ToListAsync(ct);
+        return new IncidentView(caller, IncidentDetails.From(incident, redact), timeline, older, showSystem, runs, tasks.Select(TaskView.Of).ToList(),
+            approvals.Select(ApprovalView.Of).ToList(),
+            evidence.Select(e => new EvidenceSummary(e.Id, e.Name, e.RowCount, e.Truncated, e.Sha256, e.RunId, e.StepId, e.CapturedAt)).ToList(),
+            catalog.Library.Playbooks.Values.OrderBy(p => p.Title).Select(PlaybookViews.Summary).ToList(), problem);
+    }
+
+    /// <summary>The newest events before a sequence, newest first, and the sequence to load older ones from (null at the start).</summary>
+    public static async Task<(IReadOnlyList<TimelineItem> Items, long? Older)> NewestAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
+        long before, bool showSystem, bool redact, long streamVersion, CancellationToken ct)
+    {
+        var (page, next) = await GetTimelineEndpoint.ScanAsync(session, id, true, before, TimelinePage, [], showSystem ? [] : eventTypes.System, null,
+            redact, ct, streamVersion);
+        return (page, next);
+    }
+
+    private static async Task<IResult> OlderEventsAsync(Guid id, long before, bool? system, HttpContext context, IQuerySession session,
+        TimelineEventTypes eventTypes, CancellationToken ct)
+    {
+        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
+        var incident = NeedToKnowGate.Admitted(context, id)!;
+        var (items, older) = await NewestAsync(session, eventTypes, id, before, system == true, Redaction.AppliesTo(context.User.Caller(), incident),
+            incident.Version, ct);
+        return Page<Shared.OlderEvents>(new { IncidentId = id, Items = items, Older = older, ShowSystem = system == true });
+    }
+
+    private static async Task<IResult> VerifyAsync(Guid id, HttpContext context, Security.TamperEvidence.ChainVerifier verifier, CancellationToken ct)
+    {
+        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
+        return Page<Shared.ChainVerdict>(new { Verification = await verifier.VerifyAsync(id, ct) });
+    }
+
+    /// <summary>A commander's command on an incident, behind the gate: back to the incident page, or the page again with the refusal.</summary>
+    private static async Task<IResult> IncidentCommandAsync(HttpContext context, Guid id, Func<System.Security.Claims.ClaimsPrincipal, CancellationToken, Task<IResult>> command)
+    {
+        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
+        await context.Request.ReadFormAsync(context.RequestAborted);
+        var result = await command(context.User, context.RequestAborted);
+        if (Succeeded(result)) return SeeOther($"/incidents/{id}");
+        var services = context.RequestServices;
+        await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+        var view = await IncidentViewAsync(id, false, context, session, services.GetRequiredService<TimelineEventTypes>(),
+            services.GetRequiredService<PlaybookCatalog>(), services.GetRequiredService<PinnedPlaybooks>(), ProblemOf(result), context.RequestAborted);
+        return Page<IncidentPage>(new { V = view }, (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>The console URL of the next page the API's Link header names.</summary>
+    public static string? NextPage(HttpContext context, string path)
+    {
+        var link = context.Response.Headers.Link.ToString();
+        if (link.Length == 0) return null;
+        context.Response.Headers.Remove("Link");
+        var start = link.IndexOf('<') + 1;
+        var url = link[start..link.IndexOf('>')];
+        return path + url[url.IndexOf('?')..];
+    }
+
+    public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    public static JsonElement Json(object? value) => JsonSerializer.SerializeToElement(value);
+}

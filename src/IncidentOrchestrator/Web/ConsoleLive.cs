@@ -1,0 +1,95 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Incidents.Listing;
+using IncidentOrchestrator.Notifications;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Timeline;
+using Marten;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IncidentOrchestrator.Web;
+
+/// <summary>
+/// Live pages: server-sent events of HTML fragments that htmx puts in place (new timeline events on an incident page,
+/// new incidents on the list, "something changed" on My work). Each stream reads the database itself, so it works on
+/// whichever node the browser reached, and sees only what the person may see.
+/// </summary>
+public static class ConsoleLive
+{
+    private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
+
+    public static void Map(RouteGroupBuilder console)
+    {
+        console.MapGet("/incidents/{id:guid}/live", async (Guid id, long after, bool? system, HttpContext context) =>
+            await ConsoleResults.GateAsync(context, (gate, c) => gate.ForIncident(c), "incident")
+            ?? TypedResults.ServerSentEvents(TimelineAsync(id, after, system == true, context, context.RequestAborted)));
+        console.MapGet("/incidents/live", (HttpContext context) =>
+            TypedResults.ServerSentEvents(IncidentsAsync(context, DateTimeOffset.UtcNow, context.RequestAborted)));
+        console.MapGet("/work/live", (HttpContext context, NotificationHub hub) =>
+            TypedResults.ServerSentEvents(WorkAsync(context, hub, context.RequestAborted)));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> TimelineAsync(Guid id, long after, bool showSystem, HttpContext context,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var services = context.RequestServices;
+        var store = services.GetRequiredService<IDocumentStore>();
+        var eventTypes = services.GetRequiredService<TimelineEventTypes>();
+        var caller = context.User.Caller();
+        var seen = after;
+        yield return new SseItem<string>("", "connected");
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(Every, ct).ContinueWith(_ => { }, CancellationToken.None);
+            if (ct.IsCancellationRequested) yield break;
+            await using var session = store.QuerySession();
+            if (await session.LoadAsync<Incident>(id, ct) is not { } incident || !caller.CanSee(incident)) yield break;
+            if (incident.Version <= seen) continue;
+            var (items, _) = await GetTimelineEndpoint.ScanAsync(session, id, false, seen, 200, [], showSystem ? [] : eventTypes.System, null,
+                Redaction.AppliesTo(caller, incident), ct);
+            seen = incident.Version;
+            if (items.Count == 0) continue;
+            yield return new SseItem<string>(await RenderAsync<Shared.TimelineRows>(services, new { Items = items.OrderByDescending(i => i.Sequence).ToList() }),
+                "timeline");
+        }
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> IncidentsAsync(HttpContext context, DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var services = context.RequestServices;
+        var store = services.GetRequiredService<IDocumentStore>();
+        var caller = context.User.Caller();
+        var shown = new HashSet<Guid>();
+        yield return new SseItem<string>("", "connected");
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(Every, ct).ContinueWith(_ => { }, CancellationToken.None);
+            if (ct.IsCancellationRequested) yield break;
+            await using var session = store.QuerySession();
+            var opened = await session.Query<Incident>().VisibleTo(caller).Where(i => i.OpenedAt >= since).OrderBy(i => i.OpenedAt).Take(50).ToListAsync(ct);
+            foreach (var incident in opened.Where(i => shown.Add(i.Id)))
+                yield return new SseItem<string>(await RenderAsync<Shared.IncidentRow>(services, new { Incident = IncidentSummary.Of(incident) }), "incident");
+        }
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> WorkAsync(HttpContext context, NotificationHub hub, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var subscription = hub.Subscribe(context.User.Caller(), out var reader);
+        yield return new SseItem<string>("", "connected");
+        await foreach (var notification in reader.ReadAllAsync(ct))
+            if (notification.Kind is "task" or "escalation" or "approval" or "run")
+                yield return new SseItem<string>(notification.Title, "work");
+    }
+
+    /// <summary>A component rendered to HTML outside a page request's own rendering.</summary>
+    public static async Task<string> RenderAsync<TComponent>(IServiceProvider services, object parameters) where TComponent : IComponent
+    {
+        await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
+        return await renderer.Dispatcher.InvokeAsync(async () =>
+            (await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(
+                parameters.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(parameters))))).ToHtmlString());
+    }
+}

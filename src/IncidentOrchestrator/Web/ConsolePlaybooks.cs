@@ -1,0 +1,64 @@
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Playbooks.Planning;
+using IncidentOrchestrator.Runs;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Web.Pages;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static IncidentOrchestrator.Web.ConsoleResults;
+
+namespace IncidentOrchestrator.Web;
+
+/// <summary>The playbook catalogue: each playbook's exact text and hash, a dry run of it, and an editor that validates pasted text.</summary>
+public static class ConsolePlaybooks
+{
+    public static void Map(RouteGroupBuilder console)
+    {
+        console.MapGet("/playbooks", (HttpContext context, PlaybookCatalog catalog) => Page<PlaybooksPage>(new
+        {
+            Signed = context.User.Caller(), Playbooks = catalog.Library.Playbooks.Values.OrderBy(p => p.Name).Select(PlaybookViews.Summary).ToList(),
+            LoadError = catalog.LoadError, Text = "",
+        }));
+        console.MapPost("/playbooks/validate", async (HttpContext context, PlaybookCatalog catalog) =>
+        {
+            var text = (await context.Request.ReadFormAsync(context.RequestAborted))["text"].ToString();
+            var errors = catalog.Library.Validate(new PlaybookSource("playbook.yaml", text), catalog.Actions)
+                .Select(e => new ValidationErrorView(e.Line, e.Column, e.Code, e.Message)).ToList();
+            return Page<PlaybooksPage>(new
+            {
+                Signed = context.User.Caller(), Playbooks = catalog.Library.Playbooks.Values.OrderBy(p => p.Name).Select(PlaybookViews.Summary).ToList(),
+                LoadError = catalog.LoadError, Text = text, Validated = true, Errors = errors,
+            }, errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+        }).RequireAuthorization(p => p.RequireRole(Roles.PlaybookAuthors.Split(',')));
+        console.MapGet("/playbooks/{name}", PlaybookAsync);
+        console.MapPost("/playbooks/{name}/dry-run", async (string name, HttpContext context, PlaybookCatalog catalog, IQuerySession session,
+            PinnedPlaybooks pinned, CancellationToken ct) =>
+        {
+            var form = await context.Request.ReadFormAsync(ct);
+            if (catalog.Library.Find(name) is not { } playbook) return NotFound(context, "playbook");
+            var inputs = form.Keys.Where(k => k.StartsWith("inputs.", StringComparison.Ordinal) && form[k].ToString().Length > 0)
+                .ToDictionary(k => k["inputs.".Length..], k => System.Text.Json.JsonSerializer.SerializeToElement(form[k].ToString()));
+            var severity = ConsoleEndpoints.Blank(form["severity"]);
+            var result = DryRunPlaybookEndpoint.Post(name, new DryRunPlaybook(inputs, new DryRunIncident(severity, null), null, null), catalog);
+            return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, (result as Ok<Plan>)?.Value, ProblemOf(result));
+        }).RequireAuthorization(p => p.RequireRole(Roles.PlaybookAuthors.Split(',')));
+    }
+
+    private static async Task<IResult> PlaybookAsync(string name, string? hash, HttpContext context, PlaybookCatalog catalog, IQuerySession session,
+        PinnedPlaybooks pinned, CancellationToken ct) => await PlaybookPageAsync(name, hash, context, catalog, session, pinned, ct, null, null);
+
+    private static async Task<IResult> PlaybookPageAsync(string name, string? hash, HttpContext context, PlaybookCatalog catalog, IQuerySession session,
+        PinnedPlaybooks pinned, CancellationToken ct, Plan? plan, Microsoft.AspNetCore.Mvc.ProblemDetails? problem)
+    {
+        var loaded = catalog.Library.Find(name);
+        // A run's page links to the exact text it pinned, which may no longer be the loaded one.
+        var playbook = hash is { Length: 64 } && loaded?.Hash != hash && await session.LoadAsync<PinnedPlaybook>(hash, ct) is not null
+            ? await pinned.GetAsync(hash, session, ct)
+            : loaded;
+        if (playbook is null || playbook.Name != name) return NotFound(context, "playbook");
+        return Page<PlaybookPage>(new
+        {
+            Signed = context.User.Caller(), Playbook = PlaybookViews.Definition(playbook), IsLoaded = loaded?.Hash == playbook.Hash, Plan = plan, Problem = problem,
+        });
+    }
+}

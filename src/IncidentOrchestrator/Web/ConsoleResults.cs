@@ -1,0 +1,86 @@
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace IncidentOrchestrator.Web;
+
+/// <summary>How console endpoints answer: a page, the same 404 page for "absent" and "not yours to see", and commands run like the API's.</summary>
+public static class ConsoleResults
+{
+    public static IResult Page<TComponent>(object parameters, int status = StatusCodes.Status200OK) where TComponent : IComponent =>
+        new RazorComponentResult<TComponent>(parameters) { StatusCode = status };
+
+    public static IResult NotFound(HttpContext context, string what = "incident") => Page<Pages.MessagePage>(new
+    {
+        Signed = context.User.Caller(),
+        Heading = "Not found",
+        Text = $"No {what} with that id exists, or you may not see it. Restricted incidents are need-to-know: ask its commander to add you.",
+    }, StatusCodes.Status404NotFound);
+
+    /// <summary>The API's need-to-know gate, in front of a page: null to go on, else the page to answer with.</summary>
+    public static async Task<IResult?> GateAsync(HttpContext context, Func<NeedToKnowGate, HttpContext, Task<IResult>> gate, string what)
+    {
+        var result = await gate(context.RequestServices.GetRequiredService<NeedToKnowGate>(), context);
+        return result switch
+        {
+            WolverineContinue => null,
+            IStatusCodeHttpResult { StatusCode: StatusCodes.Status404NotFound } => NotFound(context, what),
+            _ => Page<Pages.MessagePage>(new
+            {
+                Signed = context.User.Caller(),
+                Heading = "Try again later",
+                Text = "Reads of restricted incidents are recorded before anything is shown; recording failed, so nothing is shown.",
+            }, StatusCodes.Status503ServiceUnavailable),
+        };
+    }
+
+    /// <summary>
+    /// Runs one of the API's command endpoints with a session and the transactional outbox, as Wolverine runs it for the API:
+    /// the changes are saved only when it succeeds. Returns the endpoint's own answer.
+    /// </summary>
+    public static async Task<IResult> CommandAsync(HttpContext context, Func<IDocumentSession, Wolverine.IMessageBus, Task<IResult>> command)
+    {
+        var outbox = context.RequestServices.GetRequiredService<IMartenOutbox>();
+        await using var session = context.RequestServices.GetRequiredService<IDocumentStore>().LightweightSession();
+        outbox.Enroll(session);
+        var result = await command(session, outbox);
+        if (Succeeded(result)) await session.SaveChangesAsync(context.RequestAborted);
+        return result;
+    }
+
+    /// <summary>An API endpoint's Validate answer, then (when it found no problem) the endpoint itself.</summary>
+    public static Task<IResult> Validated(ProblemDetails validation, Func<Task<IResult>> then) =>
+        ReferenceEquals(validation, WolverineContinue.NoProblems) ? then() : Task.FromResult<IResult>(TypedResults.Problem(validation));
+
+    public static bool Succeeded(IResult result) => result is IStatusCodeHttpResult { StatusCode: < 400 } or NoContent or Accepted;
+
+    /// <summary>The problem an endpoint answered with, to show next to the form.</summary>
+    public static ProblemDetails? ProblemOf(IResult result) => result switch
+    {
+        ProblemHttpResult problem => problem.ProblemDetails,
+        _ when Succeeded(result) => null,
+        IStatusCodeHttpResult { StatusCode: var status } => new ProblemDetails { Status = status, Title = "The request was refused" },
+        _ => null,
+    };
+
+    /// <summary>After a form: back to the page (303, so a reload does not post again); htmx follows it as a boosted navigation.</summary>
+    public static IResult SeeOther(string url) => new SeeOtherResult(url);
+
+    private sealed class SeeOtherResult(string url) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.StatusCode = StatusCodes.Status303SeeOther;
+            context.Response.Headers.Location = url;
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Only local paths: a sign-in never sends anyone elsewhere.</summary>
+    public static string LocalOr(string? url, string fallback) =>
+        url is { Length: > 1 } u && u[0] == '/' && u[1] != '/' && u[1] != '\\' ? u : fallback;
+}

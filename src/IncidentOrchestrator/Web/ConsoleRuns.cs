@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Planning;
+using IncidentOrchestrator.Runs;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Web.Pages;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static IncidentOrchestrator.Web.ConsoleResults;
+
+namespace IncidentOrchestrator.Web;
+
+/// <summary>Starting a playbook from its declared inputs (with the dry-run's plan first), and a run's steps as the playbook's graph.</summary>
+public static class ConsoleRuns
+{
+    public static void Map(RouteGroupBuilder console)
+    {
+        console.MapGet("/incidents/{id:guid}/runs/{runId:guid}", RunAsync);
+        console.MapGet("/incidents/{id:guid}/start", (Guid id, string playbook, HttpContext context, PlaybookCatalog catalog) =>
+            StartPageAsync(context, id, playbook, catalog, null, null, StatusCodes.Status200OK))
+            .RequireAuthorization(p => p.RequireRole(Roles.Commander));
+        console.MapPost("/incidents/{id:guid}/start", StartAsync).RequireAuthorization(p => p.RequireRole(Roles.Commander));
+        console.MapPost("/incidents/{id:guid}/runs/{runId:guid}/cancel", (Guid id, Guid runId, HttpContext context, IQuerySession session) =>
+                ControlAsync(context, id, runId, bus => ControlRunEndpoints.Cancel(id, runId, session, bus, context.User, context.Request, context.RequestAborted)))
+            .RequireAuthorization(p => p.RequireRole(Roles.Commander));
+        console.MapPost("/incidents/{id:guid}/runs/{runId:guid}/steps/{stepId}/{resolution:regex(^(retry|skip)$)}",
+                (Guid id, Guid runId, string stepId, string resolution, HttpContext context, IQuerySession session) =>
+                    ControlAsync(context, id, runId, bus => resolution == "retry"
+                        ? ControlRunEndpoints.Retry(id, runId, stepId, session, bus, context.User, context.RequestAborted)
+                        : ControlRunEndpoints.Skip(id, runId, stepId, session, bus, context.User, context.RequestAborted)))
+            .RequireAuthorization(p => p.RequireRole(Roles.Commander));
+    }
+
+    private static async Task<IResult> RunAsync(Guid id, Guid runId, HttpContext context, IQuerySession session, PinnedPlaybooks playbooks,
+        CancellationToken ct)
+    {
+        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
+        var got = await GetRunEndpoint.Get(id, runId, session, playbooks, context.User, ct);
+        if (got.Result is not Ok<RunView> { Value: { } run }) return NotFound(context, "run");
+        var playbook = await playbooks.GetAsync(run.PlaybookHash, session, ct);
+        var incident = NeedToKnowGate.Admitted(context, id)!;
+        var children = await session.Query<PlaybookRun>().Where(r => r.ParentRunId == runId).ToListAsync(ct);
+        return Page<RunPage>(new
+        {
+            Signed = context.User.Caller(), IncidentTitle = incident.Title, Run = run, Playbook = playbook,
+            Children = children.ToDictionary(c => c.ParentStepId ?? "", c => c.Id),
+        });
+    }
+
+    private static async Task<IResult> StartPageAsync(HttpContext context, Guid id, string name, PlaybookCatalog catalog, Plan? plan,
+        Microsoft.AspNetCore.Mvc.ProblemDetails? problem, int status, IReadOnlyDictionary<string, string>? values = null)
+    {
+        if (NeedToKnowGate.Admitted(context, id) is null && await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused)
+            return refused;
+        if (catalog.Library.Find(name) is not { } playbook) return NotFound(context, "playbook");
+        return Page<StartPage>(new
+        {
+            Signed = context.User.Caller(), Incident = NeedToKnowGate.Admitted(context, id)!, Playbook = PlaybookViews.Definition(playbook), Plan = plan,
+            Problem = problem, Values = values ?? new Dictionary<string, string>(),
+        }, status);
+    }
+
+    private static async Task<IResult> StartAsync(Guid id, HttpContext context, PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    {
+        var form = await context.Request.ReadFormAsync(ct);
+        var name = form["playbook"].ToString();
+        if (catalog.Library.Find(name) is not { } playbook) return NotFound(context, "playbook");
+        var values = form.Keys.Where(k => k.StartsWith("inputs.", StringComparison.Ordinal)).ToDictionary(k => k["inputs.".Length..], k => form[k].ToString());
+        var inputs = Inputs(playbook, values);
+
+        if (form["intent"] == "preview")
+        {
+            var dryRun = DryRunPlaybookEndpoint.Post(name, new DryRunPlaybook(inputs, null, null, null), catalog);
+            return await StartPageAsync(context, id, name, catalog, (dryRun as Ok<Plan>)?.Value, ProblemOf(dryRun), StatusCodes.Status200OK, values);
+        }
+
+        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
+        var request = new StartPlaybookRun(name, inputs);
+        var started = await CommandAsync(context, (session, bus) =>
+            Validated(StartRunEndpoint.Validate(request), () => StartRunEndpoint.Post(id, request, session, bus, catalog, context.User, clock, ct)));
+        if (started is Accepted<RunAccepted> { Value: { } accepted }) return SeeOther($"/incidents/{id}/runs/{accepted.RunId}");
+        return await StartPageAsync(context, id, name, catalog, null, ProblemOf(started), (started as IStatusCodeHttpResult)?.StatusCode ?? 400, values);
+    }
+
+    /// <summary>Form text as the typed inputs the playbook declares; an empty field is left out (its default applies).</summary>
+    private static Dictionary<string, JsonElement> Inputs(Playbook playbook, IReadOnlyDictionary<string, string> values)
+    {
+        var inputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (name, text) in values.Where(v => !string.IsNullOrWhiteSpace(v.Value)))
+        {
+            var type = playbook.Input(name)?.Type ?? InputType.String;
+            inputs[name] = type switch
+            {
+                InputType.Number when decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var n) => JsonSerializer.SerializeToElement(n),
+                InputType.Boolean when bool.TryParse(text, out var b) => JsonSerializer.SerializeToElement(b),
+                InputType.List => JsonSerializer.SerializeToElement(text.Split([',', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)),
+                _ => JsonSerializer.SerializeToElement(text.Trim()),
+            };
+        }
+        return inputs;
+    }
+
+    private static async Task<IResult> ControlAsync(HttpContext context, Guid id, Guid runId, Func<Wolverine.IMessageBus, Task<IResult>> control)
+    {
+        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
+        var result = await CommandAsync(context, (_, bus) => control(bus));
+        return Succeeded(result) || ProblemOf(result) is not { } problem
+            ? SeeOther($"/incidents/{id}/runs/{runId}")
+            : Page<MessagePage>(new { Signed = context.User.Caller(), Heading = problem.Title ?? "Refused", Text = problem.Detail ?? "" },
+                (result as IStatusCodeHttpResult)?.StatusCode ?? 400);
+    }
+}

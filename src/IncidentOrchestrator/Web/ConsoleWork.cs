@@ -1,0 +1,87 @@
+using System.Text.Json;
+using IncidentOrchestrator.Approvals;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tasks;
+using IncidentOrchestrator.Web.Pages;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using static IncidentOrchestrator.Web.ConsoleResults;
+
+namespace IncidentOrchestrator.Web;
+
+/// <summary>
+/// My work: the signed-in person's tasks and approvals across incidents, most urgent first, acknowledged, completed and
+/// decided with the API's own endpoints (the same checks, the same messages), behind the same need-to-know gate.
+/// </summary>
+public static class ConsoleWork
+{
+    public static void Map(RouteGroupBuilder console)
+    {
+        console.MapGet("/work", (HttpContext context, IQuerySession session, CancellationToken ct) => WorkPageAsync(context, session, null, null, ct));
+
+
+        console.MapPost("/tasks/{taskId:guid}/ack", async (Guid taskId, HttpContext context, TimeProvider clock, CancellationToken ct) =>
+            await GateAsync(context, (gate, c) => gate.ForTask(c), "task")
+            ?? await AfterAsync(context, taskId, await CommandAsync(context, (session, _) => TaskEndpoints.Ack(taskId, session, context.User, clock, ct)), ct));
+
+        console.MapPost("/tasks/{taskId:guid}/complete", async (Guid taskId, HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await GateAsync(context, (gate, c) => gate.ForTask(c), "task") is { } refused) return refused;
+            var form = await context.Request.ReadFormAsync(ct);
+            // An empty field is an output not given: the API then says which output is required.
+            var outputs = form.Keys.Where(k => k.StartsWith("outputs.", StringComparison.Ordinal) && form[k].ToString().Trim().Length > 0)
+                .ToDictionary(k => k["outputs.".Length..], k => JsonSerializer.SerializeToElement(form[k].ToString().Trim()));
+            var request = new CompleteTask(outputs, ConsoleEndpoints.Blank(form["notes"]));
+            return await AfterAsync(context, taskId, await CommandAsync(context, (session, bus) =>
+                Validated(CompleteTaskEndpoint.Validate(request), () => CompleteTaskEndpoint.Complete(taskId, request, session, bus, context.User, clock, ct))), ct);
+        });
+
+        console.MapPost("/approvals/{approvalId:guid}/decision", async (Guid approvalId, HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await GateAsync(context, (gate, c) => gate.ForApproval(c), "approval") is { } refused) return refused;
+            var form = await context.Request.ReadFormAsync(ct);
+            var request = new Decide(ConsoleEndpoints.Blank(form["decision"]), ConsoleEndpoints.Blank(form["comment"]));
+            return await AfterAsync(context, approvalId, await CommandAsync(context, (session, bus) =>
+                Validated(DecideApprovalEndpoint.Validate(request), () => DecideApprovalEndpoint.Post(approvalId, request, session, bus, context.User, clock, ct))), ct);
+        });
+    }
+
+    private static async Task<IResult> AfterAsync(HttpContext context, Guid item, IResult result, CancellationToken ct)
+    {
+        if (Succeeded(result)) return SeeOther("/work");
+        await using var session = context.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
+        // What the person typed comes back with the refusal, so only the wrong field needs fixing.
+        var typed = context.Request.HasFormContentType
+            ? context.Request.Form.Keys.Where(k => !k.StartsWith("__", StringComparison.Ordinal)).ToDictionary(k => k, k => context.Request.Form[k].ToString())
+            : [];
+        return await WorkPageAsync(context, session, ProblemOf(result), item, ct, (result as IStatusCodeHttpResult)?.StatusCode ?? 400, typed);
+    }
+
+    private static async Task<IResult> WorkPageAsync(HttpContext context, IQuerySession session, ProblemDetails? problem, Guid? problemFor,
+        CancellationToken ct, int status = StatusCodes.Status200OK, IReadOnlyDictionary<string, string>? typed = null)
+    {
+        var caller = context.User.Caller();
+        var principals = caller.Roles.Select(r => $"role:{r}").Append($"user:{caller.Subject}").ToArray();
+        var open = new[] { TaskStatuses.Open, TaskStatuses.Acknowledged, TaskStatuses.Escalated };
+        var tasks = await session.Query<TaskItem>().Where(t => t.Assignee.IsOneOf(principals) && t.Status.IsOneOf(open))
+            .OrderByDescending(t => t.OpenedAt).Take(200).ToListAsync(ct);
+        var approvals = (await session.Query<ApprovalItem>().Where(a => a.Outcome == null).OrderByDescending(a => a.OpenedAt).Take(500).ToListAsync(ct))
+            .Where(a => a.AwaitsDecisionOf(caller)).Take(200).ToList();
+        var needToKnow = context.RequestServices.GetRequiredService<NeedToKnowGate>();
+        var shownTasks = await NeedToKnowGate.VisibleAsync(session, caller, tasks, t => t.IncidentId, t => t.IsFor(caller), ct);
+        var shownApprovals = await NeedToKnowGate.VisibleAsync(session, caller, approvals, a => a.IncidentId, a => a.MayDecide(caller), ct);
+        await needToKnow.RecordShownAsync(session, context, shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)));
+
+        // Most urgent first: what is due soonest (an acknowledgement or a completion), then the newest.
+        var ordered = shownTasks.OrderBy(t => (t.AcknowledgedAt is null ? t.AckBy : null) ?? t.DueBy ?? DateTimeOffset.MaxValue)
+            .ThenByDescending(t => t.OpenedAt).Select(TaskView.Of).ToList();
+        var titles = (await session.LoadManyAsync<Incidents.Incident>(ct,
+                shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)).Distinct().ToArray()))
+            .ToDictionary(i => i.Id, i => i.Title);
+        return Page<MyWorkPage>(new
+        {
+            Signed = caller, Tasks = ordered, Approvals = shownApprovals.Select(ApprovalView.Of).ToList(), Problem = problem, ProblemFor = problemFor,
+            Typed = typed ?? new Dictionary<string, string>(), IncidentTitles = titles,
+        }, status);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tests.Fixtures;
+
+namespace IncidentOrchestrator.Tests.Console;
+
+/// <summary>Browser scenarios share one service and one Chromium; each person gets a context of their own. Setup goes through the API.</summary>
+[Collection(ConsoleCollection.Name)]
+public abstract class ConsoleContext(ConsoleFixture fixture)
+{
+    protected ConsoleFixture Fixture { get; } = fixture;
+    protected string Key { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    protected static readonly string Cora = Tokens.For("cora.commander", Roles.Commander, Roles.Ingest);
+    protected static readonly string Rui = Tokens.For("rui.responder", Roles.Responder);
+    protected static readonly string Sam = Tokens.For("sam.responder", Roles.Responder);
+    protected static readonly string Lena = Tokens.For("lena.leadership", Roles.Leadership);
+
+    protected async Task<JsonElement> ApiAsync(HttpMethod method, string path, string token, object? body = null)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Fixture.Url) };
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    protected async Task<Guid> DeclaredAsync(string title, bool restricted = false) =>
+        (await ApiAsync(HttpMethod.Post, "/api/incidents", Cora, new { title, severity = "high", restricted, summary = "for the console" }))
+        .GetProperty("id").GetGuid();
+}

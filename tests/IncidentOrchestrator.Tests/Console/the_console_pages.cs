@@ -1,0 +1,105 @@
+using Alba;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tests.Fixtures;
+
+namespace IncidentOrchestrator.Tests.Console;
+
+/// <summary>The pages' HTML on the server: status codes, need-to-know and escaping, read as a bearer client would (the browser tests sign in with a cookie).</summary>
+public sealed class the_console_pages(AppFixture fixture) : IntegrationContext(fixture)
+{
+    private const string Hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+
+    private Task<IScenarioResult> Page(string url, string token, int expect = 200) => Host.Scenario(x =>
+    {
+        x.Get.Url(url);
+        x.WithBearerToken(token);
+        x.StatusCodeShouldBe(expect);
+    });
+
+    [Fact]
+    public async Task every_page_answers_with_html_and_the_security_headers()
+    {
+        var incident = await Host.DeclareIncident("An ordinary incident");
+        foreach (var url in new[] { "/incidents", $"/incidents/{incident}", $"/incidents/{incident}/report", $"/incidents/{incident}/access-log", "/work",
+                     "/playbooks", "/playbooks/sensitive-data-exposure", "/leadership", "/programmes", $"/incidents/{incident}/start?playbook=insider-bulk-download" })
+        {
+            var page = await Page(url, Api.Commander);
+            Assert.StartsWith("text/html", page.Context.Response.ContentType);
+            var csp = page.Context.Response.Headers.ContentSecurityPolicy.ToString();
+            Assert.Contains("script-src 'self'", csp);
+            Assert.DoesNotContain("unsafe-inline", csp);
+            Assert.Equal("nosniff", page.Context.Response.Headers.XContentTypeOptions.ToString());
+            Assert.Contains("</html>", page.ReadAsText());
+        }
+    }
+
+    [Fact]
+    public async Task a_hostile_title_is_shown_as_text_everywhere()
+    {
+        var incident = await Host.DeclareIncident(Hostile);
+
+        foreach (var url in new[] { "/incidents", $"/incidents/{incident}", $"/incidents/{incident}/report" })
+        {
+            var html = (await Page(url, Api.Commander)).ReadAsText();
+            Assert.DoesNotContain("<script>alert", html);
+            Assert.DoesNotContain("<img src=x", html);
+            Assert.Contains("&lt;script&gt;", html);
+        }
+    }
+
+    [Fact]
+    public async Task a_restricted_incident_is_the_not_found_page_for_those_without_need_to_know_and_the_refusal_is_recorded()
+    {
+        var incident = await Host.DeclareIncident("Need-to-know only", restricted: true);
+
+        var page = await Page($"/incidents/{incident}", Api.Responder, 404);
+        Assert.Contains("Not found", page.ReadAsText());
+        Assert.DoesNotContain("Need-to-know only", page.ReadAsText());
+        await Page($"/incidents/{incident}/report", Api.Responder, 404);
+        await Page($"/incidents/{Guid.NewGuid()}", Api.Admin, 404);
+        Assert.Contains("Need-to-know only", (await Page($"/incidents/{incident}", Api.Commander)).ReadAsText());
+
+        var log = (await Host.Get($"/api/incidents/{incident}/access-log", Api.Commander)).ReadJson();
+        Assert.Contains(log.EnumerateArray(), e => e.GetProperty("subject").GetString() == "rui.responder" && e.GetProperty("outcome").GetString() == "denied");
+        Assert.Contains(log.EnumerateArray(), e => e.GetProperty("subject").GetString() == "cora.commander"
+                                                  && e.GetProperty("endpoint").GetString() == "GET /incidents/{id:guid}");
+    }
+
+    [Fact]
+    public async Task without_a_session_the_console_sends_people_to_sign_in()
+    {
+        var page = await Host.Scenario(x =>
+        {
+            x.Get.Url("/incidents");
+            x.StatusCodeShouldBe(302);
+        });
+        Assert.StartsWith("/signin", new Uri(page.Context.Response.Headers.Location.ToString(), UriKind.RelativeOrAbsolute) is { IsAbsoluteUri: true } u
+            ? u.PathAndQuery : page.Context.Response.Headers.Location.ToString());
+        await Host.Scenario(x =>
+        {
+            x.Get.Url("/signin");
+            x.StatusCodeShouldBe(200);
+        });
+    }
+
+    [Fact]
+    public async Task a_form_posted_without_its_antiforgery_token_changes_nothing()
+    {
+        await Host.Scenario(x =>
+        {
+            x.Post.FormData(new Dictionary<string, string> { ["title"] = "forged", ["severity"] = "high" }).ToUrl("/incidents");
+            x.WithBearerToken(Api.Commander);
+            x.StatusCodeShouldBe(400);
+        });
+        Assert.Empty(await Host.Incidents("?q=forged"));
+    }
+
+    [Fact]
+    public async Task pages_follow_the_roles_of_the_api()
+    {
+        await Page("/leadership", Api.Responder, 403);
+        await Page("/leadership", Api.Leadership);
+        await Page($"/incidents/{await Host.DeclareIncident("x")}/access-log", Api.Leadership, 403);
+        await Page("/incidents", Tokens.For("scanner", Roles.Ingest), 403);
+    }
+}

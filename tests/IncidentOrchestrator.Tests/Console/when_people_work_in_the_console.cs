@@ -1,0 +1,157 @@
+using System.Text.RegularExpressions;
+using IncidentOrchestrator.Tests.Fixtures;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace IncidentOrchestrator.Tests.Console;
+
+public sealed class when_people_work_in_the_console(ConsoleFixture fixture) : ConsoleContext(fixture)
+{
+    [Fact]
+    public async Task a_commander_declares_an_incident_and_reads_it()
+    {
+        var page = await Fixture.SignedInAsync(Cora);
+        await ConsoleFixture.ScreenshotAsync(page, "incidents");
+
+        await page.GetByText("Declare an incident").ClickAsync();
+        await page.Locator("#declare-title").FillAsync($"Activity data readable by all engineers {Key}");
+        await page.Locator("#declare-severity").SelectOptionAsync("critical");
+        await page.GetByLabel("Restricted (need-to-know)").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Declare" }).ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/incidents/[0-9a-f-]{36}$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Activity data readable by all engineers {Key}");
+        await Expect(page.Locator("li.event").First).ToContainTextAsync("declared a critical incident");
+        await Expect(page.Locator(".badges")).ToContainTextAsync("restricted");
+        await ConsoleFixture.ScreenshotAsync(page, "incident");
+
+        await page.GotoAsync("/incidents?q=" + Key);
+        await Expect(page.Locator("table.list tbody tr")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task a_commander_previews_the_plan_starts_the_playbook_and_watches_containment_without_reloading()
+    {
+        var grantee = $"all_engineers_{Key}";
+        await Fixture.Warehouse.ExecuteAsync($"create role {grantee} nologin; grant select on hr.employee_activity to {grantee}");
+        var incident = await DeclaredAsync($"Exposure {Key}", restricted: true);
+        var page = await Fixture.SignedInAsync(Cora);
+
+        await page.GotoAsync($"/incidents/{incident}");
+        await page.GetByLabel("Start a playbook").SelectOptionAsync("sensitive-data-exposure");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Choose inputs…" }).ClickAsync();
+        await page.Locator("#input-dataset").FillAsync("hr.employee_activity");
+        await page.Locator("#input-grantee").FillAsync(grantee);
+        await page.Locator("#input-programme").FillAsync("activity-insights");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview the plan" }).ClickAsync();
+        await Expect(page.Locator("section.plan")).ToContainTextAsync("revoke-grant");
+        await ConsoleFixture.ScreenshotAsync(page, "start-playbook");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start the run" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/runs/[0-9a-f-]{36}$"));
+        await page.EvaluateAsync("window.__sameDocument = true");
+        await Expect(page.Locator("#step-revoke-grant .badge")).ToHaveTextAsync("succeeded", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#step-verify-containment .badge")).ToHaveTextAsync("succeeded", new() { Timeout = 30_000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true")); // the steps turned green in place, no reload
+        Assert.False(await Fixture.Warehouse.CanReadAsync(grantee, "hr.employee_activity"));
+        await ConsoleFixture.ScreenshotAsync(page, "run");
+
+        // The on-call responder finds the investigation in My work, acknowledges it, and completes it.
+        var rui = await Fixture.SignedInAsync(Rui);
+        await rui.GotoAsync("/work");
+        var task = rui.Locator("article.task", new() { HasText = "Find every reader of hr.employee_activity" });
+        await Expect(task.First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await task.First.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        task = rui.Locator("article.task", new() { HasText = "Find every reader of hr.employee_activity" });
+        await task.First.GetByLabel("readers").FillAsync("ann,bob");
+        await task.First.GetByLabel("firstExposedAt").FillAsync("2026-11-28T09:14:00Z");
+        await task.First.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
+        // affectedEmployees was left empty: the API's own message, next to that field.
+        await Expect(rui.Locator(".field-error").First).ToContainTextAsync("This output is required.");
+        await ConsoleFixture.ScreenshotAsync(rui, "my-work");
+        task = rui.Locator("article.task", new() { HasText = "Find every reader of hr.employee_activity" });
+        await task.First.GetByLabel("readers").FillAsync("ann,bob");
+        await task.First.GetByLabel("firstExposedAt").FillAsync("2026-11-28T09:14:00Z");
+        await task.First.GetByLabel("affectedEmployees").FillAsync("50");
+        await task.First.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
+        await Expect(rui.Locator(".field-error")).ToHaveCountAsync(0);
+
+        await page.GotoAsync($"/incidents/{incident}");
+        await Expect(page.Locator("#events")).ToContainTextAsync("completed", new() { Timeout = 10_000 });
+    }
+
+    [Fact]
+    public async Task a_responder_who_is_not_a_participant_gets_the_not_found_page_and_the_refused_read_is_recorded()
+    {
+        var incident = await DeclaredAsync($"Restricted {Key}", restricted: true);
+        var sam = await Fixture.SignedInAsync(Sam);
+
+        var response = await sam.GotoAsync($"/incidents/{incident}");
+        Assert.Equal(404, response!.Status);
+        await Expect(sam.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Not found");
+        await ConsoleFixture.ScreenshotAsync(sam, "not-found");
+
+        var log = await ApiAsync(HttpMethod.Get, $"/api/incidents/{incident}/access-log", Cora);
+        Assert.Contains(log.EnumerateArray(), e => e.GetProperty("subject").GetString() == "sam.responder"
+                                                  && e.GetProperty("outcome").GetString() == "denied"
+                                                  && e.GetProperty("endpoint").GetString()!.StartsWith("GET /incidents/"));
+    }
+
+    [Fact]
+    public async Task a_signal_appears_on_an_open_incident_page_within_two_seconds()
+    {
+        var fingerprint = $"console:{Key}";
+        var opened = await ApiAsync(HttpMethod.Post, "/api/signals", Cora, Signal(fingerprint, "first"));
+        var page = await Fixture.SignedInAsync(Cora);
+        await page.GotoAsync($"/incidents/{opened.GetProperty("incidentId").GetGuid()}");
+        await Expect(page.Locator("[data-live-status]").First).ToHaveTextAsync("live");
+
+        await ApiAsync(HttpMethod.Post, "/api/signals", Cora, Signal(fingerprint, $"again {Key}"));
+        await Expect(page.Locator("li.event").First).ToContainTextAsync($"again {Key}", new() { Timeout = 2_000 });
+        await ConsoleFixture.ScreenshotAsync(page, "incident-live");
+    }
+
+    [Fact]
+    public async Task an_invalid_playbook_pasted_into_the_editor_shows_its_errors_at_their_lines()
+    {
+        var page = await Fixture.SignedInAsync(Cora);
+        await page.GotoAsync("/playbooks");
+        await page.GetByLabel("YAML").FillAsync("apiVersion: incidents/v1\nkind: Playbook\nname: Bad Name\ntitle: t\nsteps:\n  - id: a\n    action: incident.explode\n");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
+
+        await Expect(page.Locator(".problem")).ToContainTextAsync("line 3, column 7");
+        await Expect(page.Locator(".problem")).ToContainTextAsync("line 7, column 13");
+        await Expect(page.Locator("ol.source li.has-error")).ToHaveCountAsync(2);
+        await ConsoleFixture.ScreenshotAsync(page, "playbook-validate");
+    }
+
+    [Fact]
+    public async Task a_form_without_its_antiforgery_token_is_refused_and_changes_nothing()
+    {
+        var page = await Fixture.SignedInAsync(Cora);
+        var response = await page.APIRequest.PostAsync("/incidents", new()
+        {
+            Form = page.APIRequest.CreateFormData().Set("title", $"forged {Key}").Set("severity", "low"),
+        });
+        Assert.Equal(400, response.Status);
+        Assert.Empty((await ApiAsync(HttpMethod.Get, $"/api/incidents?q=forged%20{Key}", Cora)).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task leadership_sees_the_figures_with_their_definitions()
+    {
+        await DeclaredAsync($"Counted {Key}");
+        var page = await Fixture.SignedInAsync(Lena);
+        await page.GotoAsync("/leadership");
+
+        await Expect(page.Locator(".card").First).ToContainTextAsync("Mean time to detect");
+        await Expect(page.Locator("figure.chart svg").First).ToBeVisibleAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync("Generated by IncidentOrchestrator for lena.leadership");
+        await ConsoleFixture.ScreenshotAsync(page, "leadership");
+    }
+
+    private static object Signal(string fingerprint, string title) => new
+    {
+        source = "acl-scanner", type = "scanner.finding", severity = "high", fingerprint, title, attributes = new { dataset = "hr.x" },
+    };
+}

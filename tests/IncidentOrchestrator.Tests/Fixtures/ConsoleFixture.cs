@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Playwright;
+
+namespace IncidentOrchestrator.Tests.Fixtures;
+
+/// <summary>
+/// The real service in its own process, listening on a real port, on real PostgreSQL (with the scenario's warehouse and
+/// programme), and one headless Chromium (Debian's, no download) for the collection. Screenshots go to
+/// <see cref="Screenshots"/> for a person to look at.
+/// </summary>
+public sealed class ConsoleFixture : IAsyncLifetime
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    private Process? _service;
+    private IPlaywright? _playwright;
+    private readonly System.Text.StringBuilder _log = new();
+
+    public string Url { get; private set; } = "";
+    public Warehouse Warehouse { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string PipelineRole { get; } = $"console_pipeline_{Guid.NewGuid():N}"[..30];
+    public static string Screenshots { get; } = Path.Combine(Repository.Root, "tests", "IncidentOrchestrator.Tests", "TestResults", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Chromium))
+            throw new InvalidOperationException($"No Chromium at {Chromium}: the browser tests need Debian's chromium package (apt-get install chromium; ops/test installs it).");
+        Directory.CreateDirectory(Screenshots);
+        var database = await TestDatabase.CreateDatabaseAsync("console");
+        Warehouse = await Warehouse.CreateAsync();
+        await Warehouse.ExecuteAsync($"create role {PipelineRole} login password 'pipeline-secret'; grant select on hr.employee_activity to {PipelineRole}");
+        await Warehouse.ExecuteAsync("create schema audit; create table audit.access_log (object_name text, role_name text, read_at timestamptz, rows_read int); " +
+            "insert into audit.access_log select 'hr.employee_activity', 'engineer_' || g, now() - (g || ' hours')::interval, g * 10 from generate_series(1, 12) g");
+
+        var port = FreePort();
+        Url = $"http://127.0.0.1:{port}";
+        var service = Path.Combine(Repository.Root, "src", "IncidentOrchestrator", "bin", Repository.Configuration, "net10.0");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(service, "IncidentOrchestrator.dll")])
+        {
+            WorkingDirectory = service, RedirectStandardOutput = true, RedirectStandardError = true,
+            Environment =
+            {
+                ["ConnectionStrings__Incidents"] = database, ["Urls"] = Url, ["Auth__SigningKey"] = Tokens.SigningKey,
+                ["Playbooks__Path"] = AppFixture.RepositoryPlaybooks, ["Connections__warehouse"] = Warehouse.ConnectionString,
+                ["Programmes__activity-insights__Owner"] = "people-analytics", ["Programmes__activity-insights__Connection"] = "warehouse",
+                ["Programmes__activity-insights__Description"] = "Trains internal assistants on employee activity data",
+                ["Programmes__activity-insights__ServiceAccountRole"] = PipelineRole, ["Programmes__activity-insights__Datasets__0"] = "hr.employee_activity",
+                ["OnCall__security__Members__0"] = "rui.responder", ["OnCall__security__Start"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
+                ["Incidents__CommanderRotation"] = "commanders", ["OnCall__commanders__Members__0"] = "cora.commander",
+                ["RateLimits__Api__PermitLimit"] = "100000", ["Logging__LogLevel__Default"] = "Warning", ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            },
+        };
+        _service = Process.Start(start) ?? throw new InvalidOperationException("The service did not start");
+        _service.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        _service.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        _service.BeginOutputReadLine();
+        _service.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        var ready = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_service.HasExited) throw new InvalidOperationException($"The service exited during start:\n{Log}");
+            try
+            {
+                if ((await http.GetAsync($"{Url}/health/ready")).IsSuccessStatusCode) break;
+            }
+            catch (HttpRequestException) { }
+            if (ready.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"The service was not ready in 60 s:\n{Log}");
+            await Task.Delay(100);
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    /// <summary>A fresh browser context (its own cookies) for one person, signed in with their token through the sign-in page.</summary>
+    public async Task<IPage> SignedInAsync(string token)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Url, ViewportSize = new ViewportSize { Width = 1360, Height = 900 } });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/incidents");
+        await page.GetByLabel("Token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/incidents");
+        return page;
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_service is { HasExited: false })
+        {
+            _service.Kill(entireProcessTree: true);
+            await _service.WaitForExitAsync();
+        }
+        _service?.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConsoleCollection : ICollectionFixture<ConsoleFixture>
+{
+    public const string Name = "web console";
+}
+
+/// <summary>Where the repository and this build are.</summary>
+public static class Repository
+{
+    public static string Root { get; } = Find();
+    public static string Configuration { get; } = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "IncidentOrchestrator.sln"))) return dir.FullName;
+        throw new InvalidOperationException("The repository was not found above " + AppContext.BaseDirectory);
+    }
+}
