@@ -46,6 +46,8 @@ public static class ConsoleReports
         CancellationToken ct)
     {
         var caller = context.User.Caller();
+        // The form gives whole days: "to" a day means up to the end of it.
+        if (DateOnly.TryParseExact(to, "yyyy-MM-dd", out var lastDay)) to = lastDay.AddDays(1).ToString("yyyy-MM-dd");
         var answer = await MetricsSummaryEndpoint.Get(from, to, session, context, clock, ct);
         if (answer is not Ok<MetricsSummary> { Value: { } summary })
             return Page<MessagePage>(new { Signed = caller, Heading = "That window is not valid", Text = ProblemOf(answer)?.Detail ?? "" }, 400);

@@ -108,6 +108,7 @@ public sealed class when_people_work_in_the_console(ConsoleFixture fixture) : Co
 
         await ApiAsync(HttpMethod.Post, "/api/signals", Cora, Signal(fingerprint, $"again {Key}"));
         await Expect(page.Locator("li.event").First).ToContainTextAsync($"again {Key}", new() { Timeout = 2_000 });
+        await Expect(page.Locator("#incident-header")).ToContainTextAsync("Signals2", new() { Timeout = 5_000 }); // the header follows
         await ConsoleFixture.ScreenshotAsync(page, "incident-live");
     }
 
