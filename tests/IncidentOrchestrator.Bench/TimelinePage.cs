@@ -15,7 +15,7 @@ public static class TimelinePage
     public sealed record Settings(Uri Url, string IngestToken, string ReaderToken, string Connection, int Events, int Samples);
 
     public sealed record Outcome(int Events, int Samples, double ApiP50Ms, double ApiP99Ms, double SqlP50Ms, double SqlP99Ms, double Ratio,
-        double NewestP50Ms, bool Verified)
+        double NewestP50Ms, double ConsolePageP50Ms, double ConsolePageP99Ms, double ConsoleHugePageP50Ms, bool Verified)
     {
         public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web));
     }
@@ -23,11 +23,16 @@ public static class TimelinePage
     public static async Task<Outcome> RunAsync(Settings s, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = s.Url, Timeout = TimeSpan.FromMinutes(2) };
-        var fingerprint = $"bench:timeline:{Guid.NewGuid():N}";
-        Guid incident = default;
-        for (var sent = 0; sent < s.Events; sent += 1000)
+        var incident = await IncidentOfAsync(s.Events);
+        var thousand = await IncidentOfAsync(1000);
+
+        async Task<Guid> IncidentOfAsync(int events)
         {
-            var batch = Enumerable.Range(sent, Math.Min(1000, s.Events - sent)).Select(i => new
+        var fingerprint = $"bench:timeline:{Guid.NewGuid():N}";
+        Guid opened = default;
+        for (var sent = 0; sent < events; sent += 1000)
+        {
+            var batch = Enumerable.Range(sent, Math.Min(1000, events - sent)).Select(i => new
             {
                 source = "bench", type = "dataset.read_anomaly", severity = "high", fingerprint, title = $"read #{i}",
                 attributes = new { reader = $"user-{i % 97}" },
@@ -36,7 +41,9 @@ public static class TimelinePage
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", s.IngestToken);
             using var response = await http.SendAsync(request, ct);
             response.EnsureSuccessStatusCode();
-            incident = (await response.Content.ReadFromJsonAsync<JsonElement>(ct))[0].GetProperty("incidentId").GetGuid();
+            opened = (await response.Content.ReadFromJsonAsync<JsonElement>(ct))[0].GetProperty("incidentId").GetGuid();
+        }
+        return opened;
         }
 
         await using var db = new NpgsqlConnection(s.Connection);
@@ -61,11 +68,36 @@ public static class TimelinePage
             await ReadAsync($"/api/incidents/{incident}/timeline?before={long.MaxValue}&limit=200");
             newest.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+        // The console's incident page (HTML: header, the newest 50 events, runs, tasks, evidence), for 1,000 events and for the huge one.
+        var page = new List<double>();
+        var huge = new List<double>();
+        for (var i = 0; i < s.Samples; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            verified &= (await PageAsync($"/incidents/{thousand}")).Contains("</html>");
+            page.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (i % 4 != 0) continue;
+            started = Stopwatch.GetTimestamp();
+            verified &= (await PageAsync($"/incidents/{incident}")).Contains("</html>");
+            huge.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
         api.Sort();
         sql.Sort();
         newest.Sort();
+        page.Sort();
+        huge.Sort();
         return new Outcome(s.Events, s.Samples, Percentile(api, 0.5), Percentile(api, 0.99), Percentile(sql, 0.5), Percentile(sql, 0.99),
-            Math.Round(Percentile(api, 0.5) / Percentile(sql, 0.5), 2), Percentile(newest, 0.5), verified);
+            Math.Round(Percentile(api, 0.5) / Percentile(sql, 0.5), 2), Percentile(newest, 0.5), Percentile(page, 0.5), Percentile(page, 0.99),
+            Percentile(huge, 0.5), verified);
+
+        async Task<string> PageAsync(string url)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", s.ReaderToken);
+            using var response = await http.SendAsync(request, ct);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadAsStringAsync(ct);
+        }
 
         async Task<int> ApiAsync(long after) => (await ReadAsync($"/api/incidents/{incident}/timeline?after={after}&limit=200")).GetArrayLength();
 

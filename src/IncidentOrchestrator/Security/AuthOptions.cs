@@ -15,5 +15,21 @@ public sealed class AuthOptions
     /// <summary>When set, tokens must carry this issuer.</summary>
     public string? Issuer { get; set; }
 
+    /// <summary>The console's sign-in through an OpenID Connect provider (code flow with PKCE); without it, people paste a token.</summary>
+    public OidcOptions Oidc { get; set; } = new();
+
     public const int MinimumKeyBytes = 32;
+}
+
+/// <summary>Configuration section <c>Auth:Oidc</c>.</summary>
+public sealed class OidcOptions
+{
+    public string? Authority { get; set; }
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The claim of the ID token that carries the person's roles (commander, responder, …).</summary>
+    public string RoleClaim { get; set; } = "role";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(ClientId);
 }

@@ -29,6 +29,7 @@ public static class Authentication
                     ? JwtBearerDefaults.AuthenticationScheme
                     : ConsoleSignIn.Scheme)
             .AddConsoleCookie()
+            .AddConsoleOpenIdConnect(auth.Oidc, environment)
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;

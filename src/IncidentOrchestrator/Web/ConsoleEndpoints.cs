@@ -34,7 +34,12 @@ public static class ConsoleEndpoints
     public static void Map(WebApplication app)
     {
         app.MapGet("/", () => Results.Redirect("/incidents")).AllowAnonymous();
-        app.MapGet(ConsoleSignIn.Path, (string? returnUrl) => Page<SignInPage>(new { ReturnUrl = LocalOr(returnUrl, "/incidents") })).AllowAnonymous();
+        // With a provider configured, signing in is its code flow; otherwise a person pastes a token.
+        var oidc = app.Configuration.GetSection("Auth:Oidc").Get<OidcOptions>() ?? new OidcOptions();
+        app.MapGet(ConsoleSignIn.Path, (string? returnUrl) => oidc.Enabled
+            ? Results.Challenge(new Microsoft.AspNetCore.Authentication.AuthenticationProperties { RedirectUri = LocalOr(returnUrl, "/incidents") },
+                [ConsoleOpenIdConnect.Scheme])
+            : Page<SignInPage>(new { ReturnUrl = LocalOr(returnUrl, "/incidents") })).AllowAnonymous();
         app.MapPost(ConsoleSignIn.Path, SignInAsync).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute())
             .AddEndpointFilter(RefuseForgedForms);
         app.MapPost("/signout", async (HttpContext context, CancellationToken ct) =>

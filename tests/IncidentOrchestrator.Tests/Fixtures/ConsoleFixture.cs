@@ -37,7 +37,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
         var port = FreePort();
         Url = $"http://127.0.0.1:{port}";
-        var service = Path.Combine(Repository.Root, "src", "IncidentOrchestrator", "bin", Repository.Configuration, "net10.0");
+        // The service as this test build has it (the same build the in-process tests use, with its pre-generated code).
+        var service = AppContext.BaseDirectory;
         var start = new ProcessStartInfo("dotnet", [Path.Combine(service, "IncidentOrchestrator.dll")])
         {
             WorkingDirectory = service, RedirectStandardOutput = true, RedirectStandardError = true,
@@ -133,7 +134,6 @@ public sealed class ConsoleCollection : ICollectionFixture<ConsoleFixture>
 public static class Repository
 {
     public static string Root { get; } = Find();
-    public static string Configuration { get; } = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
 
     private static string Find()
     {

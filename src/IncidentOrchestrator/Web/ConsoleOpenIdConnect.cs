@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using IncidentOrchestrator.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+
+namespace IncidentOrchestrator.Web;
+
+/// <summary>
+/// Production sign-in to the console: the OpenID Connect code flow (with PKCE) against the configured provider
+/// (<c>Auth__Oidc__Authority</c>, <c>__ClientId</c>, <c>__ClientSecret</c>, <c>__RoleClaim</c>). The person's subject, name and
+/// roles (from the configured claim) go into the same cookie a pasted token would give.
+/// </summary>
+public static class ConsoleOpenIdConnect
+{
+    public const string Scheme = OpenIdConnectDefaults.AuthenticationScheme;
+
+    public static AuthenticationBuilder AddConsoleOpenIdConnect(this AuthenticationBuilder builder, OidcOptions oidc, IHostEnvironment environment)
+    {
+        if (!oidc.Enabled) return builder;
+        return builder.AddOpenIdConnect(Scheme, o =>
+        {
+            o.SignInScheme = ConsoleSignIn.Scheme;
+            o.Authority = oidc.Authority;
+            o.ClientId = oidc.ClientId;
+            o.ClientSecret = oidc.ClientSecret;
+            o.ResponseType = "code";
+            o.UsePkce = true;
+            o.SaveTokens = false;
+            o.MapInboundClaims = false;
+            o.GetClaimsFromUserInfoEndpoint = true;
+            o.RequireHttpsMetadata = !environment.IsDevelopment() && oidc.Authority!.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+            o.CallbackPath = "/signin-oidc";
+            o.SignedOutCallbackPath = "/signout-oidc";
+            o.Scope.Clear();
+            foreach (var scope in new[] { "openid", "profile" }) o.Scope.Add(scope);
+            o.TokenValidationParameters.NameClaimType = "name";
+            o.TokenValidationParameters.RoleClaimType = "role";
+            o.Events.OnTokenValidated = context =>
+            {
+                // The console reads 'sub', 'name' and 'role', as the API does; the provider may call roles something else.
+                if (context.Principal?.Identity is ClaimsIdentity identity && oidc.RoleClaim != "role")
+                    foreach (var role in identity.FindAll(oidc.RoleClaim).ToList()) identity.AddClaim(new Claim("role", role.Value));
+                return Task.CompletedTask;
+            };
+        });
+    }
+}
