@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using Marten;
@@ -96,7 +97,7 @@ public static class DecideApprovalEndpoint
         var now = clock.GetUtcNow();
         var decision = request.Decision == "approve" ? "approved" : "rejected";
         approval.Decisions.Add(new ApprovalDecision(caller.Subject, decision, request.Comment, now));
-        session.Events.Append(approval.IncidentId, new ApprovalDecided(approval.IncidentId, approval.Id, approval.StepId, decision, request.Comment,
+        (await IncidentStreams.ForPersonAsync(session, approval.IncidentId, ct)).AppendOne(new ApprovalDecided(approval.IncidentId, approval.Id, approval.StepId, decision, request.Comment,
             caller.Subject, now));
         if (decision == "rejected" || approval.Decisions.Count(d => d.Decision == "approved") >= approval.Quorum)
         {

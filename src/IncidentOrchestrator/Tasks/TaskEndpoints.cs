@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using Marten;
@@ -76,7 +77,8 @@ public static class TaskEndpoints
         task.Status = TaskStatuses.Acknowledged;
         task.AcknowledgedAt = clock.GetUtcNow();
         session.Store(task);
-        session.Events.Append(task.IncidentId, new TaskAcknowledged(task.IncidentId, task.Id, user.Caller().Subject, task.AcknowledgedAt.Value));
+        var incident = await IncidentStreams.ForPersonAsync(session, task.IncidentId, ct);
+        incident.AppendOne(new TaskAcknowledged(task.IncidentId, task.Id, user.Caller().Subject, task.AcknowledgedAt.Value));
         return TypedResults.NoContent();
     }
 
@@ -122,7 +124,8 @@ public static class CompleteTaskEndpoint
         task.Results = outputs;
         task.Notes = request.Notes;
         session.Store(task);
-        session.Events.Append(task.IncidentId, new TaskCompleted(task.IncidentId, task.Id, task.StepId, outputs, request.Notes, caller.Subject, now));
+        var incident = await IncidentStreams.ForPersonAsync(session, task.IncidentId, ct);
+        incident.AppendOne(new TaskCompleted(task.IncidentId, task.Id, task.StepId, outputs, request.Notes, caller.Subject, now));
 
         // The other copies of the same work (the original, or its escalations) are closed; optimistic concurrency on
         // each of them makes a second completion at the same moment fail instead of resolving the step twice.
@@ -133,7 +136,7 @@ public static class CompleteTaskEndpoint
             if (copy.IsDone) continue;
             copy.Status = TaskStatuses.Superseded;
             session.Store(copy);
-            session.Events.Append(task.IncidentId, new TaskSuperseded(task.IncidentId, copy.Id, task.Id, caller.Subject, now));
+            incident.AppendOne(new TaskSuperseded(task.IncidentId, copy.Id, task.Id, caller.Subject, now));
         }
         if (task.RunId != TaskItem.NoRun) await bus.PublishAsync(new HumanStepEnded(task.RunId, task.StepId, "succeeded", outputs, caller.Subject));
         return TypedResults.NoContent();

@@ -17,6 +17,7 @@ public abstract class ConsoleContext(ConsoleFixture fixture)
     protected static readonly string Rui = Tokens.For("rui.responder", Roles.Responder);
     protected static readonly string Sam = Tokens.For("sam.responder", Roles.Responder);
     protected static readonly string Lena = Tokens.For("lena.leadership", Roles.Leadership);
+    protected static readonly string Pia = Tokens.For("pia.privacy", Roles.Privacy);
 
     protected async Task<JsonElement> ApiAsync(HttpMethod method, string path, string token, object? body = null)
     {
@@ -27,6 +28,23 @@ public abstract class ConsoleContext(ConsoleFixture fixture)
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Waits for the open task of a step on an incident, then completes it through the API as <paramref name="token"/>'s holder.</summary>
+    protected async Task CompleteTaskAsync(Guid incident, string stepId, string token, object outputs)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var tasks = await ApiAsync(HttpMethod.Get, $"/api/tasks?incident={incident}&status=open,acknowledged&limit=500", Cora);
+            if (tasks.EnumerateArray().FirstOrDefault(t => t.GetProperty("stepId").GetString() == stepId) is { ValueKind: JsonValueKind.Object } task)
+            {
+                await ApiAsync(HttpMethod.Post, $"/api/tasks/{task.GetProperty("taskId").GetGuid()}/complete", token, new { outputs });
+                return;
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No open task for step {stepId} on incident {incident}");
+            await Task.Delay(100);
+        }
     }
 
     protected async Task<Guid> DeclaredAsync(string title, bool restricted = false) =>

@@ -139,6 +139,73 @@ public sealed class when_people_work_in_the_console(ConsoleFixture fixture) : Co
     }
 
     [Fact]
+    public async Task leadership_and_privacy_approve_in_my_work_the_run_ends_and_leadership_counts_the_incident()
+    {
+        var grantee = $"everyone_{Key}";
+        await Fixture.Warehouse.ExecuteAsync($"create role {grantee} nologin; grant select on hr.employee_activity to {grantee}");
+        var incident = await DeclaredAsync($"Approved resume {Key}");
+        var run = (await ApiAsync(HttpMethod.Post, $"/api/incidents/{incident}/runs", Cora, new
+        {
+            playbook = "sensitive-data-exposure", inputs = new { dataset = "hr.employee_activity", grantee, programme = "activity-insights" },
+        })).GetProperty("runId").GetGuid();
+        // The people before the approval do their part through the API.
+        await CompleteTaskAsync(incident, "scope-exposure", Rui, new { readers = "ann", firstExposedAt = "2026-11-28", affectedEmployees = "50" });
+        await CompleteTaskAsync(incident, "find-root-cause", Rui, new { change = "CR-1", changedBy = "dba", changedAt = "2026-11-27" });
+        await CompleteTaskAsync(incident, "assess-notification-duty", Pia, new { mustNotify = "no", deadline = "" });
+        await CompleteTaskAsync(incident, "tighten-access-controls", Rui, new { changeRequest = "CR-2" });
+        await CompleteTaskAsync(incident, "minimise-training-data", Pia, new { decision = "keep minimised" });
+
+        foreach (var (token, name) in new[] { (Lena, "leadership"), (Pia, "privacy") })
+        {
+            var page = await Fixture.SignedInAsync(token);
+            await page.GotoAsync("/work");
+            var approval = page.Locator("article.approval", new() { HasText = $"Approved resume {Key}" });
+            await Expect(approval).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            if (name == "leadership") await ConsoleFixture.ScreenshotAsync(page, "my-work-approval");
+            await approval.GetByLabel("Comment").FillAsync($"safeguards verified by {name}");
+            await approval.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+            await Expect(page.Locator("article.approval", new() { HasText = $"Approved resume {Key}" })).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+        }
+
+        await CompleteTaskAsync(incident, "post-incident-review", Cora, new { reviewNotes = "done" });
+        var cora = await Fixture.SignedInAsync(Cora);
+        await cora.GotoAsync($"/incidents/{incident}/runs/{run}");
+        await Expect(cora.Locator("h1 .badge")).ToHaveTextAsync("succeeded", new() { Timeout = 30_000 });
+        await ConsoleFixture.ScreenshotAsync(cora, "run-succeeded");
+
+        // Once resolved, the incident counts in leadership's figures.
+        var lena = await Fixture.SignedInAsync(Lena);
+        await lena.GotoAsync("/leadership");
+        var before = await ResolvedAsync(lena);
+        await ApiAsync(HttpMethod.Post, $"/api/incidents/{incident}/status", Cora, new { status = "resolved", reason = "contained, reviewed, resumed" });
+        await lena.ReloadAsync();
+        Assert.Equal(before + 1, await ResolvedAsync(lena));
+        await ConsoleFixture.ScreenshotAsync(lena, "leadership-after");
+    }
+
+    private static async Task<int> ResolvedAsync(IPage page) =>
+        int.Parse(Regex.Match(await page.Locator("main").InnerTextAsync(), @"(\d+) resolved").Groups[1].Value);
+
+    [Fact]
+    public async Task the_report_prints_and_the_access_log_and_programmes_show()
+    {
+        var incident = await DeclaredAsync($"Reported {Key}", restricted: true);
+        var page = await Fixture.SignedInAsync(Cora);
+        await page.GotoAsync($"/incidents/{incident}/report");
+        await Expect(page.Locator("article.report h1")).ToContainTextAsync($"Reported {Key}");
+        await ConsoleFixture.ScreenshotAsync(page, "report");
+        await page.GotoAsync($"/incidents/{incident}/access-log");
+        await Expect(page.Locator("table.list")).ToContainTextAsync("cora.commander");
+        await ConsoleFixture.ScreenshotAsync(page, "access-log");
+        await page.GotoAsync("/programmes");
+        await Expect(page.Locator("article.programme").First).ToContainTextAsync("activity-insights");
+        await ConsoleFixture.ScreenshotAsync(page, "programmes");
+        await page.GotoAsync("/playbooks/sensitive-data-exposure");
+        await Expect(page.Locator("ol.source")).ToContainTextAsync("postgres.revoke");
+        await ConsoleFixture.ScreenshotAsync(page, "playbook");
+    }
+
+    [Fact]
     public async Task leadership_sees_the_figures_with_their_definitions()
     {
         await DeclaredAsync($"Counted {Key}");
