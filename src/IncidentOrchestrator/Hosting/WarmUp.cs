@@ -36,11 +36,26 @@ public sealed class WarmUp(IServiceProvider services, IHostApplicationLifetime l
 
     public async Task StartAsync(CancellationToken ct)
     {
-        if (!GeneratingCode.IsRunning()) await WarmDatabaseAsync(ct);
-        if (GeneratingCode.IsRunning() || server.Features.Get<IServerAddressesFeature>() is null) // in-process test servers have no socket
+        if (GeneratingCode.IsRunning())
+        {
             _done.TrySetResult();
-        else
-            lifetime.ApplicationStarted.Register(() => _ = Task.Run(WarmRequestsAsync));
+            return;
+        }
+        if (server.Features.Get<IServerAddressesFeature>() is null) // an in-process test server: no socket to call; ready once the database is warm
+        {
+            await WarmDatabaseAsync(ct);
+            _done.TrySetResult();
+            return;
+        }
+        // Alongside the rest of the start (messaging, the server): readiness waits for it, the start does not.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        _ = Task.Run(async () =>
+        {
+            await WarmDatabaseAsync(lifetime.ApplicationStopping);
+            await started.Task;
+            await WarmRequestsAsync();
+        });
     }
 
     private async Task WarmDatabaseAsync(CancellationToken ct)

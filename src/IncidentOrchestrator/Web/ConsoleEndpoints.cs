@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IncidentOrchestrator.Actions.Evidence;
 using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Hosting;
@@ -224,6 +223,4 @@ public static class ConsoleEndpoints
     }
 
     public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    public static JsonElement Json(object? value) => JsonSerializer.SerializeToElement(value);
 }

@@ -62,6 +62,4 @@ public static class ConsoleSignIn
         await context.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = expires, IsPersistent = true });
         return null;
     }
-
-    public static string? Caller(HttpContext context) => context.User.Identity?.IsAuthenticated == true ? context.User.Caller().Name : null;
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 
 namespace IncidentOrchestrator.Tests.Fixtures;
@@ -35,7 +33,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await Warehouse.ExecuteAsync("create schema audit; create table audit.access_log (object_name text, role_name text, read_at timestamptz, rows_read int); " +
             "insert into audit.access_log select 'hr.employee_activity', 'engineer_' || g, now() - (g || ' hours')::interval, g * 10 from generate_series(1, 12) g");
 
-        var port = FreePort();
+        var port = LocalPostgresCluster.FreePort();
         Url = $"http://127.0.0.1:{port}";
         // The service as this test build has it (the same build the in-process tests use, with its pre-generated code).
         var service = AppContext.BaseDirectory;
@@ -112,15 +110,6 @@ public sealed class ConsoleFixture : IAsyncLifetime
             await _service.WaitForExitAsync();
         }
         _service?.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
 

@@ -62,7 +62,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
     private static bool IsRoot => Environment.UserName == "root";
 
-    private static int FreePort()
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -14,7 +14,7 @@ namespace IncidentOrchestrator.Web.Pages;
 public sealed record IncidentView(
     Caller Signed, IncidentDetails Incident, IReadOnlyList<TimelineItem> Timeline, long? OlderThan,
     bool ShowSystem, IReadOnlyList<RunView> Runs, IReadOnlyList<TaskView> Tasks, IReadOnlyList<ApprovalView> Approvals,
-    IReadOnlyList<EvidenceSummary> Evidence, IReadOnlyList<PlaybookSummary> Playbooks, ProblemDetails? Problem = null, string? ProblemAt = null)
+    IReadOnlyList<EvidenceSummary> Evidence, IReadOnlyList<PlaybookSummary> Playbooks, ProblemDetails? Problem = null)
 {
     public bool IsCommander => Signed.Roles.Contains(Roles.Commander);
     public bool MayHandOver => Signed.IsAdmin || Incident.Commander == Signed.Subject || (Incident.Commander is null && IsCommander);
