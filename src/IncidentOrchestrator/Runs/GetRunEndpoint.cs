@@ -11,7 +11,7 @@ using Wolverine.Http;
 namespace IncidentOrchestrator.Runs;
 
 public sealed record RunStepView(string Id, string Status, string? Outcome, int Attempts, DateTimeOffset? StartedAt,
-    DateTimeOffset? EndedAt, Dictionary<string, JsonElement> Outputs, string? Error, bool Escalated, string? WaitingFor);
+    DateTimeOffset? EndedAt, Dictionary<string, JsonElement> Outputs, string? Error, bool Escalated, string? WaitingFor, DateTimeOffset? NextAttemptAt);
 
 public sealed record RunView(Guid RunId, Guid IncidentId, string Playbook, string PlaybookHash, string Status, string? Reason,
     DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string StartedBy, Guid? ParentRunId, IReadOnlyList<RunStepView> Steps)
@@ -22,7 +22,8 @@ public sealed record RunView(Guid RunId, Guid IncidentId, string Playbook, strin
         order.Where(run.Steps.ContainsKey).Select(id => Step(id, run.Steps[id], redact)).ToList());
 
     private static RunStepView Step(string id, StepRun s, bool redact) =>
-        new(id, s.Status, s.Outcome, s.Attempts, s.StartedAt, s.EndedAt, redact ? Redacted(s.Outputs) : s.Outputs, s.Error, s.Escalated, s.WaitingFor);
+        new(id, s.Status, s.Outcome, s.Attempts, s.StartedAt, s.EndedAt, redact ? Redacted(s.Outputs) : s.Outputs, s.Error, s.Escalated, s.WaitingFor,
+            s.NextAttemptAt);
 
     /// <summary>Outputs can name people and data: the names of the outputs stay, their values do not.</summary>
     private static Dictionary<string, JsonElement> Redacted(Dictionary<string, JsonElement> outputs) =>

@@ -44,6 +44,7 @@ public sealed partial class PlaybookRun
         if (message.Attempt < retry.Attempts)
         {
             var delay = retry.DelayBefore(message.Attempt + 1);
+            state.NextAttemptAt = turn.Now + delay;
             Append(turn, new StepRetryScheduled(Id, step.Id, message.Attempt + 1, turn.Now + delay, turn.Now));
             turn.Outgoing.Delay(new RetryStep(Id, step.Id, message.Attempt + 1), delay);
             return turn.Outgoing;
@@ -62,6 +63,7 @@ public sealed partial class PlaybookRun
         if (HasEnded || state is not { Status: StepStatuses.Running } || state.Attempts != message.Attempt - 1) return turn.Outgoing;
 
         state.Attempts = message.Attempt;
+        state.NextAttemptAt = null;
         await StartAttemptAsync(playbook, turn, playbook.Step(message.StepId)!, ct);
         return turn.Outgoing;
     }

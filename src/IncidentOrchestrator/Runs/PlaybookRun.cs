@@ -65,6 +65,9 @@ public sealed class StepRun
     public bool Escalated { get; set; }
     public string? WaitingFor { get; set; }
 
+    /// <summary>When a failed attempt's retry is due, while it waits for it.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
     public bool HasEnded => Status is StepStatuses.Succeeded or StepStatuses.Failed or StepStatuses.Skipped
         or StepStatuses.Compensated or StepStatuses.Cancelled;
 }

@@ -19,7 +19,7 @@ public sealed class when_people_work_in_the_console(ConsoleFixture fixture) : Co
         await page.GetByLabel("Restricted (need-to-know)").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Declare" }).ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/incidents/[0-9a-f-]{36}$"));
+        await page.WaitForURLAsync(new Regex("/incidents/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Activity data readable by all engineers {Key}");
         await Expect(page.Locator("li.event").First).ToContainTextAsync("declared a critical incident");
         await Expect(page.Locator(".badges")).ToContainTextAsync("restricted");
@@ -48,7 +48,7 @@ public sealed class when_people_work_in_the_console(ConsoleFixture fixture) : Co
         await ConsoleFixture.ScreenshotAsync(page, "start-playbook");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the run" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/runs/[0-9a-f-]{36}$"));
+        await page.WaitForURLAsync(new Regex("/runs/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
         await page.EvaluateAsync("window.__sameDocument = true");
         await Expect(page.Locator("#step-revoke-grant .badge")).ToHaveTextAsync("succeeded", new() { Timeout = 30_000 });
         await Expect(page.Locator("#step-verify-containment .badge")).ToHaveTextAsync("succeeded", new() { Timeout = 30_000 });

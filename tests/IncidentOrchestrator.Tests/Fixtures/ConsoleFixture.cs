@@ -88,9 +88,10 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task<IPage> SignedInAsync(string token)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Url, ViewportSize = new ViewportSize { Width = 1360, Height = 900 } });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/incidents");
+        await ScreenshotAsync(page, "sign-in");
         await page.GetByLabel("Token").FillAsync(token);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync("**/incidents");

@@ -20,8 +20,27 @@ public static class DatabaseOwner
         alter table incidents.mt_doc_incidentread {0} trigger reads_not_truncated;
         """;
 
-    /// <summary>Empties the incident store, history and chain included.</summary>
+    /// <summary>
+    /// Empties the incident store, history and chain included. The service's own background work (durable messages the
+    /// previous scenario left, such as notifications) can hold locks the reset needs: a deadlock is tried again.
+    /// </summary>
     public static async Task ResetAsync(IAlbaHost host, string connectionString)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ResetOnceAsync(host, connectionString);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
+    }
+
+    private static async Task ResetOnceAsync(IAlbaHost host, string connectionString)
     {
         await ExecuteAsync(connectionString, string.Format(Guards, "disable"));
         try
