@@ -40,7 +40,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddIncidentSecurity(configuration, builder.Environment);
         builder.Services.AddIncidentRateLimits(configuration);
         builder.Services.AddIncidentTelemetry(configuration);
-        builder.Services.AddOpenApi();
+        builder.Services.AddIncidentOpenApi();
         builder.Services.AddIncidentHealthChecks();
         builder.Services.AddSignalIntake(configuration);
         builder.Services.AddPlaybooks(configuration);

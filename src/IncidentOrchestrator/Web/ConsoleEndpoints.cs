@@ -32,28 +32,29 @@ public static class ConsoleEndpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/", () => Results.Redirect("/incidents")).AllowAnonymous();
+        // The console is for people: none of its routes belong in the API's description.
+        app.MapGet("/", () => Results.Redirect("/incidents")).AllowAnonymous().ExcludeFromDescription();
         // With a provider configured, signing in is its code flow; otherwise a person pastes a token.
         var oidc = app.Configuration.GetSection("Auth:Oidc").Get<OidcOptions>() ?? new OidcOptions();
         app.MapGet(ConsoleSignIn.Path, (string? returnUrl) => oidc.Enabled
             ? Results.Challenge(new Microsoft.AspNetCore.Authentication.AuthenticationProperties { RedirectUri = LocalOr(returnUrl, "/incidents") },
                 [ConsoleOpenIdConnect.Scheme])
-            : Page<SignInPage>(new { ReturnUrl = LocalOr(returnUrl, "/incidents") })).AllowAnonymous();
+            : Page<SignInPage>(new { ReturnUrl = LocalOr(returnUrl, "/incidents") })).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(ConsoleSignIn.Path, SignInAsync).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute())
-            .AddEndpointFilter(RefuseForgedForms);
+            .AddEndpointFilter(RefuseForgedForms).ExcludeFromDescription();
         app.MapPost("/signout", async (HttpContext context, CancellationToken ct) =>
         {
             await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignOutAsync(context, ConsoleSignIn.Scheme);
             return SeeOther(ConsoleSignIn.Path);
-        }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(RefuseForgedForms);
+        }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(RefuseForgedForms).ExcludeFromDescription();
         app.MapGet("/forbidden", (HttpContext context) => Page<MessagePage>(new
         {
             Signed = context.User.Caller(), Heading = "Not allowed", Text = "Your roles do not allow this. Ask an admin if they should.",
-        }, StatusCodes.Status403Forbidden)).RequireAuthorization();
+        }, StatusCodes.Status403Forbidden)).RequireAuthorization().ExcludeFromDescription();
 
         // Every form of the console carries an antiforgery token, and every POST is refused without it (GETs change nothing).
         var console = app.MapGroup("").RequireAuthorization(policy => policy.RequireRole(Roles.Readers.Split(',')))
-            .WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(RefuseForgedForms);
+            .WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(RefuseForgedForms).ExcludeFromDescription();
         console.MapGet("/incidents", ListAsync);
         console.MapPost("/incidents", DeclareAsync).RequireAuthorization(policy => policy.RequireRole(Roles.Commander));
         console.MapGet("/incidents/{id:guid}", IncidentAsync);
