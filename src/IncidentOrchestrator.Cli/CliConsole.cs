@@ -1,0 +1,21 @@
+namespace IncidentOrchestrator.Cli;
+
+/// <summary>Where the CLI writes: results on standard output, errors on standard error (tests pass their own writers).</summary>
+public sealed record CliConsole(TextWriter Out, TextWriter Error);
+
+/// <summary>The exit codes scripts can rely on.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    public const int NotFoundOrForbidden = 3;
+    public const int Conflict = 4;
+    public const int Unreachable = 5;
+}
+
+/// <summary>A request the service answered with an error, or could not be made: its exit code and what to tell the person.</summary>
+public sealed class CliException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

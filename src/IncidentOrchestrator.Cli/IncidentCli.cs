@@ -1,0 +1,71 @@
+using System.CommandLine;
+
+namespace IncidentOrchestrator.Cli;
+
+/// <summary>
+/// <c>incident</c>: the command-line client of the HTTP API. Results go to standard output (text, json or jsonl; ids
+/// only with -q), errors to standard error with the problem's title, detail and field errors; exit codes 0 ok,
+/// 1 failure, 2 usage, 3 not found or forbidden, 4 conflict, 5 cannot reach the server.
+/// </summary>
+public static class IncidentCli
+{
+    public static readonly Option<string?> Url = new("--url") { Description = "The service, e.g. http://127.0.0.1:5080 (else INCIDENT_URL, else the profile)", Recursive = true };
+    public static readonly Option<string?> Token = new("--token") { Description = "A bearer token (else INCIDENT_TOKEN, else the profile)", Recursive = true };
+    public static readonly Option<string> Format = new("--format", "-o")
+    {
+        Description = "text (for people), json or jsonl (for scripts)", Recursive = true, DefaultValueFactory = _ => "text",
+    };
+    public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print ids only", Recursive = true };
+
+    public static async Task<int> RunAsync(string[] args, CliConsole console, HttpMessageHandler? handler, CancellationToken ct = default)
+    {
+        Format.AcceptOnlyFromAmong("text", "json", "jsonl");
+        var root = new RootCommand("incident: work with IncidentOrchestrator from a terminal or a script.\n" +
+                                   "Example: incident login --url http://127.0.0.1:5080 --token $TOKEN && incident list --status open")
+        {
+            Url, Token, Format, Quiet,
+        };
+        var context = new CliContext(console, handler);
+        foreach (var command in IncidentCommands.All(context).Concat(WorkCommands.All(context)).Concat(PlaybookCommands.All(context)))
+            root.Subcommands.Add(command);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) await console.Error.WriteLineAsync(error.Message);
+            await console.Error.WriteLineAsync("See: incident --help");
+            return ExitCodes.Usage;
+        }
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, ct);
+    }
+}
+
+/// <summary>What every command needs: where to print, how to reach the service, and a way to turn failures into exit codes.</summary>
+public sealed class CliContext(CliConsole console, HttpMessageHandler? handler)
+{
+    public CliConsole Console { get; } = console;
+
+    public Output Output(ParseResult r) => new(Console, r.GetValue(IncidentCli.Format) ?? "text", r.GetValue(IncidentCli.Quiet));
+
+    public ApiClient Api(ParseResult r)
+    {
+        var profile = Profile.Load();
+        var url = r.GetValue(IncidentCli.Url) ?? profile.Url
+                  ?? throw new CliException(ExitCodes.Usage, "Which service? Run: incident login --url URL --token TOKEN (or set INCIDENT_URL).");
+        return new ApiClient(ApiClient.CreateHttp(handler, r.GetValue(IncidentCli.Token) ?? profile.Token), url);
+    }
+
+    /// <summary>Runs a command's body; a refusal or an unreachable service becomes its message on stderr and its exit code.</summary>
+    public Func<ParseResult, CancellationToken, Task<int>> Run(Func<ParseResult, CancellationToken, Task<int>> body) => async (r, ct) =>
+    {
+        try
+        {
+            return await body(r, ct);
+        }
+        catch (CliException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return e.ExitCode;
+        }
+    };
+}

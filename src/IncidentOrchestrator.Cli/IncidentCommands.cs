@@ -1,0 +1,260 @@
+using System.CommandLine;
+using System.Text.Json;
+using static IncidentOrchestrator.Cli.Output;
+
+namespace IncidentOrchestrator.Cli;
+
+/// <summary>Signing in, incidents, their timeline, signals.</summary>
+public static class IncidentCommands
+{
+    public static IEnumerable<Command> All(CliContext cli)
+    {
+        yield return Login(cli);
+        yield return WhoAmI(cli);
+        yield return List(cli);
+        yield return Show(cli);
+        yield return Declare(cli);
+        yield return Status(cli);
+        yield return Commander(cli);
+        yield return Participant(cli);
+        yield return Timeline(cli);
+        yield return Signal(cli);
+        yield return Verify(cli);
+    }
+
+    private static readonly Column[] Summary =
+    [
+        Field("id", "id"), Field("status", "status"), Field("severity", "severity"), new("r", e => Text(e, "restricted") == "True" ? "R" : ""),
+        Field("commander", "commander"), Field("opened", "openedAt"), Field("title", "title"),
+    ];
+
+    private static Command Login(CliContext cli)
+    {
+        var command = new Command("login", "Remember the service and your token (in a profile only you can read).\nExample: incident login --url http://127.0.0.1:5080 --token $TOKEN");
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var url = r.GetValue(IncidentCli.Url) ?? throw new CliException(ExitCodes.Usage, "--url is required");
+            var token = r.GetValue(IncidentCli.Token) ?? throw new CliException(ExitCodes.Usage, "--token is required");
+            var api = cli.Api(r);
+            await api.GetAsync("/api/incidents?limit=1", ct); // the token works before it is saved
+            new Profile(url, token).Save();
+            var who = Jwt.Claims(token);
+            cli.Output(r).Done($"Signed in to {url} as {who.Subject} ({string.Join(", ", who.Roles)}); saved to {Profile.PathOnDisk}", who.Subject);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command WhoAmI(CliContext cli)
+    {
+        var command = new Command("whoami", "Who the token says you are, and whether the service takes it.\nExample: incident whoami");
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var api = cli.Api(r);
+            var token = r.GetValue(IncidentCli.Token) ?? Profile.Load().Token ?? throw new CliException(ExitCodes.Failure, "No token: run incident login.");
+            await api.GetAsync("/api/incidents?limit=1", ct);
+            var who = Jwt.Claims(token);
+            cli.Output(r).Item(JsonSerializer.SerializeToElement(new { subject = who.Subject, name = who.Name, roles = who.Roles, expires = who.Expires, url = api.BaseUrl }),
+                "subject", Field("subject", "subject"), Field("name", "name"), new("roles", e => string.Join(", ", e.GetProperty("roles").EnumerateArray())),
+                Field("expires", "expires"), Field("service", "url"));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command List(CliContext cli)
+    {
+        var status = new Option<string?>("--status") { Description = "open, contained, resolved, closed (or a comma list)" };
+        var severity = new Option<string?>("--severity") { Description = "low, medium, high, critical (or a comma list)" };
+        var mine = new Option<bool>("--mine") { Description = "Only the incidents you command" };
+        var commander = new Option<string?>("--commander") { Description = "A subject, or none" };
+        var since = new Option<string?>("--since") { Description = "Opened since: an ISO time, or 24h / 7d / 30d" };
+        var q = new Option<string?>("--q") { Description = "Text in the title" };
+        var all = new Option<bool>("--all") { Description = "Follow every page (else the first 50)" };
+        var command = new Command("list", "List incidents, newest first.\nExample: incident list --status open,contained --mine") { status, severity, mine, commander, since, q, all };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var query = new List<string>();
+            void Add(string name, string? value) { if (!string.IsNullOrEmpty(value)) query.Add($"{name}={Uri.EscapeDataString(value)}"); }
+            Add("status", r.GetValue(status));
+            Add("severity", r.GetValue(severity));
+            Add("commander", r.GetValue(mine) ? "me" : r.GetValue(commander));
+            Add("from", Since(r.GetValue(since)));
+            Add("q", r.GetValue(q));
+            var items = await Pages.ReadAsync(cli.Api(r), "/api/incidents" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), r.GetValue(all), ct);
+            cli.Output(r).List(items, "id", Summary);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Show(CliContext cli)
+    {
+        var id = new Argument<string>("id") { Description = "The incident's id" };
+        var command = new Command("show", "One incident: its status, times, commander, participants and runs.\nExample: incident show 01a2…") { id };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var incident = await cli.Api(r).GetAsync($"/api/incidents/{Uri.EscapeDataString(r.GetValue(id)!)}", ct);
+            cli.Output(r).Item(incident, "id", Field("id", "id"), Field("title", "title"), Field("status", "status"), Field("severity", "severity"),
+                Field("restricted", "restricted"), Field("phase", "phase"), Field("commander", "commander"),
+                new("participants", e => string.Join(", ", e.GetProperty("participants").EnumerateArray())), Field("opened", "openedAt"),
+                Field("contained", "containedAt"), Field("resolved", "resolvedAt"), Field("signals", "signalCount"),
+                new("runs", e => string.Join("; ", e.GetProperty("runs").EnumerateArray().Select(x => $"{Text(x, "playbook")} {Text(x, "status")} {Text(x, "runId")}"))));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Declare(CliContext cli)
+    {
+        var title = new Option<string>("--title") { Required = true };
+        var severity = new Option<string>("--severity") { Required = true, Description = "low, medium, high or critical" };
+        var restricted = new Option<bool>("--restricted") { Description = "Need-to-know: only participants see it" };
+        var summary = new Option<string?>("--summary");
+        var command = new Command("declare", "Declare an incident (commanders).\nExample: incident declare --title \"Activity data exposed\" --severity critical --restricted")
+        {
+            title, severity, restricted, summary,
+        };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var created = await cli.Api(r).PostAsync("/api/incidents",
+                new { title = r.GetValue(title), severity = r.GetValue(severity), restricted = r.GetValue(restricted), summary = r.GetValue(summary) }, ct);
+            var id = Text(created, "id");
+            cli.Output(r).Done($"Declared incident {id}. Next: incident show {id}", id);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Status(CliContext cli)
+    {
+        var id = new Argument<string>("id");
+        var status = new Argument<string>("status") { Description = "resolved or closed" };
+        status.AcceptOnlyFromAmong("resolved", "closed");
+        var reason = new Option<string?>("--reason");
+        var command = new Command("status", "Resolve or close an incident (commanders).\nExample: incident status 01a2… resolved --reason \"grant revoked\"") { id, status, reason };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/status", new { status = r.GetValue(status), reason = r.GetValue(reason) }, ct);
+            cli.Output(r).Done($"Incident {r.GetValue(id)} is {r.GetValue(status)}.", r.GetValue(id));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Commander(CliContext cli)
+    {
+        var id = new Argument<string>("id");
+        var subject = new Argument<string>("subject");
+        var command = new Command("commander", "Hand command of an incident over (its commander or an admin).\nExample: incident commander 01a2… otto") { id, subject };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/commander", new { subject = r.GetValue(subject) }, ct);
+            cli.Output(r).Done($"{r.GetValue(subject)} now commands incident {r.GetValue(id)}.", r.GetValue(id));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Participant(CliContext cli)
+    {
+        var id = new Argument<string>("id");
+        var subject = new Argument<string>("subject");
+        var add = new Command("add", "Give someone need-to-know on an incident (commanders).\nExample: incident participant add 01a2… rui") { id, subject };
+        add.SetAction(cli.Run(async (r, ct) =>
+        {
+            await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/participants", new { subject = r.GetValue(subject) }, ct);
+            cli.Output(r).Done($"{r.GetValue(subject)} is a participant of incident {r.GetValue(id)}.", r.GetValue(id));
+            return ExitCodes.Ok;
+        }));
+        return new Command("participant", "Participants of an incident") { add };
+    }
+
+    private static Command Timeline(CliContext cli)
+    {
+        var id = new Argument<string>("id");
+        var types = new Option<string?>("--types") { Description = "Event types, comma-separated (e.g. SignalReceived,StepFailed)" };
+        var system = new Option<bool>("--system") { Description = "Also the engine's bookkeeping (StepStarted, StepWaiting…)" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new events until interrupted" };
+        var command = new Command("timeline", "An incident's timeline, oldest first.\nExample: incident timeline 01a2… --follow") { id, types, system, follow };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var api = cli.Api(r);
+            var output = cli.Output(r);
+            var filter = (r.GetValue(types) is { Length: > 0 } t ? $"&types={Uri.EscapeDataString(t)}" : "") + (r.GetValue(system) ? "" : "&system=false");
+            long after = 0;
+            Column[] columns = [Field("#", "sequence"), Field("at", "at"), Field("actor", "actor"), Field("what", "summary")];
+            while (true)
+            {
+                var (page, next) = await api.GetPageAsync($"/api/incidents/{r.GetValue(id)}/timeline?after={after}&limit=1000{filter}", ct);
+                var items = page.EnumerateArray().ToList();
+                if (items.Count > 0)
+                {
+                    output.List(items, "sequence", columns);
+                    after = items[^1].GetProperty("sequence").GetInt64();
+                }
+                if (next is not null) continue;
+                if (!r.GetValue(follow)) return ExitCodes.Ok;
+                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); }
+                catch (OperationCanceledException) { return ExitCodes.Ok; }
+            }
+        }));
+        return command;
+    }
+
+    private static Command Signal(CliContext cli)
+    {
+        var source = new Option<string>("--source") { Required = true };
+        var type = new Option<string>("--type") { Required = true };
+        var severity = new Option<string>("--severity") { Required = true };
+        var fingerprint = new Option<string>("--fingerprint") { Required = true };
+        var title = new Option<string?>("--title");
+        var attributes = new Option<string[]>("--attr") { Description = "An attribute as key=value; repeat", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("signal", "Send a detection signal (ingest, commanders).\nExample: incident signal --source scanner --type dataset.acl_drift --severity high --fingerprint wh:hr.x:eng --attr dataset=hr.x")
+        {
+            source, type, severity, fingerprint, title, attributes,
+        };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var accepted = await cli.Api(r).PostAsync("/api/signals", new
+            {
+                source = r.GetValue(source), type = r.GetValue(type), severity = r.GetValue(severity), fingerprint = r.GetValue(fingerprint),
+                title = r.GetValue(title), attributes = KeyValues.Parse(r.GetValue(attributes), "--attr"),
+            }, ct);
+            var incident = Text(accepted, "incidentId");
+            cli.Output(r).Done(Text(accepted, "correlated") == "True" ? $"Joined incident {incident}." : $"Opened incident {incident}.", incident);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Verify(CliContext cli)
+    {
+        var id = new Argument<string?>("id") { Arity = ArgumentArity.ZeroOrOne, Description = "Verify this incident on the service" };
+        var file = new Option<FileInfo?>("--file") { Description = "Recompute the chain of a full export offline, from the file" };
+        var command = new Command("verify", "Check an incident's hash chain: on the service, or offline from an export (exit 1 when broken).\nExample: incident verify --file export.json")
+        {
+            id, file,
+        };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var verdict = r.GetValue(file) is { } export
+                ? ChainCheck.Verify(JsonDocument.Parse(await File.ReadAllTextAsync(export.FullName, ct)).RootElement)
+                : await cli.Api(r).GetAsync($"/api/incidents/{r.GetValue(id) ?? throw new CliException(ExitCodes.Usage, "Give an incident id or --file")}/verify", ct);
+            var valid = verdict.GetProperty("valid").GetBoolean();
+            cli.Output(r).Item(verdict, "valid", Field("valid", "valid"), Field("events", "events"), Field("first broken", "firstBrokenSequence"),
+                Field("reason", "reason"), Field("head", "headHash"));
+            return valid ? ExitCodes.Ok : ExitCodes.Failure;
+        }));
+        return command;
+    }
+
+    /// <summary>"24h", "7d" or an ISO time, as the ISO time the API takes.</summary>
+    private static string? Since(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (value.Length > 1 && int.TryParse(value[..^1], out var n) && value[^1] is 'h' or 'd' or 'm')
+            return (DateTimeOffset.UtcNow - (value[^1] switch { 'h' => TimeSpan.FromHours(n), 'd' => TimeSpan.FromDays(n), _ => TimeSpan.FromMinutes(n) })).ToString("O");
+        return value;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using IncidentOrchestrator.Cli;
+using IncidentOrchestrator.Tests.Fixtures;
+
+namespace IncidentOrchestrator.Tests.Cli;
+
+public sealed class when_a_responder_uses_the_cli(AppFixture fixture) : IntegrationContext(fixture)
+{
+    [Fact]
+    public async Task a_commander_declares_lists_reads_and_resolves_an_incident()
+    {
+        var declared = await Host.Incident(Api.Commander, "declare", "--title", "Activity data exposed", "--severity", "critical", "--restricted", "-q");
+        Assert.Equal(0, declared.ExitCode);
+        var id = declared.Out.Trim();
+
+        var list = await Host.Incident(Api.Commander, "list", "--status", "open");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains("Activity data exposed", list.Out);
+        Assert.StartsWith("ID", list.Out);
+        var json = JsonDocument.Parse((await Host.Incident(Api.Commander, "list", "-o", "json", "--mine")).Out).RootElement;
+        Assert.Equal(id, json[0].GetProperty("id").GetString());
+        Assert.Equal(id, (await Host.Incident(Api.Commander, "list", "-q", "--q", "exposed")).Out.Trim());
+
+        var show = await Host.Incident(Api.Commander, "show", id);
+        Assert.Contains("critical", show.Out);
+        Assert.Contains("cora.commander", show.Out);
+        var timeline = await Host.Incident(Api.Commander, "timeline", id);
+        Assert.Contains("declared a critical incident", timeline.Out);
+
+        Assert.Equal(0, (await Host.Incident(Api.Commander, "status", id, "resolved", "--reason", "grant revoked")).ExitCode);
+        Assert.Equal("resolved", JsonDocument.Parse((await Host.Incident(Api.Commander, "show", id, "-o", "json")).Out).RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task refusals_map_to_exit_codes_and_say_what_to_do()
+    {
+        var id = await Host.DeclareIncident("Restricted", restricted: true);
+
+        var notFound = await Host.Incident(Api.Responder, "show", id.ToString());
+        Assert.True(notFound.ExitCode == ExitCodes.NotFoundOrForbidden, notFound.Error + notFound.Out);
+        Assert.Contains("Incident not found", notFound.Error);
+        var forbidden = await Host.Incident(Api.Responder, "declare", "--title", "x", "--severity", "low");
+        Assert.True(forbidden.ExitCode == ExitCodes.NotFoundOrForbidden, forbidden.Error);
+
+        await Host.Incident(Api.Commander, "status", id.ToString(), "closed");
+        var conflict = await Host.Incident(Api.Commander, "status", id.ToString(), "resolved");
+        Assert.Equal(ExitCodes.Conflict, conflict.ExitCode);
+        Assert.Contains("Status cannot change", conflict.Error);
+
+        var invalid = await Host.Incident(Api.Commander, "declare", "--title", "x", "--severity", "apocalyptic");
+        Assert.Equal(ExitCodes.Failure, invalid.ExitCode);
+        Assert.Contains("severity", invalid.Error);
+
+        var signedOut = await Host.Incident("not-a-token", "list");
+        Assert.Equal(ExitCodes.Failure, signedOut.ExitCode);
+        Assert.Contains("incident login --url", signedOut.Error);
+
+        Assert.Equal(ExitCodes.Usage, (await Host.Incident(Api.Commander, "status", id.ToString(), "exploded")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, (await Host.Incident(Api.Commander, "no-such-command")).ExitCode);
+    }
+
+    [Fact]
+    public async Task it_cannot_reach_a_service_that_is_not_there()
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = await IncidentCli.RunAsync(["--url", $"http://127.0.0.1:{LocalPostgresCluster.FreePort()}", "--token", Api.Commander, "list"],
+            new CliConsole(output, error), handler: null);
+        Assert.Equal(ExitCodes.Unreachable, code);
+        Assert.Contains("Cannot reach", error.ToString());
+    }
+
+    [Fact]
+    public async Task a_signal_opens_an_incident_and_its_chain_verifies_online_and_offline_from_an_export()
+    {
+        var sent = await Host.Incident(Api.Commander, "signal", "--source", "cli", "--type", "scanner.finding", "--severity", "high",
+            "--fingerprint", "cli:hr.x", "--title", "hr.x readable by all", "--attr", "dataset=hr.x", "--attr", "rows=500", "-q");
+        Assert.Equal(0, sent.ExitCode);
+        var id = sent.Out.Trim();
+        Assert.Equal(0, (await Host.Incident(Api.Commander, "verify", id)).ExitCode);
+
+        var export = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(export, (await Host.Get($"/api/incidents/{id}/export", Api.Admin)).ReadAsText());
+            var offline = await Host.Incident(Api.Commander, "verify", "--file", export);
+            Assert.Equal(0, offline.ExitCode);
+            Assert.Contains("True", offline.Out);
+
+            // Someone edits the exported history: the recomputed chain breaks there.
+            var text = await File.ReadAllTextAsync(export);
+            await File.WriteAllTextAsync(export, text.Replace("hr.x readable by all", "nothing to see"));
+            var tampered = await Host.Incident(Api.Commander, "verify", "--file", export, "-o", "json");
+            Assert.Equal(ExitCodes.Failure, tampered.ExitCode);
+            Assert.False(JsonDocument.Parse(tampered.Out).RootElement.GetProperty("valid").GetBoolean());
+        }
+        finally
+        {
+            File.Delete(export);
+        }
+    }
+
+    [Fact]
+    public async Task playbook_validate_prints_the_exact_lines_of_a_broken_file_and_exits_1()
+    {
+        var folder = Directory.CreateTempSubdirectory("cli-playbooks-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "broken.yaml"),
+                "apiVersion: incidents/v1\nkind: Playbook\nname: Bad Name\ntitle: t\nsteps:\n  - id: a\n    action: incident.explode\n");
+            File.Copy(Path.Combine(AppFixture.RepositoryPlaybooks, "insider-bulk-download.yaml"), Path.Combine(folder.FullName, "good.yaml"));
+
+            var broken = await Host.Incident(Api.Commander, "playbook", "validate", Path.Combine(folder.FullName, "broken.yaml"));
+            Assert.Equal(ExitCodes.Failure, broken.ExitCode);
+            var lines = broken.Out.Trim().Split('\n');
+            Assert.Equal(2, lines.Length);
+            Assert.StartsWith("broken.yaml:3:7: PB", lines[0]);
+            Assert.StartsWith("broken.yaml:7:13: PB", lines[1]);
+
+            var good = await Host.Incident(Api.Commander, "playbook", "validate", Path.Combine(folder.FullName, "good.yaml"));
+            Assert.Equal(0, good.ExitCode);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}
