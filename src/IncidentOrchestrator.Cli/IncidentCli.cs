@@ -26,7 +26,8 @@ public static class IncidentCli
             Url, Token, Format, Quiet,
         };
         var context = new CliContext(console, handler);
-        foreach (var command in IncidentCommands.All(context).Concat(WorkCommands.All(context)).Concat(PlaybookCommands.All(context)))
+        foreach (var command in IncidentCommands.All(context).Concat(RunCommands.All(context)).Concat(WorkCommands.All(context))
+                     .Concat(PlaybookCommands.All(context)).Concat(RecordCommands.All(context)))
             root.Subcommands.Add(command);
 
         var parsed = root.Parse(args);

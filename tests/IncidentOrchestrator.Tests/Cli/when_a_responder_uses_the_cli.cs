@@ -100,6 +100,54 @@ public sealed class when_a_responder_uses_the_cli(AppFixture fixture) : Integrat
     }
 
     [Fact]
+    public async Task leadership_reads_the_report_the_figures_and_the_access_log_from_the_terminal()
+    {
+        var id = (await Host.DeclareIncident("Reported from the terminal", restricted: true)).ToString();
+        var folder = Directory.CreateTempSubdirectory("cli-records-");
+        try
+        {
+            var report = Path.Combine(folder.FullName, "report.md");
+            Assert.Equal(0, (await Host.Incident(Api.Commander, "report", id, "--out", report)).ExitCode);
+            Assert.StartsWith("# Incident report: Reported from the terminal", await File.ReadAllTextAsync(report));
+
+            var export = Path.Combine(folder.FullName, "export.json");
+            Assert.Equal(0, (await Host.Incident(Api.Commander, "export", id, "--out", export)).ExitCode);
+            Assert.Equal(0, (await Host.Incident(Api.Commander, "verify", "--file", export)).ExitCode);
+
+            // The restricted incident counts for its commander, not for leadership, who may not see it.
+            Assert.Equal(1, JsonDocument.Parse((await Host.Incident(Api.Commander, "metrics", "-o", "json")).Out).RootElement.GetProperty("incidents").GetInt32());
+            Assert.Equal(0, JsonDocument.Parse((await Host.Incident(Api.Leadership, "metrics", "-o", "json")).Out).RootElement.GetProperty("incidents").GetInt32());
+            var log = await Host.Incident(Api.Commander, "access-log", id);
+            Assert.Contains("cora.commander", log.Out);
+            Assert.Equal(ExitCodes.NotFoundOrForbidden, (await Host.Incident(Api.Leadership, "access-log", id)).ExitCode);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task a_playbook_is_dry_run_offline_from_its_file_and_by_the_service_from_its_name_alike()
+    {
+        string[] plan = ["--input", "dataset=hr.employee_activity", "--input", "grantee=all_engineers", "--decision", "revoke-grant=failed", "-o", "json"];
+        var offline = await Host.Incident(Api.Commander, ["playbook", "dry-run", Path.Combine(AppFixture.RepositoryPlaybooks, "sensitive-data-exposure.yaml"), .. plan]);
+        var online = await Host.Incident(Api.Commander, ["playbook", "dry-run", "sensitive-data-exposure", .. plan]);
+
+        Assert.True(offline.ExitCode == 0, offline.Error);
+        Assert.True(online.ExitCode == 0, online.Error);
+        string[] Dispositions(string json) => JsonDocument.Parse(json).RootElement.EnumerateArray()
+            .Select(s => $"{s.GetProperty("id").GetString()}:{s.GetProperty("disposition").GetString()}").ToArray();
+        Assert.Equal(Dispositions(online.Out), Dispositions(offline.Out));
+        Assert.Contains("revoke-grant:escalate", Dispositions(offline.Out)); // the assumed failure is escalated, as the playbook says
+
+        var missing = await Host.Incident(Api.Commander, "playbook", "dry-run", Path.Combine(AppFixture.RepositoryPlaybooks, "sensitive-data-exposure.yaml"));
+        Assert.Equal(ExitCodes.Failure, missing.ExitCode);
+        Assert.Contains("inputs.dataset", missing.Error);
+        Assert.Equal(0, (await Host.Incident(Api.Commander, "playbook", "reload")).ExitCode);
+    }
+
+    [Fact]
     public async Task playbook_validate_prints_the_exact_lines_of_a_broken_file_and_exits_1()
     {
         var folder = Directory.CreateTempSubdirectory("cli-playbooks-");

@@ -12,6 +12,28 @@ public sealed class when_a_responder_works_from_the_terminal(RunsFixture fixture
     private static readonly string Pia = Tokens.For("pia.privacy", Roles.Privacy);
 
     [Fact]
+    public async Task a_commander_starts_a_run_and_watches_it_to_its_end_and_the_exit_code_follows_the_outcome()
+    {
+        var incident = (await Incident()).ToString();
+
+        var succeeded = await Host.Incident(Api.Commander, "run", "start", incident, "test-retry", "--input", $"key={Key}", "--input", "failures=0", "--watch");
+        Assert.True(succeeded.ExitCode == 0, succeeded.Out + succeeded.Error);
+        Assert.Contains(": succeeded", succeeded.Out);
+        Assert.Contains("flaky", succeeded.Out);
+
+        var started = await Host.Incident(Api.Commander, "run", "start", incident, "test-retry", "--input", $"key={Key}-x", "--input", "failures=10", "-q");
+        var failed = await Host.Incident(Api.Commander, "run", "watch", incident, started.Out.Trim());
+        Assert.Equal(ExitCodes.Failure, failed.ExitCode);
+        Assert.Contains(": failed", failed.Out);
+        Assert.Equal("failed", System.Text.Json.JsonDocument.Parse((await Host.Incident(Api.Commander, "run", "show", incident, started.Out.Trim(), "-o", "json")).Out)
+            .RootElement.GetProperty("status").GetString());
+
+        var unknown = await Host.Incident(Api.Commander, "run", "start", incident, "no-such-playbook");
+        Assert.Equal(ExitCodes.Failure, unknown.ExitCode);
+        Assert.Contains("playbook", unknown.Error);
+    }
+
+    [Fact]
     public async Task the_on_call_responder_lists_acknowledges_and_completes_a_task_and_two_people_approve()
     {
         var incident = await Incident();

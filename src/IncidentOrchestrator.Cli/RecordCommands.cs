@@ -1,0 +1,61 @@
+using System.CommandLine;
+using static IncidentOrchestrator.Cli.Output;
+
+namespace IncidentOrchestrator.Cli;
+
+/// <summary>What leadership and auditors read: the report, the export, the access log, the figures.</summary>
+public static class RecordCommands
+{
+    public static IEnumerable<Command> All(CliContext cli)
+    {
+        yield return Document(cli, "report", "The post-incident report (Markdown).\nExample: incident report 01a2… --out report.md", "report");
+        yield return Document(cli, "export", "Everything about an incident as JSON, re-verifiable offline.\nExample: incident export 01a2… --out export.json && incident verify --file export.json", "export");
+
+        var id = new Argument<string>("incident");
+        var log = new Command("access-log", "Who read a restricted incident (commanders, admins).\nExample: incident access-log 01a2…") { id };
+        log.SetAction(cli.Run(async (r, ct) =>
+        {
+            var entries = (await cli.Api(r).GetAsync($"/api/incidents/{r.GetValue(id)}/access-log", ct)).EnumerateArray().ToList();
+            cli.Output(r).List(entries, "subject", Field("at", "at"), Field("who", "subject"), Field("outcome", "outcome"), Field("through", "endpoint"));
+            return ExitCodes.Ok;
+        }));
+        yield return log;
+
+        var since = new Option<string?>("--since") { Description = "From (ISO time); default 30 days ago" };
+        var until = new Option<string?>("--until") { Description = "To (ISO time); default now" };
+        var metrics = new Command("metrics", "Mean times to detect, acknowledge, contain and resolve, in seconds (leadership, commanders).\nExample: incident metrics --since 2026-11-01")
+        {
+            since, until,
+        };
+        metrics.SetAction(cli.Run(async (r, ct) =>
+        {
+            var query = string.Join('&', new[] { ("from", r.GetValue(since)), ("to", r.GetValue(until)) }
+                .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
+            var summary = await cli.Api(r).GetAsync("/api/metrics/summary" + (query.Length == 0 ? "" : "?" + query), ct);
+            cli.Output(r).Item(summary, "incidents", Field("incidents", "incidents"), Field("mttd s", "mttd"), Field("mtta s", "mtta"),
+                Field("mttc s", "mttc"), Field("mttr s", "mttr"), Field("from", "from"), Field("to", "to"));
+            return ExitCodes.Ok;
+        }));
+        yield return metrics;
+    }
+
+    private static Command Document(CliContext cli, string name, string description, string path)
+    {
+        var id = new Argument<string>("incident");
+        var file = new Option<FileInfo?>("--out") { Description = "Write it to this file (else standard output)" };
+        var command = new Command(name, description) { id, file };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var body = await cli.Api(r).GetAsync($"/api/incidents/{r.GetValue(id)}/{path}", ct);
+            var text = body.ValueKind == System.Text.Json.JsonValueKind.String ? body.GetString()! : body.GetRawText();
+            if (r.GetValue(file) is { } target)
+            {
+                await File.WriteAllTextAsync(target.FullName, text, ct);
+                cli.Output(r).Done($"Wrote {target.FullName}.", target.FullName);
+            }
+            else cli.Console.Out.WriteLine(text);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}
