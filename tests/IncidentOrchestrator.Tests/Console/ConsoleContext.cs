@@ -8,8 +8,12 @@ namespace IncidentOrchestrator.Tests.Console;
 
 /// <summary>Browser scenarios share one service and one Chromium; each person gets a context of their own. Setup goes through the API.</summary>
 [Collection(ConsoleCollection.Name)]
-public abstract class ConsoleContext(ConsoleFixture fixture)
+public abstract class ConsoleContext(ConsoleFixture fixture) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => Fixture.CloseContextsAsync();
+
     protected ConsoleFixture Fixture { get; } = fixture;
     protected string Key { get; } = Guid.NewGuid().ToString("N")[..8];
 

@@ -88,14 +88,31 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task<IPage> SignedInAsync(string token)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Url, ViewportSize = new ViewportSize { Width = 1360, Height = 900 } });
+        lock (_open) _open.Add(context);
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/incidents");
         await ScreenshotAsync(page, "sign-in");
         await page.GetByLabel("Token").FillAsync(token);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/incidents");
+        // The page keeps live connections open; what matters is that it arrived, not that the network went quiet.
+        await page.WaitForURLAsync("**/incidents", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("main h1").WaitForAsync();
         return page;
+    }
+
+    private readonly List<IBrowserContext> _open = [];
+
+    /// <summary>Closes the people's browsers of the scenario that ended (their pages hold live connections to the service).</summary>
+    public async Task CloseContextsAsync()
+    {
+        List<IBrowserContext> open;
+        lock (_open)
+        {
+            open = [.. _open];
+            _open.Clear();
+        }
+        foreach (var context in open) await context.CloseAsync();
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
