@@ -49,8 +49,9 @@ public static class ApprovalEndpoints
         if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The approval list query is not valid"));
 
         var caller = context.User.Caller();
+        var incidents = new IncidentsLoaded(session);
         var outcomes = statuses.Where(s => s != ApprovalItem.Open).ToArray();
-        var (page, next) = await Paging.ScanAsync<ApprovalItem>(async (position, count) =>
+        var (page, next) = await Paging.ScanAsync<ApprovalItem, Cursor>(async (position, count) =>
             {
                 var query = session.Query<ApprovalItem>().AsQueryable();
                 if (incident is { } id) query = query.Where(a => a.IncidentId == id);
@@ -60,12 +61,12 @@ public static class ApprovalEndpoints
                 if (position is { } c) query = query.Where(a => a.MatchesSql("(d.opened_at, d.id) > (?, ?)", c.At, c.Id));
                 return await query.OrderBy(a => a.OpenedAt).ThenBy(a => a.Id).Take(count).ToListAsync(ct);
             },
-            approvals => NeedToKnowGate.VisibleAsync(session, caller, approvals.Where(a => mine != true || a.AwaitsDecisionOf(caller)).ToList(),
+            approvals => NeedToKnowGate.VisibleAsync(incidents, caller, approvals.Where(a => mine != true || a.AwaitsDecisionOf(caller)).ToList(),
                 a => a.IncidentId, a => a.MayDecide(caller), ct),
             a => Cursor.Of(a.OpenedAt, a.Id), after, pageSize);
 
         if (next is { } more) Paging.LinkNext(context, "cursor", more.Encode());
-        await needToKnow.RecordShownAsync(session, context, page.Select(a => a.IncidentId));
+        await needToKnow.RecordShownAsync(incidents, context, page.Select(a => a.IncidentId));
         return TypedResults.Ok(page.Select(ApprovalView.Of).ToList());
     }
 }

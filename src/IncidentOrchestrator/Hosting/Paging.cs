@@ -77,10 +77,11 @@ public static class Paging
     /// <summary>
     /// Reads an ordered list in batches from <paramref name="after"/> until it has one page of rows that
     /// <paramref name="keep"/> keeps (and one more, to know whether a next page exists), or the rows run out,
-    /// or <see cref="MaxScanned"/> rows were read. Returns the page and the cursor of the next page (null at the end).
+    /// or <see cref="MaxScanned"/> rows were read. Returns the page and the position of the next page (null at the end): a
+    /// <see cref="Cursor"/> for the lists, a sequence for timelines.
     /// </summary>
-    public static async Task<(List<T> Page, Cursor? Next)> ScanAsync<T>(Func<Cursor?, int, Task<IReadOnlyList<T>>> fetch,
-        Func<IReadOnlyList<T>, Task<IReadOnlyList<T>>> keep, Func<T, Cursor> key, Cursor? after, int limit)
+    public static async Task<(List<T> Page, TKey? Next)> ScanAsync<T, TKey>(Func<TKey?, int, Task<IReadOnlyList<T>>> fetch,
+        Func<IReadOnlyList<T>, Task<IReadOnlyList<T>>> keep, Func<T, TKey> key, TKey? after, int limit) where TKey : struct
     {
         var page = new List<T>(limit + 1);
         var scanned = 0;

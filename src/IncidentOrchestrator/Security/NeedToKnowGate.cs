@@ -85,22 +85,35 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
     /// The list form of the gate: the items whose incident the caller may see (or that are addressed
     /// to them). Lists then record a read for each restricted incident they show (<see cref="RecordShownAsync"/>).
     /// </summary>
-    public static async Task<IReadOnlyList<T>> VisibleAsync<T>(IQuerySession session, Caller caller, IReadOnlyList<T> items, Func<T, Guid> incidentOf,
+    public static async Task<IReadOnlyList<T>> VisibleAsync<T>(IncidentsLoaded incidents, Caller caller, IReadOnlyList<T> items, Func<T, Guid> incidentOf,
         Func<T, bool> addressedToCaller, CancellationToken ct)
     {
-        var incidents = (await session.LoadManyAsync<Incident>(ct, items.Select(incidentOf).Distinct().ToArray())).ToDictionary(i => i.Id);
-        return items.Where(x => addressedToCaller(x) || (incidents.TryGetValue(incidentOf(x), out var i) && caller.CanSee(i))).ToList();
+        var known = await incidents.LoadAsync(items.Select(incidentOf), ct);
+        return items.Where(x => addressedToCaller(x) || (known.TryGetValue(incidentOf(x), out var i) && caller.CanSee(i))).ToList();
     }
 
-    /// <summary>Records one read by the caller of each restricted incident among <paramref name="incidents"/>.</summary>
-    public async Task RecordShownAsync(IQuerySession session, HttpContext context, IEnumerable<Guid> incidents)
+    /// <summary>Records one read by the caller of each restricted incident among <paramref name="shown"/>.</summary>
+    public async Task RecordShownAsync(IncidentsLoaded incidents, HttpContext context, IEnumerable<Guid> shown)
     {
-        var ids = incidents.Distinct().ToArray();
-        if (ids.Length == 0) return;
-        var restricted = (await session.LoadManyAsync<Incident>(context.RequestAborted, ids)).Where(i => i.Restricted).Select(i => i.Id).ToList();
+        var known = await incidents.LoadAsync(shown, context.RequestAborted);
+        var restricted = shown.Distinct().Where(id => known.TryGetValue(id, out var i) && i.Restricted).ToList();
         await reads.RecordAsync(restricted, context.User.Caller(), EndpointName(context), IncidentReads.Allowed, context.RequestAborted);
     }
 
     public static string EndpointName(HttpContext context) =>
         $"{context.Request.Method} {(context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path}";
+}
+
+/// <summary>The incidents a list request has loaded so far: deciding what it may show and recording what it showed read each one once.</summary>
+public sealed class IncidentsLoaded(IQuerySession session)
+{
+    private readonly Dictionary<Guid, Incident> _known = [];
+
+    public async Task<IReadOnlyDictionary<Guid, Incident>> LoadAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var missing = ids.Distinct().Where(id => !_known.ContainsKey(id)).ToArray();
+        if (missing.Length > 0)
+            foreach (var incident in await session.LoadManyAsync<Incident>(ct, missing)) _known[incident.Id] = incident;
+        return _known;
+    }
 }

@@ -47,8 +47,9 @@ public static class TaskEndpoints
         if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The task list query is not valid"));
 
         var caller = context.User.Caller();
+        var incidents = new IncidentsLoaded(session);
         var principals = caller.Roles.Select(r => $"role:{r}").Append($"user:{caller.Subject}").ToArray();
-        var (page, next) = await Paging.ScanAsync<TaskItem>(async (position, count) =>
+        var (page, next) = await Paging.ScanAsync<TaskItem, Cursor>(async (position, count) =>
             {
                 var query = session.Query<TaskItem>().AsQueryable();
                 if (incident is { } id) query = query.Where(t => t.IncidentId == id);
@@ -57,11 +58,11 @@ public static class TaskEndpoints
                 if (position is { } c) query = query.Where(t => t.MatchesSql("(d.opened_at, d.id) > (?, ?)", c.At, c.Id));
                 return await query.OrderBy(t => t.OpenedAt).ThenBy(t => t.Id).Take(count).ToListAsync(ct);
             },
-            tasks => NeedToKnowGate.VisibleAsync(session, caller, tasks, t => t.IncidentId, t => t.IsFor(caller), ct),
+            tasks => NeedToKnowGate.VisibleAsync(incidents, caller, tasks, t => t.IncidentId, t => t.IsFor(caller), ct),
             t => Cursor.Of(t.OpenedAt, t.Id), after, pageSize);
 
         if (next is { } more) Paging.LinkNext(context, "cursor", more.Encode());
-        await needToKnow.RecordShownAsync(session, context, page.Select(t => t.IncidentId));
+        await needToKnow.RecordShownAsync(incidents, context, page.Select(t => t.IncidentId));
         return TypedResults.Ok(page.Select(TaskView.Of).ToList());
     }
 

@@ -77,34 +77,17 @@ public static class GetTimelineEndpoint
         if (types.Length == 0 && hidden.Length == 0 && actor is null)
             return await RangeAsync(session, id, backward, from, limit, redact, streamVersion, ct);
 
-        var page = new List<TimelineItem>(limit + 1);
-        var position = from;
-        var scanned = 0;
-        var batch = actor is null ? limit + 1 : Math.Max(limit + 1, 500);
-        while (true)
-        {
-            var query = session.Events.QueryAllRawEvents().Where(e => e.StreamId == id);
-            var at = position;
-            query = backward ? query.Where(e => e.Version < at) : query.Where(e => e.Version > at);
-            if (types.Length > 0) query = query.Where(e => e.EventTypeName.IsOneOf(types));
-            if (hidden.Length > 0) query = query.Where(e => !e.EventTypeName.IsOneOf(hidden));
-            var events = await (backward ? query.OrderByDescending(e => e.Version) : query.OrderBy(e => e.Version)).Take(batch).ToListAsync(ct);
-            if (events.Count == 0) return (page, null);
-            scanned += events.Count;
-            position = events[^1].Version;
-
-            foreach (var item in events.Select(e => TimelineProjection.Project(e, redact)))
+        return await Paging.ScanAsync<TimelineItem, long>(async (position, batch) =>
             {
-                if (actor is not null && item.Actor != actor) continue;
-                page.Add(item);
-                if (page.Count > limit)
-                {
-                    page.RemoveAt(limit);
-                    return (page, page[^1].Sequence);
-                }
-            }
-            if (events.Count < batch) return (page, null);
-            if (scanned >= Paging.MaxScanned) return (page, position);
-        }
+                var at = position ?? from;
+                var query = session.Events.QueryAllRawEvents().Where(e => e.StreamId == id);
+                query = backward ? query.Where(e => e.Version < at) : query.Where(e => e.Version > at);
+                if (types.Length > 0) query = query.Where(e => e.EventTypeName.IsOneOf(types));
+                if (hidden.Length > 0) query = query.Where(e => !e.EventTypeName.IsOneOf(hidden));
+                var events = await (backward ? query.OrderByDescending(e => e.Version) : query.OrderBy(e => e.Version)).Take(batch).ToListAsync(ct);
+                return events.Select(e => TimelineProjection.Project(e, redact)).ToList();
+            },
+            items => Task.FromResult<IReadOnlyList<TimelineItem>>(actor is null ? items : items.Where(i => i.Actor == actor).ToList()),
+            item => item.Sequence, from, limit);
     }
 }

@@ -68,16 +68,16 @@ public static class ConsoleWork
         var approvals = (await session.Query<ApprovalItem>().Where(a => a.Outcome == null).OrderByDescending(a => a.OpenedAt).Take(500).ToListAsync(ct))
             .Where(a => a.AwaitsDecisionOf(caller)).Take(200).ToList();
         var needToKnow = context.RequestServices.GetRequiredService<NeedToKnowGate>();
-        var shownTasks = await NeedToKnowGate.VisibleAsync(session, caller, tasks, t => t.IncidentId, t => t.IsFor(caller), ct);
-        var shownApprovals = await NeedToKnowGate.VisibleAsync(session, caller, approvals, a => a.IncidentId, a => a.MayDecide(caller), ct);
-        await needToKnow.RecordShownAsync(session, context, shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)));
+        var incidents = new IncidentsLoaded(session);
+        var shownTasks = await NeedToKnowGate.VisibleAsync(incidents, caller, tasks, t => t.IncidentId, t => t.IsFor(caller), ct);
+        var shownApprovals = await NeedToKnowGate.VisibleAsync(incidents, caller, approvals, a => a.IncidentId, a => a.MayDecide(caller), ct);
+        var shown = shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)).Distinct().ToList();
+        await needToKnow.RecordShownAsync(incidents, context, shown);
 
         // Most urgent first: what is due soonest (an acknowledgement or a completion), then the newest.
         var ordered = shownTasks.OrderBy(t => (t.AcknowledgedAt is null ? t.AckBy : null) ?? t.DueBy ?? DateTimeOffset.MaxValue)
             .ThenByDescending(t => t.OpenedAt).Select(TaskView.Of).ToList();
-        var titles = (await session.LoadManyAsync<Incidents.Incident>(ct,
-                shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)).Distinct().ToArray()))
-            .ToDictionary(i => i.Id, i => i.Title);
+        var titles = (await incidents.LoadAsync(shown, ct)).Where(i => shown.Contains(i.Key)).ToDictionary(i => i.Key, i => i.Value.Title);
         return Page<MyWorkPage>(new
         {
             Signed = caller, Tasks = ordered, Approvals = shownApprovals.Select(ApprovalView.Of).ToList(), Problem = problem, ProblemFor = problemFor,
