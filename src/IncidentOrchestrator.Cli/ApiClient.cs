@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -20,6 +22,67 @@ public sealed class ApiClient(HttpClient http, string baseUrl)
         var link = response.Headers.TryGetValues("Link", out var values) ? values.FirstOrDefault() : null;
         var next = link is { } l && l.Contains("rel=\"next\"") ? l[(l.IndexOf('<') + 1)..l.IndexOf('>')] : null;
         return (body, next);
+    }
+
+    /// <summary>
+    /// A server-sent event stream, followed until <paramref name="ct"/> is cancelled or the service ends it. A dropped
+    /// connection is opened again (after a second, with <c>Last-Event-ID</c>) so nothing recorded meanwhile is missed;
+    /// a refusal ends it with its exit code.
+    /// </summary>
+    public async IAsyncEnumerable<SseItem<string>> FollowAsync(string path, [EnumeratorCancellation] CancellationToken ct)
+    {
+        string? lastId = null;
+        var connected = false;
+        while (!ct.IsCancellationRequested)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, BaseUrl + path);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            if (lastId is not null) request.Headers.TryAddWithoutValidation("Last-Event-ID", lastId);
+            HttpResponseMessage? response = null;
+            try
+            {
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            }
+            catch (HttpRequestException) when (connected)
+            {
+            }
+            catch (HttpRequestException e)
+            {
+                throw new CliException(ExitCodes.Unreachable, $"Cannot reach {BaseUrl}: {e.Message}");
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                yield break;
+            }
+            if (response is not null)
+            {
+                using (response)
+                {
+                    if (!response.IsSuccessStatusCode) throw Refusal(response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+                    connected = true;
+                    var items = SseParser.Create(await response.Content.ReadAsStreamAsync(ct)).EnumerateAsync(ct).GetAsyncEnumerator(ct);
+                    while (true)
+                    {
+                        bool more;
+                        try
+                        {
+                            more = await items.MoveNextAsync();
+                        }
+                        catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && ct.IsCancellationRequested))
+                        {
+                            more = false;
+                        }
+                        if (!more) break;
+                        if (items.Current.EventId is { } id) lastId = id;
+                        yield return items.Current;
+                    }
+                    await items.DisposeAsync();
+                }
+            }
+            if (ct.IsCancellationRequested) yield break;
+            try { await Task.Delay(TimeSpan.FromSeconds(1), ct); }
+            catch (OperationCanceledException) { yield break; }
+        }
     }
 
     public async Task<JsonElement> PostAsync(string path, object? body, CancellationToken ct) => (await SendAsync(HttpMethod.Post, path, body, ct)).Body;

@@ -1,7 +1,30 @@
 namespace IncidentOrchestrator.Cli;
 
-/// <summary>Where the CLI writes: results on standard output, errors on standard error (tests pass their own writers).</summary>
-public sealed record CliConsole(TextWriter Out, TextWriter Error);
+/// <summary>
+/// Where the CLI writes: results on standard output, errors on standard error (tests pass their own writers), and whether
+/// standard output is a terminal a person reads (colours, live tables) or a file or pipe (plain lines).
+/// </summary>
+public sealed record CliConsole(TextWriter Out, TextWriter Error)
+{
+    public bool IsTerminal { get; init; }
+
+    public int Width { get; init; } = 120;
+
+    /// <summary>The process's own console.</summary>
+    public static CliConsole System()
+    {
+        var terminal = !Console.IsOutputRedirected;
+        var width = 120;
+        try
+        {
+            if (terminal && Console.WindowWidth > 20) width = Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+        }
+        return new CliConsole(Console.Out, Console.Error) { IsTerminal = terminal, Width = width };
+    }
+}
 
 /// <summary>The exit codes scripts can rely on.</summary>
 public static class ExitCodes

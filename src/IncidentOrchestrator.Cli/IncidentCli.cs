@@ -16,22 +16,33 @@ public static class IncidentCli
         Description = "text (for people), json or jsonl (for scripts)", Recursive = true, DefaultValueFactory = _ => "text",
     };
     public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print ids only", Recursive = true };
+    public static readonly Option<string> Color = new("--color")
+    {
+        Description = "auto (on a terminal, unless NO_COLOR is set), always or never", Recursive = true, DefaultValueFactory = _ => "auto",
+    };
+    public static readonly Option<string> TimeFormat = new("--time-format")
+    {
+        Description = "relative (5m ago), iso (UTC, to the second) or raw (as the API sends it)", Recursive = true, DefaultValueFactory = _ => "relative",
+    };
 
     public static async Task<int> RunAsync(string[] args, CliConsole console, HttpMessageHandler? handler, CancellationToken ct = default)
     {
         Format.AcceptOnlyFromAmong("text", "json", "jsonl");
+        Color.AcceptOnlyFromAmong("auto", "always", "never");
+        TimeFormat.AcceptOnlyFromAmong("relative", "iso", "raw");
         var root = new RootCommand("incident: work with IncidentOrchestrator from a terminal or a script.\n" +
                                    "Example: incident login --url http://127.0.0.1:5080 --token $TOKEN && incident list --status open")
         {
-            Url, Token, Format, Quiet,
+            Url, Token, Format, Quiet, Color, TimeFormat,
         };
         var context = new CliContext(console, handler);
         foreach (var command in IncidentCommands.All(context).Concat(RunCommands.All(context)).Concat(WorkCommands.All(context))
-                     .Concat(PlaybookCommands.All(context)).Concat(RecordCommands.All(context)))
+                     .Concat(PlaybookCommands.All(context)).Concat(RecordCommands.All(context)).Concat(TokenCommands.All(context)).Concat(CompletionCommand.All(context)))
             root.Subcommands.Add(command);
 
         var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        var completing = args is [['[', 's', 'u', 'g', 'g', 'e', 's', 't', ..], ..]; // the shell asks for completions of a partial line
+        if (parsed.Errors.Count > 0 && !completing)
         {
             foreach (var error in parsed.Errors) await console.Error.WriteLineAsync(error.Message);
             await console.Error.WriteLineAsync("See: incident --help");
@@ -46,7 +57,15 @@ public sealed class CliContext(CliConsole console, HttpMessageHandler? handler)
 {
     public CliConsole Console { get; } = console;
 
-    public Output Output(ParseResult r) => new(Console, r.GetValue(IncidentCli.Format) ?? "text", r.GetValue(IncidentCli.Quiet));
+    public Output Output(ParseResult r) => new(Console, new Output.Settings(r.GetValue(IncidentCli.Format) ?? "text", r.GetValue(IncidentCli.Quiet),
+        Colour(r.GetValue(IncidentCli.Color)), r.GetValue(IncidentCli.TimeFormat) ?? "relative", DateTimeOffset.UtcNow));
+
+    private bool Colour(string? choice) => choice switch
+    {
+        "always" => true,
+        "never" => false,
+        _ => Console.IsTerminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")) && Environment.GetEnvironmentVariable("TERM") != "dumb",
+    };
 
     public ApiClient Api(ParseResult r)
     {

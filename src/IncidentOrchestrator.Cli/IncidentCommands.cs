@@ -24,8 +24,8 @@ public static class IncidentCommands
 
     private static readonly Column[] Summary =
     [
-        Field("id", "id"), Field("status", "status"), Field("severity", "severity"), new("r", e => Text(e, "restricted") == "True" ? "R" : ""),
-        Field("commander", "commander"), Field("opened", "openedAt"), Field("title", "title"),
+        Field("id", "id", Kind.Id), State("status", "status"), State("severity", "severity"), new("r", e => Text(e, "restricted") == "True" ? "R" : ""),
+        Field("commander", "commander"), Time("opened", "openedAt"), Field("title", "title"),
     ];
 
     private static Command Login(CliContext cli)
@@ -56,7 +56,7 @@ public static class IncidentCommands
             var who = Jwt.Claims(token);
             cli.Output(r).Item(JsonSerializer.SerializeToElement(new { subject = who.Subject, name = who.Name, roles = who.Roles, expires = who.Expires, url = api.BaseUrl }),
                 "subject", Field("subject", "subject"), Field("name", "name"), new("roles", e => string.Join(", ", e.GetProperty("roles").EnumerateArray())),
-                Field("expires", "expires"), Field("service", "url"));
+                Time("expires", "expires"), Field("service", "url"));
             return ExitCodes.Ok;
         }));
         return command;
@@ -65,7 +65,9 @@ public static class IncidentCommands
     private static Command List(CliContext cli)
     {
         var status = new Option<string?>("--status") { Description = "open, contained, resolved, closed (or a comma list)" };
+        status.CompletionSources.Add("open", "contained", "resolved", "closed");
         var severity = new Option<string?>("--severity") { Description = "low, medium, high, critical (or a comma list)" };
+        severity.CompletionSources.Add("low", "medium", "high", "critical");
         var mine = new Option<bool>("--mine") { Description = "Only the incidents you command" };
         var commander = new Option<string?>("--commander") { Description = "A subject, or none" };
         var since = new Option<string?>("--since") { Description = "Opened since: an ISO time, or 24h / 7d / 30d" };
@@ -95,10 +97,10 @@ public static class IncidentCommands
         command.SetAction(cli.Run(async (r, ct) =>
         {
             var incident = await cli.Api(r).GetAsync($"/api/incidents/{Uri.EscapeDataString(r.GetValue(id)!)}", ct);
-            cli.Output(r).Item(incident, "id", Field("id", "id"), Field("title", "title"), Field("status", "status"), Field("severity", "severity"),
+            cli.Output(r).Item(incident, "id", Field("id", "id"), Field("title", "title"), State("status", "status"), State("severity", "severity"),
                 Field("restricted", "restricted"), Field("phase", "phase"), Field("commander", "commander"),
-                new("participants", e => string.Join(", ", e.GetProperty("participants").EnumerateArray())), Field("opened", "openedAt"),
-                Field("contained", "containedAt"), Field("resolved", "resolvedAt"), Field("signals", "signalCount"),
+                new("participants", e => string.Join(", ", e.GetProperty("participants").EnumerateArray())), Time("opened", "openedAt"),
+                Time("contained", "containedAt"), Time("resolved", "resolvedAt"), Field("signals", "signalCount"),
                 new("runs", e => string.Join("; ", e.GetProperty("runs").EnumerateArray().Select(x => $"{Text(x, "playbook")} {Text(x, "status")} {Text(x, "runId")}"))));
             return ExitCodes.Ok;
         }));
@@ -109,6 +111,7 @@ public static class IncidentCommands
     {
         var title = new Option<string>("--title") { Required = true };
         var severity = new Option<string>("--severity") { Required = true, Description = "low, medium, high or critical" };
+        severity.CompletionSources.Add("low", "medium", "high", "critical");
         var restricted = new Option<bool>("--restricted") { Description = "Need-to-know: only participants see it" };
         var summary = new Option<string?>("--summary");
         var command = new Command("declare", "Declare an incident (commanders).\nExample: incident declare --title \"Activity data exposed\" --severity critical --restricted")
@@ -175,29 +178,40 @@ public static class IncidentCommands
         var id = new Argument<string>("id");
         var types = new Option<string?>("--types") { Description = "Event types, comma-separated (e.g. SignalReceived,StepFailed)" };
         var system = new Option<bool>("--system") { Description = "Also the engine's bookkeeping (StepStarted, StepWaiting…)" };
-        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new events until interrupted" };
-        var command = new Command("timeline", "An incident's timeline, oldest first.\nExample: incident timeline 01a2… --follow") { id, types, system, follow };
+        var since = new Option<string?>("--since") { Description = "Only events since: an ISO time, or 30m / 24h / 7d" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Then print new events as they are recorded, until interrupted (Ctrl-C)" };
+        var command = new Command("timeline", "An incident's timeline, oldest first.\nExample: incident timeline 01a2… --since 1h --follow") { id, types, system, since, follow };
         command.SetAction(cli.Run(async (r, ct) =>
         {
             var api = cli.Api(r);
             var output = cli.Output(r);
+            var incident = Uri.EscapeDataString(r.GetValue(id)!);
             var filter = (r.GetValue(types) is { Length: > 0 } t ? $"&types={Uri.EscapeDataString(t)}" : "") + (r.GetValue(system) ? "" : "&system=false");
+            Column[] columns = [Field("#", "sequence") with { Width = 5 }, Time("at", "at"), Field("actor", "actor") with { Width = 18 }, Field("what", "summary")];
             long after = 0;
-            Column[] columns = [Field("#", "sequence"), Field("at", "at"), Field("actor", "actor"), Field("what", "summary")];
-            while (true)
+            var first = true;
+            void Print(IReadOnlyList<JsonElement> items)
             {
-                var (page, next) = await api.GetPageAsync($"/api/incidents/{r.GetValue(id)}/timeline?after={after}&limit=1000{filter}", ct);
-                var items = page.EnumerateArray().ToList();
-                if (items.Count > 0)
-                {
-                    output.List(items, "sequence", columns);
-                    after = items[^1].GetProperty("sequence").GetInt64();
-                }
-                if (next is not null) continue;
-                if (!r.GetValue(follow)) return ExitCodes.Ok;
-                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); }
-                catch (OperationCanceledException) { return ExitCodes.Ok; }
+                if (items.Count == 0) return;
+                output.Rows(items, "sequence", first, columns);
+                first = false;
+                after = items[^1].GetProperty("sequence").GetInt64();
             }
+
+            var from = Since(r.GetValue(since)) is { } time ? $"&from={Uri.EscapeDataString(time)}" : "";
+            for (string? next = $"/api/incidents/{incident}/timeline?limit=1000{filter}{from}"; next is not null;)
+            {
+                var (page, following) = await api.GetPageAsync(next, ct);
+                Print(page.EnumerateArray().ToList());
+                next = following;
+            }
+            if (first && !r.GetValue(follow)) output.Say("(no events)");
+            if (!r.GetValue(follow)) return ExitCodes.Ok;
+
+            if (output.ForPeople) await cli.Console.Error.WriteLineAsync("Following new events (Ctrl-C to stop)…");
+            await foreach (var item in api.FollowAsync($"/api/incidents/{incident}/timeline/stream?after={after}{filter}", ct))
+                if (item.EventType == "timeline") Print([JsonDocument.Parse(item.Data).RootElement.Clone()]);
+            return ExitCodes.Ok;
         }));
         return command;
     }
@@ -242,15 +256,15 @@ public static class IncidentCommands
                 ? ChainCheck.Verify(JsonDocument.Parse(await File.ReadAllTextAsync(export.FullName, ct)).RootElement)
                 : await cli.Api(r).GetAsync($"/api/incidents/{r.GetValue(id) ?? throw new CliException(ExitCodes.Usage, "Give an incident id or --file")}/verify", ct);
             var valid = verdict.GetProperty("valid").GetBoolean();
-            cli.Output(r).Item(verdict, "valid", Field("valid", "valid"), Field("events", "events"), Field("first broken", "firstBrokenSequence"),
+            cli.Output(r).Item(verdict, "valid", State("valid", "valid"), Field("events", "events"), Field("first broken", "firstBrokenSequence"),
                 Field("reason", "reason"), Field("head", "headHash"));
             return valid ? ExitCodes.Ok : ExitCodes.Failure;
         }));
         return command;
     }
 
-    /// <summary>"24h", "7d" or an ISO time, as the ISO time the API takes.</summary>
-    private static string? Since(string? value)
+    /// <summary>"30m", "24h", "7d" or an ISO time, as the ISO time the API takes.</summary>
+    public static string? Since(string? value)
     {
         if (string.IsNullOrEmpty(value)) return null;
         if (value.Length > 1 && int.TryParse(value[..^1], out var n) && value[^1] is 'h' or 'd' or 'm')

@@ -1,3 +1,3 @@
 using IncidentOrchestrator.Cli;
 
-return await IncidentCli.RunAsync(args, new CliConsole(Console.Out, Console.Error), handler: null);
+return await IncidentCli.RunAsync(args, CliConsole.System(), handler: null);

@@ -16,10 +16,21 @@ public static class RecordCommands
         log.SetAction(cli.Run(async (r, ct) =>
         {
             var entries = (await cli.Api(r).GetAsync($"/api/incidents/{r.GetValue(id)}/access-log", ct)).EnumerateArray().ToList();
-            cli.Output(r).List(entries, "subject", Field("at", "at"), Field("who", "subject"), Field("outcome", "outcome"), Field("through", "endpoint"));
+            cli.Output(r).List(entries, "subject", Time("at", "at"), Field("who", "subject"), State("outcome", "outcome"), Field("through", "endpoint"));
             return ExitCodes.Ok;
         }));
         yield return log;
+
+        var evidenceOf = new Argument<string>("incident");
+        var evidence = new Command("evidence", "The evidence captured for an incident, each with its row count and SHA-256.\nExample: incident evidence 01a2…") { evidenceOf };
+        evidence.SetAction(cli.Run(async (r, ct) =>
+        {
+            var items = (await cli.Api(r).GetAsync($"/api/incidents/{r.GetValue(evidenceOf)}/evidence", ct)).EnumerateArray().ToList();
+            cli.Output(r).List(items, "evidenceId", Field("evidence", "evidenceId", Kind.Id), Field("name", "name"), Field("rows", "rowCount"), Time("captured", "capturedAt"),
+                Field("sha256", "sha256"));
+            return ExitCodes.Ok;
+        }));
+        yield return evidence;
 
         var since = new Option<string?>("--since") { Description = "From (ISO time); default 30 days ago" };
         var until = new Option<string?>("--until") { Description = "To (ISO time); default now" };
@@ -33,7 +44,7 @@ public static class RecordCommands
                 .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
             var summary = await cli.Api(r).GetAsync("/api/metrics/summary" + (query.Length == 0 ? "" : "?" + query), ct);
             cli.Output(r).Item(summary, "incidents", Field("incidents", "incidents"), Field("mttd s", "mttd"), Field("mtta s", "mtta"),
-                Field("mttc s", "mttc"), Field("mttr s", "mttr"), Field("from", "from"), Field("to", "to"));
+                Field("mttc s", "mttc"), Field("mttr s", "mttr"), Time("from", "from"), Time("to", "to"));
             return ExitCodes.Ok;
         }));
         yield return metrics;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Spectre.Console;
 using static IncidentOrchestrator.Cli.Output;
 
 namespace IncidentOrchestrator.Cli;
@@ -11,7 +12,7 @@ public static class RunCommands
 
     private static readonly Column[] Steps =
     [
-        Field("step", "id"), Field("status", "status"), Field("attempts", "attempts"), Field("outcome", "outcome"), Field("next attempt", "nextAttemptAt"),
+        Field("step", "id"), State("status", "status"), Field("attempts", "attempts"), State("outcome", "outcome"), Time("next attempt", "nextAttemptAt"),
         Field("error", "error"),
     ];
 
@@ -68,7 +69,17 @@ public static class RunCommands
             return ExitCodes.Ok;
         }));
 
-        var run = new Command("run", "Playbook runs") { start, show, watch, cancel, Resolve(cli, "retry"), Resolve(cli, "skip") };
+        var listIncident = new Argument<string>("incident");
+        var list = new Command("list", "The playbook runs of an incident.\nExample: incident run list 01a2…") { listIncident };
+        list.SetAction(cli.Run(async (r, ct) =>
+        {
+            var incidentView = await cli.Api(r).GetAsync($"/api/incidents/{Uri.EscapeDataString(r.GetValue(listIncident)!)}", ct);
+            cli.Output(r).List(incidentView.GetProperty("runs").EnumerateArray().ToList(), "runId", Field("run", "runId", Kind.Id),
+                Field("playbook", "playbook"), State("status", "status"));
+            return ExitCodes.Ok;
+        }));
+
+        var run = new Command("run", "Playbook runs") { list, start, show, watch, cancel, Resolve(cli, "retry"), Resolve(cli, "skip") };
         yield return run;
     }
 
@@ -90,9 +101,31 @@ public static class RunCommands
         return command;
     }
 
-    /// <summary>Prints the steps whenever they change, until the run ends.</summary>
+    /// <summary>
+    /// Follows a run until it ends. On a terminal the step table is redrawn in place (Spectre's live display); elsewhere
+    /// (a pipe, a file, json) the steps are printed again whenever they change, so a log shows each change once.
+    /// </summary>
     private static async Task<int> WatchAsync(CliContext cli, ParseResult r, ApiClient api, string incident, string runId, CancellationToken ct)
     {
+        var output = cli.Output(r);
+        if (output.ForPeople && output.Live)
+        {
+            var run = await api.GetAsync($"/api/incidents/{incident}/runs/{runId}", ct);
+            var status = Text(run, "status");
+            await output.Ansi.Live(Table(output, run)).StartAsync(async live =>
+            {
+                while (!Ended.Contains(status) && !ct.IsCancellationRequested)
+                {
+                    try { await Task.Delay(TimeSpan.FromMilliseconds(500), ct); }
+                    catch (OperationCanceledException) { return; }
+                    run = await api.GetAsync($"/api/incidents/{incident}/runs/{runId}", ct);
+                    status = Text(run, "status");
+                    live.UpdateTarget(Table(output, run));
+                }
+            });
+            return status == "succeeded" ? ExitCodes.Ok : ExitCodes.Failure;
+        }
+
         string? last = null;
         while (true)
         {
@@ -110,6 +143,13 @@ public static class RunCommands
         }
     }
 
+    private static Table Table(Output output, JsonElement run)
+    {
+        var table = output.Table(run.GetProperty("steps").EnumerateArray().ToList(), Steps);
+        table.Title = new TableTitle($"Run {Text(run, "runId")} of {Text(run, "playbook")}: {Text(run, "status")}".EscapeMarkup());
+        return table;
+    }
+
     private static void Print(CliContext cli, ParseResult r, JsonElement run)
     {
         var output = cli.Output(r);
@@ -118,7 +158,7 @@ public static class RunCommands
             output.Item(run, "runId");
             return;
         }
-        cli.Console.Out.WriteLine($"Run {Text(run, "runId")} of {Text(run, "playbook")}: {Text(run, "status")}");
+        output.Say($"Run {Text(run, "runId")} of {Text(run, "playbook")}: {Text(run, "status")}");
         output.List(run.GetProperty("steps").EnumerateArray().ToList(), "id", Steps);
     }
 }

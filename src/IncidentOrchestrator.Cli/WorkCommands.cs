@@ -18,12 +18,14 @@ public static class WorkCommands
     {
         var mine = new Option<bool>("--mine") { Description = "Only tasks assigned to you (by name or by one of your roles)" };
         var all = new Option<bool>("--all") { Description = "Also completed, superseded and cancelled tasks" };
-        var list = new Command("list", "Tasks, oldest first.\nExample: incident task list --mine") { mine, all };
+        var incident = new Option<string?>("--incident") { Description = "Only the tasks of this incident" };
+        var list = new Command("list", "Tasks, oldest first.\nExample: incident task list --mine") { mine, all, incident };
         list.SetAction(cli.Run(async (r, ct) =>
         {
-            var query = $"/api/tasks?limit=500{(r.GetValue(mine) ? "&mine=true" : "")}{(r.GetValue(all) ? "" : "&status=open,acknowledged,escalated")}";
-            cli.Output(r).List(await Pages.ReadAsync(cli.Api(r), query, true, ct), "taskId", Field("task", "taskId"), Field("status", "status"),
-                Field("for", "assignee"), Field("ack by", "ackBy"), Field("due by", "dueBy"), Field("title", "title"));
+            var query = $"/api/tasks?limit=500{(r.GetValue(mine) ? "&mine=true" : "")}{(r.GetValue(all) ? "" : "&status=open,acknowledged,escalated")}" +
+                        (r.GetValue(incident) is { } of ? $"&incident={Uri.EscapeDataString(of)}" : "");
+            cli.Output(r).List(await Pages.ReadAsync(cli.Api(r), query, true, ct), "taskId", Field("task", "taskId", Kind.Id), State("status", "status"),
+                Field("step", "stepId"), Field("for", "assignee"), Time("ack by", "ackBy"), Time("due by", "dueBy"), Field("title", "title"));
             return ExitCodes.Ok;
         }));
 
@@ -56,12 +58,15 @@ public static class WorkCommands
     private static Command Approvals(CliContext cli)
     {
         var mine = new Option<bool>("--mine") { Description = "Only approvals waiting for your decision" };
-        var list = new Command("list", "Approvals, oldest first.\nExample: incident approval list --mine") { mine };
+        var incident = new Option<string?>("--incident") { Description = "Only the approvals of this incident" };
+        var list = new Command("list", "Approvals, oldest first.\nExample: incident approval list --mine") { mine, incident };
         list.SetAction(cli.Run(async (r, ct) =>
         {
-            var query = $"/api/approvals?limit=500{(r.GetValue(mine) ? "&mine=true" : "&status=open")}";
-            cli.Output(r).List(await Pages.ReadAsync(cli.Api(r), query, true, ct), "approvalId", Field("approval", "approvalId"),
-                new("decided", e => $"{e.GetProperty("decisions").GetArrayLength()} of {Text(e, "quorum")}"), Field("due by", "dueBy"), Field("title", "title"));
+            var query = $"/api/approvals?limit=500{(r.GetValue(mine) ? "&mine=true" : "&status=open")}" +
+                        (r.GetValue(incident) is { } of ? $"&incident={Uri.EscapeDataString(of)}" : "");
+            cli.Output(r).List(await Pages.ReadAsync(cli.Api(r), query, true, ct), "approvalId", Field("approval", "approvalId", Kind.Id),
+                Field("step", "stepId"),
+                new("decided", e => $"{e.GetProperty("decisions").GetArrayLength()} of {Text(e, "quorum")}"), Time("due by", "dueBy"), Field("title", "title"));
             return ExitCodes.Ok;
         }));
         return new Command("approval", "Approvals people decide") { list };

@@ -1,9 +1,5 @@
 using IncidentOrchestrator.Hosting;
-using IncidentOrchestrator.Security;
 using JasperFx;
-
-if (args is ["token", ..])
-    return await TokenCommand.RunAsync(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddIncidentOrchestrator();

@@ -13,7 +13,8 @@ namespace IncidentOrchestrator.Timeline;
 /// <c>GET /api/incidents/{id}/timeline</c>, a page at a time: <c>after=&lt;sequence&gt;</c> reads forward
 /// (oldest first, the default from the start), <c>before=&lt;sequence&gt;</c> reads backward (newest first:
 /// "load older"); <c>limit</c> defaults to 200 (at most 1,000). Filters: <c>types</c> (a comma list of
-/// event types), <c>actor</c>, and <c>system=false</c> to hide the engine's bookkeeping. The next page's
+/// event types), <c>actor</c>, <c>from</c> (events at or after a time) and <c>system=false</c> to hide the engine's
+/// bookkeeping. The next page's
 /// URL is in the <c>Link</c> header.
 /// </summary>
 public static class GetTimelineEndpoint
@@ -23,19 +24,14 @@ public static class GetTimelineEndpoint
 
     [WolverineGet("/api/incidents/{id}/timeline"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Get(Guid id, long? after, long? before, int? limit, string? types, string? actor, bool? system,
-        IQuerySession session, TimelineEventTypes eventTypes, ClaimsPrincipal user, HttpContext context, CancellationToken ct)
+        DateTimeOffset? from, IQuerySession session, TimelineEventTypes eventTypes, ClaimsPrincipal user, HttpContext context, CancellationToken ct)
     {
         var validation = new Problems.Validation();
         var pageSize = Paging.Limit(limit, validation, DefaultLimit, MaxLimit);
         validation.Require(after is null || before is null, "before", "Give 'after' or 'before', not both.");
         validation.Require(after is null or >= 0, "after", "A sequence (0 or more).");
         validation.Require(before is null or >= 1, "before", "A sequence (1 or more).");
-        var stored = new List<string>();
-        foreach (var type in types?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [])
-        {
-            if (eventTypes.StoredName(type) is { } name) stored.Add(name);
-            else validation.Add("types", $"'{type}' is not an event type of the timeline ({string.Join(", ", eventTypes.Names)}).");
-        }
+        var stored = StoredTypes(types, eventTypes, validation);
         if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The timeline query is not valid"));
 
         if ((NeedToKnowGate.Admitted(context, id) ?? await session.LoadAsync<Incident>(id, ct)) is not { } incident) return Problems.NotFound("Incident", id);
@@ -43,10 +39,22 @@ public static class GetTimelineEndpoint
         var hidden = system == false ? eventTypes.System : [];
         var backward = before is not null;
 
-        var (page, next) = await ScanAsync(session, id, backward, backward ? before!.Value : after ?? 0, pageSize, stored.ToArray(), hidden, actor, redact, ct,
-            incident.Version);
+        var (page, next) = await ScanAsync(session, id, backward, backward ? before!.Value : after ?? 0, pageSize, stored, hidden, actor, redact, ct,
+            incident.Version, from);
         if (next is { } more) Paging.LinkNext(context, backward ? "before" : "after", more.ToString(), backward ? "after" : "before");
         return TypedResults.Ok(page);
+    }
+
+    /// <summary>The stored names of the event types a <c>types</c> parameter names; an unknown one is a field error.</summary>
+    public static string[] StoredTypes(string? types, TimelineEventTypes eventTypes, Problems.Validation validation)
+    {
+        var stored = new List<string>();
+        foreach (var type in types?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [])
+        {
+            if (eventTypes.StoredName(type) is { } name) stored.Add(name);
+            else validation.Add("types", $"'{type}' is not an event type of the timeline ({string.Join(", ", eventTypes.Names)}).");
+        }
+        return stored.ToArray();
     }
 
     /// <summary>
@@ -72,9 +80,9 @@ public static class GetTimelineEndpoint
     /// filters by actor in memory, until a page is full or <see cref="Paging.MaxScanned"/> events were read.
     /// </summary>
     public static async Task<(List<TimelineItem> Page, long? Next)> ScanAsync(IQuerySession session, Guid id, bool backward, long from,
-        int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, long? streamVersion = null)
+        int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, long? streamVersion = null, DateTimeOffset? since = null)
     {
-        if (types.Length == 0 && hidden.Length == 0 && actor is null)
+        if (types.Length == 0 && hidden.Length == 0 && actor is null && since is null)
             return await RangeAsync(session, id, backward, from, limit, redact, streamVersion, ct);
 
         return await Paging.ScanAsync<TimelineItem, long>(async (position, batch) =>
@@ -84,6 +92,7 @@ public static class GetTimelineEndpoint
                 query = backward ? query.Where(e => e.Version < at) : query.Where(e => e.Version > at);
                 if (types.Length > 0) query = query.Where(e => e.EventTypeName.IsOneOf(types));
                 if (hidden.Length > 0) query = query.Where(e => !e.EventTypeName.IsOneOf(hidden));
+                if (since is { } time) query = query.Where(e => e.Timestamp >= time);
                 var events = await (backward ? query.OrderByDescending(e => e.Version) : query.OrderBy(e => e.Version)).Take(batch).ToListAsync(ct);
                 return events.Select(e => TimelineProjection.Project(e, redact)).ToList();
             },

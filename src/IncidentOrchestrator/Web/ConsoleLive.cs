@@ -36,25 +36,11 @@ public static class ConsoleLive
         [EnumeratorCancellation] CancellationToken ct)
     {
         var services = context.RequestServices;
-        var store = services.GetRequiredService<IDocumentStore>();
-        var eventTypes = services.GetRequiredService<TimelineEventTypes>();
-        var caller = context.User.Caller();
-        var seen = after;
+        var filter = new TimelineFeed.Filter([], showSystem ? [] : services.GetRequiredService<TimelineEventTypes>().System);
         yield return new SseItem<string>("", "connected");
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.Delay(Every, ct).ContinueWith(_ => { }, CancellationToken.None);
-            if (ct.IsCancellationRequested) yield break;
-            await using var session = store.QuerySession();
-            if (await session.LoadAsync<Incident>(id, ct) is not { } incident || !caller.CanSee(incident)) yield break;
-            if (incident.Version <= seen) continue;
-            var (items, _) = await GetTimelineEndpoint.ScanAsync(session, id, false, seen, 200, [], showSystem ? [] : eventTypes.System, null,
-                Redaction.AppliesTo(caller, incident), ct);
-            seen = incident.Version;
-            if (items.Count == 0) continue;
+        await foreach (var items in TimelineFeed.FollowAsync(services.GetRequiredService<IDocumentStore>(), context.User.Caller(), id, after, filter, ct))
             yield return new SseItem<string>(await RenderAsync<Shared.TimelineRows>(services, new { Items = items.OrderByDescending(i => i.Sequence).ToList() }),
                 "timeline");
-        }
     }
 
     private static async IAsyncEnumerable<SseItem<string>> IncidentsAsync(HttpContext context, DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct)

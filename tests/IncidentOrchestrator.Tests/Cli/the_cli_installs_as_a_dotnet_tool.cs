@@ -23,6 +23,15 @@ public sealed class the_cli_installs_as_a_dotnet_tool
             Assert.StartsWith("0.1.0", version.Output.Trim());
             var help = await RunAsync(Path.Combine(tools.FullName, "incident"), ["task", "complete", "--help"]);
             Assert.Contains("Example:", help.Output);
+
+            // bash completes through the installed tool, as a person's shell would after: source <(incident completion bash)
+            var completed = await RunAsync("bash", ["-c", """
+                source <(incident completion bash)
+                COMP_LINE="incident run s"; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(incident run s); COMP_CWORD=2
+                _incident_complete; echo "${COMPREPLY[*]}"
+                """], new() { ["PATH"] = $"{tools.FullName}:{Environment.GetEnvironmentVariable("PATH")}" });
+            Assert.True(completed.Code == 0, completed.Output);
+            Assert.Equal("show skip start", completed.Output.Trim());
         }
         finally
         {
@@ -38,9 +47,10 @@ public sealed class the_cli_installs_as_a_dotnet_tool
         return feed;
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args)
+    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? []) start.Environment[name] = value;
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";

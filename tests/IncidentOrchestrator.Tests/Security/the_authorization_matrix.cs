@@ -28,6 +28,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/incidents"] = "commander",
         ["GET /api/incidents/{id}"] = Readers,
         ["GET /api/incidents/{id}/timeline"] = Readers,
+        ["GET /api/incidents/{id}/timeline/stream"] = Readers,
         ["GET /api/incidents/{id}/verify"] = Readers,
         ["GET /api/incidents/{id}/report"] = Readers,
         ["GET /api/incidents/{id}/export"] = Readers,

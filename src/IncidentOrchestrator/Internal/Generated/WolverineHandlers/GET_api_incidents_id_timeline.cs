@@ -113,9 +113,22 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            string from_rawValue = httpContext.Request.Query["from"];
+            System.Nullable<System.DateTimeOffset> from = default;
+
+            if (from_rawValue != null && System.DateTimeOffset.TryParse(from_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var from_parsed))
+            {
+                from = from_parsed;
+            }
+            else if (!string.IsNullOrEmpty(from_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "from", from_rawValue, "System.DateTimeOffset").ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await IncidentOrchestrator.Timeline.GetTimelineEndpoint.Get(id, after, before, limit, types, actor, system, ((Marten.IQuerySession)documentSession), _timelineEventTypes, httpContext.User, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await IncidentOrchestrator.Timeline.GetTimelineEndpoint.Get(id, after, before, limit, types, actor, system, from, ((Marten.IQuerySession)documentSession), _timelineEventTypes, httpContext.User, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Security;
+using Marten;
+
+namespace IncidentOrchestrator.Timeline;
+
+/// <summary>
+/// An incident's new timeline events as they are recorded, for live readers (the API's event stream, the web console).
+/// It polls the database rather than listening on this node, so it sees what any node appended; it ends when the caller
+/// may no longer see the incident.
+/// </summary>
+public static class TimelineFeed
+{
+    public static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
+
+    public sealed record Filter(string[] Types, string[] Hidden, string? Actor = null);
+
+    public static async IAsyncEnumerable<IReadOnlyList<TimelineItem>> FollowAsync(IDocumentStore store, Caller caller, Guid id, long after,
+        Filter filter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var seen = after;
+        while (!ct.IsCancellationRequested)
+        {
+            await using (var session = store.QuerySession())
+            {
+                if (await session.LoadAsync<Incident>(id, ct) is not { } incident || !caller.CanSee(incident)) yield break;
+                while (incident.Version > seen)
+                {
+                    var (items, next) = await GetTimelineEndpoint.ScanAsync(session, id, false, seen, GetTimelineEndpoint.MaxLimit, filter.Types,
+                        filter.Hidden, filter.Actor, Redaction.AppliesTo(caller, incident), ct, incident.Version);
+                    seen = next ?? incident.Version;
+                    if (items.Count > 0) yield return items;
+                }
+            }
+            await Task.Delay(Every, ct).ContinueWith(_ => { }, CancellationToken.None);
+        }
+    }
+}
