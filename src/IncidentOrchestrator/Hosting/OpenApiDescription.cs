@@ -86,6 +86,7 @@ public static class OpenApiDescription
 
             var tag = TagOf(route);
             if (tag is not null) operation.Tags = new HashSet<OpenApiTagReference> { new(tag, context.Document) };
+            OpenApiOperations.Describe(operation, method, route);
             operation.Summary ??= $"{method} {route}";
 
             operation.Responses ??= new OpenApiResponses();

@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Tests.Fixtures;
 
 namespace IncidentOrchestrator.Tests.Hosting;
@@ -43,7 +44,20 @@ public sealed class the_service_runs(AppFixture fixture) : IntegrationContext(fi
                     $"{method} {path} does not describe its {status}");
             if (path.Contains('{')) Assert.True(responses.TryGetProperty("404", out _), $"{method} {path} does not describe its 404");
             Assert.True(operation.TryGetProperty("tags", out var tags) && tags.GetArrayLength() == 1, $"{method} {path} has no tag");
+            Assert.True(OpenApiOperations.All.ContainsKey($"{method.ToUpperInvariant()} {path}"), $"{method} {path} has no summary");
         }
+        Assert.Equal(OpenApiOperations.All.Keys.Order(), operations.Select(o => $"{o.Method.ToUpperInvariant()} {o.Path}").Order()); // none stale
+
+        // Examples of what people send and get most: a signal, and a run.
+        var signal = document.GetProperty("paths").GetProperty("/api/signals").GetProperty("post");
+        Assert.Equal("Send a detection signal", signal.GetProperty("summary").GetString());
+        Assert.Equal("dataset.acl_drift", signal.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example")
+            .GetProperty("type").GetString());
+        Assert.True(signal.GetProperty("responses").GetProperty("202").GetProperty("content").GetProperty("application/json").GetProperty("example")
+            .TryGetProperty("incidentId", out _));
+        var run = document.GetProperty("paths").GetProperty("/api/incidents/{id}/runs").GetProperty("post");
+        Assert.Equal("sensitive-data-exposure", run.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example")
+            .GetProperty("playbook").GetString());
         Assert.All(document.GetProperty("tags").EnumerateArray(), t => Assert.False(string.IsNullOrEmpty(t.GetProperty("description").GetString())));
     }
 

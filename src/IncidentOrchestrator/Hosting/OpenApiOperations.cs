@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+
+namespace IncidentOrchestrator.Hosting;
+
+/// <summary>
+/// What each operation of the API is for, in a sentence a generated client shows next to the method, and examples of
+/// the bodies people send and get most (signals, runs). A test keeps every operation here.
+/// </summary>
+public static class OpenApiOperations
+{
+    public sealed record Operation(string Summary, string? Description = null, string? RequestExample = null, string? ResponseExample = null,
+        string? ResponseStatus = null);
+
+    public static readonly Dictionary<string, Operation> All = new(StringComparer.Ordinal)
+    {
+        ["POST /api/signals"] = new("Send a detection signal",
+            "Opens an incident, or joins the open incident with the same fingerprint (its severity can rise). Playbooks whose trigger matches " +
+            "start on a new incident. Idempotent per source and fingerprint within the deduplication window.",
+            """
+            {
+              "source": "acl-drift-scanner",
+              "type": "dataset.acl_drift",
+              "severity": "high",
+              "fingerprint": "warehouse:hr.employee_activity:all_engineers",
+              "title": "hr.employee_activity readable by all_engineers",
+              "observedAt": "2026-11-30T08:00:00Z",
+              "attributes": { "dataset": "hr.employee_activity", "grantee": "all_engineers", "connection": "warehouse" }
+            }
+            """,
+            """
+            {
+              "signalId": "01a22c87-f14a-741b-9c77-ae5c98d07c9c",
+              "incidentId": "01a22c87-f14a-741b-9c77-ae5c98d07c9d",
+              "correlated": false,
+              "runIds": ["01a22c87-f14b-7ebb-abb0-af571d4329a8"]
+            }
+            """, "202"),
+        ["POST /api/signals/batch"] = new("Send several signals at once",
+            "Each element is a signal as POST /api/signals takes it; the answer has one result per signal, in order.",
+            """
+            [
+              { "source": "dlp", "type": "bulk.download", "severity": "medium", "fingerprint": "dlp:ann:hr-share", "title": "ann downloaded 4,000 files" },
+              { "source": "dlp", "type": "bulk.download", "severity": "high", "fingerprint": "dlp:ann:hr-share", "title": "ann downloaded 9,000 files" }
+            ]
+            """),
+        ["GET /api/incidents"] = new("List incidents, newest first",
+            "Filters: status, severity, commander (a subject, me or none), restricted, from/to (opened), q (title text). " +
+            "50 a page (limit up to 500); the next page's URL is in the Link header."),
+        ["POST /api/incidents"] = new("Declare an incident", "Commanders. The declarer commands it and is its first participant."),
+        ["GET /api/incidents/{id}"] = new("Read an incident", "Status, severity, phase, commander, participants, times and runs."),
+        ["GET /api/incidents/{id}/timeline"] = new("Read an incident's timeline",
+            "A page at a time: after= (oldest first) or before= (newest first); filters types, actor, from, system=false."),
+        ["GET /api/incidents/{id}/timeline/stream"] = new("Follow an incident's timeline live",
+            "Server-sent events: connected, then one timeline event per item as it is recorded, its id the item's sequence. Resumes " +
+            "after Last-Event-ID; starts from now unless after= says where."),
+        ["GET /api/incidents/{id}/verify"] = new("Verify an incident's hash chain", "Recomputes every link; says where the history was rewritten, if anywhere."),
+        ["GET /api/incidents/{id}/report"] = new("Read the post-incident report", "Markdown: times to detect, contain and resolve, what each run did, evidence."),
+        ["GET /api/incidents/{id}/export"] = new("Export an incident", "Everything about it as JSON, with its chain, re-verifiable offline."),
+        ["GET /api/incidents/{id}/access-log"] = new("Read who read a restricted incident", "Commanders of the incident and admins."),
+        ["POST /api/incidents/{id}/participants"] = new("Add a participant", "Gives a person need-to-know on the incident."),
+        ["POST /api/incidents/{id}/status"] = new("Resolve or close an incident"),
+        ["POST /api/incidents/{id}/commander"] = new("Hand command over", "By the incident's commander or an admin; anyone who commands may take an incident nobody commands."),
+        ["GET /api/incidents/{id}/evidence"] = new("List the evidence captured for an incident", "Names, row counts and SHA-256 hashes."),
+        ["GET /api/incidents/{id}/evidence/{evidenceId}"] = new("Read one piece of evidence", "Its rows are redacted for readers without need-to-know."),
+        ["POST /api/incidents/{id}/runs"] = new("Start a playbook on an incident",
+            "Commanders. The inputs are checked against the playbook's declared inputs; the run is durable and survives restarts.",
+            """
+            {
+              "playbook": "sensitive-data-exposure",
+              "inputs": { "dataset": "hr.employee_activity", "grantee": "all_engineers", "warehouse": "warehouse", "programme": "activity-insights" }
+            }
+            """,
+            """
+            { "runId": "01a22c87-f14b-7ebb-abb0-af571d4329a8" }
+            """, "202"),
+        ["GET /api/incidents/{id}/runs/{runId}"] = new("Read a run and its steps",
+            "Each step's status, attempts, outcome, outputs and error; the run's status (running, waiting, succeeded, failed, compensated, cancelled).",
+            ResponseExample: """
+            {
+              "runId": "01a22c87-f14b-7ebb-abb0-af571d4329a8",
+              "incidentId": "01a22c87-f14a-741b-9c77-ae5c98d07c9d",
+              "playbook": "sensitive-data-exposure",
+              "status": "waiting",
+              "steps": [
+                { "id": "revoke-grant", "status": "succeeded", "attempts": 1, "outcome": "succeeded", "nextAttemptAt": null, "error": null },
+                { "id": "scope-exposure", "status": "waiting", "attempts": 0, "outcome": null, "nextAttemptAt": null, "error": null }
+              ]
+            }
+            """, ResponseStatus: "200"),
+        ["POST /api/incidents/{id}/runs/{runId}/cancel"] = new("Cancel a run", "Commanders. Steps already done are compensated where the playbook says how."),
+        ["POST /api/incidents/{id}/runs/{runId}/steps/{stepId}/retry"] = new("Retry an escalated step", "Commanders."),
+        ["POST /api/incidents/{id}/runs/{runId}/steps/{stepId}/skip"] = new("Skip an escalated step", "Commanders."),
+        ["GET /api/tasks"] = new("List tasks", "mine=true for the caller's; filters incident and status."),
+        ["POST /api/tasks/{taskId}/ack"] = new("Acknowledge a task", "The assignee (or a commander): stops the acknowledgement escalation."),
+        ["POST /api/tasks/{taskId}/complete"] = new("Complete a task with its outputs", "The outputs the step declares; the run goes on with them."),
+        ["GET /api/approvals"] = new("List approvals", "mine=true for those waiting for the caller's decision."),
+        ["POST /api/approvals/{approvalId}/decision"] = new("Approve or reject", "One approver, one decision; whoever started the run may not approve it."),
+        ["GET /api/playbooks"] = new("List the loaded playbooks"),
+        ["GET /api/playbooks/{name}"] = new("Read a playbook", "Its text, hash, inputs and steps."),
+        ["POST /api/playbooks/validate"] = new("Validate playbook text", "Every error with its line and column; nothing is loaded."),
+        ["POST /api/playbooks/reload"] = new("Reload the playbook folder", "All or nothing: a broken set leaves the loaded one in place."),
+        ["POST /api/playbooks/{name}/dry-run"] = new("Plan a run without doing anything", "Which steps would run, skip or wait, with assumed outcomes."),
+        ["GET /api/programmes"] = new("List programmes", "Whether each is suspended, by which incident, until when."),
+        ["POST /api/detection/scan"] = new("Scan for access drift now", "Admins. Compares the warehouse's grants with the access policy."),
+        ["GET /api/metrics/summary"] = new("Read the response figures", "Mean times to detect, acknowledge, contain and resolve, over the incidents the caller may see."),
+        ["GET /api/stream"] = new("Follow the caller's notifications live", "Server-sent events: tasks, escalations, approvals, run outcomes."),
+    };
+
+    public static void Describe(Microsoft.OpenApi.OpenApiOperation operation, string method, string route)
+    {
+        if (!All.TryGetValue($"{method} {route}", out var known)) return;
+        operation.Summary = known.Summary;
+        operation.Description ??= known.Description;
+        if (known.RequestExample is { } request && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
+            body.Example = JsonNode.Parse(request);
+        if (known.ResponseExample is { } response && operation.Responses?.TryGetValue(known.ResponseStatus ?? "200", out var answer) == true
+            && answer.Content?.TryGetValue("application/json", out var content) == true)
+            content.Example = JsonNode.Parse(response);
+    }
+}
