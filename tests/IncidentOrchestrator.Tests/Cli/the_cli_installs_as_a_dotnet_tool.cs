@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using IncidentOrchestrator.Tests.Fixtures;
 
 namespace IncidentOrchestrator.Tests.Cli;
@@ -14,18 +13,18 @@ public sealed class the_cli_installs_as_a_dotnet_tool
         var tools = Directory.CreateTempSubdirectory("incident-tool-");
         try
         {
-            var install = await RunAsync("dotnet", ["tool", "install", "IncidentOrchestrator.Cli", "--tool-path", tools.FullName, "--add-source", feed,
+            var install = await Processes.RunAsync("dotnet", ["tool", "install", "IncidentOrchestrator.Cli", "--tool-path", tools.FullName, "--add-source", feed,
                 "--ignore-failed-sources", "--version", "0.1.0"]);
             Assert.True(install.Code == 0, install.Output);
 
-            var version = await RunAsync(Path.Combine(tools.FullName, "incident"), ["--version"]);
+            var version = await Processes.RunAsync(Path.Combine(tools.FullName, "incident"), ["--version"]);
             Assert.Equal(0, version.Code);
             Assert.StartsWith("0.1.0", version.Output.Trim());
-            var help = await RunAsync(Path.Combine(tools.FullName, "incident"), ["task", "complete", "--help"]);
+            var help = await Processes.RunAsync(Path.Combine(tools.FullName, "incident"), ["task", "complete", "--help"]);
             Assert.Contains("Example:", help.Output);
 
             // bash completes through the installed tool, as a person's shell would after: source <(incident completion bash)
-            var completed = await RunAsync("bash", ["-c", """
+            var completed = await Processes.RunAsync("bash", ["-c", """
                 source <(incident completion bash)
                 COMP_LINE="incident run s"; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(incident run s); COMP_CWORD=2
                 _incident_complete; echo "${COMPREPLY[*]}"
@@ -42,22 +41,8 @@ public sealed class the_cli_installs_as_a_dotnet_tool
     private static async Task<string> PackAsync()
     {
         var feed = Directory.CreateTempSubdirectory("incident-feed-").FullName;
-        var pack = await RunAsync("dotnet", ["pack", Path.Combine(Repository.Root, "src", "IncidentOrchestrator.Cli"), "-c", "Release", "-o", feed, "-v", "q", "-nologo"]);
+        var pack = await Processes.RunAsync("dotnet", ["pack", Path.Combine(Repository.Root, "src", "IncidentOrchestrator.Cli"), "-c", "Release", "-o", feed, "-v", "q", "-nologo"]);
         Assert.True(pack.Code == 0, pack.Output);
         return feed;
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, Dictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment ?? []) start.Environment[name] = value;
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
     }
 }
