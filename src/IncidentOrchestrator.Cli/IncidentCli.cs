@@ -25,21 +25,16 @@ public static class IncidentCli
         Description = "relative (5m ago), iso (UTC, to the second) or raw (as the API sends it)", Recursive = true, DefaultValueFactory = _ => "relative",
     };
 
-    public static async Task<int> RunAsync(string[] args, CliConsole console, HttpMessageHandler? handler, CancellationToken ct = default)
+    static IncidentCli()
     {
         Format.AcceptOnlyFromAmong("text", "json", "jsonl");
         Color.AcceptOnlyFromAmong("auto", "always", "never");
         TimeFormat.AcceptOnlyFromAmong("relative", "iso", "raw");
-        var root = new RootCommand("incident: work with IncidentOrchestrator from a terminal or a script.\n" +
-                                   "Example: incident login --url http://127.0.0.1:5080 --token $TOKEN && incident list --status open")
-        {
-            Url, Token, Format, Quiet, Color, TimeFormat,
-        };
-        var context = new CliContext(console, handler);
-        foreach (var command in IncidentCommands.All(context).Concat(RunCommands.All(context)).Concat(WorkCommands.All(context))
-                     .Concat(PlaybookCommands.All(context)).Concat(RecordCommands.All(context)).Concat(TokenCommands.All(context)).Concat(CompletionCommand.All(context)))
-            root.Subcommands.Add(command);
+    }
 
+    public static async Task<int> RunAsync(string[] args, CliConsole console, HttpMessageHandler? handler, CancellationToken ct = default)
+    {
+        var root = Build(new CliContext(console, handler));
         var parsed = root.Parse(args);
         var completing = args is [['[', 's', 'u', 'g', 'g', 'e', 's', 't', ..], ..]; // the shell asks for completions of a partial line
         if (parsed.Errors.Count > 0 && !completing)
@@ -49,6 +44,21 @@ public static class IncidentCli
             return ExitCodes.Usage;
         }
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, ct);
+    }
+
+    /// <summary>Every command, with the global options.</summary>
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("incident: work with IncidentOrchestrator from a terminal or a script.\n" +
+                                   "Example: incident login --url http://127.0.0.1:5080 --token $TOKEN && incident list --status open")
+        {
+            Url, Token, Format, Quiet, Color, TimeFormat,
+        };
+        foreach (var command in IncidentCommands.All(context).Concat(RunCommands.All(context)).Concat(WorkCommands.All(context))
+                     .Concat(PlaybookCommands.All(context)).Concat(RecordCommands.All(context)).Concat(TokenCommands.All(context))
+                     .Concat(CompletionCommand.All(context)))
+            root.Subcommands.Add(command);
+        return root;
     }
 }
 

@@ -32,15 +32,15 @@ public static class RecordCommands
         }));
         yield return evidence;
 
-        var since = new Option<string?>("--since") { Description = "From (ISO time); default 30 days ago" };
-        var until = new Option<string?>("--until") { Description = "To (ISO time); default now" };
+        var since = new Option<string?>("--since") { Description = "From: an ISO time, or 24h / 7d / 90d; default 30 days ago" };
+        var until = new Option<string?>("--until") { Description = "To: an ISO time, or 24h / 7d ago; default now" };
         var metrics = new Command("metrics", "Mean times to detect, acknowledge, contain and resolve, in seconds (leadership, commanders).\nExample: incident metrics --since 2026-11-01")
         {
             since, until,
         };
         metrics.SetAction(cli.Run(async (r, ct) =>
         {
-            var query = string.Join('&', new[] { ("from", r.GetValue(since)), ("to", r.GetValue(until)) }
+            var query = string.Join('&', new[] { ("from", IncidentCommands.Since(r.GetValue(since))), ("to", IncidentCommands.Since(r.GetValue(until))) }
                 .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
             var summary = await cli.Api(r).GetAsync("/api/metrics/summary" + (query.Length == 0 ? "" : "?" + query), ct);
             cli.Output(r).Item(summary, "incidents", Field("incidents", "incidents"), Field("mttd s", "mttd"), Field("mtta s", "mtta"),

@@ -118,3 +118,18 @@ public sealed class when_a_responder_follows_an_incident_from_the_terminal(AppFi
         Assert.Equal(ExitCodes.Usage, (await Host.Incident("", "completion", "fish")).ExitCode);
     }
 }
+
+public sealed class the_cli_explains_itself
+{
+    [Fact]
+    public void every_command_has_help_with_an_example()
+    {
+        var root = IncidentCli.Build(new CliContext(new CliConsole(TextWriter.Null, TextWriter.Null), handler: null));
+        IEnumerable<System.CommandLine.Command> Leaves(System.CommandLine.Command c) => c.Subcommands.Count == 0 ? [c] : c.Subcommands.SelectMany(Leaves);
+        var leaves = Leaves(root).ToList();
+        Assert.True(leaves.Count >= 35, $"only {leaves.Count} commands");
+        Assert.All(leaves, c => Assert.True(c.Description?.Contains("\nExample: incident ") == true || c.Description?.Contains("\nExample (") == true
+            || c.Description?.Contains("\nExample: export") == true || c.Description?.Contains("\nExample: source") == true,
+            $"'{c.Name}' has no example in its help"));
+    }
+}
