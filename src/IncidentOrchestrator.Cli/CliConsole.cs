@@ -6,6 +6,9 @@ namespace IncidentOrchestrator.Cli;
 /// </summary>
 public sealed record CliConsole(TextWriter Out, TextWriter Error)
 {
+    /// <summary>Standard input, for commands that read a file named <c>-</c>.</summary>
+    public TextReader In { get; init; } = TextReader.Null;
+
     public bool IsTerminal { get; init; }
 
     public int Width { get; init; } = 120;
@@ -22,7 +25,7 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error)
         catch (IOException)
         {
         }
-        return new CliConsole(Console.Out, Console.Error) { IsTerminal = terminal, Width = width };
+        return new CliConsole(Console.Out, Console.Error) { IsTerminal = terminal, Width = width, In = Console.In };
     }
 }
 

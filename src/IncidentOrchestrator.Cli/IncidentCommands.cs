@@ -218,25 +218,44 @@ public static class IncidentCommands
 
     private static Command Signal(CliContext cli)
     {
-        var source = new Option<string>("--source") { Required = true };
-        var type = new Option<string>("--type") { Required = true };
-        var severity = new Option<string>("--severity") { Required = true };
-        var fingerprint = new Option<string>("--fingerprint") { Required = true };
+        var source = new Option<string?>("--source");
+        var type = new Option<string?>("--type");
+        var severity = new Option<string?>("--severity");
+        severity.CompletionSources.Add("low", "medium", "high", "critical");
+        var fingerprint = new Option<string?>("--fingerprint");
         var title = new Option<string?>("--title");
         var attributes = new Option<string[]>("--attr") { Description = "An attribute as key=value; repeat", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("signal", "Send a detection signal (ingest, commanders).\nExample: incident signal --source scanner --type dataset.acl_drift --severity high --fingerprint wh:hr.x:eng --attr dataset=hr.x")
+        var file = new Option<string?>("--file")
         {
-            source, type, severity, fingerprint, title, attributes,
+            Description = "Send the signals of a file instead: a JSON array, one object, or one object a line (- reads standard input)",
+        };
+        var command = new Command("signal", "Send a detection signal, or a file of them (ingest, commanders).\n" +
+                                            "Example: incident signal --source scanner --type dataset.acl_drift --severity high --fingerprint wh:hr.x:eng --attr dataset=hr.x\n" +
+                                            "Example (a batch): scanner --json | incident signal --file -")
+        {
+            source, type, severity, fingerprint, title, attributes, file,
         };
         command.SetAction(cli.Run(async (r, ct) =>
         {
+            var output = cli.Output(r);
+            if (r.GetValue(file) is { } path)
+            {
+                var text = path == "-" ? await cli.Console.In.ReadToEndAsync(ct) : await File.ReadAllTextAsync(path, ct);
+                var results = (await cli.Api(r).PostAsync("/api/signals/batch", SignalFile.Parse(text, path), ct)).EnumerateArray().ToList();
+                output.List(results, "incidentId", Field("signal", "signalId", Kind.Id), Field("incident", "incidentId", Kind.Id),
+                    new("", e => Text(e, "correlated") == "True" ? "joined" : "opened"));
+                return ExitCodes.Ok;
+            }
+            var missing = new[] { ("--source", r.GetValue(source)), ("--type", r.GetValue(type)), ("--severity", r.GetValue(severity)), ("--fingerprint", r.GetValue(fingerprint)) }
+                .Where(o => string.IsNullOrEmpty(o.Item2)).Select(o => o.Item1).ToList();
+            if (missing.Count > 0) throw new CliException(ExitCodes.Usage, $"Missing {string.Join(", ", missing)} (or give --file).");
             var accepted = await cli.Api(r).PostAsync("/api/signals", new
             {
                 source = r.GetValue(source), type = r.GetValue(type), severity = r.GetValue(severity), fingerprint = r.GetValue(fingerprint),
                 title = r.GetValue(title), attributes = KeyValues.Parse(r.GetValue(attributes), "--attr"),
             }, ct);
             var incident = Text(accepted, "incidentId");
-            cli.Output(r).Done(Text(accepted, "correlated") == "True" ? $"Joined incident {incident}." : $"Opened incident {incident}.", incident);
+            output.Done(Text(accepted, "correlated") == "True" ? $"Joined incident {incident}." : $"Opened incident {incident}.", incident);
             return ExitCodes.Ok;
         }));
         return command;

@@ -20,6 +20,33 @@ public static class Pages
     }
 }
 
+public static class SignalFile
+{
+    /// <summary>A file of signals as the batch endpoint takes them: a JSON array, a single object, or one object a line.</summary>
+    public static List<JsonElement> Parse(string text, string name)
+    {
+        try
+        {
+            if (text.TrimStart().StartsWith('['))
+                return JsonDocument.Parse(text).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+            try
+            {
+                return [JsonDocument.Parse(text).RootElement.Clone()];
+            }
+            catch (JsonException)
+            {
+                // Not one document: one object a line (JSON Lines).
+                return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new CliException(ExitCodes.Usage, $"{name}: not JSON signals ({e.Message}).");
+        }
+    }
+}
+
 public static class KeyValues
 {
     /// <summary><c>k=v</c> pairs as a JSON object's members (true, false and numbers stay typed; the rest are text).</summary>

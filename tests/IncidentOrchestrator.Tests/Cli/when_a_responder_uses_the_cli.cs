@@ -172,4 +172,59 @@ public sealed class when_a_responder_uses_the_cli(AppFixture fixture) : Integrat
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task a_scanner_sends_a_file_of_signals_through_standard_input()
+    {
+        var fingerprint = $"batch:{Guid.NewGuid():N}";
+        var lines = string.Join('\n', Enumerable.Range(1, 3).Select(i =>
+            $$"""{"source":"scanner","type":"scanner.finding","severity":"high","fingerprint":"{{fingerprint}}","title":"finding {{i}}"}"""));
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = await IncidentCli.RunAsync(["--url", "http://localhost", "--token", Api.Commander, "signal", "--file", "-", "-o", "json"],
+            new CliConsole(output, error) { In = new StringReader(lines) }, Host.Server.CreateHandler());
+
+        Assert.True(code == 0, error.ToString());
+        var results = JsonDocument.Parse(output.ToString()).RootElement.EnumerateArray().ToList();
+        Assert.Equal(3, results.Count);
+        Assert.Equal([false, true, true], results.Select(r => r.GetProperty("correlated").GetBoolean()));
+        Assert.Single(results.Select(r => r.GetProperty("incidentId").GetString()).Distinct());
+
+        var broken = await Host.Incident(Api.Commander, "signal", "--file", Path.Combine(AppFixture.RepositoryPlaybooks, "sensitive-data-exposure.yaml"));
+        Assert.Equal(ExitCodes.Usage, broken.ExitCode);
+        Assert.Contains("not JSON signals", broken.Error);
+        Assert.Equal(ExitCodes.Usage, (await Host.Incident(Api.Commander, "signal", "--source", "x")).ExitCode);
+    }
+
+    [Fact]
+    public async Task a_commander_logs_in_once_and_hands_command_over()
+    {
+        var profile = Path.Combine(Path.GetTempPath(), $"incident-profile-{Guid.NewGuid():N}.json");
+        Environment.SetEnvironmentVariable("INCIDENT_PROFILE", profile);
+        try
+        {
+            Assert.Equal(ExitCodes.Failure, (await Host.Incident("not-a-token", "login")).ExitCode); // a token that does not work is not saved
+            Assert.False(File.Exists(profile));
+            var login = await Host.Incident(Api.Commander, "login");
+            Assert.True(login.ExitCode == 0, login.Error);
+            Assert.Contains("as cora.commander", login.Out);
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(profile));
+
+            // From now on the profile says where and as whom
+            var (output, error) = (new StringWriter(), new StringWriter());
+            var code = await IncidentCli.RunAsync(["declare", "--title", "Logged in once", "--severity", "low", "-q"], new CliConsole(output, error),
+                Host.Server.CreateHandler());
+            Assert.True(code == 0, error.ToString());
+            var id = output.ToString().Trim();
+
+            Assert.Equal(0, (await Host.Incident(Api.Commander, "commander", id, "otto.commander")).ExitCode);
+            Assert.Equal("otto.commander", JsonDocument.Parse((await Host.Incident(Api.Admin, "show", id, "-o", "json")).Out).RootElement.GetProperty("commander").GetString());
+            Assert.Equal(ExitCodes.NotFoundOrForbidden, (await Host.Incident(Api.Commander, "commander", id, "cora.commander")).ExitCode);
+            Assert.Contains("(none)", (await Host.Incident(Api.Admin, "evidence", id)).Out);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("INCIDENT_PROFILE", null);
+            File.Delete(profile);
+        }
+    }
 }
