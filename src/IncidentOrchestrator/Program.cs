@@ -1,6 +1,9 @@
 using IncidentOrchestrator.Hosting;
 using JasperFx;
 
+if (args is ["health", ..])
+    return await HealthProbe.RunAsync(args[1..]);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddIncidentOrchestrator();
 

@@ -34,6 +34,10 @@ public static class IncidentOrchestratorHost
     {
         var configuration = builder.Configuration;
         var generatingCode = GeneratingCode.IsRunning();
+        var cluster = ClusterOptions.From(configuration);
+        builder.Services.AddSingleton(cluster);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(cluster.ShutdownGraceSeconds));
+        builder.Host.UseSystemd(); // under systemd (Type=notify): says when it is ready and stopping; elsewhere it does nothing
 
         builder.Services.AddIncidentErrorHandling(configuration);
         builder.Services.AddIncidentJson();
@@ -65,7 +69,8 @@ public static class IncidentOrchestratorHost
             {
                 // Pooled connections keep their prepared plans (the hash chain's trigger among them) instead of
                 // being reset with DISCARD ALL on every return to the pool; no session state is ever left on them.
-                opts.Connection(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
+                // Keepalives notice a restarted database, so pooled connections are replaced rather than failing one by one.
+                opts.Connection(Cluster.Resilient(connectionString));
                 opts.DatabaseSchemaName = SchemaName;
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
 
@@ -89,7 +94,8 @@ public static class IncidentOrchestratorHost
             opts.Logger(new ConflictTolerantMartenLogger(services.GetRequiredService<ILogger<IDocumentStore>>())));
         if (!generatingCode)
         {
-            marten.ApplyAllDatabaseChangesOnStartup();
+            if (cluster.ApplySchemaOnStart) marten.ApplyAllDatabaseChangesOnStartup();
+            builder.Services.AddHealthChecks().AddCheck<ClusterMembership>("cluster", tags: ["ready"]);
             builder.Services.AddHostedService<EventChainInstaller>(); // after Marten's schema, before Wolverine handles anything
             builder.Services.AddSingleton<WarmUp>();
             builder.Services.AddHostedService(services => services.GetRequiredService<WarmUp>()); // after the chain is installed
@@ -105,6 +111,8 @@ public static class IncidentOrchestratorHost
             opts.Policies.UseDurableLocalQueues();
             opts.ConfigureRuns();
             opts.ConfigureNotifications();
+            opts.ConfigureCluster(cluster);
+            if (!cluster.ApplySchemaOnStart) opts.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
 
             // Handler code is generated at build time (`codegen write`); only Development compiles at run time.
             opts.CodeGeneration.TypeLoadMode = builder.Environment.IsDevelopment() && !generatingCode
@@ -134,6 +142,11 @@ public static class IncidentOrchestratorHost
         app.MapNotificationStream();
         app.MapWebConsole();
         _ = app.Services.GetRequiredService<PlaybookCatalog>(); // load (and log) the playbooks at start, not at the first request
+        var cluster = app.Services.GetRequiredService<ClusterOptions>();
+        app.Lifetime.ApplicationStarted.Register(() =>
+            app.Logger.LogInformation("Node {Node} is up on {Urls}", cluster.Node, string.Join(", ", app.Urls)));
+        app.Lifetime.ApplicationStopping.Register(() => app.Logger.LogInformation(
+            "Node {Node} is stopping: no new work; in-flight work finishes or goes back to the others within {Grace} s", cluster.Node, cluster.ShutdownGraceSeconds));
         return app;
     }
 }

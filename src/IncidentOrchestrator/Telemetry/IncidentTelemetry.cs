@@ -17,7 +17,7 @@ public static class IncidentTelemetry
     {
         services.AddSingleton<IncidentMetrics>();
         var otel = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("incident-orchestrator"))
+            .ConfigureResource(r => r.AddService("incident-orchestrator", serviceInstanceId: Hosting.ClusterOptions.From(configuration).Node))
             .WithTracing(t => t
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

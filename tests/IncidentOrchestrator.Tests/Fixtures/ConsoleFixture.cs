@@ -96,8 +96,18 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await page.GetByLabel("Token").FillAsync(token);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         // The page keeps live connections open; what matters is that it arrived, not that the network went quiet.
-        await page.WaitForURLAsync("**/incidents", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await page.Locator("main h1").WaitForAsync();
+        try
+        {
+            await page.WaitForURLAsync("**/incidents", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+            await page.Locator("main h1").WaitForAsync();
+        }
+        catch (TimeoutException e)
+        {
+            await ScreenshotAsync(page, "sign-in-failed");
+            var service = Log.Split('\n');
+            throw new TimeoutException($"Signing in did not arrive at /incidents: the page is {page.Url}, saying:\n" +
+                $"{await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 })}\nThe service's last lines:\n{string.Join('\n', service.TakeLast(40))}", e);
+        }
         return page;
     }
 

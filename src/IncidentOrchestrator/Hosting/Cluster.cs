@@ -1,0 +1,89 @@
+using Marten;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using Wolverine;
+using Wolverine.Runtime;
+
+namespace IncidentOrchestrator.Hosting;
+
+/// <summary>
+/// Several nodes on one PostgreSQL (section <c>Cluster</c>). Every node runs the same code and takes any work: runs
+/// are turned by whichever node holds their message, the run document's revision keeps two nodes from both moving
+/// one run, and a dead node's work is released to the others once it is found stale.
+/// </summary>
+public sealed class ClusterOptions
+{
+    /// <summary>The node's name in logs, telemetry and readiness (default: the host name and process id).</summary>
+    public string? NodeName { get; set; }
+
+    /// <summary>How often a node says it is alive.</summary>
+    public double HeartbeatSeconds { get; set; } = 3;
+
+    /// <summary>
+    /// A node silent this long is stale; after two more heartbeats of the leader it is ejected and its work goes to the
+    /// others. Shorter recovers faster; too short ejects a node that only paused (a long GC), and its in-flight step
+    /// then runs twice (effects stay once: idempotency keys).
+    /// </summary>
+    public double StaleNodeSeconds { get; set; } = 15;
+
+    /// <summary>How often released work (of ejected nodes) is looked for and picked up.</summary>
+    public double RecoverySweepSeconds { get; set; } = 1;
+
+    /// <summary>On SIGTERM: stop taking work, finish or hand back what is in flight, leave the cluster, within this time.</summary>
+    public double ShutdownGraceSeconds { get; set; } = 30;
+
+    /// <summary>Create or update the database schema at start (one node at a time is safe); false where a deploy step runs <c>resources setup</c>.</summary>
+    public bool ApplySchemaOnStart { get; set; } = true;
+
+    public string Node => string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeName;
+
+    public static ClusterOptions From(IConfiguration configuration) => configuration.GetSection("Cluster").Get<ClusterOptions>() ?? new ClusterOptions();
+}
+
+public static class Cluster
+{
+    public static WolverineOptions ConfigureCluster(this WolverineOptions opts, ClusterOptions cluster)
+    {
+        // Balanced is the multi-node mode; Solo would release every node's in-flight work when any node starts.
+        opts.Durability.Mode = DurabilityMode.Balanced;
+        opts.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(cluster.HeartbeatSeconds);
+        opts.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(cluster.StaleNodeSeconds);
+        opts.Durability.OrphanedMessageSweepPollingTime = TimeSpan.FromSeconds(cluster.RecoverySweepSeconds);
+        opts.Durability.NodeReassignmentPollingTime = TimeSpan.FromSeconds(cluster.HeartbeatSeconds);
+        opts.Durability.DrainTimeout = TimeSpan.FromSeconds(Math.Max(1, cluster.ShutdownGraceSeconds - 2));
+        opts.Durability.DurabilityMetricsEnabled = true; // inbox, outbox and scheduled backlog as gauges
+        return opts;
+    }
+
+    /// <summary>Connections that notice a database restart (keepalives) and come back after it.</summary>
+    public static string Resilient(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString)
+    {
+        KeepAlive = 30, TcpKeepAlive = true, NoResetOnClose = true,
+    }.ConnectionString;
+}
+
+/// <summary>Readiness: this node has joined the cluster (its heartbeat row is fresh), and how much work waits in its database.</summary>
+public sealed class ClusterMembership(IWolverineRuntime runtime, IDocumentStore store, ClusterOptions cluster) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        var schema = IncidentOrchestratorHost.SchemaName;
+        await using var session = store.QuerySession();
+        var heartbeat = (await session.QueryAsync<DateTimeOffset>(
+            $"select health_check from {schema}.wolverine_nodes where id = ?", ct, runtime.Options.UniqueNodeId)).FirstOrDefault();
+        async Task<long> Count(string status) => (await session.QueryAsync<long>(
+            $"select count(*) from {schema}.wolverine_incoming_envelopes where status = ?", ct, status)).Single();
+        var backlog = new Backlog(await Count("Incoming"), await Count("Scheduled"));
+        var data = new Dictionary<string, object>
+        {
+            ["node"] = cluster.Node, ["nodeId"] = runtime.Options.UniqueNodeId, ["inbox"] = backlog.Incoming, ["scheduled"] = backlog.Scheduled,
+        };
+        if (heartbeat == default) return HealthCheckResult.Degraded($"Node {cluster.Node} has not joined the cluster yet.", data: data);
+        var age = DateTimeOffset.UtcNow - heartbeat;
+        return age > TimeSpan.FromSeconds(cluster.StaleNodeSeconds)
+            ? HealthCheckResult.Degraded($"Node {cluster.Node}'s last heartbeat is {age.TotalSeconds:0} s old: the others may take its work.", data: data)
+            : HealthCheckResult.Healthy($"Node {cluster.Node} is in the cluster; {backlog.Incoming} message(s) in the inbox, {backlog.Scheduled} scheduled.", data);
+    }
+
+    private sealed record Backlog(long Incoming, long Scheduled);
+}
