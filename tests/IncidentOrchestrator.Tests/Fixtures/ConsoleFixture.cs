@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Playwright;
 
 namespace IncidentOrchestrator.Tests.Fixtures;
@@ -12,9 +11,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
 
-    private Process? _service;
+    private ServiceProcess? _service;
     private IPlaywright? _playwright;
-    private readonly System.Text.StringBuilder _log = new();
 
     public string Url { get; private set; } = "";
     public Warehouse Warehouse { get; private set; } = null!;
@@ -33,44 +31,20 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await Warehouse.ExecuteAsync("create schema audit; create table audit.access_log (object_name text, role_name text, read_at timestamptz, rows_read int); " +
             "insert into audit.access_log select 'hr.employee_activity', 'engineer_' || g, now() - (g || ' hours')::interval, g * 10 from generate_series(1, 12) g");
 
-        var port = LocalPostgresCluster.FreePort();
-        Url = $"http://127.0.0.1:{port}";
         // The service as this test build has it (the same build the in-process tests use, with its pre-generated code).
-        var service = AppContext.BaseDirectory;
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(service, "IncidentOrchestrator.dll")])
+        _service = ServiceProcess.Start("console", AppContext.BaseDirectory, LocalPostgresCluster.FreePort(), new Dictionary<string, string>
         {
-            WorkingDirectory = service, RedirectStandardOutput = true, RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__Incidents"] = database, ["Urls"] = Url, ["Auth__SigningKey"] = Tokens.SigningKey,
-                ["Playbooks__Path"] = AppFixture.RepositoryPlaybooks, ["Connections__warehouse"] = Warehouse.ConnectionString,
-                ["Programmes__activity-insights__Owner"] = "people-analytics", ["Programmes__activity-insights__Connection"] = "warehouse",
-                ["Programmes__activity-insights__Description"] = "Trains internal assistants on employee activity data",
-                ["Programmes__activity-insights__ServiceAccountRole"] = PipelineRole, ["Programmes__activity-insights__Datasets__0"] = "hr.employee_activity",
-                ["OnCall__security__Members__0"] = "rui.responder", ["OnCall__security__Start"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
-                ["Incidents__CommanderRotation"] = "commanders", ["OnCall__commanders__Members__0"] = "cora.commander",
-                ["RateLimits__Api__PermitLimit"] = "100000", ["Logging__LogLevel__Default"] = "Warning", ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            },
-        };
-        _service = Process.Start(start) ?? throw new InvalidOperationException("The service did not start");
-        _service.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _service.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        _service.BeginOutputReadLine();
-        _service.BeginErrorReadLine();
-
-        using var http = new HttpClient();
-        var ready = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_service.HasExited) throw new InvalidOperationException($"The service exited during start:\n{Log}");
-            try
-            {
-                if ((await http.GetAsync($"{Url}/health/ready")).IsSuccessStatusCode) break;
-            }
-            catch (HttpRequestException) { }
-            if (ready.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"The service was not ready in 60 s:\n{Log}");
-            await Task.Delay(100);
-        }
+            ["ConnectionStrings__Incidents"] = database, ["Auth__SigningKey"] = Tokens.SigningKey,
+            ["Playbooks__Path"] = AppFixture.RepositoryPlaybooks, ["Connections__warehouse"] = Warehouse.ConnectionString,
+            ["Programmes__activity-insights__Owner"] = "people-analytics", ["Programmes__activity-insights__Connection"] = "warehouse",
+            ["Programmes__activity-insights__Description"] = "Trains internal assistants on employee activity data",
+            ["Programmes__activity-insights__ServiceAccountRole"] = PipelineRole, ["Programmes__activity-insights__Datasets__0"] = "hr.employee_activity",
+            ["OnCall__security__Members__0"] = "rui.responder", ["OnCall__security__Start"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
+            ["Incidents__CommanderRotation"] = "commanders", ["OnCall__commanders__Members__0"] = "cora.commander",
+            ["RateLimits__Api__PermitLimit"] = "100000", ["Logging__LogLevel__Default"] = "Warning", ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        });
+        Url = _service.Url;
+        await _service.WaitReadyAsync(TimeSpan.FromSeconds(60));
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -82,7 +56,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         });
     }
 
-    public string Log { get { lock (_log) return _log.ToString(); } }
+    public string Log => _service?.Log ?? "";
 
     /// <summary>A fresh browser context (its own cookies) for one person, signed in with their token through the sign-in page.</summary>
     public async Task<IPage> SignedInAsync(string token)
@@ -132,12 +106,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
-        if (_service is { HasExited: false })
-        {
-            _service.Kill(entireProcessTree: true);
-            await _service.WaitForExitAsync();
-        }
-        _service?.Dispose();
+        if (_service is not null) await _service.DisposeAsync();
     }
 }
 

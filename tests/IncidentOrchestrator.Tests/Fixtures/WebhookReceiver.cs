@@ -12,6 +12,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _refusals = new();
+    private readonly ConcurrentDictionary<string, Hold> _holds = new();
+
+    /// <summary>A delivery kept waiting: the sender is mid-action until it is released (or dies meanwhile).</summary>
+    public sealed class Hold
+    {
+        public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Taken;
+    }
 
     public sealed record Received(string? IdempotencyKey, string? Signature, string Body, int Status, string Path = "/hook");
 
@@ -37,6 +46,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var refuse = receiver._refusals.FirstOrDefault(r => body.Contains(r.Key) && r.Value > 0);
             var status = refuse.Key is not null && receiver._refusals.AddOrUpdate(refuse.Key, 0, (_, n) => n - 1) >= 0 ? 500 : 200;
             receiver.Requests.Enqueue(new Received(context.Request.Headers["Idempotency-Key"], context.Request.Headers["X-Signature"], body, status));
+            if (receiver._holds.FirstOrDefault(h => body.Contains(h.Key)).Value is { } hold && Interlocked.Exchange(ref hold.Taken, 1) == 0)
+            {
+                hold.Arrived.TrySetResult();
+                await hold.Released.Task;
+            }
             context.Response.StatusCode = status;
         });
         await app.StartAsync();
@@ -45,6 +59,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public void RefuseFirst(string marker, int times) => _refusals[marker] = times;
+
+    /// <summary>Keeps the first delivery whose body holds <paramref name="marker"/> waiting until <see cref="Hold.Released"/> is set.</summary>
+    public Hold HoldFirst(string marker) => _holds[marker] = new Hold();
 
     public IReadOnlyList<Received> For(string marker, string path = "/hook") =>
         Requests.Where(r => r.Path == path && r.Body.Contains(marker)).ToList();
