@@ -22,7 +22,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         public int Taken;
     }
 
-    public sealed record Received(string? IdempotencyKey, string? Signature, string Body, int Status, string Path = "/hook");
+    public sealed record Received(string? IdempotencyKey, string? Signature, string Body, int Status, string Path = "/hook")
+    {
+        public DateTimeOffset At { get; } = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>How long each delivery to /hook takes to answer: a slow receiver keeps the senders' actions in flight.</summary>
+    public TimeSpan Delay { get; set; }
 
     public ConcurrentQueue<Received> Requests { get; } = new();
     public string Url { get; private set; } = "";
@@ -33,6 +39,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
         app.MapPost("/notify", async (HttpContext context) =>
@@ -46,6 +53,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var refuse = receiver._refusals.FirstOrDefault(r => body.Contains(r.Key) && r.Value > 0);
             var status = refuse.Key is not null && receiver._refusals.AddOrUpdate(refuse.Key, 0, (_, n) => n - 1) >= 0 ? 500 : 200;
             receiver.Requests.Enqueue(new Received(context.Request.Headers["Idempotency-Key"], context.Request.Headers["X-Signature"], body, status));
+            if (receiver.Delay > TimeSpan.Zero) await Task.Delay(receiver.Delay);
             if (receiver._holds.FirstOrDefault(h => body.Contains(h.Key)).Value is { } hold && Interlocked.Exchange(ref hold.Taken, 1) == 0)
             {
                 hold.Arrived.TrySetResult();
