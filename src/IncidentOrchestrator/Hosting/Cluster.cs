@@ -62,6 +62,42 @@ public static class Cluster
     }.ConnectionString;
 }
 
+/// <summary>
+/// The work waiting in the database, sampled every few seconds for the <c>incidents.inbox.backlog</c> and
+/// <c>incidents.scheduled.backlog</c> gauges: a backlog that only grows means nodes are missing or stuck.
+/// </summary>
+public sealed class Backlog(IDocumentStore store, ILogger<Backlog> logger) : BackgroundService
+{
+    public static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
+
+    public long Inbox { get; private set; }
+    public long Scheduled { get; private set; }
+
+    public static async Task<(long Inbox, long Scheduled)> CountAsync(IQuerySession session, CancellationToken ct)
+    {
+        async Task<long> Count(string status) => (await session.QueryAsync<long>(
+            $"select count(*) from {IncidentOrchestratorHost.SchemaName}.wolverine_incoming_envelopes where status = ?", ct, status)).Single();
+        return (await Count("Incoming"), await Count("Scheduled"));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Every);
+        do
+        {
+            try
+            {
+                await using var session = store.QuerySession();
+                (Inbox, Scheduled) = await CountAsync(session, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogDebug(e, "The backlog could not be sampled");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
 /// <summary>Readiness: this node has joined the cluster (its heartbeat row is fresh), and how much work waits in its database.</summary>
 public sealed class ClusterMembership(IWolverineRuntime runtime, IDocumentStore store, ClusterOptions cluster) : IHealthCheck
 {
@@ -71,19 +107,17 @@ public sealed class ClusterMembership(IWolverineRuntime runtime, IDocumentStore 
         await using var session = store.QuerySession();
         var heartbeat = (await session.QueryAsync<DateTimeOffset>(
             $"select health_check from {schema}.wolverine_nodes where id = ?", ct, runtime.Options.UniqueNodeId)).FirstOrDefault();
-        async Task<long> Count(string status) => (await session.QueryAsync<long>(
-            $"select count(*) from {schema}.wolverine_incoming_envelopes where status = ?", ct, status)).Single();
-        var backlog = new Backlog(await Count("Incoming"), await Count("Scheduled"));
+        var (inbox, scheduled) = await Backlog.CountAsync(session, ct);
         var data = new Dictionary<string, object>
         {
-            ["node"] = cluster.Node, ["nodeId"] = runtime.Options.UniqueNodeId, ["inbox"] = backlog.Incoming, ["scheduled"] = backlog.Scheduled,
+            ["node"] = cluster.Node, ["nodeId"] = runtime.Options.UniqueNodeId, ["inbox"] = inbox, ["scheduled"] = scheduled,
         };
+        var waiting = $"{inbox} message(s) in the inbox, {scheduled} scheduled.";
+        if (runtime.Options.Durability.Mode == DurabilityMode.Solo) return HealthCheckResult.Healthy($"Node {cluster.Node} runs alone (solo); {waiting}", data);
         if (heartbeat == default) return HealthCheckResult.Degraded($"Node {cluster.Node} has not joined the cluster yet.", data: data);
         var age = DateTimeOffset.UtcNow - heartbeat;
         return age > TimeSpan.FromSeconds(cluster.StaleNodeSeconds)
             ? HealthCheckResult.Degraded($"Node {cluster.Node}'s last heartbeat is {age.TotalSeconds:0} s old: the others may take its work.", data: data)
-            : HealthCheckResult.Healthy($"Node {cluster.Node} is in the cluster; {backlog.Incoming} message(s) in the inbox, {backlog.Scheduled} scheduled.", data);
+            : HealthCheckResult.Healthy($"Node {cluster.Node} is in the cluster; {waiting}", data);
     }
-
-    private sealed record Backlog(long Incoming, long Scheduled);
 }

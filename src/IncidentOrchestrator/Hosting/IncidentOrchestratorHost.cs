@@ -96,6 +96,8 @@ public static class IncidentOrchestratorHost
         {
             if (cluster.ApplySchemaOnStart) marten.ApplyAllDatabaseChangesOnStartup();
             builder.Services.AddHealthChecks().AddCheck<ClusterMembership>("cluster", tags: ["ready"]);
+            builder.Services.AddSingleton<Backlog>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<Backlog>());
             builder.Services.AddHostedService<EventChainInstaller>(); // after Marten's schema, before Wolverine handles anything
             builder.Services.AddSingleton<WarmUp>();
             builder.Services.AddHostedService(services => services.GetRequiredService<WarmUp>()); // after the chain is installed

@@ -40,9 +40,14 @@ public sealed class IncidentMetrics
     private readonly Counter<long> _signals;
     private readonly Counter<long> _incidentsOpened;
 
-    public IncidentMetrics(IMeterFactory meters)
+    public IncidentMetrics(IMeterFactory meters, IServiceProvider services)
     {
         var meter = meters.Create(IncidentTelemetry.Name);
+        // Sampled by Backlog (when the service runs with a database): what waits for any node to handle it.
+        meter.CreateObservableGauge("incidents.inbox.backlog", () => services.GetService<Hosting.Backlog>()?.Inbox ?? 0, "{message}",
+            "Messages received and not yet handled, across the cluster");
+        meter.CreateObservableGauge("incidents.scheduled.backlog", () => services.GetService<Hosting.Backlog>()?.Scheduled ?? 0, "{message}",
+            "Retries, waits and timers scheduled for later, across the cluster");
         _signals = meter.CreateCounter<long>("incidents.signals.ingested", description: "Signals accepted");
         _incidentsOpened = meter.CreateCounter<long>("incidents.opened", description: "Incidents opened by signals");
     }

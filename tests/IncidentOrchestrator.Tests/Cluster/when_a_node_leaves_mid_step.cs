@@ -11,6 +11,8 @@ public sealed class when_a_node_leaves_mid_step(ClusterFixture cluster, ITestOut
     public async Task the_other_node_finishes_the_run_and_each_action_takes_effect_once()
     {
         await cluster.BothRunningAsync();
+        using (var http = new HttpClient())
+            Assert.Contains("Node node-b is in the cluster", await http.GetStringAsync($"{cluster.B.Url}/health/ready"));
         var key = $"handover-{Guid.NewGuid():N}";
         var held = cluster.Receiver.HoldFirst($"\"{key}\""); // node A's first delivery stays in flight until A is dead
         var incident = (await ClusterFixture.ApiAsync(cluster.A, HttpMethod.Post, "/api/incidents",
