@@ -9,11 +9,13 @@ namespace IncidentOrchestrator.Playbooks.Planning;
 /// </summary>
 public static class Planner
 {
+    /// <param name="Outputs">Known outputs of steps (a recorded run's, for a replay); a decided step without them has none.</param>
     public sealed record Request(
         IReadOnlyDictionary<string, object?> Inputs,
         IReadOnlyDictionary<string, object?> Incident,
         IReadOnlyDictionary<string, object?>? Signal,
-        IReadOnlyDictionary<string, string> Decisions);
+        IReadOnlyDictionary<string, string> Decisions,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? Outputs = null);
 
     /// <summary>Problems with the request itself (inputs, decisions), keyed by field; empty when it can be planned.</summary>
     public static IReadOnlyDictionary<string, string> Check(Playbook playbook, Request request)
@@ -53,7 +55,9 @@ public static class Planner
             {
                 var decided = Decide(step, wave, planned, skippedByWhen, scope, request.Decisions);
                 planned[step.Id] = decided;
-                if (decided.Outcome is { } outcome) scope.Steps[step.Id] = new ValueScope.StepState(outcome, new Dictionary<string, object?>());
+                if (decided.Outcome is { } outcome)
+                    scope.Steps[step.Id] = new ValueScope.StepState(outcome,
+                        request.Outputs?.GetValueOrDefault(step.Id) is { } known && outcome != Outcomes.Skipped ? known : new Dictionary<string, object?>());
                 if (decided.Outcome == Outcomes.Succeeded && step.Kind is ActionCall) completed.Add(step);
                 if (decided.Outcome != Outcomes.Failed) continue;
 

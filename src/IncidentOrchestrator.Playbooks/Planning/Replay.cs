@@ -1,0 +1,138 @@
+using System.Text.Json;
+using IncidentOrchestrator.Playbooks.Model;
+
+namespace IncidentOrchestrator.Playbooks.Planning;
+
+/// <summary>What a recorded run's step did: its status, its outcome, how many attempts it took, what it produced.</summary>
+public sealed record RecordedStep(string Status, string? Outcome, int Attempts, IReadOnlyDictionary<string, object?> Outputs);
+
+/// <summary>A run as the record has it: its inputs and signal, the incident it ran on, and each step's end.</summary>
+public sealed record RecordedRun(
+    Guid IncidentId,
+    Guid RunId,
+    string Hash,
+    string Status,
+    IReadOnlyDictionary<string, object?> Inputs,
+    IReadOnlyDictionary<string, object?>? Signal,
+    IReadOnlyDictionary<string, object?> Incident,
+    IReadOnlyDictionary<string, RecordedStep> Steps);
+
+/// <param name="Recorded">The step's outcome in the record (null when the record has no such step, or it never ended).</param>
+/// <param name="Candidate">What the candidate would do: an outcome, or <c>not-reached</c>.</param>
+/// <param name="Assumed">The candidate needs a fact the record does not have (a new action's result, a new task's outputs).</param>
+public sealed record ReplayStep(string Id, string? Recorded, string Candidate, string Disposition, string Reason, bool Assumed);
+
+/// <summary><see cref="Kind"/>: <c>not-taken</c>, <c>new</c>, <c>changed-parameters</c>, <c>changed-outcome</c> or <c>changed-policy</c>.</summary>
+public sealed record ReplayDifference(string Kind, string Step, string Detail);
+
+public sealed record ReplayResult(
+    Guid IncidentId,
+    Guid RunId,
+    string RecordedHash,
+    string RecordedStatus,
+    string CandidateStatus,
+    IReadOnlyList<ReplayStep> Steps,
+    IReadOnlyList<ReplayDifference> Differences);
+
+/// <summary>
+/// Replays a candidate playbook over a recorded run, executing nothing: each step the record has ends as it did (its
+/// outcome, its outputs, its approvals' decisions), a step the record lacks ends as assumed (the usual outcome of its
+/// kind, or a decision given for it), and the result names what the candidate would have done differently.
+/// </summary>
+public static class Replayer
+{
+    private static readonly string[] Executed = ["succeeded", "failed", "compensated"];
+
+    /// <param name="recordedPlaybook">The version that ran (by the run's hash), to compare parameters and policies; null when it is unknown.</param>
+    /// <param name="decisions">Outcomes to assume for steps the record cannot answer, by step id.</param>
+    public static ReplayResult Replay(Playbook candidate, Playbook? recordedPlaybook, RecordedRun run, IReadOnlyDictionary<string, string>? decisions = null)
+    {
+        decisions ??= new Dictionary<string, string>();
+        var fromRecord = new Dictionary<string, string>(StringComparer.Ordinal);
+        var policyReasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var step in candidate.Steps)
+        {
+            if (decisions.ContainsKey(step.Id) || run.Steps.GetValueOrDefault(step.Id) is not { Outcome: { } outcome } recorded) continue;
+            if (!Outcomes.For(step.Kind).Contains(outcome)) continue; // the step changed kind: the record cannot answer for it
+            // The same failures would meet a stricter retry: a success that took more attempts than the candidate allows is a failure.
+            var allowed = (step.Retry ?? candidate.Defaults.Retry ?? RetryPolicy.None).Attempts;
+            if (step.Kind is ActionCall && outcome == Outcomes.Succeeded && recorded.Attempts > allowed)
+            {
+                fromRecord[step.Id] = Outcomes.Failed;
+                policyReasons[step.Id] = $"it took {recorded.Attempts} attempts; the candidate allows {allowed}";
+            }
+            else fromRecord[step.Id] = outcome;
+        }
+
+        var outputs = run.Steps.ToDictionary(s => s.Key, s => s.Value.Outputs, StringComparer.Ordinal);
+        var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
+            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs));
+        var before = recordedPlaybook is null ? null : Planner.Make(recordedPlaybook, new Planner.Request(run.Inputs, run.Incident, run.Signal,
+            run.Steps.Where(s => s.Value.Outcome is not null && recordedPlaybook.Step(s.Key) is { } st && Outcomes.For(st.Kind).Contains(s.Value.Outcome))
+                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs));
+
+        var steps = plan.Steps.Select(p =>
+        {
+            var recorded = run.Steps.GetValueOrDefault(p.Id);
+            var decided = p.Disposition is "run" or "wait" or "escalate";
+            var assumed = decided && !fromRecord.ContainsKey(p.Id) && !decisions.ContainsKey(p.Id) && p.Kind != "wait";
+            var reason = policyReasons.TryGetValue(p.Id, out var why) ? $"{p.Reason}; {why}" : p.Reason;
+            return new ReplayStep(p.Id, recorded?.Outcome, p.Outcome ?? p.Disposition, p.Disposition, reason, assumed);
+        }).ToList();
+
+        var differences = new List<ReplayDifference>();
+        var candidateIds = candidate.Steps.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, recorded) in run.Steps.Where(s => Happened(s.Value)))
+        {
+            if (!candidateIds.Contains(id))
+                differences.Add(new("not-taken", id, $"'{id}' {Did(recorded)} in the record; the candidate has no step '{id}'"));
+            else if (plan.Steps.Single(p => p.Id == id) is { Disposition: "skip" or "not-reached" } skipped)
+                differences.Add(new("not-taken", id, $"'{id}' {Did(recorded)} in the record; the candidate would not: {skipped.Reason}"));
+        }
+        foreach (var planned in plan.Steps.Where(p => p.Disposition is "run" or "wait" or "escalate" && p.Kind != "wait"))
+        {
+            var recorded = run.Steps.GetValueOrDefault(planned.Id);
+            if (recorded is null || !Happened(recorded))
+                differences.Add(new("new", planned.Id, recorded is null
+                    ? $"'{planned.Id}' is not in the recorded run: {planned.Reason}"
+                    : $"'{planned.Id}' was {recorded.Status} in the record; the candidate would go on: {planned.Reason}"));
+            else if (recorded.Outcome is { } was && planned.Outcome is { } would && was != would)
+                differences.Add(new("changed-outcome", planned.Id, $"'{planned.Id}' ended {was} in the record; the candidate's would end {would}" +
+                                                                    (policyReasons.TryGetValue(planned.Id, out var why) ? $" ({why})" : "")));
+            if (before?.Steps.FirstOrDefault(b => b.Id == planned.Id) is { With: { } was2 } && planned.With is { } now && Changed(was2, now) is { Length: > 0 } changes)
+                differences.Add(new("changed-parameters", planned.Id, changes));
+        }
+        if (recordedPlaybook is not null)
+            foreach (var step in candidate.Steps.Where(s => s.Kind is ActionCall)) // retries, timeouts and failure routes act on actions
+                if (recordedPlaybook.Step(step.Id) is { Kind: ActionCall } old && Policy(old, recordedPlaybook) != Policy(step, candidate))
+                    differences.Add(new("changed-policy", step.Id, $"'{step.Id}': {Policy(old, recordedPlaybook)} → {Policy(step, candidate)}"));
+
+        var candidateStatus = plan.Outcome;
+        if (candidateStatus != run.Status && run.Status is "succeeded" or "failed" or "compensated")
+            differences.Add(new("changed-outcome", "", $"the run ended {run.Status}; the candidate's would end {candidateStatus}"));
+        return new ReplayResult(run.IncidentId, run.RunId, run.Hash, run.Status, candidateStatus, steps, differences);
+    }
+
+    /// <summary>The step acted or was answered (an action ran, a task was done, an approval decided, a child run ended); waits do not count.</summary>
+    private static bool Happened(RecordedStep step) =>
+        (Executed.Contains(step.Status) || step.Outcome is Outcomes.Approved or Outcomes.Rejected) && step.Outcome is not (Outcomes.Elapsed or Outcomes.Signalled);
+
+    private static string Did(RecordedStep step) => step.Outcome is { } outcome ? $"ran ({outcome})" : $"was {step.Status}";
+
+    private static string Policy(Step step, Playbook playbook)
+    {
+        var retry = step.Retry ?? playbook.Defaults.Retry ?? RetryPolicy.None;
+        var timeout = step.Timeout ?? playbook.Defaults.Timeout;
+        return $"retry {retry.Attempts}× (backoff {Durations.Format(retry.Backoff)}), timeout {(timeout is { } t ? Durations.Format(t) : "none")}, " +
+               $"onFailure {step.OnFailure.ToString().ToLowerInvariant()}";
+    }
+
+    /// <summary>The rendered parameters that differ, as <c>name: before → after</c>; empty when none do.</summary>
+    private static string Changed(IReadOnlyDictionary<string, object?> before, IReadOnlyDictionary<string, object?> after)
+    {
+        string Text(object? v) => v is null ? "(none)" : JsonSerializer.Serialize(v);
+        return string.Join("; ", before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+            .Where(k => Text(before.GetValueOrDefault(k)) != Text(after.GetValueOrDefault(k)))
+            .Select(k => $"{k}: {Text(before.GetValueOrDefault(k))} → {Text(after.GetValueOrDefault(k))}"));
+    }
+}

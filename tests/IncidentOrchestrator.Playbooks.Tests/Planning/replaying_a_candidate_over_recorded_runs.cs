@@ -1,0 +1,149 @@
+using IncidentOrchestrator.Playbooks.Actions;
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Planning;
+using IncidentOrchestrator.Playbooks.Tests.Support;
+
+namespace IncidentOrchestrator.Playbooks.Tests.Planning;
+
+/// <summary>
+/// A new version of the shipped containment playbook, tried on what really happened before it runs on a real incident.
+/// The recorded runs are built as the service records them: each step's status, outcome, attempts and outputs.
+/// </summary>
+public sealed class replaying_a_candidate_over_recorded_runs
+{
+    private static readonly string Shipped = File.ReadAllText(Path.Combine(Repository.Playbooks, "sensitive-data-exposure.yaml"));
+
+    private static Playbook Version(string text)
+    {
+        var sources = Directory.GetFiles(Repository.Playbooks, "*.yaml")
+            .Select(f => Path.GetFileName(f) == "sensitive-data-exposure.yaml" ? new PlaybookSource("sensitive-data-exposure.yaml", text)
+                : new PlaybookSource(Path.GetFileName(f), File.ReadAllText(f)));
+        var library = PlaybookLibrary.Load(sources, BuiltInActions.Catalog);
+        Assert.True(library.IsValid, string.Join("\n", library.Errors));
+        return library.Playbooks["sensitive-data-exposure"];
+    }
+
+    private static RecordedStep Done(string outcome = "succeeded", int attempts = 1, Dictionary<string, object?>? outputs = null) =>
+        new("succeeded", outcome, attempts, outputs ?? []);
+
+    private static RecordedStep Task(Dictionary<string, object?> outputs) => new("succeeded", "succeeded", 0, outputs);
+
+    /// <summary>The whole response, with a programme: contained, investigated, remediated, approved, resumed, reviewed.</summary>
+    private static RecordedRun WithProgramme(string severity = "high") => new(Guid.NewGuid(), Guid.NewGuid(), "recorded", "succeeded",
+        new Dictionary<string, object?> { ["dataset"] = "hr.employee_activity", ["grantee"] = "all_engineers", ["programme"] = "activity-insights" },
+        null, new Dictionary<string, object?> { ["severity"] = severity, ["restricted"] = true, ["status"] = "open" },
+        new Dictionary<string, RecordedStep>
+        {
+            ["revoke-grant"] = Done(), ["suspend-programme"] = Done(), ["verify-containment"] = Done(), ["snapshot-access-log"] = Done(attempts: 2),
+            ["scope-exposure"] = Task(new() { ["readers"] = "ann,bob", ["firstExposedAt"] = "2026-11-28", ["affectedEmployees"] = 200 }),
+            ["find-root-cause"] = Task(new() { ["change"] = "CR-1", ["changedBy"] = "dba", ["changedAt"] = "2026-11-27" }),
+            ["notify-privacy"] = Done(), ["tighten-access-controls"] = Task(new() { ["changeRequest"] = "CR-2" }),
+            ["minimise-training-data"] = Task(new() { ["decision"] = "aggregate" }),
+            ["approve-resume"] = Done("approved", 0), ["resume-programme"] = Done(), ["post-incident-review"] = Task(new() { ["reviewNotes"] = "done" }),
+        });
+
+    [Fact]
+    public void the_recorded_version_replayed_over_its_own_runs_changes_nothing()
+    {
+        var playbook = Version(Shipped);
+        var result = Replayer.Replay(playbook, playbook, WithProgramme());
+
+        Assert.Empty(result.Differences);
+        Assert.Equal("succeeded", result.CandidateStatus);
+        Assert.All(result.Steps, s => Assert.False(s.Assumed, $"{s.Id} was assumed"));
+        Assert.All(result.Steps, s => Assert.Equal(s.Recorded, s.Candidate));
+    }
+
+    [Fact]
+    public void a_stricter_suspension_on_a_low_incident_would_not_have_suspended_the_programme()
+    {
+        var candidate = Version(Shipped.Replace("    when: inputs.programme != null\n    action: programme.suspend",
+            "    when: inputs.programme != null && incident.severity != 'low'\n    action: programme.suspend"));
+        var recorded = Version(Shipped);
+
+        var low = Replayer.Replay(candidate, recorded, WithProgramme(severity: "low"));
+        var notTaken = Assert.Single(low.Differences, d => d.Kind == "not-taken");
+        Assert.Equal("suspend-programme", notTaken.Step);
+        Assert.Contains("when 'inputs.programme != null && incident.severity != 'low'' is false", notTaken.Detail);
+        Assert.Equal("skipped", low.Steps.Single(s => s.Id == "suspend-programme").Candidate);
+
+        Assert.Empty(Replayer.Replay(candidate, recorded, WithProgramme(severity: "high")).Differences); // a high one: as before
+    }
+
+    [Fact]
+    public void a_new_step_is_new_and_its_outcome_assumed_a_changed_retry_is_named_and_a_renamed_step_is_one_not_taken_and_one_new()
+    {
+        var candidate = Version(Shipped
+            .Replace("  - id: find-root-cause", """
+                  - id: page-dpo
+                    needs: [scope-exposure]
+                    phase: investigation
+                    action: incident.notify
+                    with: { message: "Data protection officer: {{ inputs.dataset }} was exposed to {{ steps.scope-exposure.outputs.readers }}" }
+
+                  - id: find-root-cause
+                """.Replace("\r", ""))
+            .Replace("  retry: { attempts: 3, backoff: 2s, maxBackoff: 1m }", "  retry: { attempts: 5, backoff: 2s, maxBackoff: 1m }")
+            .Replace("snapshot-access-log", "preserve-access-log"));
+        var result = Replayer.Replay(candidate, Version(Shipped), WithProgramme());
+
+        var page = result.Steps.Single(s => s.Id == "page-dpo");
+        Assert.True(page.Assumed);
+        Assert.Null(page.Recorded);
+        Assert.Equal("succeeded", page.Candidate);
+        Assert.Contains(result.Differences, d => d is { Kind: "new", Step: "page-dpo" });
+        Assert.Contains(result.Differences, d => d is { Kind: "not-taken", Step: "snapshot-access-log" } && d.Detail.Contains("has no step"));
+        Assert.Contains(result.Differences, d => d is { Kind: "new", Step: "preserve-access-log" });
+        var retry = result.Differences.Where(d => d.Kind == "changed-policy").ToList();
+        Assert.NotEmpty(retry);
+        Assert.All(retry, d => Assert.Matches(@"retry 3× \(backoff 2s\), timeout 2m, onFailure \w+ → retry 5×", d.Detail));
+        Assert.Contains(retry, d => d.Step == "revoke-grant");
+        Assert.DoesNotContain(result.Differences, d => d.Kind is "changed-outcome" or "changed-parameters");
+        Assert.Equal(["new page-dpo", "new preserve-access-log", "not-taken snapshot-access-log"], result.Differences
+            .Where(d => d.Kind is "new" or "not-taken").Select(d => $"{d.Kind} {d.Step}").Order()); // exactly these
+    }
+
+    [Fact]
+    public void the_new_step_renders_its_parameters_from_what_the_responder_recorded()
+    {
+        var candidate = Version(Shipped.Replace("      readers: \"{{ steps.scope-exposure.outputs.readers }}\"",
+            "      readers: \"{{ steps.scope-exposure.outputs.readers }} ({{ steps.scope-exposure.outputs.affectedEmployees }} employees)\""));
+        var result = Replayer.Replay(candidate, Version(Shipped), WithProgramme());
+
+        var changed = Assert.Single(result.Differences);
+        Assert.Equal("changed-parameters", changed.Kind);
+        Assert.Equal("notify-privacy", changed.Step);
+        Assert.Equal("readers: \"ann,bob\" → \"ann,bob (200 employees)\"", changed.Detail);
+    }
+
+    [Fact]
+    public void a_retry_allowing_fewer_attempts_than_a_step_needed_changes_its_outcome_and_the_run()
+    {
+        var candidate = Version(Shipped.Replace("  retry: { attempts: 3, backoff: 2s, maxBackoff: 1m }", "  retry: { attempts: 1, backoff: 2s, maxBackoff: 1m }"));
+        var result = Replayer.Replay(candidate, Version(Shipped), WithProgramme());
+
+        var snapshot = result.Steps.Single(s => s.Id == "snapshot-access-log"); // it took 2 attempts; onFailure: continue
+        Assert.Equal("failed", snapshot.Candidate);
+        Assert.Contains("it took 2 attempts; the candidate allows 1", snapshot.Reason);
+        Assert.Contains(result.Differences, d => d is { Kind: "changed-outcome", Step: "snapshot-access-log" });
+    }
+
+    [Fact]
+    public void decisions_answer_for_steps_the_record_cannot()
+    {
+        var candidate = Version(Shipped.Replace("  - id: find-root-cause", """
+              - id: page-dpo
+                needs: [scope-exposure]
+                action: incident.notify
+                with: { message: "exposed" }
+                onFailure: fail
+
+              - id: find-root-cause
+            """.Replace("\r", "")));
+        var result = Replayer.Replay(candidate, Version(Shipped), WithProgramme(), new Dictionary<string, string> { ["page-dpo"] = "failed" });
+
+        Assert.False(result.Steps.Single(s => s.Id == "page-dpo").Assumed); // decided, not assumed
+        Assert.Equal("failed", result.CandidateStatus);
+        Assert.Contains(result.Differences, d => d is { Kind: "changed-outcome", Step: "" } && d.Detail.Contains("the candidate's would end failed"));
+    }
+}
