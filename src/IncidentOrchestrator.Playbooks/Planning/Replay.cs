@@ -89,9 +89,12 @@ public static class Replayer
             else if (plan.Steps.Single(p => p.Id == id) is { Disposition: "skip" or "not-reached" } skipped)
                 differences.Add(new("not-taken", id, $"'{id}' {Did(recorded)} in the record; the candidate would not: {skipped.Reason}"));
         }
+        var runEnded = run.Status is "succeeded" or "failed" or "compensated" or "cancelled";
         foreach (var planned in plan.Steps.Where(p => p.Disposition is "run" or "wait" or "escalate" && p.Kind != "wait"))
         {
             var recorded = run.Steps.GetValueOrDefault(planned.Id);
+            // A run still under way has not reached its later steps yet: the candidate reaching them is no difference.
+            if (!runEnded && recorded is { Outcome: null, Status: "pending" or "waiting" or "running" }) continue;
             if (recorded is null || !Happened(recorded))
                 differences.Add(new("new", planned.Id, recorded is null
                     ? $"'{planned.Id}' is not in the recorded run: {planned.Reason}"

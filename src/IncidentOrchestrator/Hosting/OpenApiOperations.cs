@@ -100,6 +100,40 @@ public static class OpenApiOperations
         ["POST /api/playbooks/validate"] = new("Validate playbook text", "Every error with its line and column; nothing is loaded."),
         ["POST /api/playbooks/reload"] = new("Reload the playbook folder", "All or nothing: a broken set leaves the loaded one in place."),
         ["POST /api/playbooks/{name}/dry-run"] = new("Plan a run without doing anything", "Which steps would run, skip or wait, with assumed outcomes."),
+        ["GET /api/playbooks/{name}/versions"] = new("List a playbook's versions",
+            "Every version that ran (runs pin their text by hash) or is loaded: first and last use, run count, how the runs ended."),
+        ["GET /api/playbooks/{name}/versions/{hash}"] = new("Read one version's exact text"),
+        ["GET /api/playbooks/{name}/diff"] = new("Compare two versions line by line", "from= an older hash; to= a newer one (default: the loaded version)."),
+        ["POST /api/playbooks/replay"] = new("Replay a candidate version over recorded runs",
+            "What the candidate would have done on runs already recorded (by incident ids or a time window), step by step, and how that differs " +
+            "from what happened: not-taken, new, changed-parameters, changed-outcome, changed-policy. Nothing is executed; the replay itself is " +
+            "recorded for the audit trail. Runs on incidents the caller may not see are counted, not shown.",
+            """
+            {
+              "text": "apiVersion: incidents/v1\nkind: Playbook\nname: sensitive-data-exposure\n…",
+              "from": "2026-09-01T00:00:00Z",
+              "limit": 100,
+              "decisions": { "page-dpo": "succeeded" }
+            }
+            """,
+            """
+            {
+              "playbook": "sensitive-data-exposure",
+              "candidateHash": "5f0c…",
+              "runs": [
+                {
+                  "incidentId": "01a22c87-f14a-741b-9c77-ae5c98d07c9d", "runId": "01a22c87-f14b-7ebb-abb0-af571d4329a8",
+                  "recordedHash": "ef23…", "recordedStatus": "succeeded", "candidateStatus": "succeeded",
+                  "steps": [ { "id": "suspend-programme", "recorded": "succeeded", "candidate": "skipped", "disposition": "skip",
+                               "reason": "when 'inputs.programme != null && incident.severity != 'low'' is false", "assumed": false } ],
+                  "differences": [ { "kind": "not-taken", "step": "suspend-programme",
+                                     "detail": "'suspend-programme' ran (succeeded) in the record; the candidate would not: when … is false" } ]
+                }
+              ],
+              "hidden": 0,
+              "note": null
+            }
+            """, "200"),
         ["GET /api/programmes"] = new("List programmes", "Whether each is suspended, by which incident, until when."),
         ["POST /api/detection/scan"] = new("Scan for access drift now", "Admins. Compares the warehouse's grants with the access policy."),
         ["GET /api/metrics/summary"] = new("Read the response figures", "Mean times to detect, acknowledge, contain and resolve, over the incidents the caller may see."),

@@ -9,6 +9,9 @@ public sealed class PlaybookOptions
 
     /// <summary>Reload when a file in the folder changes (on by default).</summary>
     public bool Watch { get; set; } = true;
+
+    /// <summary>The most recorded runs one replay request evaluates.</summary>
+    public int MaxReplayRuns { get; set; } = 1000;
 }
 
 /// <summary>

@@ -53,6 +53,10 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/playbooks/validate"] = "commander,responder,admin",
         ["POST /api/playbooks/reload"] = "commander,admin",
         ["POST /api/playbooks/{name}/dry-run"] = "commander,responder,admin",
+        ["GET /api/playbooks/{name}/versions"] = Readers,
+        ["GET /api/playbooks/{name}/versions/{hash}"] = Readers,
+        ["GET /api/playbooks/{name}/diff"] = Readers,
+        ["POST /api/playbooks/replay"] = "commander,responder,admin",
         ["POST /api/signals"] = "ingest,commander",
         ["POST /api/signals/batch"] = "ingest,commander",
         ["GET /api/programmes"] = Readers,
@@ -73,6 +77,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/approvals/{approvalId}/decision"] = ("""{"decision":"maybe"}""", "application/json"),
         ["POST /api/playbooks/validate"] = ("name: [", "application/yaml"),
         ["POST /api/playbooks/{name}/dry-run"] = ("""{"inputs":{"key":"dry"}}""", "application/json"),
+        ["POST /api/playbooks/replay"] = ("""{"text":"name: ["}""", "application/json"),
         ["POST /api/signals"] = ("{}", "application/json"),
         ["POST /api/signals/batch"] = ("[{}]", "application/json"),
     };
@@ -112,6 +117,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         var nowhere = new Target("nonexistent", Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "none");
         var all = own.Values.Append(othersRestricted).Append(othersOpen).ToList();
 
+        _matrixHash = (await Host.Get("/api/playbooks/test-matrix", Api.Admin)).ReadJson().GetProperty("hash").GetString()!;
         var routes = ApiRoutes();
         var failures = new List<string>();
         failures.AddRange(routes.Where(r => !AllowedRoles.ContainsKey(r)).Select(r => $"{r}: not in the matrix; give it its roles"));
@@ -189,13 +195,15 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
             evidence[0].GetProperty("evidenceId").GetGuid(), marker);
     }
 
+    private static string _matrixHash = "";
+
     private static async Task<(HttpStatusCode, string)> Call(HttpClient client, string route, Target target, Principal p)
     {
         var method = route[..route.IndexOf(' ')];
         var path = route[(method.Length + 1)..]
             .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")
             .Replace("{evidenceId}", target.EvidenceId.ToString()).Replace("{taskId}", target.TaskId.ToString())
-            .Replace("{approvalId}", target.ApprovalId.ToString()).Replace("{name}", "test-matrix");
+            .Replace("{approvalId}", target.ApprovalId.ToString()).Replace("{name}", "test-matrix").Replace("{hash}", _matrixHash);
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", p.Token);
         if (method != "GET")
