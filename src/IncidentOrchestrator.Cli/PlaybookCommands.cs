@@ -83,6 +83,96 @@ public static class PlaybookCommands
             cli.Output(r).Done($"Reloaded: {result.GetProperty("playbooks").GetArrayLength()} playbooks loaded.");
             return ExitCodes.Ok;
         }));
-        yield return new Command("playbook", "Playbooks") { list, validate, dryRun, reload };
+        yield return new Command("playbook", "Playbooks") { list, validate, dryRun, reload, Versions(cli), Diff(cli), Replay(cli) };
+    }
+
+    private static Command Versions(CliContext cli)
+    {
+        var name = new Argument<string>("name");
+        var command = new Command("versions", "Every version of a playbook that ran or is loaded, with its runs and how they ended.\nExample: incident playbook versions sensitive-data-exposure") { name };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var versions = (await cli.Api(r).GetAsync($"/api/playbooks/{Uri.EscapeDataString(r.GetValue(name)!)}/versions", ct)).EnumerateArray().ToList();
+            cli.Output(r).List(versions, "hash", new("hash", e => Text(e, "hash")[..12]), new("loaded", e => Text(e, "loaded") == "True" ? "loaded" : ""),
+                Field("runs", "runs"), new("ended", e => string.Join(", ", e.GetProperty("outcomes").EnumerateObject().Select(o => $"{o.Value} {o.Name}"))),
+                Time("first used", "firstUsed"), Time("last used", "lastUsed"));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Diff(CliContext cli)
+    {
+        var name = new Argument<string>("name");
+        var from = new Option<string>("--from") { Required = true, Description = "The older version's hash (a prefix from playbook versions is not enough: the whole hash)" };
+        var to = new Option<string?>("--to") { Description = "The newer version's hash (default: the loaded one)" };
+        var command = new Command("diff", "What changed between two versions of a playbook, line by line.\nExample: incident playbook diff sensitive-data-exposure --from 5f0c…") { name, from, to };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var query = $"from={Uri.EscapeDataString(r.GetValue(from)!)}" + (r.GetValue(to) is { } t ? $"&to={Uri.EscapeDataString(t)}" : "");
+            var diff = await cli.Api(r).GetAsync($"/api/playbooks/{Uri.EscapeDataString(r.GetValue(name)!)}/diff?{query}", ct);
+            var output = cli.Output(r);
+            if (!output.ForPeople)
+            {
+                output.Item(diff, "to");
+                return ExitCodes.Ok;
+            }
+            cli.Console.Out.WriteLine($"--- {Text(diff, "from")[..12]}\n+++ {Text(diff, "to")[..12]}  ({Text(diff, "added")} added, {Text(diff, "removed")} removed)");
+            foreach (var line in diff.GetProperty("lines").EnumerateArray().Where(l => Text(l, "kind") != "same"))
+                cli.Console.Out.WriteLine($"{(Text(line, "kind") == "added" ? "+" : "-")}{Text(line, Text(line, "kind") == "added" ? "newLine" : "oldLine"),4}  {Text(line, "text")}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Replay(CliContext cli)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The candidate version (its name says which playbook's runs to replay)" };
+        var since = new Option<string?>("--since") { Description = "Runs started since: an ISO time, or 7d / 30d / 90d (default 30d)" };
+        var incidents = new Option<string[]>("--incident") { Description = "Only the runs of these incidents; repeat", AllowMultipleArgumentsPerToken = true };
+        var limit = new Option<int?>("--limit") { Description = "At most this many runs, newest first (default 100)" };
+        var decisions = new Option<string[]>("--decision") { Description = "Assume a step the record cannot answer ends so: step=outcome; repeat", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("replay",
+            "What a new version of a playbook would have done on the runs already recorded, and how that differs; nothing is executed.\n" +
+            "Example: incident playbook replay playbooks/sensitive-data-exposure.yaml --since 30d")
+        {
+            file, since, incidents, limit, decisions,
+        };
+        command.SetAction(cli.Run(async (r, ct) =>
+        {
+            var candidate = r.GetValue(file)!;
+            if (!candidate.Exists) throw new CliException(ExitCodes.Usage, $"{candidate.FullName}: no such file");
+            var picked = r.GetValue(incidents) ?? [];
+            var answer = await cli.Api(r).PostAsync("/api/playbooks/replay", new
+            {
+                text = await File.ReadAllTextAsync(candidate.FullName, ct),
+                incidents = picked.Length == 0 ? null : picked,
+                from = picked.Length == 0 ? IncidentCommands.Since(r.GetValue(since) ?? "30d") : null,
+                limit = r.GetValue(limit),
+                decisions = (r.GetValue(decisions) ?? []).Select(d => d.Split('=', 2)).ToDictionary(d => d[0], d => d.Length == 2 ? d[1] : ""),
+            }, ct);
+            var output = cli.Output(r);
+            var runs = answer.GetProperty("runs").EnumerateArray().ToList();
+            var changed = runs.Count(run => run.GetProperty("differences").GetArrayLength() > 0);
+            if (!output.ForPeople)
+            {
+                output.Item(answer, "candidateHash");
+                return ExitCodes.Ok;
+            }
+            foreach (var run in runs)
+            {
+                output.Say($"Incident {Text(run, "incidentId")}, run {Text(run, "runId")}: {Text(run, "recordedStatus")} → {Text(run, "candidateStatus")}");
+                var differences = run.GetProperty("differences").EnumerateArray().ToList();
+                if (differences.Count == 0) cli.Console.Out.WriteLine("  no difference");
+                else output.List(differences, "step", State("difference", "kind"), Field("step", "step"), Field("detail", "detail"));
+                var assumed = run.GetProperty("steps").EnumerateArray().Where(s => Text(s, "assumed") == "True").Select(s => Text(s, "id")).ToList();
+                if (assumed.Count > 0) cli.Console.Out.WriteLine($"  assumed (the record cannot say): {string.Join(", ", assumed)}");
+                cli.Console.Out.WriteLine();
+            }
+            cli.Console.Out.WriteLine($"{runs.Count} run(s) replayed, {changed} with differences." +
+                                      (Text(answer, "note") is { Length: > 1 } note ? $" {note}." : ""));
+            return ExitCodes.Ok;
+        }));
+        return command;
     }
 }

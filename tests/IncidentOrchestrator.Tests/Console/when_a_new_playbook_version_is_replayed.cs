@@ -69,6 +69,32 @@ public sealed class when_a_new_playbook_version_is_replayed(ConsoleFixture fixtu
         Assert.True(loaded.GetProperty("runs").GetInt32() >= 3);
         var hash = loaded.GetProperty("hash").GetString();
         Assert.Equal(Shipped, (await ApiAsync(HttpMethod.Get, $"/api/playbooks/sensitive-data-exposure/versions/{hash}", Cora)).GetProperty("text").GetString());
+
+        // The same from a terminal.
+        var file = Path.Combine(Path.GetTempPath(), $"candidate-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, candidate);
+        try
+        {
+            var (code, output) = await CliAsync("playbook", "replay", file, "--incident", withProgramme.Incident.ToString());
+            Assert.True(code == 0, output);
+            Assert.Matches(@"not-taken\s+suspend-programme", output);
+            Assert.Contains("assumed (the record cannot say): tell-participants", output);
+            Assert.Contains("1 run(s) replayed, 1 with differences.", output);
+            var versionsOut = await CliAsync("playbook", "versions", "sensitive-data-exposure");
+            Assert.Contains("loaded", versionsOut.Output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task<(int Code, string Output)> CliAsync(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = await IncidentOrchestrator.Cli.IncidentCli.RunAsync(["--url", Fixture.Url, "--token", Cora, .. args],
+            new IncidentOrchestrator.Cli.CliConsole(output, error), handler: null);
+        return (code, output + error.ToString());
     }
 
     [Fact]
