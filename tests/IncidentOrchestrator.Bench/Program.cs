@@ -51,4 +51,17 @@ timeline.SetAction(async (result, ct) =>
     return outcome.Verified ? 0 : 1;
 });
 
-return await new RootCommand("IncidentOrchestrator load driver for ops/bench") { burst, runLoad, timeline }.Parse(args).InvokeAsync();
+var playbookFile = new Option<string>("--playbook") { Required = true, Description = "The run benchmark's playbook file" };
+var replay = new Command("replay", "A candidate version replayed over the recorded runs of the run benchmark")
+{
+    url, readerToken, playbookFile, runs, pageSamples,
+};
+replay.SetAction(async (result, ct) =>
+{
+    var outcome = await ReplayLoad.RunAsync(new ReplayLoad.Settings(new Uri(result.GetValue(url)!), result.GetValue(readerToken)!,
+        result.GetValue(playbookFile)!, result.GetValue(runs), Math.Min(result.GetValue(pageSamples), 5)), ct);
+    Console.WriteLine(outcome.ToJson());
+    return outcome.Verified ? 0 : 1;
+});
+
+return await new RootCommand("IncidentOrchestrator load driver for ops/bench") { burst, runLoad, timeline, replay }.Parse(args).InvokeAsync();
