@@ -93,8 +93,9 @@ public static class Replayer
         foreach (var planned in plan.Steps.Where(p => p.Disposition is "run" or "wait" or "escalate" && p.Kind != "wait"))
         {
             var recorded = run.Steps.GetValueOrDefault(planned.Id);
-            // A run still under way has not reached its later steps yet: the candidate reaching them is no difference.
-            if (!runEnded && recorded is { Outcome: null, Status: "pending" or "waiting" or "running" }) continue;
+            // A run still under way has not reached its later steps yet, and a cancelled one was stopped by people: the
+            // candidate reaching those steps is no difference.
+            if (recorded is { Outcome: null, Status: "cancelled" } || !runEnded && recorded is { Outcome: null, Status: "pending" or "waiting" or "running" }) continue;
             if (recorded is null || !Happened(recorded))
                 differences.Add(new("new", planned.Id, recorded is null
                     ? $"'{planned.Id}' is not in the recorded run: {planned.Reason}"
@@ -110,7 +111,8 @@ public static class Replayer
                 if (recordedPlaybook.Step(step.Id) is { Kind: ActionCall } old && Policy(old, recordedPlaybook) != Policy(step, candidate))
                     differences.Add(new("changed-policy", step.Id, $"'{step.Id}': {Policy(old, recordedPlaybook)} → {Policy(step, candidate)}"));
 
-        var candidateStatus = plan.Outcome;
+        // People cancelled the run, or it is still going: the candidate would be too, unless it fails or compensates first.
+        var candidateStatus = run.Status is "cancelled" or "running" or "waiting" && plan.Outcome is Outcomes.Succeeded or "waiting" ? run.Status : plan.Outcome;
         if (candidateStatus != run.Status && run.Status is "succeeded" or "failed" or "compensated")
             differences.Add(new("changed-outcome", "", $"the run ended {run.Status}; the candidate's would end {candidateStatus}"));
         return new ReplayResult(run.IncidentId, run.RunId, run.Hash, run.Status, candidateStatus, steps, differences);

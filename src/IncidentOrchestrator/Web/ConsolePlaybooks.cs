@@ -42,13 +42,29 @@ public static class ConsolePlaybooks
             var result = DryRunPlaybookEndpoint.Post(name, new DryRunPlaybook(inputs, new DryRunIncident(severity, null), null, null), catalog);
             return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, (result as Ok<Plan>)?.Value, ProblemOf(result));
         }).RequireAuthorization(p => p.RequireRole(Roles.PlaybookAuthors.Split(',')));
+        console.MapPost("/playbooks/{name}/replay", async (string name, HttpContext context, PlaybookCatalog catalog, IDocumentSession session,
+            PinnedPlaybooks pinned, PlaybookOptions options, NeedToKnowGate needToKnow, TimeProvider clock, CancellationToken ct) =>
+        {
+            var form = await context.Request.ReadFormAsync(ct);
+            var text = form["text"].ToString();
+            var days = int.TryParse(form["days"], out var d) && d is > 0 and <= 3650 ? d : 30;
+            var result = await ReplayPlaybookEndpoint.Post(new ReplayPlaybook(text, null, clock.GetUtcNow().AddDays(-days), null, null, null),
+                catalog, options, pinned, session, needToKnow, context.User, context, clock, ct);
+            var errors = (result as JsonHttpResult<ValidationResult>)?.Value?.Errors;
+            var replay = new ReplayView(text, days, (result as Ok<ReplayAnswer>)?.Value, errors ?? [], errors is null ? ProblemOf(result) : null);
+            return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, null, null, replay);
+        }).RequireAuthorization(p => p.RequireRole(Roles.PlaybookAuthors.Split(',')));
     }
+
+    /// <summary>A replay as the playbook page shows it: the candidate text and window it was asked with, and its answer or errors.</summary>
+    public sealed record ReplayView(string Text, int Days, ReplayAnswer? Answer, IReadOnlyList<ValidationErrorView> Errors,
+        Microsoft.AspNetCore.Mvc.ProblemDetails? Problem);
 
     private static async Task<IResult> PlaybookAsync(string name, string? hash, HttpContext context, PlaybookCatalog catalog, IQuerySession session,
         PinnedPlaybooks pinned, CancellationToken ct) => await PlaybookPageAsync(name, hash, context, catalog, session, pinned, ct, null, null);
 
     private static async Task<IResult> PlaybookPageAsync(string name, string? hash, HttpContext context, PlaybookCatalog catalog, IQuerySession session,
-        PinnedPlaybooks pinned, CancellationToken ct, Plan? plan, Microsoft.AspNetCore.Mvc.ProblemDetails? problem)
+        PinnedPlaybooks pinned, CancellationToken ct, Plan? plan, Microsoft.AspNetCore.Mvc.ProblemDetails? problem, ReplayView? replay = null)
     {
         var loaded = catalog.Library.Find(name);
         // A run's page links to the exact text it pinned, which may no longer be the loaded one.
@@ -59,6 +75,7 @@ public static class ConsolePlaybooks
         return Page<PlaybookPage>(new
         {
             Signed = context.User.Caller(), Playbook = PlaybookViews.Definition(playbook), IsLoaded = loaded?.Hash == playbook.Hash, Plan = plan, Problem = problem,
-        });
+            Replay = replay,
+        }, replay is { Errors.Count: > 0 } ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
     }
 }

@@ -98,6 +98,30 @@ public sealed class when_a_new_playbook_version_is_replayed(ConsoleFixture fixtu
     }
 
     [Fact]
+    public async Task a_commander_tries_a_new_version_on_the_playbook_page()
+    {
+        var recorded = await RecordAsync("low", programme: "activity-insights");
+        var page = await Fixture.SignedInAsync(Cora);
+        await page.GotoAsync("/playbooks/sensitive-data-exposure");
+        var text = page.GetByLabel("Candidate version");
+        Assert.Equal(Shipped.Replace("\r\n", "\n").TrimEnd(), (await text.InputValueAsync()).Replace("\r\n", "\n").TrimEnd()); // it starts from the loaded text
+        await text.FillAsync(Shipped.Replace("    when: inputs.programme != null\n    action: programme.suspend",
+            "    when: inputs.programme != null && incident.severity != 'low'\n    action: programme.suspend"));
+        await page.GetByLabel("Runs started in the last").SelectOptionAsync("7");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+
+        var run = page.Locator("article.replay-run", new() { Has = page.Locator($"a[href='/incidents/{recorded.Incident}/runs/{recorded.Run}']") });
+        await Microsoft.Playwright.Assertions.Expect(run).ToContainTextAsync("not-taken");
+        await Microsoft.Playwright.Assertions.Expect(run).ToContainTextAsync("'suspend-programme' ran (succeeded) in the record; the candidate would not");
+        await run.ScrollIntoViewIfNeededAsync();
+        await ConsoleFixture.ScreenshotAsync(page, "playbook-replay");
+
+        await text.FillAsync(Shipped.Replace("    action: programme.suspend", "    action: programme.explode"));
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToContainTextAsync("programme.explode");
+    }
+
+    [Fact]
     public async Task a_candidate_with_errors_is_refused_with_their_positions_as_validate_does()
     {
         using var http = new HttpClient { BaseAddress = new Uri(Fixture.Url) };
