@@ -2,6 +2,7 @@ using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Signals;
+using Marten;
 using Npgsql;
 
 namespace IncidentOrchestrator.Detection;
@@ -15,13 +16,15 @@ public sealed record AclDrift(string Connection, string Dataset, string Grantee,
 
 /// <summary>
 /// Compares the real grants of configured connections with the declared access policy and sends a
-/// <c>dataset.acl_drift</c> signal for each drift it has not reported since it last saw it gone.
+/// <c>dataset.acl_drift</c> signal for each drift that has no incident under way yet. What is reported lives in the
+/// database (the open incident of the drift's fingerprint), not in a node's memory, so several nodes, or a restarted
+/// one, report a drift once; and one node scans at a time (a PostgreSQL advisory lock), the others skip that round.
 /// </summary>
-public sealed class AclDriftScanner(DetectionOptions options, NamedConnections connections, SignalIntake intake, TimeProvider clock,
-    ILogger<AclDriftScanner> logger)
+public sealed class AclDriftScanner(DetectionOptions options, NamedConnections connections, SignalIntake intake, IDocumentStore store,
+    TimeProvider clock, ILogger<AclDriftScanner> logger)
 {
     public static readonly Caller Scanner = new("acl-drift-scanner", "ACL drift scanner", new HashSet<string> { Roles.Ingest });
-    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private const long ScanLock = 7301_0002;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(options.AccessPolicy);
@@ -32,15 +35,30 @@ public sealed class AclDriftScanner(DetectionOptions options, NamedConnections c
         await _gate.WaitAsync(ct);
         try
         {
+            // Held for the whole scan, released with the transaction: another node that tries meanwhile skips its round.
+            await using var held = store.Storage.Database.CreateConnection();
+            await held.OpenAsync(ct);
+            await using var transaction = await held.BeginTransactionAsync(ct);
+            await using (var tryLock = new NpgsqlCommand($"select pg_try_advisory_xact_lock({ScanLock})", held, transaction))
+                if (await tryLock.ExecuteScalarAsync(ct) is not true)
+                {
+                    logger.LogDebug("Another node is scanning for ACL drift; skipping this round");
+                    return [];
+                }
+
             var drifts = new List<AclDrift>();
             foreach (var (connection, datasets) in AccessPolicy.Load(options.AccessPolicy!).Connections)
                 drifts.AddRange(await ScanConnectionAsync(connection, datasets, ct));
 
-            var fresh = drifts.Where(d => !_reported.Contains(d.Fingerprint)).ToList();
+            // A drift whose incident is still under way was reported; one fixed and reintroduced, or still there after its
+            // incident ended, is reported again.
+            await using var session = store.QuerySession();
+            var underWay = drifts.Count == 0 ? [] : (await session.LoadManyAsync<OpenFingerprint>(ct, drifts.Select(d => d.Fingerprint).Distinct()))
+                .Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+            var fresh = drifts.Where(d => !underWay.Contains(d.Fingerprint)).ToList();
             if (fresh.Count > 0) await intake.IngestAsync(fresh.Select(ToSignal).ToList(), Scanner, ct);
-            _reported.Clear();
-            _reported.UnionWith(drifts.Select(d => d.Fingerprint)); // a drift fixed and reintroduced is reported again
             if (fresh.Count > 0) logger.LogWarning("ACL drift: {Drifts}", string.Join("; ", fresh.Select(d => d.Fingerprint)));
+            await transaction.CommitAsync(ct);
             return drifts;
         }
         finally

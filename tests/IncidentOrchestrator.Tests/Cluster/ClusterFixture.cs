@@ -15,6 +15,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     private readonly Dictionary<string, string> _environment = [];
 
     public WebhookReceiver Receiver { get; private set; } = null!;
+    public Warehouse Warehouse { get; private set; } = null!;
     public ServiceProcess A { get; private set; } = null!;
     public ServiceProcess B { get; private set; } = null!;
 
@@ -24,6 +25,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         var playbooks = Directory.CreateTempSubdirectory("cluster-playbooks-").FullName;
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Cluster", "Playbooks", "test-handover.yaml"), Path.Combine(playbooks, "test-handover.yaml"));
         _environment["ConnectionStrings__Incidents"] = await TestDatabase.CreateDatabaseAsync("cluster");
+        // Detection on demand only (POST /api/detection/scan): both nodes read the same policy and warehouse.
+        Warehouse = await Warehouse.CreateAsync();
+        var policy = Path.Combine(playbooks, "..", Path.GetFileName(playbooks) + "-access-policy.yaml");
+        await File.WriteAllTextAsync(policy, "connections:\n  warehouse:\n    hr.payroll:\n      allowed: [hr_analysts]\n");
+        _environment["Connections__warehouse"] = Warehouse.ConnectionString;
+        _environment["Detection__AccessPolicy"] = policy;
         _environment["Auth__SigningKey"] = Tokens.SigningKey;
         _environment["Playbooks__Path"] = playbooks;
         _environment["Webhooks__Endpoints__receiver__Url"] = Receiver.Url;
