@@ -36,7 +36,7 @@ public static class IncidentCli
     {
         var root = Build(new CliContext(console, handler));
         var parsed = root.Parse(args);
-        var completing = args is [['[', 's', 'u', 'g', 'g', 'e', 's', 't', ..], ..]; // the shell asks for completions of a partial line
+        var completing = args.Length > 0 && args[0].StartsWith("[suggest", StringComparison.Ordinal); // the shell completing a partial line
         if (parsed.Errors.Count > 0 && !completing)
         {
             foreach (var error in parsed.Errors) await console.Error.WriteLineAsync(error.Message);

@@ -21,7 +21,15 @@ public static class Planner
     public static IReadOnlyDictionary<string, string> Check(Playbook playbook, Request request)
     {
         var problems = InputBinding.Bind(playbook, request.Inputs).Problems.ToDictionary(p => $"inputs.{p.Key}", p => p.Value);
-        foreach (var (stepId, outcome) in request.Decisions)
+        foreach (var (field, problem) in CheckDecisions(playbook, request.Decisions)) problems[field] = problem;
+        return problems;
+    }
+
+    /// <summary>Decisions that name no step of the playbook, or an outcome its step cannot end with, keyed by field.</summary>
+    public static IReadOnlyDictionary<string, string> CheckDecisions(Playbook playbook, IReadOnlyDictionary<string, string> decisions)
+    {
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (stepId, outcome) in decisions)
         {
             var step = playbook.Step(stepId);
             if (step is null) problems[$"decisions.{stepId}"] = $"playbook '{playbook.Name}' has no step '{stepId}'";

@@ -73,7 +73,7 @@ public sealed class Backlog(IDocumentStore store, ILogger<Backlog> logger) : Bac
     public long Inbox { get; private set; }
     public long Scheduled { get; private set; }
 
-    public static async Task<(long Inbox, long Scheduled)> CountAsync(IQuerySession session, CancellationToken ct)
+    private static async Task<(long Inbox, long Scheduled)> CountAsync(IQuerySession session, CancellationToken ct)
     {
         async Task<long> Count(string status) => (await session.QueryAsync<long>(
             $"select count(*) from {IncidentOrchestratorHost.SchemaName}.wolverine_incoming_envelopes where status = ?", ct, status)).Single();
@@ -98,22 +98,22 @@ public sealed class Backlog(IDocumentStore store, ILogger<Backlog> logger) : Bac
     }
 }
 
-/// <summary>Readiness: this node has joined the cluster (its heartbeat row is fresh), and how much work waits in its database.</summary>
-public sealed class ClusterMembership(IWolverineRuntime runtime, IDocumentStore store, ClusterOptions cluster) : IHealthCheck
+/// <summary>Readiness: this node has joined the cluster (its heartbeat row is fresh), and how much work waits (as last sampled).</summary>
+public sealed class ClusterMembership(IWolverineRuntime runtime, IDocumentStore store, ClusterOptions cluster, Backlog backlog) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
-        var schema = IncidentOrchestratorHost.SchemaName;
-        await using var session = store.QuerySession();
-        var heartbeat = (await session.QueryAsync<DateTimeOffset>(
-            $"select health_check from {schema}.wolverine_nodes where id = ?", ct, runtime.Options.UniqueNodeId)).FirstOrDefault();
-        var (inbox, scheduled) = await Backlog.CountAsync(session, ct);
+        var (inbox, scheduled) = (backlog.Inbox, backlog.Scheduled);
         var data = new Dictionary<string, object>
         {
             ["node"] = cluster.Node, ["nodeId"] = runtime.Options.UniqueNodeId, ["inbox"] = inbox, ["scheduled"] = scheduled,
         };
         var waiting = $"{inbox} message(s) in the inbox, {scheduled} scheduled.";
         if (runtime.Options.Durability.Mode == DurabilityMode.Solo) return HealthCheckResult.Healthy($"Node {cluster.Node} runs alone (solo); {waiting}", data);
+
+        await using var session = store.QuerySession();
+        var heartbeat = (await session.QueryAsync<DateTimeOffset>(
+            $"select health_check from {IncidentOrchestratorHost.SchemaName}.wolverine_nodes where id = ?", ct, runtime.Options.UniqueNodeId)).FirstOrDefault();
         if (heartbeat == default) return HealthCheckResult.Degraded($"Node {cluster.Node} has not joined the cluster yet.", data: data);
         var age = DateTimeOffset.UtcNow - heartbeat;
         return age > TimeSpan.FromSeconds(cluster.StaleNodeSeconds)

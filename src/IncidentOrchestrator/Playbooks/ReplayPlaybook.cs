@@ -50,10 +50,7 @@ public static class ReplayPlaybookEndpoint
             return TypedResults.Json(new ValidationResult(false, errors.Select(e => new ValidationErrorView(e.Line, e.Column, e.Code, e.Message)).ToList()),
                 statusCode: StatusCodes.Status422UnprocessableEntity);
         var candidate = PlaybookLibrary.ParsePinned("candidate.yaml", request.Text!, catalog.Actions);
-        var problems = (request.Decisions ?? []).Where(d => candidate.Step(d.Key) is not { } step || !Outcomes.For(step.Kind).Contains(d.Value))
-            .ToDictionary(d => $"decisions.{d.Key}", d => candidate.Step(d.Key) is { } s
-                ? $"a {s.KindName} step ends {string.Join(" or ", Outcomes.For(s.Kind))}, not '{d.Value}'"
-                : $"the candidate has no step '{d.Key}'");
+        var problems = Planner.CheckDecisions(candidate, request.Decisions ?? []);
         if (problems.Count > 0)
         {
             foreach (var (field, message) in problems) validation.Add(field, message);

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using IncidentOrchestrator.Security;
 
@@ -84,16 +82,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
-    public static async Task<JsonElement> ApiAsync(ServiceProcess node, HttpMethod method, string path, object? body = null)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(node.Url) };
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{node.Name}: {method} {path}: {(int)response.StatusCode} {text}");
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
+    public static Task<JsonElement> ApiAsync(ServiceProcess node, HttpMethod method, string path, object? body = null) =>
+        ServiceApi.SendAsync(node.Url, method, path, Token, body);
 
     public async Task DisposeAsync()
     {

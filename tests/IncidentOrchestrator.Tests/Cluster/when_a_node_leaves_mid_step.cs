@@ -13,14 +13,7 @@ public sealed class when_a_node_leaves_mid_step(ClusterFixture cluster, ITestOut
         await cluster.BothRunningAsync();
         using (var http = new HttpClient())
             Assert.Contains("Node node-b is in the cluster", await http.GetStringAsync($"{cluster.B.Url}/health/ready"));
-        var key = $"handover-{Guid.NewGuid():N}";
-        var held = cluster.Receiver.HoldFirst($"\"{key}\""); // node A's first delivery stays in flight until A is dead
-        var incident = (await ClusterFixture.ApiAsync(cluster.A, HttpMethod.Post, "/api/incidents",
-            new { title = $"Handed over {key}", severity = "high" })).GetProperty("id").GetGuid();
-        var run = (await ClusterFixture.ApiAsync(cluster.A, HttpMethod.Post, $"/api/incidents/{incident}/runs",
-            new { playbook = "test-handover", inputs = new { key } })).GetProperty("runId").GetGuid();
-
-        await held.Arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var (key, incident, run, held) = await MidStepAsync(cluster.A, "handover"); // node A's first delivery stays in flight until A is dead
         var killed = Stopwatch.StartNew();
         await cluster.A.KillAsync(); // SIGKILL, mid-step
         held.Released.TrySetResult();
@@ -48,13 +41,7 @@ public sealed class when_a_node_leaves_mid_step(ClusterFixture cluster, ITestOut
     public async Task a_node_stopped_with_sigterm_finishes_its_step_before_it_leaves_and_the_other_node_goes_on()
     {
         await cluster.BothRunningAsync();
-        var key = $"drain-{Guid.NewGuid():N}";
-        var held = cluster.Receiver.HoldFirst($"\"{key}\"");
-        var incident = (await ClusterFixture.ApiAsync(cluster.B, HttpMethod.Post, "/api/incidents",
-            new { title = $"Drained {key}", severity = "high" })).GetProperty("id").GetGuid();
-        var run = (await ClusterFixture.ApiAsync(cluster.B, HttpMethod.Post, $"/api/incidents/{incident}/runs",
-            new { playbook = "test-handover", inputs = new { key } })).GetProperty("runId").GetGuid();
-        await held.Arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var (key, incident, run, held) = await MidStepAsync(cluster.B, "drain");
 
         var stopping = Stopwatch.StartNew();
         var stop = cluster.B.StopAsync(TimeSpan.FromSeconds(30)); // SIGTERM while its step is in flight
@@ -68,5 +55,18 @@ public sealed class when_a_node_leaves_mid_step(ClusterFixture cluster, ITestOut
         Assert.Equal("succeeded", status);
         Assert.Single(cluster.Receiver.For(key), r => r.Body.Contains("\"first\"")); // finished before leaving: not delivered twice
         Assert.Single(cluster.Receiver.For(key).Where(r => r.Body.Contains("\"second\"")).Select(r => r.IdempotencyKey).Distinct());
+    }
+
+    /// <summary>A run of test-handover started on <paramref name="node"/>, once its first webhook is in flight (held by the receiver).</summary>
+    private async Task<(string Key, Guid Incident, Guid Run, WebhookReceiver.Hold Held)> MidStepAsync(ServiceProcess node, string what)
+    {
+        var key = $"{what}-{Guid.NewGuid():N}";
+        var held = cluster.Receiver.HoldFirst($"\"{key}\"");
+        var incident = (await ClusterFixture.ApiAsync(node, HttpMethod.Post, "/api/incidents", new { title = $"{what} {key}", severity = "high" }))
+            .GetProperty("id").GetGuid();
+        var run = (await ClusterFixture.ApiAsync(node, HttpMethod.Post, $"/api/incidents/{incident}/runs", new { playbook = "test-handover", inputs = new { key } }))
+            .GetProperty("runId").GetGuid();
+        await held.Arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return (key, incident, run, held);
     }
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Tests.Fixtures;
@@ -23,16 +21,8 @@ public abstract class ConsoleContext(ConsoleFixture fixture) : IAsyncLifetime
     protected static readonly string Lena = Tokens.For("lena.leadership", Roles.Leadership);
     protected static readonly string Pia = Tokens.For("pia.privacy", Roles.Privacy);
 
-    protected async Task<JsonElement> ApiAsync(HttpMethod method, string path, string token, object? body = null)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(Fixture.Url) };
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
+    protected Task<JsonElement> ApiAsync(HttpMethod method, string path, string token, object? body = null) =>
+        ServiceApi.SendAsync(Fixture.Url, method, path, token, body);
 
     /// <summary>Waits for the open task of a step on an incident, then completes it through the API as <paramref name="token"/>'s holder.</summary>
     protected async Task CompleteTaskAsync(Guid incident, string stepId, string token, object outputs)
