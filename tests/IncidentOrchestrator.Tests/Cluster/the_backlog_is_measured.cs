@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Alba;
+using Microsoft.Extensions.DependencyInjection;
 using IncidentOrchestrator.Tests.Fixtures;
 using IncidentOrchestrator.Tests.Runs;
 
@@ -14,10 +15,12 @@ public sealed class the_backlog_is_measured(RunsFixture fixture) : RunContext(fi
         await Host.StartRun(incident, "test-long-wait", new { key = Key }); // a wait of an hour: a scheduled message
 
         long scheduled = 0;
+        // Other test hosts in this process have the same gauge: listen to this host's meter only.
+        var meters = Host.Services.GetRequiredService<IMeterFactory>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "IncidentOrchestrator" && instrument.Name == "incidents.scheduled.backlog") l.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Scope == meters && instrument.Name == "incidents.scheduled.backlog") l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => scheduled = value);
         listener.Start();
