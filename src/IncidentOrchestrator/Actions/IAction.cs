@@ -12,6 +12,13 @@ public interface IAction
 {
     ActionDescriptor Descriptor { get; }
 
+    /// <summary>
+    /// True for an action whose whole effect is events on its own incident, worked out from the incident (it writes
+    /// nothing else and reaches nothing outside): the run executes it inside its own turn, with no message to an executor
+    /// and back, and its events, the step's result and the run's next steps commit together or not at all.
+    /// </summary>
+    bool RunsInTheRunsTurn => false;
+
     Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct);
 }
 
@@ -27,6 +34,9 @@ public sealed record ActionContext(
     };
 
     public string? OptionalText(string name) => Parameters.GetValueOrDefault(name) is { } v ? Playbooks.Expressions.Evaluator.Display(v) : null;
+
+    /// <summary>The incident as the run's turn sees it (with what the turn has appended), for actions that run in the turn.</summary>
+    public Incidents.Incident? Incident { get; init; }
 
     /// <summary>What the action did to the incident, for its timeline; the run appends it when it takes the result (see <see cref="RecordedIncidentEvent"/>).</summary>
     public List<object> IncidentEvents { get; } = [];

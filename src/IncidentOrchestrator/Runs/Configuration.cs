@@ -10,6 +10,8 @@ public static class Configuration
     public static IServiceCollection AddRuns(this IServiceCollection services)
     {
         services.AddSingleton<PinnedPlaybooks>();
+        services.AddSingleton<InlineActions>();
+        services.AddSingleton<RunServices>();
         return services;
     }
 

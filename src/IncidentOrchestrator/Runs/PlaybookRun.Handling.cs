@@ -11,10 +11,9 @@ namespace IncidentOrchestrator.Runs;
 /// <summary>The messages a run answers. A message the run no longer expects (late, stale or duplicated) changes nothing.</summary>
 public sealed partial class PlaybookRun
 {
-    public async Task<OutgoingMessages> Handle(ActionAttemptEnded message, IDocumentSession session, PinnedPlaybooks playbooks,
-        PlaybookCatalog catalog, TimeProvider clock, ILogger<PlaybookRun> logger, CancellationToken ct)
+    public async Task<OutgoingMessages> Handle(ActionAttemptEnded message, IDocumentSession session, RunServices services, ILogger<PlaybookRun> logger, CancellationToken ct)
     {
-        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        var (playbook, turn) = await BeginTurnAsync(session, services, ct);
         if (message.Succeeded) RecordActionEvents(turn, message);
         if (message.Compensation)
         {
@@ -30,35 +29,69 @@ public sealed partial class PlaybookRun
             return turn.Outgoing;
         }
 
-        var step = playbook.Step(message.StepId)!;
-        if (message.Succeeded)
-        {
-            Succeed(turn, step, Outcomes.Succeeded, message.Outputs);
-            await AdvanceAsync(playbook, turn, ct);
-            return turn.Outgoing;
-        }
-
-        state.Error = message.Error;
-        Append(turn, new StepAttemptFailed(Id, step.Id, message.Attempt, message.Error ?? "failed", message.TimedOut, turn.Now));
-        var retry = step.Retry ?? playbook.Defaults.Retry ?? RetryPolicy.None;
-        if (message.Attempt < retry.Attempts)
-        {
-            var delay = retry.DelayBefore(message.Attempt + 1);
-            state.NextAttemptAt = turn.Now + delay;
-            Append(turn, new StepRetryScheduled(Id, step.Id, message.Attempt + 1, turn.Now + delay, turn.Now));
-            turn.Outgoing.Delay(new RetryStep(Id, step.Id, message.Attempt + 1), delay);
-            return turn.Outgoing;
-        }
-
-        FailStep(playbook, turn, step, message.Error ?? "failed");
-        await AdvanceAsync(playbook, turn, ct);
+        await AttemptEndedAsync(playbook, turn, playbook.Step(message.StepId)!, message.Attempt, message.Succeeded, message.Outputs,
+            message.Error, message.TimedOut, ct);
         return turn.Outgoing;
     }
 
-    public async Task<OutgoingMessages> Handle(RetryStep message, IDocumentSession session, PinnedPlaybooks playbooks,
-        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    /// <summary>An attempt of a step's action ended, reported by the executor or run in this turn: advance, retry or fail.</summary>
+    private async Task AttemptEndedAsync(Playbook playbook, Turn turn, Step step, int attempt, bool succeeded,
+        Dictionary<string, JsonElement> outputs, string? error, bool timedOut, CancellationToken ct)
     {
-        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        if (succeeded)
+        {
+            Succeed(turn, step, Outcomes.Succeeded, outputs);
+            await AdvanceAsync(playbook, turn, ct);
+            return;
+        }
+
+        var state = Steps[step.Id];
+        state.Error = error;
+        Append(turn, new StepAttemptFailed(Id, step.Id, attempt, error ?? "failed", timedOut, turn.Now));
+        var retry = step.Retry ?? playbook.Defaults.Retry ?? RetryPolicy.None;
+        if (attempt < retry.Attempts)
+        {
+            var delay = retry.DelayBefore(attempt + 1);
+            state.NextAttemptAt = turn.Now + delay;
+            Append(turn, new StepRetryScheduled(Id, step.Id, attempt + 1, turn.Now + delay, turn.Now));
+            turn.Outgoing.Delay(new RetryStep(Id, step.Id, attempt + 1), delay);
+            return;
+        }
+
+        FailStep(playbook, turn, step, error ?? "failed");
+        await AdvanceAsync(playbook, turn, ct);
+    }
+
+    /// <summary>
+    /// Executes the actions this turn dispatched to itself (<see cref="InlineActions"/>), one after another, each result
+    /// advancing the run (which may dispatch more) before the next. A call whose step no longer runs is dropped unexecuted.
+    /// </summary>
+    private async Task RunInlineActionsAsync(Playbook playbook, Turn turn, CancellationToken ct)
+    {
+        if (turn.RunningInline) return; // the outer loop takes what this advance queued
+        turn.RunningInline = true;
+        try
+        {
+            while (turn.InlineCalls.TryDequeue(out var call))
+            {
+                if (HasEnded || Steps.GetValueOrDefault(call.StepId) is not { Status: StepStatuses.Running } state || state.Attempts != call.Attempt)
+                    continue;
+                var outcome = await turn.Actions.ExecuteAsync(call, turn.Session, await turn.IncidentAsync(IncidentId, ct), turn.Now, ct);
+                foreach (var @event in outcome.IncidentEvents) Append(turn, @event);
+                foreach (var (message, delay) in outcome.FollowUps) turn.Outgoing.Delay(message, delay);
+                await AttemptEndedAsync(playbook, turn, playbook.Step(call.StepId)!, call.Attempt, outcome.Succeeded, outcome.Outputs,
+                    outcome.Error, outcome.TimedOut, ct);
+            }
+        }
+        finally
+        {
+            turn.RunningInline = false;
+        }
+    }
+
+    public async Task<OutgoingMessages> Handle(RetryStep message, IDocumentSession session, RunServices services, CancellationToken ct)
+    {
+        var (playbook, turn) = await BeginTurnAsync(session, services, ct);
         var state = Steps.GetValueOrDefault(message.StepId);
         if (HasEnded || state is not { Status: StepStatuses.Running } || state.Attempts != message.Attempt - 1) return turn.Outgoing;
 
@@ -74,13 +107,13 @@ public sealed partial class PlaybookRun
         var attempt = Steps[step.Id].Attempts;
         var call = (ActionCall)step.Kind;
         Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, attempt, call.Action, turn.Now));
-        Dispatch(playbook, turn, step, call, RunScope.Of(this, await turn.Session.LoadAsync<Incident>(IncidentId, ct)), attempt, compensation: false);
+        Dispatch(playbook, turn, step, call, RunScope.Of(this, await turn.IncidentAsync(IncidentId, ct)), attempt, compensation: false);
+        await RunInlineActionsAsync(playbook, turn, ct);
     }
 
-    public async Task<OutgoingMessages> Handle(WaitElapsed message, IDocumentSession session, PinnedPlaybooks playbooks,
-        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    public async Task<OutgoingMessages> Handle(WaitElapsed message, IDocumentSession session, RunServices services, CancellationToken ct)
     {
-        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        var (playbook, turn) = await BeginTurnAsync(session, services, ct);
         if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting }) return turn.Outgoing;
         if (playbook.Step(message.StepId) is not { Kind: WaitFor } step) return turn.Outgoing;
 
@@ -90,10 +123,9 @@ public sealed partial class PlaybookRun
         return turn.Outgoing;
     }
 
-    public async Task<OutgoingMessages> Handle(SignalArrived message, IDocumentSession session, PinnedPlaybooks playbooks,
-        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    public async Task<OutgoingMessages> Handle(SignalArrived message, IDocumentSession session, RunServices services, CancellationToken ct)
     {
-        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        var (playbook, turn) = await BeginTurnAsync(session, services, ct);
         if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting }) return turn.Outgoing;
         if (playbook.Step(message.StepId) is not { Kind: WaitFor { Signal: not null } } step) return turn.Outgoing;
 
@@ -104,10 +136,9 @@ public sealed partial class PlaybookRun
         return turn.Outgoing;
     }
 
-    public async Task<OutgoingMessages> Handle(ChildRunEnded message, IDocumentSession session, PinnedPlaybooks playbooks,
-        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    public async Task<OutgoingMessages> Handle(ChildRunEnded message, IDocumentSession session, RunServices services, CancellationToken ct)
     {
-        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        var (playbook, turn) = await BeginTurnAsync(session, services, ct);
         if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting }) return turn.Outgoing;
         var step = playbook.Step(message.StepId)!;
 
@@ -132,10 +163,9 @@ public sealed partial class PlaybookRun
         foreach (var recorded in events) Append(turn, recorded.ToEvent());
     }
 
-    public async Task<OutgoingMessages> Handle(HumanStepEnded message, IDocumentSession session, PinnedPlaybooks playbooks,
-        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    public async Task<OutgoingMessages> Handle(HumanStepEnded message, IDocumentSession session, RunServices services, CancellationToken ct)
     {
-        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        var (playbook, turn) = await BeginTurnAsync(session, services, ct);
         if (!HasEnded && Steps.GetValueOrDefault(message.StepId) is { Escalated: true } escalated
             && message.Outputs.GetValueOrDefault("decision") is { ValueKind: JsonValueKind.String } decision
             && EscalationDecisions.Contains(decision.GetString()))
@@ -152,10 +182,9 @@ public sealed partial class PlaybookRun
         return turn.Outgoing;
     }
 
-    public async Task<OutgoingMessages> Handle(CancelRun message, IDocumentSession session, PinnedPlaybooks playbooks,
-        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    public async Task<OutgoingMessages> Handle(CancelRun message, IDocumentSession session, RunServices services, CancellationToken ct)
     {
-        var (_, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        var (_, turn) = await BeginTurnAsync(session, services, ct);
         if (HasEnded) return turn.Outgoing;
         Cancel(turn, message.Reason, message.By);
         return turn.Outgoing;
@@ -167,10 +196,9 @@ public sealed partial class PlaybookRun
         End(turn, RunStates.Cancelled, reason ?? $"cancelled by {by}");
     }
 
-    public async Task<OutgoingMessages> Handle(ResolveEscalation message, IDocumentSession session, PinnedPlaybooks playbooks,
-        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    public async Task<OutgoingMessages> Handle(ResolveEscalation message, IDocumentSession session, RunServices services, CancellationToken ct)
     {
-        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        var (playbook, turn) = await BeginTurnAsync(session, services, ct);
         if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Escalated: true } state) return turn.Outgoing;
         turn.Outgoing.Add(new RunWorkClosed(Id, message.StepId, turn.Now)); // the commander's escalation task is answered
         await ResolveEscalationAsync(playbook, turn, state, message.StepId, message.Resolution, message.By, ct);
@@ -209,9 +237,8 @@ public sealed partial class PlaybookRun
         await AdvanceAsync(playbook, turn, ct);
     }
 
-    private async Task<(Playbook, Turn)> BeginTurnAsync(IDocumentSession session, PinnedPlaybooks playbooks, PlaybookCatalog catalog,
-        TimeProvider clock, CancellationToken ct) =>
-        (await playbooks.GetAsync(PlaybookHash, session, ct), new Turn(session, catalog, clock.GetUtcNow()));
+    private async Task<(Playbook, Turn)> BeginTurnAsync(IDocumentSession session, RunServices services, CancellationToken ct) =>
+        (await services.Playbooks.GetAsync(PlaybookHash, session, ct), new Turn(session, services, services.Clock.GetUtcNow()));
 
     // A message for a run that does not exist (never started, or its document was removed) is logged and dropped.
     public static void NotFound(StartRun m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(StartRun));

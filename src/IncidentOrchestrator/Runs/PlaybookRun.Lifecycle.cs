@@ -12,14 +12,43 @@ namespace IncidentOrchestrator.Runs;
 
 public sealed partial class PlaybookRun
 {
-    /// <summary>Everything one message changes: the run's document, events on the incident, messages to send.</summary>
-    internal sealed class Turn(IDocumentSession session, PlaybookCatalog catalog, DateTimeOffset now)
+    /// <summary>
+    /// Everything one message changes: the run's document, events on the incident, messages to send. The turn reads the
+    /// incident once and keeps it current with the events it appends, so steps run in the turn see each other's effects.
+    /// </summary>
+    internal sealed class Turn(IDocumentSession session, RunServices services, DateTimeOffset now)
     {
+        private readonly List<object> _appendedBeforeLoad = [];
+        private Incident? _incident;
+        private bool _loaded;
+
         public IDocumentSession Session { get; } = session;
-        public PlaybookCatalog Catalog { get; } = catalog;
+        public PlaybookCatalog Catalog => services.Catalog;
+        public InlineActions Actions => services.Actions;
         public DateTimeOffset Now { get; } = now;
         public OutgoingMessages Outgoing { get; } = [];
         public HashSet<string> EndedContainment { get; } = [];
+
+        /// <summary>Actions dispatched to this turn itself, and whether they are being run.</summary>
+        public Queue<ExecuteAction> InlineCalls { get; } = new();
+        public bool RunningInline { get; set; }
+
+        public async Task<Incident?> IncidentAsync(Guid id, CancellationToken ct)
+        {
+            if (_loaded) return _incident;
+            _incident = await Session.LoadAsync<Incident>(id, ct);
+            _loaded = true;
+            if (_incident is not null) foreach (var @event in _appendedBeforeLoad) IncidentApply.Apply(_incident, @event);
+            _appendedBeforeLoad.Clear();
+            return _incident;
+        }
+
+        public void Append(Guid incidentId, object @event)
+        {
+            Session.Events.Append(incidentId, @event);
+            if (!_loaded) _appendedBeforeLoad.Add(@event);
+            else if (_incident is not null) IncidentApply.Apply(_incident, @event);
+        }
     }
 
     /// <summary>
@@ -43,10 +72,9 @@ public sealed partial class PlaybookRun
         Steps = playbook.Steps.ToDictionary(s => s.Id, _ => new StepRun(), StringComparer.Ordinal),
     };
 
-    public async Task<OutgoingMessages> Handle(StartRun command, IDocumentSession session, PinnedPlaybooks playbooks,
-        PlaybookCatalog catalog, TimeProvider clock, CancellationToken ct)
+    public async Task<OutgoingMessages> Handle(StartRun command, IDocumentSession session, RunServices services, CancellationToken ct)
     {
-        var (playbook, turn) = await BeginTurnAsync(session, playbooks, catalog, clock, ct);
+        var (playbook, turn) = await BeginTurnAsync(session, services, ct);
         if (Started || HasEnded) return turn.Outgoing; // a redelivered start changes nothing
         Started = true;
         Append(turn, new PlaybookRunStarted(IncidentId, Id, playbook.Name, playbook.Hash, Inputs, ContainmentSteps(playbook), SignalId,
@@ -61,13 +89,13 @@ public sealed partial class PlaybookRun
     public static IReadOnlyList<string> ContainmentSteps(Playbook playbook) =>
         playbook.Steps.Where(s => s.Phase == "containment").Select(s => s.Id).ToList();
 
-    private void Append(Turn turn, object @event) => turn.Session.Events.Append(IncidentId, @event);
+    private void Append(Turn turn, object @event) => turn.Append(IncidentId, @event);
 
     /// <summary>Starts every step whose needs have ended, skips those that must be skipped, and ends the run when all have ended.</summary>
     private async Task AdvanceAsync(Playbook playbook, Turn turn, CancellationToken ct)
     {
         if (HasEnded || State == RunStates.Compensating) return;
-        var incident = await turn.Session.LoadAsync<Incident>(IncidentId, ct);
+        var incident = await turn.IncidentAsync(IncidentId, ct);
         var scope = RunScope.Of(this, incident);
 
         bool progressed;
@@ -101,6 +129,7 @@ public sealed partial class PlaybookRun
         if (!HasEnded && Steps.Values.All(s => s.HasEnded))
             End(turn, RunStates.Succeeded, null); // failures that continued are on the timeline; the run itself went through
         CheckContainment(playbook, turn, incident);
+        await RunInlineActionsAsync(playbook, turn, ct);
     }
 
     private static bool Holds(Condition when, ValueScope scope, out string? problem)
@@ -238,6 +267,7 @@ public sealed partial class PlaybookRun
         var execute = new ExecuteAction(IncidentId, Id, step.Id, attempt, compensation, call.Action, RunValues.Serialize(parameters),
             step.Timeout ?? playbook.Defaults.Timeout, approvals);
         if (delay is { } wait && wait > TimeSpan.Zero) turn.Outgoing.Delay(execute, wait);
+        else if (!compensation && turn.Actions.RunsInTheTurn(call.Action)) turn.InlineCalls.Enqueue(execute);
         else turn.Outgoing.Add(execute);
     }
 

@@ -3,10 +3,15 @@ using IncidentOrchestrator.Playbooks.Actions;
 
 namespace IncidentOrchestrator.Actions.IncidentUpdates;
 
-/// <summary>The actions that change the incident itself. The run appends their events with the step's result, exactly once.</summary>
+/// <summary>
+/// The actions that change the incident itself. They only record events on it, so the run executes them in its own turn
+/// and appends their events with the step's result, exactly once.
+/// </summary>
 public abstract class IncidentAction : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find(Name)!;
+
+    public bool RunsInTheRunsTurn => true;
 
     protected abstract string Name { get; }
 
@@ -23,7 +28,7 @@ public sealed class SetSeverity : IncidentAction
     {
         if (!Enum.TryParse<Severity>(context.Text("severity"), ignoreCase: true, out var severity) || !Enum.IsDefined(severity))
             throw new ActionFailedException($"'{context.Text("severity")}' is not low, medium, high or critical");
-        var incident = await context.Session.LoadAsync<Incident>(context.IncidentId, ct)
+        var incident = context.Incident ?? await context.Session.LoadAsync<Incident>(context.IncidentId, ct)
                        ?? throw new ActionFailedException("the incident does not exist");
         if (incident.Severity != severity)
             context.RecordOnIncident(new IncidentSeverityChanged(context.IncidentId, incident.Severity, severity, By(context), context.Now));

@@ -1,0 +1,58 @@
+using IncidentOrchestrator.Tests.Fixtures;
+
+namespace IncidentOrchestrator.Tests.Runs;
+
+/// <summary>
+/// The incident's own actions (set-severity, add-note, notify) run inside the run's turn: each step sees what the steps
+/// before it did to the incident, and a refused change fails and retries like any action.
+/// </summary>
+public sealed class when_a_playbook_changes_its_incident(RunsFixture fixture) : RunContext(fixture)
+{
+    [Fact]
+    public async Task each_step_sees_what_the_step_before_did_to_the_incident()
+    {
+        var incident = await Incident(); // declared high
+        var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-incident-changes", new { first = "medium", second = "critical" }));
+
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal(["succeeded", "succeeded", "succeeded", "succeeded"], run.Steps.Select(s => s.Status));
+        var timeline = await Host.Timeline(incident);
+        var changes = timeline.Where(t => t.Type == "IncidentSeverityChanged")
+            .Select(t => $"{t.Data.GetProperty("from").GetString()}->{t.Data.GetProperty("severity").GetString()}").ToList();
+        Assert.Equal(["high->medium", "medium->critical"], changes);
+        Assert.Equal("now critical", timeline.Single(t => t.Type == "IncidentNoteAdded").Data.GetProperty("note").GetString());
+        Assert.Equal("severity is critical", timeline.Single(t => t.Type == "IncidentNotified").Data.GetProperty("message").GetString());
+        Assert.Equal("critical", (await Host.Incident(incident)).Severity);
+    }
+
+    [Fact]
+    public async Task a_change_to_what_the_incident_already_is_records_nothing_and_the_when_reads_the_new_severity()
+    {
+        var incident = await Incident();
+        var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-incident-changes", new { first = "high", second = "low" }));
+
+        Assert.Equal(["succeeded", "succeeded", "skipped", "skipped"], run.Steps.Select(s => s.Status)); // the last needs a step skipped by its when
+        var timeline = await Host.Timeline(incident);
+        Assert.Equal(["high->low"], timeline.Where(t => t.Type == "IncidentSeverityChanged")
+            .Select(t => $"{t.Data.GetProperty("from").GetString()}->{t.Data.GetProperty("severity").GetString()}"));
+        Assert.DoesNotContain(timeline, t => t.Type == "IncidentNoteAdded");
+    }
+
+    [Fact]
+    public async Task a_refused_change_is_retried_then_fails_the_step_and_changes_nothing()
+    {
+        var incident = await Incident();
+        var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-incident-changes", new { first = "urgent", second = "low" }));
+
+        Assert.Equal("failed", run.Status);
+        Assert.Equal("failed", run.Step("first").Status);
+        Assert.Equal(2, run.Step("first").Attempts);
+        var timeline = await Host.Timeline(incident);
+        var failures = timeline.Where(t => t.Type == "StepAttemptFailed").Select(t => t.Data.GetProperty("error").GetString()).ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, f => Assert.Equal("'urgent' is not low, medium, high or critical", f));
+        Assert.Single(timeline, t => t.Type == "StepRetryScheduled");
+        Assert.DoesNotContain(timeline, t => t.Type == "IncidentSeverityChanged");
+        Assert.Equal("high", (await Host.Incident(incident)).Severity);
+    }
+}
