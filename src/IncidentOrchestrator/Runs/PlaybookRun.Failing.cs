@@ -25,6 +25,7 @@ public sealed partial class PlaybookRun
             state.WaitingFor = "the incident commander (retry or skip)";
             Append(turn, new StepEscalated(Id, step.Id, error, Escalation, turn.Now));
             // The commander's task: completing it with a decision resolves the step, as POST …/retry, …/skip or …/cancel do.
+            OpenedPeopleWork = true;
             turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, step.Id, $"Step {step.Id} of {Playbook} failed: retry it, skip it or abort the run",
                 $"It failed after {attempts} attempt(s): {error}. Complete this task with the output decision = {string.Join(", ", EscalationDecisions)}.",
                 Escalation, EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null, Decisions: [.. EscalationDecisions]));
@@ -52,6 +53,7 @@ public sealed partial class PlaybookRun
     {
         foreach (var (id, other) in Steps.Where(s => s.Value.Status is StepStatuses.Running or StepStatuses.Waiting or StepStatuses.Pending))
         {
+            if (other.Status == StepStatuses.Waiting) turn.Session.Delete<SignalWait>(SignalWait.KeyFor(Id, id));
             other.Status = StepStatuses.Cancelled;
             other.EndedAt = turn.Now;
             Append(turn, new StepCancelled(Id, id, turn.Now));

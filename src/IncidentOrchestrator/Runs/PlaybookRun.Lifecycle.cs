@@ -70,6 +70,7 @@ public sealed partial class PlaybookRun
         StartedBy = startedBy,
         StartedAt = now,
         Steps = playbook.Steps.ToDictionary(s => s.Id, _ => new StepRun(), StringComparer.Ordinal),
+        OpenedPeopleWork = false,
     };
 
     public async Task<OutgoingMessages> Handle(StartRun command, IDocumentSession session, RunServices services, CancellationToken ct)
@@ -177,12 +178,14 @@ public sealed partial class PlaybookRun
 
             case HumanTask task:
                 Wait(turn, step, $"a task for {task.Assignee}", null);
+                OpenedPeopleWork = true;
                 turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, step.Id, Text(task.Title, scope), task.Instructions is { } i ? Text(i, scope) : null,
                     task.Assignee, task.EscalateTo, task.Outputs.ToList(), task.AckWithin, task.DueWithin));
                 break;
 
             case ApprovalRequest approval:
                 Wait(turn, step, $"approval by {approval.Quorum} of {string.Join(", ", approval.Approvers)}", null);
+                OpenedPeopleWork = true;
                 turn.Outgoing.Add(new Approvals.OpenApproval(IncidentId, Id, step.Id, step.Title is { } t ? Text(t, scope) : $"Approve {step.Id} of {Playbook}",
                     approval.Approvers.ToList(), approval.Quorum, approval.Within, StartedBy));
                 break;
@@ -302,15 +305,15 @@ public sealed partial class PlaybookRun
         EndedAt = turn.Now;
         foreach (var (id, step) in Steps.Where(s => !s.Value.HasEnded))
         {
+            // A step still waiting may be waiting for a signal; a wait that ended removed its own record.
+            if (step.Status == StepStatuses.Waiting) turn.Session.Delete<SignalWait>(SignalWait.KeyFor(Id, id));
             step.Status = StepStatuses.Cancelled;
             step.EndedAt = turn.Now;
             Append(turn, new StepCancelled(Id, id, turn.Now));
         }
-        var runId = Id;
-        turn.Session.DeleteWhere<SignalWait>(w => w.RunId == runId);
         Append(turn, new PlaybookRunEnded(IncidentId, Id, Playbook, state, reason, turn.Now));
         if (ParentRunId is { } parent) turn.Outgoing.Add(new ChildRunEnded(parent, ParentStepId!, Id, state));
-        turn.Outgoing.Add(new RunWorkClosed(Id));
+        if (OpenedPeopleWork != false) turn.Outgoing.Add(new RunWorkClosed(Id));
         turn.Outgoing.Add(new Notifications.Notify(IncidentId, "run", $"Playbook {Playbook} ended {state}{(reason is null ? "" : $": {reason}")}",
             [$"user:{StartedBy}", "role:commander"]));
     }

@@ -45,6 +45,12 @@ public sealed partial class PlaybookRun : Saga, IRevisioned
     /// <summary>Idempotency keys of the actions whose incident events this run has appended, so a redelivered result adds them once.</summary>
     public List<string> RecordedActions { get; set; } = [];
 
+    /// <summary>
+    /// Whether the run has opened a task or an approval, which its end must then cancel. Unknown (null) on runs stored before
+    /// it was recorded: those are treated as having opened some.
+    /// </summary>
+    public bool? OpenedPeopleWork { get; set; }
+
     public bool HasEnded => RunStates.Ended.Contains(State);
 
     /// <summary>The status the API shows: running, waiting, succeeded, failed, compensated or cancelled.</summary>
