@@ -1,4 +1,5 @@
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Integrations;
 using IncidentOrchestrator.Notifications;
 using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Approvals;
@@ -47,6 +48,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddIncidentOpenApi();
         builder.Services.AddIncidentHealthChecks();
         builder.Services.AddSignalIntake(configuration);
+        builder.Services.AddIntegrations(configuration);
         builder.Services.AddPlaybooks(configuration);
         builder.Services.AddActions(configuration);
         builder.Services.AddRuns();
@@ -83,6 +85,7 @@ public static class IncidentOrchestratorHost
 
                 opts.ConfigureIncidents();
                 opts.ConfigureSignals();
+                opts.ConfigureIntegrations();
                 opts.ConfigureRuns();
                 opts.ConfigureActions();
                 opts.ConfigureTasks();

@@ -8,8 +8,9 @@ namespace IncidentOrchestrator.Hosting;
 /// </summary>
 public static class OpenApiOperations
 {
+    /// <param name="RequestContentType">For an endpoint that reads its body itself: the media type its example is sent as.</param>
     public sealed record Operation(string Summary, string? Description = null, string? RequestExample = null, string? ResponseExample = null,
-        string? ResponseStatus = null);
+        string? ResponseStatus = null, string? RequestContentType = null);
 
     public static readonly Dictionary<string, Operation> All = new(StringComparer.Ordinal)
     {
@@ -35,6 +36,49 @@ public static class OpenApiOperations
               "runIds": ["01a22c87-f14b-7ebb-abb0-af571d4329a8"]
             }
             """, "202"),
+        ["POST /api/signals/alertmanager"] = new("Take a Prometheus Alertmanager notification",
+            "The body Alertmanager posts to a webhook receiver (version 4). Each firing alert becomes a signal: its fingerprint is " +
+            "Alertmanager's (or the labels in Integrations__Alertmanager__FingerprintLabels), its severity comes from the severity " +
+            "label through a mapping, its title from the summary annotation. Each resolved alert is recorded on the open incident of " +
+            "its fingerprint, and when every fingerprint of an incident has resolved the timeline says so; the incident stays open. " +
+            "Authenticated with a bearer token (ingest) or the basic auth configured for Alertmanager's http_config.",
+            """
+            {
+              "version": "4", "groupKey": "{}:{alertname=HRShareWorldReadable}", "status": "firing", "receiver": "incidents",
+              "groupLabels": { "alertname": "HRShareWorldReadable" }, "commonLabels": { "alertname": "HRShareWorldReadable", "severity": "critical" },
+              "commonAnnotations": {}, "externalURL": "http://alertmanager:9093", "truncatedAlerts": 0,
+              "alerts": [{
+                "status": "firing", "labels": { "alertname": "HRShareWorldReadable", "severity": "critical", "share": "hr-activity" },
+                "annotations": { "summary": "hr-activity share is readable by all staff" },
+                "startsAt": "2026-11-30T09:12:00Z", "endsAt": "0001-01-01T00:00:00Z",
+                "generatorURL": "http://prometheus:9090/graph?g0.expr=acl_world_readable", "fingerprint": "c3d2a1b0e9f8a7b6"
+              }]
+            }
+            """),
+        ["POST /api/signals/cloudevents"] = new("Take CloudEvents",
+            "CloudEvents 1.0: structured (application/cloudevents+json), a batch (application/cloudevents-batch+json) or binary mode " +
+            "(ce-* headers, the body is the data). type and source are the signal's; the fingerprint is the fingerprint extension, " +
+            "else data.fingerprint, else subject; the severity is the severity extension, else data.severity, else " +
+            "Integrations__CloudEvents__DefaultSeverity. A retry of an event with the same source and id stores nothing and gets " +
+            "the first answer again, with duplicate: true.",
+            """
+            {
+              "specversion": "1.0", "id": "A234-1234-1234", "source": "/dlp/hr-share", "type": "com.example.dlp.bulk-download",
+              "subject": "hr-activity", "time": "2026-11-30T09:12:00Z", "severity": "high", "datacontenttype": "application/json",
+              "data": { "title": "ann downloaded 9,000 files", "user": "ann" }
+            }
+            """, RequestContentType: "application/cloudevents+json"),
+        ["POST /api/signals/pagerduty"] = new("Take a PagerDuty Events API v2 event",
+            "The body tools send to PagerDuty's Events API v2. trigger becomes a signal whose fingerprint is the dedup_key (made " +
+            "and returned when absent); severity critical, error, warning, info map to critical, high, medium, low; acknowledge and " +
+            "resolve are recorded on the open incident of that dedup_key.",
+            """
+            {
+              "routing_key": "samplekeyhere", "event_action": "trigger", "dedup_key": "hr-share-acl",
+              "payload": { "summary": "hr-activity share readable by all staff", "source": "acl-monitor", "severity": "critical",
+                           "component": "warehouse", "group": "hr", "class": "acl.world-readable", "custom_details": { "share": "hr-activity" } }
+            }
+            """),
         ["POST /api/signals/batch"] = new("Send several signals at once",
             "Each element is a signal as POST /api/signals takes it; the answer has one result per signal, in order.",
             """
@@ -147,6 +191,12 @@ public static class OpenApiOperations
         operation.Description ??= known.Description;
         if (known.RequestExample is { } request && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
             body.Example = JsonNode.Parse(request);
+        else if (known.RequestExample is { } raw && known.RequestContentType is { } type && operation.RequestBody is null)
+            operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { [type] = new() { Example = JsonNode.Parse(raw) } },
+            };
         if (known.ResponseExample is { } response && operation.Responses?.TryGetValue(known.ResponseStatus ?? "200", out var answer) == true
             && answer.Content?.TryGetValue("application/json", out var content) == true)
             content.Example = JsonNode.Parse(response);

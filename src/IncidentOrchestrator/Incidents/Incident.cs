@@ -35,6 +35,9 @@ public partial class Incident
     public int SignalCount { get; set; }
     public List<string> Fingerprints { get; set; } = [];
 
+    /// <summary>Fingerprints whose source has said they resolved (and that have not fired again since).</summary>
+    public List<string> ResolvedFingerprints { get; set; } = [];
+
     /// <summary>Subjects with need-to-know: the commander, the reporter and those added later.</summary>
     public List<string> Participants { get; set; } = [];
 
@@ -116,6 +119,12 @@ public partial class Incident
         SignalCount++;
         if (FirstObservedAt is null || e.ObservedAt < FirstObservedAt) FirstObservedAt = e.ObservedAt;
         if (!Fingerprints.Contains(e.Fingerprint)) Fingerprints.Add(e.Fingerprint);
+        ResolvedFingerprints.Remove(e.Fingerprint); // it fired again
+    }
+
+    public void Apply(SignalResolved e)
+    {
+        if (!ResolvedFingerprints.Contains(e.Fingerprint)) ResolvedFingerprints.Add(e.Fingerprint);
     }
 
     public void Apply(CommanderAssigned e)

@@ -25,9 +25,13 @@ public static class Authentication
                 o.DefaultChallengeScheme = ApiOrConsole;
             })
             .AddPolicyScheme(ApiOrConsole, "Bearer for the API, the console's cookie for its pages", o => o.ForwardDefaultSelector = context =>
-                context.Request.Path.StartsWithSegments("/api") || context.Request.Headers.Authorization.Count > 0
-                    ? JwtBearerDefaults.AuthenticationScheme
-                    : ConsoleSignIn.Scheme)
+                context.Request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
+                    ? Integrations.IntegrationBasicAuthentication.Name
+                    : context.Request.Path.StartsWithSegments("/api") || context.Request.Headers.Authorization.Count > 0
+                        ? JwtBearerDefaults.AuthenticationScheme
+                        : ConsoleSignIn.Scheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Integrations.IntegrationBasicAuthentication>(
+                Integrations.IntegrationBasicAuthentication.Name, null)
             .AddConsoleCookie()
             .AddConsoleOpenIdConnect(auth.Oidc, environment)
             .AddJwtBearer(o =>

@@ -22,7 +22,15 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
 {
     private const int MaxAttempts = 5;
 
-    public async Task<IReadOnlyList<SignalAccepted>> IngestAsync(IReadOnlyList<SubmitSignal> signals, Caller caller, CancellationToken ct)
+    public async Task<IReadOnlyList<SignalAccepted>> IngestAsync(IReadOnlyList<SubmitSignal> signals, Caller caller, CancellationToken ct) =>
+        (await IngestOnceAsync(signals, null, caller, ct)).Select(d => d.Accepted).ToList();
+
+    /// <summary>
+    /// Ingests signals of which some carry a receipt key (an outside event's source and id): a key seen before is not
+    /// ingested again and gets the answer its first delivery got, marked as a duplicate.
+    /// </summary>
+    public async Task<IReadOnlyList<IngestedSignal>> IngestOnceAsync(IReadOnlyList<SubmitSignal> signals, IReadOnlyList<string?>? receipts,
+        Caller caller, CancellationToken ct)
     {
         using var activity = IncidentTelemetry.Source.StartActivity("signals.ingest");
         activity?.SetTag("signals.count", signals.Count);
@@ -31,11 +39,12 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
         {
             try
             {
-                var accepted = await TryIngestAsync(signals, caller, ct);
-                var opened = accepted.Count(a => !a.Correlated);
-                metrics.SignalsIngested(signals.Count, opened);
+                var decided = await TryIngestAsync(signals, receipts, caller, ct);
+                var fresh = decided.Count(d => !d.Duplicate);
+                var opened = decided.Count(d => !d.Duplicate && !d.Accepted.Correlated);
+                metrics.SignalsIngested(fresh, opened);
                 activity?.SetTag("incidents.opened", opened);
-                return accepted;
+                return decided;
             }
             catch (ConcurrencyException e) when (attempt < MaxAttempts)
             {
@@ -46,14 +55,15 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
         }
     }
 
-    private async Task<IReadOnlyList<SignalAccepted>> TryIngestAsync(IReadOnlyList<SubmitSignal> signals, Caller caller, CancellationToken ct)
+    private async Task<IReadOnlyList<IngestedSignal>> TryIngestAsync(IReadOnlyList<SubmitSignal> signals, IReadOnlyList<string?>? receipts,
+        Caller caller, CancellationToken ct)
     {
         using var scope = scopes.CreateScope(); // a fresh outbox per attempt: a failed attempt sends nothing
         var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
         await using var session = store.LightweightSession();
         outbox.Enroll(session);
         await session.BeginTransactionAsync(ct);
-        var accepted = await DecideAsync(signals, caller, session, session.Connection!, message => outbox.PublishAsync(message), ct);
+        var accepted = await DecideAsync(signals, receipts, caller, session, session.Connection!, message => outbox.PublishAsync(message), ct);
         await session.SaveChangesAsync(ct);
         return accepted;
     }
@@ -70,24 +80,53 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: false));
         var signal = new SubmitSignal("warm-up", $"warm-up.{Guid.NewGuid():N}", Severity.Low, $"warm-up:{Guid.NewGuid():N}", "warm-up", null, []);
-        await DecideAsync([signal], new Caller("warm-up", "warm-up", new HashSet<string>()), session, connection, _ => ValueTask.CompletedTask, ct);
+        await DecideAsync([signal], null, new Caller("warm-up", "warm-up", new HashSet<string>()), session, connection, _ => ValueTask.CompletedTask, ct);
         await session.SaveChangesAsync(ct);
         await transaction.RollbackAsync(ct);
     }
 
     /// <param name="connection">The session's connection, in its transaction: the fingerprint locks are taken there.</param>
-    private async Task<IReadOnlyList<SignalAccepted>> DecideAsync(IReadOnlyList<SubmitSignal> signals, Caller caller, IDocumentSession session,
-        Npgsql.NpgsqlConnection connection, Func<object, ValueTask> publish, CancellationToken ct)
+    /// <param name="receipts">Per signal, its receipt key or null; the fingerprint lock also serialises retries of one outside event.</param>
+    private async Task<IReadOnlyList<IngestedSignal>> DecideAsync(IReadOnlyList<SubmitSignal> signals, IReadOnlyList<string?>? receipts, Caller caller,
+        IDocumentSession session, Npgsql.NpgsqlConnection connection, Func<object, ValueTask> publish, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var fingerprints = signals.Select(s => s.Fingerprint!).Distinct(StringComparer.Ordinal).ToArray();
         await FingerprintLocks.AcquireAsync(connection, fingerprints, ct);
         var open = (await session.LoadManyAsync<OpenFingerprint>(ct, fingerprints))
             .ToDictionary(f => f.Id, f => f.IncidentId, StringComparer.Ordinal);
+        var keys = receipts?.OfType<string>().Distinct(StringComparer.Ordinal).ToArray() ?? [];
+        var seen = keys.Length == 0 ? new Dictionary<string, SignalReceipt>(StringComparer.Ordinal)
+            : (await session.LoadManyAsync<SignalReceipt>(ct, keys)).ToDictionary(r => r.Id, StringComparer.Ordinal);
 
-        var accepted = new List<SignalAccepted>(signals.Count);
+        var decided = new List<IngestedSignal>(signals.Count);
         var joined = new List<SignalReceived>();
-        foreach (var signal in signals)
+        for (var index = 0; index < signals.Count; index++)
+        {
+            var signal = signals[index];
+            var receiptKey = receipts?[index];
+            if (receiptKey is not null && seen.TryGetValue(receiptKey, out var receipt))
+            {
+                decided.Add(new IngestedSignal(receipt.Accepted(), Duplicate: true));
+                continue;
+            }
+            var accepted = await DecideOneAsync(signal);
+            decided.Add(new IngestedSignal(accepted, Duplicate: false));
+            if (receiptKey is not null)
+            {
+                seen[receiptKey] = receipt = new SignalReceipt
+                {
+                    Id = receiptKey, SignalId = accepted.SignalId, IncidentId = accepted.IncidentId, Correlated = accepted.Correlated,
+                    RunIds = [.. accepted.RunIds], ReceivedAt = now,
+                };
+                session.Insert(receipt);
+            }
+        }
+
+        if (joined.Count > 0) await WakeWaitingRunsAsync(joined, session, publish, ct);
+        return decided;
+
+        async Task<SignalAccepted> DecideOneAsync(SubmitSignal signal)
         {
             var signalId = Guid.CreateVersion7();
             var observedAt = signal.ObservedAt ?? now;
@@ -101,8 +140,7 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
             {
                 session.Events.Append(incidentId, received);
                 joined.Add(received);
-                accepted.Add(new SignalAccepted(signalId, incidentId, true, []));
-                continue;
+                return new SignalAccepted(signalId, incidentId, true, []);
             }
 
             var matches = Triggers.Match(catalog.Library, signal, observedAt);
@@ -113,11 +151,64 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
                 received, command);
             await publish(notify);
             open[signal.Fingerprint!] = incidentId;
-            accepted.Add(new SignalAccepted(signalId, incidentId, false, await StartRunsAsync(matches, incidentId, signal, signalId, observedAt, session, publish, caller, now)));
+            return new SignalAccepted(signalId, incidentId, false, await StartRunsAsync(matches, incidentId, signal, signalId, observedAt, session, publish, caller, now));
         }
+    }
 
-        if (joined.Count > 0) await WakeWaitingRunsAsync(joined, session, publish, ct);
-        return accepted;
+    /// <summary>
+    /// Records what the monitoring says about fingerprints it sent (resolved, or acknowledged there) on the open incident
+    /// of each, under the same fingerprint locks as intake; when every fingerprint of an incident has resolved, says so on
+    /// its timeline. A fingerprint with no open incident is reported back with none and changes nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<SignalStatusRecorded>> RecordStatusAsync(IReadOnlyList<SignalStatusChange> changes, Caller caller,
+        CancellationToken ct)
+    {
+        if (changes.Count == 0) return [];
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = store.LightweightSession();
+                await session.BeginTransactionAsync(ct);
+                await FingerprintLocks.AcquireAsync(session.Connection!, changes.Select(c => c.Fingerprint), ct);
+                var open = (await session.LoadManyAsync<OpenFingerprint>(ct, changes.Select(c => c.Fingerprint).Distinct(StringComparer.Ordinal).ToArray()))
+                    .ToDictionary(f => f.Id, f => f.IncidentId, StringComparer.Ordinal);
+                var incidents = (await session.LoadManyAsync<Incident>(ct, open.Values.Distinct().ToArray())).ToDictionary(i => i.Id);
+                var now = clock.GetUtcNow();
+                var recorded = new List<SignalStatusRecorded>(changes.Count);
+                foreach (var change in changes)
+                {
+                    if (!open.TryGetValue(change.Fingerprint, out var incidentId) || !incidents.TryGetValue(incidentId, out var incident))
+                    {
+                        recorded.Add(new SignalStatusRecorded(change.Fingerprint, change.Status, null, false));
+                        continue;
+                    }
+                    if (change.Status == SignalStatuses.Acknowledged)
+                    {
+                        session.Events.Append(incidentId, new SignalAcknowledgedAtSource(incidentId, change.Fingerprint, change.Source, caller.Subject, now));
+                        recorded.Add(new SignalStatusRecorded(change.Fingerprint, change.Status, incidentId, false));
+                        continue;
+                    }
+                    var wasAllResolved = incident.Fingerprints.All(incident.ResolvedFingerprints.Contains);
+                    if (!incident.ResolvedFingerprints.Contains(change.Fingerprint))
+                    {
+                        session.Events.Append(incidentId, new SignalResolved(incidentId, change.Fingerprint, change.Source, change.ResolvedAt, caller.Subject, now));
+                        incident.ResolvedFingerprints.Add(change.Fingerprint);
+                    }
+                    var allResolved = incident.Fingerprints.All(incident.ResolvedFingerprints.Contains);
+                    if (allResolved && !wasAllResolved)
+                        session.Events.Append(incidentId, new IncidentSignalsAllResolved(incidentId, incident.Fingerprints.Count, caller.Subject, now));
+                    recorded.Add(new SignalStatusRecorded(change.Fingerprint, change.Status, incidentId, allResolved));
+                }
+                await session.SaveChangesAsync(ct);
+                return recorded;
+            }
+            catch (ConcurrencyException e) when (attempt < MaxAttempts)
+            {
+                logger.LogDebug(e, "Recording signal statuses met a concurrent change (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt * attempt), ct);
+            }
+        }
     }
 
     private static async Task<IReadOnlyList<Guid>> StartRunsAsync(IReadOnlyList<TriggerMatch> matches, Guid incidentId, SubmitSignal signal,
@@ -150,4 +241,13 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
             if (joined.FirstOrDefault(j => j.IncidentId == wait.IncidentId && j.Type == wait.SignalType) is { } signal)
                 await publish(new SignalArrived(wait.RunId, wait.StepId, signal.SignalId, signal.Type));
     }
+}
+
+/// <summary>One signal of a call: the answer, and whether it was a retry of an outside event already taken.</summary>
+public sealed record IngestedSignal(SignalAccepted Accepted, bool Duplicate);
+
+public static class SignalStatuses
+{
+    public const string Resolved = "resolved";
+    public const string Acknowledged = "acknowledged";
 }

@@ -15,8 +15,18 @@ public sealed class AppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateDatabaseAsync("incidents");
-        Host = await StartHostAsync(ConnectionString);
+        Host = await StartHostAsync(ConnectionString, settings: Settings);
     }
+
+    /// <summary>The basic-auth user Alertmanager is configured with in the shared host.</summary>
+    public const string AlertmanagerUser = "alertmanager", AlertmanagerPassword = "correct horse battery staple";
+
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["Integrations:Alertmanager:Username"] = AlertmanagerUser,
+        ["Integrations:Alertmanager:Password"] = AlertmanagerPassword,
+        ["Integrations:PagerDuty:RoutingKeys:0"] = "samplekeyhere",
+    };
 
     /// <summary>Starts the real service (pre-generated code, real auth) on the given database.</summary>
     public static async Task<IAlbaHost> StartHostAsync(string connectionString, string? playbooks = null,

@@ -59,6 +59,9 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/playbooks/replay"] = "commander,responder,admin",
         ["POST /api/signals"] = "ingest,commander",
         ["POST /api/signals/batch"] = "ingest,commander",
+        ["POST /api/signals/alertmanager"] = "ingest,commander",
+        ["POST /api/signals/cloudevents"] = "ingest,commander",
+        ["POST /api/signals/pagerduty"] = "ingest,commander",
         ["GET /api/programmes"] = Readers,
         ["POST /api/detection/scan"] = "admin",
         ["GET /api/metrics/summary"] = "leadership,commander",
@@ -80,6 +83,9 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/playbooks/replay"] = ("""{"text":"name: ["}""", "application/json"),
         ["POST /api/signals"] = ("{}", "application/json"),
         ["POST /api/signals/batch"] = ("[{}]", "application/json"),
+        ["POST /api/signals/alertmanager"] = ("{}", "application/json"),
+        ["POST /api/signals/cloudevents"] = ("{}", "application/cloudevents+json"),
+        ["POST /api/signals/pagerduty"] = ("{}", "application/json"),
     };
 
     /// <summary>Refusals a caller who may see the incident can still get: they are about the thing, not its existence.</summary>

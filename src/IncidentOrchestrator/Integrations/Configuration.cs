@@ -1,0 +1,18 @@
+using Marten;
+
+namespace IncidentOrchestrator.Integrations;
+
+public static class Configuration
+{
+    public static IServiceCollection AddIntegrations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection("Integrations").Get<IntegrationOptions>() ?? new IntegrationOptions());
+        return services;
+    }
+
+    public static StoreOptions ConfigureIntegrations(this StoreOptions opts)
+    {
+        opts.Schema.For<Signals.SignalReceipt>();
+        return opts;
+    }
+}
