@@ -80,7 +80,7 @@ public static class DecideApprovalEndpoint
 
     [WolverinePost("/api/approvals/{approvalId}/decision"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Post(Guid approvalId, Decide request, IDocumentSession session, IMessageBus bus, ClaimsPrincipal user,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, Notifications.NotificationOptions notifications, CancellationToken ct)
     {
         var caller = user.Caller();
         var approval = await session.LoadAsync<ApprovalItem>(approvalId, ct);
@@ -104,6 +104,7 @@ public static class DecideApprovalEndpoint
         {
             approval.Outcome = decision;
             await bus.PublishAsync(new HumanStepEnded(approval.RunId, approval.StepId, decision, [], caller.Subject));
+            if (notifications.Pages) await bus.PublishAsync(new Notifications.WorkChanged(approval.IncidentId, approval.Id, Notifications.WorkStatuses.Settled));
         }
         session.Store(approval);
         return TypedResults.NoContent();

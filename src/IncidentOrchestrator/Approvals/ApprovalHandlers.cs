@@ -29,7 +29,8 @@ public static class OpenApprovalHandler
         var timers = new OutgoingMessages
         {
             new Notifications.Notify(approval.IncidentId, "approval",
-                $"Your decision is asked: {approval.Title} ({approval.Quorum} needed{(approval.DueBy is { } due ? $", by {due:u}" : "")})", approval.Approvers),
+                $"Your decision is asked: {approval.Title} ({approval.Quorum} needed{(approval.DueBy is { } due ? $", by {due:u}" : "")})", approval.Approvers,
+                approval.Id, approval.DueBy),
         };
         if (command.Within is { } within) timers.Delay(new ApprovalDue(approval.Id), within);
         return timers;
@@ -52,7 +53,7 @@ public static class ApprovalDueHandler
         [
             new Notifications.Notify(approval.IncidentId, "escalation",
                 $"Approval overdue: {approval.Title} ({decided} of {approval.Quorum} approvals; asked of {string.Join(", ", approval.Approvers)})",
-                [Runs.PlaybookRun.Escalation, .. approval.Approvers]),
+                [Runs.PlaybookRun.Escalation, .. approval.Approvers], approval.Id, approval.DueBy),
         ];
     }
 }
@@ -60,13 +61,17 @@ public static class ApprovalDueHandler
 /// <summary>A run that ended cancels its open approvals.</summary>
 public static class CancelRunApprovalsHandler
 {
-    public static async Task Handle(RunWorkClosed closed, IDocumentSession session, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(RunWorkClosed closed, IDocumentSession session, Notifications.NotificationOptions notifications,
+        CancellationToken ct)
     {
+        var settled = new OutgoingMessages();
         foreach (var approval in await session.Query<ApprovalItem>().Where(a => a.RunId == closed.RunId).ToListAsync(ct))
         {
             if (approval.Outcome is not null || (closed.StepId is { } step && approval.StepId != step) || approval.OpenedAt > closed.OpenedBefore) continue;
             approval.Outcome = "cancelled";
             session.Store(approval);
+            if (notifications.Pages) settled.Add(new Notifications.WorkChanged(approval.IncidentId, approval.Id, Notifications.WorkStatuses.Settled));
         }
+        return settled;
     }
 }

@@ -79,6 +79,13 @@ public static class OpenApiOperations
                            "component": "warehouse", "group": "hr", "class": "acl.world-readable", "custom_details": { "share": "hr-activity" } }
             }
             """),
+        ["POST /api/integrations/slack/actions"] = new("Take a press of a Slack button",
+            "Slack's interactivity request (a form with a block_actions payload) for the Acknowledge and Approve buttons of our Slack " +
+            "messages. No bearer token: the request must carry Slack's v0 signature (X-Slack-Signature over X-Slack-Request-Timestamp " +
+            "and the body, with Integrations__Slack__SigningSecret), be at most five minutes old and not seen before, and come from a " +
+            "Slack user mapped in Integrations__Slack__Users. Then the API's own rules apply. Every refusal is recorded."),
+        ["GET /api/integrations/refusals"] = new("List refused chat requests",
+            "Admins. The newest requests from chat tools that were refused: a forged or stale signature, a replay, an unknown user."),
         ["POST /api/signals/batch"] = new("Send several signals at once",
             "Each element is a signal as POST /api/signals takes it; the answer has one result per signal, in order.",
             """

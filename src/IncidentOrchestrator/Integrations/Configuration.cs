@@ -13,6 +13,8 @@ public static class Configuration
     public static StoreOptions ConfigureIntegrations(this StoreOptions opts)
     {
         opts.Schema.For<Signals.SignalReceipt>();
+        opts.Schema.For<IntegrationRefusal>().Index(x => x.At);
+        opts.Schema.For<SlackRequestSeen>();
         return opts;
     }
 }

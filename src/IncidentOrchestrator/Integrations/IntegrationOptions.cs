@@ -8,6 +8,23 @@ public sealed class IntegrationOptions
     public AlertmanagerOptions Alertmanager { get; set; } = new();
     public CloudEventsOptions CloudEvents { get; set; } = new();
     public PagerDutyIntakeOptions PagerDuty { get; set; } = new();
+    public SlackOptions Slack { get; set; } = new();
+}
+
+/// <summary><c>Integrations__Slack__*</c>: the app's signing secret, and who each Slack user is here.</summary>
+public sealed class SlackOptions
+{
+    public string? SigningSecret { get; set; }
+
+    /// <summary>Slack user id (U…) → the subject and roles they act as; a user not listed is refused.</summary>
+    public Dictionary<string, SlackUser> Users { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed class SlackUser
+{
+    public string Subject { get; set; } = "";
+    public string? Name { get; set; }
+    public List<string> Roles { get; set; } = [];
 }
 
 /// <summary><c>Integrations__Alertmanager__*</c>.</summary>

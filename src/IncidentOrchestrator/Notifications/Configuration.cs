@@ -7,6 +7,7 @@ public static class Configuration
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<NotificationHub>();
+        services.AddSingleton<EmailSender>();
         services.AddSingleton(configuration.GetSection("Notifications").Get<NotificationOptions>() ?? new NotificationOptions());
         return services;
     }
@@ -18,6 +19,7 @@ public static class NotificationPolicies
     public static Wolverine.WolverineOptions ConfigureNotifications(this Wolverine.WolverineOptions opts)
     {
         opts.OnException<HttpRequestException>()
+            .Or<ChannelUnavailableException>()
             .ScheduleRetry(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));
         return opts;
     }

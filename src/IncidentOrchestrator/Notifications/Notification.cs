@@ -10,7 +10,23 @@ public sealed record Notification(
     /// <summary>Who may see the incident, captured when the notification was sent.</summary>
     public bool Restricted { get; init; }
     public IReadOnlyList<string> Participants { get; init; } = [];
+
+    /// <summary>The incident as it was when the notification was sent: its title and severity.</summary>
+    public string? IncidentTitle { get; init; }
+    public Incidents.Severity? Severity { get; init; }
+
+    /// <summary>The task or approval asked for, and by when; channels that can answer (Slack buttons, PagerDuty) use them.</summary>
+    public Guid? WorkId { get; init; }
+    public DateTimeOffset? DueBy { get; init; }
 }
 
 /// <summary>Send a notification after the transaction that caused it commits.</summary>
-public sealed record Notify(Guid IncidentId, string Kind, string Title, IReadOnlyList<string> Audience);
+/// <param name="WorkId">The task or approval this asks for, if any.</param>
+public sealed record Notify(Guid IncidentId, string Kind, string Title, IReadOnlyList<string> Audience, Guid? WorkId = null, DateTimeOffset? DueBy = null);
+
+/// <summary>The kinds of notification, which channels route by.</summary>
+public static class NotificationKinds
+{
+    public const string Task = "task", Escalation = "escalation", Approval = "approval", Run = "run", Incident = "incident";
+    public static readonly string[] All = [Task, Escalation, Approval, Run, Incident];
+}

@@ -15,11 +15,18 @@ public static class NotifyHandler
         {
             Restricted = incident?.Restricted ?? true,
             Participants = incident?.Participants ?? [],
+            IncidentTitle = incident?.Title,
+            Severity = incident?.Severity,
+            WorkId = notify.WorkId,
+            DueBy = notify.DueBy,
         };
         hub.Publish(notification);
-        // A restricted incident's notifications stay in the service: channels are shared places.
-        return notification.Restricted
-            ? []
-            : new OutgoingMessages(options.Webhooks.Keys.Select(channel => new DeliverNotification(channel, notification)));
+        var outgoing = new OutgoingMessages();
+        // The older webhooks never hear of a restricted incident; channels do, with nothing sensitive (see ChannelMessage).
+        if (!notification.Restricted)
+            foreach (var webhook in options.Webhooks.Keys) outgoing.Add(new DeliverNotification(webhook, notification, Guid.CreateVersion7()));
+        foreach (var (name, channel) in options.Channels.Where(c => c.Value.Takes(notification)))
+            outgoing.Add(new DeliverNotification(name, notification, Guid.CreateVersion7()));
+        return outgoing;
     }
 }

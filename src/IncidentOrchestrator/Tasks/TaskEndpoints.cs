@@ -67,7 +67,8 @@ public static class TaskEndpoints
     }
 
     [WolverinePost("/api/tasks/{taskId}/ack"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IResult> Ack(Guid taskId, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Ack(Guid taskId, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, IMessageBus bus,
+        Notifications.NotificationOptions notifications, CancellationToken ct)
     {
         var (task, problem) = await FindForWorkAsync(taskId, session, user.Caller(), ct);
         if (problem is not null) return problem;
@@ -80,6 +81,7 @@ public static class TaskEndpoints
         session.Store(task);
         var incident = await IncidentStreams.ForPersonAsync(session, task.IncidentId, ct);
         incident.AppendOne(new TaskAcknowledged(task.IncidentId, task.Id, user.Caller().Subject, task.AcknowledgedAt.Value));
+        if (notifications.Pages) await bus.PublishAsync(new Notifications.WorkChanged(task.IncidentId, task.Id, Notifications.WorkStatuses.Acknowledged));
         return TypedResults.NoContent();
     }
 
@@ -101,7 +103,7 @@ public static class CompleteTaskEndpoint
 
     [WolverinePost("/api/tasks/{taskId}/complete"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Complete(Guid taskId, CompleteTask request, IDocumentSession session, IMessageBus bus,
-        ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        ClaimsPrincipal user, TimeProvider clock, Notifications.NotificationOptions notifications, CancellationToken ct)
     {
         var caller = user.Caller();
         var (task, problem) = await TaskEndpoints.FindForWorkAsync(taskId, session, caller, ct);
@@ -138,7 +140,9 @@ public static class CompleteTaskEndpoint
             copy.Status = TaskStatuses.Superseded;
             session.Store(copy);
             incident.AppendOne(new TaskSuperseded(task.IncidentId, copy.Id, task.Id, caller.Subject, now));
+            if (notifications.Pages) await bus.PublishAsync(new Notifications.WorkChanged(task.IncidentId, copy.Id, Notifications.WorkStatuses.Settled));
         }
+        if (notifications.Pages) await bus.PublishAsync(new Notifications.WorkChanged(task.IncidentId, task.Id, Notifications.WorkStatuses.Settled));
         if (task.RunId != TaskItem.NoRun) await bus.PublishAsync(new HumanStepEnded(task.RunId, task.StepId, "succeeded", outputs, caller.Subject));
         return TypedResults.NoContent();
     }

@@ -34,7 +34,7 @@ public static class OpenTaskHandler
         var timers = new OutgoingMessages
         {
             new Notifications.Notify(task.IncidentId, task.EscalationOf is null ? "task" : "escalation",
-                $"{task.Title}{(task.DueBy is { } due ? $" (due {due:u})" : "")}", [task.Assignee]),
+                $"{task.Title}{(task.DueBy is { } due ? $" (due {due:u})" : "")}", [task.Assignee], task.Id, task.DueBy),
         };
         if (task.AckBy is { } ackBy) timers.Delay(new TaskAckDue(task.Id), ackBy - now);
         if (task.DueBy is { } dueBy) timers.Delay(new TaskDue(task.Id), dueBy - now);
@@ -129,13 +129,17 @@ public sealed class TaskEscalation(Rotations rotations, EscalationPolicies polic
 /// <summary>A run that ended cancels its open tasks.</summary>
 public static class CancelRunTasksHandler
 {
-    public static async Task Handle(RunWorkClosed closed, IDocumentSession session, CancellationToken ct)
+    public static async Task<OutgoingMessages> Handle(RunWorkClosed closed, IDocumentSession session, Notifications.NotificationOptions notifications,
+        CancellationToken ct)
     {
+        var settled = new OutgoingMessages();
         foreach (var task in await session.Query<TaskItem>().Where(t => t.RunId == closed.RunId).ToListAsync(ct))
         {
             if (task.IsDone || (closed.StepId is { } step && task.StepId != step) || task.OpenedAt > closed.OpenedBefore) continue;
             task.Status = TaskStatuses.Cancelled;
             session.Store(task);
+            if (notifications.Pages) settled.Add(new Notifications.WorkChanged(task.IncidentId, task.Id, Notifications.WorkStatuses.Settled));
         }
+        return settled;
     }
 }

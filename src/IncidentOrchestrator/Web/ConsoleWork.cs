@@ -20,11 +20,14 @@ public static class ConsoleWork
         console.MapGet("/work", (HttpContext context, IQuerySession session, CancellationToken ct) => WorkPageAsync(context, session, null, null, ct));
 
 
-        console.MapPost("/tasks/{taskId:guid}/ack", async (Guid taskId, HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        console.MapPost("/tasks/{taskId:guid}/ack", async (Guid taskId, HttpContext context, TimeProvider clock,
+                Notifications.NotificationOptions notifications, CancellationToken ct) =>
             await GateAsync(context, (gate, c) => gate.ForTask(c), "task")
-            ?? await AfterAsync(context, taskId, await CommandAsync(context, (session, _) => TaskEndpoints.Ack(taskId, session, context.User, clock, ct)), ct));
+            ?? await AfterAsync(context, taskId, await CommandAsync(context, (session, bus) =>
+                TaskEndpoints.Ack(taskId, session, context.User, clock, bus, notifications, ct)), ct));
 
-        console.MapPost("/tasks/{taskId:guid}/complete", async (Guid taskId, HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        console.MapPost("/tasks/{taskId:guid}/complete", async (Guid taskId, HttpContext context, TimeProvider clock,
+            Notifications.NotificationOptions notifications, CancellationToken ct) =>
         {
             if (await GateAsync(context, (gate, c) => gate.ForTask(c), "task") is { } refused) return refused;
             var form = await context.Request.ReadFormAsync(ct);
@@ -33,16 +36,17 @@ public static class ConsoleWork
                 .ToDictionary(k => k["outputs.".Length..], k => JsonSerializer.SerializeToElement(form[k].ToString().Trim()));
             var request = new CompleteTask(outputs, ConsoleEndpoints.Blank(form["notes"]));
             return await AfterAsync(context, taskId, await CommandAsync(context, (session, bus) =>
-                Validated(CompleteTaskEndpoint.Validate(request), () => CompleteTaskEndpoint.Complete(taskId, request, session, bus, context.User, clock, ct))), ct);
+                Validated(CompleteTaskEndpoint.Validate(request), () => CompleteTaskEndpoint.Complete(taskId, request, session, bus, context.User, clock, notifications, ct))), ct);
         });
 
-        console.MapPost("/approvals/{approvalId:guid}/decision", async (Guid approvalId, HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        console.MapPost("/approvals/{approvalId:guid}/decision", async (Guid approvalId, HttpContext context, TimeProvider clock,
+            Notifications.NotificationOptions notifications, CancellationToken ct) =>
         {
             if (await GateAsync(context, (gate, c) => gate.ForApproval(c), "approval") is { } refused) return refused;
             var form = await context.Request.ReadFormAsync(ct);
             var request = new Decide(ConsoleEndpoints.Blank(form["decision"]), ConsoleEndpoints.Blank(form["comment"]));
             return await AfterAsync(context, approvalId, await CommandAsync(context, (session, bus) =>
-                Validated(DecideApprovalEndpoint.Validate(request), () => DecideApprovalEndpoint.Post(approvalId, request, session, bus, context.User, clock, ct))), ct);
+                Validated(DecideApprovalEndpoint.Validate(request), () => DecideApprovalEndpoint.Post(approvalId, request, session, bus, context.User, clock, notifications, ct))), ct);
         });
     }
 

@@ -48,6 +48,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
             receiver.Requests.Enqueue(new Received(null, context.Request.Headers["X-Signature"], body, 200, "/notify"));
         });
+        // Stand-ins for Slack, Teams, PagerDuty and chat webhooks: /channels/{name}, refusing the first few for a marker too.
+        app.MapPost("/channels/{name}", async (string name, HttpContext context) =>
+        {
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            var path = $"/channels/{name}|";
+            var refuse = receiver._refusals.FirstOrDefault(r => r.Key.StartsWith(path, StringComparison.Ordinal) && body.Contains(r.Key[path.Length..]) && r.Value > 0);
+            var status = refuse.Key is not null && receiver._refusals.AddOrUpdate(refuse.Key, 0, (_, n) => n - 1) >= 0 ? 500 : name == "pagerduty" ? 202 : 200;
+            receiver.Requests.Enqueue(new Received(context.Request.Headers["Idempotency-Key"], context.Request.Headers["X-Signature"], body, status,
+                $"/channels/{name}"));
+            context.Response.StatusCode = status;
+        });
         app.MapPost("/hook", async (HttpContext context) =>
         {
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
@@ -69,8 +80,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public void RefuseFirst(string marker, int times) => _refusals[marker] = times;
 
+    /// <summary>Refuses the first deliveries to one channel stand-in (<c>/channels/{name}</c>) whose body holds the marker.</summary>
+    public void RefuseFirst(string channel, string marker, int times) => _refusals[$"/channels/{channel}|{marker}"] = times;
+
     /// <summary>Keeps the first delivery whose body holds <paramref name="marker"/> waiting until <see cref="Hold.Released"/> is set.</summary>
     public Hold HoldFirst(string marker) => _holds[marker] = new Hold();
+
+    /// <summary>Where the channel stand-ins listen: <c>{Base}/channels/{name}</c>.</summary>
+    public string Base => Url[..^"/hook".Length];
 
     public IReadOnlyList<Received> For(string marker, string path = "/hook") =>
         Requests.Where(r => r.Path == path && r.Body.Contains(marker)).ToList();

@@ -62,6 +62,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/signals/alertmanager"] = "ingest,commander",
         ["POST /api/signals/cloudevents"] = "ingest,commander",
         ["POST /api/signals/pagerduty"] = "ingest,commander",
+        ["GET /api/integrations/refusals"] = "admin",
         ["GET /api/programmes"] = Readers,
         ["POST /api/detection/scan"] = "admin",
         ["GET /api/metrics/summary"] = "leadership,commander",

@@ -10,12 +10,14 @@ namespace Internal.Generated.WolverineHandlers
     [global::System.CodeDom.Compiler.GeneratedCode("JasperFx", "1.0.0")]
     public sealed class DeliverNotificationHandler2022280098 : Wolverine.Runtime.Handlers.MessageHandler
     {
+        private readonly IncidentOrchestrator.Notifications.EmailSender _emailSender;
         private readonly IncidentOrchestrator.Notifications.NotificationOptions _notificationOptions;
         private readonly System.Net.Http.IHttpClientFactory _httpClientFactory;
         private readonly System.TimeProvider _timeProvider;
 
-        public DeliverNotificationHandler2022280098(IncidentOrchestrator.Notifications.NotificationOptions notificationOptions, System.Net.Http.IHttpClientFactory httpClientFactory, System.TimeProvider timeProvider)
+        public DeliverNotificationHandler2022280098(IncidentOrchestrator.Notifications.EmailSender emailSender, IncidentOrchestrator.Notifications.NotificationOptions notificationOptions, System.Net.Http.IHttpClientFactory httpClientFactory, System.TimeProvider timeProvider)
         {
+            _emailSender = emailSender;
             _notificationOptions = notificationOptions;
             _httpClientFactory = httpClientFactory;
             _timeProvider = timeProvider;
@@ -30,7 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "IncidentOrchestrator.Notifications.DeliverNotificationHandler");
             
             // The actual message execution
-            await IncidentOrchestrator.Notifications.DeliverNotificationHandler.Handle(deliverNotification, _notificationOptions, _httpClientFactory, _timeProvider, cancellation).ConfigureAwait(false);
+            await IncidentOrchestrator.Notifications.DeliverNotificationHandler.Handle(deliverNotification, _notificationOptions, _httpClientFactory, _emailSender, _timeProvider, cancellation).ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,172 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using IncidentOrchestrator.Approvals;
+using IncidentOrchestrator.Notifications.Channels;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tasks;
+using IncidentOrchestrator.Web;
+using Marten;
+using IncidentOrchestrator.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Integrations;
+
+/// <summary>A Slack request refused here (bad signature, too old, replayed, unknown user): kept, never changed.</summary>
+public sealed class IntegrationRefusal
+{
+    public Guid Id { get; set; }
+    public string Integration { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string? User { get; set; }
+    public string? RemoteAddress { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>A signature Slack sent, kept so the same request cannot be played again.</summary>
+public sealed class SlackRequestSeen
+{
+    public string Id { get; set; } = "";
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>
+/// <c>POST /api/integrations/slack/actions</c>: the buttons of our Slack messages (Acknowledge a task, Approve an approval).
+/// The request must carry Slack's <c>v0</c> signature over its timestamp and body, made with
+/// <c>Integrations__Slack__SigningSecret</c>, be at most five minutes old and not seen before; the Slack user must be mapped to
+/// a subject. Then exactly the API's rules apply — the same need-to-know gate, the same endpoint (only the assignee or a
+/// commander acknowledges; whoever started the run cannot approve it). Every refusal is recorded.
+/// </summary>
+public static class SlackActionsEndpoint
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+    private const int MaxBody = 64 * 1024;
+
+    [WolverinePost("/api/integrations/slack/actions"), AllowAnonymous]
+    public static async Task<IResult> Post(HttpContext context, IntegrationOptions options, IDocumentStore store, TimeProvider clock,
+        Notifications.NotificationOptions notifications, ILogger<SlackActionRequest> logger, CancellationToken ct)
+    {
+        var slack = options.Slack;
+        if (string.IsNullOrEmpty(slack.SigningSecret))
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Slack is not connected",
+                detail: "Set Integrations__Slack__SigningSecret to take Slack's buttons.");
+
+        var body = await ReadAsync(context.Request, ct);
+        var now = clock.GetUtcNow();
+        var timestamp = context.Request.Headers["X-Slack-Request-Timestamp"].ToString();
+        var signature = context.Request.Headers["X-Slack-Signature"].ToString();
+        if (body is null) return await RefuseAsync("the body is too large", null, StatusCodes.Status413PayloadTooLarge);
+        if (!long.TryParse(timestamp, out var seconds) || !Signed(slack.SigningSecret, timestamp, body, signature))
+            return await RefuseAsync("the signature does not match", null, StatusCodes.Status401Unauthorized);
+        if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > MaxAge)
+            return await RefuseAsync("the request is more than five minutes old", null, StatusCodes.Status401Unauthorized);
+
+        var request = SlackActionRequest.Parse(body);
+        if (request is null) return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a Slack action",
+            detail: "Expected a form with a block_actions payload.");
+        if (!slack.Users.TryGetValue(request.UserId, out var user) || string.IsNullOrWhiteSpace(user.Subject))
+            return await RefuseAsync("the Slack user is not mapped to anyone here", request.UserId, StatusCodes.Status403Forbidden);
+        if (!await FirstTimeAsync(signature, now))
+            return await RefuseAsync("the request was already played", request.UserId, StatusCodes.Status401Unauthorized);
+
+        context.User = new ClaimsPrincipal(new ClaimsIdentity(
+            user.Roles.Select(r => new Claim("role", r)).Prepend(new Claim("name", user.Name ?? user.Subject)).Prepend(new Claim("sub", user.Subject)),
+            "slack", "name", "role"));
+        var gate = context.RequestServices.GetRequiredService<NeedToKnowGate>();
+        switch (request.ActionId)
+        {
+            case SlackMessage.AcknowledgeAction when Guid.TryParse(request.Value, out var taskId):
+                context.Request.RouteValues["taskId"] = taskId.ToString();
+                return await gate.ForTask(context) is WolverineContinue
+                    ? Answer(await ConsoleResults.CommandAsync(context, (session, bus) =>
+                        TaskEndpoints.Ack(taskId, session, context.User, clock, bus, notifications, ct)), "Acknowledged")
+                    : Problems.NotFound("Task", taskId);
+            case SlackMessage.ApproveAction when Guid.TryParse(request.Value, out var approvalId):
+                context.Request.RouteValues["approvalId"] = approvalId.ToString();
+                return await gate.ForApproval(context) is WolverineContinue
+                    ? Answer(await ConsoleResults.CommandAsync(context, (session, bus) =>
+                        DecideApprovalEndpoint.Post(approvalId, new Decide("approve", "Approved in Slack"), session, bus, context.User, clock, notifications, ct)),
+                        "Approved")
+                    : Problems.NotFound("Approval", approvalId);
+            default:
+                return TypedResults.Ok(new { ok = true, message = "Nothing to do for this action" }); // e.g. the Open button
+        }
+
+        async Task<IResult> RefuseAsync(string reason, string? slackUser, int status)
+        {
+            logger.LogWarning("Refused a Slack request from {Address}: {Reason} (user {User})", context.Connection.RemoteIpAddress, reason, slackUser);
+            await using var session = store.LightweightSession();
+            session.Insert(new IntegrationRefusal
+            {
+                Id = Guid.CreateVersion7(), Integration = "slack", Reason = reason, User = slackUser,
+                RemoteAddress = context.Connection.RemoteIpAddress?.ToString(), At = now,
+            });
+            await session.SaveChangesAsync(ct);
+            return TypedResults.Problem(statusCode: status, title: "Refused", detail: $"The Slack request was refused: {reason}.");
+        }
+
+        async Task<bool> FirstTimeAsync(string seen, DateTimeOffset at)
+        {
+            await using var session = store.LightweightSession();
+            session.Insert(new SlackRequestSeen { Id = seen, At = at });
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return true;
+            }
+            catch (JasperFx.DocumentAlreadyExistsException)
+            {
+                return false;
+            }
+        }
+    }
+
+    private static IResult Answer(IResult result, string done) =>
+        ConsoleResults.Succeeded(result) ? TypedResults.Ok(new { ok = true, message = done }) : result;
+
+    /// <summary>Slack's request signing: <c>v0=</c> and the hex HMAC-SHA256 of <c>v0:{timestamp}:{body}</c> with the signing secret.</summary>
+    public static string Sign(string secret, string timestamp, string body) =>
+        "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"v0:{timestamp}:{body}")));
+
+    private static bool Signed(string secret, string timestamp, string body, string signature) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(secret, timestamp, body)), Encoding.ASCII.GetBytes(signature));
+
+    private static async Task<string?> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var buffer = new char[MaxBody + 1];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await reader.ReadAsync(buffer.AsMemory(read), ct);
+            if (n == 0) break;
+            read += n;
+        }
+        return read > MaxBody ? null : new string(buffer, 0, read);
+    }
+}
+
+/// <summary>What we read of Slack's <c>block_actions</c> payload: who pressed which button.</summary>
+public sealed record SlackActionRequest(string UserId, string ActionId, string Value)
+{
+    public static SlackActionRequest? Parse(string form)
+    {
+        var payload = form.Split('&').Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && p[0] == "payload")?[1];
+        if (payload is null) return null;
+        try
+        {
+            using var json = JsonDocument.Parse(Uri.UnescapeDataString(payload.Replace('+', ' ')));
+            var root = json.RootElement;
+            if (root.GetProperty("type").GetString() != "block_actions") return null;
+            var action = root.GetProperty("actions")[0];
+            return new SlackActionRequest(root.GetProperty("user").GetProperty("id").GetString()!, action.GetProperty("action_id").GetString()!,
+                action.TryGetProperty("value", out var value) ? value.GetString() ?? "" : "");
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}

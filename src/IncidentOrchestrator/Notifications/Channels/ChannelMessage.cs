@@ -1,0 +1,35 @@
+namespace IncidentOrchestrator.Notifications.Channels;
+
+/// <summary>
+/// What a channel may show of a notification. A restricted incident's notification says only that a restricted incident
+/// needs you, with the link (and the incident's title, on a channel allowed to show restricted titles): never what is
+/// asked, the severity or anything else about it. Channels are shared places.
+/// </summary>
+public sealed record ChannelMessage(string Headline, string? Incident, string? Severity, string? Asked, DateTimeOffset? DueBy, string Link,
+    bool Restricted, Guid? WorkId, string Kind)
+{
+    public const string RestrictedHeadline = "A restricted incident needs you";
+
+    public bool LinkIsAbsolute => Uri.TryCreate(Link, UriKind.Absolute, out _);
+
+    public static ChannelMessage Of(Notification n, NotificationChannel channel, NotificationOptions options)
+    {
+        var link = options.LinkTo(n.IncidentId);
+        if (n.Restricted)
+            return new ChannelMessage(RestrictedHeadline, channel.RestrictedTitles ? n.IncidentTitle : null, null, null, n.DueBy, link, true, n.WorkId, n.Kind);
+        var headline = n.Kind switch
+        {
+            NotificationKinds.Task => "A task for you",
+            NotificationKinds.Escalation => "Escalated to you",
+            NotificationKinds.Approval => "Your approval is asked",
+            NotificationKinds.Run => "A playbook run ended",
+            _ => "Incident",
+        };
+        return new ChannelMessage(headline, n.IncidentTitle, n.Severity?.ToString().ToLowerInvariant(), n.Title, n.DueBy, link, false, n.WorkId, n.Kind);
+    }
+
+    /// <summary>One line for places with room for one (a fallback text, a mail subject, a page summary).</summary>
+    public string Line => Restricted
+        ? Incident is null ? Headline : $"{Headline}: {Incident}"
+        : $"{(Severity is null ? "" : $"[{Severity}] ")}{Headline}: {Asked ?? Incident}";
+}
