@@ -83,6 +83,8 @@ public static class OpenApiDescription
             var method = endpoint.HttpMethod ?? "GET";
             var anonymous = endpoint.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
             if (anonymous) operation.Security = []; // health: no token
+            // Slack's buttons carry Slack's signature instead of a token: refused (401, 403) and limited (429) all the same.
+            var signedBySlack = route.StartsWith("/api/integrations/slack/", StringComparison.Ordinal);
 
             var tag = TagOf(route);
             if (tag is not null) operation.Tags = new HashSet<OpenApiTagReference> { new(tag, context.Document) };
@@ -95,7 +97,7 @@ public static class OpenApiDescription
             {
                 var applies = status switch
                 {
-                    "401" or "403" or "429" => !anonymous,
+                    "401" or "403" or "429" => !anonymous || signedBySlack,
                     "400" => hasBody || endpoint.ParameterDescriptions.Any(p => p.Source.Id == "Query"),
                     "404" => route.Contains('{'),
                     "409" => hasBody,
@@ -106,7 +108,12 @@ public static class OpenApiDescription
                 if (!applies || operation.Responses.ContainsKey(status)) continue;
                 operation.Responses[status] = new OpenApiResponse
                 {
-                    Description = description,
+                    Description = !signedBySlack ? description : status switch
+                    {
+                        "401" => "The Slack signature is missing or wrong, the request is more than five minutes old, or it was already played.",
+                        "403" => "The Slack user is not mapped to anyone here, or the API's rules refuse them (not their task, separation of duties).",
+                        _ => description,
+                    },
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
                         ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(Problem, context.Document) },

@@ -86,6 +86,7 @@ public sealed class RunsFixture : IAsyncLifetime
         ["Notifications:Webhooks:chat:Url"] = Receiver.Url.Replace("/hook", "/notify"),
         ["Notifications:Webhooks:chat:Secret"] = WebhookReceiver.Secret,
         ["Notifications:Webhooks:chat:Format"] = "slack",
+        ["Integrations:Slack:SigningSecret"] = "a-secret-no-request-of-the-authorization-matrix-has",
         ["OnCall:security:Members:0"] = "rui.responder",
         ["OnCall:security:Members:1"] = "sam.responder",
         ["OnCall:security:Start"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),

@@ -21,6 +21,9 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
 {
     private const string Readers = "commander,responder,leadership,privacy,admin";
 
+    /// <summary>No role may call it: it takes Slack's request signature, never a bearer token, so everyone here is refused with 401.</summary>
+    private const string SignedBySlack = "signed-by-slack";
+
     /// <summary>Who may call what: the expected answer to every cell follows from this and from need-to-know.</summary>
     private static readonly Dictionary<string, string> AllowedRoles = new()
     {
@@ -63,6 +66,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/signals/cloudevents"] = "ingest,commander",
         ["POST /api/signals/pagerduty"] = "ingest,commander",
         ["GET /api/integrations/refusals"] = "admin",
+        ["POST /api/integrations/slack/actions"] = SignedBySlack,
         ["GET /api/programmes"] = Readers,
         ["POST /api/detection/scan"] = "admin",
         ["GET /api/metrics/summary"] = "leadership,commander",
@@ -145,13 +149,15 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
                 var (status, body) = await Call(client, route, target, p);
                 var cell = $"{route} as {p} on {(NamesAnIncident(route) ? target.Name : "-")}: {status}";
 
-                var expected = !p.May(AllowedRoles[route]) ? Expect.Forbidden
+                var expected = AllowedRoles[route] == SignedBySlack ? Expect.Unsigned
+                    : !p.May(AllowedRoles[route]) ? Expect.Forbidden
                     : !NamesAnIncident(route) ? Expect.Answered
                     : target == nowhere || (target == othersRestricted && !p.IsAdmin) ? Expect.NotFound
                     : Expect.Answered;
                 var ok = expected switch
                 {
                     Expect.Forbidden => status == HttpStatusCode.Forbidden,
+                    Expect.Unsigned => status == HttpStatusCode.Unauthorized,
                     Expect.NotFound => status == HttpStatusCode.NotFound,
                     _ => status is not (HttpStatusCode.Unauthorized or HttpStatusCode.NotFound or HttpStatusCode.InternalServerError)
                          && (status != HttpStatusCode.Forbidden || DomainRefusals.Any(body.Contains)),
@@ -169,7 +175,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         Assert.True(cells > 500, $"only {cells} cells were called");
     }
 
-    private enum Expect { Forbidden, NotFound, Answered }
+    private enum Expect { Forbidden, NotFound, Answered, Unsigned }
 
     private static bool NamesAnIncident(string route) =>
         route.Contains("/api/incidents/{id}") || route.Contains("{taskId}") || route.Contains("{approvalId}");

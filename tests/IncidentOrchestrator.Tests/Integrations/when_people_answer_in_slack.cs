@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json;
+using Alba;
+using IncidentOrchestrator.Integrations;
+using IncidentOrchestrator.Tests.Fixtures;
+using IncidentOrchestrator.Tests.Runs;
+
+namespace IncidentOrchestrator.Tests.Integrations;
+
+/// <summary>
+/// The Acknowledge and Approve buttons of our Slack messages come back signed by Slack; the request is verified, the Slack
+/// user mapped to a person here, and exactly the API's rules apply. Forged, stale, replayed and unknown requests change nothing.
+/// </summary>
+[Collection(ChannelsCollection.Name)]
+public sealed class when_people_answer_in_slack(ChannelsFixture fixture)
+{
+    private IAlbaHost Host => fixture.Host;
+    private readonly string _key = Guid.NewGuid().ToString("N")[..10];
+    private static readonly string Rui = Tokens.For("rui.responder", "responder");
+
+    private async Task<(Guid Incident, Guid Task)> TaskOn()
+    {
+        var incident = await Host.DeclareIncident($"Slack {_key}");
+        await Host.StartRun(incident, "test-channel-work", new { key = _key });
+        var tasks = await RunScenarios.Eventually(async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}", Rui)).ReadJson(),
+            t => t.GetArrayLength() > 0);
+        return (incident, tasks[0].GetProperty("taskId").GetGuid());
+    }
+
+    /// <summary>A block_actions request as Slack sends it: a form with a JSON payload, signed over its timestamp and body.</summary>
+    private Task<IScenarioResult> Press(string user, string actionId, Guid value, int expect, DateTimeOffset? at = null, string? secret = null,
+        string? replay = null) => Host.Scenario(x =>
+    {
+        var payload = JsonSerializer.Serialize(new
+        {
+            type = "block_actions", user = new { id = user, username = user.ToLowerInvariant(), team_id = "T0TEAM" }, api_app_id = "A0APP",
+            token = "deprecated-verification-token", trigger_id = "12345.98765.abcd2358fdea",
+            actions = new[] { new { action_id = actionId, block_id = "incident-orchestrator", value = value.ToString(), type = "button", action_ts = "1548426417.840180" } },
+            response_url = "https://hooks.slack.com/actions/T0TEAM/123/abc",
+        });
+        var body = replay ?? "payload=" + Uri.EscapeDataString(payload);
+        var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString();
+        x.Post.Text(body).ToUrl("/api/integrations/slack/actions").ContentType("application/x-www-form-urlencoded");
+        x.WithRequestHeader("X-Slack-Request-Timestamp", timestamp);
+        x.WithRequestHeader("X-Slack-Signature", SlackActionsEndpoint.Sign(secret ?? ChannelsFixture.SlackSecret, timestamp, body));
+        x.StatusCodeShouldBe(expect);
+    });
+
+    private async Task<string> TaskStatus(Guid incident) =>
+        (await Host.Get($"/api/tasks?incident={incident}", Rui)).ReadJson()[0].GetProperty("status").GetString()!;
+
+    [Fact]
+    public async Task the_assignee_acknowledges_the_task_with_the_button()
+    {
+        var (incident, task) = await TaskOn();
+
+        var answer = (await Press("U0RUI", "task.acknowledge", task, 200)).ReadJson();
+
+        Assert.Equal("Acknowledged", answer.GetProperty("message").GetString());
+        Assert.Equal("acknowledged", await TaskStatus(incident));
+        Assert.Contains(await Host.Timeline(incident), t => t.Type == "TaskAcknowledged" && t.Actor == "rui.responder");
+    }
+
+    [Fact]
+    public async Task slack_is_held_to_the_apis_rules()
+    {
+        var (incident, task) = await TaskOn();
+
+        var notYours = (await Press("U0SAM", "task.acknowledge", task, 403)).Read<ProblemView>();
+        Assert.Equal("Not your task", notYours.Title);
+        Assert.Equal("open", await TaskStatus(incident));
+
+        await Host.Post($"/api/tasks/{task}/complete", new { outputs = new { found = "two readers" } }, Rui, expect: 204);
+        var approvals = await RunScenarios.Eventually(async () => (await Host.Get($"/api/approvals?incident={incident}", Api.Admin)).ReadJson(),
+            a => a.GetArrayLength() > 0);
+        var approval = approvals[0].GetProperty("approvalId").GetGuid();
+        var ownRun = (await Press("U0CORA", "approval.approve", approval, 403)).Read<ProblemView>(); // cora started the run
+        Assert.Equal("Separation of duties", ownRun.Title);
+
+        await Press("U0LENA", "approval.approve", approval, 200);
+        var decided = (await Host.Get($"/api/approvals?incident={incident}", Api.Admin)).ReadJson()[0];
+        Assert.Equal("approved", decided.GetProperty("outcome").GetString());
+        Assert.Contains(await Host.Timeline(incident), t => t.Type == "ApprovalDecided" && t.Actor == "lena.leadership");
+    }
+
+    [Fact]
+    public async Task a_forged_a_stale_a_replayed_or_an_unknown_request_is_refused_recorded_and_changes_nothing()
+    {
+        var (incident, task) = await TaskOn();
+
+        await Press("U0RUI", "task.acknowledge", task, 401, secret: "not-the-signing-secret");
+        await Press("U0RUI", "task.acknowledge", task, 401, at: DateTimeOffset.UtcNow.AddMinutes(-6));
+        await Press("U0NOBODY", "task.acknowledge", task, 403);
+        Assert.Equal("open", await TaskStatus(incident));
+
+        // The same signed request twice: the second is a replay, even though the first was fine.
+        var at = DateTimeOffset.UtcNow;
+        var body = "payload=" + Uri.EscapeDataString(JsonSerializer.Serialize(new
+        {
+            type = "block_actions", user = new { id = "U0RUI" }, actions = new[] { new { action_id = "task.acknowledge", value = task.ToString() } },
+        }));
+        await Press("U0RUI", "task.acknowledge", task, 200, at: at, replay: body);
+        await Press("U0RUI", "task.acknowledge", task, 401, at: at, replay: body);
+
+        var refusals = (await Host.Get("/api/integrations/refusals?limit=50", Api.Admin)).ReadJson().EnumerateArray()
+            .Select(r => r.GetProperty("reason").GetString()).ToList();
+        Assert.Contains("the signature does not match", refusals);
+        Assert.Contains("the request is more than five minutes old", refusals);
+        Assert.Contains("the Slack user is not mapped to anyone here", refusals);
+        Assert.Contains("the request was already played", refusals);
+        await Host.Get("/api/integrations/refusals", Rui, expect: (int)HttpStatusCode.Forbidden);
+    }
+}
