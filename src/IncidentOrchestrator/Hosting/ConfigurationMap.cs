@@ -24,6 +24,7 @@ public static class ConfigurationMap
         ["Escalation"] = typeof(EscalationPolicies),
         ["Incidents"] = typeof(IncidentOptions),
         ["Intake"] = typeof(IntakeLimits),
+        ["Integrations"] = typeof(Integrations.IntegrationOptions),
         ["Notifications"] = typeof(NotificationOptions),
         ["OnCall"] = typeof(Rotations),
         ["Playbooks"] = typeof(PlaybookOptions),
