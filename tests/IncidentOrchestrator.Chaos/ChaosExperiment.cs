@@ -159,7 +159,7 @@ public static class ChaosExperiment
         foreach (var node in nodes) await node.StopAsync(TimeSpan.FromSeconds(30));
 
         return Findings.From(settings, started.Select(s => s.Key).ToList(), receiver.Requests.ToList(), counts, kills, databaseRestarted,
-            stillGranted, chainsBroken, lastFault, quiet.Elapsed, EffectSteps);
+            stillGranted, chainsBroken, lastFault, quiet.Elapsed, EffectSteps) with { DeadLetterReasons = await DeadLetterReasonsAsync(settings.Connection, ct) };
     }
 
     public sealed record Kill(string Node, DateTimeOffset At);
@@ -214,6 +214,18 @@ public static class ChaosExperiment
         {
             return new Counts(0, 0, -1, 0); // the database is restarting: not quiet yet
         }
+    }
+
+    private static async Task<IReadOnlyList<string>> DeadLetterReasonsAsync(string connection, CancellationToken ct)
+    {
+        await using var db = Open(connection);
+        await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "select message_type || ': ' || coalesce(exception_type, '?') || ': ' || coalesce(exception_message, '') from incidents.wolverine_dead_letters", db);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var reasons = new List<string>();
+        while (await reader.ReadAsync(ct)) reasons.Add(reader.GetString(0));
+        return reasons;
     }
 
     private static async Task PrepareWarehouseAsync(string warehouse, IReadOnlyList<string> grantees, CancellationToken ct)

@@ -10,6 +10,9 @@ public sealed record Findings(
     int StillGranted, long EnvelopesWaiting, long DeadLetters, int ChainsBroken, IReadOnlyList<ChaosExperiment.Kill> Kills,
     DateTimeOffset? DatabaseRestarted, IReadOnlyList<double> PickupSeconds, int RedeliveredAfterRestart, TimeSpan LastFault, TimeSpan Quiescence)
 {
+    /// <summary>Why each dead letter died (message type: exception), so a failed experiment says what to look at.</summary>
+    public IReadOnlyList<string> DeadLetterReasons { get; init; } = [];
+
     public bool Passed => Ended == Runs && Succeeded == Runs && DistinctEffects == ExpectedEffects && KeysWithTwoEffects == 0
                           && StillGranted == 0 && EnvelopesWaiting == 0 && ChainsBroken == 0;
 
@@ -74,6 +77,7 @@ public sealed record Findings(
         text.AppendLine();
         text.AppendLine($"Kills: {string.Join(", ", Kills.Select(k => k.Node))}; a node is killed every {Seconds(settings.KillEvery.TotalSeconds)} " +
                         "and restarted a second later as a new member.");
+        foreach (var reason in DeadLetterReasons) text.AppendLine($"\nDead letter: {reason}");
         return text.ToString();
     }
 }

@@ -100,11 +100,11 @@ public static class DeliverNotificationHandler
     private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
 
     public static async Task Handle(DeliverNotification delivery, NotificationOptions options, IHttpClientFactory clients, EmailSender email,
-        TimeProvider clock, CancellationToken ct)
+        Marten.IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         if (options.Channels.TryGetValue(delivery.Channel, out var channel))
         {
-            await Channels.ChannelDelivery.SendAsync(delivery, channel, options, clients, email, clock, ct);
+            await Channels.ChannelDelivery.SendAsync(delivery, channel, options, clients, email, session, clock, ct);
             return;
         }
         if (!options.Webhooks.TryGetValue(delivery.Channel, out var webhook)) return;

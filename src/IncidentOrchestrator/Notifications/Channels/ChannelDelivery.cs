@@ -11,7 +11,7 @@ public static class ChannelDelivery
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never };
 
     public static async Task SendAsync(DeliverNotification delivery, NotificationChannel channel, NotificationOptions options, IHttpClientFactory clients,
-        EmailSender email, TimeProvider clock, CancellationToken ct)
+        EmailSender email, Marten.IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         var n = delivery.Notification;
         var message = ChannelMessage.Of(n, channel, options);
@@ -24,6 +24,7 @@ public static class ChannelDelivery
                 await PostAsync(clients, channel.Url!, JsonSerializer.Serialize(TeamsCard.Of(message), Json), null, ct);
                 break;
             case NotificationChannel.PagerDuty:
+                if (!await PageStillFitsAsync(n, session, ct)) return;
                 await PostAsync(clients, channel.Url ?? PagerDutyPage.EventsUrl,
                     JsonSerializer.Serialize(PagerDutyPage.Of(n, message, channel.RoutingKey!, options), Json), null, ct);
                 break;
@@ -45,6 +46,18 @@ public static class ChannelDelivery
                 await email.SendAsync(channel.To, message.Line, Text(message), Html(message), delivery.DeliveryId, ct);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Deliveries of one piece of work may be retried and overtake each other: a trigger or an acknowledgement of work that
+    /// has since been settled would page someone for nothing (or re-open the alert), so it is dropped. The resolve always goes.
+    /// </summary>
+    private static async Task<bool> PageStillFitsAsync(Notification n, Marten.IQuerySession session, CancellationToken ct)
+    {
+        if (n.WorkId is not { } work || n.Kind == WorkStatuses.Settled) return true;
+        var settled = await session.LoadAsync<Tasks.TaskItem>(work, ct) is { } task ? task.IsDone
+            : await session.LoadAsync<Approvals.ApprovalItem>(work, ct) is { } approval && approval.Outcome is not null;
+        return !settled;
     }
 
     private static async Task PostAsync(IHttpClientFactory clients, string url, string body, Action<HttpRequestMessage>? headers, CancellationToken ct)

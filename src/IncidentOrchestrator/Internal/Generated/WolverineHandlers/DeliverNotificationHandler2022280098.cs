@@ -3,6 +3,7 @@
 using IncidentOrchestrator.Notifications;
 using System;
 using System.Net.Http;
+using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -14,17 +15,21 @@ namespace Internal.Generated.WolverineHandlers
         private readonly IncidentOrchestrator.Notifications.NotificationOptions _notificationOptions;
         private readonly System.Net.Http.IHttpClientFactory _httpClientFactory;
         private readonly System.TimeProvider _timeProvider;
+        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public DeliverNotificationHandler2022280098(IncidentOrchestrator.Notifications.EmailSender emailSender, IncidentOrchestrator.Notifications.NotificationOptions notificationOptions, System.Net.Http.IHttpClientFactory httpClientFactory, System.TimeProvider timeProvider)
+        public DeliverNotificationHandler2022280098(IncidentOrchestrator.Notifications.EmailSender emailSender, IncidentOrchestrator.Notifications.NotificationOptions notificationOptions, System.Net.Http.IHttpClientFactory httpClientFactory, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _emailSender = emailSender;
             _notificationOptions = notificationOptions;
             _httpClientFactory = httpClientFactory;
             _timeProvider = timeProvider;
+            _outboxedSessionFactory = outboxedSessionFactory;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
         {
+            // Building the Marten session
+            await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // The actual message body
             var deliverNotification = (IncidentOrchestrator.Notifications.DeliverNotification)context.Envelope.Message;
 
@@ -32,7 +37,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "IncidentOrchestrator.Notifications.DeliverNotificationHandler");
             
             // The actual message execution
-            await IncidentOrchestrator.Notifications.DeliverNotificationHandler.Handle(deliverNotification, _notificationOptions, _httpClientFactory, _emailSender, _timeProvider, cancellation).ConfigureAwait(false);
+            await IncidentOrchestrator.Notifications.DeliverNotificationHandler.Handle(deliverNotification, _notificationOptions, _httpClientFactory, _emailSender, ((Marten.IQuerySession)documentSession), _timeProvider, cancellation).ConfigureAwait(false);
         }
     }
 
