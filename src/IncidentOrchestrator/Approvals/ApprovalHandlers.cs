@@ -30,7 +30,7 @@ public static class OpenApprovalHandler
         {
             new Notifications.Notify(approval.IncidentId, "approval",
                 $"Your decision is asked: {approval.Title} ({approval.Quorum} needed{(approval.DueBy is { } due ? $", by {due:u}" : "")})", approval.Approvers,
-                approval.Id, approval.DueBy),
+                approval.Id, approval.DueBy, Notifications.NotificationKinds.ApprovalWork),
         };
         if (command.Within is { } within) timers.Delay(new ApprovalDue(approval.Id), within);
         return timers;
@@ -53,7 +53,7 @@ public static class ApprovalDueHandler
         [
             new Notifications.Notify(approval.IncidentId, "escalation",
                 $"Approval overdue: {approval.Title} ({decided} of {approval.Quorum} approvals; asked of {string.Join(", ", approval.Approvers)})",
-                [Runs.PlaybookRun.Escalation, .. approval.Approvers], approval.Id, approval.DueBy),
+                [Runs.PlaybookRun.Escalation, .. approval.Approvers], approval.Id, approval.DueBy, Notifications.NotificationKinds.ApprovalWork),
         ];
     }
 }

@@ -18,15 +18,23 @@ public sealed record Notification(
     /// <summary>The task or approval asked for, and by when; channels that can answer (Slack buttons, PagerDuty) use them.</summary>
     public Guid? WorkId { get; init; }
     public DateTimeOffset? DueBy { get; init; }
+
+    /// <summary>What <see cref="WorkId"/> names: <c>task</c> or <c>approval</c> (an escalation can be either).</summary>
+    public string? WorkKind { get; init; }
 }
 
 /// <summary>Send a notification after the transaction that caused it commits.</summary>
 /// <param name="WorkId">The task or approval this asks for, if any.</param>
-public sealed record Notify(Guid IncidentId, string Kind, string Title, IReadOnlyList<string> Audience, Guid? WorkId = null, DateTimeOffset? DueBy = null);
+/// <param name="WorkKind"><c>task</c> or <c>approval</c>: what <paramref name="WorkId"/> names.</param>
+public sealed record Notify(Guid IncidentId, string Kind, string Title, IReadOnlyList<string> Audience, Guid? WorkId = null, DateTimeOffset? DueBy = null,
+    string? WorkKind = null);
 
 /// <summary>The kinds of notification, which channels route by.</summary>
 public static class NotificationKinds
 {
     public const string Task = "task", Escalation = "escalation", Approval = "approval", Run = "run", Incident = "incident";
+
+    /// <summary>What a notification's work item is.</summary>
+    public const string TaskWork = "task", ApprovalWork = "approval";
     public static readonly string[] All = [Task, Escalation, Approval, Run, Incident];
 }

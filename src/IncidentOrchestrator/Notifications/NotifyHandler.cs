@@ -19,6 +19,7 @@ public static class NotifyHandler
             Severity = incident?.Severity,
             WorkId = notify.WorkId,
             DueBy = notify.DueBy,
+            WorkKind = notify.WorkKind,
         };
         hub.Publish(notification);
         var outgoing = new OutgoingMessages();

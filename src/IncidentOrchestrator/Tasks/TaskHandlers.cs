@@ -34,7 +34,7 @@ public static class OpenTaskHandler
         var timers = new OutgoingMessages
         {
             new Notifications.Notify(task.IncidentId, task.EscalationOf is null ? "task" : "escalation",
-                $"{task.Title}{(task.DueBy is { } due ? $" (due {due:u})" : "")}", [task.Assignee], task.Id, task.DueBy),
+                $"{task.Title}{(task.DueBy is { } due ? $" (due {due:u})" : "")}", [task.Assignee], task.Id, task.DueBy, Notifications.NotificationKinds.TaskWork),
         };
         if (task.AckBy is { } ackBy) timers.Delay(new TaskAckDue(task.Id), ackBy - now);
         if (task.DueBy is { } dueBy) timers.Delay(new TaskDue(task.Id), dueBy - now);

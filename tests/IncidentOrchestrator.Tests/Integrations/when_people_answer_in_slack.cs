@@ -74,6 +74,11 @@ public sealed class when_people_answer_in_slack(ChannelsFixture fixture)
         var approvals = await RunScenarios.Eventually(async () => (await Host.Get($"/api/approvals?incident={incident}", Api.Admin)).ReadJson(),
             a => a.GetArrayLength() > 0);
         var approval = approvals[0].GetProperty("approvalId").GetGuid();
+        // The button that comes back here is the one the Slack message carried.
+        var message = (await RunScenarios.Eventually(() => Task.FromResult(fixture.Receiver.For($"Approve closing ({_key})", "/channels/slack")), r => r.Count > 0))[0];
+        var button = JsonDocument.Parse(message.Body).RootElement.GetProperty("blocks").EnumerateArray()
+            .Single(b => b.GetProperty("type").GetString() == "actions").GetProperty("elements")[0];
+        Assert.Equal(("approval.approve", approval.ToString()), (button.GetProperty("action_id").GetString(), button.GetProperty("value").GetString()));
         var ownRun = (await Press("U0CORA", "approval.approve", approval, 403)).Read<ProblemView>(); // cora started the run
         Assert.Equal("Separation of duties", ownRun.Title);
 

@@ -6,7 +6,7 @@ namespace IncidentOrchestrator.Notifications.Channels;
 /// asked, the severity or anything else about it. Channels are shared places.
 /// </summary>
 public sealed record ChannelMessage(string Headline, string? Incident, string? Severity, string? Asked, DateTimeOffset? DueBy, string Link,
-    bool Restricted, Guid? WorkId, string Kind)
+    bool Restricted, Guid? WorkId, string Kind, string? WorkKind = null)
 {
     public const string RestrictedHeadline = "A restricted incident needs you";
 
@@ -16,7 +16,8 @@ public sealed record ChannelMessage(string Headline, string? Incident, string? S
     {
         var link = options.LinkTo(n.IncidentId);
         if (n.Restricted)
-            return new ChannelMessage(RestrictedHeadline, channel.RestrictedTitles ? n.IncidentTitle : null, null, null, n.DueBy, link, true, n.WorkId, n.Kind);
+            return new ChannelMessage(RestrictedHeadline, channel.RestrictedTitles ? n.IncidentTitle : null, null, null, n.DueBy, link, true, n.WorkId, n.Kind,
+                n.WorkKind);
         var headline = n.Kind switch
         {
             NotificationKinds.Task => "A task for you",
@@ -25,7 +26,8 @@ public sealed record ChannelMessage(string Headline, string? Incident, string? S
             NotificationKinds.Run => "A playbook run ended",
             _ => "Incident",
         };
-        return new ChannelMessage(headline, n.IncidentTitle, n.Severity?.ToString().ToLowerInvariant(), n.Title, n.DueBy, link, false, n.WorkId, n.Kind);
+        return new ChannelMessage(headline, n.IncidentTitle, n.Severity?.ToString().ToLowerInvariant(), n.Title, n.DueBy, link, false, n.WorkId, n.Kind,
+            n.WorkKind);
     }
 
     /// <summary>One line for places with room for one (a fallback text, a mail subject, a page summary).</summary>

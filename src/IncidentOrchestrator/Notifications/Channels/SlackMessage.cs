@@ -23,10 +23,10 @@ public static class SlackMessage
         if (fields.Count > 0) blocks.Add(new { type = "section", fields });
 
         var buttons = new List<object>();
-        if (m.WorkId is { } work && m.Kind is NotificationKinds.Task or NotificationKinds.Escalation)
+        if (m.WorkId is { } work && m.WorkKind == NotificationKinds.TaskWork)
             buttons.Add(new { type = "button", action_id = AcknowledgeAction, value = work.ToString(), style = "primary",
                 text = new { type = "plain_text", text = "Acknowledge" } });
-        if (m.WorkId is { } approval && m.Kind == NotificationKinds.Approval)
+        if (m.WorkId is { } approval && m.WorkKind == NotificationKinds.ApprovalWork)
             buttons.Add(new { type = "button", action_id = ApproveAction, value = approval.ToString(), style = "primary",
                 text = new { type = "plain_text", text = "Approve" } });
         if (m.LinkIsAbsolute)
