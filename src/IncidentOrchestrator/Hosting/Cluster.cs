@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Runtime;
 
 namespace IncidentOrchestrator.Hosting;
@@ -52,6 +53,16 @@ public static class Cluster
         opts.Durability.NodeReassignmentPollingTime = TimeSpan.FromSeconds(cluster.HeartbeatSeconds);
         opts.Durability.DrainTimeout = TimeSpan.FromSeconds(Math.Max(1, cluster.ShutdownGraceSeconds - 2));
         opts.Durability.DurabilityMetricsEnabled = true; // inbox, outbox and scheduled backlog as gauges
+
+        // A database that restarts (or fails over) refuses connections for seconds, and a transaction it cut is left disposed:
+        // a message that meets either is tried again for about two minutes rather than dead-lettered after three quick
+        // attempts, which would leave its run waiting forever (ops/chaos found one such run).
+        opts.OnException<NpgsqlException>(e => e.IsTransient)
+            .Or<Marten.Exceptions.MartenCommandException>(e => e.InnerException is NpgsqlException { IsTransient: true })
+            .Or<ObjectDisposedException>(e => e.ObjectName?.StartsWith("Npgsql", StringComparison.Ordinal) == true)
+            .RetryWithCooldown(TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1))
+            .Then.ScheduleRetry(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20),
+                TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
         return opts;
     }
 
