@@ -72,7 +72,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         // The page keeps live connections open; what matters is that it arrived, not that the network went quiet.
         try
         {
-            await page.WaitForURLAsync("**/incidents", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+            // Polls the address rather than waiting for a navigation event, which a fast redirect can already have fired.
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/incidents$"),
+                new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
             await page.Locator("main h1").WaitForAsync();
         }
         catch (TimeoutException e)
