@@ -14,7 +14,7 @@ public static class Configuration
     {
         opts.Schema.For<Signals.SignalReceipt>();
         opts.Schema.For<IntegrationRefusal>().Index(x => x.At);
-        opts.Schema.For<SlackRequestSeen>();
+        opts.Schema.For<SlackRequestSeen>().Index(x => x.At);
         return opts;
     }
 }

@@ -111,6 +111,9 @@ public static class SlackActionsEndpoint
         {
             await using var session = store.LightweightSession();
             session.Insert(new SlackRequestSeen { Id = seen, At = at });
+            // Older signatures need not be kept: their timestamps are refused as too old before this is asked.
+            var expired = at - 2 * MaxAge;
+            session.DeleteWhere<SlackRequestSeen>(s => s.At < expired);
             try
             {
                 await session.SaveChangesAsync(ct);
