@@ -6,7 +6,6 @@ using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Notifications.Channels;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Tasks;
-using IncidentOrchestrator.Web;
 using Marten;
 using IncidentOrchestrator.Hosting;
 using Microsoft.AspNetCore.Authorization;
@@ -80,13 +79,13 @@ public static class SlackActionsEndpoint
             case SlackMessage.AcknowledgeAction when Guid.TryParse(request.Value, out var taskId):
                 context.Request.RouteValues["taskId"] = taskId.ToString();
                 return await gate.ForTask(context) is WolverineContinue
-                    ? Answer(await ConsoleResults.CommandAsync(context, (session, bus) =>
+                    ? Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
                         TaskEndpoints.Ack(taskId, session, context.User, clock, bus, notifications, ct)), "Acknowledged")
                     : Problems.NotFound("Task", taskId);
             case SlackMessage.ApproveAction when Guid.TryParse(request.Value, out var approvalId):
                 context.Request.RouteValues["approvalId"] = approvalId.ToString();
                 return await gate.ForApproval(context) is WolverineContinue
-                    ? Answer(await ConsoleResults.CommandAsync(context, (session, bus) =>
+                    ? Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
                         DecideApprovalEndpoint.Post(approvalId, new Decide("approve", "Approved in Slack"), session, bus, context.User, clock, notifications, ct)),
                         "Approved")
                     : Problems.NotFound("Approval", approvalId);
@@ -127,7 +126,7 @@ public static class SlackActionsEndpoint
     }
 
     private static IResult Answer(IResult result, string done) =>
-        ConsoleResults.Succeeded(result) ? TypedResults.Ok(new { ok = true, message = done }) : result;
+        EndpointCommands.Succeeded(result) ? TypedResults.Ok(new { ok = true, message = done }) : result;
 
     /// <summary>Slack's request signing: <c>v0=</c> and the hex HMAC-SHA256 of <c>v0:{timestamp}:{body}</c> with the signing secret.</summary>
     public static string Sign(string secret, string timestamp, string body) =>

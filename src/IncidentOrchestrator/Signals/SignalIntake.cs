@@ -35,22 +35,26 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
         using var activity = IncidentTelemetry.Source.StartActivity("signals.ingest");
         activity?.SetTag("signals.count", signals.Count);
 
-        for (var attempt = 1; ; attempt++)
+        var decided = await RetryOnConflictAsync(() => TryIngestAsync(signals, receipts, caller, ct), "Signal intake", ct);
+        var opened = decided.Count(d => !d.Duplicate && !d.Accepted.Correlated);
+        metrics.SignalsIngested(decided.Count(d => !d.Duplicate), opened);
+        activity?.SetTag("incidents.opened", opened);
+        return decided;
+    }
+
+    /// <summary>Another writer appended to one of these incidents (a run, a status change): decide again, a few times.</summary>
+    private async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> attempt, string what, CancellationToken ct)
+    {
+        for (var tries = 1; ; tries++)
         {
             try
             {
-                var decided = await TryIngestAsync(signals, receipts, caller, ct);
-                var fresh = decided.Count(d => !d.Duplicate);
-                var opened = decided.Count(d => !d.Duplicate && !d.Accepted.Correlated);
-                metrics.SignalsIngested(fresh, opened);
-                activity?.SetTag("incidents.opened", opened);
-                return decided;
+                return await attempt();
             }
-            catch (ConcurrencyException e) when (attempt < MaxAttempts)
+            catch (ConcurrencyException e) when (tries < MaxAttempts)
             {
-                // Another writer appended to one of these incidents (a run, a status change); decide again.
-                logger.LogDebug(e, "Signal intake attempt {Attempt} met a concurrent change; retrying", attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt * attempt), ct);
+                logger.LogDebug(e, "{What} attempt {Attempt} met a concurrent change; retrying", what, tries);
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * tries * tries), ct);
             }
         }
     }
@@ -161,54 +165,46 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
     /// its timeline. A fingerprint with no open incident is reported back with none and changes nothing.
     /// </summary>
     public async Task<IReadOnlyList<SignalStatusRecorded>> RecordStatusAsync(IReadOnlyList<SignalStatusChange> changes, Caller caller,
+        CancellationToken ct) =>
+        changes.Count == 0 ? [] : await RetryOnConflictAsync(() => TryRecordStatusAsync(changes, caller, ct), "Recording signal statuses", ct);
+
+    private async Task<IReadOnlyList<SignalStatusRecorded>> TryRecordStatusAsync(IReadOnlyList<SignalStatusChange> changes, Caller caller,
         CancellationToken ct)
     {
-        if (changes.Count == 0) return [];
-        for (var attempt = 1; ; attempt++)
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        await FingerprintLocks.AcquireAsync(session.Connection!, changes.Select(c => c.Fingerprint), ct);
+        var open = (await session.LoadManyAsync<OpenFingerprint>(ct, changes.Select(c => c.Fingerprint).Distinct(StringComparer.Ordinal).ToArray()))
+            .ToDictionary(f => f.Id, f => f.IncidentId, StringComparer.Ordinal);
+        var incidents = (await session.LoadManyAsync<Incident>(ct, open.Values.Distinct().ToArray())).ToDictionary(i => i.Id);
+        var now = clock.GetUtcNow();
+        var recorded = new List<SignalStatusRecorded>(changes.Count);
+        foreach (var change in changes)
         {
-            try
+            if (!open.TryGetValue(change.Fingerprint, out var incidentId) || !incidents.TryGetValue(incidentId, out var incident))
             {
-                await using var session = store.LightweightSession();
-                await session.BeginTransactionAsync(ct);
-                await FingerprintLocks.AcquireAsync(session.Connection!, changes.Select(c => c.Fingerprint), ct);
-                var open = (await session.LoadManyAsync<OpenFingerprint>(ct, changes.Select(c => c.Fingerprint).Distinct(StringComparer.Ordinal).ToArray()))
-                    .ToDictionary(f => f.Id, f => f.IncidentId, StringComparer.Ordinal);
-                var incidents = (await session.LoadManyAsync<Incident>(ct, open.Values.Distinct().ToArray())).ToDictionary(i => i.Id);
-                var now = clock.GetUtcNow();
-                var recorded = new List<SignalStatusRecorded>(changes.Count);
-                foreach (var change in changes)
-                {
-                    if (!open.TryGetValue(change.Fingerprint, out var incidentId) || !incidents.TryGetValue(incidentId, out var incident))
-                    {
-                        recorded.Add(new SignalStatusRecorded(change.Fingerprint, change.Status, null, false));
-                        continue;
-                    }
-                    if (change.Status == SignalStatuses.Acknowledged)
-                    {
-                        session.Events.Append(incidentId, new SignalAcknowledgedAtSource(incidentId, change.Fingerprint, change.Source, caller.Subject, now));
-                        recorded.Add(new SignalStatusRecorded(change.Fingerprint, change.Status, incidentId, false));
-                        continue;
-                    }
-                    var wasAllResolved = incident.Fingerprints.All(incident.ResolvedFingerprints.Contains);
-                    if (!incident.ResolvedFingerprints.Contains(change.Fingerprint))
-                    {
-                        session.Events.Append(incidentId, new SignalResolved(incidentId, change.Fingerprint, change.Source, change.ResolvedAt, caller.Subject, now));
-                        incident.ResolvedFingerprints.Add(change.Fingerprint);
-                    }
-                    var allResolved = incident.Fingerprints.All(incident.ResolvedFingerprints.Contains);
-                    if (allResolved && !wasAllResolved)
-                        session.Events.Append(incidentId, new IncidentSignalsAllResolved(incidentId, incident.Fingerprints.Count, caller.Subject, now));
-                    recorded.Add(new SignalStatusRecorded(change.Fingerprint, change.Status, incidentId, allResolved));
-                }
-                await session.SaveChangesAsync(ct);
-                return recorded;
+                recorded.Add(new SignalStatusRecorded(change.Fingerprint, change.Status, null, false));
+                continue;
             }
-            catch (ConcurrencyException e) when (attempt < MaxAttempts)
+            if (change.Status == SignalStatuses.Acknowledged)
             {
-                logger.LogDebug(e, "Recording signal statuses met a concurrent change (attempt {Attempt}); retrying", attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt * attempt), ct);
+                session.Events.Append(incidentId, new SignalAcknowledgedAtSource(incidentId, change.Fingerprint, change.Source, caller.Subject, now));
+                recorded.Add(new SignalStatusRecorded(change.Fingerprint, change.Status, incidentId, false));
+                continue;
             }
+            var wasAllResolved = incident.Fingerprints.All(incident.ResolvedFingerprints.Contains);
+            if (!incident.ResolvedFingerprints.Contains(change.Fingerprint))
+            {
+                session.Events.Append(incidentId, new SignalResolved(incidentId, change.Fingerprint, change.Source, change.ResolvedAt, caller.Subject, now));
+                incident.ResolvedFingerprints.Add(change.Fingerprint);
+            }
+            var allResolved = incident.Fingerprints.All(incident.ResolvedFingerprints.Contains);
+            if (allResolved && !wasAllResolved)
+                session.Events.Append(incidentId, new IncidentSignalsAllResolved(incidentId, incident.Fingerprints.Count, caller.Subject, now));
+            recorded.Add(new SignalStatusRecorded(change.Fingerprint, change.Status, incidentId, allResolved));
         }
+        await session.SaveChangesAsync(ct);
+        return recorded;
     }
 
     private static async Task<IReadOnlyList<Guid>> StartRunsAsync(IReadOnlyList<TriggerMatch> matches, Guid incidentId, SubmitSignal signal,

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
-using Wolverine.Marten;
+using IncidentOrchestrator.Hosting;
 
 namespace IncidentOrchestrator.Web;
 
@@ -38,25 +38,15 @@ public static class ConsoleResults
         };
     }
 
-    /// <summary>
-    /// Runs one of the API's command endpoints with a session and the transactional outbox, as Wolverine runs it for the API:
-    /// the changes are saved only when it succeeds. Returns the endpoint's own answer.
-    /// </summary>
-    public static async Task<IResult> CommandAsync(HttpContext context, Func<IDocumentSession, Wolverine.IMessageBus, Task<IResult>> command)
-    {
-        var outbox = context.RequestServices.GetRequiredService<IMartenOutbox>();
-        await using var session = context.RequestServices.GetRequiredService<IDocumentStore>().LightweightSession();
-        outbox.Enroll(session);
-        var result = await command(session, outbox);
-        if (Succeeded(result)) await session.SaveChangesAsync(context.RequestAborted);
-        return result;
-    }
+    /// <inheritdoc cref="EndpointCommands.RunAsync"/>
+    public static Task<IResult> CommandAsync(HttpContext context, Func<IDocumentSession, Wolverine.IMessageBus, Task<IResult>> command) =>
+        EndpointCommands.RunAsync(context, command);
 
     /// <summary>An API endpoint's Validate answer, then (when it found no problem) the endpoint itself.</summary>
     public static Task<IResult> Validated(ProblemDetails validation, Func<Task<IResult>> then) =>
         ReferenceEquals(validation, WolverineContinue.NoProblems) ? then() : Task.FromResult<IResult>(TypedResults.Problem(validation));
 
-    public static bool Succeeded(IResult result) => result is IStatusCodeHttpResult { StatusCode: < 400 } or NoContent or Accepted;
+    public static bool Succeeded(IResult result) => EndpointCommands.Succeeded(result);
 
     /// <summary>The problem an endpoint answered with, to show next to the form.</summary>
     public static ProblemDetails? ProblemOf(IResult result) => result switch

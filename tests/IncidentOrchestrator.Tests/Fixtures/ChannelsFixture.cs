@@ -68,6 +68,20 @@ public sealed class ChannelsFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>The responder every task of the channel playbook is for.</summary>
+    public static readonly string Rui = Tokens.For("rui.responder", "responder");
+
+    /// <summary>Declares an incident titled <paramref name="title"/>, runs the channel playbook on it and waits for rui's task.</summary>
+    public async Task<(Guid Incident, Guid Task)> TaskOnAsync(string title, string key, string severity = "high", bool restricted = false)
+    {
+        var incident = await Host.DeclareIncident(title, severity, restricted);
+        if (restricted) await Host.Post($"/api/incidents/{incident}/participants", new { subject = "rui.responder" }, expect: 204);
+        await Host.StartRun(incident, "test-channel-work", new { key });
+        var tasks = await RunScenarios.Eventually(async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}", Rui)).ReadJson(),
+            t => t.GetArrayLength() > 0);
+        return (incident, tasks[0].GetProperty("taskId").GetGuid());
+    }
+
     public async Task DisposeAsync()
     {
         await Host.StopAsync();

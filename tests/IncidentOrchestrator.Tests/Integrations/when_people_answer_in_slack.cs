@@ -16,16 +16,9 @@ public sealed class when_people_answer_in_slack(ChannelsFixture fixture)
 {
     private IAlbaHost Host => fixture.Host;
     private readonly string _key = Guid.NewGuid().ToString("N")[..10];
-    private static readonly string Rui = Tokens.For("rui.responder", "responder");
+    private static readonly string Rui = ChannelsFixture.Rui;
 
-    private async Task<(Guid Incident, Guid Task)> TaskOn()
-    {
-        var incident = await Host.DeclareIncident($"Slack {_key}");
-        await Host.StartRun(incident, "test-channel-work", new { key = _key });
-        var tasks = await RunScenarios.Eventually(async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}", Rui)).ReadJson(),
-            t => t.GetArrayLength() > 0);
-        return (incident, tasks[0].GetProperty("taskId").GetGuid());
-    }
+    private Task<(Guid Incident, Guid Task)> TaskOn() => fixture.TaskOnAsync($"Slack {_key}", _key);
 
     /// <summary>A block_actions request as Slack sends it: a form with a JSON payload, signed over its timestamp and body.</summary>
     private Task<IScenarioResult> Press(string user, string actionId, Guid value, int expect, DateTimeOffset? at = null, string? secret = null,

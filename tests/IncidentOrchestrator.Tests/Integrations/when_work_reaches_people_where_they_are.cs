@@ -15,17 +15,10 @@ public sealed class when_work_reaches_people_where_they_are(ChannelsFixture fixt
     private IAlbaHost Host => fixture.Host;
     private WebhookReceiver Receiver => fixture.Receiver;
     private readonly string _key = Guid.NewGuid().ToString("N")[..10];
-    private static readonly string Rui = Tokens.For("rui.responder", "responder");
+    private static readonly string Rui = ChannelsFixture.Rui;
 
-    private async Task<(Guid Incident, Guid Task)> TaskOn(string severity = "high", bool restricted = false)
-    {
-        var incident = await Host.DeclareIncident($"Exposure {_key}", severity, restricted);
-        if (restricted) await Host.Post($"/api/incidents/{incident}/participants", new { subject = "rui.responder" }, expect: 204);
-        await Host.StartRun(incident, "test-channel-work", new { key = _key });
-        var tasks = await RunScenarios.Eventually(async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}", Rui)).ReadJson(),
-            t => t.GetArrayLength() > 0);
-        return (incident, tasks[0].GetProperty("taskId").GetGuid());
-    }
+    private Task<(Guid Incident, Guid Task)> TaskOn(string severity = "high", bool restricted = false) =>
+        fixture.TaskOnAsync($"Exposure {_key}", _key, severity, restricted);
 
     private Task<IReadOnlyList<WebhookReceiver.Received>> Delivered(string channel, string marker, int count = 1) =>
         RunScenarios.Eventually(() => Task.FromResult(Receiver.For(marker, $"/channels/{channel}")), r => r.Count >= count);
