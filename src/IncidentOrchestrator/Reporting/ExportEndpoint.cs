@@ -63,7 +63,7 @@ public static class ExportEndpoint
         var from = after ?? 0;
         if (paged && incident.Version > from + pageSize) Paging.LinkNext(context, "after", (from + pageSize).ToString());
         var header = new { exportedAt = clock.GetUtcNow(), exportedBy = caller.Subject, redacted = redact, incident = IncidentDetails.From(incident, redact) };
-        return new ExportStream(async writer =>
+        return new ExportStream(async (writer, flush) =>
         {
             WriteProperties(writer, header);
             if (paged) WriteProperties(writer, new { page = new { after = from, limit = pageSize } });
@@ -79,7 +79,7 @@ public static class ExportEndpoint
                 var (page, next) = await GetTimelineEndpoint.ScanAsync(session, id, false, position, (int)Math.Min(Batch, upTo - position), [], [],
                     null, redact, ct);
                 foreach (var item in page) JsonSerializer.Serialize(writer, item, Json);
-                await writer.FlushAsync(ct);
+                await flush();
                 if (page.Count == 0 || next is null) break;
                 position = page[^1].Sequence;
             }
@@ -93,7 +93,7 @@ public static class ExportEndpoint
             {
                 JsonSerializer.Serialize(writer, new ExportedLink(l.Version, l.SeqId, l.Type, l.Timestamp, l.PreviousHash ?? "", l.StoredHash,
                     redact ? null : l.Data), Json);
-                if (++written % Batch == 0) await writer.FlushAsync(ct);
+                if (++written % Batch == 0) await flush();
             }
             ChainVerification? verification = null;
             if (paged) await verifier.LinksAsync(id, from, pageSize, Write, ct);
@@ -110,17 +110,27 @@ public static class ExportEndpoint
         foreach (var property in JsonSerializer.SerializeToElement(values, Json).EnumerateObject()) property.WriteTo(writer);
     }
 
-    /// <summary>Writes one JSON object to the response as it is produced.</summary>
-    private sealed class ExportStream(Func<Utf8JsonWriter, Task> write) : IResult
+    /// <summary>
+    /// Writes one JSON object to the response as it is produced. The writer writes into the response's pipe, never to
+    /// its stream: the serializer flushes its writer synchronously, which Kestrel refuses on a stream. <c>flush</c> sends
+    /// what was written so far.
+    /// </summary>
+    private sealed class ExportStream(Func<Utf8JsonWriter, Func<Task>, Task> write) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
         {
             context.Response.ContentType = "application/json; charset=utf-8";
-            await using var writer = new Utf8JsonWriter(context.Response.Body);
+            var body = context.Response.BodyWriter;
+            await using var writer = new Utf8JsonWriter(body);
+            async Task Flush()
+            {
+                writer.Flush();
+                await body.FlushAsync(context.RequestAborted);
+            }
             writer.WriteStartObject();
-            await write(writer);
+            await write(writer, Flush);
             writer.WriteEndObject();
-            await writer.FlushAsync(context.RequestAborted);
+            await Flush();
         }
     }
 }

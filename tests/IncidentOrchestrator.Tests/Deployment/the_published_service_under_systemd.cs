@@ -20,8 +20,7 @@ public sealed class the_published_service_under_systemd
     [Fact]
     public async Task starts_from_the_units_command_tells_systemd_it_is_ready_and_drains_on_sigterm()
     {
-        // ops/test publishes once (INCIDENT_PUBLISHED); run alone, the test publishes itself.
-        var published = Environment.GetEnvironmentVariable("INCIDENT_PUBLISHED") is { Length: > 0 } given ? given : await PublishAsync();
+        var published = await PublishedBuild.FolderAsync();
         Assert.True(File.Exists(Path.Combine(published, "IncidentOrchestrator.dll")), $"nothing published in {published}");
         Assert.Empty(Directory.EnumerateFiles(published, "Microsoft.CodeAnalysis*.dll")); // no runtime compiler in what is deployed
 
@@ -103,13 +102,5 @@ public sealed class the_published_service_under_systemd
         {
             throw new TimeoutException($"Nothing on the notify socket within {within.TotalSeconds:0} s:\n{log()}");
         }
-    }
-
-    private static async Task<string> PublishAsync()
-    {
-        var output = Directory.CreateTempSubdirectory("published-").FullName;
-        var publish = await Processes.RunAsync("bash", [Path.Combine(Repository.Root, "ops", "publish"), output]);
-        Assert.True(publish.Code == 0, publish.Output);
-        return output;
     }
 }
