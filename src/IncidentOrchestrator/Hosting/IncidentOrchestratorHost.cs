@@ -135,6 +135,7 @@ public static class IncidentOrchestratorHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseMiddleware<IncomingText>();
 
         app.MapOpenApi();
         app.MapIncidentHealthChecks();

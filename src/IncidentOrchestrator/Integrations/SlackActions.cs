@@ -43,7 +43,7 @@ public static class SlackActionsEndpoint
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
     private const int MaxBody = 64 * 1024;
 
-    [WolverinePost("/api/integrations/slack/actions"), AllowAnonymous]
+    [WolverinePost("/api/integrations/slack/actions"), AllowAnonymous, ReadsItsOwnBody]
     public static async Task<IResult> Post(HttpContext context, IntegrationOptions options, IDocumentStore store, TimeProvider clock,
         Notifications.NotificationOptions notifications, ILogger<SlackActionRequest> logger, CancellationToken ct)
     {
@@ -62,6 +62,9 @@ public static class SlackActionsEndpoint
         if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > MaxAge)
             return await RefuseAsync("the request is more than five minutes old", null, StatusCodes.Status401Unauthorized);
 
+        if (SlackActionRequest.Payload(body) is { } payload && IncomingText.Json(Encoding.UTF8.GetBytes(payload)) is { } unreadable)
+            return TypedResults.Problem(new Problems.Validation()
+                .Add(unreadable.Field == "body" ? "payload" : "payload." + unreadable.Field, unreadable.Message).ToProblem("Not a Slack action"));
         var request = SlackActionRequest.Parse(body);
         if (request is null) return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a Slack action",
             detail: "Expected a form with a block_actions payload.");
@@ -153,13 +156,18 @@ public static class SlackActionsEndpoint
 /// <summary>What we read of Slack's <c>block_actions</c> payload: who pressed which button.</summary>
 public sealed record SlackActionRequest(string UserId, string ActionId, string Value)
 {
+    /// <summary>The form's <c>payload</c> field, decoded: Slack's JSON.</summary>
+    public static string? Payload(string form) =>
+        form.Split('&').Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && p[0] == "payload")?[1] is { } payload
+            ? Uri.UnescapeDataString(payload.Replace('+', ' '))
+            : null;
+
     public static SlackActionRequest? Parse(string form)
     {
-        var payload = form.Split('&').Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Length == 2 && p[0] == "payload")?[1];
-        if (payload is null) return null;
+        if (Payload(form) is not { } payload) return null;
         try
         {
-            using var json = JsonDocument.Parse(Uri.UnescapeDataString(payload.Replace('+', ' ')));
+            using var json = JsonDocument.Parse(payload);
             var root = json.RootElement;
             if (root.GetProperty("type").GetString() != "block_actions") return null;
             var action = root.GetProperty("actions")[0];

@@ -18,13 +18,18 @@ public static class ControlRunEndpoints
     public static async Task<IResult> Cancel(Guid id, Guid runId, IQuerySession session, IMessageBus bus, ClaimsPrincipal user,
         HttpRequest request, CancellationToken ct)
     {
+        var (body, refused) = await IncomingText.OptionalJsonAsync<CancelRunRequest>(request, ct);
+        return refused ?? await CancelAsync(id, runId, body?.Reason, session, bus, user, ct);
+    }
+
+    /// <summary>Cancels a run that has not ended (the API's body and the console's form both carry the optional reason).</summary>
+    public static async Task<IResult> CancelAsync(Guid id, Guid runId, string? reason, IQuerySession session, IMessageBus bus, ClaimsPrincipal user,
+        CancellationToken ct)
+    {
         var (run, problem) = await FindAsync(id, runId, session, user, ct);
         if (problem is not null) return problem;
         if (run!.HasEnded) return Problems.Conflict("The run has ended", $"Run {runId} already ended {run.State}.");
 
-        string? reason = null;
-        if (request.ContentLength > 0)
-            reason = (await request.ReadFromJsonAsync<CancelRunRequest>(ct))?.Reason;
         await bus.PublishAsync(new CancelRun(runId, reason, user.Caller().Subject));
         return TypedResults.Accepted($"/api/incidents/{id}/runs/{runId}");
     }

@@ -121,7 +121,7 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
                 seen[receiptKey] = receipt = new SignalReceipt
                 {
                     Id = receiptKey, SignalId = accepted.SignalId, IncidentId = accepted.IncidentId, Correlated = accepted.Correlated,
-                    RunIds = [.. accepted.RunIds], ReceivedAt = now,
+                    Runs = [.. accepted.Runs], ReceivedAt = now,
                 };
                 session.Insert(receipt);
             }
@@ -207,10 +207,10 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
         return recorded;
     }
 
-    private static async Task<IReadOnlyList<Guid>> StartRunsAsync(IReadOnlyList<TriggerMatch> matches, Guid incidentId, SubmitSignal signal,
+    private static async Task<IReadOnlyList<StartedRun>> StartRunsAsync(IReadOnlyList<TriggerMatch> matches, Guid incidentId, SubmitSignal signal,
         Guid signalId, DateTimeOffset observedAt, IDocumentSession session, Func<object, ValueTask> publish, Caller caller, DateTimeOffset now)
     {
-        var runIds = new List<Guid>();
+        var started = new List<StartedRun>();
         foreach (var (playbook, inputs) in matches)
         {
             if (!inputs.IsValid)
@@ -223,9 +223,9 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
             session.Insert(PlaybookRun.Request(runId, incidentId, playbook, RunValues.Serialize(inputs.Values),
                 Triggers.Facts(signal, observedAt), signalId, null, null, caller.Subject, now));
             await publish(new StartRun(runId));
-            runIds.Add(runId);
+            started.Add(new StartedRun(runId, playbook.Name));
         }
-        return runIds;
+        return started;
     }
 
     /// <summary>Runs waiting for a signal of this type on these incidents hear about it in the same transaction.</summary>

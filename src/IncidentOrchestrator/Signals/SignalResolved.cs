@@ -43,8 +43,12 @@ public sealed class SignalReceipt
     public Guid SignalId { get; set; }
     public Guid IncidentId { get; set; }
     public bool Correlated { get; set; }
+    public List<StartedRun> Runs { get; set; } = [];
+
+    /// <summary>What receipts written before runs carried their playbook held; read, never written.</summary>
     public List<Guid> RunIds { get; set; } = [];
+
     public DateTimeOffset ReceivedAt { get; set; }
 
-    public SignalAccepted Accepted() => new(SignalId, IncidentId, Correlated, RunIds);
+    public SignalAccepted Accepted() => new(SignalId, IncidentId, Correlated, Runs.Count > 0 ? Runs : [.. RunIds.Select(id => new StartedRun(id, ""))]);
 }

@@ -24,7 +24,8 @@ public static class ConsoleRuns
             .RequireAuthorization(p => p.RequireRole(Roles.Commander));
         console.MapPost("/incidents/{id:guid}/start", StartAsync).RequireAuthorization(p => p.RequireRole(Roles.Commander));
         console.MapPost("/incidents/{id:guid}/runs/{runId:guid}/cancel", (Guid id, Guid runId, HttpContext context, IQuerySession session) =>
-                ControlAsync(context, id, runId, bus => ControlRunEndpoints.Cancel(id, runId, session, bus, context.User, context.Request, context.RequestAborted)))
+                ControlAsync(context, id, runId, bus => ControlRunEndpoints.CancelAsync(id, runId, ConsoleEndpoints.Form(context, "reason") is { Length: > 0 } reason ? reason : null,
+                    session, bus, context.User, context.RequestAborted)))
             .RequireAuthorization(p => p.RequireRole(Roles.Commander));
         console.MapPost("/incidents/{id:guid}/runs/{runId:guid}/steps/{stepId}/{resolution:regex(^(retry|skip)$)}",
                 (Guid id, Guid runId, string stepId, string resolution, HttpContext context, IQuerySession session) =>
