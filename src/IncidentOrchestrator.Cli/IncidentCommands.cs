@@ -39,7 +39,8 @@ public static class IncidentCommands
             await api.GetAsync("/api/incidents?limit=1", ct); // the token works before it is saved
             new Profile(url, token).Save();
             var who = Jwt.Claims(token);
-            cli.Output(r).Done($"Signed in to {url} as {who.Subject} ({string.Join(", ", who.Roles)}); saved to {Profile.PathOnDisk}", who.Subject);
+            cli.Output(r).Done($"Signed in to {url} as {who.Subject} ({string.Join(", ", who.Roles)}); saved to {Profile.PathOnDisk}",
+                new { url, subject = who.Subject, roles = who.Roles, profile = Profile.PathOnDisk }, who.Subject);
             return ExitCodes.Ok;
         }));
         return command;
@@ -123,7 +124,7 @@ public static class IncidentCommands
             var created = await cli.Api(r).PostAsync("/api/incidents",
                 new { title = r.GetValue(title), severity = r.GetValue(severity), restricted = r.GetValue(restricted), summary = r.GetValue(summary) }, ct);
             var id = Text(created, "id");
-            cli.Output(r).Done($"Declared incident {id}. Next: incident show {id}", id);
+            cli.Output(r).Answer(created, $"Declared incident {id}. Next: incident show {id}", id);
             return ExitCodes.Ok;
         }));
         return command;
@@ -138,8 +139,8 @@ public static class IncidentCommands
         var command = new Command("status", "Resolve or close an incident (commanders).\nExample: incident status 01a2… resolved --reason \"grant revoked\"") { id, status, reason };
         command.SetAction(cli.Run(async (r, ct) =>
         {
-            await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/status", new { status = r.GetValue(status), reason = r.GetValue(reason) }, ct);
-            cli.Output(r).Done($"Incident {r.GetValue(id)} is {r.GetValue(status)}.", r.GetValue(id));
+            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/status", new { status = r.GetValue(status), reason = r.GetValue(reason) }, ct);
+            cli.Output(r).Answer(answer, $"Incident {r.GetValue(id)} is {r.GetValue(status)}.", r.GetValue(id));
             return ExitCodes.Ok;
         }));
         return command;
@@ -152,8 +153,8 @@ public static class IncidentCommands
         var command = new Command("commander", "Hand command of an incident over (its commander or an admin).\nExample: incident commander 01a2… otto") { id, subject };
         command.SetAction(cli.Run(async (r, ct) =>
         {
-            await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/commander", new { subject = r.GetValue(subject) }, ct);
-            cli.Output(r).Done($"{r.GetValue(subject)} now commands incident {r.GetValue(id)}.", r.GetValue(id));
+            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/commander", new { subject = r.GetValue(subject) }, ct);
+            cli.Output(r).Answer(answer, $"{r.GetValue(subject)} now commands incident {r.GetValue(id)}.", r.GetValue(id));
             return ExitCodes.Ok;
         }));
         return command;
@@ -166,8 +167,8 @@ public static class IncidentCommands
         var add = new Command("add", "Give someone need-to-know on an incident (commanders).\nExample: incident participant add 01a2… rui") { id, subject };
         add.SetAction(cli.Run(async (r, ct) =>
         {
-            await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/participants", new { subject = r.GetValue(subject) }, ct);
-            cli.Output(r).Done($"{r.GetValue(subject)} is a participant of incident {r.GetValue(id)}.", r.GetValue(id));
+            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/participants", new { subject = r.GetValue(subject) }, ct);
+            cli.Output(r).Answer(answer, $"{r.GetValue(subject)} is a participant of incident {r.GetValue(id)}.", r.GetValue(id));
             return ExitCodes.Ok;
         }));
         return new Command("participant", "Participants of an incident") { add };
@@ -199,11 +200,19 @@ public static class IncidentCommands
             }
 
             var from = Since(r.GetValue(since)) is { } time ? $"&from={Uri.EscapeDataString(time)}" : "";
+            // -o json without --follow is one array, as the API answers a page; followed events come one object a line.
+            var whole = r.GetValue(IncidentCli.Format) is "json" && !r.GetValue(IncidentCli.Quiet) && !r.GetValue(follow) ? new List<JsonElement>() : null;
             for (string? next = $"/api/incidents/{incident}/timeline?limit=1000{filter}{from}"; next is not null;)
             {
                 var (page, following) = await api.GetPageAsync(next, ct);
-                Print(page.EnumerateArray().ToList());
+                if (whole is not null) whole.AddRange(page.EnumerateArray());
+                else Print(page.EnumerateArray().ToList());
                 next = following;
+            }
+            if (whole is not null)
+            {
+                output.List(whole, "sequence", columns);
+                return ExitCodes.Ok;
             }
             if (first && !r.GetValue(follow)) output.Say("(no events)");
             if (!r.GetValue(follow)) return ExitCodes.Ok;
@@ -255,7 +264,10 @@ public static class IncidentCommands
                 title = r.GetValue(title), attributes = KeyValues.Parse(r.GetValue(attributes), "--attr"),
             }, ct);
             var incident = Text(accepted, "incidentId");
-            output.Done(Text(accepted, "correlated") == "True" ? $"Joined incident {incident}." : $"Opened incident {incident}.", incident);
+            var said = Text(accepted, "correlated") == "True" ? $"Joined incident {incident}" : $"Opened incident {incident}";
+            if (accepted.TryGetProperty("runs", out var runs) && runs.GetArrayLength() > 0)
+                said += "; started " + string.Join(", ", runs.EnumerateArray().Select(run => $"{Text(run, "playbook")} (run {Text(run, "runId")})"));
+            output.Answer(accepted, said + ".", incident);
             return ExitCodes.Ok;
         }));
         return command;

@@ -114,16 +114,26 @@ public sealed class Output(CliConsole console, Output.Settings settings)
         }
     }
 
-    /// <summary>A sentence for people; in json it is an object with the id, so scripts still get something to parse.</summary>
-    public void Done(string message, string? id = null)
+    /// <summary>
+    /// What a command that changed something prints: a sentence for people, the id with <c>-q</c>, and with <c>-o json</c>
+    /// or <c>jsonl</c> exactly what the API answered (nothing when it answered with no body: the exit code says it worked).
+    /// </summary>
+    public void Answer(JsonElement answer, string message, string? id = null)
     {
         if (settings.Quiet)
         {
             if (id is not null) console.Out.WriteLine(id);
         }
-        else if (settings.Format is "json" or "jsonl") console.Out.WriteLine(JsonSerializer.Serialize(new { ok = true, id, message }));
+        else if (settings.Format is "json" or "jsonl")
+        {
+            if (answer.ValueKind is JsonValueKind.Undefined || answer.ValueKind is JsonValueKind.String && answer.GetString() is "") return;
+            console.Out.WriteLine(JsonSerializer.Serialize(answer, settings.Format is "json" ? Json.Indented : null));
+        }
         else console.Out.WriteLine(message);
     }
+
+    /// <summary>What a command that asks the API nothing to change printed (a profile saved, a file written): the same, with its facts as JSON.</summary>
+    public void Done(string message, object facts, string? id = null) => Answer(JsonSerializer.SerializeToElement(facts, Json.Options), message, id);
 
     /// <summary>A line for people only (a heading, a hint); scripts asking for json or ids never see it.</summary>
     public void Say(string message)

@@ -69,6 +69,11 @@ public static class PlaybookCommands
                 plan = await cli.Api(r).PostAsync($"/api/playbooks/{Uri.EscapeDataString(r.GetValue(target)!)}/dry-run",
                     new { inputs = given, decisions = assumed, incident = new { severity = r.GetValue(severity) } }, ct);
             }
+            if (r.GetValue(IncidentCli.Format) is "json" or "jsonl" && !r.GetValue(IncidentCli.Quiet))
+            {
+                cli.Output(r).Item(plan, "outcome"); // the whole plan, as the API answered it
+                return ExitCodes.Ok;
+            }
             if (r.GetValue(IncidentCli.Format) is "text" && !r.GetValue(IncidentCli.Quiet))
                 cli.Console.Out.WriteLine($"Outcome: {Text(plan, "outcome")} in {Text(plan, "waves")} wave(s)");
             cli.Output(r).List(plan.GetProperty("steps").EnumerateArray().ToList(), "id", Field("wave", "wave"), Field("step", "id"),
@@ -80,7 +85,7 @@ public static class PlaybookCommands
         reload.SetAction(cli.Run(async (r, ct) =>
         {
             var result = await cli.Api(r).PostAsync("/api/playbooks/reload", null, ct);
-            cli.Output(r).Done($"Reloaded: {result.GetProperty("playbooks").GetArrayLength()} playbooks loaded.");
+            cli.Output(r).Answer(result, $"Reloaded: {result.GetProperty("playbooks").GetArrayLength()} playbooks loaded.");
             return ExitCodes.Ok;
         }));
         yield return new Command("playbook", "Playbooks") { list, validate, dryRun, reload, Versions(cli), Diff(cli), Replay(cli) };

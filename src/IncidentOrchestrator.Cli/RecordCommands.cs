@@ -62,7 +62,7 @@ public static class RecordCommands
             if (r.GetValue(file) is { } target)
             {
                 await File.WriteAllTextAsync(target.FullName, text, ct);
-                cli.Output(r).Done($"Wrote {target.FullName}.", target.FullName);
+                cli.Output(r).Done($"Wrote {target.FullName}.", new { file = target.FullName }, target.FullName);
             }
             else cli.Console.Out.WriteLine(text);
             return ExitCodes.Ok;

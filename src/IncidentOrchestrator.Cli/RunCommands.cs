@@ -34,7 +34,7 @@ public static class RunCommands
             var runId = Text(accepted, "runId");
             if (!r.GetValue(watchToo))
             {
-                cli.Output(r).Done($"Started run {runId}. Next: incident run watch {r.GetValue(incident)} {runId}", runId);
+                cli.Output(r).Answer(accepted, $"Started run {runId}. Next: incident run watch {r.GetValue(incident)} {runId}", runId);
                 return ExitCodes.Ok;
             }
             return await WatchAsync(cli, r, api, r.GetValue(incident)!, runId, ct);
@@ -64,8 +64,8 @@ public static class RunCommands
         var cancel = new Command("cancel", "Cancel a run (commanders).\nExample: incident run cancel 01a2… 01a3… --reason \"false positive\"") { cancelIncident, cancelRun, reason };
         cancel.SetAction(cli.Run(async (r, ct) =>
         {
-            await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(cancelIncident)}/runs/{r.GetValue(cancelRun)}/cancel", new { reason = r.GetValue(reason) }, ct);
-            cli.Output(r).Done($"Cancelling run {r.GetValue(cancelRun)}.", r.GetValue(cancelRun));
+            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(cancelIncident)}/runs/{r.GetValue(cancelRun)}/cancel", new { reason = r.GetValue(reason) }, ct);
+            cli.Output(r).Answer(answer, $"Cancelling run {r.GetValue(cancelRun)}.", r.GetValue(cancelRun));
             return ExitCodes.Ok;
         }));
 
@@ -94,8 +94,8 @@ public static class RunCommands
         };
         command.SetAction(cli.Run(async (r, ct) =>
         {
-            await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(incident)}/runs/{r.GetValue(run)}/steps/{r.GetValue(step)}/{resolution}", null, ct);
-            cli.Output(r).Done($"Step {r.GetValue(step)}: {resolution}.", r.GetValue(run));
+            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(incident)}/runs/{r.GetValue(run)}/steps/{r.GetValue(step)}/{resolution}", null, ct);
+            cli.Output(r).Answer(answer, $"Step {r.GetValue(step)}: {resolution}.", r.GetValue(run));
             return ExitCodes.Ok;
         }));
         return command;

@@ -33,8 +33,8 @@ public static class WorkCommands
         var ack = new Command("ack", "Acknowledge a task: you have it.\nExample: incident task ack 01a2…") { ackId };
         ack.SetAction(cli.Run(async (r, ct) =>
         {
-            await cli.Api(r).PostAsync($"/api/tasks/{r.GetValue(ackId)}/ack", null, ct);
-            cli.Output(r).Done($"Acknowledged task {r.GetValue(ackId)}.", r.GetValue(ackId));
+            var answer = await cli.Api(r).PostAsync($"/api/tasks/{r.GetValue(ackId)}/ack", null, ct);
+            cli.Output(r).Answer(answer, $"Acknowledged task {r.GetValue(ackId)}.", r.GetValue(ackId));
             return ExitCodes.Ok;
         }));
 
@@ -47,9 +47,9 @@ public static class WorkCommands
         };
         complete.SetAction(cli.Run(async (r, ct) =>
         {
-            await cli.Api(r).PostAsync($"/api/tasks/{r.GetValue(doneId)}/complete",
+            var answer = await cli.Api(r).PostAsync($"/api/tasks/{r.GetValue(doneId)}/complete",
                 new { outputs = KeyValues.Parse(r.GetValue(outputs), "--output"), notes = r.GetValue(notes) }, ct);
-            cli.Output(r).Done($"Completed task {r.GetValue(doneId)}.", r.GetValue(doneId));
+            cli.Output(r).Answer(answer, $"Completed task {r.GetValue(doneId)}.", r.GetValue(doneId));
             return ExitCodes.Ok;
         }));
         return new Command("task", "Tasks people do for runs") { list, ack, complete };
@@ -79,8 +79,8 @@ public static class WorkCommands
         var command = new Command(decision, description) { id, comment };
         command.SetAction(cli.Run(async (r, ct) =>
         {
-            await cli.Api(r).PostAsync($"/api/approvals/{r.GetValue(id)}/decision", new { decision, comment = r.GetValue(comment) }, ct);
-            cli.Output(r).Done($"Recorded: {decision} on approval {r.GetValue(id)}.", r.GetValue(id));
+            var answer = await cli.Api(r).PostAsync($"/api/approvals/{r.GetValue(id)}/decision", new { decision, comment = r.GetValue(comment) }, ct);
+            cli.Output(r).Answer(answer, $"Recorded: {decision} on approval {r.GetValue(id)}.", r.GetValue(id));
             return ExitCodes.Ok;
         }));
         return command;

@@ -12,12 +12,40 @@ public static class CliRunner
         await host.Incident(token, terminal: false, args);
 
     /// <param name="terminal">Whether the CLI believes its output is a terminal a person reads (colours, live displays).</param>
-    public static async Task<Result> Incident(this IAlbaHost host, string token, bool terminal, params string[] args)
+    public static Task<Result> Incident(this IAlbaHost host, string token, bool terminal, params string[] args) =>
+        Incident(host.Server.CreateHandler(), "http://localhost", token, terminal, args);
+
+    /// <summary>The command against any service: <paramref name="handler"/> carries its requests (a real client for a real process).</summary>
+    public static async Task<Result> Incident(HttpMessageHandler? handler, string url, string token, bool terminal, params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
-        var code = await IncidentCli.RunAsync(["--url", "http://localhost", "--token", token, .. args],
-            new CliConsole(output, error) { IsTerminal = terminal }, host.Server.CreateHandler());
+        var code = await IncidentCli.RunAsync(["--url", url, "--token", token, .. args], new CliConsole(output, error) { IsTerminal = terminal }, handler);
         return new Result(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Passes requests on and keeps what the API answered to each, so a test can hold a command's output to it.</summary>
+    public sealed class RecordingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        public sealed record Exchange(HttpMethod Method, string Path, int Status, string Body);
+
+        private readonly List<Exchange> _exchanges = [];
+
+        public IReadOnlyList<Exchange> Exchanges
+        {
+            get { lock (_exchanges) return [.. _exchanges]; }
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var response = await base.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            var copy = new StringContent(body);
+            copy.Headers.Clear();
+            foreach (var (name, values) in response.Content.Headers) copy.Headers.TryAddWithoutValidation(name, values);
+            response.Content = copy;
+            lock (_exchanges) _exchanges.Add(new Exchange(request.Method, request.RequestUri!.PathAndQuery, (int)response.StatusCode, body));
+            return response;
+        }
     }
 
     /// <summary>A command that keeps running (<c>--follow</c>): what it has printed so far, and a way to interrupt it as Ctrl-C does.</summary>

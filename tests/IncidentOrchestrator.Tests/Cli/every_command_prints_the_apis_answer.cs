@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tests.Fixtures;
+using IncidentOrchestrator.Tests.Runs;
+
+namespace IncidentOrchestrator.Tests.Cli;
+
+/// <summary>
+/// <c>-o json</c> is for scripts: what a command prints is what the API answered to the request that did the work, not a
+/// summary of it. Every command that asks the API something is run here through a handler that keeps the API's answers,
+/// and its output is held to the last one.
+/// </summary>
+public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : RunContext(fixture)
+{
+    private static readonly string Rui = Tokens.For("rui.responder", Roles.Responder);
+    private static readonly string Lena = Tokens.For("lena.leadership", Roles.Leadership);
+
+    private async Task<JsonNode?> Json(string token, params string[] args)
+    {
+        var recorder = new CliRunner.RecordingHandler(Host.Server.CreateHandler());
+        var result = await CliRunner.Incident(recorder, "http://localhost", token, false, [.. args, "-o", "json"]);
+        Assert.True(result.ExitCode == 0, $"incident {string.Join(' ', args)}: {result.Error}{result.Out}");
+        var answer = recorder.Exchanges[^1];
+        if (answer.Body.Length == 0)
+        {
+            Assert.True(result.Out.Length == 0, $"incident {string.Join(' ', args)} -o json printed '{result.Out}'; the API answered nothing");
+            return null;
+        }
+        var printed = JsonNode.Parse(result.Out);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(answer.Body), printed),
+            $"incident {string.Join(' ', args)} -o json printed\n{result.Out}\nbut {answer.Method} {answer.Path} answered\n{answer.Body}");
+        return printed;
+    }
+
+    [Fact]
+    public async Task incidents_signals_runs_tasks_approvals_playbooks_and_records()
+    {
+        var declared = await Json(Api.Commander, "declare", "--title", $"cli json {Key}", "--severity", "high");
+        var id = declared!["id"]!.GetValue<string>();
+        await Json(Api.Commander, "show", id);
+        await Json(Api.Commander, "list", "--mine");
+        await Json(Api.Commander, "participant", "add", id, "rui.responder");
+        await Json(Api.Commander, "commander", id, "cora.commander");
+
+        var signal = await Json(Api.Ingest, "signal", "--source", "cli", "--type", "test.trigger", "--severity", "high", "--fingerprint", $"cli-json-{Key}",
+            "--attr", $"key={Key}");
+        Assert.Single(signal!["runIds"]!.AsArray()); // what a script needs to follow the run the signal started
+        Assert.NotNull(signal["signalId"]);
+        Assert.False(signal["correlated"]!.GetValue<bool>());
+        var file = Path.Combine(Directory.CreateTempSubdirectory("signals-").FullName, "signals.json");
+        await File.WriteAllTextAsync(file, $$"""[{"source":"cli","type":"cli.test","severity":"low","fingerprint":"cli-json-file-{{Key}}"}]""");
+        await Json(Api.Ingest, "signal", "--file", file);
+
+        var started = await Json(Api.Commander, "run", "start", id, "test-people", "--input", $"key={Key}");
+        var runId = started!["runId"]!.GetValue<string>();
+        await Json(Api.Commander, "run", "show", id, runId);
+
+        var tasks = await RunScenarios.Eventually(() => Json(Rui, "task", "list", "--mine", "--incident", id), t => t!.AsArray().Count == 1);
+        var taskId = tasks!.AsArray()[0]!["taskId"]!.GetValue<string>();
+        await Json(Rui, "task", "ack", taskId);
+        await Json(Rui, "task", "complete", taskId, "--output", "readers=ann");
+        var approvals = await RunScenarios.Eventually(() => Json(Lena, "approval", "list", "--mine", "--incident", id), a => a!.AsArray().Count == 1);
+        await Json(Lena, "reject", approvals!.AsArray()[0]!["approvalId"]!.GetValue<string>(), "--comment", "not yet");
+        await Host.RunEnded(Guid.Parse(id), Guid.Parse(runId));
+
+        var other = (await Json(Api.Commander, "run", "start", id, "test-people", "--input", $"key={Key}-2"))!["runId"]!.GetValue<string>();
+        await Json(Api.Commander, "run", "cancel", id, other, "--reason", "enough");
+
+        await Json(Api.Commander, "playbook", "list");
+        await Json(Api.Commander, "playbook", "versions", "test-people");
+        await Json(Api.Commander, "playbook", "dry-run", "test-people", "--input", $"key={Key}");
+        await Json(Api.Admin, "playbook", "reload");
+        await Json(Api.Commander, "timeline", id);
+        await Json(Api.Commander, "verify", id);
+        await Json(Api.Commander, "evidence", id);
+        await Json(Api.Commander, "metrics");
+        await Json(Api.Commander, "status", id, "resolved", "--reason", "done");
+    }
+
+    [Fact]
+    public async Task a_signal_tells_people_which_runs_it_started()
+    {
+        var said = await Host.Incident(Api.Ingest, "signal", "--source", "cli", "--type", "test.trigger", "--severity", "high", "--fingerprint",
+            $"cli-said-{Key}", "--attr", $"key={Key}");
+        Assert.True(said.ExitCode == 0, said.Error);
+        Assert.Matches(@"^Opened incident [0-9a-f-]{36}; started test-triggered \(run [0-9a-f-]{36}\)\.$", said.Out.Trim());
+        var quiet = await Host.Incident(Api.Ingest, "signal", "--source", "cli", "--type", "test.trigger", "--severity", "high", "--fingerprint",
+            $"cli-said-{Key}", "--attr", $"key={Key}", "-q");
+        Assert.Matches("^[0-9a-f-]{36}$", quiet.Out.Trim()); // -q keeps printing the incident's id
+    }
+}
