@@ -1,0 +1,63 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using IncidentOrchestrator.Tests.Fixtures;
+using Microsoft.Playwright;
+
+namespace IncidentOrchestrator.Tests.Console;
+
+/// <summary>
+/// axe-core's WCAG 2.1 A and AA rules over every page of the console, in the light scheme and in the dark one the console
+/// follows from the system: no serious or critical violation (colour contrast among them).
+/// </summary>
+public sealed class every_page_is_accessible_in_both_colour_schemes(ConsoleFixture fixture) : ConsoleContext(fixture)
+{
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public async Task no_serious_or_critical_violation(string scheme)
+    {
+        var incident = await DeclaredAsync($"Accessible {Key}", restricted: true);
+        var run = (await ApiAsync(HttpMethod.Post, $"/api/incidents/{incident}/runs", Cora,
+            new { playbook = "privacy-notification", inputs = new { dataset = "hr.employee_activity" } })).GetProperty("runId").GetGuid();
+        await ApiAsync(HttpMethod.Post, "/api/signals", Cora, new
+        {
+            source = "scanner", type = "scanner.finding", severity = "high", fingerprint = $"accessible-{Key}", title = "A finding to show",
+        });
+
+        var page = await Fixture.SignedInAsync(Cora);
+        await page.EmulateMediaAsync(new() { ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light });
+        string[] paths =
+        [
+            "/incidents", $"/incidents/{incident}", $"/incidents/{incident}/runs/{run}", $"/incidents/{incident}/start?playbook=sensitive-data-exposure",
+            $"/incidents/{incident}/report", $"/incidents/{incident}/access-log", "/work", "/playbooks", "/playbooks/sensitive-data-exposure",
+            "/leadership", "/programmes",
+        ];
+        var found = new List<string>();
+        foreach (var path in paths) found.AddRange(await ViolationsAsync(page, path, scheme));
+
+        var responder = await Fixture.SignedInAsync(Rui);
+        await responder.EmulateMediaAsync(new() { ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light });
+        found.AddRange(await ViolationsAsync(responder, "/leadership", scheme)); // the page that says no
+
+        var stranger = await Fixture.Browser.NewPageAsync(new() { BaseURL = Fixture.Url, ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light });
+        found.AddRange(await ViolationsAsync(stranger, "/signin", scheme));
+        await stranger.CloseAsync();
+
+        await ApiAsync(HttpMethod.Post, $"/api/incidents/{incident}/runs/{run}/cancel", Cora); // its task would crowd other scenarios' My work
+        Assert.True(found.Count == 0, $"{found.Count} serious or critical violations in the {scheme} scheme:\n{string.Join('\n', found)}");
+    }
+
+    private static async Task<IEnumerable<string>> ViolationsAsync(IPage page, string path, string scheme)
+    {
+        await page.GotoAsync(path);
+        await page.Locator("main").WaitForAsync();
+        var name = System.Text.RegularExpressions.Regex.Replace(path.Split('?')[0], "[0-9a-f]{8}-[0-9a-f-]{27}", "id").Trim('/').Replace('/', '-');
+        await ConsoleFixture.ScreenshotAsync(page, $"axe-{scheme}-{name}");
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        return result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{path}: {v.Id} ({v.Impact}) {v.Help}: {string.Join("; ", v.Nodes.Take(3).Select(n => n.Html))}");
+    }
+}
