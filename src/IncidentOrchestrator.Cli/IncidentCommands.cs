@@ -252,7 +252,8 @@ public static class IncidentCommands
                 var text = path == "-" ? await cli.Console.In.ReadToEndAsync(ct) : await File.ReadAllTextAsync(path, ct);
                 var results = (await cli.Api(r).PostAsync("/api/signals/batch", SignalFile.Parse(text, path), ct)).EnumerateArray().ToList();
                 output.List(results, "incidentId", Field("signal", "signalId", Kind.Id), Field("incident", "incidentId", Kind.Id),
-                    new("", e => Text(e, "correlated") == "True" ? "joined" : "opened"));
+                    new("", e => Text(e, "correlated") == "True" ? "joined" : "opened"),
+                    new("started", e => e.TryGetProperty("runs", out var started) ? string.Join(", ", started.EnumerateArray().Select(StartedRun)) : ""));
                 return ExitCodes.Ok;
             }
             var missing = new[] { ("--source", r.GetValue(source)), ("--type", r.GetValue(type)), ("--severity", r.GetValue(severity)), ("--fingerprint", r.GetValue(fingerprint)) }
@@ -266,7 +267,7 @@ public static class IncidentCommands
             var incident = Text(accepted, "incidentId");
             var said = Text(accepted, "correlated") == "True" ? $"Joined incident {incident}" : $"Opened incident {incident}";
             if (accepted.TryGetProperty("runs", out var runs) && runs.GetArrayLength() > 0)
-                said += "; started " + string.Join(", ", runs.EnumerateArray().Select(run => $"{Text(run, "playbook")} (run {Text(run, "runId")})"));
+                said += "; started " + string.Join(", ", runs.EnumerateArray().Select(StartedRun));
             output.Answer(accepted, said + ".", incident);
             return ExitCodes.Ok;
         }));
@@ -302,4 +303,8 @@ public static class IncidentCommands
             return (DateTimeOffset.UtcNow - (value[^1] switch { 'h' => TimeSpan.FromHours(n), 'd' => TimeSpan.FromDays(n), _ => TimeSpan.FromMinutes(n) })).ToString("O");
         return value;
     }
+
+    /// <summary>"sensitive-data-exposure (run 01a3…)": a run a signal started, as the API named it.</summary>
+    private static string StartedRun(JsonElement run) =>
+        $"{(Text(run, "playbook") is "-" ? "a playbook" : Text(run, "playbook"))} (run {Text(run, "runId")})";
 }

@@ -63,8 +63,10 @@ public static class SlackActionsEndpoint
             return await RefuseAsync("the request is more than five minutes old", null, StatusCodes.Status401Unauthorized);
 
         if (SlackActionRequest.Payload(body) is { } payload && IncomingText.Json(Encoding.UTF8.GetBytes(payload)) is { } unreadable)
-            return TypedResults.Problem(new Problems.Validation()
-                .Add(unreadable.Field == "body" ? "payload" : "payload." + unreadable.Field, unreadable.Message).ToProblem("Not a Slack action"));
+            return TypedResults.Problem((unreadable with
+            {
+                Field = unreadable.Field == IncomingText.Body ? "payload" : "payload." + unreadable.Field, Title = "Not a Slack action",
+            }).ToProblem());
         var request = SlackActionRequest.Parse(body);
         if (request is null) return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a Slack action",
             detail: "Expected a form with a block_actions payload.");

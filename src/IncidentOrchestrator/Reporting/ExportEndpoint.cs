@@ -125,7 +125,7 @@ public static class ExportEndpoint
             async Task Flush()
             {
                 writer.Flush();
-                await body.FlushAsync(context.RequestAborted);
+                await body.FlushAsync(context.RequestAborted); // a client that has gone cancels the request, and with it the reads
             }
             writer.WriteStartObject();
             await write(writer, Flush);

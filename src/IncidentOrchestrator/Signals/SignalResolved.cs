@@ -46,9 +46,10 @@ public sealed class SignalReceipt
     public List<StartedRun> Runs { get; set; } = [];
 
     /// <summary>What receipts written before runs carried their playbook held; read, never written.</summary>
-    public List<Guid> RunIds { get; set; } = [];
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<Guid>? RunIds { get; set; }
 
     public DateTimeOffset ReceivedAt { get; set; }
 
-    public SignalAccepted Accepted() => new(SignalId, IncidentId, Correlated, Runs.Count > 0 ? Runs : [.. RunIds.Select(id => new StartedRun(id, ""))]);
+    public SignalAccepted Accepted() => new(SignalId, IncidentId, Correlated, Runs.Count > 0 || RunIds is null ? Runs : [.. RunIds.Select(id => new StartedRun(id, null))]);
 }

@@ -15,8 +15,8 @@ public sealed record SignalAccepted(Guid SignalId, Guid IncidentId, bool Correla
     public IReadOnlyList<Guid> RunIds => [.. Runs.Select(r => r.RunId)];
 }
 
-/// <summary>A run a signal started, and the playbook it runs.</summary>
-public sealed record StartedRun(Guid RunId, string Playbook);
+/// <summary>A run a signal started, and the playbook it runs (unknown, null, in answers stored before they named it).</summary>
+public sealed record StartedRun(Guid RunId, string? Playbook);
 
 public static class SignalRules
 {

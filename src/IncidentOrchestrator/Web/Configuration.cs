@@ -9,6 +9,7 @@ public static class Configuration
     public static IServiceCollection AddWebConsole(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        services.AddSingleton<Hosting.IRefusalPage, ConsoleRefusals>();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "incident-console-antiforgery";

@@ -29,7 +29,11 @@
     if (active && active !== document.body && item.contains(active) && active.matches("input, textarea, select")) return true;
     if (item.querySelector(".problem, .field-error, [data-held]")) return true;
     return Array.prototype.some.call(item.querySelectorAll("input:not([type=hidden]), textarea, select"), function (field) {
-      if (field.tagName === "SELECT") return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      if (field.tagName === "SELECT") {
+        // With no option marked selected, the first one is the default.
+        const marked = Array.prototype.findIndex.call(field.options, function (o) { return o.defaultSelected; });
+        return field.selectedIndex !== Math.max(marked, 0);
+      }
       if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
       return field.value !== field.defaultValue;
     });
@@ -54,10 +58,24 @@
     p.appendChild(button);
     item.prepend(p);
   }
+  // Details a person opened stay open when their item is replaced.
+  let opened = [];
+  function reopen() {
+    opened.forEach(function (id) {
+      const details = document.getElementById(id) && document.getElementById(id).querySelector("details");
+      if (details) details.open = true;
+    });
+    opened = [];
+  }
   document.addEventListener("htmx:beforeSwap", function (e) {
     const region = e.detail.target;
-    if (!region || !region.matches || !region.matches("[data-live]") || !e.detail.xhr || e.detail.xhr.status >= 400) return;
-    const held = Array.prototype.filter.call(region.querySelectorAll("[data-item][id]"), holds);
+    if (!region || !region.matches || !region.matches("[data-live]") || !e.detail.xhr) return;
+    opened = Array.prototype.map.call(region.querySelectorAll("[data-item][id] details[open]"), function (d) { return d.closest("[data-item]").id; });
+    // The item whose own form was sent takes its answer; the others keep what they hold.
+    const source = e.detail.requestConfig && e.detail.requestConfig.elt;
+    const held = Array.prototype.filter.call(region.querySelectorAll("[data-item][id]"), function (item) {
+      return !(source && item.contains(source)) && holds(item);
+    });
     if (held.length === 0) return;
     const fresh = new DOMParser().parseFromString(e.detail.serverResponse, "text/html").getElementById(region.id);
     if (!fresh) return;
@@ -80,13 +98,14 @@
     region.replaceWith(next);
     htmx.process(next);
     localise(next);
+    reopen();
     if (focus && document.contains(focus) && focus !== document.activeElement) {
       focus.focus();
       if (selection) { try { focus.setSelectionRange(selection[0], selection[1]); } catch (_) { } }
     }
   });
   document.addEventListener("DOMContentLoaded", function () { served(document); localise(document); });
-  document.addEventListener("htmx:afterSwap", function () { served(document); });
+  document.addEventListener("htmx:afterSwap", function () { served(document); reopen(); });
   document.addEventListener("htmx:load", function (e) { localise(e.target); });
   document.addEventListener("htmx:afterSwap", function (e) { localise(e.target); });
   document.addEventListener("htmx:sseOpen", function () { setLive("live"); });

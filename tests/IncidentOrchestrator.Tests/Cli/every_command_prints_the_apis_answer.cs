@@ -15,6 +15,7 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
 {
     private static readonly string Rui = Tokens.For("rui.responder", Roles.Responder);
     private static readonly string Lena = Tokens.For("lena.leadership", Roles.Leadership);
+    private static readonly string Pia = Tokens.For("pia.privacy", Roles.Privacy);
 
     private async Task<JsonNode?> Json(string token, params string[] args)
     {
@@ -61,14 +62,19 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         await Json(Rui, "task", "ack", taskId);
         await Json(Rui, "task", "complete", taskId, "--output", "readers=ann");
         var approvals = await RunScenarios.Eventually(() => Json(Lena, "approval", "list", "--mine", "--incident", id), a => a!.AsArray().Count == 1);
-        await Json(Lena, "reject", approvals!.AsArray()[0]!["approvalId"]!.GetValue<string>(), "--comment", "not yet");
+        var approvalId = approvals!.AsArray()[0]!["approvalId"]!.GetValue<string>();
+        await Json(Lena, "approve", approvalId, "--comment", "fine");
+        await Json(Pia, "reject", approvalId, "--comment", "not yet");
         await Host.RunEnded(Guid.Parse(id), Guid.Parse(runId));
 
         var other = (await Json(Api.Commander, "run", "start", id, "test-people", "--input", $"key={Key}-2"))!["runId"]!.GetValue<string>();
         await Json(Api.Commander, "run", "cancel", id, other, "--reason", "enough");
 
         await Json(Api.Commander, "playbook", "list");
-        await Json(Api.Commander, "playbook", "versions", "test-people");
+        var hash = (await Json(Api.Commander, "playbook", "versions", "test-people"))!.AsArray()[0]!["hash"]!.GetValue<string>();
+        await Json(Api.Commander, "playbook", "diff", "test-people", "--from", hash);
+        await Json(Api.Commander, "playbook", "replay", Path.Combine(Fixture.Playbooks, "test-people.yaml"), "--incident", id);
+        await Json(Api.Commander, "access-log", id);
         await Json(Api.Commander, "playbook", "dry-run", "test-people", "--input", $"key={Key}");
         await Json(Api.Admin, "playbook", "reload");
         await Json(Api.Commander, "timeline", id);

@@ -60,11 +60,13 @@ public sealed class a_live_update_keeps_what_a_person_typed(ConsoleFixture fixtu
         var subject = page.Locator("section.actions input[name=subject]").First;
         await subject.FillAsync("pia.priv");
 
-        await ApiAsync(HttpMethod.Post, $"/api/incidents/{incident}/participants", Cora, new { subject = "sam.responder" });
-        await Expect(page.Locator("#incident-header")).ToContainTextAsync("sam.responder", new() { Timeout = 10_000 });
+        // A run starts: the panels beside the timeline (where the verdict is) are fetched again and show it.
+        var run = await StartAsync(incident);
+        await Expect(page.Locator("#incident-panels")).ToContainTextAsync("privacy-notification", new() { Timeout = 10_000 });
 
         await Expect(page.Locator("#chain")).ToContainTextAsync("The history verifies");
         Assert.Equal("pia.priv", await subject.InputValueAsync());
+        await ApiAsync(HttpMethod.Post, $"/api/incidents/{incident}/runs/{run}/cancel", Cora);
     }
 
     private async Task<Guid> StartAsync(Guid incident) =>

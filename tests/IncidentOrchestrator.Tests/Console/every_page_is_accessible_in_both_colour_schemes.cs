@@ -35,6 +35,16 @@ public sealed class every_page_is_accessible_in_both_colour_schemes(ConsoleFixtu
         var found = new List<string>();
         foreach (var path in paths) found.AddRange(await ViolationsAsync(page, path, scheme));
 
+        // My work as the person a task waits for: its buttons, and a refused completion's messages.
+        var pia = await Fixture.SignedInAsync(Pia);
+        await pia.EmulateMediaAsync(new() { ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light });
+        await pia.GotoAsync("/work");
+        var task = pia.Locator("article.task", new() { HasText = $"Accessible {Key}" });
+        await Assertions.Expect(task).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await task.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
+        await Assertions.Expect(task.Locator(".field-error").First).ToBeVisibleAsync();
+        found.AddRange(await ViolationsAsync(pia, null, $"{scheme}-work-refused")); // (a danger button: the run page's Cancel)
+
         var responder = await Fixture.SignedInAsync(Rui);
         await responder.EmulateMediaAsync(new() { ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light });
         found.AddRange(await ViolationsAsync(responder, "/leadership", scheme)); // the page that says no
@@ -47,12 +57,14 @@ public sealed class every_page_is_accessible_in_both_colour_schemes(ConsoleFixtu
         Assert.True(found.Count == 0, $"{found.Count} serious or critical violations in the {scheme} scheme:\n{string.Join('\n', found)}");
     }
 
-    private static async Task<IEnumerable<string>> ViolationsAsync(IPage page, string path, string scheme)
+    /// <param name="path">The page to open; null for the page as it is now (after what a person did on it).</param>
+    private static async Task<IEnumerable<string>> ViolationsAsync(IPage page, string? path, string scheme)
     {
-        await page.GotoAsync(path);
+        if (path is not null) await page.GotoAsync(path);
         await page.Locator("main").WaitForAsync();
-        var name = System.Text.RegularExpressions.Regex.Replace(path.Split('?')[0], "[0-9a-f]{8}-[0-9a-f-]{27}", "id").Trim('/').Replace('/', '-');
-        await ConsoleFixture.ScreenshotAsync(page, $"axe-{scheme}-{name}");
+        var name = path is null ? "" : "-" + System.Text.RegularExpressions.Regex.Replace(path.Split('?')[0], "[0-9a-f]{8}-[0-9a-f-]{27}", "id").Trim('/').Replace('/', '-');
+        await ConsoleFixture.ScreenshotAsync(page, $"axe-{scheme}{name}");
+        path ??= page.Url;
         var result = await page.RunAxe(new AxeRunOptions
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },

@@ -43,10 +43,23 @@ public sealed class PublishedServiceFixture : IAsyncLifetime
         return http;
     }
 
-    /// <summary>The lines the service logged at error level or above (<c>fail:</c>, <c>crit:</c>), with what followed each.</summary>
-    public IReadOnlyList<string> Errors(int from = 0) =>
+    /// <summary>
+    /// The lines the service logged at error level or above since <paramref name="from"/>, once everything logged before
+    /// the call has been read: a request whose refusal logs a marker is sent, and its line awaited.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ErrorsAsync(int from)
+    {
+        var marker = $"marker{Guid.NewGuid():N}";
+        using var http = Client(Everything);
+        using var _ = await http.GetAsync($"/api/incidents?{marker}=%00");
+        for (var tries = 0; tries < 100 && !Log.Contains(marker); tries++) await Task.Delay(50);
+        if (!Log.Contains(marker)) throw new TimeoutException($"The service's log never showed {marker}");
+        return Errors(from);
+    }
+
+    private IReadOnlyList<string> Errors(int from) =>
         Log[Math.Min(from, Log.Length)..].Split('\n').Select((line, i) => (line, i)).Where(l => l.line.StartsWith("fail:") || l.line.StartsWith("crit:"))
-            .Select(l => string.Join('\n', Log[Math.Min(from, Log.Length)..].Split('\n').Skip(l.i).Take(4))).ToList();
+            .Select(l => string.Join('\n', Log[Math.Min(from, Log.Length)..].Split('\n').Skip(l.i).Take(8))).ToList();
 
     public async Task DisposeAsync()
     {

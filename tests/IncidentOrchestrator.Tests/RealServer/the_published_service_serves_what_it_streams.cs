@@ -86,7 +86,7 @@ public sealed class the_published_service_serves_what_it_streams(PublishedServic
         var verified = await CliRunner.Incident(null, service.Url, PublishedServiceFixture.Everything, false, "verify", "--file", file);
         Assert.True(verified.ExitCode == 0, verified.Out + verified.Error);
 
-        Assert.Empty(service.Errors(errorsBefore));
+        Assert.Empty(await service.ErrorsAsync(errorsBefore));
     }
 
     /// <summary>Reads <c>timeline/stream?after=0</c> until it has seen <paramref name="expected"/> events; how many it saw.</summary>
