@@ -58,7 +58,7 @@ public static class PlaybookCommands
                 if (errors.Count > 0) throw new CliException(ExitCodes.Failure, string.Join('\n', errors));
                 var playbook = library.Playbooks.Values.Single(p => p.File == file.Name);
                 var request = new IncidentOrchestrator.Playbooks.Planning.Planner.Request(JsonValues.ToPlain(given),
-                    new Dictionary<string, object?> { ["severity"] = r.GetValue(severity) ?? playbook.Severity ?? "high", ["restricted"] = playbook.Restricted, ["status"] = "open" },
+                    IncidentOrchestrator.Playbooks.Planning.IncidentFacts.Preview(r.GetValue(severity) ?? playbook.Severity ?? "high", playbook.Restricted),
                     null, assumed);
                 var problems = IncidentOrchestrator.Playbooks.Planning.Planner.Check(playbook, request);
                 if (problems.Count > 0) throw new CliException(ExitCodes.Failure, string.Join('\n', problems.Select(p => $"  {p.Key}: {p.Value}")));

@@ -11,7 +11,8 @@ public sealed record Plan(
 
 /// <summary>
 /// <see cref="Disposition"/>: <c>run</c> (an action executes), <c>wait</c> (for a person, a timer, a signal
-/// or a child run), <c>skip</c>, <c>escalate</c> (fails and waits for the commander) or <c>not-reached</c>.
+/// or a child run), <c>skip</c>, <c>fail</c> (its <c>when</c> cannot be evaluated), <c>escalate</c> (fails and waits for the
+/// commander) or <c>not-reached</c>.
 /// </summary>
 public sealed record PlannedStep(
     string Id,

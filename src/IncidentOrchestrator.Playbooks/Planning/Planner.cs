@@ -67,7 +67,8 @@ public static class Planner
                     scope.Steps[step.Id] = new ValueScope.StepState(outcome,
                         request.Outputs?.GetValueOrDefault(step.Id) is { } known && outcome != Outcomes.Skipped ? known : new Dictionary<string, object?>());
                 if (decided.Outcome == Outcomes.Succeeded && step.Kind is ActionCall) completed.Add(step);
-                if (decided.Outcome != Outcomes.Failed) continue;
+                // Steps of one wave start together; the first failure that ends the run decides how it ends.
+                if (decided.Outcome != Outcomes.Failed || stopped) continue;
 
                 switch (step.OnFailure)
                 {
@@ -98,7 +99,7 @@ public static class Planner
 
         var compensations = runOutcome == Outcomes.Compensated
             ? completed.AsEnumerable().Reverse().Where(s => s.Compensate is not null)
-                .Select((s, i) => new PlannedCompensation(i + 1, s.Id, s.Compensate!.Action, Render(s.Compensate.With, scope)))
+                .Select((s, i) => new PlannedCompensation(i + 1, s.Id, s.Compensate!.Action, Render(s.Compensate.With, StepDecision.ForCompensation(scope))))
                 .ToList()
             : [];
         return new Plan(playbook.Name, playbook.Hash, runOutcome, wave,
@@ -109,34 +110,21 @@ public static class Planner
         IReadOnlyDictionary<string, string> decisions)
     {
         var title = TryRender(step.Title, scope);
-        foreach (var need in step.Needs.Select(n => planned[n.StepId]))
-        {
-            if (need.Disposition is "escalate" or "not-reached")
-                return Unreached(step, $"needs '{need.Id}', which {(need.Disposition == "escalate" ? "is escalated" : "is not reached")}") with { Title = title };
-            if (need.Outcome == Outcomes.Failed)
-                return Skip(step, wave, $"needs '{need.Id}', which failed", title);
-            // Only a skip caused by the need's own `when` propagates; any other skip counts as done.
-            if (skippedByWhen.Contains(need.Id))
-                return Skip(step, wave, $"needs '{need.Id}', which was skipped because its when is false", title);
-        }
+        // A run waits behind an escalated need; a plan cannot say how the commander will answer.
+        if (step.Needs.Select(n => planned[n.StepId]).FirstOrDefault(n => n.Disposition is "escalate" or "not-reached") is { } waiting)
+            return Unreached(step, $"needs '{waiting.Id}', which {(waiting.Disposition == "escalate" ? "is escalated" : "is not reached")}") with { Title = title };
 
-        if (step.When is { } when)
+        switch (StepDecision.For(step, id => new StepDecision.NeedEnd(planned[id].Outcome, skippedByWhen.Contains(id)), scope))
         {
-            bool holds;
-            try
-            {
-                holds = Evaluator.Condition(when.Expr, scope);
-            }
-            catch (ExpressionException e)
-            {
-                return Skip(step, wave, $"its when '{when.Text}' cannot be evaluated: {e.Message}", title);
-            }
-            if (!holds)
-            {
-                skippedByWhen.Add(step.Id);
-                return Skip(step, wave, $"when '{when.Text}' is false", title);
-            }
+            case StepDecision.Skip skip:
+                if (skip.ByWhen) skippedByWhen.Add(step.Id);
+                return Skip(step, wave, skip.Reason, title);
+            case StepDecision.Fail fail:
+                return new PlannedStep(step.Id, step.KindName, step.Phase, wave, "fail", Outcomes.Failed,
+                    $"{fail.Reason}; onFailure: {step.OnFailure.ToString().ToLowerInvariant()}", title, null, null);
         }
+        // A replay carries the commander's skip of an escalated step: the step would start, and a person skipped it.
+        if (decisions.GetValueOrDefault(step.Id) == Outcomes.Skipped) return Skip(step, wave, "skipped by a person after it escalated (as recorded)", title);
 
         var outcome = decisions.GetValueOrDefault(step.Id) ?? Outcomes.For(step.Kind)[0];
         var assumed = decisions.ContainsKey(step.Id) ? "as decided" : "assumed";

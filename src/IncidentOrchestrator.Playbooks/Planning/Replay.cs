@@ -3,8 +3,11 @@ using IncidentOrchestrator.Playbooks.Model;
 
 namespace IncidentOrchestrator.Playbooks.Planning;
 
-/// <summary>What a recorded run's step did: its status, its outcome, how many attempts it took, what it produced.</summary>
-public sealed record RecordedStep(string Status, string? Outcome, int Attempts, IReadOnlyDictionary<string, object?> Outputs);
+/// <summary>
+/// What a recorded run's step did: its status, its outcome, how many attempts it took, what it produced, and how the
+/// commander answered it when it escalated (<c>retry</c> or <c>skip</c>; null when nobody had to).
+/// </summary>
+public sealed record RecordedStep(string Status, string? Outcome, int Attempts, IReadOnlyDictionary<string, object?> Outputs, string? Resolution = null);
 
 /// <summary>A run as the record has it: its inputs and signal, the incident it ran on, and each step's end.</summary>
 public sealed record RecordedRun(
@@ -52,7 +55,13 @@ public static class Replayer
         var policyReasons = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var step in candidate.Steps)
         {
-            if (decisions.ContainsKey(step.Id) || run.Steps.GetValueOrDefault(step.Id) is not { Outcome: { } outcome } recorded) continue;
+            if (decisions.ContainsKey(step.Id) || run.Steps.GetValueOrDefault(step.Id) is not { Outcome: { } } recorded) continue;
+            var outcome = Ran(recorded)!;
+            if (recorded.Resolution is not null)
+            {
+                fromRecord[step.Id] = outcome; // a person decided this step: its end stands, whatever the policy says
+                continue;
+            }
             if (!Outcomes.For(step.Kind).Contains(outcome)) continue; // the step changed kind: the record cannot answer for it
             // The same failures would meet a stricter retry: a success that took more attempts than the candidate allows is a failure.
             var allowed = (step.Retry ?? candidate.Defaults.Retry ?? RetryPolicy.None).Attempts;
@@ -74,7 +83,7 @@ public static class Replayer
         var steps = plan.Steps.Select(p =>
         {
             var recorded = run.Steps.GetValueOrDefault(p.Id);
-            var decided = p.Disposition is "run" or "wait" or "escalate";
+            var decided = p.Disposition is "run" or "wait" or "escalate" or "fail";
             var assumed = decided && !fromRecord.ContainsKey(p.Id) && !decisions.ContainsKey(p.Id) && p.Kind != "wait";
             var reason = policyReasons.TryGetValue(p.Id, out var why) ? $"{p.Reason}; {why}" : p.Reason;
             return new ReplayStep(p.Id, recorded?.Outcome, p.Outcome ?? p.Disposition, p.Disposition, reason, assumed);
@@ -90,7 +99,7 @@ public static class Replayer
                 differences.Add(new("not-taken", id, $"'{id}' {Did(recorded)} in the record; the candidate would not: {skipped.Reason}"));
         }
         var runEnded = run.Status is "succeeded" or "failed" or "compensated" or "cancelled";
-        foreach (var planned in plan.Steps.Where(p => p.Disposition is "run" or "wait" or "escalate" && p.Kind != "wait"))
+        foreach (var planned in plan.Steps.Where(p => p.Disposition is "run" or "wait" or "escalate" or "fail" && p.Kind != "wait"))
         {
             var recorded = run.Steps.GetValueOrDefault(planned.Id);
             // A run still under way has not reached its later steps yet, and a cancelled one was stopped by people: the
@@ -100,9 +109,11 @@ public static class Replayer
                 differences.Add(new("new", planned.Id, recorded is null
                     ? $"'{planned.Id}' is not in the recorded run: {planned.Reason}"
                     : $"'{planned.Id}' was {recorded.Status} in the record; the candidate would go on: {planned.Reason}"));
-            else if (recorded.Outcome is { } was && planned.Outcome is { } would && was != would)
-                differences.Add(new("changed-outcome", planned.Id, $"'{planned.Id}' ended {was} in the record; the candidate's would end {would}" +
+            else if (recorded.Outcome is not null && Ran(recorded) is { } was && planned.Outcome is { } would && was != would)
+                differences.Add(new("changed-outcome", planned.Id, $"'{planned.Id}' ended {recorded.Outcome} in the record; the candidate's would end {would}" +
                                                                     (policyReasons.TryGetValue(planned.Id, out var why) ? $" ({why})" : "")));
+            else if (recorded.Outcome == Outcomes.Compensated && plan.Compensations.All(c => c.Step != planned.Id))
+                differences.Add(new("changed-outcome", planned.Id, $"'{planned.Id}' was undone in the record; the candidate would not undo it"));
             if (before?.Steps.FirstOrDefault(b => b.Id == planned.Id) is { With: { } was2 } && planned.With is { } now && Changed(was2, now) is { Length: > 0 } changes)
                 differences.Add(new("changed-parameters", planned.Id, changes));
         }
@@ -117,6 +128,9 @@ public static class Replayer
             differences.Add(new("changed-outcome", "", $"the run ended {run.Status}; the candidate's would end {candidateStatus}"));
         return new ReplayResult(run.IncidentId, run.RunId, run.Hash, run.Status, candidateStatus, steps, differences);
     }
+
+    /// <summary>How the step itself ended: one that succeeded and was undone later (compensated) had succeeded.</summary>
+    private static string? Ran(RecordedStep step) => step.Outcome == Outcomes.Compensated ? Outcomes.Succeeded : step.Outcome;
 
     /// <summary>The step acted or was answered (an action ran, a task was done, an approval decided, a child run ended); waits do not count.</summary>
     private static bool Happened(RecordedStep step) =>

@@ -33,12 +33,7 @@ public static class DryRunPlaybookEndpoint
 
         var planRequest = new Planner.Request(
             JsonValues.ToPlain(request.Inputs),
-            new Dictionary<string, object?>
-            {
-                ["severity"] = request.Incident?.Severity ?? playbook.Severity ?? "high",
-                ["restricted"] = request.Incident?.Restricted ?? playbook.Restricted,
-                ["status"] = "open",
-            },
+            IncidentFacts.Preview(request.Incident?.Severity ?? playbook.Severity ?? "high", request.Incident?.Restricted ?? playbook.Restricted),
             request.Signal is null ? null : JsonValues.ToPlain(request.Signal),
             request.Decisions ?? []);
 

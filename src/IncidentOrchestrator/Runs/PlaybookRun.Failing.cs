@@ -74,8 +74,7 @@ public sealed partial class PlaybookRun
             return;
         }
         var step = playbook.Step(CompensationQueue[0])!;
-        // An undo is rendered from the run's inputs and step results.
-        Dispatch(playbook, turn, step, step.Compensate!, RunScope.Of(this, null), attempt: 1, compensation: true);
+        Dispatch(playbook, turn, step, step.Compensate!, RunScope.ForUndo(this), attempt: 1, compensation: true);
     }
 
     private void CompensationEnded(Playbook playbook, Turn turn, string stepId, int attempt, bool succeeded, string? error)
@@ -85,7 +84,7 @@ public sealed partial class PlaybookRun
         if (!succeeded && attempt < retry.Attempts)
         {
             Append(turn, new StepAttemptFailed(Id, stepId, attempt, $"undo with {step.Compensate!.Action}: {error}", false, turn.Now));
-            Dispatch(playbook, turn, step, step.Compensate!, RunScope.Of(this, null), attempt + 1, compensation: true,
+            Dispatch(playbook, turn, step, step.Compensate!, RunScope.ForUndo(this), attempt + 1, compensation: true,
                 delay: retry.DelayBefore(attempt + 1));
             return;
         }

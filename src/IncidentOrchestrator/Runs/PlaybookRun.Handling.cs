@@ -211,6 +211,7 @@ public sealed partial class PlaybookRun
     {
         var step = playbook.Step(stepId)!;
         state.Escalated = false;
+        state.Resolution = resolution;
         Append(turn, new StepEscalationResolved(Id, step.Id, resolution, by, turn.Now));
         if (resolution == "abort")
         {

@@ -110,17 +110,18 @@ public sealed partial class PlaybookRun
                 if (state.Status != StepStatuses.Pending || !step.Needs.All(n => Steps[n.StepId].HasEnded)) continue;
                 progressed = true;
 
-                if (step.Needs.FirstOrDefault(n => Steps[n.StepId].Status == StepStatuses.Failed) is { } failed)
-                    Skip(turn, step, $"needs '{failed.StepId}', which failed", byWhen: false);
-                else if (step.Needs.FirstOrDefault(n => SkippedByWhen.Contains(n.StepId)) is { } skipped)
-                    Skip(turn, step, $"needs '{skipped.StepId}', which was skipped because its when is false", byWhen: false);
-                else if (step.When is { } when && !Holds(when, scope, out var problem))
+                switch (StepDecision.For(step, id => new StepDecision.NeedEnd(Steps[id].Outcome, SkippedByWhen.Contains(id)), scope))
                 {
-                    if (problem is null) Skip(turn, step, $"when '{when.Text}' is false", byWhen: true);
-                    else FailStep(playbook, turn, step, $"when '{when.Text}' cannot be evaluated: {problem}");
+                    case StepDecision.Skip skip:
+                        Skip(turn, step, skip.Reason, skip.ByWhen);
+                        break;
+                    case StepDecision.Fail fail:
+                        FailStep(playbook, turn, step, fail.Reason);
+                        break;
+                    default:
+                        Begin(playbook, turn, step, scope);
+                        break;
                 }
-                else
-                    Begin(playbook, turn, step, scope);
 
                 if (Steps[step.Id].Outcome is { } outcome)
                     scope.Steps[step.Id] = new ValueScope.StepState(outcome, new Dictionary<string, object?>());
@@ -131,20 +132,6 @@ public sealed partial class PlaybookRun
             End(turn, RunStates.Succeeded, null); // failures that continued are on the timeline; the run itself went through
         CheckContainment(playbook, turn, incident);
         await RunInlineActionsAsync(playbook, turn, ct);
-    }
-
-    private static bool Holds(Condition when, ValueScope scope, out string? problem)
-    {
-        try
-        {
-            problem = null;
-            return Evaluator.Condition(when.Expr, scope);
-        }
-        catch (ExpressionException e)
-        {
-            problem = e.Message;
-            return false;
-        }
     }
 
     private void Begin(Playbook playbook, Turn turn, Step step, ValueScope scope)

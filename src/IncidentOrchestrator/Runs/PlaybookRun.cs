@@ -71,6 +71,9 @@ public sealed class StepRun
     public bool Escalated { get; set; }
     public string? WaitingFor { get; set; }
 
+    /// <summary>How the commander answered the step's escalation (<c>retry</c> or <c>skip</c>), once they have.</summary>
+    public string? Resolution { get; set; }
+
     /// <summary>When a failed attempt's retry is due, while it waits for it.</summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
 

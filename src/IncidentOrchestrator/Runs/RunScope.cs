@@ -1,6 +1,7 @@
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Expressions;
+using IncidentOrchestrator.Playbooks.Planning;
 
 namespace IncidentOrchestrator.Runs;
 
@@ -20,13 +21,9 @@ public static class RunScope
         return scope;
     }
 
-    public static Dictionary<string, object?> Facts(Incident incident) => new()
-    {
-        ["id"] = incident.Id.ToString(),
-        ["title"] = incident.Title,
-        ["severity"] = incident.Severity.ToString().ToLowerInvariant(),
-        ["restricted"] = incident.Restricted,
-        ["status"] = incident.Status.ToString().ToLowerInvariant(),
-        ["phase"] = incident.Phase,
-    };
+    /// <summary>What an undo's parameters are rendered from (<see cref="StepDecision.ForCompensation"/>: the plan renders them alike).</summary>
+    public static ValueScope ForUndo(PlaybookRun run) => StepDecision.ForCompensation(Of(run, null));
+
+    public static Dictionary<string, object?> Facts(Incident incident) => IncidentFacts.Of(incident.Id.ToString(), incident.Title,
+        incident.Severity.ToString().ToLowerInvariant(), incident.Restricted, incident.Status.ToString().ToLowerInvariant(), incident.Phase);
 }

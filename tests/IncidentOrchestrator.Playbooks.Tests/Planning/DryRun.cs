@@ -14,7 +14,7 @@ internal static class DryRun
 
     public static Planner.Request Request(object? inputs = null, Dictionary<string, string>? decisions = null, string severity = "high") => new(
         inputs?.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(inputs)) ?? new Dictionary<string, object?>(),
-        new Dictionary<string, object?> { ["severity"] = severity, ["restricted"] = true },
+        IncidentFacts.Preview(severity, restricted: true),
         null,
         decisions ?? new Dictionary<string, string>());
 

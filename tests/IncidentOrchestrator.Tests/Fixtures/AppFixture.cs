@@ -60,8 +60,12 @@ public sealed class AppFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        var differences = await RecordedRunsReplay.DifferencesAsync(Host.Services);
         await Host.StopAsync();
         await Host.DisposeAsync();
+        if (differences.Count > 0)
+            throw new InvalidOperationException($"Replaying the runs these scenarios recorded with their own texts named {differences.Count} difference(s):\n" +
+                                                string.Join("\n", differences.Take(30)));
     }
 }
 
