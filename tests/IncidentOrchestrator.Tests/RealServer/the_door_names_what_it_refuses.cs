@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using IncidentOrchestrator.Tests.Fixtures;
@@ -100,8 +99,7 @@ public sealed class the_door_names_what_it_refuses(PublishedServiceFixture servi
             Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
         };
         request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
-        request.Headers.Add("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(
-            Encoding.UTF8.GetBytes(PublishedServiceFixture.SlackSecret), Encoding.UTF8.GetBytes($"v0:{timestamp}:{body}"))));
+        request.Headers.Add("X-Slack-Signature", IncidentOrchestrator.Integrations.SlackActionsEndpoint.Sign(PublishedServiceFixture.SlackSecret, timestamp, body));
         await RefusedAsync(await service.Client().SendAsync(request), "payload.user.id", "NUL");
     }
 

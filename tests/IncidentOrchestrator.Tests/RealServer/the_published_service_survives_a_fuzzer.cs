@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -130,8 +129,7 @@ public sealed class the_published_service_survives_a_fuzzer(PublishedServiceFixt
     private static string Header(string value) => new([.. value.Where(c => c is >= ' ' and <= '~').Take(8000)]);
 
     private static string Sign(string timestamp, string body) =>
-        "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(PublishedServiceFixture.SlackSecret),
-            Encoding.UTF8.GetBytes($"v0:{timestamp}:{body}")));
+        IncidentOrchestrator.Integrations.SlackActionsEndpoint.Sign(PublishedServiceFixture.SlackSecret, timestamp, body);
 
     private (HttpRequestMessage Request, string Description) Request(Fuzzing fuzz, IReadOnlyDictionary<string, string> known, string template,
         HttpMethod method, JsonNode operation)
