@@ -119,12 +119,13 @@ public static class Planner
             case StepDecision.Skip skip:
                 if (skip.ByWhen) skippedByWhen.Add(step.Id);
                 return Skip(step, wave, skip.Reason, title);
+            // A replay carries the commander's skip of a step that escalated (its guard or its action failed): it stands.
+            case var _ when decisions.GetValueOrDefault(step.Id) == Outcomes.Skipped:
+                return Skip(step, wave, "skipped by a person after it escalated (as recorded)", title);
             case StepDecision.Fail fail:
                 return new PlannedStep(step.Id, step.KindName, step.Phase, wave, "fail", Outcomes.Failed,
                     $"{fail.Reason}; onFailure: {step.OnFailure.ToString().ToLowerInvariant()}", title, null, null);
         }
-        // A replay carries the commander's skip of an escalated step: the step would start, and a person skipped it.
-        if (decisions.GetValueOrDefault(step.Id) == Outcomes.Skipped) return Skip(step, wave, "skipped by a person after it escalated (as recorded)", title);
 
         var outcome = decisions.GetValueOrDefault(step.Id) ?? Outcomes.For(step.Kind)[0];
         var assumed = decisions.ContainsKey(step.Id) ? "as decided" : "assumed";

@@ -222,7 +222,7 @@ public sealed partial class PlaybookRun
         {
             Skip(turn, step, $"skipped by {by} after escalation", byWhen: false, by: by);
         }
-        else if (step.Kind is ActionCall)
+        else if (step.Kind is ActionCall && state.Attempts > 0)
         {
             state.Status = StepStatuses.Running;
             state.Attempts++;
@@ -232,7 +232,8 @@ public sealed partial class PlaybookRun
         }
         else
         {
-            state.Status = StepStatuses.Pending; // begin it again from the start
+            // Begin it again from the start: its guard is decided again (one that failed before it ran is read anew).
+            state.Status = StepStatuses.Pending;
             state.WaitingFor = null;
         }
         await AdvanceAsync(playbook, turn, ct);

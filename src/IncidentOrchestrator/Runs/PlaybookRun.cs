@@ -71,7 +71,10 @@ public sealed class StepRun
     public bool Escalated { get; set; }
     public string? WaitingFor { get; set; }
 
-    /// <summary>How the commander answered the step's escalation (<c>retry</c> or <c>skip</c>), once they have.</summary>
+    /// <summary>
+    /// How the commander answered the step's escalation (<c>retry</c>, <c>skip</c> or <c>abort</c>), once they have; null on
+    /// runs stored before it was kept, whose replays then judge a retried step by the retry policy alone.
+    /// </summary>
     public string? Resolution { get; set; }
 
     /// <summary>When a failed attempt's retry is due, while it waits for it.</summary>

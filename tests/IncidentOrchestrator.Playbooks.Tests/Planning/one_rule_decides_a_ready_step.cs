@@ -69,6 +69,11 @@ public sealed class one_rule_decides_a_ready_step
 
         Assert.Equal(new StepDecision.Skip("needs 'act', which failed", false),
             StepDecision.For(after, _ => new StepDecision.NeedEnd(Outcomes.Failed, false), scope));
+        var joined = Load.Valid(Guarded("fail").Replace("    needs: [act]\n    action: incident.add-note\n    with: { note: after }",
+            "    needs: [ask, act]\n    action: incident.add-note\n    with: { note: after }")).Step("after")!;
+        Assert.Equal(["ask", "act"], joined.Needs.Select(n => n.StepId));
+        Assert.Equal(new StepDecision.Skip("needs 'act', which failed", false), StepDecision.For(joined,
+            id => id == "ask" ? new StepDecision.NeedEnd(Outcomes.Skipped, true) : new StepDecision.NeedEnd(Outcomes.Failed, false), scope));
         Assert.Equal(new StepDecision.Skip("needs 'act', which was skipped because its when is false", false),
             StepDecision.For(after, _ => new StepDecision.NeedEnd(Outcomes.Skipped, true), scope));
         Assert.Equal(new StepDecision.Start(), StepDecision.For(after, _ => new StepDecision.NeedEnd(Outcomes.Skipped, false), scope));
@@ -138,8 +143,8 @@ public sealed class one_rule_decides_a_ready_step
     [Fact]
     public void a_dry_run_sees_the_six_facts_of_the_incident_a_run_sees()
     {
-        Assert.Equal(["id", "phase", "restricted", "severity", "status", "title"], IncidentFacts.Preview("high", false).Keys.Order());
-        Assert.Equal(IncidentFacts.Of("x", "t", "high", false, "open", "triage").Keys.Order(), IncidentFacts.Preview("high", false).Keys.Order());
+        // Every field a playbook may name (the validator's list), no more, no fewer.
+        Assert.Equal(IncidentOrchestrator.Playbooks.Validation.PathRules.IncidentFields.Order(), IncidentFacts.Preview("high", false).Keys.Order());
 
         var phased = Load.Valid("""
             apiVersion: incidents/v1
