@@ -36,7 +36,7 @@ public static class RunLoad
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
             var incident = body.GetProperty("incidentId").GetGuid();
             latencyIncidents.Add(incident);
-            await WaitAsync(db, $"select count(*) from incidents.mt_events where stream_id = '{incident}' and type = 'step_started'", 1, ct);
+            await WaitAsync(db, $"select count(*) from incidents.mt_events where stream_id = '{incident}' and type in ('step_started', 'step_ran')", 1, ct);
         }
         var latencies = await TriggerLatenciesAsync(db, latencyIncidents, ct);
 
@@ -76,7 +76,7 @@ public static class RunLoad
     private static async Task<List<double>> TriggerLatenciesAsync(NpgsqlConnection db, List<Guid> incidents, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
-            select extract(epoch from (min((e.data->>'at')::timestamptz) filter (where e.type = 'step_started')
+            select extract(epoch from (min((e.data->>'at')::timestamptz) filter (where e.type in ('step_started', 'step_ran'))
                                      - min((e.data->>'receivedAt')::timestamptz) filter (where e.type = 'signal_received'))) * 1000
             from incidents.mt_events e where e.stream_id = any(@ids) group by e.stream_id
             """, db);

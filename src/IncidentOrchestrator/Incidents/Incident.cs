@@ -93,6 +93,12 @@ public partial class Incident
         if (e.Phase == "containment") OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
     }
 
+    public void Apply(StepRan e)
+    {
+        if (e.Phase is { } phase && !Status.HasEnded()) Phase = phase;
+        if (e.Phase == "containment") OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
+    }
+
     public void Apply(StepSkipped e)
     {
         if (e.Phase == "containment") OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));

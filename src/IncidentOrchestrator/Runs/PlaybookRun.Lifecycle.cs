@@ -29,6 +29,12 @@ public sealed partial class PlaybookRun
         public OutgoingMessages Outgoing { get; } = [];
         public HashSet<string> EndedContainment { get; } = [];
 
+        /// <summary>
+        /// The starts of steps this turn runs itself, held back: a step that also ends in the turn records one
+        /// <see cref="StepRan"/> instead; any other event of the step, or the turn's end, records its start first.
+        /// </summary>
+        public Dictionary<string, StepStarted> HeldStarts { get; } = new(StringComparer.Ordinal);
+
         /// <summary>Actions dispatched to this turn itself, and whether they are being run.</summary>
         public Queue<ExecuteAction> InlineCalls { get; } = new();
         public bool RunningInline { get; set; }
@@ -90,10 +96,34 @@ public sealed partial class PlaybookRun
     public static IReadOnlyList<string> ContainmentSteps(Playbook playbook) =>
         playbook.Steps.Where(s => s.Phase == "containment").Select(s => s.Id).ToList();
 
-    private void Append(Turn turn, object @event) => turn.Append(IncidentId, @event);
+    private void Append(Turn turn, object @event)
+    {
+        if (turn.HeldStarts.Count > 0 && @event is not StepRan && @event.GetType().GetProperty(nameof(StepStarted.StepId))?.GetValue(@event) is string stepId
+            && turn.HeldStarts.Remove(stepId, out var started))
+            turn.Append(IncidentId, started);
+        turn.Append(IncidentId, @event);
+    }
+
+    /// <summary>Records the starts still held back (their steps did not end in this turn), when the turn's work is done.</summary>
+    private void RecordHeldStarts(Turn turn)
+    {
+        foreach (var started in turn.HeldStarts.Values.ToList()) Append(turn, started);
+    }
 
     /// <summary>Starts every step whose needs have ended, skips those that must be skipped, and ends the run when all have ended.</summary>
     private async Task AdvanceAsync(Playbook playbook, Turn turn, CancellationToken ct)
+    {
+        try
+        {
+            await AdvanceStepsAsync(playbook, turn, ct);
+        }
+        finally
+        {
+            if (!turn.RunningInline) RecordHeldStarts(turn);
+        }
+    }
+
+    private async Task AdvanceStepsAsync(Playbook playbook, Turn turn, CancellationToken ct)
     {
         if (HasEnded || State == RunStates.Compensating) return;
         var incident = await turn.IncidentAsync(IncidentId, ct);
@@ -143,7 +173,9 @@ public sealed partial class PlaybookRun
             case ActionCall call:
                 state.Status = StepStatuses.Running;
                 state.Attempts = 1;
-                Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, 1, call.Action, turn.Now));
+                var started = new StepStarted(Id, step.Id, step.KindName, step.Phase, 1, call.Action, turn.Now);
+                if (turn.Actions.RunsInTheTurn(call.Action)) turn.HeldStarts[step.Id] = started;
+                else Append(turn, started);
                 Dispatch(playbook, turn, step, call, scope, attempt: 1, compensation: false);
                 break;
 
@@ -282,7 +314,9 @@ public sealed partial class PlaybookRun
         state.WaitingFor = null;
         if (step.Kind is ActionCall) Completed.Add(step.Id);
         if (step.Phase == "containment") turn.EndedContainment.Add(step.Id);
-        Append(turn, new StepSucceeded(Id, step.Id, step.Phase, state.Attempts, outcome, outputs, turn.Now));
+        if (turn.HeldStarts.Remove(step.Id, out var started))
+            Append(turn, new StepRan(Id, step.Id, started.Kind, step.Phase, started.Attempt, started.Action!, outcome, outputs, turn.Now));
+        else Append(turn, new StepSucceeded(Id, step.Id, step.Phase, state.Attempts, outcome, outputs, turn.Now));
     }
 
     private void End(Turn turn, string state, string? reason)

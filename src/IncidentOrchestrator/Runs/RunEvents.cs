@@ -36,6 +36,17 @@ public sealed record StepStarted(Guid RunId, string StepId, string Kind, string?
     string ITimelineEvent.Describe() => Action is null ? $"Step {StepId} started" : $"Step {StepId} attempt {Attempt}: {Action}";
 }
 
+/// <summary>
+/// A step that ran inside the run's own turn and ended there: its start and its result in one event (one row, one link
+/// of the chain) where an executor's step records <see cref="StepStarted"/> and its result apart.
+/// </summary>
+public sealed record StepRan(Guid RunId, string StepId, string Kind, string? Phase, int Attempt, string Action, string Outcome,
+    [property: Sensitive] Dictionary<string, JsonElement> Outputs, DateTimeOffset At) : IRunEvent
+{
+    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Describe() => $"Step {StepId} ran {Action}: {Outcome}";
+}
+
 public sealed record StepWaiting(Guid RunId, string StepId, string For, DateTimeOffset? Until, DateTimeOffset At) : IRunEvent, ISystemEvent
 {
     string ITimelineEvent.Actor => "system";

@@ -26,6 +26,25 @@ public sealed class when_a_playbook_changes_its_incident(RunsFixture fixture) : 
     }
 
     [Fact]
+    public async Task a_step_run_in_the_runs_turn_is_one_event_that_says_it_ran_and_how_it_ended()
+    {
+        var incident = await Incident();
+        var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-incident-changes", new { first = "medium", second = "critical" }));
+
+        var timeline = (await Host.Timeline(incident)).ToList();
+        Assert.DoesNotContain(timeline, t => t.Type is "StepStarted" or "StepSucceeded");
+        var ran = timeline.Where(t => t.Type == "StepRan").ToList();
+        Assert.Equal(["first", "second", "note-when-critical", "tell"], ran.Select(t => t.Data.GetProperty("stepId").GetString()));
+        Assert.All(ran, t => Assert.Equal("succeeded", t.Data.GetProperty("outcome").GetString()));
+        Assert.Equal("critical", ran[1].Data.GetProperty("outputs").GetProperty("severity").GetString());
+        Assert.Equal("Step first ran incident.set-severity: succeeded", ran[0].Summary);
+        // each step still follows the change the one before it recorded, and the whole history verifies
+        Assert.True(timeline.FindIndex(t => t.Type == "IncidentNoteAdded") < timeline.FindIndex(t => t.Type == "StepRan" && t.Data.GetProperty("stepId").GetString() == "note-when-critical"));
+        Assert.Equal("succeeded", run.Status);
+        Assert.True((await Host.Get($"/api/incidents/{incident}/verify")).ReadJson().GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
     public async Task a_change_to_what_the_incident_already_is_records_nothing_and_the_when_reads_the_new_severity()
     {
         var incident = await Incident();
