@@ -200,19 +200,18 @@ public static class IncidentCommands
             }
 
             var from = Since(r.GetValue(since)) is { } time ? $"&from={Uri.EscapeDataString(time)}" : "";
+            var firstPage = $"/api/incidents/{incident}/timeline?limit=1000{filter}{from}";
             // -o json without --follow is one array, as the API answers a page; followed events come one object a line.
-            var whole = r.GetValue(IncidentCli.Format) is "json" && !r.GetValue(IncidentCli.Quiet) && !r.GetValue(follow) ? new List<JsonElement>() : null;
-            for (string? next = $"/api/incidents/{incident}/timeline?limit=1000{filter}{from}"; next is not null;)
+            if (r.GetValue(IncidentCli.Format) is "json" && !r.GetValue(IncidentCli.Quiet) && !r.GetValue(follow))
+            {
+                output.List(await Pages.ReadAsync(api, firstPage, all: true, ct), "sequence", columns);
+                return ExitCodes.Ok;
+            }
+            for (string? next = firstPage; next is not null;)
             {
                 var (page, following) = await api.GetPageAsync(next, ct);
-                if (whole is not null) whole.AddRange(page.EnumerateArray());
-                else Print(page.EnumerateArray().ToList());
+                Print(page.EnumerateArray().ToList()); // a long timeline shows page by page, as it arrives
                 next = following;
-            }
-            if (whole is not null)
-            {
-                output.List(whole, "sequence", columns);
-                return ExitCodes.Ok;
             }
             if (first && !r.GetValue(follow)) output.Say("(no events)");
             if (!r.GetValue(follow)) return ExitCodes.Ok;
