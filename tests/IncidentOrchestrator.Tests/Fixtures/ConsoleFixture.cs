@@ -106,9 +106,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        var differences = _service is { HasExited: false } ? await RecordedRunsReplay.OrWhyNotAsync(() => RecordedRunsReplay.DifferencesAsync(Url)) : [];
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         if (_service is not null) await _service.DisposeAsync();
+        RecordedRunsReplay.ThrowIfAny(differences);
     }
 }
 

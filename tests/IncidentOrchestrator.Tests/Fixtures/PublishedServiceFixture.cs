@@ -63,7 +63,9 @@ public sealed class PublishedServiceFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        var differences = _service is { HasExited: false } ? await RecordedRunsReplay.OrWhyNotAsync(() => RecordedRunsReplay.DifferencesAsync(Url)) : [];
         if (_service is not null) await _service.DisposeAsync();
+        RecordedRunsReplay.ThrowIfAny(differences);
     }
 }
 

@@ -28,4 +28,46 @@ public static class RecordedRunsReplay
         }
         return found;
     }
+
+    /// <summary>The same check through the API of a service running as a process: each version that ran, replayed over its own runs.</summary>
+    public static async Task<IReadOnlyList<string>> DifferencesAsync(string url)
+    {
+        var admin = Tokens.For("replay.check", IncidentOrchestrator.Security.Roles.Admin);
+        var found = new List<string>();
+        foreach (var playbook in (await ServiceApi.SendAsync(url, HttpMethod.Get, "/api/playbooks", admin)).EnumerateArray())
+        {
+            var name = playbook.GetProperty("name").GetString()!;
+            foreach (var version in (await ServiceApi.SendAsync(url, HttpMethod.Get, $"/api/playbooks/{name}/versions", admin)).EnumerateArray()
+                         .Where(v => v.GetProperty("runs").GetInt32() > 0))
+            {
+                var hash = version.GetProperty("hash").GetString()!;
+                var text = (await ServiceApi.SendAsync(url, HttpMethod.Get, $"/api/playbooks/{name}/versions/{hash}", admin)).GetProperty("text").GetString();
+                var answer = await ServiceApi.SendAsync(url, HttpMethod.Post, "/api/playbooks/replay", admin, new { text, limit = 1000 });
+                foreach (var run in answer.GetProperty("runs").EnumerateArray().Where(r => r.GetProperty("recordedHash").GetString() == hash))
+                    found.AddRange(run.GetProperty("differences").EnumerateArray().Select(d =>
+                        $"{name} run {run.GetProperty("runId")} ({run.GetProperty("recordedStatus")}): {d.GetProperty("kind")} {d.GetProperty("step")}: {d.GetProperty("detail")}"));
+            }
+        }
+        return found;
+    }
+
+    public static void ThrowIfAny(IReadOnlyList<string> differences)
+    {
+        if (differences.Count > 0)
+            throw new InvalidOperationException($"Replaying the runs these scenarios recorded with their own texts named {differences.Count} difference(s):\n" +
+                                                string.Join("\n", differences.Take(30)));
+    }
+
+    /// <summary>The check, or why it could not be made: a fixture reports either when it closes.</summary>
+    public static async Task<IReadOnlyList<string>> OrWhyNotAsync(Func<Task<IReadOnlyList<string>>> check)
+    {
+        try
+        {
+            return await check();
+        }
+        catch (Exception e)
+        {
+            return [$"the replay check itself failed: {e}"];
+        }
+    }
 }

@@ -111,23 +111,13 @@ public sealed class RunsFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        IReadOnlyList<string> differences;
-        try
-        {
-            differences = await RecordedRunsReplay.DifferencesAsync(Host.Services);
-        }
-        catch (Exception e)
-        {
-            differences = [$"the replay check itself failed: {e}"];
-        }
+        var differences = await RecordedRunsReplay.OrWhyNotAsync(() => RecordedRunsReplay.DifferencesAsync(Host.Services));
         await Host.StopAsync();
         await Host.DisposeAsync();
         await Receiver.DisposeAsync();
         File.Delete(AccessPolicy);
         Directory.Delete(Playbooks, recursive: true);
-        if (differences.Count > 0)
-            throw new InvalidOperationException($"Replaying the runs these scenarios recorded with their own texts named {differences.Count} difference(s):\n" +
-                                                string.Join("\n", differences.Take(30)));
+        RecordedRunsReplay.ThrowIfAny(differences);
     }
 }
 
