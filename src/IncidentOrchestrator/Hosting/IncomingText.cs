@@ -145,7 +145,8 @@ public sealed class IncomingText(RequestDelegate next, IOptions<Microsoft.AspNet
     /// </summary>
     private static async Task<ReadOnlyMemory<byte>> BufferAsync(HttpRequest request, CancellationToken ct)
     {
-        var buffer = new MemoryStream(request.ContentLength is > 0 and < int.MaxValue ? (int)request.ContentLength.Value : 4096);
+        // Sized by what arrives, at most 64 KiB ahead: a declared length is only a claim until the bytes come.
+        var buffer = new MemoryStream((int)Math.Clamp(request.ContentLength ?? 4096, 0, 64 * 1024));
         await request.Body.CopyToAsync(buffer, ct);
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         request.Body = new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length, writable: false);

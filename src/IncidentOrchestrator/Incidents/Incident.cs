@@ -93,9 +93,9 @@ public partial class Incident
         if (e.Phase == "containment") OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
     }
 
+    /// <summary>A step run in its run's turn is recorded so only when its start moved no phase (its run records that start).</summary>
     public void Apply(StepRan e)
     {
-        if (e.Phase is { } phase && !Status.HasEnded()) Phase = phase;
         if (e.Phase == "containment") OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
     }
 

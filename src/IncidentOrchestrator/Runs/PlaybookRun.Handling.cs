@@ -86,6 +86,7 @@ public sealed partial class PlaybookRun
         finally
         {
             turn.RunningInline = false;
+            RecordHeldStarts(turn); // a step queued here that did not end here still shows that it started
         }
     }
 

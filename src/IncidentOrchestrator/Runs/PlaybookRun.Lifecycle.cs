@@ -39,6 +39,9 @@ public sealed partial class PlaybookRun
         public Queue<ExecuteAction> InlineCalls { get; } = new();
         public bool RunningInline { get; set; }
 
+        /// <summary>The incident as this turn has it, when the turn has read it.</summary>
+        public Incident? Loaded => _loaded ? _incident : null;
+
         public async Task<Incident?> IncidentAsync(Guid id, CancellationToken ct)
         {
             if (_loaded) return _incident;
@@ -98,8 +101,7 @@ public sealed partial class PlaybookRun
 
     private void Append(Turn turn, object @event)
     {
-        if (turn.HeldStarts.Count > 0 && @event is not StepRan && @event.GetType().GetProperty(nameof(StepStarted.StepId))?.GetValue(@event) is string stepId
-            && turn.HeldStarts.Remove(stepId, out var started))
+        if (turn.HeldStarts.Count > 0 && @event is IStepEvent { StepId: var stepId } and not StepRan && turn.HeldStarts.Remove(stepId, out var started))
             turn.Append(IncidentId, started);
         turn.Append(IncidentId, @event);
     }
@@ -174,7 +176,8 @@ public sealed partial class PlaybookRun
                 state.Status = StepStatuses.Running;
                 state.Attempts = 1;
                 var started = new StepStarted(Id, step.Id, step.KindName, step.Phase, 1, call.Action, turn.Now);
-                if (turn.Actions.RunsInTheTurn(call.Action)) turn.HeldStarts[step.Id] = started;
+                // Held back only when its start moves nothing: a step that opens a phase says so when it starts, in order.
+                if (turn.Actions.RunsInTheTurn(call.Action) && (step.Phase is null || step.Phase == turn.Loaded?.Phase)) turn.HeldStarts[step.Id] = started;
                 else Append(turn, started);
                 Dispatch(playbook, turn, step, call, scope, attempt: 1, compensation: false);
                 break;

@@ -10,6 +10,12 @@ public interface IRunEvent : ITimelineEvent
     Guid RunId { get; }
 }
 
+/// <summary>An event about one step of a run.</summary>
+public interface IStepEvent : IRunEvent
+{
+    string StepId { get; }
+}
+
 public sealed record PlaybookRunStarted(
     Guid IncidentId, Guid RunId, string Playbook, string PlaybookHash, [property: Sensitive] Dictionary<string, JsonElement> Inputs,
     IReadOnlyList<string> ContainmentSteps, Guid? SignalId, Guid? ParentRunId, string? ParentStepId,
@@ -30,7 +36,7 @@ public sealed record PlaybookRunNotStarted(Guid IncidentId, string Playbook, Dic
     string ITimelineEvent.Describe() => $"Playbook {Playbook} was not started: {string.Join("; ", Problems.Values)}";
 }
 
-public sealed record StepStarted(Guid RunId, string StepId, string Kind, string? Phase, int Attempt, string? Action, DateTimeOffset At) : IRunEvent, ISystemEvent
+public sealed record StepStarted(Guid RunId, string StepId, string Kind, string? Phase, int Attempt, string? Action, DateTimeOffset At) : IStepEvent, ISystemEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => Action is null ? $"Step {StepId} started" : $"Step {StepId} attempt {Attempt}: {Action}";
@@ -41,75 +47,75 @@ public sealed record StepStarted(Guid RunId, string StepId, string Kind, string?
 /// of the chain) where an executor's step records <see cref="StepStarted"/> and its result apart.
 /// </summary>
 public sealed record StepRan(Guid RunId, string StepId, string Kind, string? Phase, int Attempt, string Action, string Outcome,
-    [property: Sensitive] Dictionary<string, JsonElement> Outputs, DateTimeOffset At) : IRunEvent
+    [property: Sensitive] Dictionary<string, JsonElement> Outputs, DateTimeOffset At) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} ran {Action}: {Outcome}";
 }
 
-public sealed record StepWaiting(Guid RunId, string StepId, string For, DateTimeOffset? Until, DateTimeOffset At) : IRunEvent, ISystemEvent
+public sealed record StepWaiting(Guid RunId, string StepId, string For, DateTimeOffset? Until, DateTimeOffset At) : IStepEvent, ISystemEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} waits for {For}";
 }
 
-public sealed record StepSkipped(Guid RunId, string StepId, string? Phase, string Reason, string By, DateTimeOffset At) : IRunEvent
+public sealed record StepSkipped(Guid RunId, string StepId, string? Phase, string Reason, string By, DateTimeOffset At) : IStepEvent
 {
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => $"Step {StepId} skipped: {Reason}";
 }
 
 public sealed record StepSucceeded(Guid RunId, string StepId, string? Phase, int Attempt, string Outcome,
-    [property: Sensitive] Dictionary<string, JsonElement> Outputs, DateTimeOffset At) : IRunEvent
+    [property: Sensitive] Dictionary<string, JsonElement> Outputs, DateTimeOffset At) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} ended {Outcome}";
 }
 
-public sealed record StepAttemptFailed(Guid RunId, string StepId, int Attempt, string Error, bool TimedOut, DateTimeOffset At) : IRunEvent
+public sealed record StepAttemptFailed(Guid RunId, string StepId, int Attempt, string Error, bool TimedOut, DateTimeOffset At) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} attempt {Attempt} {(TimedOut ? "timed out" : "failed")}: {Error}";
 }
 
-public sealed record StepRetryScheduled(Guid RunId, string StepId, int NextAttempt, DateTimeOffset RetryAt, DateTimeOffset At) : IRunEvent, ISystemEvent
+public sealed record StepRetryScheduled(Guid RunId, string StepId, int NextAttempt, DateTimeOffset RetryAt, DateTimeOffset At) : IStepEvent, ISystemEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} will retry (attempt {NextAttempt}) at {RetryAt:O}";
 }
 
-public sealed record StepFailed(Guid RunId, string StepId, string? Phase, int Attempts, string Error, string Route, DateTimeOffset At) : IRunEvent
+public sealed record StepFailed(Guid RunId, string StepId, string? Phase, int Attempts, string Error, string Route, DateTimeOffset At) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} failed after {Attempts} attempt(s): {Error} (onFailure: {Route})";
 }
 
-public sealed record StepEscalated(Guid RunId, string StepId, string Error, string EscalatedTo, DateTimeOffset At) : IRunEvent
+public sealed record StepEscalated(Guid RunId, string StepId, string Error, string EscalatedTo, DateTimeOffset At) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} escalated to {EscalatedTo}: {Error}";
 }
 
 /// <summary>The commander answered an escalation: <c>retry</c> or <c>skip</c>.</summary>
-public sealed record StepEscalationResolved(Guid RunId, string StepId, string Resolution, string By, DateTimeOffset At) : IRunEvent
+public sealed record StepEscalationResolved(Guid RunId, string StepId, string Resolution, string By, DateTimeOffset At) : IStepEvent
 {
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => $"Escalated step {StepId}: {Resolution}";
 }
 
-public sealed record StepCompensated(Guid RunId, string StepId, string Action, DateTimeOffset At) : IRunEvent
+public sealed record StepCompensated(Guid RunId, string StepId, string Action, DateTimeOffset At) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} undone by {Action}";
 }
 
-public sealed record StepCompensationFailed(Guid RunId, string StepId, string Action, string Error, DateTimeOffset At) : IRunEvent
+public sealed record StepCompensationFailed(Guid RunId, string StepId, string Action, string Error, DateTimeOffset At) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Undoing step {StepId} with {Action} failed: {Error}";
 }
 
-public sealed record StepCancelled(Guid RunId, string StepId, DateTimeOffset At) : IRunEvent, ISystemEvent
+public sealed record StepCancelled(Guid RunId, string StepId, DateTimeOffset At) : IStepEvent, ISystemEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} cancelled";

@@ -32,7 +32,7 @@ public sealed class when_a_node_leaves_mid_step(ClusterFixture cluster, ITestOut
         Assert.NotEqual(first[0].IdempotencyKey, second[0].IdempotencyKey);
 
         // The record agrees: one result per step, and a history that verifies.
-        var succeeded = await ClusterFixture.ApiAsync(cluster.B, HttpMethod.Get, $"/api/incidents/{incident}/timeline?types=StepSucceeded&limit=1000");
+        var succeeded = await ClusterFixture.ApiAsync(cluster.B, HttpMethod.Get, $"/api/incidents/{incident}/timeline?types=StepSucceeded,StepRan&limit=1000");
         Assert.Equal(["Step first ended succeeded", "Step second ended succeeded"], succeeded.EnumerateArray().Select(e => e.GetProperty("summary").GetString()));
         var verify = await ClusterFixture.ApiAsync(cluster.B, HttpMethod.Get, $"/api/incidents/{incident}/verify");
         Assert.True(verify.GetProperty("valid").GetBoolean(), verify.ToString());

@@ -63,7 +63,8 @@ public sealed class PublishedServiceFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        var differences = _service is { HasExited: false } ? await RecordedRunsReplay.OrWhyNotAsync(() => RecordedRunsReplay.DifferencesAsync(Url)) : [];
+        IReadOnlyList<string> differences = _service is { HasExited: false } ? await RecordedRunsReplay.OrWhyNotAsync(() => RecordedRunsReplay.DifferencesAsync(Url))
+            : _service is null ? [] : ["the service had exited before its runs could be replayed"];
         if (_service is not null) await _service.DisposeAsync();
         RecordedRunsReplay.ThrowIfAny(differences);
     }

@@ -43,6 +43,8 @@ public static class RecordedRunsReplay
                 var hash = version.GetProperty("hash").GetString()!;
                 var text = (await ServiceApi.SendAsync(url, HttpMethod.Get, $"/api/playbooks/{name}/versions/{hash}", admin)).GetProperty("text").GetString();
                 var answer = await ServiceApi.SendAsync(url, HttpMethod.Post, "/api/playbooks/replay", admin, new { text, limit = 1000 });
+                if (answer.GetProperty("hidden").GetInt32() > 0) found.Add($"{name}: {answer.GetProperty("hidden")} run(s) were hidden from the check");
+                if (answer.GetProperty("runs").GetArrayLength() == 1000) found.Add($"{name}: more runs than one replay takes; the rest were not checked");
                 foreach (var run in answer.GetProperty("runs").EnumerateArray().Where(r => r.GetProperty("recordedHash").GetString() == hash))
                     found.AddRange(run.GetProperty("differences").EnumerateArray().Select(d =>
                         $"{name} run {run.GetProperty("runId")} ({run.GetProperty("recordedStatus")}): {d.GetProperty("kind")} {d.GetProperty("step")}: {d.GetProperty("detail")}"));

@@ -45,6 +45,18 @@ public sealed class when_a_playbook_changes_its_incident(RunsFixture fixture) : 
     }
 
     [Fact]
+    public async Task a_step_that_opens_a_phase_records_its_start_when_it_starts_so_the_phase_moves_in_order()
+    {
+        var incident = await Incident(); // declared: in triage
+        Assert.Equal("succeeded", (await Host.RunEnded(incident, await Host.StartRun(incident, "test-phases"))).Status);
+
+        var steps = (await Host.Timeline(incident)).Where(t => t.Type is "StepStarted" or "StepSucceeded" or "StepRan")
+            .Select(t => $"{t.Type} {t.Data.GetProperty("stepId").GetString()}").ToList();
+        Assert.Equal(["StepStarted open-containment", "StepSucceeded open-containment", "StepRan still-containing", "StepRan no-phase"], steps);
+        Assert.Equal("containment", (await Host.Get($"/api/incidents/{incident}")).ReadJson().GetProperty("phase").GetString());
+    }
+
+    [Fact]
     public async Task a_change_to_what_the_incident_already_is_records_nothing_and_the_when_reads_the_new_severity()
     {
         var incident = await Incident();
