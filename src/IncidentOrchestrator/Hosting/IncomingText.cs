@@ -90,7 +90,8 @@ public sealed class IncomingText(RequestDelegate next, IOptions<Microsoft.AspNet
         if (endpoint is null || endpoint.Metadata.GetMetadata<ReadsItsOwnBodyAttribute>() is not null) return null;
         if (request.HasFormContentType) return await InFormAsync(context);
         var type = endpoint.Metadata.GetMetadata<HttpChain>()?.RequestType is { } requestType && requestType != typeof(void) ? requestType : null;
-        if (request.ContentLength == 0 || request.ContentLength is null && !request.Headers.TransferEncoding.Any())
+        // The server knows whether a request can carry a body (a length, chunks, or an HTTP/2 data stream).
+        if (request.ContentLength == 0 || context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
             return type is not null && request.HasJsonContentType() ? new Refusal(Body, Problems.MissingBody().Detail!) : null;
 
         var body = await BufferAsync(request, context.RequestAborted);
