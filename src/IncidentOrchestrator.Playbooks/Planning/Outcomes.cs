@@ -20,6 +20,7 @@ public static class Outcomes
         ApprovalRequest => [Approved, Rejected],
         WaitFor { Signal: not null } => [Signalled, Elapsed],
         WaitFor => [Elapsed],
+        HumanTask => [Succeeded], // a person completes a task; nothing fails it
         _ => [Succeeded, Failed],
     };
 }

@@ -1,5 +1,6 @@
 using IncidentOrchestrator.Playbooks.Expressions;
 using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Running;
 
 namespace IncidentOrchestrator.Playbooks.Planning;
 
@@ -39,115 +40,160 @@ public static class Planner
         return problems;
     }
 
-    public static Plan Make(Playbook playbook, Request request)
+    /// <summary>
+    /// Runs the playbook through the <see cref="RunDecider"/>, as a run would, with outcomes assumed instead of performed:
+    /// a started step ends, one at a time in the order steps started, with its decided or usual outcome.
+    /// </summary>
+    public static Plan Make(Playbook playbook, Request request) => new Simulation(playbook, request).Run();
+
+    private sealed class Simulation(Playbook playbook, Request request)
     {
-        var scope = new ValueScope
-        {
-            Inputs = InputBinding.Bind(playbook, request.Inputs).Values,
-            Incident = request.Incident,
-            Signal = request.Signal,
-        };
-        var planned = new Dictionary<string, PlannedStep>(StringComparer.Ordinal);
-        var completed = new List<Step>(); // succeeded actions, in completion order
-        var skippedByWhen = new HashSet<string>(StringComparer.Ordinal);
-        var runOutcome = Outcomes.Succeeded;
-        var stopped = false;
-        var wave = 0;
+        private static readonly DateTimeOffset Never = DateTimeOffset.UnixEpoch;
+        private readonly IReadOnlyDictionary<string, object?> _inputs = InputBinding.Bind(playbook, request.Inputs).Values;
+        private readonly RunState _run = RunState.For(playbook);
+        private readonly Dictionary<string, PlannedStep> _planned = new(StringComparer.Ordinal);
+        private readonly Queue<Step> _started = new();
+        private readonly List<PlannedCompensation> _compensations = [];
 
-        while (!stopped && planned.Count < playbook.Steps.Count)
+        public Plan Run()
         {
-            var ready = playbook.Steps.Where(s => !planned.ContainsKey(s.Id) && s.Needs.All(n => planned.ContainsKey(n.StepId))).ToList();
-            if (ready.Count == 0) break; // only possible for an invalid graph
-            wave++;
-            foreach (var step in ready)
+            while (true)
             {
-                var decided = Decide(step, wave, planned, skippedByWhen, scope, request.Decisions);
-                planned[step.Id] = decided;
-                if (decided.Outcome is { } outcome)
-                    scope.Steps[step.Id] = new ValueScope.StepState(outcome,
-                        request.Outputs?.GetValueOrDefault(step.Id) is { } known && outcome != Outcomes.Skipped ? known : new Dictionary<string, object?>());
-                if (decided.Outcome == Outcomes.Succeeded && step.Kind is ActionCall) completed.Add(step);
-                // Steps of one wave start together; the first failure that ends the run decides how it ends.
-                if (decided.Outcome != Outcomes.Failed || stopped) continue;
+                while (RunDecider.Next(playbook, _run, Scope) is { Count: > 0 } decisions) Record(decisions);
+                if (RunDecider.HasEnded(_run) || !_started.TryDequeue(out var step)) break;
+                if (_run.Steps[step.Id].HasEnded) continue; // cancelled before it could end
+                End(step);
+            }
 
-                switch (step.OnFailure)
+            var outcome = RunDecider.HasEnded(_run) ? _run.State : "waiting";
+            foreach (var step in playbook.Steps.Where(s => !_planned.ContainsKey(s.Id)))
+                _planned[step.Id] = Unreached(step, WhyUnreached(step, outcome));
+            var waves = _planned.Values.Max(p => p.Wave) ?? 0;
+            return new Plan(playbook.Name, playbook.Hash, outcome, waves,
+                playbook.Steps.Select(s => _planned[s.Id]).OrderBy(p => p.Wave ?? int.MaxValue).ToList(), _compensations);
+        }
+
+        /// <summary>What a run's expressions would see now: the request's facts and the steps ended so far.</summary>
+        private ValueScope Scope()
+        {
+            var scope = new ValueScope { Inputs = _inputs, Incident = request.Incident, Signal = request.Signal };
+            foreach (var (id, step) in _run.Steps.Where(s => s.Value.Outcome is not null))
+                scope.Steps[id] = new ValueScope.StepState(step.Outcome!,
+                    step.Outcome != Outcomes.Skipped && request.Outputs?.GetValueOrDefault(id) is { } known ? known : new Dictionary<string, object?>());
+            return scope;
+        }
+
+        /// <summary>A started step ends with its decided or usual outcome; a failure takes the step's route.</summary>
+        private void End(Step step)
+        {
+            var outcome = _planned[step.Id].Outcome!;
+            // A recorded person's skip: the step failed, was escalated, and the commander skipped it.
+            if (outcome is Outcomes.Failed or Outcomes.Skipped)
+                Record(RunDecider.Failure(playbook, _run, step, "failed"));
+            else _run.Succeeded(step.Id, outcome, [], step.Kind is ActionCall, Never);
+        }
+
+        private void Record(IReadOnlyList<RunDecision> decisions)
+        {
+            foreach (var decision in decisions)
+            {
+                switch (decision)
                 {
-                    case FailureRoute.Fail:
-                        runOutcome = Outcomes.Failed;
-                        stopped = true;
+                    case RunDecision.StartStep { Step: var step } start:
+                        _planned[step.Id] = Started(step, Wave(step));
+                        _run.Started(step.Id, start.Attempt, step.Kind is ActionCall, Never);
+                        _started.Enqueue(step);
                         break;
-                    case FailureRoute.Compensate:
-                        runOutcome = Outcomes.Compensated;
-                        stopped = true;
+                    case RunDecision.SkipStep { Step: var step } skip:
+                        _planned[step.Id] = Skip(step, Wave(step), skip.Reason, TryRender(step.Title, Scope()));
+                        _run.Skipped(step.Id, skip.ByWhen, Never);
                         break;
-                    case FailureRoute.Escalate:
-                        planned[step.Id] = decided with
+                    case RunDecision.FailStep { Step: var step } fail:
+                        _planned[step.Id] = Failing(step, fail.Error);
+                        _run.Failed(playbook, step.Id, fail.Error, fail.Route.ToString().ToLowerInvariant(), Never);
+                        break;
+                    case RunDecision.EscalateStep { Step: var step } escalate:
+                        _planned[step.Id] = Failing(step, escalate.Error) with
                         {
                             Disposition = "escalate",
-                            Reason = decided.Reason + "; escalated to the incident commander, who retries, skips or aborts it",
+                            Outcome = Outcomes.Failed,
+                            Reason = Failing(step, escalate.Error).Reason + "; escalated to the incident commander, who retries, skips or aborts it",
                         };
-                        runOutcome = "waiting";
+                        _run.Escalated(step.Id, escalate.Error);
+                        if (request.Decisions.GetValueOrDefault(step.Id) == Outcomes.Skipped)
+                        {
+                            _run.EscalationResolved(step.Id, "skip", step.Kind is ActionCall);
+                            _planned[step.Id] = Skip(step, _planned[step.Id].Wave ?? Wave(step), "skipped by a person after it escalated (as recorded)", _planned[step.Id].Title);
+                            _run.Skipped(step.Id, byWhen: false, Never);
+                        }
+                        break;
+                    case RunDecision.CancelStep cancel:
+                        _run.Cancelled(cancel.StepId, Never);
+                        break;
+                    case RunDecision.UndoStep { Step: var step } undo:
+                        _compensations.Add(new PlannedCompensation(_compensations.Count + 1, step.Id, step.Compensate!.Action,
+                            Render(step.Compensate.With, StepDecision.ForCompensation(Scope()))));
+                        Record(RunDecider.AfterUndo(playbook, _run, step, undo.Attempt, succeeded: true, null)); // an undo is assumed to work
+                        break;
+                    case RunDecision.UndoEnded { Step: var step }:
+                        _run.Compensated(step.Id);
+                        break;
+                    case RunDecision.EndRun end:
+                        _run.Ended(end.Status, end.Reason, Never);
                         break;
                 }
             }
         }
 
-        foreach (var step in playbook.Steps.Where(s => !planned.ContainsKey(s.Id)))
-            planned[step.Id] = Unreached(step, runOutcome == "waiting"
-                ? "waits behind an escalated step"
-                : $"the run ends {runOutcome} before this step");
+        /// <summary>A step's wave: one after the last of its needs (steps of one wave can start together).</summary>
+        private int Wave(Step step) => 1 + step.Needs.Select(n => _planned.GetValueOrDefault(n.StepId)?.Wave ?? 0).DefaultIfEmpty(0).Max();
 
-        var compensations = runOutcome == Outcomes.Compensated
-            ? completed.AsEnumerable().Reverse().Where(s => s.Compensate is not null)
-                .Select((s, i) => new PlannedCompensation(i + 1, s.Id, s.Compensate!.Action, Render(s.Compensate.With, StepDecision.ForCompensation(scope))))
-                .ToList()
-            : [];
-        return new Plan(playbook.Name, playbook.Hash, runOutcome, wave,
-            playbook.Steps.Select(s => planned[s.Id]).OrderBy(p => p.Wave ?? int.MaxValue).ToList(), compensations);
-    }
-
-    private static PlannedStep Decide(Step step, int wave, Dictionary<string, PlannedStep> planned, HashSet<string> skippedByWhen, ValueScope scope,
-        IReadOnlyDictionary<string, string> decisions)
-    {
-        var title = TryRender(step.Title, scope);
-        // A run waits behind an escalated need; a plan cannot say how the commander will answer.
-        if (step.Needs.Select(n => planned[n.StepId]).FirstOrDefault(n => n.Disposition is "escalate" or "not-reached") is { } waiting)
-            return Unreached(step, $"needs '{waiting.Id}', which {(waiting.Disposition == "escalate" ? "is escalated" : "is not reached")}") with { Title = title };
-
-        switch (StepDecision.For(step, id => new StepDecision.NeedEnd(planned[id].Outcome, skippedByWhen.Contains(id)), scope))
+        /// <summary>The step as it fails: one that ran keeps what it ran; one that never started (its guard unreadable) fails as it is decided.</summary>
+        private PlannedStep Failing(Step step, string error)
         {
-            case StepDecision.Skip skip:
-                if (skip.ByWhen) skippedByWhen.Add(step.Id);
-                return Skip(step, wave, skip.Reason, title);
-            // A replay carries the commander's skip of a step that escalated (its guard or its action failed): it stands.
-            case var _ when decisions.GetValueOrDefault(step.Id) == Outcomes.Skipped:
-                return Skip(step, wave, "skipped by a person after it escalated (as recorded)", title);
-            case StepDecision.Fail fail:
-                return new PlannedStep(step.Id, step.KindName, step.Phase, wave, "fail", Outcomes.Failed,
-                    $"{fail.Reason}; onFailure: {step.OnFailure.ToString().ToLowerInvariant()}", title, null, null);
+            var route = $"; onFailure: {step.OnFailure.ToString().ToLowerInvariant()}";
+            return _planned.TryGetValue(step.Id, out var started)
+                ? started with { Outcome = Outcomes.Failed }
+                : new PlannedStep(step.Id, step.KindName, step.Phase, Wave(step), "fail", Outcomes.Failed, error + route,
+                    TryRender(step.Title, Scope()), null, null);
         }
 
-        var outcome = decisions.GetValueOrDefault(step.Id) ?? Outcomes.For(step.Kind)[0];
-        var assumed = decisions.ContainsKey(step.Id) ? "as decided" : "assumed";
-        var failure = outcome == Outcomes.Failed ? $"; onFailure: {step.OnFailure.ToString().ToLowerInvariant()}" : "";
-        return step.Kind switch
+        private PlannedStep Started(Step step, int wave)
         {
-            ActionCall call => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "run", outcome,
-                $"runs {call.Action}; {outcome} ({assumed}){failure}", title, call.Action, Render(call.With, scope)),
-            HumanTask task => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
-                $"waits for {task.Assignee} to complete a task{Within(" acknowledged within", task.AckWithin)}{Within(", done within", task.DueWithin)}; {outcome} ({assumed}){failure}",
-                TryRender(task.Title, scope) ?? title, null, null),
-            ApprovalRequest approval => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
-                $"waits for {approval.Quorum} approval(s) from {string.Join(", ", approval.Approvers)}{Within(" within", approval.Within)}; {outcome} ({assumed})",
-                title, null, null),
-            WaitFor { Signal: { } signal } w => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
-                $"waits up to {Durations.Format(w.Within!.Value)} for a {signal} signal; {outcome} ({assumed})", title, null, null),
-            WaitFor w => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
-                $"waits {Durations.Format(w.Duration!.Value)}; {outcome}", title, null, null),
-            SubPlaybook sub => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
-                $"runs playbook '{sub.Playbook}' as a child run and ends with its outcome; {outcome} ({assumed}){failure}", title, null, Render(sub.With, scope)),
-            _ => Unreached(step, "unknown step kind"),
-        };
+            var scope = Scope();
+            var title = TryRender(step.Title, scope);
+            var outcome = request.Decisions.GetValueOrDefault(step.Id) ?? Outcomes.For(step.Kind)[0];
+            var assumed = request.Decisions.ContainsKey(step.Id) ? "as decided" : "assumed";
+            var failure = outcome == Outcomes.Failed ? $"; onFailure: {step.OnFailure.ToString().ToLowerInvariant()}" : "";
+            return step.Kind switch
+            {
+                ActionCall call => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "run", outcome,
+                    $"runs {call.Action}; {outcome} ({assumed}){failure}", title, call.Action, Render(call.With, scope)),
+                HumanTask task => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
+                    $"waits for {task.Assignee} to complete a task{Within(" acknowledged within", task.AckWithin)}{Within(", done within", task.DueWithin)}; {outcome} ({assumed}){failure}",
+                    TryRender(task.Title, scope) ?? title, null, null),
+                ApprovalRequest approval => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
+                    $"waits for {approval.Quorum} approval(s) from {string.Join(", ", approval.Approvers)}{Within(" within", approval.Within)}; {outcome} ({assumed})",
+                    title, null, null),
+                WaitFor { Signal: { } signal } w => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
+                    $"waits up to {Durations.Format(w.Within!.Value)} for a {signal} signal; {outcome} ({assumed})", title, null, null),
+                WaitFor w => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
+                    $"waits {Durations.Format(w.Duration!.Value)}; {outcome}", title, null, null),
+                SubPlaybook sub => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
+                    $"runs playbook '{sub.Playbook}' as a child run and ends with its outcome; {outcome} ({assumed}){failure}", title, null, Render(sub.With, scope)),
+                _ => Unreached(step, "unknown step kind"),
+            };
+        }
+
+        /// <summary>Why a step was never decided: the run's end, or (while it waits) a need that is escalated or not reached.</summary>
+        private string WhyUnreached(Step step, string outcome)
+        {
+            if (outcome != "waiting") return $"the run ends {outcome} before this step";
+            foreach (var need in step.Needs)
+                if (_planned.GetValueOrDefault(need.StepId) is not { Disposition: not "not-reached" } planned) return $"needs '{need.StepId}', which is not reached";
+                else if (planned.Disposition == "escalate") return $"needs '{need.StepId}', which is escalated";
+            return "waits behind an escalated step";
+        }
     }
 
     private static PlannedStep Skip(Step step, int wave, string reason, string? title) =>

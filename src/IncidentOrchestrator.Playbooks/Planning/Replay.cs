@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Running;
 
 namespace IncidentOrchestrator.Playbooks.Planning;
 
@@ -64,7 +65,7 @@ public static class Replayer
             }
             if (!Outcomes.For(step.Kind).Contains(outcome)) continue; // the step changed kind: the record cannot answer for it
             // The same failures would meet a stricter retry: a success that took more attempts than the candidate allows is a failure.
-            var allowed = (step.Retry ?? candidate.Defaults.Retry ?? RetryPolicy.None).Attempts;
+            var allowed = RunDecider.RetryOf(candidate, step).Attempts;
             if (step.Kind is ActionCall && outcome == Outcomes.Succeeded && recorded.Attempts > allowed)
             {
                 fromRecord[step.Id] = Outcomes.Failed;
@@ -140,7 +141,7 @@ public static class Replayer
 
     private static string Policy(Step step, Playbook playbook)
     {
-        var retry = step.Retry ?? playbook.Defaults.Retry ?? RetryPolicy.None;
+        var retry = RunDecider.RetryOf(playbook, step);
         var timeout = step.Timeout ?? playbook.Defaults.Timeout;
         return $"retry {retry.Attempts}× (backoff {Durations.Format(retry.Backoff)}), timeout {(timeout is { } t ? Durations.Format(t) : "none")}, " +
                $"onFailure {step.OnFailure.ToString().ToLowerInvariant()}";

@@ -1,5 +1,6 @@
 using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Incidents.Commanders;
+using IncidentOrchestrator.Playbooks.Running;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Signals;
 using IncidentOrchestrator.Tasks;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks.Running;
 using IncidentOrchestrator.Security;
 using Marten;
 using Microsoft.AspNetCore.Authorization;

@@ -5,6 +5,7 @@ using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Expressions;
 using IncidentOrchestrator.Playbooks.Model;
 using IncidentOrchestrator.Playbooks.Planning;
+using IncidentOrchestrator.Playbooks.Running;
 using Marten;
 using Wolverine;
 
@@ -16,13 +17,17 @@ public sealed partial class PlaybookRun
     /// Everything one message changes: the run's document, events on the incident, messages to send. The turn reads the
     /// incident once and keeps it current with the events it appends, so steps run in the turn see each other's effects.
     /// </summary>
-    internal sealed class Turn(IDocumentSession session, RunServices services, DateTimeOffset now)
+    internal sealed class Turn(IDocumentSession session, RunServices services, Playbook playbook, DateTimeOffset now)
     {
         private readonly List<object> _appendedBeforeLoad = [];
         private Incident? _incident;
         private bool _loaded;
+        private ValueScope? _scope;
 
         public IDocumentSession Session { get; } = session;
+
+        /// <summary>The pinned playbook the run follows.</summary>
+        public Playbook Playbook { get; } = playbook;
         public PlaybookCatalog Catalog => services.Catalog;
         public InlineActions Actions => services.Actions;
         public DateTimeOffset Now { get; } = now;
@@ -52,8 +57,12 @@ public sealed partial class PlaybookRun
             return _incident;
         }
 
+        /// <summary>What the run's expressions see now; computed once between two events.</summary>
+        public ValueScope Scope(PlaybookRun run) => _scope ??= RunScope.Of(run, Loaded);
+
         public void Append(Guid incidentId, object @event)
         {
+            _scope = null;
             Session.Events.Append(incidentId, @event);
             if (!_loaded) _appendedBeforeLoad.Add(@event);
             else if (_incident is not null) IncidentApply.Apply(_incident, @event);
@@ -84,12 +93,12 @@ public sealed partial class PlaybookRun
 
     public async Task<OutgoingMessages> Handle(StartRun command, IDocumentSession session, RunServices services, CancellationToken ct)
     {
-        var (playbook, turn) = await BeginTurnAsync(session, services, ct);
+        var turn = await BeginTurnAsync(session, services, ct);
         if (Started || HasEnded) return turn.Outgoing; // a redelivered start changes nothing
-        Started = true;
+        var playbook = turn.Playbook;
         Append(turn, new PlaybookRunStarted(IncidentId, Id, playbook.Name, playbook.Hash, Inputs, ContainmentSteps(playbook), SignalId,
             ParentRunId, ParentStepId, StartedBy, turn.Now));
-        await AdvanceAsync(playbook, turn, ct);
+        await AdvanceAsync(turn, ct);
         return turn.Outgoing;
     }
 
@@ -99,11 +108,13 @@ public sealed partial class PlaybookRun
     public static IReadOnlyList<string> ContainmentSteps(Playbook playbook) =>
         playbook.Steps.Where(s => s.Phase == "containment").Select(s => s.Id).ToList();
 
+    /// <summary>Records an event of this run on the incident and folds it into the run's state.</summary>
     private void Append(Turn turn, object @event)
     {
         if (turn.HeldStarts.Count > 0 && @event is IStepEvent { StepId: var stepId } and not StepRan && turn.HeldStarts.Remove(stepId, out var started))
-            turn.Append(IncidentId, started);
+            Append(turn, started);
         turn.Append(IncidentId, @event);
+        Fold(turn.Playbook, @event);
     }
 
     /// <summary>Records the starts still held back (their steps did not end in this turn), when the turn's work is done.</summary>
@@ -112,12 +123,12 @@ public sealed partial class PlaybookRun
         foreach (var started in turn.HeldStarts.Values.ToList()) Append(turn, started);
     }
 
-    /// <summary>Starts every step whose needs have ended, skips those that must be skipped, and ends the run when all have ended.</summary>
-    private async Task AdvanceAsync(Playbook playbook, Turn turn, CancellationToken ct)
+    /// <summary>Does what the decider says until the run waits: starts, skips or fails ready steps, and ends the run when all have ended.</summary>
+    private async Task AdvanceAsync(Turn turn, CancellationToken ct)
     {
         try
         {
-            await AdvanceStepsAsync(playbook, turn, ct);
+            await AdvanceStepsAsync(turn, ct);
         }
         finally
         {
@@ -125,61 +136,32 @@ public sealed partial class PlaybookRun
         }
     }
 
-    private async Task AdvanceStepsAsync(Playbook playbook, Turn turn, CancellationToken ct)
+    private async Task AdvanceStepsAsync(Turn turn, CancellationToken ct)
     {
         if (HasEnded || State == RunStates.Compensating) return;
         var incident = await turn.IncidentAsync(IncidentId, ct);
-        var scope = RunScope.Of(this, incident);
-
-        bool progressed;
-        do
-        {
-            progressed = false;
-            foreach (var step in playbook.Steps)
-            {
-                if (HasEnded) return;
-                var state = Steps[step.Id];
-                if (state.Status != StepStatuses.Pending || !step.Needs.All(n => Steps[n.StepId].HasEnded)) continue;
-                progressed = true;
-
-                switch (StepDecision.For(step, id => new StepDecision.NeedEnd(Steps[id].Outcome, SkippedByWhen.Contains(id)), scope))
-                {
-                    case StepDecision.Skip skip:
-                        Skip(turn, step, skip.Reason, skip.ByWhen);
-                        break;
-                    case StepDecision.Fail fail:
-                        FailStep(playbook, turn, step, fail.Reason);
-                        break;
-                    default:
-                        Begin(playbook, turn, step, scope);
-                        break;
-                }
-
-                if (Steps[step.Id].Outcome is { } outcome)
-                    scope.Steps[step.Id] = new ValueScope.StepState(outcome, new Dictionary<string, object?>());
-            }
-        } while (progressed);
-
-        if (!HasEnded && Steps.Values.All(s => s.HasEnded))
-            End(turn, RunStates.Succeeded, null); // failures that continued are on the timeline; the run itself went through
-        CheckContainment(playbook, turn, incident);
-        await RunInlineActionsAsync(playbook, turn, ct);
+        while (RunDecider.Next(turn.Playbook, this, () => turn.Scope(this)) is { Count: > 0 } decisions)
+            Perform(turn, decisions);
+        CheckContainment(turn.Playbook, turn, incident);
+        await RunInlineActionsAsync(turn, ct);
     }
 
-    private void Begin(Playbook playbook, Turn turn, Step step, ValueScope scope)
+    private void Begin(Turn turn, Step step, int attempt)
     {
-        var state = Steps[step.Id];
-        state.StartedAt = turn.Now;
+        var playbook = turn.Playbook;
+        var scope = turn.Scope(this);
         switch (step.Kind)
         {
             case ActionCall call:
-                state.Status = StepStatuses.Running;
-                state.Attempts = 1;
-                var started = new StepStarted(Id, step.Id, step.KindName, step.Phase, 1, call.Action, turn.Now);
+                var started = new StepStarted(Id, step.Id, step.KindName, step.Phase, attempt, call.Action, turn.Now);
                 // Held back only when its start moves nothing: a step that opens a phase says so when it starts, in order.
-                if (turn.Actions.RunsInTheTurn(call.Action) && (step.Phase is null || step.Phase == turn.Loaded?.Phase)) turn.HeldStarts[step.Id] = started;
+                if (attempt == 1 && turn.Actions.RunsInTheTurn(call.Action) && (step.Phase is null || step.Phase == turn.Loaded?.Phase))
+                {
+                    turn.HeldStarts[step.Id] = started;
+                    Fold(playbook, started);
+                }
                 else Append(turn, started);
-                Dispatch(playbook, turn, step, call, scope, attempt: 1, compensation: false);
+                Dispatch(turn, step, call, scope, attempt, compensation: false);
                 break;
 
             case WaitFor { Duration: { } duration }:
@@ -195,19 +177,17 @@ public sealed partial class PlaybookRun
                 break;
 
             case SubPlaybook sub:
-                StartChild(playbook, turn, step, sub, scope);
+                StartChild(turn, step, sub, scope);
                 break;
 
             case HumanTask task:
                 Wait(turn, step, $"a task for {task.Assignee}", null);
-                OpenedPeopleWork = true;
                 turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, step.Id, Text(task.Title, scope), task.Instructions is { } i ? Text(i, scope) : null,
                     task.Assignee, task.EscalateTo, task.Outputs.ToList(), task.AckWithin, task.DueWithin));
                 break;
 
             case ApprovalRequest approval:
                 Wait(turn, step, $"approval by {approval.Quorum} of {string.Join(", ", approval.Approvers)}", null);
-                OpenedPeopleWork = true;
                 turn.Outgoing.Add(new Approvals.OpenApproval(IncidentId, Id, step.Id, step.Title is { } t ? Text(t, scope) : $"Approve {step.Id} of {Playbook}",
                     approval.Approvers.ToList(), approval.Quorum, approval.Within, StartedBy));
                 break;
@@ -223,19 +203,16 @@ public sealed partial class PlaybookRun
 
     private void Wait(Turn turn, Step step, string what, TimeSpan? limit)
     {
-        var state = Steps[step.Id];
-        state.Status = StepStatuses.Waiting;
-        state.WaitingFor = what;
         Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, 1, null, turn.Now));
         Append(turn, new StepWaiting(Id, step.Id, what, turn.Now + limit, turn.Now));
         if (limit is { } delay) turn.Outgoing.Delay(new WaitElapsed(Id, step.Id), delay);
     }
 
-    private void StartChild(Playbook playbook, Turn turn, Step step, SubPlaybook sub, ValueScope scope)
+    private void StartChild(Turn turn, Step step, SubPlaybook sub, ValueScope scope)
     {
         if (turn.Catalog.Library.Find(sub.Playbook) is not { } child)
         {
-            FailStep(playbook, turn, step, $"playbook '{sub.Playbook}' is not loaded");
+            Fail(turn, step, $"playbook '{sub.Playbook}' is not loaded");
             return;
         }
         Dictionary<string, object?> rendered;
@@ -245,13 +222,13 @@ public sealed partial class PlaybookRun
         }
         catch (ExpressionException e)
         {
-            FailStep(playbook, turn, step, $"the inputs of '{sub.Playbook}' cannot be rendered: {e.Message}");
+            Fail(turn, step, $"the inputs of '{sub.Playbook}' cannot be rendered: {e.Message}");
             return;
         }
         var bound = InputBinding.Bind(child, rendered);
         if (!bound.IsValid)
         {
-            FailStep(playbook, turn, step, $"inputs of '{sub.Playbook}': {string.Join("; ", bound.Problems.Values)}");
+            Fail(turn, step, $"inputs of '{sub.Playbook}': {string.Join("; ", bound.Problems.Values)}");
             return;
         }
 
@@ -263,9 +240,9 @@ public sealed partial class PlaybookRun
     }
 
     /// <summary>Renders the call's parameters now, from what the run knows now, and sends them to the executor.</summary>
-    private void Dispatch(Playbook playbook, Turn turn, Step step, ActionCall call, ValueScope scope, int attempt, bool compensation,
-        TimeSpan? delay = null)
+    private void Dispatch(Turn turn, Step step, ActionCall call, ValueScope scope, int attempt, bool compensation, TimeSpan? delay = null)
     {
+        var playbook = turn.Playbook;
         Dictionary<string, object?> parameters;
         try
         {
@@ -284,8 +261,8 @@ public sealed partial class PlaybookRun
         }
         catch (ExpressionException e)
         {
-            if (compensation) CompensationEnded(playbook, turn, step.Id, int.MaxValue, false, $"parameters cannot be rendered: {e.Message}");
-            else FailStep(playbook, turn, step, $"parameters cannot be rendered: {e.Message}");
+            var error = $"parameters cannot be rendered: {e.Message}";
+            Perform(turn, compensation ? RunDecider.AfterUndo(playbook, this, step, int.MaxValue, false, error) : RunDecider.Failure(playbook, this, step, error));
             return;
         }
         var approvals = Steps.Where(s => s.Value.Outcome == Outcomes.Approved).Select(s => s.Key).ToList();
@@ -296,50 +273,13 @@ public sealed partial class PlaybookRun
         else turn.Outgoing.Add(execute);
     }
 
-    private void Skip(Turn turn, Step step, string reason, bool byWhen, string by = "system")
-    {
-        var state = Steps[step.Id];
-        state.Status = StepStatuses.Skipped;
-        state.Outcome = Outcomes.Skipped;
-        state.EndedAt = turn.Now;
-        if (byWhen) SkippedByWhen.Add(step.Id);
-        if (step.Phase == "containment") turn.EndedContainment.Add(step.Id);
-        Append(turn, new StepSkipped(Id, step.Id, step.Phase, reason, by, turn.Now));
-    }
-
+    /// <summary>A step ended as it should, with its kind's outcome: one <see cref="StepRan"/> when its start was held back in this turn.</summary>
     private void Succeed(Turn turn, Step step, string outcome, Dictionary<string, JsonElement> outputs)
     {
-        var state = Steps[step.Id];
-        state.Status = StepStatuses.Succeeded;
-        state.Outcome = outcome;
-        state.Outputs = outputs;
-        state.EndedAt = turn.Now;
-        state.WaitingFor = null;
-        if (step.Kind is ActionCall) Completed.Add(step.Id);
         if (step.Phase == "containment") turn.EndedContainment.Add(step.Id);
         if (turn.HeldStarts.Remove(step.Id, out var started))
             Append(turn, new StepRan(Id, step.Id, started.Kind, step.Phase, started.Attempt, started.Action!, outcome, outputs, turn.Now));
-        else Append(turn, new StepSucceeded(Id, step.Id, step.Phase, state.Attempts, outcome, outputs, turn.Now));
-    }
-
-    private void End(Turn turn, string state, string? reason)
-    {
-        State = state;
-        EndReason = reason;
-        EndedAt = turn.Now;
-        foreach (var (id, step) in Steps.Where(s => !s.Value.HasEnded))
-        {
-            // A step still waiting may be waiting for a signal; a wait that ended removed its own record.
-            if (step.Status == StepStatuses.Waiting) turn.Session.Delete<SignalWait>(SignalWait.KeyFor(Id, id));
-            step.Status = StepStatuses.Cancelled;
-            step.EndedAt = turn.Now;
-            Append(turn, new StepCancelled(Id, id, turn.Now));
-        }
-        Append(turn, new PlaybookRunEnded(IncidentId, Id, Playbook, state, reason, turn.Now));
-        if (ParentRunId is { } parent) turn.Outgoing.Add(new ChildRunEnded(parent, ParentStepId!, Id, state));
-        if (OpenedPeopleWork != false) turn.Outgoing.Add(new RunWorkClosed(Id));
-        turn.Outgoing.Add(new Notifications.Notify(IncidentId, "run", $"Playbook {Playbook} ended {state}{(reason is null ? "" : $": {reason}")}",
-            [$"user:{StartedBy}", "role:commander"]));
+        else Append(turn, new StepSucceeded(Id, step.Id, step.Phase, Steps[step.Id].Attempts, outcome, outputs, turn.Now));
     }
 
     /// <summary>

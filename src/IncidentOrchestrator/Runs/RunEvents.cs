@@ -59,7 +59,8 @@ public sealed record StepWaiting(Guid RunId, string StepId, string For, DateTime
     string ITimelineEvent.Describe() => $"Step {StepId} waits for {For}";
 }
 
-public sealed record StepSkipped(Guid RunId, string StepId, string? Phase, string Reason, string By, DateTimeOffset At) : IStepEvent
+/// <param name="ByWhen">Skipped by its own <c>when</c> (such a skip travels to the steps that need it); false on events recorded before it was kept.</param>
+public sealed record StepSkipped(Guid RunId, string StepId, string? Phase, string Reason, string By, DateTimeOffset At, bool ByWhen = false) : IStepEvent
 {
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => $"Step {StepId} skipped: {Reason}";

@@ -84,7 +84,6 @@ public sealed class replay_fidelity_over_generated_playbooks
                         break;
                     case "task":
                         yaml.Append($"    task: {{ assignee: role:responder, title: Answer {id}, outputs: [v] }}\n");
-                        decisions[id] = Next(4) == 3 ? Outcomes.Failed : Outcomes.Succeeded;
                         outputs[id] = new Dictionary<string, object?> { ["v"] = Next(3) switch { 0 => 1L, 1 => 5L, _ => "many" } };
                         break;
                     default:

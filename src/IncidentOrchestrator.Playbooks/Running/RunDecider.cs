@@ -1,0 +1,123 @@
+using IncidentOrchestrator.Playbooks.Expressions;
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Planning;
+
+namespace IncidentOrchestrator.Playbooks.Running;
+
+/// <summary>
+/// The rules of a run, once: which step goes next and how (needs, <c>when</c>), what a failure does (retries, the
+/// <c>onFailure</c> route, escalation), the order of undos, how a commander's answer and a cancellation act, and how the
+/// run ends. Pure: it reads the pinned playbook and the run's folded state and returns <see cref="RunDecision"/>s. The saga
+/// records and performs them; the dry run and the replay record them with assumed or recorded outcomes, so the three
+/// cannot disagree.
+/// </summary>
+public static class RunDecider
+{
+    public const string Escalation = "role:commander";
+
+    public static readonly string[] EscalationAnswers = ["retry", "skip", "abort"];
+
+    public static RetryPolicy RetryOf(Playbook playbook, Step step) => step.Retry ?? playbook.Defaults.Retry ?? RetryPolicy.None;
+
+    public static bool HasEnded(IRunState run) => RunStates.Ended.Contains(run.State);
+
+    /// <summary>
+    /// The decisions for the first step (in the playbook's order) whose needs have all ended and that has not begun, or the
+    /// run's successful end once every step has ended; empty when the run waits. Record them and ask again until empty.
+    /// </summary>
+    /// <param name="scope">What the step's <c>when</c> sees now; asked only when there is one to read.</param>
+    public static IReadOnlyList<RunDecision> Next(Playbook playbook, IRunState run, Func<ValueScope> scope)
+    {
+        if (HasEnded(run) || run.State == RunStates.Compensating) return [];
+        foreach (var step in playbook.Steps)
+        {
+            if (run.Steps[step.Id].Status != StepStatuses.Pending || !step.Needs.All(n => run.Steps[n.StepId].HasEnded)) continue;
+            var needs = (string id) => new StepDecision.NeedEnd(run.Steps[id].Outcome, run.SkippedByWhen.Contains(id));
+            return StepDecision.For(step, needs, step.When is null ? Unread : scope()) switch
+            {
+                StepDecision.Skip skip => [new RunDecision.SkipStep(step, skip.Reason, skip.ByWhen, "system")],
+                StepDecision.Fail fail => Failure(playbook, run, step, fail.Reason),
+                _ => [new RunDecision.StartStep(step, 1)],
+            };
+        }
+        // Failures that continued are on the timeline; the run itself went through.
+        return run.Steps.Values.All(s => s.HasEnded) ? [new RunDecision.EndRun(RunStates.Succeeded, null)] : [];
+    }
+
+    private static readonly ValueScope Unread = new();
+
+    /// <summary>An action's attempt failed (its failure is recorded): retry it after the policy's delay, or it has failed for good.</summary>
+    public static IReadOnlyList<RunDecision> AfterFailedAttempt(Playbook playbook, IRunState run, Step step, int attempt, string error)
+    {
+        var retry = RetryOf(playbook, step);
+        return attempt < retry.Attempts
+            ? [new RunDecision.RetryStep(step, attempt + 1, retry.DelayBefore(attempt + 1))]
+            : Failure(playbook, run, step, error);
+    }
+
+    /// <summary>A step failed for good (its attempts spent, its guard unreadable, its child run failed): its <c>onFailure</c> route.</summary>
+    public static IReadOnlyList<RunDecision> Failure(Playbook playbook, IRunState run, Step step, string error)
+    {
+        var attempts = Math.Max(run.Steps[step.Id].Attempts, 1);
+        if (step.OnFailure == FailureRoute.Escalate) return [new RunDecision.EscalateStep(step, error, attempts)];
+
+        List<RunDecision> decisions = [new RunDecision.FailStep(step, error, attempts, step.OnFailure)];
+        var others = OpenSteps(run).Where(id => id != step.Id);
+        switch (step.OnFailure)
+        {
+            case FailureRoute.Fail:
+                decisions.AddRange(others.Select(id => new RunDecision.CancelStep(id)));
+                decisions.Add(new RunDecision.EndRun(RunStates.Failed, $"step {step.Id} failed: {error}"));
+                break;
+            case FailureRoute.Compensate:
+                decisions.AddRange(others.Select(id => new RunDecision.CancelStep(id)));
+                decisions.Add(NextUndo(playbook, UndoOrder(playbook, run).ToList(), compensationFailed: false, $"step {step.Id} failed"));
+                break;
+            // Continue: the run goes on past it.
+        }
+        return decisions;
+    }
+
+    /// <summary>The undos a compensation runs: the succeeded actions that declare one, the last to succeed first.</summary>
+    public static IEnumerable<string> UndoOrder(Playbook playbook, IRunState run) =>
+        run.Completed.AsEnumerable().Reverse().Where(id => playbook.Step(id)?.Compensate is not null);
+
+    /// <summary>The undo under way ended; <paramref name="attempt"/> failed ones are retried by the step's retry policy.</summary>
+    public static IReadOnlyList<RunDecision> AfterUndo(Playbook playbook, IRunState run, Step step, int attempt, bool succeeded, string? error)
+    {
+        var retry = RetryOf(playbook, step);
+        if (!succeeded && attempt < retry.Attempts)
+            return [new RunDecision.UndoAttemptFailed(step, attempt, error ?? "failed"), new RunDecision.UndoStep(step, attempt + 1, retry.DelayBefore(attempt + 1))];
+        var rest = run.CompensationQueue.Where(id => id != step.Id).ToList();
+        return [new RunDecision.UndoEnded(step, succeeded, error), NextUndo(playbook, rest, run.CompensationFailed || !succeeded, run.EndReason)];
+    }
+
+    private static RunDecision NextUndo(Playbook playbook, IReadOnlyList<string> queue, bool compensationFailed, string? reason) =>
+        queue.Count > 0
+            ? new RunDecision.UndoStep(playbook.Step(queue[0])!, 1, TimeSpan.Zero)
+            : compensationFailed
+                ? new RunDecision.EndRun(RunStates.Failed, $"{reason}; an undo failed")
+                : new RunDecision.EndRun(RunStates.Compensated, reason);
+
+    /// <summary>
+    /// The commander's answer to an escalated step. <c>retry</c> starts an action that had run on its next attempt (any other
+    /// step begins again when the run next advances); <c>skip</c> skips it; <c>abort</c> cancels the run.
+    /// </summary>
+    public static IReadOnlyList<RunDecision> Resolve(Playbook playbook, IRunState run, Step step, string resolution, string by) => resolution switch
+    {
+        "abort" => Cancel(run, $"aborted by {by} after step {step.Id} failed", by),
+        "skip" => [new RunDecision.SkipStep(step, $"skipped by {by} after escalation", ByWhen: false, by)],
+        _ when step.Kind is ActionCall && run.Steps[step.Id].Attempts > 0 => [new RunDecision.StartStep(step, run.Steps[step.Id].Attempts + 1)],
+        _ => [],
+    };
+
+    /// <summary>People stop the run: every step that has not ended is cancelled.</summary>
+    public static IReadOnlyList<RunDecision> Cancel(IRunState run, string? reason, string by) =>
+    [
+        new RunDecision.CancelRequested(reason, by),
+        .. OpenSteps(run).Select(id => new RunDecision.CancelStep(id)),
+        new RunDecision.EndRun(RunStates.Cancelled, reason ?? $"cancelled by {by}"),
+    ];
+
+    private static IEnumerable<string> OpenSteps(IRunState run) => run.Steps.Where(s => !s.Value.HasEnded).Select(s => s.Key).ToList();
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using IncidentOrchestrator.Playbooks.Planning;
+
+namespace IncidentOrchestrator.Playbooks.Running;
+
+/// <summary>
+/// How each fact of a run changes its state: one method per kind of event, and nothing else changes it. The saga applies
+/// its events through these as it appends them; a dry run and a replay apply the outcomes they assume or read.
+/// </summary>
+public static class RunFold
+{
+    public static void Started(this IRunState run, string stepId, int attempt, bool isAction, DateTimeOffset at)
+    {
+        var step = run.Steps[stepId];
+        step.Status = StepStatuses.Running;
+        if (isAction) step.Attempts = attempt;
+        if (attempt == 1 || step.StartedAt is null) step.StartedAt = at;
+        step.NextAttemptAt = null;
+        step.WaitingFor = null;
+    }
+
+    public static void Waiting(this IRunState run, string stepId, string what)
+    {
+        var step = run.Steps[stepId];
+        step.Status = StepStatuses.Waiting;
+        step.WaitingFor = what;
+    }
+
+    /// <summary>A step ended as it should: <paramref name="outcome"/> is its kind's (succeeded, approved, elapsed, signalled…).</summary>
+    public static void Succeeded(this IRunState run, string stepId, string outcome, Dictionary<string, JsonElement> outputs, bool isAction,
+        DateTimeOffset at)
+    {
+        var step = run.Steps[stepId];
+        step.Status = StepStatuses.Succeeded;
+        step.Outcome = outcome;
+        step.Outputs = outputs;
+        step.EndedAt = at;
+        step.WaitingFor = null;
+        if (isAction) run.Completed.Add(stepId);
+    }
+
+    public static void AttemptFailed(this IRunState run, string stepId, string error)
+    {
+        var step = run.Steps[stepId];
+        if (step.Status == StepStatuses.Running) step.Error = error; // an undo's failed attempt leaves the step's own record alone
+    }
+
+    public static void RetryScheduled(this IRunState run, string stepId, DateTimeOffset at) => run.Steps[stepId].NextAttemptAt = at;
+
+    /// <summary>A step failed for good; on the <c>compensate</c> route the run starts undoing, in <see cref="RunDecider.UndoOrder"/>.</summary>
+    public static void Failed(this IRunState run, Model.Playbook playbook, string stepId, string error, string route, DateTimeOffset at)
+    {
+        var step = run.Steps[stepId];
+        step.Status = StepStatuses.Failed;
+        step.Outcome = Outcomes.Failed;
+        step.Error = error;
+        step.EndedAt = at;
+        step.WaitingFor = null;
+        if (route != "compensate") return;
+        run.State = RunStates.Compensating;
+        run.EndReason = $"step {stepId} failed";
+        run.CompensationQueue = RunDecider.UndoOrder(playbook, run).ToList();
+    }
+
+    public static void Escalated(this IRunState run, string stepId, string error)
+    {
+        var step = run.Steps[stepId];
+        step.Status = StepStatuses.Waiting;
+        step.Escalated = true;
+        step.Error = error;
+        step.WaitingFor = "the incident commander (retry or skip)";
+    }
+
+    /// <summary>
+    /// The commander answered. A retried action that had run waits for its next attempt's start; any other retried step
+    /// begins again from the start (its guard decided anew).
+    /// </summary>
+    public static void EscalationResolved(this IRunState run, string stepId, string resolution, bool isAction)
+    {
+        var step = run.Steps[stepId];
+        step.Escalated = false;
+        step.Resolution = resolution;
+        step.WaitingFor = null;
+        if (resolution == "retry" && !(isAction && step.Attempts > 0)) step.Status = StepStatuses.Pending;
+    }
+
+    public static void Skipped(this IRunState run, string stepId, bool byWhen, DateTimeOffset at)
+    {
+        var step = run.Steps[stepId];
+        step.Status = StepStatuses.Skipped;
+        step.Outcome = Outcomes.Skipped;
+        step.EndedAt = at;
+        step.WaitingFor = null;
+        step.Escalated = false;
+        if (byWhen) run.SkippedByWhen.Add(stepId);
+    }
+
+    public static void Cancelled(this IRunState run, string stepId, DateTimeOffset at)
+    {
+        var step = run.Steps[stepId];
+        step.Status = StepStatuses.Cancelled;
+        step.EndedAt = at;
+    }
+
+    public static void Compensated(this IRunState run, string stepId)
+    {
+        var step = run.Steps[stepId];
+        step.Status = StepStatuses.Compensated;
+        step.Outcome = Outcomes.Compensated;
+        run.CompensationQueue.Remove(stepId);
+    }
+
+    public static void CompensationFailedFor(this IRunState run, string stepId)
+    {
+        run.CompensationFailed = true;
+        run.CompensationQueue.Remove(stepId);
+    }
+
+    public static void Ended(this IRunState run, string status, string? reason, DateTimeOffset at)
+    {
+        run.State = status;
+        run.EndReason = reason;
+        run.EndedAt = at;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace IncidentOrchestrator.Playbooks.Running;
+
+/// <summary>One step of a run as its events leave it (see <see cref="RunFold"/>).</summary>
+public sealed class StepRun
+{
+    public string Status { get; set; } = StepStatuses.Pending;
+    public string? Outcome { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public Dictionary<string, JsonElement> Outputs { get; set; } = [];
+    public string? Error { get; set; }
+    public bool Escalated { get; set; }
+    public string? WaitingFor { get; set; }
+
+    /// <summary>
+    /// How the commander answered the step's escalation (<c>retry</c>, <c>skip</c> or <c>abort</c>), once they have; null on
+    /// runs stored before it was kept, whose replays then judge a retried step by the retry policy alone.
+    /// </summary>
+    public string? Resolution { get; set; }
+
+    /// <summary>When a failed attempt's retry is due, while it waits for it.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    public bool HasEnded => Status is StepStatuses.Succeeded or StepStatuses.Failed or StepStatuses.Skipped
+        or StepStatuses.Compensated or StepStatuses.Cancelled;
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Running;
+using D = IncidentOrchestrator.Playbooks.Running.RunDecision;
+
+namespace IncidentOrchestrator.Runs;
+
+/// <summary>The run's two halves: folding its events into its state, and performing what the decider decided.</summary>
+public sealed partial class PlaybookRun
+{
+    /// <summary>How each event of this run changes its state: through <see cref="RunFold"/>, the same fold a plan and a replay use.</summary>
+    private void Fold(Playbook playbook, object @event)
+    {
+        bool IsAction(string stepId) => playbook.Step(stepId)?.Kind is ActionCall;
+        switch (@event)
+        {
+            case PlaybookRunStarted:
+                Started = true;
+                break;
+            case StepStarted e:
+                RunFold.Started(this, e.StepId, e.Attempt, e.Action is not null, e.At);
+                if (e.Kind is "task" or "approval") OpenedPeopleWork = true;
+                break;
+            case StepRan e:
+                RunFold.Started(this, e.StepId, e.Attempt, isAction: true, e.At);
+                RunFold.Succeeded(this, e.StepId, e.Outcome, e.Outputs, isAction: true, e.At);
+                break;
+            case StepWaiting e:
+                RunFold.Waiting(this, e.StepId, e.For);
+                break;
+            case StepSucceeded e:
+                RunFold.Succeeded(this, e.StepId, e.Outcome, e.Outputs, IsAction(e.StepId), e.At);
+                break;
+            case StepAttemptFailed e:
+                RunFold.AttemptFailed(this, e.StepId, e.Error);
+                break;
+            case StepRetryScheduled e:
+                RunFold.RetryScheduled(this, e.StepId, e.RetryAt);
+                break;
+            case StepFailed e:
+                RunFold.Failed(this, playbook, e.StepId, e.Error, e.Route, e.At);
+                break;
+            case StepEscalated e:
+                RunFold.Escalated(this, e.StepId, e.Error);
+                OpenedPeopleWork = true; // the commander's task
+                break;
+            case StepEscalationResolved e:
+                RunFold.EscalationResolved(this, e.StepId, e.Resolution, IsAction(e.StepId));
+                break;
+            case StepSkipped e:
+                RunFold.Skipped(this, e.StepId, e.ByWhen, e.At);
+                break;
+            case StepCancelled e:
+                RunFold.Cancelled(this, e.StepId, e.At);
+                break;
+            case StepCompensated e:
+                RunFold.Compensated(this, e.StepId);
+                break;
+            case StepCompensationFailed e:
+                RunFold.CompensationFailedFor(this, e.StepId);
+                break;
+            case PlaybookRunEnded e:
+                RunFold.Ended(this, e.Status, e.Reason, e.At);
+                break;
+        }
+    }
+
+    /// <summary>Records each decision as its event and does the work that goes with it, in order, until the run ends.</summary>
+    private void Perform(Turn turn, IReadOnlyList<D> decisions)
+    {
+        foreach (var decision in decisions)
+        {
+            if (HasEnded) return;
+            switch (decision)
+            {
+                case D.StartStep start:
+                    Begin(turn, start.Step, start.Attempt);
+                    break;
+                case D.SkipStep skip:
+                    if (skip.Step.Phase == "containment") turn.EndedContainment.Add(skip.Step.Id);
+                    Append(turn, new StepSkipped(Id, skip.Step.Id, skip.Step.Phase, skip.Reason, skip.By, turn.Now, skip.ByWhen));
+                    break;
+                case D.EscalateStep escalate:
+                    Append(turn, new StepEscalated(Id, escalate.Step.Id, escalate.Error, Escalation, turn.Now));
+                    // The commander's task: completing it with a decision resolves the step, as POST …/retry, …/skip or …/cancel do.
+                    turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, escalate.Step.Id,
+                        $"Step {escalate.Step.Id} of {Playbook} failed: retry it, skip it or abort the run",
+                        $"It failed after {escalate.Attempts} attempt(s): {escalate.Error}. Complete this task with the output decision = {string.Join(", ", EscalationDecisions)}.",
+                        Escalation, EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null, Decisions: [.. EscalationDecisions]));
+                    break;
+                case D.FailStep fail:
+                    Append(turn, new StepFailed(Id, fail.Step.Id, fail.Step.Phase, fail.Attempts, fail.Error, fail.Route.ToString().ToLowerInvariant(), turn.Now));
+                    break;
+                case D.RetryStep retry:
+                    Append(turn, new StepRetryScheduled(Id, retry.Step.Id, retry.Attempt, turn.Now + retry.Delay, turn.Now));
+                    turn.Outgoing.Delay(new RetryStep(Id, retry.Step.Id, retry.Attempt), retry.Delay);
+                    break;
+                case D.UndoStep undo:
+                    Dispatch(turn, undo.Step, undo.Step.Compensate!, RunScope.ForUndo(this), undo.Attempt, compensation: true, undo.Delay);
+                    break;
+                case D.UndoAttemptFailed failed:
+                    Append(turn, new StepAttemptFailed(Id, failed.Step.Id, failed.Attempt, $"undo with {failed.Step.Compensate!.Action}: {failed.Error}", false, turn.Now));
+                    break;
+                case D.UndoEnded { Succeeded: true } undone:
+                    Append(turn, new StepCompensated(Id, undone.Step.Id, undone.Step.Compensate!.Action, turn.Now));
+                    break;
+                case D.UndoEnded undone:
+                    Append(turn, new StepCompensationFailed(Id, undone.Step.Id, undone.Step.Compensate!.Action, undone.Error ?? "failed", turn.Now));
+                    break;
+                case D.CancelRequested cancel:
+                    Append(turn, new PlaybookRunCancelRequested(Id, cancel.Reason, cancel.By, turn.Now));
+                    break;
+                case D.CancelStep cancel:
+                    // A step still waiting may be waiting for a signal; a wait that ended removed its own record.
+                    if (Steps[cancel.StepId].Status == StepStatuses.Waiting) turn.Session.Delete<SignalWait>(SignalWait.KeyFor(Id, cancel.StepId));
+                    Append(turn, new StepCancelled(Id, cancel.StepId, turn.Now));
+                    break;
+                case D.EndRun end:
+                    End(turn, end.Status, end.Reason);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The step failed for good: its route, as the decider reads it.</summary>
+    private void Fail(Turn turn, Step step, string error) => Perform(turn, RunDecider.Failure(turn.Playbook, this, step, error));
+
+    private void End(Turn turn, string state, string? reason)
+    {
+        Append(turn, new PlaybookRunEnded(IncidentId, Id, Playbook, state, reason, turn.Now));
+        if (ParentRunId is { } parent) turn.Outgoing.Add(new ChildRunEnded(parent, ParentStepId!, Id, state));
+        if (OpenedPeopleWork != false) turn.Outgoing.Add(new RunWorkClosed(Id));
+        turn.Outgoing.Add(new Notifications.Notify(IncidentId, "run", $"Playbook {Playbook} ended {state}{(reason is null ? "" : $": {reason}")}",
+            [$"user:{StartedBy}", "role:commander"]));
+    }
+}
