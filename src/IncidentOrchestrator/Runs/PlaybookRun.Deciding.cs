@@ -112,7 +112,7 @@ public sealed partial class PlaybookRun
                     break;
                 case D.CancelStep cancel:
                     // A step still waiting may be waiting for a signal; a wait that ended removed its own record.
-                    if (Steps[cancel.StepId].Status == StepStatuses.Waiting) turn.Session.Delete<SignalWait>(SignalWait.KeyFor(Id, cancel.StepId));
+                    if (Steps[cancel.StepId].Status == StepStatuses.Waiting) turn.Store.Forget(SignalWait.KeyFor(Id, cancel.StepId));
                     Append(turn, new StepCancelled(Id, cancel.StepId, turn.Now));
                     break;
                 case D.EndRun end:

@@ -12,9 +12,12 @@ namespace IncidentOrchestrator.Runs;
 /// <summary>The messages a run answers. A message the run no longer expects (late, stale or duplicated) changes nothing.</summary>
 public sealed partial class PlaybookRun
 {
-    public async Task<OutgoingMessages> Handle(ActionAttemptEnded message, IDocumentSession session, RunServices services, ILogger<PlaybookRun> logger, CancellationToken ct)
+    public Task<OutgoingMessages> Handle(ActionAttemptEnded message, IDocumentSession session, RunServices services, ILogger<PlaybookRun> logger, CancellationToken ct) =>
+        When(message, new MartenRunStore(session, services), services.Clock.GetUtcNow(), logger, ct);
+
+    internal async Task<OutgoingMessages> When(ActionAttemptEnded message, IRunStore store, DateTimeOffset now, ILogger logger, CancellationToken ct)
     {
-        var turn = await BeginTurnAsync(session, services, ct);
+        var turn = await BeginTurnAsync(store, now, ct);
         if (message.Succeeded) RecordActionEvents(turn, message);
         if (message.Compensation)
         {
@@ -62,7 +65,7 @@ public sealed partial class PlaybookRun
             {
                 if (HasEnded || Steps.GetValueOrDefault(call.StepId) is not { Status: StepStatuses.Running } state || state.Attempts != call.Attempt)
                     continue;
-                var outcome = await turn.Actions.ExecuteAsync(call, turn.Session, await turn.IncidentAsync(IncidentId, ct), turn.Now, ct);
+                var outcome = await turn.Store.ExecuteAsync(call, await turn.IncidentAsync(IncidentId, ct), turn.Now, ct);
                 foreach (var @event in outcome.IncidentEvents) Append(turn, @event);
                 foreach (var (message, delay) in outcome.FollowUps) turn.Outgoing.Delay(message, delay);
                 AttemptEnded(turn, turn.Playbook.Step(call.StepId)!, call.Attempt, outcome.Succeeded, outcome.Outputs, outcome.Error, outcome.TimedOut);
@@ -76,9 +79,12 @@ public sealed partial class PlaybookRun
         }
     }
 
-    public async Task<OutgoingMessages> Handle(RetryStep message, IDocumentSession session, RunServices services, CancellationToken ct)
+    public Task<OutgoingMessages> Handle(RetryStep message, IDocumentSession session, RunServices services, CancellationToken ct) =>
+        When(message, new MartenRunStore(session, services), services.Clock.GetUtcNow(), ct);
+
+    internal async Task<OutgoingMessages> When(RetryStep message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
-        var turn = await BeginTurnAsync(session, services, ct);
+        var turn = await BeginTurnAsync(store, now, ct);
         var state = Steps.GetValueOrDefault(message.StepId);
         if (HasEnded || state is not { Status: StepStatuses.Running } || state.Attempts != message.Attempt - 1) return turn.Outgoing;
 
@@ -88,34 +94,43 @@ public sealed partial class PlaybookRun
         return turn.Outgoing;
     }
 
-    public async Task<OutgoingMessages> Handle(WaitElapsed message, IDocumentSession session, RunServices services, CancellationToken ct)
+    public Task<OutgoingMessages> Handle(WaitElapsed message, IDocumentSession session, RunServices services, CancellationToken ct) =>
+        When(message, new MartenRunStore(session, services), services.Clock.GetUtcNow(), ct);
+
+    internal async Task<OutgoingMessages> When(WaitElapsed message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
-        var turn = await BeginTurnAsync(session, services, ct);
+        var turn = await BeginTurnAsync(store, now, ct);
         if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting }) return turn.Outgoing;
         if (turn.Playbook.Step(message.StepId) is not { Kind: WaitFor } step) return turn.Outgoing;
 
-        session.Delete<SignalWait>(SignalWait.KeyFor(Id, step.Id));
+        turn.Store.Forget(SignalWait.KeyFor(Id, step.Id));
         Succeed(turn, step, Outcomes.Elapsed, []);
         await AdvanceAsync(turn, ct);
         return turn.Outgoing;
     }
 
-    public async Task<OutgoingMessages> Handle(SignalArrived message, IDocumentSession session, RunServices services, CancellationToken ct)
+    public Task<OutgoingMessages> Handle(SignalArrived message, IDocumentSession session, RunServices services, CancellationToken ct) =>
+        When(message, new MartenRunStore(session, services), services.Clock.GetUtcNow(), ct);
+
+    internal async Task<OutgoingMessages> When(SignalArrived message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
-        var turn = await BeginTurnAsync(session, services, ct);
+        var turn = await BeginTurnAsync(store, now, ct);
         if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting }) return turn.Outgoing;
         if (turn.Playbook.Step(message.StepId) is not { Kind: WaitFor { Signal: not null } } step) return turn.Outgoing;
 
-        session.Delete<SignalWait>(SignalWait.KeyFor(Id, step.Id));
+        turn.Store.Forget(SignalWait.KeyFor(Id, step.Id));
         Succeed(turn, step, Outcomes.Signalled,
             new() { ["signalId"] = JsonSerializer.SerializeToElement(message.SignalId) });
         await AdvanceAsync(turn, ct);
         return turn.Outgoing;
     }
 
-    public async Task<OutgoingMessages> Handle(ChildRunEnded message, IDocumentSession session, RunServices services, CancellationToken ct)
+    public Task<OutgoingMessages> Handle(ChildRunEnded message, IDocumentSession session, RunServices services, CancellationToken ct) =>
+        When(message, new MartenRunStore(session, services), services.Clock.GetUtcNow(), ct);
+
+    internal async Task<OutgoingMessages> When(ChildRunEnded message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
-        var turn = await BeginTurnAsync(session, services, ct);
+        var turn = await BeginTurnAsync(store, now, ct);
         if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting }) return turn.Outgoing;
         var step = turn.Playbook.Step(message.StepId)!;
 
@@ -141,9 +156,12 @@ public sealed partial class PlaybookRun
         foreach (var recorded in events) Append(turn, recorded.ToEvent());
     }
 
-    public async Task<OutgoingMessages> Handle(HumanStepEnded message, IDocumentSession session, RunServices services, CancellationToken ct)
+    public Task<OutgoingMessages> Handle(HumanStepEnded message, IDocumentSession session, RunServices services, CancellationToken ct) =>
+        When(message, new MartenRunStore(session, services), services.Clock.GetUtcNow(), ct);
+
+    internal async Task<OutgoingMessages> When(HumanStepEnded message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
-        var turn = await BeginTurnAsync(session, services, ct);
+        var turn = await BeginTurnAsync(store, now, ct);
         if (!HasEnded && Steps.GetValueOrDefault(message.StepId) is { Escalated: true }
             && message.Outputs.GetValueOrDefault("decision") is { ValueKind: JsonValueKind.String } decision
             && EscalationDecisions.Contains(decision.GetString()))
@@ -160,17 +178,23 @@ public sealed partial class PlaybookRun
         return turn.Outgoing;
     }
 
-    public async Task<OutgoingMessages> Handle(CancelRun message, IDocumentSession session, RunServices services, CancellationToken ct)
+    public Task<OutgoingMessages> Handle(CancelRun message, IDocumentSession session, RunServices services, CancellationToken ct) =>
+        When(message, new MartenRunStore(session, services), services.Clock.GetUtcNow(), ct);
+
+    internal async Task<OutgoingMessages> When(CancelRun message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
-        var turn = await BeginTurnAsync(session, services, ct);
+        var turn = await BeginTurnAsync(store, now, ct);
         if (HasEnded) return turn.Outgoing;
         Perform(turn, RunDecider.Cancel(this, message.Reason, message.By));
         return turn.Outgoing;
     }
 
-    public async Task<OutgoingMessages> Handle(ResolveEscalation message, IDocumentSession session, RunServices services, CancellationToken ct)
+    public Task<OutgoingMessages> Handle(ResolveEscalation message, IDocumentSession session, RunServices services, CancellationToken ct) =>
+        When(message, new MartenRunStore(session, services), services.Clock.GetUtcNow(), ct);
+
+    internal async Task<OutgoingMessages> When(ResolveEscalation message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
-        var turn = await BeginTurnAsync(session, services, ct);
+        var turn = await BeginTurnAsync(store, now, ct);
         if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Escalated: true }) return turn.Outgoing;
         turn.Outgoing.Add(new RunWorkClosed(Id, message.StepId, turn.Now)); // the commander's escalation task is answered
         await ResolveEscalationAsync(turn, message.StepId, message.Resolution, message.By, ct);
@@ -188,8 +212,8 @@ public sealed partial class PlaybookRun
         await AdvanceAsync(turn, ct);
     }
 
-    private async Task<Turn> BeginTurnAsync(IDocumentSession session, RunServices services, CancellationToken ct) =>
-        new(session, services, await services.Playbooks.GetAsync(PlaybookHash, session, ct), services.Clock.GetUtcNow());
+    private async Task<Turn> BeginTurnAsync(IRunStore store, DateTimeOffset now, CancellationToken ct) =>
+        new(store, await store.PlaybookAsync(PlaybookHash, ct), now);
 
     // A message for a run that does not exist (never started, or its document was removed) is logged and dropped.
     public static void NotFound(StartRun m, ILogger<PlaybookRun> log) => Orphan(log, m.RunId, nameof(StartRun));

@@ -17,19 +17,18 @@ public sealed partial class PlaybookRun
     /// Everything one message changes: the run's document, events on the incident, messages to send. The turn reads the
     /// incident once and keeps it current with the events it appends, so steps run in the turn see each other's effects.
     /// </summary>
-    internal sealed class Turn(IDocumentSession session, RunServices services, Playbook playbook, DateTimeOffset now)
+    internal sealed class Turn(IRunStore store, Playbook playbook, DateTimeOffset now)
     {
         private readonly List<object> _appendedBeforeLoad = [];
         private Incident? _incident;
         private bool _loaded;
         private ValueScope? _scope;
 
-        public IDocumentSession Session { get; } = session;
+        public IRunStore Store { get; } = store;
 
         /// <summary>The pinned playbook the run follows.</summary>
         public Playbook Playbook { get; } = playbook;
-        public PlaybookCatalog Catalog => services.Catalog;
-        public InlineActions Actions => services.Actions;
+        public PlaybookCatalog Catalog => Store.Catalog;
         public DateTimeOffset Now { get; } = now;
         public OutgoingMessages Outgoing { get; } = [];
         public HashSet<string> EndedContainment { get; } = [];
@@ -50,7 +49,7 @@ public sealed partial class PlaybookRun
         public async Task<Incident?> IncidentAsync(Guid id, CancellationToken ct)
         {
             if (_loaded) return _incident;
-            _incident = await Session.LoadAsync<Incident>(id, ct);
+            _incident = await Store.IncidentAsync(id, ct);
             _loaded = true;
             if (_incident is not null) foreach (var @event in _appendedBeforeLoad) IncidentApply.Apply(_incident, @event);
             _appendedBeforeLoad.Clear();
@@ -63,7 +62,7 @@ public sealed partial class PlaybookRun
         public void Append(Guid incidentId, object @event)
         {
             _scope = null;
-            Session.Events.Append(incidentId, @event);
+            Store.Append(incidentId, @event);
             if (!_loaded) _appendedBeforeLoad.Add(@event);
             else if (_incident is not null) IncidentApply.Apply(_incident, @event);
         }
@@ -91,9 +90,12 @@ public sealed partial class PlaybookRun
         OpenedPeopleWork = false,
     };
 
-    public async Task<OutgoingMessages> Handle(StartRun command, IDocumentSession session, RunServices services, CancellationToken ct)
+    public Task<OutgoingMessages> Handle(StartRun command, IDocumentSession session, RunServices services, CancellationToken ct) =>
+        When(command, new MartenRunStore(session, services), services.Clock.GetUtcNow(), ct);
+
+    internal async Task<OutgoingMessages> When(StartRun command, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
-        var turn = await BeginTurnAsync(session, services, ct);
+        var turn = await BeginTurnAsync(store, now, ct);
         if (Started || HasEnded) return turn.Outgoing; // a redelivered start changes nothing
         var playbook = turn.Playbook;
         Append(turn, new PlaybookRunStarted(IncidentId, Id, playbook.Name, playbook.Hash, Inputs, ContainmentSteps(playbook), SignalId,
@@ -155,7 +157,7 @@ public sealed partial class PlaybookRun
             case ActionCall call:
                 var started = new StepStarted(Id, step.Id, step.KindName, step.Phase, attempt, call.Action, turn.Now);
                 // Held back only when its start moves nothing: a step that opens a phase says so when it starts, in order.
-                if (attempt == 1 && turn.Actions.RunsInTheTurn(call.Action) && (step.Phase is null || step.Phase == turn.Loaded?.Phase))
+                if (attempt == 1 && turn.Store.RunsInTheTurn(call.Action) && (step.Phase is null || step.Phase == turn.Loaded?.Phase))
                 {
                     turn.HeldStarts[step.Id] = started;
                     Fold(playbook, started);
@@ -169,7 +171,7 @@ public sealed partial class PlaybookRun
                 break;
 
             case WaitFor { Signal: { } signal, Within: { } within }:
-                turn.Session.Store(new SignalWait
+                turn.Store.Await(new SignalWait
                 {
                     Id = SignalWait.KeyFor(Id, step.Id), IncidentId = IncidentId, SignalType = signal, RunId = Id, StepId = step.Id,
                 });
@@ -233,8 +235,8 @@ public sealed partial class PlaybookRun
         }
 
         var childRunId = Guid.CreateVersion7();
-        turn.Session.Store(PinnedPlaybook.Of(child, turn.Now));
-        turn.Session.Insert(Request(childRunId, IncidentId, child, RunValues.Serialize(bound.Values), Signal, null, Id, step.Id, StartedBy, turn.Now));
+        turn.Store.Begin(Request(childRunId, IncidentId, child, RunValues.Serialize(bound.Values), Signal, null, Id, step.Id, StartedBy, turn.Now),
+            PinnedPlaybook.Of(child, turn.Now));
         Wait(turn, step, $"child run {childRunId} of {child.Name}", null);
         turn.Outgoing.Add(new StartRun(childRunId));
     }
@@ -269,7 +271,7 @@ public sealed partial class PlaybookRun
         var execute = new ExecuteAction(IncidentId, Id, step.Id, attempt, compensation, call.Action, RunValues.Serialize(parameters),
             step.Timeout ?? playbook.Defaults.Timeout, approvals);
         if (delay is { } wait && wait > TimeSpan.Zero) turn.Outgoing.Delay(execute, wait);
-        else if (!compensation && turn.Actions.RunsInTheTurn(call.Action)) turn.InlineCalls.Enqueue(execute);
+        else if (!compensation && turn.Store.RunsInTheTurn(call.Action)) turn.InlineCalls.Enqueue(execute);
         else turn.Outgoing.Add(execute);
     }
 

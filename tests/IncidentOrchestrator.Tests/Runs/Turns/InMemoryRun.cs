@@ -1,0 +1,133 @@
+using System.Text.Json;
+using IncidentOrchestrator.Actions;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Playbooks.Actions;
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Runs;
+using IncidentOrchestrator.Timeline;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IncidentOrchestrator.Tests.Runs.Turns;
+
+/// <summary>
+/// One run's saga with everything around it in memory: the incident, its stream, the signal waits, and a fake clock that
+/// releases the messages the run scheduled when their time comes. No database and no real timer: a test drives the run
+/// turn by turn, as Wolverine would, and reads what it recorded and sent.
+/// </summary>
+internal sealed class InMemoryRun : IRunStore
+{
+    private readonly List<(DateTimeOffset Due, object Message)> _scheduled = [];
+    private readonly Playbook _playbook;
+
+    private InMemoryRun(string yaml)
+    {
+        var folder = Directory.CreateTempSubdirectory("run-turns-").FullName;
+        File.WriteAllText(Path.Combine(folder, "playbook.yaml"), yaml);
+        Catalog = new PlaybookCatalog(new PlaybookOptions { Path = folder, Watch = false }, BuiltInActions.Catalog,
+            new HostingEnvironment { ContentRootPath = folder }, NullLogger<PlaybookCatalog>.Instance);
+        Assert.True(Catalog.Library.IsValid, string.Join("\n", Catalog.Errors));
+        _playbook = Catalog.Library.Playbooks.Values.Single();
+        Incident = new Incident { Id = Guid.CreateVersion7(), Title = "Activity data readable by all engineers", Severity = Severity.High,
+            Status = IncidentStatus.Open, Phase = "triage", OpenedAt = Clock.GetUtcNow() };
+        Run = PlaybookRun.Request(Guid.CreateVersion7(), Incident.Id, _playbook, [], null, null, null, null, "cmdr@corp", Clock.GetUtcNow());
+    }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+    public PlaybookCatalog Catalog { get; }
+    public Incident Incident { get; }
+    public PlaybookRun Run { get; }
+    public List<object> Events { get; } = [];
+    public Dictionary<string, SignalWait> Waits { get; } = [];
+
+    /// <summary>What the run sent to others (the executor, tasks, approvals, notifications), in order.</summary>
+    public List<object> Sent { get; } = [];
+
+    /// <summary>The timeline's sentences, in order.</summary>
+    public IEnumerable<string> Lines => Events.OfType<ITimelineEvent>().Select(e => e.Describe());
+
+    public static async Task<InMemoryRun> StartAsync(string yaml)
+    {
+        var run = new InMemoryRun(yaml);
+        await run.DeliverAsync(new StartRun(run.Run.Id));
+        return run;
+    }
+
+    /// <summary>The attempts the run sent to the executor for a step (its undos with <paramref name="undo"/>).</summary>
+    public IReadOnlyList<ExecuteAction> Executions(string stepId, bool undo = false) =>
+        Sent.OfType<ExecuteAction>().Where(e => e.StepId == stepId && e.Compensation == undo).ToList();
+
+    /// <summary>The executor reports the step's latest attempt (or undo) as ended.</summary>
+    public Task ReportsAsync(string stepId, bool succeeded, bool undo = false)
+    {
+        var attempt = Executions(stepId, undo)[^1].Attempt;
+        return DeliverAsync(new ActionAttemptEnded(Run.Id, stepId, attempt, undo, succeeded, [], succeeded ? null : "connection refused", false));
+    }
+
+    /// <summary>Moves the fake clock on, handing each scheduled message to its receiver as its time comes.</summary>
+    public async Task WaitAsync(TimeSpan time)
+    {
+        var until = Clock.GetUtcNow() + time;
+        while (_scheduled.OrderBy(s => s.Due).FirstOrDefault(s => s.Due <= until) is { Message: not null } due)
+        {
+            _scheduled.Remove(due);
+            Clock.SetUtcNow(due.Due);
+            await RouteAsync(due.Message);
+        }
+        Clock.SetUtcNow(until);
+    }
+
+    public async Task DeliverAsync(object message)
+    {
+        var now = Clock.GetUtcNow();
+        var ct = CancellationToken.None;
+        var outgoing = message switch
+        {
+            StartRun m => await Run.When(m, this, now, ct),
+            ActionAttemptEnded m => await Run.When(m, this, now, NullLogger.Instance, ct),
+            RetryStep m => await Run.When(m, this, now, ct),
+            WaitElapsed m => await Run.When(m, this, now, ct),
+            SignalArrived m => await Run.When(m, this, now, ct),
+            ChildRunEnded m => await Run.When(m, this, now, ct),
+            HumanStepEnded m => await Run.When(m, this, now, ct),
+            CancelRun m => await Run.When(m, this, now, ct),
+            ResolveEscalation m => await Run.When(m, this, now, ct),
+            _ => throw new ArgumentException($"a run does not handle {message.GetType().Name}"),
+        };
+        foreach (var item in outgoing)
+        {
+            // Wolverine's Delay wraps the message with its delivery options: the fake clock releases it later.
+            if (item.GetType() is { IsGenericType: true } wrapper && wrapper.GetProperty("Message")?.GetValue(item) is { } inner
+                && wrapper.GetProperty("Options")?.GetValue(item) is Wolverine.DeliveryOptions { ScheduleDelay: { } delay })
+                _scheduled.Add((now + delay, inner));
+            else await RouteAsync(item);
+        }
+    }
+
+    private Task RouteAsync(object message)
+    {
+        if (message is IRunMessage { RunId: var id } && id == Run.Id) return DeliverAsync(message);
+        Sent.Add(message);
+        return Task.CompletedTask;
+    }
+
+    Task<Playbook> IRunStore.PlaybookAsync(string hash, CancellationToken ct) =>
+        Task.FromResult(hash == _playbook.Hash ? _playbook : throw new InvalidOperationException($"No pinned playbook with hash {hash}"));
+
+    Task<Incident?> IRunStore.IncidentAsync(Guid id, CancellationToken ct) => Task.FromResult(id == Incident.Id ? Incident : null);
+    void IRunStore.Append(Guid incidentId, object @event) => Events.Add(@event);
+    void IRunStore.Await(SignalWait wait) => Waits[wait.Id] = wait;
+    void IRunStore.Forget(string signalWaitId) => Waits.Remove(signalWaitId);
+    void IRunStore.Begin(PlaybookRun child, PinnedPlaybook pinned) => Sent.Add(child);
+
+    // Every action goes to the executor here: the test plays the executor's part.
+    bool IRunStore.RunsInTheTurn(string action) => false;
+
+    Task<ActionOutcome> IRunStore.ExecuteAsync(ExecuteAction call, Incident? incident, DateTimeOffset now, CancellationToken ct) =>
+        throw new InvalidOperationException("no action runs in the turn here");
+
+    public static Dictionary<string, JsonElement> Outputs(object values) =>
+        JsonSerializer.SerializeToElement(values).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
+}
