@@ -12,7 +12,8 @@ public sealed record Plan(
 /// <summary>
 /// <see cref="Disposition"/>: <c>run</c> (an action executes), <c>wait</c> (for a person, a timer, a signal
 /// or a child run), <c>skip</c>, <c>fail</c> (its <c>when</c> cannot be evaluated), <c>escalate</c> (fails and waits for the
-/// commander) or <c>not-reached</c>.
+/// commander) or <c>not-reached</c>. A step that started but was cancelled when the run ended first has the
+/// <see cref="Outcome"/> <c>cancelled</c>.
 /// </summary>
 public sealed record PlannedStep(
     string Id,

@@ -11,12 +11,21 @@ namespace IncidentOrchestrator.Playbooks.Planning;
 public static class Planner
 {
     /// <param name="Outputs">Known outputs of steps (a recorded run's, for a replay); a decided step without them has none.</param>
+    /// <param name="EndedAt">When steps ended in a recorded run: a replay ends them in that order, so a failure that ended the
+    /// run finds the steps that had ended before it ended.</param>
     public sealed record Request(
         IReadOnlyDictionary<string, object?> Inputs,
         IReadOnlyDictionary<string, object?> Incident,
         IReadOnlyDictionary<string, object?>? Signal,
         IReadOnlyDictionary<string, string> Decisions,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? Outputs = null);
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? Outputs = null,
+        IReadOnlyDictionary<string, DateTimeOffset>? EndedAt = null);
+
+    /// <summary>
+    /// How a plan orders the ends of steps under way together, when no record says: actions end before people and timers
+    /// do (they take milliseconds, a task or a wait takes minutes), then in the order they started.
+    /// </summary>
+    public static int Pace(Step step) => step.Kind is ActionCall ? 0 : 1;
 
     /// <summary>Problems with the request itself (inputs, decisions), keyed by field; empty when it can be planned.</summary>
     public static IReadOnlyDictionary<string, string> Check(Playbook playbook, Request request)
@@ -42,7 +51,8 @@ public static class Planner
 
     /// <summary>
     /// Runs the playbook through the <see cref="RunDecider"/>, as a run would, with outcomes assumed instead of performed:
-    /// a started step ends, one at a time in the order steps started, with its decided or usual outcome.
+    /// started steps end one at a time (in the recorded order when there is one, else by <see cref="Pace"/>), each with its
+    /// decided or usual outcome. A started step the run cancels before it ends shows as cancelled.
     /// </summary>
     public static Plan Make(Playbook playbook, Request request) => new Simulation(playbook, request).Run();
 
@@ -52,7 +62,7 @@ public static class Planner
         private readonly IReadOnlyDictionary<string, object?> _inputs = InputBinding.Bind(playbook, request.Inputs).Values;
         private readonly RunState _run = RunState.For(playbook);
         private readonly Dictionary<string, PlannedStep> _planned = new(StringComparer.Ordinal);
-        private readonly Queue<Step> _started = new();
+        private readonly List<Step> _started = [];
         private readonly List<PlannedCompensation> _compensations = [];
 
         public Plan Run()
@@ -60,8 +70,7 @@ public static class Planner
             while (true)
             {
                 while (RunDecider.Next(playbook, _run, Scope) is { Count: > 0 } decisions) Record(decisions);
-                if (RunDecider.HasEnded(_run) || !_started.TryDequeue(out var step)) break;
-                if (_run.Steps[step.Id].HasEnded) continue; // cancelled before it could end
+                if (RunDecider.HasEnded(_run) || NextToEnd() is not { } step) break;
                 End(step);
             }
 
@@ -102,7 +111,7 @@ public static class Planner
                     case RunDecision.StartStep { Step: var step } start:
                         _planned[step.Id] = Started(step, Wave(step));
                         _run.Started(step.Id, start.Attempt, step.Kind is ActionCall, Never);
-                        _started.Enqueue(step);
+                        _started.Add(step);
                         break;
                     case RunDecision.SkipStep { Step: var step } skip:
                         _planned[step.Id] = Skip(step, Wave(step), skip.Reason, TryRender(step.Title, Scope()));
@@ -128,6 +137,8 @@ public static class Planner
                         }
                         break;
                     case RunDecision.CancelStep cancel:
+                        if (_planned.TryGetValue(cancel.StepId, out var started) && _run.Steps[cancel.StepId].Status is StepStatuses.Running or StepStatuses.Waiting)
+                            _planned[cancel.StepId] = started with { Outcome = Outcomes.Cancelled, Reason = started.Reason + "; cancelled: the run ended before it did" };
                         _run.Cancelled(cancel.StepId, Never);
                         break;
                     case RunDecision.UndoStep { Step: var step } undo:
@@ -143,6 +154,21 @@ public static class Planner
                         break;
                 }
             }
+        }
+
+        /// <summary>The started step that ends next: the first to end in the record, else by pace, then in the order they started.</summary>
+        private Step? NextToEnd()
+        {
+            var next = _started
+                .Select((step, order) => (step, order))
+                .Where(s => !_run.Steps[s.step.Id].HasEnded && !_run.Steps[s.step.Id].Escalated)
+                .OrderBy(s => request.EndedAt?.GetValueOrDefault(s.step.Id) is { } at && at != default ? at : DateTimeOffset.MaxValue)
+                .ThenBy(s => Pace(s.step))
+                .ThenBy(s => s.order)
+                .Select(s => s.step)
+                .FirstOrDefault();
+            if (next is not null) _started.Remove(next);
+            return next;
         }
 
         /// <summary>A step's wave: one after the last of its needs (steps of one wave can start together).</summary>

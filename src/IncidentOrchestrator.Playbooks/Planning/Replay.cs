@@ -8,7 +8,10 @@ namespace IncidentOrchestrator.Playbooks.Planning;
 /// What a recorded run's step did: its status, its outcome, how many attempts it took, what it produced, and how the
 /// commander answered it when it escalated (<c>retry</c> or <c>skip</c>; null when nobody had to).
 /// </summary>
-public sealed record RecordedStep(string Status, string? Outcome, int Attempts, IReadOnlyDictionary<string, object?> Outputs, string? Resolution = null);
+/// <param name="EndedAt">When it ended (null when it has not, or the record does not say).</param>
+/// <param name="Escalated">It failed and waits for the commander's answer.</param>
+public sealed record RecordedStep(string Status, string? Outcome, int Attempts, IReadOnlyDictionary<string, object?> Outputs, string? Resolution = null,
+    DateTimeOffset? EndedAt = null, bool Escalated = false);
 
 /// <summary>A run as the record has it: its inputs and signal, the incident it ran on, and each step's end.</summary>
 public sealed record RecordedRun(
@@ -56,7 +59,13 @@ public static class Replayer
         var policyReasons = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var step in candidate.Steps)
         {
-            if (decisions.ContainsKey(step.Id) || run.Steps.GetValueOrDefault(step.Id) is not { Outcome: { } } recorded) continue;
+            if (decisions.ContainsKey(step.Id) || run.Steps.GetValueOrDefault(step.Id) is not { } recorded) continue;
+            if (recorded is { Outcome: null, Escalated: true })
+            {
+                fromRecord[step.Id] = Outcomes.Failed; // it failed, and its route handed it to the commander
+                continue;
+            }
+            if (recorded.Outcome is null) continue;
             var outcome = Ran(recorded)!;
             if (recorded.Resolution is not null)
             {
@@ -75,11 +84,13 @@ public static class Replayer
         }
 
         var outputs = run.Steps.ToDictionary(s => s.Key, s => s.Value.Outputs, StringComparer.Ordinal);
+        var endedAt = run.Steps.Where(s => s.Value is { Outcome: not null, EndedAt: not null })
+            .ToDictionary(s => s.Key, s => s.Value.EndedAt!.Value, StringComparer.Ordinal);
         var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
-            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs));
+            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt));
         var before = recordedPlaybook is null ? null : Planner.Make(recordedPlaybook, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             run.Steps.Where(s => s.Value.Outcome is not null && recordedPlaybook.Step(s.Key) is { } st && Outcomes.For(st.Kind).Contains(s.Value.Outcome))
-                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs));
+                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt));
 
         var steps = plan.Steps.Select(p =>
         {
@@ -96,7 +107,7 @@ public static class Replayer
         {
             if (!candidateIds.Contains(id))
                 differences.Add(new("not-taken", id, $"'{id}' {Did(recorded)} in the record; the candidate has no step '{id}'"));
-            else if (plan.Steps.Single(p => p.Id == id) is { Disposition: "skip" or "not-reached" } skipped)
+            else if (plan.Steps.Single(p => p.Id == id) is var skipped && (skipped.Disposition is "skip" or "not-reached" || skipped.Outcome == Outcomes.Cancelled))
                 differences.Add(new("not-taken", id, $"'{id}' {Did(recorded)} in the record; the candidate would not: {skipped.Reason}"));
         }
         var runEnded = run.Status is "succeeded" or "failed" or "compensated" or "cancelled";
@@ -106,6 +117,7 @@ public static class Replayer
             // A run still under way has not reached its later steps yet, and a cancelled one was stopped by people: the
             // candidate reaching those steps is no difference.
             if (recorded is { Outcome: null, Status: "cancelled" } || !runEnded && recorded is { Outcome: null, Status: "pending" or "waiting" or "running" }) continue;
+            if (planned.Outcome == Outcomes.Cancelled && recorded is not null && Happened(recorded)) continue; // not taken, above
             if (recorded is null || !Happened(recorded))
                 differences.Add(new("new", planned.Id, recorded is null
                     ? $"'{planned.Id}' is not in the recorded run: {planned.Reason}"

@@ -100,6 +100,8 @@ public static class RunFold
         var step = run.Steps[stepId];
         step.Status = StepStatuses.Cancelled;
         step.EndedAt = at;
+        step.WaitingFor = null;
+        step.Escalated = false; // nobody is asked about it any more
     }
 
     public static void Compensated(this IRunState run, string stepId)

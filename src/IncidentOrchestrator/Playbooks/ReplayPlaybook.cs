@@ -87,7 +87,8 @@ public static class ReplayPlaybookEndpoint
 
     public static RecordedRun Recorded(PlaybookRun run, Incident incident) => new(run.IncidentId, run.Id, run.PlaybookHash, run.Status,
         JsonValues.ToPlain(run.Inputs), run.Signal is null ? null : JsonValues.ToPlain(run.Signal), RunScope.Facts(incident),
-        run.Steps.ToDictionary(s => s.Key, s => new RecordedStep(s.Value.Status, s.Value.Outcome, s.Value.Attempts, JsonValues.ToPlain(s.Value.Outputs), s.Value.Resolution)));
+        run.Steps.ToDictionary(s => s.Key, s => new RecordedStep(s.Value.Status, s.Value.Outcome, s.Value.Attempts, JsonValues.ToPlain(s.Value.Outputs), s.Value.Resolution,
+            s.Value.EndedAt, s.Value.Escalated)));
 
     private static async Task<Model.Playbook?> TryPinnedAsync(PinnedPlaybooks pinned, string hash, IQuerySession session, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Actions;
 using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Planning;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Timeline;
 using Microsoft.Extensions.Hosting.Internal;
@@ -22,17 +23,21 @@ internal sealed class InMemoryRun : IRunStore
     private readonly List<(DateTimeOffset Due, object Message)> _scheduled = [];
     private readonly Playbook _playbook;
 
-    private InMemoryRun(string yaml)
+    private InMemoryRun(string yaml, IReadOnlyDictionary<string, object?>? inputs, Severity severity)
     {
         var folder = Directory.CreateTempSubdirectory("run-turns-").FullName;
         File.WriteAllText(Path.Combine(folder, "playbook.yaml"), yaml);
         Catalog = new PlaybookCatalog(new PlaybookOptions { Path = folder, Watch = false }, BuiltInActions.Catalog,
             new HostingEnvironment { ContentRootPath = folder }, NullLogger<PlaybookCatalog>.Instance);
+        Directory.Delete(folder, recursive: true);
         Assert.True(Catalog.Library.IsValid, string.Join("\n", Catalog.Errors));
         _playbook = Catalog.Library.Playbooks.Values.Single();
-        Incident = new Incident { Id = Guid.CreateVersion7(), Title = "Activity data readable by all engineers", Severity = Severity.High,
+        Incident = new Incident { Id = Guid.CreateVersion7(), Title = "Activity data readable by all engineers", Severity = severity,
             Status = IncidentStatus.Open, Phase = "triage", OpenedAt = Clock.GetUtcNow() };
-        Run = PlaybookRun.Request(Guid.CreateVersion7(), Incident.Id, _playbook, [], null, null, null, null, "cmdr@corp", Clock.GetUtcNow());
+        var bound = InputBinding.Bind(_playbook, inputs ?? new Dictionary<string, object?>());
+        Assert.True(bound.IsValid, string.Join("; ", bound.Problems.Values));
+        Run = PlaybookRun.Request(Guid.CreateVersion7(), Incident.Id, _playbook, RunValues.Serialize(bound.Values), null, null, null, null, "cmdr@corp",
+            Clock.GetUtcNow());
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
@@ -48,9 +53,9 @@ internal sealed class InMemoryRun : IRunStore
     /// <summary>The timeline's sentences, in order.</summary>
     public IEnumerable<string> Lines => Events.OfType<ITimelineEvent>().Select(e => e.Describe());
 
-    public static async Task<InMemoryRun> StartAsync(string yaml)
+    public static async Task<InMemoryRun> StartAsync(string yaml, IReadOnlyDictionary<string, object?>? inputs = null, Severity severity = Severity.High)
     {
-        var run = new InMemoryRun(yaml);
+        var run = new InMemoryRun(yaml, inputs, severity);
         await run.DeliverAsync(new StartRun(run.Run.Id));
         return run;
     }

@@ -1,0 +1,97 @@
+using CsCheck;
+using IncidentOrchestrator.Actions;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Planning;
+using IncidentOrchestrator.Playbooks.Running;
+using IncidentOrchestrator.Playbooks.Tests.Planning;
+using IncidentOrchestrator.Runs;
+
+namespace IncidentOrchestrator.Tests.Runs.Turns;
+
+/// <summary>
+/// The saga itself, in memory, over generated playbooks (DAGs of actions, tasks and waits; <c>when</c> over inputs, incident
+/// facts, outcomes and what a person typed; every <c>onFailure</c> route; undos): each started step ends as the script says,
+/// in the order a dry run assumes, and the run ends every step as the dry run of that script predicted, undoes the same
+/// steps in the same order and ends the same way. CsCheck shrinks a failure and prints its playbook.
+/// </summary>
+public sealed class the_run_does_what_its_dry_run_predicts
+{
+    [Fact]
+    public void step_for_step_over_generated_playbooks() =>
+        Gen.Int[0, 11].Array[8, 80].Sample(choices =>
+        {
+            var scenario = GeneratedScenario.From(choices);
+            var run = InMemoryRun.StartAsync(scenario.Yaml, scenario.Request.Inputs,
+                scenario.Request.Incident["severity"] is "high" ? Severity.High : Severity.Low).GetAwaiter().GetResult();
+            var plan = Planner.Make(run.Run.Playbook == "generated" ? PlaybookOf(run) : throw new InvalidOperationException(), scenario.Request);
+
+            DriveAsync(run, scenario).GetAwaiter().GetResult();
+
+            Assert.Equal(Predicted(plan), Ran(run, plan));
+            Assert.Equal(plan.Compensations.Select(c => c.Step), run.Sent.OfType<ExecuteAction>().Where(e => e.Compensation).Select(e => e.StepId));
+            Assert.Equal(plan.Outcome, run.Run.Status);
+        }, iter: 1000, print: choices => GeneratedScenario.From(choices).Yaml);
+
+    private static Playbook PlaybookOf(InMemoryRun run) => run.Catalog.Library.Find("generated")!;
+
+    /// <summary>Ends started steps one at a time as the script says, in the plan's order (<see cref="Planner.Pace"/>, then start), and lets undos succeed.</summary>
+    private static async Task DriveAsync(InMemoryRun run, GeneratedScenario scenario)
+    {
+        var playbook = PlaybookOf(run);
+        var undone = 0;
+        while (!run.Run.HasEnded)
+        {
+            if (run.Sent.OfType<ExecuteAction>().Where(e => e.Compensation).Skip(undone).FirstOrDefault() is { } undo)
+            {
+                undone++;
+                await run.DeliverAsync(new ActionAttemptEnded(run.Run.Id, undo.StepId, undo.Attempt, true, true, [], null, false));
+                continue;
+            }
+            var started = run.Events.OfType<StepStarted>().Select(e => e.StepId).Distinct().ToList();
+            var next = started
+                .Where(id => run.Run.Steps[id] is { Status: StepStatuses.Running or StepStatuses.Waiting, Escalated: false })
+                .OrderBy(id => Planner.Pace(playbook.Step(id)!)).ThenBy(started.IndexOf)
+                .Select(id => playbook.Step(id)!)
+                .FirstOrDefault();
+            switch (next?.Kind)
+            {
+                case null:
+                    return; // the run waits for the commander
+                case ActionCall:
+                    await run.ReportsAsync(next.Id, scenario.Request.Decisions.GetValueOrDefault(next.Id) != Outcomes.Failed);
+                    break;
+                case HumanTask:
+                    await run.DeliverAsync(new HumanStepEnded(run.Run.Id, next.Id, Outcomes.Succeeded,
+                        InMemoryRun.Outputs(scenario.Outputs.GetValueOrDefault(next.Id) ?? new Dictionary<string, object?>()), "responder@corp"));
+                    break;
+                default:
+                    await run.DeliverAsync(new WaitElapsed(run.Run.Id, next.Id));
+                    break;
+            }
+        }
+    }
+
+    private static List<string> Predicted(Plan plan)
+    {
+        var undone = plan.Compensations.Select(c => c.Step).ToHashSet();
+        return plan.Steps.OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => $"{p.Id}: " + (p.Disposition, p.Outcome) switch
+        {
+            ("skip", _) => StepStatuses.Skipped,
+            ("not-reached", _) => plan.Outcome == "waiting" ? StepStatuses.Pending : StepStatuses.Cancelled,
+            ("escalate", _) => plan.Outcome == "waiting" ? "escalated" : StepStatuses.Cancelled,
+            ("fail", _) => StepStatuses.Failed,
+            (_, Outcomes.Cancelled) => StepStatuses.Cancelled,
+            (_, Outcomes.Succeeded) when undone.Contains(p.Id) => StepStatuses.Compensated,
+            (_, var outcome) => outcome,
+        }).ToList();
+    }
+
+    private static List<string> Ran(InMemoryRun run, Plan plan) =>
+        run.Run.Steps.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}: " + s.Value switch
+        {
+            { Escalated: true } => "escalated",
+            { Status: StepStatuses.Skipped or StepStatuses.Pending or StepStatuses.Cancelled or StepStatuses.Compensated or StepStatuses.Failed } step => step.Status,
+            var step => step.Outcome,
+        }).ToList();
+}
