@@ -156,10 +156,17 @@ public static class ChaosExperiment
             if (!verify.GetProperty("valid").GetBoolean()) chainsBroken++;
         }
         var stillGranted = await StillGrantedAsync(settings.Warehouse, grantees, ct);
+        // The runs the faults interrupted, replayed with the text they ran: the record and the engine still agree.
+        var replayed = await ReplayOverTheApi.DifferencesAsync(nodes[0].Url, token);
+        Say($"replayed every run with its own text: {replayed.Count} difference(s)");
         foreach (var node in nodes) await node.StopAsync(TimeSpan.FromSeconds(30));
 
         return Findings.From(settings, started.Select(s => s.Key).ToList(), receiver.Requests.ToList(), counts, kills, databaseRestarted,
-            stillGranted, chainsBroken, lastFault, quiet.Elapsed, EffectSteps) with { DeadLetterReasons = await DeadLetterReasonsAsync(settings.Connection, ct) };
+            stillGranted, chainsBroken, lastFault, quiet.Elapsed, EffectSteps) with
+        {
+            DeadLetterReasons = await DeadLetterReasonsAsync(settings.Connection, ct),
+            ReplayDifferences = replayed,
+        };
     }
 
     public sealed record Kill(string Node, DateTimeOffset At);

@@ -13,8 +13,11 @@ public sealed record Findings(
     /// <summary>Why each dead letter died (message type: exception), so a failed experiment says what to look at.</summary>
     public IReadOnlyList<string> DeadLetterReasons { get; init; } = [];
 
+    /// <summary>What replaying every run with the text it ran names (it must name nothing).</summary>
+    public IReadOnlyList<string> ReplayDifferences { get; init; } = [];
+
     public bool Passed => Ended == Runs && Succeeded == Runs && DistinctEffects == ExpectedEffects && KeysWithTwoEffects == 0
-                          && StillGranted == 0 && EnvelopesWaiting == 0 && ChainsBroken == 0;
+                          && StillGranted == 0 && EnvelopesWaiting == 0 && ChainsBroken == 0 && ReplayDifferences.Count == 0;
 
     public static Findings From(ChaosExperiment.Settings settings, IReadOnlyList<string> keys, IReadOnlyList<WebhookReceiver.Received> deliveries,
         ChaosExperiment.Counts counts, IReadOnlyList<ChaosExperiment.Kill> kills, DateTimeOffset? databaseRestarted, int stillGranted, int chainsBroken,
@@ -71,6 +74,7 @@ public sealed record Findings(
         text.AppendLine($"| envelopes still waiting (incoming or scheduled) | 0 | {EnvelopesWaiting} | {Verdict(EnvelopesWaiting == 0)} |");
         text.AppendLine($"| dead letters | reported | {DeadLetters} | |");
         text.AppendLine($"| incidents whose hash chain does not verify | 0 | {ChainsBroken} | {Verdict(ChainsBroken == 0)} |");
+        text.AppendLine($"| differences when every run is replayed with its own text | 0 | {ReplayDifferences.Count} | {Verdict(ReplayDifferences.Count == 0)} |");
         text.AppendLine($"| kill → the dead node's action taken up elsewhere | | p50 {p50}, max {max} ({PickupSeconds.Count} actions) | |");
         text.AppendLine($"| actions repeated after the database restart | | {RedeliveredAfterRestart} | |");
         text.AppendLine($"| quiet after the last fault | ≤ {Seconds(settings.Quiescence.TotalSeconds)} | {Seconds(Quiescence.TotalSeconds)} | |");
@@ -78,6 +82,7 @@ public sealed record Findings(
         text.AppendLine($"Kills: {string.Join(", ", Kills.Select(k => k.Node))}; a node is killed every {Seconds(settings.KillEvery.TotalSeconds)} " +
                         "and restarted a second later as a new member.");
         foreach (var reason in DeadLetterReasons) text.AppendLine($"\nDead letter: {reason}");
+        foreach (var difference in ReplayDifferences.Take(20)) text.AppendLine($"\nReplay: {difference}");
         return text.ToString();
     }
 }

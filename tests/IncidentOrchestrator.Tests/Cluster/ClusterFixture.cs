@@ -87,9 +87,13 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        var running = new[] { A, B }.FirstOrDefault(n => n is { HasExited: false });
+        IReadOnlyList<string> differences = running is null ? ["both nodes had exited before their runs could be replayed"]
+            : await RecordedRunsReplay.OrWhyNotAsync(() => ReplayOverTheApi.DifferencesAsync(running.Url, Token));
         await A.DisposeAsync();
         await B.DisposeAsync();
         await Receiver.DisposeAsync();
+        RecordedRunsReplay.ThrowIfAny(differences);
     }
 }
 

@@ -29,29 +29,9 @@ public static class RecordedRunsReplay
         return found;
     }
 
-    /// <summary>The same check through the API of a service running as a process: each version that ran, replayed over its own runs.</summary>
-    public static async Task<IReadOnlyList<string>> DifferencesAsync(string url)
-    {
-        var admin = Tokens.For("replay.check", IncidentOrchestrator.Security.Roles.Admin);
-        var found = new List<string>();
-        foreach (var playbook in (await ServiceApi.SendAsync(url, HttpMethod.Get, "/api/playbooks", admin)).EnumerateArray())
-        {
-            var name = playbook.GetProperty("name").GetString()!;
-            foreach (var version in (await ServiceApi.SendAsync(url, HttpMethod.Get, $"/api/playbooks/{name}/versions", admin)).EnumerateArray()
-                         .Where(v => v.GetProperty("runs").GetInt32() > 0))
-            {
-                var hash = version.GetProperty("hash").GetString()!;
-                var text = (await ServiceApi.SendAsync(url, HttpMethod.Get, $"/api/playbooks/{name}/versions/{hash}", admin)).GetProperty("text").GetString();
-                var answer = await ServiceApi.SendAsync(url, HttpMethod.Post, "/api/playbooks/replay", admin, new { text, limit = 1000 });
-                if (answer.GetProperty("hidden").GetInt32() > 0) found.Add($"{name}: {answer.GetProperty("hidden")} run(s) were hidden from the check");
-                if (answer.GetProperty("runs").GetArrayLength() == 1000) found.Add($"{name}: more runs than one replay takes; the rest were not checked");
-                foreach (var run in answer.GetProperty("runs").EnumerateArray().Where(r => r.GetProperty("recordedHash").GetString() == hash))
-                    found.AddRange(run.GetProperty("differences").EnumerateArray().Select(d =>
-                        $"{name} run {run.GetProperty("runId")} ({run.GetProperty("recordedStatus")}): {d.GetProperty("kind")} {d.GetProperty("step")}: {d.GetProperty("detail")}"));
-            }
-        }
-        return found;
-    }
+    /// <summary>The same check through the API of a service running as a process (<see cref="ReplayOverTheApi"/>).</summary>
+    public static Task<IReadOnlyList<string>> DifferencesAsync(string url) =>
+        ReplayOverTheApi.DifferencesAsync(url, Tokens.For("replay.check", IncidentOrchestrator.Security.Roles.Admin));
 
     public static void ThrowIfAny(IReadOnlyList<string> differences)
     {
