@@ -77,7 +77,7 @@ public static class PlaybookCommands
             if (r.GetValue(IncidentCli.Format) is "text" && !r.GetValue(IncidentCli.Quiet))
                 cli.Console.Out.WriteLine($"Outcome: {Text(plan, "outcome")} in {Text(plan, "waves")} wave(s)");
             cli.Output(r).List(plan.GetProperty("steps").EnumerateArray().ToList(), "id", Field("wave", "wave"), Field("step", "id"),
-                Field("would", "disposition"), Field("why", "reason"));
+                Field("would", "disposition"), Field("ends", "outcome"), Field("why", "reason"));
             return ExitCodes.Ok;
         }));
 

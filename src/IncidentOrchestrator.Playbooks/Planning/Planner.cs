@@ -22,10 +22,16 @@ public static class Planner
         IReadOnlyDictionary<string, DateTimeOffset>? EndedAt = null);
 
     /// <summary>
-    /// How a plan orders the ends of steps under way together, when no record says: actions end before people and timers
-    /// do (they take milliseconds, a task or a wait takes minutes), then in the order they started.
+    /// How a plan orders the ends of steps under way together, when no record says: actions that end at their first attempt
+    /// (milliseconds), then actions whose failure is retried after a backoff (seconds), then people and timers (minutes);
+    /// among equals, in the order they started.
     /// </summary>
-    public static int Pace(Step step) => step.Kind is ActionCall ? 0 : 1;
+    public static int Pace(Playbook playbook, Step step, string outcome) => step.Kind switch
+    {
+        ActionCall when outcome == Outcomes.Failed && RunDecider.RetryOf(playbook, step).Attempts > 1 => 1,
+        ActionCall => 0,
+        _ => 2,
+    };
 
     /// <summary>Problems with the request itself (inputs, decisions), keyed by field; empty when it can be planned.</summary>
     public static IReadOnlyDictionary<string, string> Check(Playbook playbook, Request request)
@@ -114,12 +120,13 @@ public static class Planner
                         _started.Add(step);
                         break;
                     case RunDecision.SkipStep { Step: var step } skip:
-                        _planned[step.Id] = Skip(step, Wave(step), skip.Reason, TryRender(step.Title, Scope()));
+                        _planned[step.Id] = Skip(step, _planned.GetValueOrDefault(step.Id)?.Wave ?? Wave(step), skip.Reason,
+                            _planned.GetValueOrDefault(step.Id)?.Title ?? TryRender(step.Title, Scope()));
                         _run.Skipped(step.Id, skip.ByWhen, Never);
                         break;
                     case RunDecision.FailStep { Step: var step } fail:
                         _planned[step.Id] = Failing(step, fail.Error);
-                        _run.Failed(playbook, step.Id, fail.Error, fail.Route.ToString().ToLowerInvariant(), Never);
+                        _run.Failed(playbook, step.Id, fail.Error, fail.Route, Never);
                         break;
                     case RunDecision.EscalateStep { Step: var step } escalate:
                         _planned[step.Id] = Failing(step, escalate.Error) with
@@ -129,11 +136,12 @@ public static class Planner
                             Reason = Failing(step, escalate.Error).Reason + "; escalated to the incident commander, who retries, skips or aborts it",
                         };
                         _run.Escalated(step.Id, escalate.Error);
+                        // A replay of a run whose commander skipped the step: their answer, as the run took it.
                         if (request.Decisions.GetValueOrDefault(step.Id) == Outcomes.Skipped)
                         {
-                            _run.EscalationResolved(step.Id, "skip", step.Kind is ActionCall);
-                            _planned[step.Id] = Skip(step, _planned[step.Id].Wave ?? Wave(step), "skipped by a person after it escalated (as recorded)", _planned[step.Id].Title);
-                            _run.Skipped(step.Id, byWhen: false, Never);
+                            var answer = RunDecider.Resolve(playbook, _run, step, "skip", "a person");
+                            _run.EscalationResolved(step, "skip");
+                            Record(answer);
                         }
                         break;
                     case RunDecision.CancelStep cancel:
@@ -152,6 +160,10 @@ public static class Planner
                     case RunDecision.EndRun end:
                         _run.Ended(end.Status, end.Reason, Never);
                         break;
+                    case RunDecision.CancelRequested or RunDecision.RetryStep or RunDecision.UndoAttemptFailed:
+                        break; // a plan assumes outcomes after retries, and nobody cancels it
+                    default:
+                        throw new InvalidOperationException($"A plan cannot record {decision}");
                 }
             }
         }
@@ -163,7 +175,7 @@ public static class Planner
                 .Select((step, order) => (step, order))
                 .Where(s => !_run.Steps[s.step.Id].HasEnded && !_run.Steps[s.step.Id].Escalated)
                 .OrderBy(s => request.EndedAt?.GetValueOrDefault(s.step.Id) is { } at && at != default ? at : DateTimeOffset.MaxValue)
-                .ThenBy(s => Pace(s.step))
+                .ThenBy(s => Pace(playbook, s.step, _planned[s.step.Id].Outcome ?? ""))
                 .ThenBy(s => s.order)
                 .Select(s => s.step)
                 .FirstOrDefault();

@@ -1,9 +1,11 @@
 namespace IncidentOrchestrator.Playbooks.Running;
 
 /// <summary>
-/// What the <see cref="RunDecider"/> reads of a run: its steps and where it stands. Only <see cref="RunFold"/> changes it,
-/// one fact at a time, so a run's state is always the fold of its events (the saga stores it as a snapshot; the dry run and
-/// the replay fold assumed or recorded outcomes into a <see cref="RunState"/>).
+/// What the <see cref="RunDecider"/> reads of a run: its steps and where it stands. <see cref="RunFold"/> changes it, one
+/// fact at a time, so a run's state is the fold of its events: the saga folds each event it records (a start it holds back
+/// to record with the step's end is folded when it is held) and stores the result as a snapshot; the dry run and the replay
+/// fold assumed or recorded outcomes into a <see cref="RunState"/>. The setters are there for the fold and the snapshot's
+/// serializer, nobody else.
 /// </summary>
 public interface IRunState
 {

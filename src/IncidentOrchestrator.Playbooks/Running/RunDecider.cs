@@ -23,7 +23,8 @@ public static class RunDecider
 
     /// <summary>
     /// The decisions for the first step (in the playbook's order) whose needs have all ended and that has not begun, or the
-    /// run's successful end once every step has ended; empty when the run waits. Record them and ask again until empty.
+    /// run's successful end once every step has ended; empty when the run waits (for a step, a person or a timer), is
+    /// compensating, or has ended. Record them and ask again until empty.
     /// </summary>
     /// <param name="scope">What the step's <c>when</c> sees now; asked only when there is one to read.</param>
     public static IReadOnlyList<RunDecision> Next(Playbook playbook, IRunState run, Func<ValueScope> scope)
@@ -71,12 +72,15 @@ public static class RunDecider
                 break;
             case FailureRoute.Compensate:
                 decisions.AddRange(others.Select(id => new RunDecision.CancelStep(id)));
-                decisions.Add(NextUndo(playbook, UndoOrder(playbook, run).ToList(), compensationFailed: false, $"step {step.Id} failed"));
+                decisions.Add(NextUndo(playbook, UndoOrder(playbook, run).ToList(), compensationFailed: false, CompensationReason(step.Id)));
                 break;
             // Continue: the run goes on past it.
         }
         return decisions;
     }
+
+    /// <summary>Why a run compensates, and so how it ends.</summary>
+    public static string CompensationReason(string failedStep) => $"step {failedStep} failed";
 
     /// <summary>The undos a compensation runs: the succeeded actions that declare one, the last to succeed first.</summary>
     public static IEnumerable<string> UndoOrder(Playbook playbook, IRunState run) =>
@@ -101,15 +105,23 @@ public static class RunDecider
 
     /// <summary>
     /// The commander's answer to an escalated step. <c>retry</c> starts an action that had run on its next attempt (any other
-    /// step begins again when the run next advances); <c>skip</c> skips it; <c>abort</c> cancels the run.
+    /// step begins again when the run next advances: <see cref="RetriesInPlace"/>); <c>skip</c> skips it; <c>abort</c> cancels
+    /// the run. An answer to a step that no longer waits for one, or in a run that compensates or has ended, changes nothing.
     /// </summary>
-    public static IReadOnlyList<RunDecision> Resolve(Playbook playbook, IRunState run, Step step, string resolution, string by) => resolution switch
+    public static IReadOnlyList<RunDecision> Resolve(Playbook playbook, IRunState run, Step step, string resolution, string by)
     {
-        "abort" => Cancel(run, $"aborted by {by} after step {step.Id} failed", by),
-        "skip" => [new RunDecision.SkipStep(step, $"skipped by {by} after escalation", ByWhen: false, by)],
-        _ when step.Kind is ActionCall && run.Steps[step.Id].Attempts > 0 => [new RunDecision.StartStep(step, run.Steps[step.Id].Attempts + 1)],
-        _ => [],
-    };
+        if (HasEnded(run) || run.State == RunStates.Compensating || run.Steps[step.Id] is not { Escalated: true } state) return [];
+        return resolution switch
+        {
+            "abort" => Cancel(run, $"aborted by {by} after step {step.Id} failed", by),
+            "skip" => [new RunDecision.SkipStep(step, $"skipped by {by} after escalation", ByWhen: false, by)],
+            _ when RetriesInPlace(step, state) => [new RunDecision.StartStep(step, state.Attempts + 1)],
+            _ => [],
+        };
+    }
+
+    /// <summary>A retried step goes on with its next attempt when it is an action that ran; any other begins again, guard first.</summary>
+    public static bool RetriesInPlace(Step step, StepRun state) => step.Kind is ActionCall && state.Attempts > 0;
 
     /// <summary>People stop the run: every step that has not ended is cancelled.</summary>
     public static IReadOnlyList<RunDecision> Cancel(IRunState run, string? reason, string by) =>

@@ -36,7 +36,7 @@ public static class RunFold
         step.Outputs = outputs;
         step.EndedAt = at;
         step.WaitingFor = null;
-        if (isAction) run.Completed.Add(stepId);
+        if (isAction && !run.Completed.Contains(stepId)) run.Completed.Add(stepId);
     }
 
     public static void AttemptFailed(this IRunState run, string stepId, string error)
@@ -48,7 +48,7 @@ public static class RunFold
     public static void RetryScheduled(this IRunState run, string stepId, DateTimeOffset at) => run.Steps[stepId].NextAttemptAt = at;
 
     /// <summary>A step failed for good; on the <c>compensate</c> route the run starts undoing, in <see cref="RunDecider.UndoOrder"/>.</summary>
-    public static void Failed(this IRunState run, Model.Playbook playbook, string stepId, string error, string route, DateTimeOffset at)
+    public static void Failed(this IRunState run, Model.Playbook playbook, string stepId, string error, Model.FailureRoute route, DateTimeOffset at)
     {
         var step = run.Steps[stepId];
         step.Status = StepStatuses.Failed;
@@ -56,9 +56,9 @@ public static class RunFold
         step.Error = error;
         step.EndedAt = at;
         step.WaitingFor = null;
-        if (route != "compensate") return;
+        if (route != Model.FailureRoute.Compensate) return;
         run.State = RunStates.Compensating;
-        run.EndReason = $"step {stepId} failed";
+        run.EndReason = RunDecider.CompensationReason(stepId);
         run.CompensationQueue = RunDecider.UndoOrder(playbook, run).ToList();
     }
 
@@ -75,13 +75,13 @@ public static class RunFold
     /// The commander answered. A retried action that had run waits for its next attempt's start; any other retried step
     /// begins again from the start (its guard decided anew).
     /// </summary>
-    public static void EscalationResolved(this IRunState run, string stepId, string resolution, bool isAction)
+    public static void EscalationResolved(this IRunState run, Model.Step definition, string resolution)
     {
-        var step = run.Steps[stepId];
+        var step = run.Steps[definition.Id];
+        if (resolution == "retry" && !RunDecider.RetriesInPlace(definition, step)) step.Status = StepStatuses.Pending;
         step.Escalated = false;
         step.Resolution = resolution;
         step.WaitingFor = null;
-        if (resolution == "retry" && !(isAction && step.Attempts > 0)) step.Status = StepStatuses.Pending;
     }
 
     public static void Skipped(this IRunState run, string stepId, bool byWhen, DateTimeOffset at)

@@ -38,14 +38,14 @@ public sealed partial class PlaybookRun
                 RunFold.RetryScheduled(this, e.StepId, e.RetryAt);
                 break;
             case StepFailed e:
-                RunFold.Failed(this, playbook, e.StepId, e.Error, e.Route, e.At);
+                RunFold.Failed(this, playbook, e.StepId, e.Error, Enum.Parse<FailureRoute>(e.Route, ignoreCase: true), e.At);
                 break;
             case StepEscalated e:
                 RunFold.Escalated(this, e.StepId, e.Error);
                 OpenedPeopleWork = true; // the commander's task
                 break;
             case StepEscalationResolved e:
-                RunFold.EscalationResolved(this, e.StepId, e.Resolution, IsAction(e.StepId));
+                RunFold.EscalationResolved(this, playbook.Step(e.StepId)!, e.Resolution);
                 break;
             case StepSkipped e:
                 RunFold.Skipped(this, e.StepId, e.ByWhen, e.At);
@@ -118,6 +118,8 @@ public sealed partial class PlaybookRun
                 case D.EndRun end:
                     End(turn, end.Status, end.Reason);
                     break;
+                default:
+                    throw new InvalidOperationException($"The run cannot perform {decision}");
             }
         }
     }

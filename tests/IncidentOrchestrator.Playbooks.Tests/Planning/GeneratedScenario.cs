@@ -37,7 +37,7 @@ internal sealed class GeneratedScenario
         for (var i = 1; i <= count; i++)
         {
             var id = $"s{i}";
-            var kind = Next(3) switch { 0 => "action", 1 => "task", _ => "wait" };
+            var kind = Next(4) switch { 0 => "action", 1 => "task", 2 => "wait", _ => "approval" };
             kinds.Add(kind);
             var needs = Enumerable.Range(1, i - 1).Where(_ => Next(3) == 1).Select(j => $"s{j}").ToList();
             yaml.Append($"  - id: {id}\n");
@@ -48,7 +48,7 @@ internal sealed class GeneratedScenario
                 2 => "inputs.flag == true",
                 3 => "incident.severity == 'high' && incident.phase == 'triage'",
                 4 when tasks.Count > 0 => $"steps.{tasks[0]}.outputs.v > 3",
-                5 when needs.Count > 0 => $"steps.{needs[0]}.outcome == 'succeeded'",
+                5 when needs.Count > 0 => $"steps.{needs[0]}.outcome == '{(kinds[int.Parse(needs[0][1..]) - 1] == "approval" ? "approved" : "succeeded")}'",
                 _ => null,
             };
             if (when is not null) yaml.Append($"    when: \"{when}\"\n");
@@ -58,7 +58,12 @@ internal sealed class GeneratedScenario
                     yaml.Append("    action: incident.add-note\n    with: { note: \"{{ inputs.flag }}\" }\n");
                     yaml.Append($"    onFailure: {Next(4) switch { 0 => "fail", 1 => "continue", 2 => "compensate", _ => "escalate" }}\n");
                     if (Next(2) == 1) yaml.Append("    compensate: { action: incident.add-note, with: { note: undone } }\n");
+                    if (Next(2) == 1) yaml.Append("    retry: { attempts: 2, backoff: 1s }\n");
                     decisions[id] = Next(3) == 2 ? Outcomes.Failed : Outcomes.Succeeded;
+                    break;
+                case "approval":
+                    yaml.Append("    approval: { approvers: [role:commander] }\n");
+                    decisions[id] = Next(3) == 2 ? Outcomes.Rejected : Outcomes.Approved;
                     break;
                 case "task":
                     yaml.Append($"    task: {{ assignee: role:responder, title: Answer {id}, outputs: [v] }}\n");

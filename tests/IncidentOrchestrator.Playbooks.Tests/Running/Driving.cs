@@ -59,7 +59,7 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
     {
         var decisions = RunDecider.Resolve(playbook, Run, Step(id), resolution, "cmdr@corp");
         Log.Add($"{id} resolved {resolution}");
-        Run.EscalationResolved(id, resolution, Step(id).Kind is ActionCall);
+        Run.EscalationResolved(Step(id), resolution);
         Fold(decisions);
         return Advance();
     }
@@ -99,7 +99,7 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
                     break;
                 case RunDecision.FailStep s:
                     Log.Add($"fail {s.Step.Id} ({s.Route.ToString().ToLowerInvariant()}) after {s.Attempts}");
-                    Run.Failed(playbook, s.Step.Id, s.Error, s.Route.ToString().ToLowerInvariant(), At);
+                    Run.Failed(playbook, s.Step.Id, s.Error, s.Route, At);
                     break;
                 case RunDecision.RetryStep s:
                     Log.Add($"retry {s.Step.Id} #{s.Attempt} in {s.Delay.TotalSeconds}s");
@@ -130,6 +130,8 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
                     Log.Add($"end {s.Status}{(s.Reason is null ? "" : $": {s.Reason}")}");
                     Run.Ended(s.Status, s.Reason, At);
                     break;
+                default:
+                    throw new InvalidOperationException($"the test does not know {decision}");
             }
         }
     }

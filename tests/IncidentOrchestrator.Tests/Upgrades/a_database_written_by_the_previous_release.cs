@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Alba;
 using IncidentOrchestrator.Incidents;
@@ -6,25 +5,19 @@ using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Tests.Fixtures;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace IncidentOrchestrator.Tests.Upgrades;
 
 /// <summary>
 /// The database ops/demo left behind when run by the release before the run's rules moved into one decider and a step in
 /// the run's turn became one event (<c>previous-release.sql.gz</c>, dumped with pg_dump --inserts; how to make it again is
-/// in its README). This build starts on it and reads what the old one wrote: events are read as they are, never rewritten.
+/// in the README beside it). This build starts on it and reads what the old one wrote: events are read as they are, never rewritten.
 /// </summary>
 public sealed class a_database_written_by_the_previous_release : IAsyncLifetime
 {
     private IAlbaHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        var connection = await TestDatabase.CreateDatabaseAsync("previous-release");
-        await RestoreAsync(connection, Path.Combine(AppContext.BaseDirectory, "Upgrades", "previous-release.sql.gz"));
-        _host = await AppFixture.StartHostAsync(connection);
-    }
+    public async Task InitializeAsync() => _host = await PreviousRelease.StartAsync("previous-release.sql.gz");
 
     [Fact]
     public async Task every_incident_still_reads_verifies_exports_and_reports()
@@ -75,19 +68,6 @@ public sealed class a_database_written_by_the_previous_release : IAsyncLifetime
     {
         await using var session = _host.Services.GetRequiredService<IDocumentStore>().QuerySession();
         return await query(session);
-    }
-
-    /// <summary>Runs the dump's statements on the new database (psql's own commands, which pg_dump may write, left out).</summary>
-    private static async Task RestoreAsync(string connectionString, string dump)
-    {
-        await using var file = File.OpenRead(dump);
-        await using var unzipped = new GZipStream(file, CompressionMode.Decompress);
-        using var reader = new StreamReader(unzipped);
-        var script = string.Join('\n', (await reader.ReadToEndAsync()).Split('\n').Where(line => !line.StartsWith('\\')));
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, CommandTimeout = 300 }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(script, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     public async Task DisposeAsync()

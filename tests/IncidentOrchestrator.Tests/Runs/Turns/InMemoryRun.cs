@@ -23,8 +23,11 @@ internal sealed class InMemoryRun : IRunStore
     private readonly List<(DateTimeOffset Due, object Message)> _scheduled = [];
     private readonly Playbook _playbook;
 
-    private InMemoryRun(string yaml, IReadOnlyDictionary<string, object?>? inputs, Severity severity)
+    private readonly Func<ExecuteAction, bool>? _inTheTurn;
+
+    private InMemoryRun(string yaml, IReadOnlyDictionary<string, object?>? inputs, Severity severity, Func<ExecuteAction, bool>? inTheTurn)
     {
+        _inTheTurn = inTheTurn;
         var folder = Directory.CreateTempSubdirectory("run-turns-").FullName;
         File.WriteAllText(Path.Combine(folder, "playbook.yaml"), yaml);
         Catalog = new PlaybookCatalog(new PlaybookOptions { Path = folder, Watch = false }, BuiltInActions.Catalog,
@@ -53,9 +56,12 @@ internal sealed class InMemoryRun : IRunStore
     /// <summary>The timeline's sentences, in order.</summary>
     public IEnumerable<string> Lines => Events.OfType<ITimelineEvent>().Select(e => e.Describe());
 
-    public static async Task<InMemoryRun> StartAsync(string yaml, IReadOnlyDictionary<string, object?>? inputs = null, Severity severity = Severity.High)
+    /// <param name="inTheTurn">When given, every action runs in the run's own turn (as the service's in-turn actions do) and
+    /// succeeds when it says so; otherwise each goes to the executor, whose part the test plays.</param>
+    public static async Task<InMemoryRun> StartAsync(string yaml, IReadOnlyDictionary<string, object?>? inputs = null, Severity severity = Severity.High,
+        Func<ExecuteAction, bool>? inTheTurn = null)
     {
-        var run = new InMemoryRun(yaml, inputs, severity);
+        var run = new InMemoryRun(yaml, inputs, severity, inTheTurn);
         await run.DeliverAsync(new StartRun(run.Run.Id));
         return run;
     }
@@ -74,11 +80,11 @@ internal sealed class InMemoryRun : IRunStore
     /// <summary>Moves the fake clock on, handing each scheduled message to its receiver as its time comes.</summary>
     public async Task WaitAsync(TimeSpan time)
     {
-        var until = Clock.GetUtcNow() + time;
+        var until = Clock.GetUtcNow() + (time > TimeSpan.Zero ? time : TimeSpan.Zero);
         while (_scheduled.OrderBy(s => s.Due).FirstOrDefault(s => s.Due <= until) is { Message: not null } due)
         {
             _scheduled.Remove(due);
-            Clock.SetUtcNow(due.Due);
+            if (due.Due > Clock.GetUtcNow()) Clock.SetUtcNow(due.Due);
             await RouteAsync(due.Message);
         }
         Clock.SetUtcNow(until);
@@ -127,11 +133,13 @@ internal sealed class InMemoryRun : IRunStore
     void IRunStore.Forget(string signalWaitId) => Waits.Remove(signalWaitId);
     void IRunStore.Begin(PlaybookRun child, PinnedPlaybook pinned) => Sent.Add(child);
 
-    // Every action goes to the executor here: the test plays the executor's part.
-    bool IRunStore.RunsInTheTurn(string action) => false;
+    bool IRunStore.RunsInTheTurn(string action) => _inTheTurn is not null;
 
-    Task<ActionOutcome> IRunStore.ExecuteAsync(ExecuteAction call, Incident? incident, DateTimeOffset now, CancellationToken ct) =>
-        throw new InvalidOperationException("no action runs in the turn here");
+    Task<ActionOutcome> IRunStore.ExecuteAsync(ExecuteAction call, Incident? incident, DateTimeOffset now, CancellationToken ct)
+    {
+        Sent.Add(call); // as a record of what ran, in the order it did
+        return Task.FromResult(_inTheTurn!(call) ? new ActionOutcome(true, [], null, false, [], []) : ActionOutcome.Failed("connection refused"));
+    }
 
     public static Dictionary<string, JsonElement> Outputs(object values) =>
         JsonSerializer.SerializeToElement(values).EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());

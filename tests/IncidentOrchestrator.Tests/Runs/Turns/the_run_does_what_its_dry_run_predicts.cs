@@ -1,6 +1,7 @@
 using CsCheck;
 using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Model;
 using IncidentOrchestrator.Playbooks.Planning;
 using IncidentOrchestrator.Playbooks.Running;
@@ -22,48 +23,68 @@ public sealed class the_run_does_what_its_dry_run_predicts
         Gen.Int[0, 11].Array[8, 80].Sample(choices =>
         {
             var scenario = GeneratedScenario.From(choices);
+            var decisions = scenario.Request.Decisions;
+            // Half the runs take their actions in their own turn (one event per step, the service's way for in-turn actions).
+            Func<ExecuteAction, bool>? inTheTurn = choices[^1] % 2 == 0 ? call => decisions.GetValueOrDefault(call.StepId) != Outcomes.Failed : null;
             var run = InMemoryRun.StartAsync(scenario.Yaml, scenario.Request.Inputs,
-                scenario.Request.Incident["severity"] is "high" ? Severity.High : Severity.Low).GetAwaiter().GetResult();
-            var plan = Planner.Make(run.Run.Playbook == "generated" ? PlaybookOf(run) : throw new InvalidOperationException(), scenario.Request);
+                scenario.Request.Incident["severity"] is "high" ? Severity.High : Severity.Low, inTheTurn).GetAwaiter().GetResult();
+            var playbook = run.Catalog.Library.Find("generated")!;
+            var plan = Planner.Make(playbook, scenario.Request);
 
-            DriveAsync(run, scenario).GetAwaiter().GetResult();
+            DriveAsync(run, playbook, scenario).GetAwaiter().GetResult();
 
             Assert.Equal(Predicted(plan), Ran(run, plan));
             Assert.Equal(plan.Compensations.Select(c => c.Step), run.Sent.OfType<ExecuteAction>().Where(e => e.Compensation).Select(e => e.StepId));
             Assert.Equal(plan.Outcome, run.Run.Status);
-        }, iter: 1000, print: choices => GeneratedScenario.From(choices).Yaml);
+            if (inTheTurn is not null) // an action that ran in the turn and succeeded at once is one event
+                Assert.DoesNotContain(run.Events.OfType<StepSucceeded>(), e => playbook.Step(e.StepId)!.Kind is ActionCall);
 
-    private static Playbook PlaybookOf(InMemoryRun run) => run.Catalog.Library.Find("generated")!;
+            // What the saga recorded, replayed with the text it ran: the record and the engine agree.
+            var replay = Replayer.Replay(playbook, playbook, ReplayPlaybookEndpoint.Recorded(run.Run, run.Incident));
+            Assert.True(replay.Differences.Count == 0, string.Join("\n", replay.Differences.Select(d => $"{d.Kind} {d.Step}: {d.Detail}")));
+            Assert.Equal(run.Run.Status, replay.CandidateStatus);
+        }, iter: 1000, print: choices => $"{(choices[^1] % 2 == 0 ? "in the turn" : "through the executor")}\n{GeneratedScenario.From(choices).Yaml}");
 
-    /// <summary>Ends started steps one at a time as the script says, in the plan's order (<see cref="Planner.Pace"/>, then start), and lets undos succeed.</summary>
-    private static async Task DriveAsync(InMemoryRun run, GeneratedScenario scenario)
+    /// <summary>
+    /// Ends started steps one at a time as the script says, in the plan's order (<see cref="Planner.Pace"/>, then start), a
+    /// millisecond apart; a retry comes when its backoff has passed; undos succeed.
+    /// </summary>
+    private static async Task DriveAsync(InMemoryRun run, Playbook playbook, GeneratedScenario scenario)
     {
-        var playbook = PlaybookOf(run);
+        var decisions = scenario.Request.Decisions;
         var undone = 0;
         while (!run.Run.HasEnded)
         {
+            run.Clock.Advance(TimeSpan.FromMilliseconds(1));
             if (run.Sent.OfType<ExecuteAction>().Where(e => e.Compensation).Skip(undone).FirstOrDefault() is { } undo)
             {
                 undone++;
                 await run.DeliverAsync(new ActionAttemptEnded(run.Run.Id, undo.StepId, undo.Attempt, true, true, [], null, false));
                 continue;
             }
-            var started = run.Events.OfType<StepStarted>().Select(e => e.StepId).Distinct().ToList();
+            var started = run.Events.Where(e => e is StepStarted or StepRan).Select(e => ((IStepEvent)e).StepId).Distinct().ToList();
             var next = started
                 .Where(id => run.Run.Steps[id] is { Status: StepStatuses.Running or StepStatuses.Waiting, Escalated: false })
-                .OrderBy(id => Planner.Pace(playbook.Step(id)!)).ThenBy(started.IndexOf)
                 .Select(id => playbook.Step(id)!)
+                .OrderBy(step => run.Run.Steps[step.Id].NextAttemptAt is null ? Planner.Pace(playbook, step, Outcomes.Succeeded) : 1)
+                .ThenBy(step => started.IndexOf(step.Id))
                 .FirstOrDefault();
             switch (next?.Kind)
             {
                 case null:
                     return; // the run waits for the commander
+                case ActionCall when run.Run.Steps[next.Id].NextAttemptAt is { } due:
+                    await run.WaitAsync(due - run.Clock.GetUtcNow());
+                    break;
                 case ActionCall:
-                    await run.ReportsAsync(next.Id, scenario.Request.Decisions.GetValueOrDefault(next.Id) != Outcomes.Failed);
+                    await run.ReportsAsync(next.Id, decisions.GetValueOrDefault(next.Id) != Outcomes.Failed);
                     break;
                 case HumanTask:
                     await run.DeliverAsync(new HumanStepEnded(run.Run.Id, next.Id, Outcomes.Succeeded,
                         InMemoryRun.Outputs(scenario.Outputs.GetValueOrDefault(next.Id) ?? new Dictionary<string, object?>()), "responder@corp"));
+                    break;
+                case ApprovalRequest:
+                    await run.DeliverAsync(new HumanStepEnded(run.Run.Id, next.Id, decisions[next.Id], [], "cmdr@corp"));
                     break;
                 default:
                     await run.DeliverAsync(new WaitElapsed(run.Run.Id, next.Id));
