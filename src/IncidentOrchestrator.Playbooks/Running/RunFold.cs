@@ -30,12 +30,8 @@ public static class RunFold
     public static void Succeeded(this IRunState run, string stepId, string outcome, Dictionary<string, JsonElement> outputs, bool isAction,
         DateTimeOffset at)
     {
-        var step = run.Steps[stepId];
-        step.Status = StepStatuses.Succeeded;
-        step.Outcome = outcome;
+        var step = Ends(run, stepId, StepStatuses.Succeeded, outcome, at);
         step.Outputs = outputs;
-        step.EndedAt = at;
-        step.WaitingFor = null;
         if (isAction && !run.Completed.Contains(stepId)) run.Completed.Add(stepId);
     }
 
@@ -50,12 +46,7 @@ public static class RunFold
     /// <summary>A step failed for good; on the <c>compensate</c> route the run starts undoing, in <see cref="RunDecider.UndoOrder"/>.</summary>
     public static void Failed(this IRunState run, Model.Playbook playbook, string stepId, string error, Model.FailureRoute route, DateTimeOffset at)
     {
-        var step = run.Steps[stepId];
-        step.Status = StepStatuses.Failed;
-        step.Outcome = Outcomes.Failed;
-        step.Error = error;
-        step.EndedAt = at;
-        step.WaitingFor = null;
+        Ends(run, stepId, StepStatuses.Failed, Outcomes.Failed, at).Error = error;
         if (route != Model.FailureRoute.Compensate) return;
         run.State = RunStates.Compensating;
         run.EndReason = RunDecider.CompensationReason(stepId);
@@ -86,22 +77,13 @@ public static class RunFold
 
     public static void Skipped(this IRunState run, string stepId, bool byWhen, DateTimeOffset at)
     {
-        var step = run.Steps[stepId];
-        step.Status = StepStatuses.Skipped;
-        step.Outcome = Outcomes.Skipped;
-        step.EndedAt = at;
-        step.WaitingFor = null;
-        step.Escalated = false;
+        Ends(run, stepId, StepStatuses.Skipped, Outcomes.Skipped, at);
         if (byWhen) run.SkippedByWhen.Add(stepId);
     }
 
     public static void Cancelled(this IRunState run, string stepId, DateTimeOffset at)
     {
-        var step = run.Steps[stepId];
-        step.Status = StepStatuses.Cancelled;
-        step.EndedAt = at;
-        step.WaitingFor = null;
-        step.Escalated = false; // nobody is asked about it any more
+        Ends(run, stepId, StepStatuses.Cancelled, outcome: null, at); // nobody is asked about it any more
     }
 
     public static void Compensated(this IRunState run, string stepId)
@@ -123,5 +105,17 @@ public static class RunFold
         run.State = status;
         run.EndReason = reason;
         run.EndedAt = at;
+    }
+
+    /// <summary>A step that ended waits for nothing and nobody any more.</summary>
+    private static StepRun Ends(IRunState run, string stepId, string status, string? outcome, DateTimeOffset at)
+    {
+        var step = run.Steps[stepId];
+        step.Status = status;
+        if (outcome is not null) step.Outcome = outcome;
+        step.EndedAt = at;
+        step.WaitingFor = null;
+        step.Escalated = false;
+        return step;
     }
 }

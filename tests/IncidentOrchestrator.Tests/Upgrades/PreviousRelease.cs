@@ -1,18 +1,34 @@
 using System.IO.Compression;
 using Alba;
 using IncidentOrchestrator.Tests.Fixtures;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace IncidentOrchestrator.Tests.Upgrades;
 
 /// <summary>A database the previous release wrote (a dump beside this file), restored into a new database, and this build started on it.</summary>
-internal static class PreviousRelease
+public abstract class PreviousRelease(string dump) : IAsyncLifetime
 {
-    public static async Task<IAlbaHost> StartAsync(string dump)
+    protected IAlbaHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync()
     {
         var connection = await TestDatabase.CreateDatabaseAsync("previous-release");
         await RestoreAsync(connection, Path.Combine(AppContext.BaseDirectory, "Upgrades", dump));
-        return await AppFixture.StartHostAsync(connection);
+        Host = await AppFixture.StartHostAsync(connection);
+    }
+
+    protected async Task<T> QueryAsync<T>(Func<IQuerySession, Task<T>> query)
+    {
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await query(session);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.StopAsync();
+        await Host.DisposeAsync();
     }
 
     /// <summary>Runs the dump's statements on the new database (psql's own commands, which pg_dump may write, left out).</summary>

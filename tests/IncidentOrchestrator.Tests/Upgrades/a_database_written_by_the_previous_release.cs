@@ -1,10 +1,8 @@
 using System.Text.Json;
-using Alba;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Tests.Fixtures;
 using Marten;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentOrchestrator.Tests.Upgrades;
 
@@ -13,12 +11,8 @@ namespace IncidentOrchestrator.Tests.Upgrades;
 /// the run's turn became one event (<c>previous-release.sql.gz</c>, dumped with pg_dump --inserts; how to make it again is
 /// in the README beside it). This build starts on it and reads what the old one wrote: events are read as they are, never rewritten.
 /// </summary>
-public sealed class a_database_written_by_the_previous_release : IAsyncLifetime
+public sealed class a_database_written_by_the_previous_release() : PreviousRelease("previous-release.sql.gz")
 {
-    private IAlbaHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PreviousRelease.StartAsync("previous-release.sql.gz");
-
     [Fact]
     public async Task every_incident_still_reads_verifies_exports_and_reports()
     {
@@ -29,7 +23,7 @@ public sealed class a_database_written_by_the_previous_release : IAsyncLifetime
             var timeline = new List<JsonElement>();
             for (long after = 0; ;)
             {
-                var page = (await _host.Get($"/api/incidents/{incident.Id}/timeline?after={after}&limit=1000", Api.Admin)).ReadJson().EnumerateArray().ToList();
+                var page = (await Host.Get($"/api/incidents/{incident.Id}/timeline?after={after}&limit=1000", Api.Admin)).ReadJson().EnumerateArray().ToList();
                 timeline.AddRange(page);
                 if (page.Count < 1000) break;
                 after = page[^1].GetProperty("sequence").GetInt64();
@@ -37,14 +31,14 @@ public sealed class a_database_written_by_the_previous_release : IAsyncLifetime
             Assert.Equal(incident.Version, timeline.Count);
             Assert.All(timeline, item => Assert.False(string.IsNullOrWhiteSpace(item.GetProperty("summary").GetString())));
 
-            var verify = (await _host.Get($"/api/incidents/{incident.Id}/verify", Api.Admin)).ReadJson();
+            var verify = (await Host.Get($"/api/incidents/{incident.Id}/verify", Api.Admin)).ReadJson();
             Assert.True(verify.GetProperty("valid").GetBoolean(), verify.ToString());
 
-            var export = (await _host.Get($"/api/incidents/{incident.Id}/export", Api.Admin)).ReadJson();
+            var export = (await Host.Get($"/api/incidents/{incident.Id}/export", Api.Admin)).ReadJson();
             Assert.Equal(incident.Version, export.GetProperty("timeline").GetArrayLength());
             Assert.True(export.GetProperty("chain").GetProperty("verification").GetProperty("valid").GetBoolean());
 
-            var report = (await _host.Get($"/api/incidents/{incident.Id}/report", Api.Admin)).ReadAsText();
+            var report = (await Host.Get($"/api/incidents/{incident.Id}/report", Api.Admin)).ReadAsText();
             Assert.Contains(incident.Title, report);
         }
     }
@@ -56,23 +50,11 @@ public sealed class a_database_written_by_the_previous_release : IAsyncLifetime
         Assert.NotEmpty(runs);
         foreach (var run in runs)
         {
-            var read = (await _host.Get($"/api/incidents/{run.IncidentId}/runs/{run.Id}", Api.Admin)).ReadJson();
+            var read = (await Host.Get($"/api/incidents/{run.IncidentId}/runs/{run.Id}", Api.Admin)).ReadJson();
             Assert.Equal(run.Status, read.GetProperty("status").GetString());
             Assert.Equal(run.Steps.Count, read.GetProperty("steps").EnumerateArray().Count());
         }
 
-        Assert.Empty(await RecordedRunsReplay.DifferencesAsync(_host.Services));
-    }
-
-    private async Task<T> QueryAsync<T>(Func<IQuerySession, Task<T>> query)
-    {
-        await using var session = _host.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        return await query(session);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        await _host.DisposeAsync();
+        Assert.Empty(await RecordedRunsReplay.DifferencesAsync(Host.Services));
     }
 }

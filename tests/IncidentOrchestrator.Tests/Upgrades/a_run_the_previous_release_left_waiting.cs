@@ -1,11 +1,9 @@
 using System.Text.Json;
-using Alba;
 using IncidentOrchestrator.Playbooks.Running;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Tasks;
 using IncidentOrchestrator.Tests.Fixtures;
 using Marten;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentOrchestrator.Tests.Upgrades;
 
@@ -14,12 +12,8 @@ namespace IncidentOrchestrator.Tests.Upgrades;
 /// the on-call responder's tasks. This build takes the run over where that one left it: a completed task moves it on, and a
 /// commander's cancel ends it; its record still replays with no difference and its chain still verifies.
 /// </summary>
-public sealed class a_run_the_previous_release_left_waiting : IAsyncLifetime
+public sealed class a_run_the_previous_release_left_waiting() : PreviousRelease("previous-release-in-flight.sql.gz")
 {
-    private IAlbaHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await PreviousRelease.StartAsync("previous-release-in-flight.sql.gz");
-
     [Fact]
     public async Task goes_on_when_its_task_is_done_and_ends_when_it_is_cancelled()
     {
@@ -27,7 +21,7 @@ public sealed class a_run_the_previous_release_left_waiting : IAsyncLifetime
         Assert.Equal(RunStates.Waiting, run.Status);
         var scope = (await QueryAsync(s => s.Query<TaskItem>().Where(t => t.RunId == run.Id && t.StepId == "scope-exposure").ToListAsync())).Single();
 
-        await _host.Post($"/api/tasks/{scope.Id}/complete", new
+        await Host.Post($"/api/tasks/{scope.Id}/complete", new
         {
             outputs = new { readers = "engineer_1,engineer_2", firstExposedAt = "2026-11-29T08:00:00Z", affectedEmployees = 200 },
         }, Api.Responder, expect: 204);
@@ -35,16 +29,16 @@ public sealed class a_run_the_previous_release_left_waiting : IAsyncLifetime
         Assert.Equal(StepStatuses.Succeeded, moved.Steps["scope-exposure"].Status);
         Assert.Equal("engineer_1,engineer_2", moved.Steps["scope-exposure"].Outputs["readers"].GetString());
 
-        await _host.Post($"/api/incidents/{run.IncidentId}/runs/{run.Id}/cancel", new { reason = "taken over by hand" },
+        await Host.Post($"/api/incidents/{run.IncidentId}/runs/{run.Id}/cancel", new { reason = "taken over by hand" },
             Tokens.For("dana.commander", IncidentOrchestrator.Security.Roles.Commander), expect: 202); // the incident's commander
         var ended = await RunAsync(run, r => r.HasEnded);
         Assert.Equal(RunStates.Cancelled, ended.Status);
         Assert.All(ended.Steps.Values, s => Assert.True(s.HasEnded));
         Assert.Equal(StepStatuses.Cancelled, ended.Steps["find-root-cause"].Status);
 
-        var verify = (await _host.Get($"/api/incidents/{run.IncidentId}/verify", Api.Admin)).ReadJson();
+        var verify = (await Host.Get($"/api/incidents/{run.IncidentId}/verify", Api.Admin)).ReadJson();
         Assert.True(verify.GetProperty("valid").GetBoolean(), verify.ToString());
-        Assert.Empty(await RecordedRunsReplay.DifferencesAsync(_host.Services));
+        Assert.Empty(await RecordedRunsReplay.DifferencesAsync(Host.Services));
     }
 
     private async Task<PlaybookRun> RunAsync(PlaybookRun run, Func<PlaybookRun, bool> until)
@@ -56,17 +50,5 @@ public sealed class a_run_the_previous_release_left_waiting : IAsyncLifetime
             if (waited > TimeSpan.FromSeconds(20)) Assert.Fail($"the run did not move on: {JsonSerializer.Serialize(now!.Steps)}");
             await Task.Delay(50);
         }
-    }
-
-    private async Task<T> QueryAsync<T>(Func<IQuerySession, Task<T>> query)
-    {
-        await using var session = _host.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        return await query(session);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        await _host.DisposeAsync();
     }
 }
