@@ -22,6 +22,12 @@ public sealed record ActionDescriptor(
 
     /// <summary>The step must come after an approval step (in its needs, directly or through others).</summary>
     public bool RequiresApproval { get; init; }
+
+    /// <summary>
+    /// Its whole effect is events on its own incident, worked out from the incident: a run executes it inside its own turn,
+    /// so it ends in the turn that starts it (a plan ends such steps first).
+    /// </summary>
+    public bool RunsInTheRunsTurn { get; init; }
 }
 
 /// <summary>The actions an installation has; the service adds its implementations behind the same names.</summary>

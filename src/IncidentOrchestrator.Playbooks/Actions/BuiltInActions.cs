@@ -24,11 +24,11 @@ public sealed class BuiltInActions : IActionCatalog
         new("webhook.post", "POST a signed JSON body to a configured endpoint",
             ["endpoint", "body"], [], [], ["status"]),
         new("incident.set-severity", "Change the incident's severity",
-            ["severity"], [], [], []),
+            ["severity"], [], [], []) { RunsInTheRunsTurn = true },
         new("incident.add-note", "Add a note to the incident's timeline",
-            ["note"], [], [], []),
+            ["note"], [], [], []) { RunsInTheRunsTurn = true },
         new("incident.notify", "Notify the incident's participants",
-            ["message"], ["to"], [], []),
+            ["message"], ["to"], [], []) { RunsInTheRunsTurn = true },
     ];
 
     // Declared after Descriptors: static fields initialise in order.

@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Playbooks.Actions;
 using IncidentOrchestrator.Playbooks.Expressions;
 using IncidentOrchestrator.Playbooks.Model;
 using IncidentOrchestrator.Playbooks.Running;
@@ -11,6 +12,7 @@ namespace IncidentOrchestrator.Playbooks.Planning;
 public static class Planner
 {
     /// <param name="Outputs">Known outputs of steps (a recorded run's, for a replay); a decided step without them has none.</param>
+    /// <param name="Actions">The installation's actions (which of them run in the run's own turn); the built-in ones when not given.</param>
     /// <param name="EndedAt">When steps ended in a recorded run: a replay ends them in that order, so a failure that ended the
     /// run finds the steps that had ended before it ended.</param>
     public sealed record Request(
@@ -19,18 +21,21 @@ public static class Planner
         IReadOnlyDictionary<string, object?>? Signal,
         IReadOnlyDictionary<string, string> Decisions,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? Outputs = null,
-        IReadOnlyDictionary<string, DateTimeOffset>? EndedAt = null);
+        IReadOnlyDictionary<string, DateTimeOffset>? EndedAt = null,
+        IActionCatalog? Actions = null);
 
     /// <summary>
-    /// How a plan orders the ends of steps under way together, when no record says: actions that end at their first attempt
-    /// (milliseconds), then actions whose failure is retried after a backoff (seconds), then people and timers (minutes);
-    /// among equals, in the order they started.
+    /// How a plan orders the ends of steps under way together, when no record says: actions that run in the run's own turn
+    /// (they end in the turn that starts them), then other actions at their first attempt (milliseconds), then actions whose
+    /// failure is retried after a backoff (seconds), then people, timers and child runs (minutes); among equals, in the order
+    /// they started.
     /// </summary>
-    public static int Pace(Playbook playbook, Step step, string outcome) => step.Kind switch
+    public static int Pace(Playbook playbook, Step step, string outcome, IActionCatalog? actions = null) => step.Kind switch
     {
-        ActionCall when outcome == Outcomes.Failed && RunDecider.RetryOf(playbook, step).Attempts > 1 => 1,
-        ActionCall => 0,
-        _ => 2,
+        ActionCall when outcome == Outcomes.Failed && RunDecider.RetryOf(playbook, step).Attempts > 1 => 2,
+        ActionCall call when (actions ?? BuiltInActions.Catalog).Find(call.Action) is { RunsInTheRunsTurn: true } => 0,
+        ActionCall => 1,
+        _ => 3,
     };
 
     /// <summary>Problems with the request itself (inputs, decisions), keyed by field; empty when it can be planned.</summary>
@@ -175,7 +180,7 @@ public static class Planner
                 .Select((step, order) => (step, order))
                 .Where(s => !_run.Steps[s.step.Id].HasEnded && !_run.Steps[s.step.Id].Escalated)
                 .OrderBy(s => request.EndedAt?.GetValueOrDefault(s.step.Id) is { } at && at != default ? at : DateTimeOffset.MaxValue)
-                .ThenBy(s => Pace(playbook, s.step, _planned[s.step.Id].Outcome ?? ""))
+                .ThenBy(s => Pace(playbook, s.step, _planned[s.step.Id].Outcome ?? "", request.Actions))
                 .ThenBy(s => s.order)
                 .Select(s => s.step)
                 .FirstOrDefault();

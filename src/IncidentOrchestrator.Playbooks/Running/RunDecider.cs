@@ -110,15 +110,21 @@ public static class RunDecider
     /// </summary>
     public static IReadOnlyList<RunDecision> Resolve(Playbook playbook, IRunState run, Step step, string resolution, string by)
     {
-        if (HasEnded(run) || run.State == RunStates.Compensating || run.Steps[step.Id] is not { Escalated: true } state) return [];
+        if (!AwaitsAnswer(run, step.Id)) return [];
+        var state = run.Steps[step.Id];
         return resolution switch
         {
             "abort" => Cancel(run, $"aborted by {by} after step {step.Id} failed", by),
             "skip" => [new RunDecision.SkipStep(step, $"skipped by {by} after escalation", ByWhen: false, by)],
-            _ when RetriesInPlace(step, state) => [new RunDecision.StartStep(step, state.Attempts + 1)],
-            _ => [],
+            "retry" when RetriesInPlace(step, state) => [new RunDecision.StartStep(step, state.Attempts + 1)],
+            "retry" => [],
+            _ => throw new ArgumentOutOfRangeException(nameof(resolution), resolution, $"an answer is one of {string.Join(", ", EscalationAnswers)}"),
         };
     }
+
+    /// <summary>The step waits for the commander's answer, in a run that still goes forward.</summary>
+    public static bool AwaitsAnswer(IRunState run, string stepId) =>
+        !HasEnded(run) && run.State != RunStates.Compensating && run.Steps.GetValueOrDefault(stepId) is { Escalated: true };
 
     /// <summary>A retried step goes on with its next attempt when it is an action that ran; any other begins again, guard first.</summary>
     public static bool RetriesInPlace(Step step, StepRun state) => step.Kind is ActionCall && state.Attempts > 0;

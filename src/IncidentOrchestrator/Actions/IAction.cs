@@ -15,9 +15,10 @@ public interface IAction
     /// <summary>
     /// True for an action whose whole effect is events on its own incident, worked out from the incident (it writes
     /// nothing else and reaches nothing outside): the run executes it inside its own turn, with no message to an executor
-    /// and back, and its events, the step's result and the run's next steps commit together or not at all.
+    /// and back, and its events, the step's result and the run's next steps commit together or not at all. Its descriptor
+    /// says so, so that a plan knows it too.
     /// </summary>
-    bool RunsInTheRunsTurn => false;
+    bool RunsInTheRunsTurn => Descriptor.RunsInTheRunsTurn;
 
     Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct);
 }

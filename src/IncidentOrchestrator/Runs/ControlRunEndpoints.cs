@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks.Running;
 using IncidentOrchestrator.Security;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -48,7 +49,7 @@ public static class ControlRunEndpoints
         var (run, problem) = await FindAsync(id, runId, session, user, ct);
         if (problem is not null) return problem;
         if (run!.Steps.GetValueOrDefault(stepId) is not { } step) return Problems.NotFound("Step", stepId);
-        if (!step.Escalated)
+        if (!RunDecider.AwaitsAnswer(run, stepId))
             return Problems.Conflict("The step is not escalated", $"Step {stepId} is {step.Status}; only an escalated step can be retried or skipped.");
 
         await bus.PublishAsync(new ResolveEscalation(runId, stepId, resolution, user.Caller().Subject));

@@ -131,7 +131,8 @@ public sealed partial class PlaybookRun
     internal async Task<OutgoingMessages> When(ChildRunEnded message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
         var turn = await BeginTurnAsync(store, now, ct);
-        if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting }) return turn.Outgoing;
+        // A child's end settles its step while the step waits for it, not once the step failed and waits for the commander.
+        if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Status: StepStatuses.Waiting, Escalated: false }) return turn.Outgoing;
         var step = turn.Playbook.Step(message.StepId)!;
 
         await turn.IncidentAsync(IncidentId, ct);
@@ -162,7 +163,7 @@ public sealed partial class PlaybookRun
     internal async Task<OutgoingMessages> When(HumanStepEnded message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
         var turn = await BeginTurnAsync(store, now, ct);
-        if (!HasEnded && Steps.GetValueOrDefault(message.StepId) is { Escalated: true }
+        if (RunDecider.AwaitsAnswer(this, message.StepId)
             && message.Outputs.GetValueOrDefault("decision") is { ValueKind: JsonValueKind.String } decision
             && EscalationDecisions.Contains(decision.GetString()))
         {
@@ -195,7 +196,7 @@ public sealed partial class PlaybookRun
     internal async Task<OutgoingMessages> When(ResolveEscalation message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
         var turn = await BeginTurnAsync(store, now, ct);
-        if (HasEnded || Steps.GetValueOrDefault(message.StepId) is not { Escalated: true }) return turn.Outgoing;
+        if (!RunDecider.AwaitsAnswer(this, message.StepId)) return turn.Outgoing;
         turn.Outgoing.Add(new RunWorkClosed(Id, message.StepId, turn.Now)); // the commander's escalation task is answered
         await ResolveEscalationAsync(turn, message.StepId, message.Resolution, message.By, ct);
         return turn.Outgoing;

@@ -55,7 +55,9 @@ internal sealed class GeneratedScenario
             switch (kind)
             {
                 case "action":
-                    yaml.Append("    action: incident.add-note\n    with: { note: \"{{ inputs.flag }}\" }\n");
+                    yaml.Append(Next(3) == 2
+                        ? "    action: webhook.post\n    with: { endpoint: receiver, body: \"{{ inputs.flag }}\" }\n"
+                        : "    action: incident.add-note\n    with: { note: \"{{ inputs.flag }}\" }\n");
                     yaml.Append($"    onFailure: {Next(4) switch { 0 => "fail", 1 => "continue", 2 => "compensate", _ => "escalate" }}\n");
                     if (Next(2) == 1) yaml.Append("    compensate: { action: incident.add-note, with: { note: undone } }\n");
                     if (Next(2) == 1) yaml.Append("    retry: { attempts: 2, backoff: 1s }\n");

@@ -25,9 +25,11 @@ public sealed class a_run_the_previous_release_left_waiting() : PreviousRelease(
         {
             outputs = new { readers = "engineer_1,engineer_2", firstExposedAt = "2026-11-29T08:00:00Z", affectedEmployees = 200 },
         }, Api.Responder, expect: 204);
-        var moved = await RunAsync(run, r => r.Steps["scope-exposure"].HasEnded);
+        var moved = await RunAsync(run, r => r.Steps["notify-privacy"].Status != StepStatuses.Pending);
         Assert.Equal(StepStatuses.Succeeded, moved.Steps["scope-exposure"].Status);
         Assert.Equal("engineer_1,engineer_2", moved.Steps["scope-exposure"].Outputs["readers"].GetString());
+        Assert.Equal(StepStatuses.Waiting, moved.Steps["notify-privacy"].Status); // the step after it started, under this build
+        Assert.Empty(await RecordedRunsReplay.DifferencesAsync(Host.Services)); // while it runs, not only once it was cancelled
 
         await Host.Post($"/api/incidents/{run.IncidentId}/runs/{run.Id}/cancel", new { reason = "taken over by hand" },
             Tokens.For("dana.commander", IncidentOrchestrator.Security.Roles.Commander), expect: 202); // the incident's commander

@@ -11,8 +11,6 @@ public abstract class IncidentAction : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find(Name)!;
 
-    public bool RunsInTheRunsTurn => true;
-
     protected abstract string Name { get; }
 
     public abstract Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct);

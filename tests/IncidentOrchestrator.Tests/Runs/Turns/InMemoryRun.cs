@@ -56,8 +56,8 @@ internal sealed class InMemoryRun : IRunStore
     /// <summary>The timeline's sentences, in order.</summary>
     public IEnumerable<string> Lines => Events.OfType<ITimelineEvent>().Select(e => e.Describe());
 
-    /// <param name="inTheTurn">When given, every action runs in the run's own turn (as the service's in-turn actions do) and
-    /// succeeds when it says so; otherwise each goes to the executor, whose part the test plays.</param>
+    /// <param name="inTheTurn">When given, the actions whose descriptor says so run in the run's own turn, as in the service,
+    /// and succeed when it says so; otherwise every action goes to the executor, whose part the test plays.</param>
     public static async Task<InMemoryRun> StartAsync(string yaml, IReadOnlyDictionary<string, object?>? inputs = null, Severity severity = Severity.High,
         Func<ExecuteAction, bool>? inTheTurn = null)
     {
@@ -133,7 +133,7 @@ internal sealed class InMemoryRun : IRunStore
     void IRunStore.Forget(string signalWaitId) => Waits.Remove(signalWaitId);
     void IRunStore.Begin(PlaybookRun child, PinnedPlaybook pinned) => Sent.Add(child);
 
-    bool IRunStore.RunsInTheTurn(string action) => _inTheTurn is not null;
+    bool IRunStore.RunsInTheTurn(string action) => _inTheTurn is not null && Catalog.Actions.Find(action) is { RunsInTheRunsTurn: true };
 
     Task<ActionOutcome> IRunStore.ExecuteAsync(ExecuteAction call, Incident? incident, DateTimeOffset now, CancellationToken ct)
     {

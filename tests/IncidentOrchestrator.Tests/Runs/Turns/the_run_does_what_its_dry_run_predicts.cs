@@ -20,12 +20,12 @@ public sealed class the_run_does_what_its_dry_run_predicts
 {
     [Fact]
     public void step_for_step_over_generated_playbooks() =>
-        Gen.Int[0, 11].Array[8, 80].Sample(choices =>
+        Gen.Select(Gen.Int[0, 11].Array[8, 80], Gen.Bool, Gen.Bool).Sample((choices, inTurn, skipEscalations) =>
         {
             var scenario = GeneratedScenario.From(choices);
             var decisions = scenario.Request.Decisions;
-            // Half the runs take their actions in their own turn (one event per step, the service's way for in-turn actions).
-            Func<ExecuteAction, bool>? inTheTurn = choices[^1] % 2 == 0 ? call => decisions.GetValueOrDefault(call.StepId) != Outcomes.Failed : null;
+            // Half the runs take their in-turn actions in their own turn (one event per step), as the service does.
+            Func<ExecuteAction, bool>? inTheTurn = inTurn ? call => decisions.GetValueOrDefault(call.StepId) != Outcomes.Failed : null;
             var run = InMemoryRun.StartAsync(scenario.Yaml, scenario.Request.Inputs,
                 scenario.Request.Incident["severity"] is "high" ? Severity.High : Severity.Low, inTheTurn).GetAwaiter().GetResult();
             var playbook = run.Catalog.Library.Find("generated")!;
@@ -37,13 +37,21 @@ public sealed class the_run_does_what_its_dry_run_predicts
             Assert.Equal(plan.Compensations.Select(c => c.Step), run.Sent.OfType<ExecuteAction>().Where(e => e.Compensation).Select(e => e.StepId));
             Assert.Equal(plan.Outcome, run.Run.Status);
             if (inTheTurn is not null) // an action that ran in the turn and succeeded at once is one event
-                Assert.DoesNotContain(run.Events.OfType<StepSucceeded>(), e => playbook.Step(e.StepId)!.Kind is ActionCall);
+                Assert.DoesNotContain(run.Events.OfType<StepSucceeded>(), e => playbook.Step(e.StepId)!.Kind is ActionCall call
+                    && run.Catalog.Actions.Find(call.Action)!.RunsInTheRunsTurn && e.Attempt == 1);
+
+            // The commander answers what escalated (skips it, or aborts the run), and the run goes on to its end.
+            while (run.Run.Steps.FirstOrDefault(s => s.Value.Escalated) is { Key: { } escalated })
+            {
+                run.DeliverAsync(new ResolveEscalation(run.Run.Id, escalated, skipEscalations ? "skip" : "abort", "cmdr@corp")).GetAwaiter().GetResult();
+                DriveAsync(run, playbook, scenario).GetAwaiter().GetResult();
+            }
 
             // What the saga recorded, replayed with the text it ran: the record and the engine agree.
             var replay = Replayer.Replay(playbook, playbook, ReplayPlaybookEndpoint.Recorded(run.Run, run.Incident));
             Assert.True(replay.Differences.Count == 0, string.Join("\n", replay.Differences.Select(d => $"{d.Kind} {d.Step}: {d.Detail}")));
             Assert.Equal(run.Run.Status, replay.CandidateStatus);
-        }, iter: 1000, print: choices => $"{(choices[^1] % 2 == 0 ? "in the turn" : "through the executor")}\n{GeneratedScenario.From(choices).Yaml}");
+        }, iter: 1000, print: t => $"{(t.Item2 ? "in the turn" : "through the executor")}, escalations {(t.Item3 ? "skipped" : "aborted")}\n{GeneratedScenario.From(t.Item1).Yaml}");
 
     /// <summary>
     /// Ends started steps one at a time as the script says, in the plan's order (<see cref="Planner.Pace"/>, then start), a
@@ -66,7 +74,8 @@ public sealed class the_run_does_what_its_dry_run_predicts
             var next = started
                 .Where(id => run.Run.Steps[id] is { Status: StepStatuses.Running or StepStatuses.Waiting, Escalated: false })
                 .Select(id => playbook.Step(id)!)
-                .OrderBy(step => run.Run.Steps[step.Id].NextAttemptAt is null ? Planner.Pace(playbook, step, Outcomes.Succeeded) : 1)
+                .OrderBy(step => Planner.Pace(playbook, step, run.Run.Steps[step.Id].NextAttemptAt is null ? Outcomes.Succeeded : Outcomes.Failed,
+                    run.Catalog.Actions))
                 .ThenBy(step => started.IndexOf(step.Id))
                 .FirstOrDefault();
             switch (next?.Kind)
