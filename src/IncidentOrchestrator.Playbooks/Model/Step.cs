@@ -4,6 +4,17 @@ namespace IncidentOrchestrator.Playbooks.Model;
 
 public enum FailureRoute { Fail, Continue, Compensate, Escalate }
 
+/// <summary>The words a playbook, an event and the API use for a <see cref="FailureRoute"/>, in the enum's order.</summary>
+public static class FailureRoutes
+{
+    public static readonly string[] Names = ["fail", "continue", "compensate", "escalate"];
+
+    public static string Name(this FailureRoute route) => Names[(int)route];
+
+    /// <summary>The route a word names; <c>fail</c>, the default, for any other.</summary>
+    public static FailureRoute Parse(string? name) => Array.IndexOf(Names, name) is var i and >= 0 ? (FailureRoute)i : FailureRoute.Fail;
+}
+
 public static class Phases
 {
     public static readonly string[] All = ["detection", "triage", "containment", "investigation", "eradication", "recovery", "review"];

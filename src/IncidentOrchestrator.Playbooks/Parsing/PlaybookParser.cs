@@ -17,7 +17,6 @@ public static class PlaybookParser
     private static readonly string[] StepKeys =
         ["id", "title", "phase", "needs", "when", "action", "with", "task", "approval", "wait", "playbook", "compensate", "onFailure", "timeout", "retry"];
     private static readonly string[] StepKinds = ["action", "task", "approval", "wait", "playbook"];
-    private static readonly string[] FailureRoutes = ["fail", "continue", "compensate", "escalate"];
 
     /// <summary>
     /// Returns the playbook as far as it could be read, so that validation can report its other
@@ -182,13 +181,7 @@ public static class PlaybookParser
         var when = ReadCondition(map.Scalar("when"), errors);
         var timeout = map.Duration("timeout");
         var retry = ReadRetry(map.Node("retry"), errors);
-        var onFailure = map.OneOf("onFailure", FailureRoutes) switch
-        {
-            "continue" => FailureRoute.Continue,
-            "compensate" => FailureRoute.Compensate,
-            "escalate" => FailureRoute.Escalate,
-            _ => FailureRoute.Fail,
-        };
+        var onFailure = FailureRoutes.Parse(map.OneOf("onFailure", FailureRoutes.Names));
         ActionCall? compensate = null;
         if (map.Node("compensate") is { } compensateNode && MapReader.Of(compensateNode, errors, "'compensate'", "action", "with") is { } c)
             compensate = ReadActionCall(c.Scalar("action", required: true), c.Node("with"), c.KeyPosition("with"), errors);

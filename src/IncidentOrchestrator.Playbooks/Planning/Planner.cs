@@ -143,11 +143,10 @@ public static class Planner
                         _run.Escalated(step.Id, escalate.Error);
                         // A replay of a run whose commander skipped the step: their answer, as the run took it.
                         if (request.Decisions.GetValueOrDefault(step.Id) == Outcomes.Skipped)
-                        {
-                            var answer = RunDecider.Resolve(playbook, _run, step, "skip", "a person");
-                            _run.EscalationResolved(step, "skip");
-                            Record(answer);
-                        }
+                            Record(RunDecider.Resolve(playbook, _run, step, "skip", "a person"));
+                        break;
+                    case RunDecision.EscalationAnswered answered:
+                        _run.EscalationResolved(answered.Step, answered.Resolution);
                         break;
                     case RunDecision.CancelStep cancel:
                         if (_planned.TryGetValue(cancel.StepId, out var started) && _run.Steps[cancel.StepId].Status is StepStatuses.Running or StepStatuses.Waiting)
@@ -194,7 +193,7 @@ public static class Planner
         /// <summary>The step as it fails: one that ran keeps what it ran; one that never started (its guard unreadable) fails as it is decided.</summary>
         private PlannedStep Failing(Step step, string error)
         {
-            var route = $"; onFailure: {step.OnFailure.ToString().ToLowerInvariant()}";
+            var route = $"; onFailure: {step.OnFailure.Name()}";
             return _planned.TryGetValue(step.Id, out var started)
                 ? started with { Outcome = Outcomes.Failed }
                 : new PlannedStep(step.Id, step.KindName, step.Phase, Wave(step), "fail", Outcomes.Failed, error + route,
@@ -207,7 +206,7 @@ public static class Planner
             var title = TryRender(step.Title, scope);
             var outcome = request.Decisions.GetValueOrDefault(step.Id) ?? Outcomes.For(step.Kind)[0];
             var assumed = request.Decisions.ContainsKey(step.Id) ? "as decided" : "assumed";
-            var failure = outcome == Outcomes.Failed ? $"; onFailure: {step.OnFailure.ToString().ToLowerInvariant()}" : "";
+            var failure = outcome == Outcomes.Failed ? $"; onFailure: {step.OnFailure.Name()}" : "";
             return step.Kind switch
             {
                 ActionCall call => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "run", outcome,

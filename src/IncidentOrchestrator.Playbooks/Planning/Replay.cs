@@ -156,7 +156,7 @@ public static class Replayer
         var retry = RunDecider.RetryOf(playbook, step);
         var timeout = step.Timeout ?? playbook.Defaults.Timeout;
         return $"retry {retry.Attempts}× (backoff {Durations.Format(retry.Backoff)}), timeout {(timeout is { } t ? Durations.Format(t) : "none")}, " +
-               $"onFailure {step.OnFailure.ToString().ToLowerInvariant()}";
+               $"onFailure {step.OnFailure.Name()}";
     }
 
     /// <summary>The rendered parameters that differ, as <c>name: before → after</c>; empty when none do.</summary>

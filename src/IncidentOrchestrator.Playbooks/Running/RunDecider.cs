@@ -112,14 +112,15 @@ public static class RunDecider
     {
         if (!AwaitsAnswer(run, step.Id)) return [];
         var state = run.Steps[step.Id];
-        return resolution switch
+        IReadOnlyList<RunDecision> then = resolution switch
         {
             "abort" => Cancel(run, $"aborted by {by} after step {step.Id} failed", by),
             "skip" => [new RunDecision.SkipStep(step, $"skipped by {by} after escalation", ByWhen: false, by)],
             "retry" when RetriesInPlace(step, state) => [new RunDecision.StartStep(step, state.Attempts + 1)],
-            "retry" => [],
+            "retry" => [], // it begins again, guard first, when the run next advances
             _ => throw new ArgumentOutOfRangeException(nameof(resolution), resolution, $"an answer is one of {string.Join(", ", EscalationAnswers)}"),
         };
+        return [new RunDecision.EscalationAnswered(step, resolution, by), .. then];
     }
 
     /// <summary>The step waits for the commander's answer, in a run that still goes forward.</summary>

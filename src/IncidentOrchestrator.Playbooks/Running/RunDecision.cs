@@ -31,6 +31,9 @@ public abstract record RunDecision
     /// <summary>The step's undo ended for good: it succeeded (the step is compensated), or failed.</summary>
     public sealed record UndoEnded(Step Step, bool Succeeded, string? Error) : RunDecision;
 
+    /// <summary>The commander answered an escalated step (<c>retry</c>, <c>skip</c> or <c>abort</c>); what the answer does follows.</summary>
+    public sealed record EscalationAnswered(Step Step, string Resolution, string By) : RunDecision;
+
     public sealed record CancelRequested(string? Reason, string By) : RunDecision;
 
     /// <summary>A step that had not ended is cancelled: the run ends, or compensates, without it.</summary>

@@ -30,7 +30,7 @@ public static class PlaybookViews
 
     private static StepView Step(Step s) => new(
         s.Id, s.KindName, s.Title?.Template.Source, s.Phase, s.Needs.Select(n => n.StepId).ToList(), s.When?.Text,
-        s.OnFailure.ToString().ToLowerInvariant(), s.Timeout is { } t ? Durations.Format(t) : null,
+        s.OnFailure.Name(), s.Timeout is { } t ? Durations.Format(t) : null,
         s.Retry is { } r ? new { r.Attempts, Backoff = Durations.Format(r.Backoff), MaxBackoff = Durations.Format(r.MaxBackoff) } : null,
         Kind(s.Kind), s.Compensate is { } c ? Call(c) : null);
 

@@ -38,7 +38,7 @@ public sealed partial class PlaybookRun
                 RunFold.RetryScheduled(this, e.StepId, e.RetryAt);
                 break;
             case StepFailed e:
-                RunFold.Failed(this, playbook, e.StepId, e.Error, Enum.Parse<FailureRoute>(e.Route, ignoreCase: true), e.At);
+                RunFold.Failed(this, playbook, e.StepId, e.Error, FailureRoutes.Parse(e.Route), e.At);
                 break;
             case StepEscalated e:
                 RunFold.Escalated(this, e.StepId, e.Error);
@@ -89,7 +89,7 @@ public sealed partial class PlaybookRun
                         Escalation, EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null, Decisions: [.. EscalationDecisions]));
                     break;
                 case D.FailStep fail:
-                    Append(turn, new StepFailed(Id, fail.Step.Id, fail.Step.Phase, fail.Attempts, fail.Error, fail.Route.ToString().ToLowerInvariant(), turn.Now));
+                    Append(turn, new StepFailed(Id, fail.Step.Id, fail.Step.Phase, fail.Attempts, fail.Error, fail.Route.Name(), turn.Now));
                     break;
                 case D.RetryStep retry:
                     Append(turn, new StepRetryScheduled(Id, retry.Step.Id, retry.Attempt, turn.Now + retry.Delay, turn.Now));
@@ -106,6 +106,9 @@ public sealed partial class PlaybookRun
                     break;
                 case D.UndoEnded undone:
                     Append(turn, new StepCompensationFailed(Id, undone.Step.Id, undone.Step.Compensate!.Action, undone.Error ?? "failed", turn.Now));
+                    break;
+                case D.EscalationAnswered answered:
+                    Append(turn, new StepEscalationResolved(Id, answered.Step.Id, answered.Resolution, answered.By, turn.Now));
                     break;
                 case D.CancelRequested cancel:
                     Append(turn, new PlaybookRunCancelRequested(Id, cancel.Reason, cancel.By, turn.Now));

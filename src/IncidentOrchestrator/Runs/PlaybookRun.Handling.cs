@@ -205,11 +205,8 @@ public sealed partial class PlaybookRun
     /// <summary>The commander's answer to an escalated step: retry it, skip it, or abort the whole run.</summary>
     private async Task ResolveEscalationAsync(Turn turn, string stepId, string resolution, string by, CancellationToken ct)
     {
-        var step = turn.Playbook.Step(stepId)!;
         await turn.IncidentAsync(IncidentId, ct);
-        var decisions = RunDecider.Resolve(turn.Playbook, this, step, resolution, by);
-        Append(turn, new StepEscalationResolved(Id, step.Id, resolution, by, turn.Now));
-        Perform(turn, decisions);
+        Perform(turn, RunDecider.Resolve(turn.Playbook, this, turn.Playbook.Step(stepId)!, resolution, by));
         await AdvanceAsync(turn, ct);
     }
 

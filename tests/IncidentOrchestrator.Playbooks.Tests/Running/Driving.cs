@@ -57,10 +57,7 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
 
     public Driving Resolves(string id, string resolution)
     {
-        var decisions = RunDecider.Resolve(playbook, Run, Step(id), resolution, "cmdr@corp");
-        Log.Add($"{id} resolved {resolution}");
-        Run.EscalationResolved(Step(id), resolution);
-        Fold(decisions);
+        Fold(RunDecider.Resolve(playbook, Run, Step(id), resolution, "cmdr@corp"));
         return Advance();
     }
 
@@ -98,7 +95,7 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
                     Run.Escalated(s.Step.Id, s.Error);
                     break;
                 case RunDecision.FailStep s:
-                    Log.Add($"fail {s.Step.Id} ({s.Route.ToString().ToLowerInvariant()}) after {s.Attempts}");
+                    Log.Add($"fail {s.Step.Id} ({s.Route.Name()}) after {s.Attempts}");
                     Run.Failed(playbook, s.Step.Id, s.Error, s.Route, At);
                     break;
                 case RunDecision.RetryStep s:
@@ -118,6 +115,10 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
                 case RunDecision.UndoEnded s:
                     Log.Add($"undo of {s.Step.Id} failed");
                     Run.CompensationFailedFor(s.Step.Id);
+                    break;
+                case RunDecision.EscalationAnswered s:
+                    Log.Add($"{s.Step.Id} resolved {s.Resolution}");
+                    Run.EscalationResolved(s.Step, s.Resolution);
                     break;
                 case RunDecision.CancelRequested s:
                     Log.Add($"cancel requested by {s.By}");
