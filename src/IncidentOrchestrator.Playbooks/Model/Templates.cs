@@ -7,6 +7,13 @@ namespace IncidentOrchestrator.Playbooks.Model;
 public sealed record TextTemplate(Template Template, Position Position)
 {
     public string Render(IExpressionScope scope) => Template.RenderText(scope);
+
+    /// <summary>Text for people: a template that cannot be rendered shows its source rather than failing what shows it.</summary>
+    public string RenderForPeople(IExpressionScope scope)
+    {
+        try { return Render(scope); }
+        catch (ExpressionException) { return Template.Source; }
+    }
 }
 
 /// <summary>A parameter value: text (a template), a number, a boolean, null, a list or a mapping of them.</summary>

@@ -126,7 +126,7 @@ public static class Planner
                         break;
                     case RunDecision.SkipStep { Step: var step } skip:
                         _planned[step.Id] = Skip(step, _planned.GetValueOrDefault(step.Id)?.Wave ?? Wave(step), skip.Reason,
-                            _planned.GetValueOrDefault(step.Id)?.Title ?? TryRender(step.Title, Scope()));
+                            _planned.GetValueOrDefault(step.Id)?.Title ?? step.Title?.RenderForPeople(Scope()));
                         _run.Skipped(step.Id, skip.ByWhen, Never);
                         break;
                     case RunDecision.FailStep { Step: var step } fail:
@@ -134,11 +134,11 @@ public static class Planner
                         _run.Failed(playbook, step.Id, fail.Error, fail.Route, Never);
                         break;
                     case RunDecision.EscalateStep { Step: var step } escalate:
-                        _planned[step.Id] = Failing(step, escalate.Error) with
+                        var failing = Failing(step, escalate.Error);
+                        _planned[step.Id] = failing with
                         {
                             Disposition = "escalate",
-                            Outcome = Outcomes.Failed,
-                            Reason = Failing(step, escalate.Error).Reason + "; escalated to the incident commander, who retries, skips or aborts it",
+                            Reason = failing.Reason + "; escalated to the incident commander, who retries, skips or aborts it",
                         };
                         _run.Escalated(step.Id, escalate.Error);
                         // A replay of a run whose commander skipped the step: their answer, as the run took it.
@@ -197,13 +197,13 @@ public static class Planner
             return _planned.TryGetValue(step.Id, out var started)
                 ? started with { Outcome = Outcomes.Failed }
                 : new PlannedStep(step.Id, step.KindName, step.Phase, Wave(step), "fail", Outcomes.Failed, error + route,
-                    TryRender(step.Title, Scope()), null, null);
+                    step.Title?.RenderForPeople(Scope()), null, null);
         }
 
         private PlannedStep Started(Step step, int wave)
         {
             var scope = Scope();
-            var title = TryRender(step.Title, scope);
+            var title = step.Title?.RenderForPeople(scope);
             var outcome = request.Decisions.GetValueOrDefault(step.Id) ?? Outcomes.For(step.Kind)[0];
             var assumed = request.Decisions.ContainsKey(step.Id) ? "as decided" : "assumed";
             var failure = outcome == Outcomes.Failed ? $"; onFailure: {step.OnFailure.Name()}" : "";
@@ -213,7 +213,7 @@ public static class Planner
                     $"runs {call.Action}; {outcome} ({assumed}){failure}", title, call.Action, Render(call.With, scope)),
                 HumanTask task => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
                     $"waits for {task.Assignee} to complete a task{Within(" acknowledged within", task.AckWithin)}{Within(", done within", task.DueWithin)}; {outcome} ({assumed}){failure}",
-                    TryRender(task.Title, scope) ?? title, null, null),
+                    task.Title?.RenderForPeople(scope) ?? title, null, null),
                 ApprovalRequest approval => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
                     $"waits for {approval.Quorum} approval(s) from {string.Join(", ", approval.Approvers)}{Within(" within", approval.Within)}; {outcome} ({assumed})",
                     title, null, null),
@@ -246,11 +246,6 @@ public static class Planner
 
     private static string Within(string label, TimeSpan? d) => d is { } v ? $"{label} {Durations.Format(v)}" : "";
 
-    private static string? TryRender(TextTemplate? template, ValueScope scope)
-    {
-        try { return template?.Render(scope); }
-        catch (ExpressionException) { return template?.Template.Source; }
-    }
 
     private static IReadOnlyDictionary<string, object?> Render(IReadOnlyList<Parameter> with, ValueScope scope) =>
         with.ToDictionary(p => p.Name, p =>

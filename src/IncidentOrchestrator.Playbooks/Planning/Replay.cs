@@ -48,7 +48,7 @@ public sealed record ReplayResult(
 /// </summary>
 public static class Replayer
 {
-    private static readonly string[] Executed = ["succeeded", "failed", "compensated"];
+    private static readonly string[] Executed = [StepStatuses.Succeeded, StepStatuses.Failed, StepStatuses.Compensated];
 
     /// <param name="recordedPlaybook">The version that ran (by the run's hash), to compare parameters and policies; null when it is unknown.</param>
     /// <param name="decisions">Outcomes to assume for steps the record cannot answer, by step id.</param>
@@ -60,19 +60,15 @@ public static class Replayer
         foreach (var step in candidate.Steps)
         {
             if (decisions.ContainsKey(step.Id) || run.Steps.GetValueOrDefault(step.Id) is not { } recorded) continue;
-            if (recorded is { Outcome: null, Escalated: true })
+            // It failed, and its route handed it to the commander; it still waits for them.
+            var outcome = recorded is { Outcome: null, Escalated: true } ? Outcomes.Failed : Ran(recorded);
+            // A step that changed kind: the record cannot answer for it (a person's skip stands for any kind).
+            if (outcome is null || !Outcomes.For(step.Kind).Contains(outcome) && !(outcome == Outcomes.Skipped && recorded.Resolution is not null)) continue;
+            if (recorded.Escalated || recorded.Resolution is not null)
             {
-                fromRecord[step.Id] = Outcomes.Failed; // it failed, and its route handed it to the commander
+                fromRecord[step.Id] = outcome; // a person decides (or decided) this step: its end stands, whatever the policy says
                 continue;
             }
-            if (recorded.Outcome is null) continue;
-            var outcome = Ran(recorded)!;
-            if (recorded.Resolution is not null)
-            {
-                fromRecord[step.Id] = outcome; // a person decided this step: its end stands, whatever the policy says
-                continue;
-            }
-            if (!Outcomes.For(step.Kind).Contains(outcome)) continue; // the step changed kind: the record cannot answer for it
             // The same failures would meet a stricter retry: a success that took more attempts than the candidate allows is a failure.
             var allowed = RunDecider.RetryOf(candidate, step).Attempts;
             if (step.Kind is ActionCall && outcome == Outcomes.Succeeded && recorded.Attempts > allowed)
@@ -110,13 +106,14 @@ public static class Replayer
             else if (plan.Steps.Single(p => p.Id == id) is var skipped && (skipped.Disposition is "skip" or "not-reached" || skipped.Outcome == Outcomes.Cancelled))
                 differences.Add(new("not-taken", id, $"'{id}' {Did(recorded)} in the record; the candidate would not: {skipped.Reason}"));
         }
-        var runEnded = run.Status is "succeeded" or "failed" or "compensated" or "cancelled";
+        var runEnded = RunStates.Ended.Contains(run.Status);
         foreach (var planned in plan.Steps.Where(p => p.Disposition is "run" or "wait" or "escalate" or "fail" && p.Kind != "wait"))
         {
             var recorded = run.Steps.GetValueOrDefault(planned.Id);
             // A run still under way has not reached its later steps yet, and a cancelled one was stopped by people: the
             // candidate reaching those steps is no difference.
-            if (recorded is { Outcome: null, Status: "cancelled" } || !runEnded && recorded is { Outcome: null, Status: "pending" or "waiting" or "running" }) continue;
+            if (recorded is { Outcome: null, Status: StepStatuses.Cancelled }
+                || !runEnded && recorded is { Outcome: null, Status: StepStatuses.Pending or StepStatuses.Waiting or StepStatuses.Running }) continue;
             if (planned.Outcome == Outcomes.Cancelled && recorded is not null && Happened(recorded)) continue; // not taken, above
             if (recorded is null || !Happened(recorded))
                 differences.Add(new("new", planned.Id, recorded is null
@@ -136,8 +133,9 @@ public static class Replayer
                     differences.Add(new("changed-policy", step.Id, $"'{step.Id}': {Policy(old, recordedPlaybook)} → {Policy(step, candidate)}"));
 
         // People cancelled the run, or it is still going: the candidate would be too, unless it fails or compensates first.
-        var candidateStatus = run.Status is "cancelled" or "running" or "waiting" && plan.Outcome is Outcomes.Succeeded or "waiting" ? run.Status : plan.Outcome;
-        if (candidateStatus != run.Status && run.Status is "succeeded" or "failed" or "compensated")
+        var candidateStatus = run.Status is RunStates.Cancelled or RunStates.Running or RunStates.Waiting && plan.Outcome is Outcomes.Succeeded or RunStates.Waiting
+            ? run.Status : plan.Outcome;
+        if (candidateStatus != run.Status && run.Status is RunStates.Succeeded or RunStates.Failed or RunStates.Compensated)
             differences.Add(new("changed-outcome", "", $"the run ended {run.Status}; the candidate's would end {candidateStatus}"));
         return new ReplayResult(run.IncidentId, run.RunId, run.Hash, run.Status, candidateStatus, steps, differences);
     }

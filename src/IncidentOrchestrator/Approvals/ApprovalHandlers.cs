@@ -53,7 +53,7 @@ public static class ApprovalDueHandler
         [
             new Notifications.Notify(approval.IncidentId, "escalation",
                 $"Approval overdue: {approval.Title} ({decided} of {approval.Quorum} approvals; asked of {string.Join(", ", approval.Approvers)})",
-                [Runs.PlaybookRun.Escalation, .. approval.Approvers], approval.Id, approval.DueBy, Notifications.NotificationKinds.ApprovalWork),
+                [Playbooks.Running.RunDecider.Escalation, .. approval.Approvers], approval.Id, approval.DueBy, Notifications.NotificationKinds.ApprovalWork),
         ];
     }
 }

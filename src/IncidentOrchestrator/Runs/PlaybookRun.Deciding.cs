@@ -18,7 +18,7 @@ public sealed partial class PlaybookRun
                 Started = true;
                 break;
             case StepStarted e:
-                RunFold.Started(this, e.StepId, e.Attempt, e.Action is not null, e.At);
+                RunFold.Started(this, e.StepId, e.Attempt, IsAction(e.StepId), e.At);
                 if (e.Kind is "task" or "approval") OpenedPeopleWork = true;
                 break;
             case StepRan e:
@@ -81,12 +81,12 @@ public sealed partial class PlaybookRun
                     Append(turn, new StepSkipped(Id, skip.Step.Id, skip.Step.Phase, skip.Reason, skip.By, turn.Now, skip.ByWhen));
                     break;
                 case D.EscalateStep escalate:
-                    Append(turn, new StepEscalated(Id, escalate.Step.Id, escalate.Error, Escalation, turn.Now));
+                    Append(turn, new StepEscalated(Id, escalate.Step.Id, escalate.Error, RunDecider.Escalation, turn.Now));
                     // The commander's task: completing it with a decision resolves the step, as POST …/retry, …/skip or …/cancel do.
                     turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, escalate.Step.Id,
                         $"Step {escalate.Step.Id} of {Playbook} failed: retry it, skip it or abort the run",
-                        $"It failed after {escalate.Attempts} attempt(s): {escalate.Error}. Complete this task with the output decision = {string.Join(", ", EscalationDecisions)}.",
-                        Escalation, EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null, Decisions: [.. EscalationDecisions]));
+                        $"It failed after {escalate.Attempts} attempt(s): {escalate.Error}. Complete this task with the output decision = {string.Join(", ", RunDecider.EscalationAnswers)}.",
+                        RunDecider.Escalation, EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null, Decisions: [.. RunDecider.EscalationAnswers]));
                     break;
                 case D.FailStep fail:
                     Append(turn, new StepFailed(Id, fail.Step.Id, fail.Step.Phase, fail.Attempts, fail.Error, fail.Route.Name(), turn.Now));

@@ -165,7 +165,7 @@ public sealed partial class PlaybookRun
         var turn = await BeginTurnAsync(store, now, ct);
         if (RunDecider.AwaitsAnswer(this, message.StepId)
             && message.Outputs.GetValueOrDefault("decision") is { ValueKind: JsonValueKind.String } decision
-            && EscalationDecisions.Contains(decision.GetString()))
+            && RunDecider.EscalationAnswers.Contains(decision.GetString()))
         {
             // The commander completed the escalation task.
             await ResolveEscalationAsync(turn, message.StepId, decision.GetString()!, message.By, ct);

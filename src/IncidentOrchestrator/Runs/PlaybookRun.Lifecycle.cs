@@ -184,23 +184,16 @@ public sealed partial class PlaybookRun
 
             case HumanTask task:
                 Wait(turn, step, $"a task for {task.Assignee}", null);
-                turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, step.Id, Text(task.Title, scope), task.Instructions is { } i ? Text(i, scope) : null,
+                turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, step.Id, task.Title.RenderForPeople(scope), task.Instructions is { } i ? i.RenderForPeople(scope) : null,
                     task.Assignee, task.EscalateTo, task.Outputs.ToList(), task.AckWithin, task.DueWithin));
                 break;
 
             case ApprovalRequest approval:
                 Wait(turn, step, $"approval by {approval.Quorum} of {string.Join(", ", approval.Approvers)}", null);
-                turn.Outgoing.Add(new Approvals.OpenApproval(IncidentId, Id, step.Id, step.Title is { } t ? Text(t, scope) : $"Approve {step.Id} of {Playbook}",
+                turn.Outgoing.Add(new Approvals.OpenApproval(IncidentId, Id, step.Id, step.Title is { } t ? t.RenderForPeople(scope) : $"Approve {step.Id} of {Playbook}",
                     approval.Approvers.ToList(), approval.Quorum, approval.Within, StartedBy));
                 break;
         }
-    }
-
-    /// <summary>Text for people: a template that cannot be rendered shows its source rather than failing the step.</summary>
-    private static string Text(TextTemplate template, ValueScope scope)
-    {
-        try { return template.Render(scope); }
-        catch (ExpressionException) { return template.Template.Source; }
     }
 
     private void Wait(Turn turn, Step step, string what, TimeSpan? limit)

@@ -1,5 +1,6 @@
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Running;
 using IncidentOrchestrator.Runs;
 using Marten;
 using Wolverine;
@@ -82,7 +83,7 @@ public sealed class TaskEscalation(Rotations rotations, EscalationPolicies polic
 {
     public OutgoingMessages Escalate(TaskItem task, string reason, IDocumentSession session, DateTimeOffset now)
     {
-        var target = task.EscalateTo ?? PlaybookRun.Escalation;
+        var target = task.EscalateTo ?? RunDecider.Escalation;
         int? step = null;
         TimeSpan? ackWithin = null;
         if (target.StartsWith(Principals.PolicyPrefix, StringComparison.Ordinal))
@@ -91,8 +92,8 @@ public sealed class TaskEscalation(Rotations rotations, EscalationPolicies polic
             if (policies.GetValueOrDefault(name) is not { Levels.Count: > 0 } policy)
             {
                 logger.LogWarning("Escalation policy {Policy} is not configured (Escalation__{Policy}__Levels__0__To); escalating to {Fallback}",
-                    name, name, PlaybookRun.Escalation);
-                target = PlaybookRun.Escalation;
+                    name, name, RunDecider.Escalation);
+                target = RunDecider.Escalation;
             }
             else if ((task.EscalationStep ?? -1) + 1 is var next && next >= policy.Steps)
             {

@@ -146,4 +146,24 @@ public sealed class replaying_a_candidate_over_recorded_runs
         Assert.Equal("failed", result.CandidateStatus);
         Assert.Contains(result.Differences, d => d is { Kind: "changed-outcome", Step: "" } && d.Detail.Contains("the candidate's would end failed"));
     }
+
+    [Fact]
+    public void a_step_that_waits_for_the_commander_in_the_record_is_taken_as_failed_only_while_its_kind_can_fail()
+    {
+        var recorded = WithProgramme() with { Status = "waiting" };
+        var steps = recorded.Steps.ToDictionary(s => s.Key, s => s.Value);
+        steps["verify-containment"] = new RecordedStep("waiting", null, 1, new Dictionary<string, object?>(), Escalated: true);
+        recorded = recorded with { Steps = steps };
+
+        var same = Replayer.Replay(Version(Shipped), Version(Shipped), recorded);
+        Assert.Equal("failed", same.Steps.Single(s => s.Id == "verify-containment").Candidate);
+
+        // The candidate makes it a task: a task cannot fail, so the record cannot answer for it and the task is assumed done.
+        var asTask = Version(Shipped.Replace(
+            "    action: postgres.verify-no-access\n    with: { connection: \"{{ inputs.warehouse }}\", table: \"{{ inputs.dataset }}\", grantee: \"{{ inputs.grantee }}\" }\n",
+            "    task: { assignee: role:commander, title: Check by hand that the grantee cannot read it }\n"));
+        Assert.IsType<HumanTask>(asTask.Step("verify-containment")!.Kind);
+        var replay = Replayer.Replay(asTask, Version(Shipped), recorded);
+        Assert.Equal("succeeded", replay.Steps.Single(s => s.Id == "verify-containment").Candidate);
+    }
 }
