@@ -67,6 +67,13 @@ public static class Planner
     /// </summary>
     public static Plan Make(Playbook playbook, Request request) => new Simulation(playbook, request).Run();
 
+    /// <summary>The plan, and the order its steps started in (for a test that drives a real run in the plan's order).</summary>
+    internal static (Plan Plan, IReadOnlyList<string> StartOrder) MakeInOrder(Playbook playbook, Request request)
+    {
+        var simulation = new Simulation(playbook, request);
+        return (simulation.Run(), simulation.StartOrder);
+    }
+
     private sealed class Simulation(Playbook playbook, Request request)
     {
         private static readonly DateTimeOffset Never = DateTimeOffset.UnixEpoch;
@@ -74,6 +81,8 @@ public static class Planner
         private readonly RunState _run = RunState.For(playbook);
         private readonly Dictionary<string, PlannedStep> _planned = new(StringComparer.Ordinal);
         private readonly List<Step> _started = [];
+
+        public List<string> StartOrder { get; } = [];
         private readonly List<PlannedCompensation> _compensations = [];
 
         public Plan Run()
@@ -123,6 +132,7 @@ public static class Planner
                         _planned[step.Id] = Started(step, Wave(step));
                         _run.Started(step.Id, start.Attempt, step.Kind is ActionCall, Never);
                         _started.Add(step);
+                        StartOrder.Add(step.Id);
                         break;
                     case RunDecision.SkipStep { Step: var step } skip:
                         _planned[step.Id] = Skip(step, _planned.GetValueOrDefault(step.Id)?.Wave ?? Wave(step), skip.Reason,

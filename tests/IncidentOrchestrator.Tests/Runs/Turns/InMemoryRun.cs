@@ -90,6 +90,15 @@ internal sealed class InMemoryRun : IRunStore
         Clock.SetUtcNow(until);
     }
 
+    /// <summary>The clock moves to the step's scheduled retry and hands over that retry alone (other timers wait their turn).</summary>
+    public async Task RetryComesAsync(string stepId)
+    {
+        var due = _scheduled.Single(s => s.Message is RetryStep r && r.StepId == stepId);
+        _scheduled.Remove(due);
+        if (due.Due > Clock.GetUtcNow()) Clock.SetUtcNow(due.Due);
+        await RouteAsync(due.Message);
+    }
+
     public async Task DeliverAsync(object message)
     {
         var now = Clock.GetUtcNow();
