@@ -18,4 +18,8 @@ public static class JsonValues
 
     public static IReadOnlyDictionary<string, object?> ToPlain(IReadOnlyDictionary<string, JsonElement>? values) =>
         values?.ToDictionary(p => p.Key, p => ToPlain(p.Value), StringComparer.Ordinal) ?? new Dictionary<string, object?>();
+
+    /// <summary>Plain values back to JSON, as an event or a document stores them.</summary>
+    public static Dictionary<string, JsonElement> ToJson(IReadOnlyDictionary<string, object?> values) =>
+        values.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value), StringComparer.Ordinal);
 }

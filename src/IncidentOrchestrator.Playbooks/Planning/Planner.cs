@@ -15,6 +15,8 @@ public static class Planner
     /// <param name="Actions">The installation's actions (which of them run in the run's own turn); the built-in ones when not given.</param>
     /// <param name="EndedAt">When steps ended in a recorded run: a replay ends them in that order, so a failure that ended the
     /// run finds the steps that had ended before it ended.</param>
+    /// <param name="IncidentRead">What each step's <c>when</c> read of the incident in a recorded run: a replay decides the
+    /// step on those facts, not on <see cref="Incident"/> as it is now.</param>
     public sealed record Request(
         IReadOnlyDictionary<string, object?> Inputs,
         IReadOnlyDictionary<string, object?> Incident,
@@ -22,7 +24,8 @@ public static class Planner
         IReadOnlyDictionary<string, string> Decisions,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? Outputs = null,
         IReadOnlyDictionary<string, DateTimeOffset>? EndedAt = null,
-        IActionCatalog? Actions = null);
+        IActionCatalog? Actions = null,
+        IReadOnlyDictionary<string, IncidentFactsRead>? IncidentRead = null);
 
     /// <summary>
     /// How a plan orders the ends of steps under way together, when no record says: actions that run in the run's own turn
@@ -103,9 +106,15 @@ public static class Planner
         }
 
         /// <summary>What a run's expressions would see now: the request's facts and the steps ended so far.</summary>
-        private ValueScope Scope()
+        private ValueScope Scope() => Scope(request.Incident);
+
+        /// <summary>What <paramref name="step"/>'s <c>when</c> sees: the incident as the record says it read it, if it does.</summary>
+        private ValueScope Scope(Step step) =>
+            Scope(request.IncidentRead?.GetValueOrDefault(step.Id) is { } read ? read.Over(request.Incident) : request.Incident);
+
+        private ValueScope Scope(IReadOnlyDictionary<string, object?> incident)
         {
-            var scope = new ValueScope { Inputs = _inputs, Incident = request.Incident, Signal = request.Signal };
+            var scope = new ValueScope { Inputs = _inputs, Incident = incident, Signal = request.Signal };
             foreach (var (id, step) in _run.Steps.Where(s => s.Value.Outcome is not null))
                 scope.Steps[id] = new ValueScope.StepState(step.Outcome!,
                     step.Outcome != Outcomes.Skipped && request.Outputs?.GetValueOrDefault(id) is { } known ? known : new Dictionary<string, object?>());

@@ -10,10 +10,11 @@ namespace IncidentOrchestrator.Playbooks.Planning;
 /// </summary>
 /// <param name="EndedAt">When it ended (null when it has not, or the record does not say).</param>
 /// <param name="Escalated">It failed and waits for the commander's answer.</param>
+/// <param name="IncidentRead">What its <c>when</c> read of the incident when it was decided (null when it reads nothing, or the record predates it).</param>
 public sealed record RecordedStep(string Status, string? Outcome, int Attempts, IReadOnlyDictionary<string, object?> Outputs, string? Resolution = null,
-    DateTimeOffset? EndedAt = null, bool Escalated = false);
+    DateTimeOffset? EndedAt = null, bool Escalated = false, IncidentFactsRead? IncidentRead = null);
 
-/// <summary>A run as the record has it: its inputs and signal, the incident it ran on, and each step's end.</summary>
+/// <summary>A run as the record has it: its inputs and signal, the incident it ran on (as it is now), and each step's end.</summary>
 public sealed record RecordedRun(
     Guid IncidentId,
     Guid RunId,
@@ -82,11 +83,12 @@ public static class Replayer
         var outputs = run.Steps.ToDictionary(s => s.Key, s => s.Value.Outputs, StringComparer.Ordinal);
         var endedAt = run.Steps.Where(s => s.Value is { Outcome: not null, EndedAt: not null })
             .ToDictionary(s => s.Key, s => s.Value.EndedAt!.Value, StringComparer.Ordinal);
+        var read = run.Steps.Where(s => s.Value.IncidentRead is not null).ToDictionary(s => s.Key, s => s.Value.IncidentRead!, StringComparer.Ordinal);
         var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
-            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt));
+            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read));
         var before = recordedPlaybook is null ? null : Planner.Make(recordedPlaybook, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             run.Steps.Where(s => s.Value.Outcome is not null && recordedPlaybook.Step(s.Key) is { } st && Outcomes.For(st.Kind).Contains(s.Value.Outcome))
-                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt));
+                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read));
 
         var steps = plan.Steps.Select(p =>
         {

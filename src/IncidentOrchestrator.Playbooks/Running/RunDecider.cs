@@ -27,18 +27,25 @@ public static class RunDecider
     /// compensating, or has ended. Record them and ask again until empty.
     /// </summary>
     /// <param name="scope">What the step's <c>when</c> sees now; asked only when there is one to read.</param>
-    public static IReadOnlyList<RunDecision> Next(Playbook playbook, IRunState run, Func<ValueScope> scope)
+    public static IReadOnlyList<RunDecision> Next(Playbook playbook, IRunState run, Func<Step, ValueScope> scope)
     {
         if (HasEnded(run) || run.State == RunStates.Compensating) return [];
         foreach (var step in playbook.Steps)
         {
             if (run.Steps[step.Id].Status != StepStatuses.Pending || !step.Needs.All(n => run.Steps[n.StepId].HasEnded)) continue;
             var needs = (string id) => new StepDecision.NeedEnd(run.Steps[id].Outcome, run.SkippedByWhen.Contains(id));
-            return StepDecision.For(step, needs, step.When is null ? Unread : scope()) switch
+            var seen = step.When is null ? Unread : scope(step);
+            var read = IncidentFactsRead.Of(step, seen);
+            return StepDecision.For(step, needs, seen) switch
             {
-                StepDecision.Skip skip => [new RunDecision.SkipStep(step, skip.Reason, skip.ByWhen, "system")],
-                StepDecision.Fail fail => Failure(playbook, run, step, fail.Reason),
-                _ => [new RunDecision.StartStep(step, 1)],
+                StepDecision.Skip skip => [new RunDecision.SkipStep(step, skip.Reason, skip.ByWhen, "system", read)],
+                StepDecision.Fail fail => [.. Failure(playbook, run, step, fail.Reason).Select(d => d switch
+                {
+                    RunDecision.FailStep f when f.Step == step => f with { Read = read },
+                    RunDecision.EscalateStep e when e.Step == step => e with { Read = read },
+                    _ => d,
+                })],
+                _ => [new RunDecision.StartStep(step, 1, read)],
             };
         }
         // Failures that continued are on the timeline; the run itself went through.

@@ -6,18 +6,22 @@ namespace IncidentOrchestrator.Playbooks.Running;
 /// What a run does next, as the <see cref="RunDecider"/> says: each is one fact to record (and, in a real run, the work
 /// that goes with it). The saga records and performs them; a dry run and a replay only record them.
 /// </summary>
+/// <remarks>
+/// A decision taken on a <c>when</c> that reads <c>incident.*</c> carries the facts it read (<see cref="IncidentFactsRead"/>): the
+/// incident moves on (a step raises its severity, a person closes it), and a replay must read what the run read then.
+/// </remarks>
 public abstract record RunDecision
 {
     /// <summary>Start the step (an action's attempt, a wait, a task, an approval, a child run).</summary>
-    public sealed record StartStep(Step Step, int Attempt) : RunDecision;
+    public sealed record StartStep(Step Step, int Attempt, IncidentFactsRead? Read = null) : RunDecision;
 
-    public sealed record SkipStep(Step Step, string Reason, bool ByWhen, string By) : RunDecision;
+    public sealed record SkipStep(Step Step, string Reason, bool ByWhen, string By, IncidentFactsRead? Read = null) : RunDecision;
 
     /// <summary>Hand the failed step to the incident commander, who retries it, skips it or aborts the run.</summary>
-    public sealed record EscalateStep(Step Step, string Error, int Attempts) : RunDecision;
+    public sealed record EscalateStep(Step Step, string Error, int Attempts, IncidentFactsRead? Read = null) : RunDecision;
 
     /// <summary>The step failed for good, and its <see cref="Route"/> says what the run does about it.</summary>
-    public sealed record FailStep(Step Step, string Error, int Attempts, FailureRoute Route) : RunDecision;
+    public sealed record FailStep(Step Step, string Error, int Attempts, FailureRoute Route, IncidentFactsRead? Read = null) : RunDecision;
 
     /// <summary>Try a failed action again after <see cref="Delay"/>.</summary>
     public sealed record RetryStep(Step Step, int Attempt, TimeSpan Delay) : RunDecision;

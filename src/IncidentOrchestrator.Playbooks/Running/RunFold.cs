@@ -9,9 +9,10 @@ namespace IncidentOrchestrator.Playbooks.Running;
 /// </summary>
 public static class RunFold
 {
-    public static void Started(this IRunState run, string stepId, int attempt, bool isAction, DateTimeOffset at)
+    public static void Started(this IRunState run, string stepId, int attempt, bool isAction, DateTimeOffset at,
+        Dictionary<string, JsonElement>? read = null)
     {
-        var step = run.Steps[stepId];
+        var step = Decided(run, stepId, read);
         step.Status = StepStatuses.Running;
         if (isAction) step.Attempts = attempt;
         if (attempt == 1 || step.StartedAt is null) step.StartedAt = at;
@@ -44,8 +45,10 @@ public static class RunFold
     public static void RetryScheduled(this IRunState run, string stepId, DateTimeOffset at) => run.Steps[stepId].NextAttemptAt = at;
 
     /// <summary>A step failed for good; on the <c>compensate</c> route the run starts undoing, in <see cref="RunDecider.UndoOrder"/>.</summary>
-    public static void Failed(this IRunState run, Model.Playbook playbook, string stepId, string error, Model.FailureRoute route, DateTimeOffset at)
+    public static void Failed(this IRunState run, Model.Playbook playbook, string stepId, string error, Model.FailureRoute route, DateTimeOffset at,
+        Dictionary<string, JsonElement>? read = null)
     {
+        Decided(run, stepId, read);
         Ends(run, stepId, StepStatuses.Failed, Outcomes.Failed, at).Error = error;
         if (route != Model.FailureRoute.Compensate) return;
         run.State = RunStates.Compensating;
@@ -53,9 +56,9 @@ public static class RunFold
         run.CompensationQueue = RunDecider.UndoOrder(playbook, run).ToList();
     }
 
-    public static void Escalated(this IRunState run, string stepId, string error)
+    public static void Escalated(this IRunState run, string stepId, string error, Dictionary<string, JsonElement>? read = null)
     {
-        var step = run.Steps[stepId];
+        var step = Decided(run, stepId, read);
         step.Status = StepStatuses.Waiting;
         step.Escalated = true;
         step.Error = error;
@@ -75,8 +78,9 @@ public static class RunFold
         step.WaitingFor = null;
     }
 
-    public static void Skipped(this IRunState run, string stepId, bool byWhen, DateTimeOffset at)
+    public static void Skipped(this IRunState run, string stepId, bool byWhen, DateTimeOffset at, Dictionary<string, JsonElement>? read = null)
     {
+        Decided(run, stepId, read);
         Ends(run, stepId, StepStatuses.Skipped, Outcomes.Skipped, at);
         if (byWhen) run.SkippedByWhen.Add(stepId);
     }
@@ -105,6 +109,14 @@ public static class RunFold
         run.State = status;
         run.EndReason = reason;
         run.EndedAt = at;
+    }
+
+    /// <summary>A decision on the step's <c>when</c> keeps what the guard read of the incident (the last decision's, after a retry).</summary>
+    private static StepRun Decided(IRunState run, string stepId, Dictionary<string, JsonElement>? read)
+    {
+        var step = run.Steps[stepId];
+        if (read is not null) step.IncidentRead = read;
+        return step;
     }
 
     /// <summary>A step that ended waits for nothing and nobody any more.</summary>

@@ -21,6 +21,9 @@ public sealed class StepRun
     /// </summary>
     public string? Resolution { get; set; }
 
+    /// <summary>The incident's facts its <c>when</c> read when it was last decided (<see cref="IncidentFactsRead"/>); null when it reads none, or the run is older than that record.</summary>
+    public Dictionary<string, JsonElement>? IncidentRead { get; set; }
+
     /// <summary>When a failed attempt's retry is due, while it waits for it.</summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Playbooks.Planning;
+using IncidentOrchestrator.Playbooks.Running;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using Marten;
@@ -88,7 +89,7 @@ public static class ReplayPlaybookEndpoint
     public static RecordedRun Recorded(PlaybookRun run, Incident incident) => new(run.IncidentId, run.Id, run.PlaybookHash, run.Status,
         JsonValues.ToPlain(run.Inputs), run.Signal is null ? null : JsonValues.ToPlain(run.Signal), RunScope.Facts(incident),
         run.Steps.ToDictionary(s => s.Key, s => new RecordedStep(s.Value.Status, s.Value.Outcome, s.Value.Attempts, JsonValues.ToPlain(s.Value.Outputs), s.Value.Resolution,
-            s.Value.EndedAt, s.Value.Escalated)));
+            s.Value.EndedAt, s.Value.Escalated, s.Value.IncidentRead is { } read ? new IncidentFactsRead(JsonValues.ToPlain(read)) : null)));
 
     private static async Task<Model.Playbook?> TryPinnedAsync(PinnedPlaybooks pinned, string hash, IQuerySession session, CancellationToken ct)
     {

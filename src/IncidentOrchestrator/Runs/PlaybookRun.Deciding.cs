@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Model;
 using IncidentOrchestrator.Playbooks.Running;
 using D = IncidentOrchestrator.Playbooks.Running.RunDecision;
@@ -18,11 +19,11 @@ public sealed partial class PlaybookRun
                 Started = true;
                 break;
             case StepStarted e:
-                RunFold.Started(this, e.StepId, e.Attempt, IsAction(e.StepId), e.At);
+                RunFold.Started(this, e.StepId, e.Attempt, IsAction(e.StepId), e.At, e.IncidentRead);
                 if (e.Kind is "task" or "approval") OpenedPeopleWork = true;
                 break;
             case StepRan e:
-                RunFold.Started(this, e.StepId, e.Attempt, isAction: true, e.At);
+                RunFold.Started(this, e.StepId, e.Attempt, isAction: true, e.At, e.IncidentRead);
                 RunFold.Succeeded(this, e.StepId, e.Outcome, e.Outputs, isAction: true, e.At);
                 break;
             case StepWaiting e:
@@ -38,17 +39,17 @@ public sealed partial class PlaybookRun
                 RunFold.RetryScheduled(this, e.StepId, e.RetryAt);
                 break;
             case StepFailed e:
-                RunFold.Failed(this, playbook, e.StepId, e.Error, FailureRoutes.Parse(e.Route), e.At);
+                RunFold.Failed(this, playbook, e.StepId, e.Error, FailureRoutes.Parse(e.Route), e.At, e.IncidentRead);
                 break;
             case StepEscalated e:
-                RunFold.Escalated(this, e.StepId, e.Error);
+                RunFold.Escalated(this, e.StepId, e.Error, e.IncidentRead);
                 OpenedPeopleWork = true; // the commander's task
                 break;
             case StepEscalationResolved e:
                 RunFold.EscalationResolved(this, playbook.Step(e.StepId)!, e.Resolution);
                 break;
             case StepSkipped e:
-                RunFold.Skipped(this, e.StepId, e.ByWhen, e.At);
+                RunFold.Skipped(this, e.StepId, e.ByWhen, e.At, e.IncidentRead);
                 break;
             case StepCancelled e:
                 RunFold.Cancelled(this, e.StepId, e.At);
@@ -74,14 +75,14 @@ public sealed partial class PlaybookRun
             switch (decision)
             {
                 case D.StartStep start:
-                    Begin(turn, start.Step, start.Attempt);
+                    Begin(turn, start.Step, start.Attempt, Json(start.Read));
                     break;
                 case D.SkipStep skip:
                     if (skip.Step.Phase == "containment") turn.EndedContainment.Add(skip.Step.Id);
-                    Append(turn, new StepSkipped(Id, skip.Step.Id, skip.Step.Phase, skip.Reason, skip.By, turn.Now, skip.ByWhen));
+                    Append(turn, new StepSkipped(Id, skip.Step.Id, skip.Step.Phase, skip.Reason, skip.By, turn.Now, skip.ByWhen, Json(skip.Read)));
                     break;
                 case D.EscalateStep escalate:
-                    Append(turn, new StepEscalated(Id, escalate.Step.Id, escalate.Error, RunDecider.Escalation, turn.Now));
+                    Append(turn, new StepEscalated(Id, escalate.Step.Id, escalate.Error, RunDecider.Escalation, turn.Now, Json(escalate.Read)));
                     // The commander's task: completing it with a decision resolves the step, as POST …/retry, …/skip or …/cancel do.
                     turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, escalate.Step.Id,
                         $"Step {escalate.Step.Id} of {Playbook} failed: retry it, skip it or abort the run",
@@ -89,7 +90,7 @@ public sealed partial class PlaybookRun
                         RunDecider.Escalation, EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null, Decisions: [.. RunDecider.EscalationAnswers]));
                     break;
                 case D.FailStep fail:
-                    Append(turn, new StepFailed(Id, fail.Step.Id, fail.Step.Phase, fail.Attempts, fail.Error, fail.Route.Name(), turn.Now));
+                    Append(turn, new StepFailed(Id, fail.Step.Id, fail.Step.Phase, fail.Attempts, fail.Error, fail.Route.Name(), turn.Now, Json(fail.Read)));
                     break;
                 case D.RetryStep retry:
                     Append(turn, new StepRetryScheduled(Id, retry.Step.Id, retry.Attempt, turn.Now + retry.Delay, turn.Now));
@@ -126,6 +127,8 @@ public sealed partial class PlaybookRun
             }
         }
     }
+
+    private static Dictionary<string, JsonElement>? Json(IncidentFactsRead? read) => read is null ? null : JsonValues.ToJson(read.Facts);
 
     /// <summary>The step failed for good: its route, as the decider reads it.</summary>
     private void Fail(Turn turn, Step step, string error) => Perform(turn, RunDecider.Failure(turn.Playbook, this, step, error));

@@ -142,20 +142,20 @@ public sealed partial class PlaybookRun
     {
         if (HasEnded || State == RunStates.Compensating) return;
         var incident = await turn.IncidentAsync(IncidentId, ct);
-        while (RunDecider.Next(turn.Playbook, this, () => turn.Scope(this)) is { Count: > 0 } decisions)
+        while (RunDecider.Next(turn.Playbook, this, _ => turn.Scope(this)) is { Count: > 0 } decisions)
             Perform(turn, decisions);
         CheckContainment(turn.Playbook, turn, incident);
         await RunInlineActionsAsync(turn, ct);
     }
 
-    private void Begin(Turn turn, Step step, int attempt)
+    private void Begin(Turn turn, Step step, int attempt, Dictionary<string, JsonElement>? read)
     {
         var playbook = turn.Playbook;
         var scope = turn.Scope(this);
         switch (step.Kind)
         {
             case ActionCall call:
-                var started = new StepStarted(Id, step.Id, step.KindName, step.Phase, attempt, call.Action, turn.Now);
+                var started = new StepStarted(Id, step.Id, step.KindName, step.Phase, attempt, call.Action, turn.Now, read);
                 // Held back only when its start moves nothing: a step that opens a phase says so when it starts, in order.
                 if (attempt == 1 && turn.Store.RunsInTheTurn(call.Action) && (step.Phase is null || step.Phase == turn.Loaded?.Phase))
                 {
@@ -167,7 +167,7 @@ public sealed partial class PlaybookRun
                 break;
 
             case WaitFor { Duration: { } duration }:
-                Wait(turn, step, Playbooks.Model.Durations.Format(duration), duration);
+                Wait(turn, step, Playbooks.Model.Durations.Format(duration), duration, read);
                 break;
 
             case WaitFor { Signal: { } signal, Within: { } within }:
@@ -175,35 +175,35 @@ public sealed partial class PlaybookRun
                 {
                     Id = SignalWait.KeyFor(Id, step.Id), IncidentId = IncidentId, SignalType = signal, RunId = Id, StepId = step.Id,
                 });
-                Wait(turn, step, $"a {signal} signal", within);
+                Wait(turn, step, $"a {signal} signal", within, read);
                 break;
 
             case SubPlaybook sub:
-                StartChild(turn, step, sub, scope);
+                StartChild(turn, step, sub, scope, read);
                 break;
 
             case HumanTask task:
-                Wait(turn, step, $"a task for {task.Assignee}", null);
+                Wait(turn, step, $"a task for {task.Assignee}", null, read);
                 turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, step.Id, task.Title.RenderForPeople(scope), task.Instructions is { } i ? i.RenderForPeople(scope) : null,
                     task.Assignee, task.EscalateTo, task.Outputs.ToList(), task.AckWithin, task.DueWithin));
                 break;
 
             case ApprovalRequest approval:
-                Wait(turn, step, $"approval by {approval.Quorum} of {string.Join(", ", approval.Approvers)}", null);
+                Wait(turn, step, $"approval by {approval.Quorum} of {string.Join(", ", approval.Approvers)}", null, read);
                 turn.Outgoing.Add(new Approvals.OpenApproval(IncidentId, Id, step.Id, step.Title is { } t ? t.RenderForPeople(scope) : $"Approve {step.Id} of {Playbook}",
                     approval.Approvers.ToList(), approval.Quorum, approval.Within, StartedBy));
                 break;
         }
     }
 
-    private void Wait(Turn turn, Step step, string what, TimeSpan? limit)
+    private void Wait(Turn turn, Step step, string what, TimeSpan? limit, Dictionary<string, JsonElement>? read)
     {
-        Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, 1, null, turn.Now));
+        Append(turn, new StepStarted(Id, step.Id, step.KindName, step.Phase, 1, null, turn.Now, read));
         Append(turn, new StepWaiting(Id, step.Id, what, turn.Now + limit, turn.Now));
         if (limit is { } delay) turn.Outgoing.Delay(new WaitElapsed(Id, step.Id), delay);
     }
 
-    private void StartChild(Turn turn, Step step, SubPlaybook sub, ValueScope scope)
+    private void StartChild(Turn turn, Step step, SubPlaybook sub, ValueScope scope, Dictionary<string, JsonElement>? read)
     {
         if (turn.Catalog.Library.Find(sub.Playbook) is not { } child)
         {
@@ -230,7 +230,7 @@ public sealed partial class PlaybookRun
         var childRunId = Guid.CreateVersion7();
         turn.Store.Begin(Request(childRunId, IncidentId, child, RunValues.Serialize(bound.Values), Signal, null, Id, step.Id, StartedBy, turn.Now),
             PinnedPlaybook.Of(child, turn.Now));
-        Wait(turn, step, $"child run {childRunId} of {child.Name}", null);
+        Wait(turn, step, $"child run {childRunId} of {child.Name}", null, read);
         turn.Outgoing.Add(new StartRun(childRunId));
     }
 
@@ -273,7 +273,7 @@ public sealed partial class PlaybookRun
     {
         if (step.Phase == "containment") turn.EndedContainment.Add(step.Id);
         if (turn.HeldStarts.Remove(step.Id, out var started))
-            Append(turn, new StepRan(Id, step.Id, started.Kind, step.Phase, started.Attempt, started.Action!, outcome, outputs, turn.Now));
+            Append(turn, new StepRan(Id, step.Id, started.Kind, step.Phase, started.Attempt, started.Action!, outcome, outputs, turn.Now, started.IncidentRead));
         else Append(turn, new StepSucceeded(Id, step.Id, step.Phase, Steps[step.Id].Attempts, outcome, outputs, turn.Now));
     }
 

@@ -36,7 +36,8 @@ public sealed record PlaybookRunNotStarted(Guid IncidentId, string Playbook, Dic
     string ITimelineEvent.Describe() => $"Playbook {Playbook} was not started: {string.Join("; ", Problems.Values)}";
 }
 
-public sealed record StepStarted(Guid RunId, string StepId, string Kind, string? Phase, int Attempt, string? Action, DateTimeOffset At) : IStepEvent, ISystemEvent
+public sealed record StepStarted(Guid RunId, string StepId, string Kind, string? Phase, int Attempt, string? Action, DateTimeOffset At,
+    [property: Sensitive] Dictionary<string, JsonElement>? IncidentRead = null) : IStepEvent, ISystemEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => Action is null ? $"Step {StepId} started" : $"Step {StepId} attempt {Attempt}: {Action}";
@@ -47,7 +48,7 @@ public sealed record StepStarted(Guid RunId, string StepId, string Kind, string?
 /// of the chain) where an executor's step records <see cref="StepStarted"/> and its result apart.
 /// </summary>
 public sealed record StepRan(Guid RunId, string StepId, string Kind, string? Phase, int Attempt, string Action, string Outcome,
-    [property: Sensitive] Dictionary<string, JsonElement> Outputs, DateTimeOffset At) : IStepEvent
+    [property: Sensitive] Dictionary<string, JsonElement> Outputs, DateTimeOffset At, [property: Sensitive] Dictionary<string, JsonElement>? IncidentRead = null) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} ran {Action}: {Outcome}";
@@ -60,7 +61,8 @@ public sealed record StepWaiting(Guid RunId, string StepId, string For, DateTime
 }
 
 /// <param name="ByWhen">Skipped by its own <c>when</c> (such a skip travels to the steps that need it); false on events recorded before it was kept.</param>
-public sealed record StepSkipped(Guid RunId, string StepId, string? Phase, string Reason, string By, DateTimeOffset At, bool ByWhen = false) : IStepEvent
+public sealed record StepSkipped(Guid RunId, string StepId, string? Phase, string Reason, string By, DateTimeOffset At, bool ByWhen = false,
+    [property: Sensitive] Dictionary<string, JsonElement>? IncidentRead = null) : IStepEvent
 {
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => $"Step {StepId} skipped: {Reason}";
@@ -85,13 +87,15 @@ public sealed record StepRetryScheduled(Guid RunId, string StepId, int NextAttem
     string ITimelineEvent.Describe() => $"Step {StepId} will retry (attempt {NextAttempt}) at {RetryAt:O}";
 }
 
-public sealed record StepFailed(Guid RunId, string StepId, string? Phase, int Attempts, string Error, string Route, DateTimeOffset At) : IStepEvent
+public sealed record StepFailed(Guid RunId, string StepId, string? Phase, int Attempts, string Error, string Route, DateTimeOffset At,
+    [property: Sensitive] Dictionary<string, JsonElement>? IncidentRead = null) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} failed after {Attempts} attempt(s): {Error} (onFailure: {Route})";
 }
 
-public sealed record StepEscalated(Guid RunId, string StepId, string Error, string EscalatedTo, DateTimeOffset At) : IStepEvent
+public sealed record StepEscalated(Guid RunId, string StepId, string Error, string EscalatedTo, DateTimeOffset At,
+    [property: Sensitive] Dictionary<string, JsonElement>? IncidentRead = null) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} escalated to {EscalatedTo}: {Error}";

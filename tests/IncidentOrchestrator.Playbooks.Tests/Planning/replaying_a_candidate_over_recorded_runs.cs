@@ -1,6 +1,7 @@
 using IncidentOrchestrator.Playbooks.Actions;
 using IncidentOrchestrator.Playbooks.Model;
 using IncidentOrchestrator.Playbooks.Planning;
+using IncidentOrchestrator.Playbooks.Running;
 using IncidentOrchestrator.Playbooks.Tests.Support;
 
 namespace IncidentOrchestrator.Playbooks.Tests.Planning;
@@ -52,6 +53,41 @@ public sealed class replaying_a_candidate_over_recorded_runs
         Assert.Equal("succeeded", result.CandidateStatus);
         Assert.All(result.Steps, s => Assert.False(s.Assumed, $"{s.Id} was assumed"));
         Assert.All(result.Steps, s => Assert.Equal(s.Recorded, s.Candidate));
+    }
+
+    [Fact]
+    public void a_guard_is_replayed_on_the_incident_it_read_then_not_on_the_incident_as_it_is_now()
+    {
+        var playbook = Load.Valid("""
+            apiVersion: incidents/v1
+            kind: Playbook
+            name: raising
+            title: Raising
+            steps:
+              - id: raise
+                when: "incident.severity != 'critical'"
+                action: incident.set-severity
+                with: { severity: critical }
+              - id: page
+                needs: [raise]
+                action: incident.notify
+                with: { message: raised }
+            """);
+        RecordedRun Run(IncidentFactsRead? read) => new(Guid.NewGuid(), Guid.NewGuid(), playbook.Hash, "succeeded", new Dictionary<string, object?>(), null,
+            IncidentFacts.Of("i-1", "Leak", "critical", false, "open", "triage"), // the run itself made it critical
+            new Dictionary<string, RecordedStep>
+            {
+                ["raise"] = new("succeeded", "succeeded", 1, new Dictionary<string, object?>(), IncidentRead: read),
+                ["page"] = new("succeeded", "succeeded", 1, new Dictionary<string, object?>()),
+            });
+
+        var replay = Replayer.Replay(playbook, playbook, Run(new IncidentFactsRead(new Dictionary<string, object?> { ["severity"] = "high" })));
+        Assert.Empty(replay.Differences);
+        Assert.Equal(["succeeded", "succeeded"], replay.Steps.Select(s => s.Candidate));
+
+        // A run recorded before the facts were kept is read against the incident as it is: the guard is false now.
+        var older = Replayer.Replay(playbook, playbook, Run(null));
+        Assert.Contains(older.Differences, d => d is { Kind: "not-taken", Step: "raise" });
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
 
     public Driving Advance()
     {
-        while (RunDecider.Next(playbook, Run, Scope) is { Count: > 0 } decisions) Fold(decisions);
+        while (RunDecider.Next(playbook, Run, _ => Scope()) is { Count: > 0 } decisions) Fold(decisions);
         return this;
     }
 

@@ -81,7 +81,7 @@ public sealed class the_run_decider
 
         Assert.Equal(["verify attempt 1 failed", "fail verify (compensate) after 1", "undo revoke-b #1"], run.From("verify attempt 1 failed"));
         Assert.Equal(RunStates.Compensating, run.Run.State);
-        Assert.Empty(RunDecider.Next(Load.Valid(Playbook(Revocations.Replace("ROUTE", "compensate"))), run.Run, () => new ValueScope()));
+        Assert.Empty(RunDecider.Next(Load.Valid(Playbook(Revocations.Replace("ROUTE", "compensate"))), run.Run, _ => new ValueScope()));
 
         run.UndoEnds("revoke-b", 1, succeeded: false).UndoEnds("revoke-b", 2, succeeded: true).UndoEnds("revoke-a", 1, succeeded: true);
 
@@ -174,6 +174,36 @@ public sealed class the_run_decider
     }
 
     [Fact]
+    public void a_decision_on_a_guard_that_reads_the_incident_carries_the_facts_it_read_and_only_those()
+    {
+        var playbook = Load.Valid(Playbook("""
+              - id: raise
+                when: "incident.severity != 'critical' && inputs.who != 'nobody'"
+                action: incident.set-severity
+                with: { severity: critical }
+              - id: unguarded
+                action: incident.add-note
+                with: { note: "{{ incident.title }}" }
+              - id: quiet
+                when: "incident.phase == 'recovery'"
+                action: incident.add-note
+                with: { note: recovering }
+            """));
+        var incident = IncidentFacts.Of("i-1", "Leak", "high", true, "open", "containment");
+        var run = RunState.For(playbook);
+        var scope = new ValueScope { Incident = incident, Inputs = new Dictionary<string, object?> { ["who"] = "all" } };
+
+        var raise = Assert.IsType<RunDecision.StartStep>(Assert.Single(RunDecider.Next(playbook, run, _ => scope)));
+        Assert.Equal(new Dictionary<string, object?> { ["severity"] = "high" }, raise.Read!.Facts);
+        run.Started("raise", 1, true, DateTimeOffset.UnixEpoch);
+        var unguarded = Assert.IsType<RunDecision.StartStep>(Assert.Single(RunDecider.Next(playbook, run, _ => scope)));
+        Assert.Null(unguarded.Read);
+        run.Started("unguarded", 1, true, DateTimeOffset.UnixEpoch);
+        var quiet = Assert.IsType<RunDecision.SkipStep>(Assert.Single(RunDecider.Next(playbook, run, _ => scope)));
+        Assert.Equal(new Dictionary<string, object?> { ["phase"] = "containment" }, quiet.Read!.Facts);
+    }
+
+    [Fact]
     public void only_a_skip_by_its_own_when_travels_to_the_steps_that_need_it()
     {
         var playbook = Load.Valid(Playbook("""
@@ -203,7 +233,7 @@ public sealed class the_run_decider
 
         Assert.Equal(["cancel requested by cmdr@corp", "cancel note", "cancel revoke-b", "cancel verify", "end cancelled: cancelled by cmdr@corp"],
             run.From("cancel requested by cmdr@corp"));
-        Assert.Empty(RunDecider.Next(playbook, run.Run, () => new ValueScope()));
+        Assert.Empty(RunDecider.Next(playbook, run.Run, _ => new ValueScope()));
         Assert.Empty(RunDecider.Cancel(run.Run, null, "again").OfType<RunDecision.CancelStep>());
     }
 }

@@ -86,4 +86,24 @@ public sealed class when_a_playbook_changes_its_incident(RunsFixture fixture) : 
         Assert.DoesNotContain(timeline, t => t.Type == "IncidentSeverityChanged");
         Assert.Equal("high", (await Host.Incident(incident)).Severity);
     }
+
+    [Fact]
+    public async Task a_replay_decides_a_guard_on_what_it_read_then_not_on_the_incident_as_it_is_now()
+    {
+        var incident = await Incident();
+        var first = await Host.StartRun(incident, "test-incident-changes", new { first = "medium", second = "critical" });
+        Assert.Equal("succeeded", (await Host.RunEnded(incident, first)).Status);
+        // The incident moves on: a second run brings it down to low, so the first run's guard would now be false.
+        await Host.RunEnded(incident, await Host.StartRun(incident, "test-incident-changes", new { first = "medium", second = "low" }));
+        Assert.Equal("low", (await Host.Incident(incident)).Severity);
+
+        var noted = (await Host.Timeline(incident)).Single(t => t.Type == "StepRan" && t.Data.GetProperty("stepId").GetString() == "note-when-critical");
+        Assert.Equal("""{"severity":"critical"}""", noted.Data.GetProperty("incidentRead").GetRawText());
+        var text = (await Host.Get("/api/playbooks/test-incident-changes")).ReadJson().GetProperty("source").GetString();
+        var replay = (await Host.Post("/api/playbooks/replay", new { text, incidents = new[] { incident } }, Api.Admin)).ReadJson();
+        var run = replay.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("runId").GetGuid() == first);
+        Assert.Equal(0, run.GetProperty("differences").GetArrayLength());
+        Assert.Equal("succeeded", run.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "note-when-critical")
+            .GetProperty("candidate").GetString());
+    }
 }
