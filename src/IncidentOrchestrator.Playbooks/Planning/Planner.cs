@@ -17,6 +17,8 @@ public static class Planner
     /// run finds the steps that had ended before it ended.</param>
     /// <param name="IncidentRead">What each step's <c>when</c> read of the incident in a recorded run: a replay decides the
     /// step on those facts, not on <see cref="Incident"/> as it is now.</param>
+    /// <param name="Answers">The commander's answer to a step's escalation in a recorded run (<c>skip</c> or <c>abort</c>): a
+    /// replay answers an escalation of that step alike; unanswered, it waits.</param>
     public sealed record Request(
         IReadOnlyDictionary<string, object?> Inputs,
         IReadOnlyDictionary<string, object?> Incident,
@@ -25,7 +27,8 @@ public static class Planner
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>? Outputs = null,
         IReadOnlyDictionary<string, DateTimeOffset>? EndedAt = null,
         IActionCatalog? Actions = null,
-        IReadOnlyDictionary<string, IncidentFactsRead>? IncidentRead = null);
+        IReadOnlyDictionary<string, IncidentFactsRead>? IncidentRead = null,
+        IReadOnlyDictionary<string, string>? Answers = null);
 
     /// <summary>
     /// How a plan orders the ends of steps under way together, when no record says: actions that run in the run's own turn
@@ -121,12 +124,19 @@ public static class Planner
             return scope;
         }
 
-        /// <summary>A started step ends with its decided or usual outcome; a failure takes the step's route.</summary>
+        /// <summary>
+        /// A started step ends with its decided or usual outcome; a failure takes the step's route. An escalated one ends by the
+        /// commander's answer in the record.
+        /// </summary>
         private void End(Step step)
         {
+            if (_run.Steps[step.Id].Escalated)
+            {
+                Record(RunDecider.Resolve(playbook, _run, step, request.Answers![step.Id], "a person"));
+                return;
+            }
             var outcome = _planned[step.Id].Outcome!;
-            // A recorded person's skip: the step failed, was escalated, and the commander skipped it.
-            if (outcome is Outcomes.Failed or Outcomes.Skipped)
+            if (outcome == Outcomes.Failed)
                 Record(RunDecider.Failure(playbook, _run, step, "failed"));
             else _run.Succeeded(step.Id, outcome, [], step.Kind is ActionCall, Never);
         }
@@ -160,9 +170,8 @@ public static class Planner
                             Reason = failing.Reason + "; escalated to the incident commander, who retries, skips or aborts it",
                         };
                         _run.Escalated(step.Id, escalate.Error);
-                        // A replay of a run whose commander skipped the step: their answer, as the run took it.
-                        if (request.Decisions.GetValueOrDefault(step.Id) == Outcomes.Skipped)
-                            Record(RunDecider.Resolve(playbook, _run, step, "skip", "a person"));
+                        // A replay of a run whose commander answered: their answer comes when the record has it, among the other ends.
+                        if (request.Answers?.ContainsKey(step.Id) == true) _started.Add(step);
                         break;
                     case RunDecision.EscalationAnswered answered:
                         _run.EscalationResolved(answered.Step, answered.Resolution);
@@ -191,14 +200,17 @@ public static class Planner
             }
         }
 
-        /// <summary>The started step that ends next: the first to end in the record, else by pace, then in the order they started.</summary>
+        /// <summary>
+        /// The started step that ends next (or the escalated one the commander answers next): the first to end in the record,
+        /// else by pace, then in the order they started.
+        /// </summary>
         private Step? NextToEnd()
         {
             var next = _started
                 .Select((step, order) => (step, order))
-                .Where(s => !_run.Steps[s.step.Id].HasEnded && !_run.Steps[s.step.Id].Escalated)
+                .Where(s => !_run.Steps[s.step.Id].HasEnded)
                 .OrderBy(s => request.EndedAt?.GetValueOrDefault(s.step.Id) is { } at && at != default ? at : DateTimeOffset.MaxValue)
-                .ThenBy(s => Pace(playbook, s.step, _planned[s.step.Id].Outcome ?? "", request.Actions))
+                .ThenBy(s => _run.Steps[s.step.Id].Escalated ? 3 : Pace(playbook, s.step, _planned[s.step.Id].Outcome ?? "", request.Actions))
                 .ThenBy(s => s.order)
                 .Select(s => s.step)
                 .FirstOrDefault();

@@ -57,14 +57,22 @@ public static class Replayer
     {
         decisions ??= new Dictionary<string, string>();
         var fromRecord = new Dictionary<string, string>(StringComparer.Ordinal);
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var policyReasons = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var step in candidate.Steps)
         {
             if (decisions.ContainsKey(step.Id) || run.Steps.GetValueOrDefault(step.Id) is not { } recorded) continue;
+            if (recorded.Resolution is "skip" or "abort")
+            {
+                // It failed and the commander skipped it or aborted the run: where the candidate escalates it, they answer alike.
+                answers[step.Id] = recorded.Resolution;
+                if (Outcomes.For(step.Kind).Contains(Outcomes.Failed)) fromRecord[step.Id] = Outcomes.Failed;
+                continue;
+            }
             // It failed, and its route handed it to the commander; it still waits for them.
             var outcome = recorded is { Outcome: null, Escalated: true } ? Outcomes.Failed : Ran(recorded);
-            // A step that changed kind: the record cannot answer for it (a person's skip stands for any kind).
-            if (outcome is null || !Outcomes.For(step.Kind).Contains(outcome) && !(outcome == Outcomes.Skipped && recorded.Resolution is not null)) continue;
+            // A step that changed kind: the record cannot answer for it.
+            if (outcome is null || !Outcomes.For(step.Kind).Contains(outcome)) continue;
             if (recorded.Escalated || recorded.Resolution is not null)
             {
                 fromRecord[step.Id] = outcome; // a person decides (or decided) this step: its end stands, whatever the policy says
@@ -81,14 +89,14 @@ public static class Replayer
         }
 
         var outputs = run.Steps.ToDictionary(s => s.Key, s => s.Value.Outputs, StringComparer.Ordinal);
-        var endedAt = run.Steps.Where(s => s.Value is { Outcome: not null, EndedAt: not null })
+        var endedAt = run.Steps.Where(s => s.Value is { Outcome: not null, EndedAt: not null } or { Resolution: "abort", EndedAt: not null })
             .ToDictionary(s => s.Key, s => s.Value.EndedAt!.Value, StringComparer.Ordinal);
         var read = run.Steps.Where(s => s.Value.IncidentRead is not null).ToDictionary(s => s.Key, s => s.Value.IncidentRead!, StringComparer.Ordinal);
         var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
-            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read));
+            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers));
         var before = recordedPlaybook is null ? null : Planner.Make(recordedPlaybook, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             run.Steps.Where(s => s.Value.Outcome is not null && recordedPlaybook.Step(s.Key) is { } st && Outcomes.For(st.Kind).Contains(s.Value.Outcome))
-                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read));
+                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers));
 
         var steps = plan.Steps.Select(p =>
         {

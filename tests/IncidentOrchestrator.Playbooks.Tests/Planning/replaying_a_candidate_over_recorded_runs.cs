@@ -91,6 +91,47 @@ public sealed class replaying_a_candidate_over_recorded_runs
     }
 
     [Fact]
+    public void a_commanders_answer_is_replayed_when_it_came_after_the_steps_that_ended_before_it()
+    {
+        var playbook = Load.Valid("""
+            apiVersion: incidents/v1
+            kind: Playbook
+            name: answered
+            title: Answered
+            steps:
+              - id: ask
+                task: { assignee: role:responder, title: How many?, outputs: [count] }
+              - id: act
+                needs: [ask]
+                when: "steps.ask.outputs.count > 3"
+                action: incident.add-note
+                with: { note: many }
+                onFailure: escalate
+              - id: approve
+                approval: { approvers: [role:commander] }
+            """);
+        var at = new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
+        // 'act' could not read its guard and waited for the commander; meanwhile 'approve' was approved; then the commander aborted.
+        var aborted = new RecordedRun(Guid.NewGuid(), Guid.NewGuid(), playbook.Hash, "cancelled", new Dictionary<string, object?>(), null,
+            IncidentFacts.Preview("high", false), new Dictionary<string, RecordedStep>
+            {
+                ["ask"] = new("succeeded", "succeeded", 0, new Dictionary<string, object?> { ["count"] = "many" }, EndedAt: at),
+                ["approve"] = new("succeeded", "approved", 0, new Dictionary<string, object?>(), EndedAt: at.AddMinutes(5)),
+                ["act"] = new("cancelled", null, 0, new Dictionary<string, object?>(), Resolution: "abort", EndedAt: at.AddMinutes(9)),
+            });
+
+        var replay = Replayer.Replay(playbook, playbook, aborted);
+
+        Assert.Empty(replay.Differences);
+        Assert.Equal("cancelled", replay.CandidateStatus);
+        Assert.Equal("approved", replay.Steps.Single(s => s.Id == "approve").Candidate);
+
+        // Had the commander aborted before the approval came, the candidate would not have waited for it.
+        var early = aborted with { Steps = new Dictionary<string, RecordedStep>(aborted.Steps) { ["act"] = aborted.Steps["act"] with { EndedAt = at.AddMinutes(1) } } };
+        Assert.Contains(Replayer.Replay(playbook, playbook, early).Differences, d => d is { Kind: "not-taken", Step: "approve" });
+    }
+
+    [Fact]
     public void a_stricter_suspension_on_a_low_incident_would_not_have_suspended_the_programme()
     {
         var candidate = Version(Shipped.Replace("    when: inputs.programme != null\n    action: programme.suspend",
