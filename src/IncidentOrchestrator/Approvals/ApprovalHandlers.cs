@@ -12,20 +12,22 @@ public sealed record ApprovalDue(Guid ApprovalId);
 
 public static class OpenApprovalHandler
 {
-    public static OutgoingMessages Handle(OpenApproval command, IDocumentSession session, TimeProvider clock)
+    public static OutgoingMessages Handle(OpenApproval command, IDocumentSession session, TimeProvider clock) =>
+        When(command, new Tasks.MartenWorkStore(session), clock.GetUtcNow());
+
+    internal static OutgoingMessages When(OpenApproval command, Tasks.IWorkStore store, DateTimeOffset now)
     {
-        var now = clock.GetUtcNow();
         var approval = new ApprovalItem
         {
             Id = Guid.CreateVersion7(), IncidentId = command.IncidentId, RunId = command.RunId, StepId = command.StepId, Title = command.Title,
             Approvers = command.Approvers, Quorum = command.Quorum, RequestedBy = command.RequestedBy, OpenedAt = now, DueBy = now + command.Within,
         };
-        session.Store(approval);
-        session.Events.Append(approval.IncidentId, new ApprovalRequested(approval.IncidentId, approval.Id, approval.RunId, approval.StepId,
+        store.Store(approval);
+        store.Append(approval.IncidentId, new ApprovalRequested(approval.IncidentId, approval.Id, approval.RunId, approval.StepId,
             approval.Title, approval.Approvers, approval.Quorum, approval.DueBy, now));
         // A person asked by name must be able to read what they decide on (those asked by role may decide through the gate).
         foreach (var person in approval.Approvers.Where(a => a.StartsWith("user:", StringComparison.Ordinal)))
-            session.Events.Append(approval.IncidentId, new Incidents.ParticipantAdded(approval.IncidentId, person["user:".Length..], "system", now));
+            store.Append(approval.IncidentId, new Incidents.ParticipantAdded(approval.IncidentId, person["user:".Length..], "system", now));
         var timers = new OutgoingMessages
         {
             new Notifications.Notify(approval.IncidentId, "approval",
@@ -43,11 +45,14 @@ public static class OpenApprovalHandler
 /// </summary>
 public static class ApprovalDueHandler
 {
-    public static async Task<OutgoingMessages> Handle(ApprovalDue due, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static Task<OutgoingMessages> Handle(ApprovalDue due, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        When(due, new Tasks.MartenWorkStore(session), clock.GetUtcNow(), ct);
+
+    internal static async Task<OutgoingMessages> When(ApprovalDue due, Tasks.IWorkStore store, DateTimeOffset now, CancellationToken ct)
     {
-        var approval = await session.LoadAsync<ApprovalItem>(due.ApprovalId, ct);
+        var approval = await store.LoadAsync<ApprovalItem>(due.ApprovalId, ct);
         if (approval is not { Outcome: null }) return [];
-        session.Events.Append(approval.IncidentId, new ApprovalOverdue(approval.IncidentId, approval.Id, approval.StepId, clock.GetUtcNow()));
+        store.Append(approval.IncidentId, new ApprovalOverdue(approval.IncidentId, approval.Id, approval.StepId, now));
         var decided = approval.Decisions.Count(d => d.Decision == "approved");
         return
         [

@@ -9,9 +9,11 @@ namespace IncidentOrchestrator.Tasks;
 
 public static class OpenTaskHandler
 {
-    public static OutgoingMessages Handle(OpenTask command, IDocumentSession session, Rotations rotations, TimeProvider clock)
+    public static OutgoingMessages Handle(OpenTask command, IDocumentSession session, Rotations rotations, TimeProvider clock) =>
+        When(command, new MartenWorkStore(session), rotations, clock.GetUtcNow());
+
+    internal static OutgoingMessages When(OpenTask command, IWorkStore store, Rotations rotations, DateTimeOffset now)
     {
-        var now = clock.GetUtcNow();
         var task = new TaskItem
         {
             Id = Guid.CreateVersion7(), IncidentId = command.IncidentId, RunId = command.RunId, StepId = command.StepId,
@@ -19,18 +21,18 @@ public static class OpenTaskHandler
             Assignee = rotations.Resolve(command.AssignedAs, now), EscalateTo = command.EscalateTo, Outputs = command.Outputs,
             Decisions = command.Decisions, OpenedAt = now, AckBy = now + command.AckWithin, DueBy = now + command.DueWithin,
         };
-        return Open(task, session, now);
+        return Open(task, store, now);
     }
 
     /// <summary>Stores the task, puts it on the timeline, gives a named person need-to-know, and sets its timers.</summary>
-    public static OutgoingMessages Open(TaskItem task, IDocumentSession session, DateTimeOffset now)
+    public static OutgoingMessages Open(TaskItem task, IWorkStore store, DateTimeOffset now)
     {
         if (task.WorkId == Guid.Empty) task.WorkId = task.Id;
-        session.Store(task);
-        session.Events.Append(task.IncidentId, new TaskOpened(task.IncidentId, task.Id, task.RunId, task.StepId, task.Title, task.Assignee,
+        store.Store(task);
+        store.Append(task.IncidentId, new TaskOpened(task.IncidentId, task.Id, task.RunId, task.StepId, task.Title, task.Assignee,
             task.AssignedAs, task.AckBy, task.DueBy, task.EscalationOf, now));
         if (task.Assignee.StartsWith("user:", StringComparison.Ordinal))
-            session.Events.Append(task.IncidentId, new ParticipantAdded(task.IncidentId, task.Assignee["user:".Length..], "system", now));
+            store.Append(task.IncidentId, new ParticipantAdded(task.IncidentId, task.Assignee["user:".Length..], "system", now));
 
         var timers = new OutgoingMessages
         {
@@ -49,26 +51,31 @@ public static class OpenTaskHandler
 /// </summary>
 public static class TaskAckDueHandler
 {
-    public static async Task<OutgoingMessages> Handle(TaskAckDue due, IDocumentSession session, TaskEscalation escalation, TimeProvider clock,
-        CancellationToken ct)
+    public static Task<OutgoingMessages> Handle(TaskAckDue due, IDocumentSession session, TaskEscalation escalation, TimeProvider clock,
+        CancellationToken ct) =>
+        When(due, new MartenWorkStore(session), escalation, clock.GetUtcNow(), ct);
+
+    internal static async Task<OutgoingMessages> When(TaskAckDue due, IWorkStore store, TaskEscalation escalation, DateTimeOffset now, CancellationToken ct)
     {
-        var task = await session.LoadAsync<TaskItem>(due.TaskId, ct);
+        var task = await store.LoadAsync<TaskItem>(due.TaskId, ct);
         if (task is not { Status: TaskStatuses.Open }) return [];
         // An acknowledgement of any copy of the work (the original's, after an escalation) stops further escalation.
-        var work = task.WorkId;
-        if (work != Guid.Empty && await session.Query<TaskItem>().AnyAsync(t => t.WorkId == work && t.AcknowledgedAt != null, ct)) return [];
-        return escalation.Escalate(task, $"not acknowledged by {task.AckBy:O}", session, clock.GetUtcNow());
+        if (task.WorkId != Guid.Empty && await store.AnyAcknowledgedAsync(task.WorkId, ct)) return [];
+        return escalation.Escalate(task, $"not acknowledged by {task.AckBy:O}", store, now);
     }
 }
 
 public static class TaskDueHandler
 {
-    public static async Task<OutgoingMessages> Handle(TaskDue due, IDocumentSession session, TaskEscalation escalation, TimeProvider clock,
-        CancellationToken ct)
+    public static Task<OutgoingMessages> Handle(TaskDue due, IDocumentSession session, TaskEscalation escalation, TimeProvider clock,
+        CancellationToken ct) =>
+        When(due, new MartenWorkStore(session), escalation, clock.GetUtcNow(), ct);
+
+    internal static async Task<OutgoingMessages> When(TaskDue due, IWorkStore store, TaskEscalation escalation, DateTimeOffset now, CancellationToken ct)
     {
-        var task = await session.LoadAsync<TaskItem>(due.TaskId, ct);
+        var task = await store.LoadAsync<TaskItem>(due.TaskId, ct);
         return task is { Status: TaskStatuses.Open or TaskStatuses.Acknowledged }
-            ? escalation.Escalate(task, $"not completed by {task.DueBy:O}", session, clock.GetUtcNow())
+            ? escalation.Escalate(task, $"not completed by {task.DueBy:O}", store, now)
             : [];
     }
 }
@@ -81,7 +88,7 @@ public static class TaskDueHandler
 /// </summary>
 public sealed class TaskEscalation(Rotations rotations, EscalationPolicies policies, ILogger<TaskEscalation> logger)
 {
-    public OutgoingMessages Escalate(TaskItem task, string reason, IDocumentSession session, DateTimeOffset now)
+    public OutgoingMessages Escalate(TaskItem task, string reason, IWorkStore store, DateTimeOffset now)
     {
         var target = task.EscalateTo ?? RunDecider.Escalation;
         int? step = null;
@@ -97,7 +104,7 @@ public sealed class TaskEscalation(Rotations rotations, EscalationPolicies polic
             }
             else if ((task.EscalationStep ?? -1) + 1 is var next && next >= policy.Steps)
             {
-                session.Events.Append(task.IncidentId, new TaskEscalated(task.IncidentId, task.Id, $"{reason}; policy {name} has no further level",
+                store.Append(task.IncidentId, new TaskEscalated(task.IncidentId, task.Id, $"{reason}; policy {name} has no further level",
                     task.Assignee, now));
                 return [];
             }
@@ -110,15 +117,15 @@ public sealed class TaskEscalation(Rotations rotations, EscalationPolicies polic
         }
 
         task.Status = TaskStatuses.Escalated;
-        session.Store(task);
-        session.Events.Append(task.IncidentId, new TaskEscalated(task.IncidentId, task.Id, reason, target, now));
+        store.Store(task);
+        store.Append(task.IncidentId, new TaskEscalated(task.IncidentId, task.Id, reason, target, now));
         return OpenTaskHandler.Open(new TaskItem
         {
             Id = Guid.CreateVersion7(), WorkId = task.WorkId, IncidentId = task.IncidentId, RunId = task.RunId, StepId = task.StepId,
             Title = $"Escalated ({reason}): {UnescalatedTitle(task)}", Instructions = task.Instructions, AssignedAs = target,
             Assignee = rotations.Resolve(target, now), EscalateTo = step is null ? null : task.EscalateTo, EscalationStep = step,
             Outputs = task.Outputs, Decisions = task.Decisions, OpenedAt = now, AckBy = now + ackWithin, EscalationOf = task.Id,
-        }, session, now);
+        }, store, now);
     }
 
     private static string UnescalatedTitle(TaskItem task) =>

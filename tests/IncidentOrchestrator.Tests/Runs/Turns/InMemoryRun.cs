@@ -20,7 +20,7 @@ namespace IncidentOrchestrator.Tests.Runs.Turns;
 /// </summary>
 internal sealed class InMemoryRun : IRunStore
 {
-    private readonly List<(DateTimeOffset Due, object Message)> _scheduled = [];
+    private readonly FakeTimers _timers;
     private readonly Playbook _playbook;
 
     private readonly Func<ExecuteAction, bool>? _inTheTurn;
@@ -28,6 +28,7 @@ internal sealed class InMemoryRun : IRunStore
     private InMemoryRun(string yaml, IReadOnlyDictionary<string, object?>? inputs, Severity severity, Func<ExecuteAction, bool>? inTheTurn)
     {
         _inTheTurn = inTheTurn;
+        _timers = new FakeTimers(Clock);
         var folder = Directory.CreateTempSubdirectory("run-turns-").FullName;
         File.WriteAllText(Path.Combine(folder, "playbook.yaml"), yaml);
         Catalog = new PlaybookCatalog(new PlaybookOptions { Path = folder, Watch = false }, BuiltInActions.Catalog,
@@ -78,26 +79,10 @@ internal sealed class InMemoryRun : IRunStore
     }
 
     /// <summary>Moves the fake clock on, handing each scheduled message to its receiver as its time comes.</summary>
-    public async Task WaitAsync(TimeSpan time)
-    {
-        var until = Clock.GetUtcNow() + (time > TimeSpan.Zero ? time : TimeSpan.Zero);
-        while (_scheduled.OrderBy(s => s.Due).FirstOrDefault(s => s.Due <= until) is { Message: not null } due)
-        {
-            _scheduled.Remove(due);
-            if (due.Due > Clock.GetUtcNow()) Clock.SetUtcNow(due.Due);
-            await RouteAsync(due.Message);
-        }
-        Clock.SetUtcNow(until);
-    }
+    public Task WaitAsync(TimeSpan time) => _timers.WaitAsync(time, RouteAsync);
 
     /// <summary>The clock moves to the step's scheduled retry and hands over that retry alone (other timers wait their turn).</summary>
-    public async Task RetryComesAsync(string stepId)
-    {
-        var due = _scheduled.Single(s => s.Message is RetryStep r && r.StepId == stepId);
-        _scheduled.Remove(due);
-        if (due.Due > Clock.GetUtcNow()) Clock.SetUtcNow(due.Due);
-        await RouteAsync(due.Message);
-    }
+    public Task RetryComesAsync(string stepId) => _timers.ReleaseAsync(m => m is RetryStep r && r.StepId == stepId, RouteAsync);
 
     public async Task DeliverAsync(object message)
     {
@@ -117,13 +102,7 @@ internal sealed class InMemoryRun : IRunStore
             _ => throw new ArgumentException($"a run does not handle {message.GetType().Name}"),
         };
         foreach (var item in outgoing)
-        {
-            // Wolverine's Delay wraps the message with its delivery options: the fake clock releases it later.
-            if (item.GetType() is { IsGenericType: true } wrapper && wrapper.GetProperty("Message")?.GetValue(item) is { } inner
-                && wrapper.GetProperty("Options")?.GetValue(item) is Wolverine.DeliveryOptions { ScheduleDelay: { } delay })
-                _scheduled.Add((now + delay, inner));
-            else await RouteAsync(item);
-        }
+            if (!_timers.TryHold(item)) await RouteAsync(item);
     }
 
     private Task RouteAsync(object message)
