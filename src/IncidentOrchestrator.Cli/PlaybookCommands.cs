@@ -59,7 +59,7 @@ public static class PlaybookCommands
                 var playbook = library.Playbooks.Values.Single(p => p.File == file.Name);
                 var request = new IncidentOrchestrator.Playbooks.Planning.Planner.Request(JsonValues.ToPlain(given),
                     IncidentOrchestrator.Playbooks.Planning.IncidentFacts.Preview(r.GetValue(severity) ?? playbook.Severity ?? "high", playbook.Restricted),
-                    null, assumed);
+                    null, assumed, Playbooks: library.Find);
                 var problems = IncidentOrchestrator.Playbooks.Planning.Planner.Check(playbook, request);
                 if (problems.Count > 0) throw new CliException(ExitCodes.Failure, string.Join('\n', problems.Select(p => $"  {p.Key}: {p.Value}")));
                 plan = System.Text.Json.JsonSerializer.SerializeToElement(IncidentOrchestrator.Playbooks.Planning.Planner.Make(playbook, request), Json.Options);

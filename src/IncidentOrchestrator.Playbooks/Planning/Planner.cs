@@ -19,6 +19,8 @@ public static class Planner
     /// step on those facts, not on <see cref="Incident"/> as it is now.</param>
     /// <param name="Answers">The commander's answer to a step's escalation in a recorded run (<c>skip</c> or <c>abort</c>): a
     /// replay answers an escalation of that step alike; unanswered, it waits.</param>
+    /// <param name="Playbooks">The loaded playbooks by name, for a child run's inputs to be checked as the run checks them;
+    /// without it a plan assumes a child run starts.</param>
     public sealed record Request(
         IReadOnlyDictionary<string, object?> Inputs,
         IReadOnlyDictionary<string, object?> Incident,
@@ -28,7 +30,8 @@ public static class Planner
         IReadOnlyDictionary<string, DateTimeOffset>? EndedAt = null,
         IActionCatalog? Actions = null,
         IReadOnlyDictionary<string, IncidentFactsRead>? IncidentRead = null,
-        IReadOnlyDictionary<string, string>? Answers = null);
+        IReadOnlyDictionary<string, string>? Answers = null,
+        Func<string, Playbook?>? Playbooks = null);
 
     /// <summary>
     /// How a plan orders the ends of steps under way together, when no record says: actions that run in the run's own turn
@@ -150,8 +153,14 @@ public static class Planner
                     case RunDecision.StartStep { Step: var step } start:
                         _planned[step.Id] = Started(step, Wave(step));
                         _run.Started(step.Id, start.Attempt, step.Kind is ActionCall, Never);
-                        _started.Add(step);
                         StartOrder.Add(step.Id);
+                        if (CannotStart(step) is { } error)
+                        {
+                            // As in the run: it fails as it starts, by its route, whatever outcome was assumed for it.
+                            _planned[step.Id] = _planned[step.Id] with { Outcome = Outcomes.Failed, Reason = $"{error}; onFailure: {step.OnFailure.Name()}" };
+                            Record(RunDecider.Failure(playbook, _run, step, error));
+                        }
+                        else _started.Add(step);
                         break;
                     case RunDecision.SkipStep { Step: var step } skip:
                         _planned[step.Id] = Skip(step, _planned.GetValueOrDefault(step.Id)?.Wave ?? Wave(step), skip.Reason,
@@ -182,9 +191,13 @@ public static class Planner
                         _run.Cancelled(cancel.StepId, Never);
                         break;
                     case RunDecision.UndoStep { Step: var step } undo:
+                        var undoScope = StepDecision.ForCompensation(Scope());
                         _compensations.Add(new PlannedCompensation(_compensations.Count + 1, step.Id, step.Compensate!.Action,
-                            Render(step.Compensate.With, StepDecision.ForCompensation(Scope()))));
-                        Record(RunDecider.AfterUndo(playbook, _run, step, undo.Attempt, succeeded: true, null)); // an undo is assumed to work
+                            Render(step.Compensate.With, undoScope)));
+                        // An undo is assumed to work, unless it cannot even be rendered.
+                        Record(StepInputs.ForAction(step.Compensate, undoScope, Actions).Error is { } undoError
+                            ? RunDecider.UndoNotRendered(playbook, _run, step, undoError)
+                            : RunDecider.AfterUndo(playbook, _run, step, undo.Attempt, succeeded: true, null));
                         break;
                     case RunDecision.UndoEnded { Step: var step }:
                         _run.Compensated(step.Id);
@@ -199,6 +212,16 @@ public static class Planner
                 }
             }
         }
+
+        private IActionCatalog Actions => request.Actions ?? BuiltInActions.Catalog;
+
+        /// <summary>Why the step cannot start with what the run knows now (<see cref="StepInputs"/>); null when it can.</summary>
+        private string? CannotStart(Step step) => step.Kind switch
+        {
+            ActionCall call => StepInputs.ForAction(call, Scope(), Actions).Error,
+            SubPlaybook sub when request.Playbooks is { } find => StepInputs.ForChild(sub, Scope(), find(sub.Playbook)).Error,
+            _ => null,
+        };
 
         /// <summary>
         /// The started step that ends next (or the escalated one the commander answers next): the first to end in the record,

@@ -53,7 +53,9 @@ public static class Replayer
 
     /// <param name="recordedPlaybook">The version that ran (by the run's hash), to compare parameters and policies; null when it is unknown.</param>
     /// <param name="decisions">Outcomes to assume for steps the record cannot answer, by step id.</param>
-    public static ReplayResult Replay(Playbook candidate, Playbook? recordedPlaybook, RecordedRun run, IReadOnlyDictionary<string, string>? decisions = null)
+    /// <param name="playbooks">The loaded playbooks by name (a child run's inputs are checked against its playbook).</param>
+    public static ReplayResult Replay(Playbook candidate, Playbook? recordedPlaybook, RecordedRun run, IReadOnlyDictionary<string, string>? decisions = null,
+        Func<string, Playbook?>? playbooks = null)
     {
         decisions ??= new Dictionary<string, string>();
         var fromRecord = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -93,10 +95,10 @@ public static class Replayer
             .ToDictionary(s => s.Key, s => s.Value.EndedAt!.Value, StringComparer.Ordinal);
         var read = run.Steps.Where(s => s.Value.IncidentRead is not null).ToDictionary(s => s.Key, s => s.Value.IncidentRead!, StringComparer.Ordinal);
         var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
-            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers));
+            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers, Playbooks: playbooks));
         var before = recordedPlaybook is null ? null : Planner.Make(recordedPlaybook, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             run.Steps.Where(s => s.Value.Outcome is not null && recordedPlaybook.Step(s.Key) is { } st && Outcomes.For(st.Kind).Contains(s.Value.Outcome))
-                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers));
+                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers, Playbooks: playbooks));
 
         var steps = plan.Steps.Select(p =>
         {

@@ -103,6 +103,10 @@ public static class RunDecider
         return [new RunDecision.UndoEnded(step, succeeded, error), NextUndo(playbook, rest, run.CompensationFailed || !succeeded, run.EndReason)];
     }
 
+    /// <summary>An undo whose parameters cannot be rendered fails for good: another attempt would render the same.</summary>
+    public static IReadOnlyList<RunDecision> UndoNotRendered(Playbook playbook, IRunState run, Step step, string error) =>
+        AfterUndo(playbook, run, step, RetryOf(playbook, step).Attempts, succeeded: false, error);
+
     private static RunDecision NextUndo(Playbook playbook, IReadOnlyList<string> queue, bool compensationFailed, string? reason) =>
         queue.Count > 0
             ? new RunDecision.UndoStep(playbook.Step(queue[0])!, 1, TimeSpan.Zero)

@@ -35,7 +35,7 @@ public static class DryRunPlaybookEndpoint
             JsonValues.ToPlain(request.Inputs),
             IncidentFacts.Preview(request.Incident?.Severity ?? playbook.Severity ?? "high", request.Incident?.Restricted ?? playbook.Restricted),
             request.Signal is null ? null : JsonValues.ToPlain(request.Signal),
-            request.Decisions ?? [], Actions: catalog.Actions);
+            request.Decisions ?? [], Actions: catalog.Actions, Playbooks: catalog.Library.Find);
 
         var problems = Planner.Check(playbook, planRequest);
         if (problems.Count > 0)

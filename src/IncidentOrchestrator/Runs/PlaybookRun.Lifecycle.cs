@@ -104,9 +104,6 @@ public sealed partial class PlaybookRun
         return turn.Outgoing;
     }
 
-    /// <summary>Suffix of the parameter that carries the bind values of a SQL parameter.</summary>
-    public const string SqlArguments = "@arguments";
-
     public static IReadOnlyList<string> ContainmentSteps(Playbook playbook) =>
         playbook.Steps.Where(s => s.Phase == "containment").Select(s => s.Id).ToList();
 
@@ -205,32 +202,18 @@ public sealed partial class PlaybookRun
 
     private void StartChild(Turn turn, Step step, SubPlaybook sub, ValueScope scope, Dictionary<string, JsonElement>? read)
     {
-        if (turn.Catalog.Library.Find(sub.Playbook) is not { } child)
+        var child = turn.Catalog.Library.Find(sub.Playbook);
+        var (inputs, error) = StepInputs.ForChild(sub, scope, child);
+        if (error is not null)
         {
-            Fail(turn, step, $"playbook '{sub.Playbook}' is not loaded");
-            return;
-        }
-        Dictionary<string, object?> rendered;
-        try
-        {
-            rendered = sub.With.ToDictionary(p => p.Name, p => p.Value.Render(scope), StringComparer.Ordinal);
-        }
-        catch (ExpressionException e)
-        {
-            Fail(turn, step, $"the inputs of '{sub.Playbook}' cannot be rendered: {e.Message}");
-            return;
-        }
-        var bound = InputBinding.Bind(child, rendered);
-        if (!bound.IsValid)
-        {
-            Fail(turn, step, $"inputs of '{sub.Playbook}': {string.Join("; ", bound.Problems.Values)}");
+            Fail(turn, step, error);
             return;
         }
 
         var childRunId = Guid.CreateVersion7();
-        turn.Store.Begin(Request(childRunId, IncidentId, child, RunValues.Serialize(bound.Values), Signal, null, Id, step.Id, StartedBy, turn.Now),
-            PinnedPlaybook.Of(child, turn.Now));
-        Wait(turn, step, $"child run {childRunId} of {child.Name}", null, read);
+        turn.Store.Begin(Request(childRunId, IncidentId, child!, RunValues.Serialize(inputs), Signal, null, Id, step.Id, StartedBy, turn.Now),
+            PinnedPlaybook.Of(child!, turn.Now));
+        Wait(turn, step, $"child run {childRunId} of {child!.Name}", null, read);
         turn.Outgoing.Add(new StartRun(childRunId));
     }
 
@@ -238,26 +221,10 @@ public sealed partial class PlaybookRun
     private void Dispatch(Turn turn, Step step, ActionCall call, ValueScope scope, int attempt, bool compensation, TimeSpan? delay = null)
     {
         var playbook = turn.Playbook;
-        Dictionary<string, object?> parameters;
-        try
+        var (parameters, error) = StepInputs.ForAction(call, scope, turn.Catalog.Actions);
+        if (error is not null)
         {
-            var sqlParameters = turn.Catalog.Actions.Find(call.Action)?.SqlParameters ?? [];
-            parameters = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var p in call.With)
-            {
-                if (sqlParameters.Contains(p.Name) && p.Value is TextValue sql)
-                {
-                    var (text, values) = sql.Template.RenderSql(scope);
-                    parameters[p.Name] = text;
-                    parameters[p.Name + SqlArguments] = values.ToList();
-                }
-                else parameters[p.Name] = p.Value.Render(scope);
-            }
-        }
-        catch (ExpressionException e)
-        {
-            var error = $"parameters cannot be rendered: {e.Message}";
-            Perform(turn, compensation ? RunDecider.AfterUndo(playbook, this, step, int.MaxValue, false, error) : RunDecider.Failure(playbook, this, step, error));
+            Perform(turn, compensation ? RunDecider.UndoNotRendered(playbook, this, step, error) : RunDecider.Failure(playbook, this, step, error));
             return;
         }
         var approvals = Steps.Where(s => s.Value.Outcome == Outcomes.Approved).Select(s => s.Key).ToList();

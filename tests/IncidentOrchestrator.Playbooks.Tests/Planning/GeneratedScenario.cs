@@ -55,9 +55,11 @@ internal sealed class GeneratedScenario
             switch (kind)
             {
                 case "action":
+                    // A parameter that reads what a person typed cannot be rendered when they typed a word: the step fails as it starts.
+                    var text = tasks.Count > 0 && Next(3) == 2 ? $"{{{{ steps.{tasks[0]}.outputs.v > 3 }}}}" : "{{ inputs.flag }}";
                     yaml.Append(Next(3) == 2
-                        ? "    action: webhook.post\n    with: { endpoint: receiver, body: \"{{ inputs.flag }}\" }\n"
-                        : "    action: incident.add-note\n    with: { note: \"{{ inputs.flag }}\" }\n");
+                        ? $"    action: webhook.post\n    with: {{ endpoint: receiver, body: \"{text}\" }}\n"
+                        : $"    action: incident.add-note\n    with: {{ note: \"{text}\" }}\n");
                     yaml.Append($"    onFailure: {Next(4) switch { 0 => "fail", 1 => "continue", 2 => "compensate", _ => "escalate" }}\n");
                     if (Next(2) == 1) yaml.Append("    compensate: { action: incident.add-note, with: { note: undone } }\n");
                     if (Next(2) == 1) yaml.Append("    retry: { attempts: 2, backoff: 1s }\n");

@@ -51,6 +51,65 @@ public sealed class one_rule_decides_a_ready_step
         Assert.Equal(after, plan.Step("after").Disposition);
     }
 
+    [Theory]
+    [InlineData("fail", "failed")]
+    [InlineData("continue", "succeeded")]
+    public void an_action_whose_parameters_cannot_be_rendered_fails_as_it_starts_whatever_was_assumed(string route, string run)
+    {
+        var playbook = Load.Valid(Guarded(route).Replace("    when: steps.ask.outputs.count > 3\n", "")
+            .Replace("with: { note: many readers }", "with: { note: \"{{ steps.ask.outputs.count > 3 }}\" }"));
+
+        var plan = Planner.Make(playbook, Answered("many") with { Decisions = new Dictionary<string, string> { ["ask"] = Outcomes.Succeeded, ["act"] = Outcomes.Succeeded } });
+
+        var act = plan.Step("act");
+        Assert.Equal(Outcomes.Failed, act.Outcome);
+        Assert.StartsWith("parameters cannot be rendered: ", act.Reason);
+        Assert.EndsWith($"onFailure: {route}", act.Reason);
+        Assert.Equal(run, plan.Outcome);
+        Assert.Equal(Outcomes.Succeeded, Planner.Make(playbook, Answered(7)).Step("act").Outcome);
+    }
+
+    [Fact]
+    public void a_child_run_that_is_not_loaded_or_refuses_its_inputs_fails_its_step_in_the_plan_as_in_the_run()
+    {
+        const string child = """
+            apiVersion: incidents/v1
+            kind: Playbook
+            name: child
+            title: Child
+            inputs:
+              rows: { type: number, required: true }
+            steps:
+              - id: note
+                action: incident.add-note
+                with: { note: "{{ inputs.rows }}" }
+            """;
+        static string Parent(string rows) => $$"""
+            apiVersion: incidents/v1
+            kind: Playbook
+            name: parent
+            title: Parent
+            inputs:
+              rows: { type: number, default: 5 }
+            steps:
+              - id: count
+                playbook: child
+                with: { rows: {{rows}} }
+            """;
+        Plan Planned(string rows, bool loaded = true)
+        {
+            var library = Load.ValidLibrary(Parent(rows), child);
+            return Planner.Make(library.Find("parent")!, DryRun.Request() with { Playbooks = loaded ? library.Find : _ => null });
+        }
+
+        var refused = Planned("many");
+        Assert.Equal(Outcomes.Failed, refused.Step("count").Outcome);
+        Assert.StartsWith("inputs of 'child': 'rows' must be a number", refused.Step("count").Reason);
+        Assert.Equal("failed", refused.Outcome);
+        Assert.StartsWith("playbook 'child' is not loaded", Planned("\"{{ inputs.rows }}\"", loaded: false).Step("count").Reason);
+        Assert.Equal(Outcomes.Succeeded, Planned("\"{{ inputs.rows }}\"").Step("count").Outcome);
+    }
+
     [Fact]
     public void a_when_that_holds_or_not_is_unchanged()
     {

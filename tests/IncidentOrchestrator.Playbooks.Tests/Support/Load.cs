@@ -17,4 +17,12 @@ public static class Load
         Assert.True(library.IsValid, string.Join("\n", library.Errors));
         return library.Playbooks.Values.Single();
     }
+
+    /// <summary>Several texts as one library (a playbook and the child playbooks it runs), each valid.</summary>
+    public static PlaybookLibrary ValidLibrary(params string[] yamls)
+    {
+        var library = PlaybookLibrary.Load(yamls.Select((y, i) => new PlaybookSource($"test-{i}.yaml", y)), BuiltInActions.Catalog);
+        Assert.True(library.IsValid, string.Join("\n", library.Errors));
+        return library;
+    }
 }

@@ -22,7 +22,7 @@ public sealed class SnapshotEvidence(NamedConnections connections) : IAction
     {
         var connection = context.Text("connection");
         var query = context.Text("query");
-        var arguments = context.Parameters.GetValueOrDefault("query" + PlaybookRun.SqlArguments) as IEnumerable<object?> ?? [];
+        var arguments = context.Parameters.GetValueOrDefault("query" + Playbooks.Running.StepInputs.SqlArguments) as IEnumerable<object?> ?? [];
 
         await using var db = await connections.Get(connection).OpenConnectionAsync(ct);
         await using var transaction = await db.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
