@@ -47,7 +47,7 @@ public static class PlaybookCommands
         };
         dryRun.SetAction(cli.Run(async (r, ct) =>
         {
-            var given = KeyValues.Parse(r.GetValue(inputs), "--input");
+            var given = KeyValues.Texts(r.GetValue(inputs), "--input");
             var assumed = (r.GetValue(decisions) ?? []).Select(d => d.Split('=', 2)).ToDictionary(d => d[0], d => d.Length == 2 ? d[1] : "");
             System.Text.Json.JsonElement plan;
             if (File.Exists(r.GetValue(target)))

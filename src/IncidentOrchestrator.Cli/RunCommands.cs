@@ -30,7 +30,7 @@ public static class RunCommands
         {
             var api = cli.Api(r);
             var accepted = await api.PostAsync($"/api/incidents/{r.GetValue(incident)}/runs",
-                new { playbook = r.GetValue(playbook), inputs = KeyValues.Parse(r.GetValue(inputs), "--input") }, ct);
+                new { playbook = r.GetValue(playbook), inputs = KeyValues.Texts(r.GetValue(inputs), "--input") }, ct);
             var runId = Text(accepted, "runId");
             if (!r.GetValue(watchToo))
             {

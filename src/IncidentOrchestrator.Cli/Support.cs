@@ -49,22 +49,34 @@ public static class SignalFile
 
 public static class KeyValues
 {
-    /// <summary><c>k=v</c> pairs as a JSON object's members (true, false and numbers stay typed; the rest are text).</summary>
-    public static Dictionary<string, JsonElement> Parse(IEnumerable<string>? pairs, string option)
+    /// <summary>
+    /// <c>k=v</c> pairs as a JSON object's members, typed by guess (true, false and numbers stay typed; the rest are text):
+    /// for values nothing declares a type for, such as a signal's attributes.
+    /// </summary>
+    public static Dictionary<string, JsonElement> Parse(IEnumerable<string>? pairs, string option) =>
+        Split(pairs, option).ToDictionary(p => p.Key, p => p.Value switch
+        {
+            "true" or "false" => JsonSerializer.SerializeToElement(p.Value == "true"),
+            var text when decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n) =>
+                JsonSerializer.SerializeToElement(n),
+            var text => JsonSerializer.SerializeToElement(text),
+        }, StringComparer.Ordinal);
+
+    /// <summary>
+    /// <c>k=v</c> pairs as text, for a playbook's inputs: the service reads each by the type the playbook declares for it, so
+    /// <c>rows=50000</c> is a number where <c>rows</c> is one, and <c>code=007</c> stays <c>007</c> where <c>code</c> is text.
+    /// </summary>
+    public static Dictionary<string, JsonElement> Texts(IEnumerable<string>? pairs, string option) =>
+        Split(pairs, option).ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value), StringComparer.Ordinal);
+
+    private static Dictionary<string, string> Split(IEnumerable<string>? pairs, string option)
     {
-        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in pairs ?? [])
         {
             var at = pair.IndexOf('=');
             if (at <= 0) throw new CliException(ExitCodes.Usage, $"{option} takes key=value; '{pair}' has no '='.");
-            var (key, text) = (pair[..at], pair[(at + 1)..]);
-            values[key] = text switch
-            {
-                "true" or "false" => JsonSerializer.SerializeToElement(text == "true"),
-                _ when decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n) =>
-                    JsonSerializer.SerializeToElement(n),
-                _ => JsonSerializer.SerializeToElement(text),
-            };
+            values[pair[..at]] = pair[(at + 1)..];
         }
         return values;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using IncidentOrchestrator.Playbooks.Yaml;
 
 namespace IncidentOrchestrator.Playbooks.Model;
@@ -14,10 +15,15 @@ public static class InputValues
         _ => null,
     };
 
-    /// <summary>Accepts a host value for an input of the given type, or says why not.</summary>
+    /// <summary>
+    /// Accepts a host value for an input of the given type, or says why not. Text is read by the declared type, so every
+    /// door can pass what a person typed as it is: <c>50000</c> for a number, <c>true</c> or <c>false</c> for a boolean,
+    /// items separated by commas or lines for a list; for a string it stays text (<c>007</c> stays <c>007</c>).
+    /// </summary>
     public static bool TryConvert(object? value, InputType type, out object? converted)
     {
         converted = Expressions.Evaluator.Normalise(value);
+        if (converted is string text && type != InputType.String) converted = FromText(text, type) ?? text;
         return (type, converted) switch
         {
             (_, null) => true,
@@ -28,4 +34,13 @@ public static class InputValues
             _ => false,
         };
     }
+
+    private static object? FromText(string text, InputType type) => type switch
+    {
+        InputType.Number when decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+            CultureInfo.InvariantCulture, out var number) => number,
+        InputType.Boolean when bool.TryParse(text.Trim(), out var flag) => flag,
+        InputType.List => text.Split([',', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(i => (object?)i).ToList(),
+        _ => null,
+    };
 }

@@ -224,4 +224,12 @@ public static class ConsoleEndpoints
     }
 
     public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>
+    /// A form's playbook inputs as typed: the API reads the text by the types the playbook declares (a number, a boolean, a
+    /// list), with its own messages. An empty field is left out, so its default applies.
+    /// </summary>
+    public static Dictionary<string, System.Text.Json.JsonElement> TextInputs(IEnumerable<KeyValuePair<string, string>> fields) =>
+        fields.Where(f => !string.IsNullOrWhiteSpace(f.Value))
+            .ToDictionary(f => f.Key, f => System.Text.Json.JsonSerializer.SerializeToElement(f.Value.Trim()), StringComparer.Ordinal);
 }

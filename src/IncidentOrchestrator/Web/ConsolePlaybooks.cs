@@ -35,12 +35,12 @@ public static class ConsolePlaybooks
             PinnedPlaybooks pinned, CancellationToken ct) =>
         {
             var form = await context.Request.ReadFormAsync(ct);
-            if (catalog.Library.Find(name) is not { } playbook) return NotFound(context, "playbook");
-            var inputs = form.Keys.Where(k => k.StartsWith("inputs.", StringComparison.Ordinal) && form[k].ToString().Length > 0)
-                .ToDictionary(k => k["inputs.".Length..], k => System.Text.Json.JsonSerializer.SerializeToElement(form[k].ToString()));
+            if (catalog.Library.Find(name) is null) return NotFound(context, "playbook");
+            var typed = form.Keys.Where(k => k.StartsWith("inputs.", StringComparison.Ordinal)).ToDictionary(k => k["inputs.".Length..], k => form[k].ToString());
             var severity = ConsoleEndpoints.Blank(form["severity"]);
-            var result = DryRunPlaybookEndpoint.Post(name, new DryRunPlaybook(inputs, new DryRunIncident(severity, null), null, null), catalog);
-            return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, (result as Ok<Plan>)?.Value, ProblemOf(result));
+            var result = DryRunPlaybookEndpoint.Post(name, new DryRunPlaybook(ConsoleEndpoints.TextInputs(typed), new DryRunIncident(severity, null), null, null), catalog);
+            return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, (result as Ok<Plan>)?.Value, ProblemOf(result),
+                dryRun: new DryRunView(typed, severity));
         }).RequireAuthorization(p => p.RequireRole(Roles.PlaybookAuthors.Split(',')));
         console.MapPost("/playbooks/{name}/replay", async (string name, HttpContext context, PlaybookCatalog catalog, IDocumentSession session,
             PinnedPlaybooks pinned, PlaybookOptions options, NeedToKnowGate needToKnow, TimeProvider clock, CancellationToken ct) =>
@@ -56,6 +56,9 @@ public static class ConsolePlaybooks
         }).RequireAuthorization(p => p.RequireRole(Roles.PlaybookAuthors.Split(',')));
     }
 
+    /// <summary>What was typed into the dry run's form, shown again beside its plan.</summary>
+    public sealed record DryRunView(IReadOnlyDictionary<string, string> Values, string? Severity);
+
     /// <summary>A replay as the playbook page shows it: the candidate text and window it was asked with, and its answer or errors.</summary>
     public sealed record ReplayView(string Text, int Days, ReplayAnswer? Answer, IReadOnlyList<ValidationErrorView> Errors,
         Microsoft.AspNetCore.Mvc.ProblemDetails? Problem);
@@ -64,7 +67,8 @@ public static class ConsolePlaybooks
         PinnedPlaybooks pinned, CancellationToken ct) => await PlaybookPageAsync(name, hash, context, catalog, session, pinned, ct, null, null);
 
     private static async Task<IResult> PlaybookPageAsync(string name, string? hash, HttpContext context, PlaybookCatalog catalog, IQuerySession session,
-        PinnedPlaybooks pinned, CancellationToken ct, Plan? plan, Microsoft.AspNetCore.Mvc.ProblemDetails? problem, ReplayView? replay = null)
+        PinnedPlaybooks pinned, CancellationToken ct, Plan? plan, Microsoft.AspNetCore.Mvc.ProblemDetails? problem, ReplayView? replay = null,
+        DryRunView? dryRun = null)
     {
         var loaded = catalog.Library.Find(name);
         // A run's page links to the exact text it pinned, which may no longer be the loaded one.
@@ -75,7 +79,7 @@ public static class ConsolePlaybooks
         return Page<PlaybookPage>(new
         {
             Signed = context.User.Caller(), Playbook = PlaybookViews.Definition(playbook), IsLoaded = loaded?.Hash == playbook.Hash, Plan = plan, Problem = problem,
-            Replay = replay,
+            Replay = replay, DryRun = dryRun ?? new DryRunView(new Dictionary<string, string>(), null),
         }, replay is { Errors.Count: > 0 } ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Model;
@@ -68,9 +66,9 @@ public static class ConsoleRuns
     {
         var form = await context.Request.ReadFormAsync(ct);
         var name = form["playbook"].ToString();
-        if (catalog.Library.Find(name) is not { } playbook) return NotFound(context, "playbook");
+        if (catalog.Library.Find(name) is null) return NotFound(context, "playbook");
         var values = form.Keys.Where(k => k.StartsWith("inputs.", StringComparison.Ordinal)).ToDictionary(k => k["inputs.".Length..], k => form[k].ToString());
-        var inputs = Inputs(playbook, values);
+        var inputs = ConsoleEndpoints.TextInputs(values);
 
         if (form["intent"] == "preview")
         {
@@ -84,24 +82,6 @@ public static class ConsoleRuns
             Validated(StartRunEndpoint.Validate(request), () => StartRunEndpoint.Post(id, request, session, bus, catalog, context.User, clock, ct)));
         if (started is Accepted<RunAccepted> { Value: { } accepted }) return SeeOther($"/incidents/{id}/runs/{accepted.RunId}");
         return await StartPageAsync(context, id, name, catalog, null, ProblemOf(started), (started as IStatusCodeHttpResult)?.StatusCode ?? 400, values);
-    }
-
-    /// <summary>Form text as the typed inputs the playbook declares; an empty field is left out (its default applies).</summary>
-    private static Dictionary<string, JsonElement> Inputs(Playbook playbook, IReadOnlyDictionary<string, string> values)
-    {
-        var inputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var (name, text) in values.Where(v => !string.IsNullOrWhiteSpace(v.Value)))
-        {
-            var type = playbook.Input(name)?.Type ?? InputType.String;
-            inputs[name] = type switch
-            {
-                InputType.Number when decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var n) => JsonSerializer.SerializeToElement(n),
-                InputType.Boolean when bool.TryParse(text, out var b) => JsonSerializer.SerializeToElement(b),
-                InputType.List => JsonSerializer.SerializeToElement(text.Split([',', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)),
-                _ => JsonSerializer.SerializeToElement(text.Trim()),
-            };
-        }
-        return inputs;
     }
 
     private static async Task<IResult> ControlAsync(HttpContext context, Guid id, Guid runId, Func<Wolverine.IMessageBus, Task<IResult>> control)

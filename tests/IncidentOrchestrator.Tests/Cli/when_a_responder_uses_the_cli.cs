@@ -128,6 +128,20 @@ public sealed class when_a_responder_uses_the_cli(AppFixture fixture) : Integrat
     }
 
     [Fact]
+    public async Task inputs_are_sent_as_typed_and_read_by_the_types_the_playbook_declares()
+    {
+        string[] plan = ["--input", "dataset=hr.employee_activity", "--input", "reader=007", "--input", "rows=50000", "-o", "json"];
+        foreach (var target in new[] { Path.Combine(AppFixture.RepositoryPlaybooks, "insider-bulk-download.yaml"), "insider-bulk-download" })
+        {
+            var result = await Host.Incident(Api.Commander, ["playbook", "dry-run", target, .. plan]);
+            Assert.True(result.ExitCode == 0, result.Error);
+            var revoke = JsonDocument.Parse(result.Out).RootElement.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "revoke-reader");
+            Assert.Equal("run", revoke.GetProperty("disposition").GetString()); // rows is a number: 50000 >= 10000
+            Assert.Equal("007", revoke.GetProperty("with").GetProperty("grantee").GetString()); // reader is text: 007 stays 007
+        }
+    }
+
+    [Fact]
     public async Task a_playbook_is_dry_run_offline_from_its_file_and_by_the_service_from_its_name_alike()
     {
         string[] plan = ["--input", "dataset=hr.employee_activity", "--input", "grantee=all_engineers", "--decision", "revoke-grant=failed", "-o", "json"];

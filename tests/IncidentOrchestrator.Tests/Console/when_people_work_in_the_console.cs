@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using IncidentOrchestrator.Tests.Fixtures;
 using Microsoft.Playwright;
@@ -78,6 +79,46 @@ public sealed class when_people_work_in_the_console(ConsoleFixture fixture) : Co
 
         await page.GotoAsync($"/incidents/{incident}");
         await Expect(page.Locator("#events")).ToContainTextAsync("completed", new() { Timeout = 10_000 });
+    }
+
+    [Fact]
+    public async Task a_number_typed_into_the_playbook_page_and_into_the_start_form_is_read_as_a_number()
+    {
+        var reader = $"bulk_reader_{Key}";
+        await Fixture.Warehouse.ExecuteAsync($"create role {reader} nologin; grant select on hr.employee_activity to {reader}");
+        var page = await Fixture.SignedInAsync(Cora);
+
+        // The playbook page's dry run: every field is text, read by the input's declared type.
+        await page.GotoAsync("/playbooks/insider-bulk-download");
+        await page.Locator("#dry-dataset").FillAsync("hr.employee_activity");
+        await page.Locator("#dry-reader").FillAsync(reader);
+        await page.Locator("#dry-rows").FillAsync("50000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Plan" }).ClickAsync();
+        // 50000 >= 10000: the number was compared as a number
+        await Expect(page.Locator("ol.plan-steps li").Filter(new() { Has = page.GetByText("revoke-reader", new() { Exact = true }) }).Locator(".badge")).ToHaveTextAsync("run");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("must be a number");
+        await page.Locator("#dry-rows").FillAsync("500");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Plan" }).ClickAsync();
+        await Expect(page.Locator("ol.plan-steps li").Filter(new() { Has = page.GetByText("revoke-reader", new() { Exact = true }) }).Locator(".badge")).ToHaveTextAsync("skip");
+
+        // The incident page's start form: previewed, then started with the same text.
+        var incident = await DeclaredAsync($"Bulk download {Key}", restricted: true);
+        await page.GotoAsync($"/incidents/{incident}");
+        await page.GetByLabel("Start a playbook").SelectOptionAsync("insider-bulk-download");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Choose inputs…" }).ClickAsync();
+        await page.Locator("#input-dataset").FillAsync("hr.employee_activity");
+        await page.Locator("#input-reader").FillAsync(reader);
+        await page.Locator("#input-rows").FillAsync("50000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview the plan" }).ClickAsync();
+        await Expect(page.Locator("section.plan tr", new() { HasText = "revoke-reader" }).Locator(".badge")).ToHaveTextAsync("run");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start the run" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/runs/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
+
+        var started = (await ApiAsync(HttpMethod.Get, $"/api/incidents/{incident}/timeline?types=PlaybookRunStarted", Cora)).EnumerateArray().Single();
+        Assert.Equal(page.Url[^36..], started.GetProperty("data").GetProperty("runId").GetString());
+        var rows = started.GetProperty("data").GetProperty("inputs").GetProperty("rows");
+        Assert.Equal(JsonValueKind.Number, rows.ValueKind);
+        Assert.Equal(50000m, rows.GetDecimal());
     }
 
     [Fact]
