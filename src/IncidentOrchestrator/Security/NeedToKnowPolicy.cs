@@ -23,13 +23,27 @@ public sealed class NeedToKnowPolicy : IHttpPolicy
         }
     }
 
-    /// <summary>Which gate guards a route, or null for routes that name no incident.</summary>
+    /// <summary>
+    /// Which gate guards a route of any door (the API's <c>/api/incidents/{id}…</c>, the console's <c>/incidents/{id:guid}…</c>,
+    /// any <c>{taskId}</c> or <c>{approvalId}</c>, with or without a constraint), or null for routes that name no incident.
+    /// </summary>
     public static string? GateFor(string? route) => route switch
     {
         null => null,
-        _ when route.StartsWith("/api/incidents/{id}", StringComparison.Ordinal) => nameof(NeedToKnowGate.ForIncident),
-        _ when route.Contains("{taskId}", StringComparison.Ordinal) => nameof(NeedToKnowGate.ForTask),
-        _ when route.Contains("{approvalId}", StringComparison.Ordinal) => nameof(NeedToKnowGate.ForApproval),
+        _ when route.StartsWith("/api/incidents/{id}", StringComparison.Ordinal) || route.StartsWith("/incidents/{id:", StringComparison.Ordinal)
+            => nameof(NeedToKnowGate.ForIncident),
+        _ when route.Contains("{taskId}", StringComparison.Ordinal) || route.Contains("{taskId:", StringComparison.Ordinal) => nameof(NeedToKnowGate.ForTask),
+        _ when route.Contains("{approvalId}", StringComparison.Ordinal) || route.Contains("{approvalId:", StringComparison.Ordinal)
+            => nameof(NeedToKnowGate.ForApproval),
+        _ => null,
+    };
+
+    /// <summary>The gate <see cref="GateFor"/> names, to call from a door that is not generated (the console's filter).</summary>
+    public static Func<NeedToKnowGate, HttpContext, Task<IResult>>? Gate(string? route) => GateFor(route) switch
+    {
+        nameof(NeedToKnowGate.ForIncident) => (gate, context) => gate.ForIncident(context),
+        nameof(NeedToKnowGate.ForTask) => (gate, context) => gate.ForTask(context),
+        nameof(NeedToKnowGate.ForApproval) => (gate, context) => gate.ForApproval(context),
         _ => null,
     };
 }

@@ -53,8 +53,9 @@ public static class ConsoleEndpoints
         }, StatusCodes.Status403Forbidden)).RequireAuthorization().ExcludeFromDescription();
 
         // Every form of the console carries an antiforgery token, and every POST is refused without it (GETs change nothing).
+        // Need-to-know comes first: an incident the caller may not see is not found, forged form or not.
         var console = app.MapGroup("").RequireAuthorization(policy => policy.RequireRole(Roles.Readers.Split(',')))
-            .WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(RefuseForgedForms).ExcludeFromDescription();
+            .WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(NeedToKnow).AddEndpointFilter(RefuseForgedForms).ExcludeFromDescription();
         console.MapGet("/incidents", ListAsync);
         console.MapPost("/incidents", DeclareAsync).RequireAuthorization(policy => policy.RequireRole(Roles.Commander));
         console.MapGet("/incidents/{id:guid}", IncidentAsync);
@@ -151,8 +152,7 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> IncidentAsync(Guid id, bool? system, HttpContext context, IQuerySession session, TimelineEventTypes eventTypes,
         PlaybookCatalog catalog, PinnedPlaybooks pinned, CancellationToken ct) =>
-        await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident")
-        ?? Page<IncidentPage>(new { V = await IncidentViewAsync(id, system == true, context, session, eventTypes, catalog, pinned, null, ct) });
+        Page<IncidentPage>(new { V = await IncidentViewAsync(id, system == true, context, session, eventTypes, catalog, pinned, null, ct) });
 
     public static async Task<IncidentView> IncidentViewAsync(Guid id, bool showSystem, HttpContext context, IQuerySession session,
         TimelineEventTypes eventTypes, PlaybookCatalog catalog, PinnedPlaybooks pinned, Microsoft.AspNetCore.Mvc.ProblemDetails? problem, CancellationToken ct)
@@ -185,7 +185,6 @@ public static class ConsoleEndpoints
     private static async Task<IResult> OlderEventsAsync(Guid id, long before, bool? system, HttpContext context, IQuerySession session,
         TimelineEventTypes eventTypes, CancellationToken ct)
     {
-        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
         var incident = NeedToKnowGate.Admitted(context, id)!;
         var (items, older) = await NewestAsync(session, eventTypes, id, before, system == true, Redaction.AppliesTo(context.User.Caller(), incident),
             incident.Version, ct);
@@ -194,14 +193,12 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> VerifyAsync(Guid id, HttpContext context, Security.TamperEvidence.ChainVerifier verifier, CancellationToken ct)
     {
-        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
         return Page<Shared.ChainVerdict>(new { Verification = await verifier.VerifyAsync(id, ct) });
     }
 
     /// <summary>A commander's command on an incident, behind the gate: back to the incident page, or the page again with the refusal.</summary>
     private static async Task<IResult> IncidentCommandAsync(HttpContext context, Guid id, Func<System.Security.Claims.ClaimsPrincipal, CancellationToken, Task<IResult>> command)
     {
-        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
         await context.Request.ReadFormAsync(context.RequestAborted);
         var result = await command(context.User, context.RequestAborted);
         if (Succeeded(result)) return SeeOther($"/incidents/{id}");

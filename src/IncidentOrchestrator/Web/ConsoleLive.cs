@@ -23,9 +23,8 @@ public static class ConsoleLive
 
     public static void Map(RouteGroupBuilder console)
     {
-        console.MapGet("/incidents/{id:guid}/live", async (Guid id, long after, bool? system, HttpContext context) =>
-            await ConsoleResults.GateAsync(context, (gate, c) => gate.ForIncident(c), "incident")
-            ?? TypedResults.ServerSentEvents(TimelineAsync(id, after, system == true, context, context.RequestAborted)));
+        console.MapGet("/incidents/{id:guid}/live", (Guid id, long after, bool? system, HttpContext context) =>
+            TypedResults.ServerSentEvents(TimelineAsync(id, after, system == true, context, context.RequestAborted)));
         console.MapGet("/incidents/live", (HttpContext context) =>
             TypedResults.ServerSentEvents(IncidentsAsync(context, DateTimeOffset.UtcNow, context.RequestAborted)));
         console.MapGet("/work/live", (HttpContext context, NotificationHub hub) =>

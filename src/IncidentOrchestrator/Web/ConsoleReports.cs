@@ -23,7 +23,6 @@ public static class ConsoleReports
         console.MapGet("/incidents/{id:guid}/report", async (Guid id, HttpContext context, IQuerySession session, ChainVerifier verifier,
             TimelineEventTypes eventTypes, TimeProvider clock, CancellationToken ct) =>
         {
-            if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
             var record = (await IncidentRecord.LoadAsync(id, context.User.Caller(), session, verifier, eventTypes, ct))!;
             return Page<ReportPage>(new
             {
@@ -33,7 +32,6 @@ public static class ConsoleReports
         });
         console.MapGet("/incidents/{id:guid}/access-log", async (Guid id, HttpContext context, IQuerySession session, CancellationToken ct) =>
         {
-            if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
             var entries = ((Ok<List<AccessLogEntry>>)await AccessLogEndpoint.Get(id, session, ct)).Value!;
             return Page<AccessLogPage>(new { Signed = context.User.Caller(), Incident = NeedToKnowGate.Admitted(context, id)!, Entries = entries });
         }).RequireAuthorization(p => p.RequireRole(Roles.Commander, Roles.Admin));

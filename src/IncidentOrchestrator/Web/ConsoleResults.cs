@@ -21,13 +21,24 @@ public static class ConsoleResults
         Text = $"No {what} with that id exists, or you may not see it. Restricted incidents are need-to-know: ask its commander to add you.",
     }, StatusCodes.Status404NotFound);
 
-    /// <summary>The API's need-to-know gate, in front of a page: null to go on, else the page to answer with.</summary>
-    public static async Task<IResult?> GateAsync(HttpContext context, Func<NeedToKnowGate, HttpContext, Task<IResult>> gate, string what)
+    /// <summary>
+    /// The API's need-to-know gate in front of every console route that names an incident, a task or an approval, chosen
+    /// by its route (<see cref="NeedToKnowPolicy.GateFor"/>) as the API's generated code chooses it: no page opts in or out.
+    /// An id the caller may not see gets the same not-found page as one that does not exist.
+    /// </summary>
+    public static async ValueTask<object?> NeedToKnow(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
-        var result = await gate(context.RequestServices.GetRequiredService<NeedToKnowGate>(), context);
-        return result switch
+        var context = invocation.HttpContext;
+        if (NeedToKnowPolicy.Gate((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText) is not { } gate) return await next(invocation);
+        var what = NeedToKnowPolicy.GateFor((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText) switch
         {
-            WolverineContinue => null,
+            nameof(NeedToKnowGate.ForTask) => "task",
+            nameof(NeedToKnowGate.ForApproval) => "approval",
+            _ => "incident",
+        };
+        return await gate(context.RequestServices.GetRequiredService<NeedToKnowGate>(), context) switch
+        {
+            WolverineContinue => await next(invocation),
             IStatusCodeHttpResult { StatusCode: StatusCodes.Status404NotFound } => NotFound(context, what),
             _ => Page<Pages.MessagePage>(new
             {

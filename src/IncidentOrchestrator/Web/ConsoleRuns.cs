@@ -18,7 +18,7 @@ public static class ConsoleRuns
     {
         console.MapGet("/incidents/{id:guid}/runs/{runId:guid}", RunAsync);
         console.MapGet("/incidents/{id:guid}/start", (Guid id, string playbook, HttpContext context, PlaybookCatalog catalog) =>
-            StartPageAsync(context, id, playbook, catalog, null, null, StatusCodes.Status200OK))
+            StartForm(context, id, playbook, catalog, null, null, StatusCodes.Status200OK))
             .RequireAuthorization(p => p.RequireRole(Roles.Commander));
         console.MapPost("/incidents/{id:guid}/start", StartAsync).RequireAuthorization(p => p.RequireRole(Roles.Commander));
         console.MapPost("/incidents/{id:guid}/runs/{runId:guid}/cancel", (Guid id, Guid runId, HttpContext context, IQuerySession session) =>
@@ -36,7 +36,6 @@ public static class ConsoleRuns
     private static async Task<IResult> RunAsync(Guid id, Guid runId, HttpContext context, IQuerySession session, PinnedPlaybooks playbooks,
         CancellationToken ct)
     {
-        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
         var got = await GetRunEndpoint.Get(id, runId, session, playbooks, context.User, ct);
         if (got.Result is not Ok<RunView> { Value: { } run }) return NotFound(context, "run");
         var playbook = await playbooks.GetAsync(run.PlaybookHash, session, ct);
@@ -49,11 +48,9 @@ public static class ConsoleRuns
         });
     }
 
-    private static async Task<IResult> StartPageAsync(HttpContext context, Guid id, string name, PlaybookCatalog catalog, Plan? plan,
+    private static IResult StartForm(HttpContext context, Guid id, string name, PlaybookCatalog catalog, Plan? plan,
         Microsoft.AspNetCore.Mvc.ProblemDetails? problem, int status, IReadOnlyDictionary<string, string>? values = null)
     {
-        if (NeedToKnowGate.Admitted(context, id) is null && await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused)
-            return refused;
         if (catalog.Library.Find(name) is not { } playbook) return NotFound(context, "playbook");
         return Page<StartPage>(new
         {
@@ -73,20 +70,18 @@ public static class ConsoleRuns
         if (form["intent"] == "preview")
         {
             var dryRun = DryRunPlaybookEndpoint.Post(name, new DryRunPlaybook(inputs, null, null, null), catalog);
-            return await StartPageAsync(context, id, name, catalog, (dryRun as Ok<Plan>)?.Value, ProblemOf(dryRun), StatusCodes.Status200OK, values);
+            return StartForm(context, id, name, catalog, (dryRun as Ok<Plan>)?.Value, ProblemOf(dryRun), StatusCodes.Status200OK, values);
         }
 
-        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
         var request = new StartPlaybookRun(name, inputs);
         var started = await CommandAsync(context, (session, bus) =>
             Validated(StartRunEndpoint.Validate(request), () => StartRunEndpoint.Post(id, request, session, bus, catalog, context.User, clock, ct)));
         if (started is Accepted<RunAccepted> { Value: { } accepted }) return SeeOther($"/incidents/{id}/runs/{accepted.RunId}");
-        return await StartPageAsync(context, id, name, catalog, null, ProblemOf(started), (started as IStatusCodeHttpResult)?.StatusCode ?? 400, values);
+        return StartForm(context, id, name, catalog, null, ProblemOf(started), (started as IStatusCodeHttpResult)?.StatusCode ?? 400, values);
     }
 
     private static async Task<IResult> ControlAsync(HttpContext context, Guid id, Guid runId, Func<Wolverine.IMessageBus, Task<IResult>> control)
     {
-        if (await GateAsync(context, (gate, c) => gate.ForIncident(c), "incident") is { } refused) return refused;
         var result = await CommandAsync(context, (_, bus) => control(bus));
         return Succeeded(result) || ProblemOf(result) is not { } problem
             ? SeeOther($"/incidents/{id}/runs/{runId}")

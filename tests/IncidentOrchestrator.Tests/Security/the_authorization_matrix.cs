@@ -12,10 +12,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IncidentOrchestrator.Tests.Security;
 
 /// <summary>
-/// Every /api endpoint in the route table, called by every role and by a stranger, against an
-/// incident the caller takes part in, someone else's restricted incident, someone else's open
-/// incident and an id that does not exist. A new endpoint fails this test until it is given its
-/// roles below, so nothing reaches the API unclassified.
+/// Every route of every door in the route table (the API's and the console's pages and forms), called by every role and by
+/// a stranger, against an incident the caller takes part in, someone else's restricted incident, someone else's open
+/// incident and an id that does not exist. A new route fails this test until it is given its roles below, so nothing is
+/// reachable unclassified. Routes are named without their constraints (<c>/incidents/{id}</c> for <c>{id:guid}</c>).
 /// </summary>
 public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(fixture)
 {
@@ -71,6 +71,48 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/detection/scan"] = "admin",
         ["GET /api/metrics/summary"] = "leadership,commander",
         ["GET /api/stream"] = Readers,
+
+        // The console: pages for people, each behind the same gate as the API, chosen by its route.
+        ["GET /incidents"] = Readers,
+        ["POST /incidents"] = "commander",
+        ["GET /incidents/{id}"] = Readers,
+        ["GET /incidents/{id}/timeline"] = Readers,
+        ["GET /incidents/{id}/verify"] = Readers,
+        ["GET /incidents/{id}/live"] = Readers,
+        ["GET /incidents/live"] = Readers,
+        ["POST /incidents/{id}/participants"] = "commander",
+        ["POST /incidents/{id}/commander"] = "commander,admin",
+        ["POST /incidents/{id}/status"] = "commander",
+        ["GET /incidents/{id}/report"] = Readers,
+        ["GET /incidents/{id}/access-log"] = "commander,admin",
+        ["GET /incidents/{id}/runs/{runId}"] = Readers,
+        ["GET /incidents/{id}/start"] = "commander",
+        ["POST /incidents/{id}/start"] = "commander",
+        ["POST /incidents/{id}/runs/{runId}/cancel"] = "commander",
+        ["POST /incidents/{id}/runs/{runId}/steps/{stepId}/{resolution}"] = "commander",
+        ["GET /work"] = Readers,
+        ["GET /work/live"] = Readers,
+        ["POST /tasks/{taskId}/ack"] = Readers,
+        ["POST /tasks/{taskId}/complete"] = Readers,
+        ["POST /approvals/{approvalId}/decision"] = Readers,
+        ["GET /playbooks"] = Readers,
+        ["POST /playbooks/validate"] = "commander,responder,admin",
+        ["GET /playbooks/{name}"] = Readers,
+        ["POST /playbooks/{name}/dry-run"] = "commander,responder,admin",
+        ["POST /playbooks/{name}/replay"] = "commander,responder,admin",
+        ["GET /programmes"] = Readers,
+        ["GET /leadership"] = "leadership,commander",
+    };
+
+    /// <summary>Routes that show nothing of any incident to anyone (signing in and out, the home redirect, the refusal page): classified, not called.</summary>
+    private static readonly string[] Exempt = ["GET /", "GET /signin", "POST /signin", "POST /signout", "GET /forbidden", "GET /openapi/{documentName}.json"];
+
+    /// <summary>What a route needs in its query to be answered at all (a missing one is a 400 before any gate).</summary>
+    private static readonly Dictionary<string, string> Queries = new()
+    {
+        ["GET /incidents/{id}/start"] = "?playbook=test-matrix",
+        ["GET /incidents/{id}/live"] = "?after=0",
+        ["GET /incidents/{id}/timeline"] = "?before=9223372036854775807",
     };
 
     /// <summary>Bodies that an allowed caller gets a real answer to, but that change little: mostly invalid on purpose.</summary>
@@ -129,10 +171,10 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         var all = own.Values.Append(othersRestricted).Append(othersOpen).ToList();
 
         _matrixHash = (await Host.Get("/api/playbooks/test-matrix", Api.Admin)).ReadJson().GetProperty("hash").GetString()!;
-        var routes = ApiRoutes();
+        var routes = Routes().Where(r => !Exempt.Contains(r)).ToList();
         var failures = new List<string>();
         failures.AddRange(routes.Where(r => !AllowedRoles.ContainsKey(r)).Select(r => $"{r}: not in the matrix; give it its roles"));
-        failures.AddRange(AllowedRoles.Keys.Where(r => !routes.Contains(r)).Select(r => $"{r}: in the matrix but no longer in the route table"));
+        failures.AddRange(AllowedRoles.Keys.Concat(Exempt).Where(r => !Routes().Contains(r)).Select(r => $"{r}: in the matrix but no longer in the route table"));
 
         var client = Host.Server.CreateClient();
         var cells = 0;
@@ -178,13 +220,17 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
     private enum Expect { Forbidden, NotFound, Answered, Unsigned }
 
     private static bool NamesAnIncident(string route) =>
-        route.Contains("/api/incidents/{id}") || route.Contains("{taskId}") || route.Contains("{approvalId}");
+        route.Contains("/incidents/{id}") || route.Contains("{taskId}") || route.Contains("{approvalId}");
 
-    private List<string> ApiRoutes() => Host.Services.GetRequiredService<EndpointDataSource>().Endpoints
+    /// <summary>
+    /// Every route a person or a client can call, by method, without its constraints; the console's static files (stylesheets,
+    /// scripts, their fallback) and health and metrics endpoints aside.
+    /// </summary>
+    private List<string> Routes() => Host.Services.GetRequiredService<EndpointDataSource>().Endpoints
         .OfType<RouteEndpoint>()
-        .Where(e => e.RoutePattern.RawText?.StartsWith("/api") == true)
+        .Where(e => e.RoutePattern.RawText is ['/', ..] raw && !raw.StartsWith("/health") && raw != "/metrics" && !raw.StartsWith("/{**"))
         .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-            .Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .Select(m => $"{m} {System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!, @"\{(\w+)(:[^}]*)?\}", "{$1}")}"))
         .Distinct()
         .Order()
         .ToList();
@@ -216,12 +262,14 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         var path = route[(method.Length + 1)..]
             .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")
             .Replace("{evidenceId}", target.EvidenceId.ToString()).Replace("{taskId}", target.TaskId.ToString())
-            .Replace("{approvalId}", target.ApprovalId.ToString()).Replace("{name}", "test-matrix").Replace("{hash}", _matrixHash);
+            .Replace("{approvalId}", target.ApprovalId.ToString()).Replace("{name}", "test-matrix").Replace("{hash}", _matrixHash)
+            .Replace("{resolution}", "retry") + Queries.GetValueOrDefault(route, "");
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", p.Token);
         if (method != "GET")
         {
-            var (body, contentType) = Bodies.GetValueOrDefault(route, ("", "application/json"));
+            // The console's forms are posted as forms (without this session's antiforgery token: an allowed caller is refused with 400).
+            var (body, contentType) = Bodies.GetValueOrDefault(route, route.Contains(" /api/") ? ("", "application/json") : ("", "application/x-www-form-urlencoded"));
             request.Content = new StringContent(body, Encoding.UTF8, contentType);
         }
 
