@@ -24,6 +24,10 @@ public static class HandOverCommandEndpoint
             .Require((command.Subject?.Length ?? 0) <= 200, "subject", "At most 200 characters.")
             .ToProblem();
 
+    /// <summary>Who may hand command over: the incident's commander, an admin, or (when nobody commands it) any commander.</summary>
+    public static bool MayHandOver(string? commander, Caller caller) =>
+        caller.IsAdmin || commander == caller.Subject || (commander is null && caller.Roles.Contains(Roles.Commander));
+
     [WolverinePost("/api/incidents/{id}/commander"), Authorize(Roles = "commander,admin")]
     public static Task<IResult> Post(Guid id, HandOverCommand command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
         CancellationToken ct)
@@ -32,9 +36,7 @@ public static class HandOverCommandEndpoint
         var subject = command.Subject!.Trim();
         return commands.DecideAsync(id, incident =>
         {
-            var mayHandOver = caller.IsAdmin || incident.Commander == caller.Subject
-                              || (incident.Commander is null && caller.Roles.Contains(Roles.Commander));
-            if (!mayHandOver)
+            if (!MayHandOver(incident.Commander, caller))
                 return IncidentDecision.Refuse(TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not the commander",
                     detail: $"Only the incident's commander ({incident.Commander}) or an admin may hand over command."));
             if (incident.Commander == subject) return IncidentDecision.Nothing;

@@ -17,6 +17,6 @@ public sealed record IncidentView(
     IReadOnlyList<EvidenceSummary> Evidence, IReadOnlyList<PlaybookSummary> Playbooks, ProblemDetails? Problem = null)
 {
     public bool IsCommander => Signed.Roles.Contains(Roles.Commander);
-    public bool MayHandOver => Signed.IsAdmin || Incident.Commander == Signed.Subject || (Incident.Commander is null && IsCommander);
+    public bool MayHandOver => Incidents.Commanders.HandOverCommandEndpoint.MayHandOver(Incident.Commander, Signed);
     public long LatestSequence => Timeline.Count == 0 ? 0 : Timeline.Max(t => t.Sequence);
 }
