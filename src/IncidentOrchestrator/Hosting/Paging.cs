@@ -65,13 +65,17 @@ public static class Paging
     }
 
     /// <summary>Sets <c>Link: &lt;this URL with <paramref name="parameter"/>=<paramref name="value"/>&gt;; rel="next"</c>, dropping the opposite direction's parameter.</summary>
-    public static void LinkNext(HttpContext context, string parameter, string value, params string[] drop)
+    public static void LinkNext(HttpContext context, string parameter, string value, params string[] drop) =>
+        context.Response.Headers.Append("Link", $"<{NextUrl(context, parameter, value, drop)}>; rel=\"next\"");
+
+    /// <summary>This request's URL with <paramref name="parameter"/> set to <paramref name="value"/> (and <paramref name="drop"/> left out): its next page.</summary>
+    public static string NextUrl(HttpContext context, string parameter, string value, params string[] drop)
     {
         var query = new QueryBuilder(context.Request.Query
             .Where(q => q.Key != parameter && !drop.Contains(q.Key))
             .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? ""))));
         query.Add(parameter, value);
-        context.Response.Headers.Append("Link", $"<{context.Request.PathBase}{context.Request.Path}{query}>; rel=\"next\"");
+        return $"{context.Request.PathBase}{context.Request.Path}{query}";
     }
 
     /// <summary>

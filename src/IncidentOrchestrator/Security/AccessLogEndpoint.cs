@@ -9,9 +9,10 @@ public sealed record AccessLogEntry(string Subject, string Endpoint, string Outc
 public static class AccessLogEndpoint
 {
     [WolverineGet("/api/incidents/{id}/access-log"), Authorize(Roles = "commander,admin")]
-    public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken ct)
-    {
-        var entries = await session.Query<IncidentRead>().Where(r => r.IncidentId == id).OrderBy(r => r.At).ToListAsync(ct);
-        return TypedResults.Ok(entries.Select(r => new AccessLogEntry(r.Subject, r.Endpoint, r.Outcome, r.At)).ToList());
-    }
+    public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken ct) => TypedResults.Ok(await EntriesAsync(id, session, ct));
+
+    /// <summary>Who read the incident, through which door and with what outcome, oldest first: for any door behind the gate.</summary>
+    public static async Task<IReadOnlyList<AccessLogEntry>> EntriesAsync(Guid id, IQuerySession session, CancellationToken ct) =>
+        (await session.Query<IncidentRead>().Where(r => r.IncidentId == id).OrderBy(r => r.At).ToListAsync(ct))
+        .Select(r => new AccessLogEntry(r.Subject, r.Endpoint, r.Outcome, r.At)).ToList();
 }

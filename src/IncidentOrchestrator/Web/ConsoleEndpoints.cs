@@ -121,17 +121,16 @@ public static class ConsoleEndpoints
     private static async Task<IResult> IncidentsPageAsync(HttpContext context, IQuerySession session, IncidentReads reads, string? q, string? status,
         string? severity, string? commander, string? cursor, Microsoft.AspNetCore.Mvc.ProblemDetails? declareProblem, CancellationToken ct)
     {
-        var listed = await ListIncidentsEndpoint.Get(Blank(status), Blank(severity), Blank(commander), null, null, null, Blank(q), null, Blank(cursor),
-            session, reads, context, ct);
         var caller = context.User.Caller();
-        if (listed.Result is ProblemHttpResult problem)
-            return Page<IncidentsPage>(new { Signed = caller, Q = q, Status = status, Severity = severity, Commander = commander, CanDeclare = caller.Roles.Contains(Roles.Commander), DeclareProblem = problem.ProblemDetails },
+        var listed = await ListIncidentsEndpoint.ListAsync(new IncidentFilter(Blank(status), Blank(severity), Blank(commander), Q: Blank(q), Cursor: Blank(cursor)),
+            caller, session, reads, NeedToKnowGate.EndpointName(context), ct);
+        if (listed.Invalid is { } invalid)
+            return Page<IncidentsPage>(new { Signed = caller, Q = q, Status = status, Severity = severity, Commander = commander, CanDeclare = caller.Roles.Contains(Roles.Commander), DeclareProblem = invalid },
                 StatusCodes.Status400BadRequest);
-        var incidents = ((Ok<IReadOnlyList<IncidentSummary>>)listed.Result).Value!;
         return Page<IncidentsPage>(new
         {
-            Signed = caller, Incidents = incidents, NextUrl = NextPage(context, "/incidents"), Q = q, Status = status, Severity = severity,
-            Commander = commander, CanDeclare = caller.Roles.Contains(Roles.Commander), DeclareProblem = declareProblem,
+            Signed = caller, Incidents = listed.Incidents, NextUrl = listed.Next is { } next ? Paging.NextUrl(context, "cursor", next) : null, Q = q,
+            Status = status, Severity = severity, Commander = commander, CanDeclare = caller.Roles.Contains(Roles.Commander), DeclareProblem = declareProblem,
         }, declareProblem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
@@ -207,17 +206,6 @@ public static class ConsoleEndpoints
         var view = await IncidentViewAsync(id, false, context, session, services.GetRequiredService<TimelineEventTypes>(),
             services.GetRequiredService<PlaybookCatalog>(), services.GetRequiredService<PinnedPlaybooks>(), ProblemOf(result), context.RequestAborted);
         return Page<IncidentPage>(new { V = view }, (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status400BadRequest);
-    }
-
-    /// <summary>The console URL of the next page the API's Link header names.</summary>
-    public static string? NextPage(HttpContext context, string path)
-    {
-        var link = context.Response.Headers.Link.ToString();
-        if (link.Length == 0) return null;
-        context.Response.Headers.Remove("Link");
-        var start = link.IndexOf('<') + 1;
-        var url = link[start..link.IndexOf('>')];
-        return path + url[url.IndexOf('?')..];
     }
 
     public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

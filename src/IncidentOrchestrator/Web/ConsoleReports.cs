@@ -32,7 +32,7 @@ public static class ConsoleReports
         });
         console.MapGet("/incidents/{id:guid}/access-log", async (Guid id, HttpContext context, IQuerySession session, CancellationToken ct) =>
         {
-            var entries = ((Ok<List<AccessLogEntry>>)await AccessLogEndpoint.Get(id, session, ct)).Value!;
+            var entries = await AccessLogEndpoint.EntriesAsync(id, session, ct);
             return Page<AccessLogPage>(new { Signed = context.User.Caller(), Incident = NeedToKnowGate.Admitted(context, id)!, Entries = entries });
         }).RequireAuthorization(p => p.RequireRole(Roles.Commander, Roles.Admin));
         console.MapGet("/programmes", async (HttpContext context, ProgrammeOptions programmes, IQuerySession session, CancellationToken ct) =>

@@ -34,6 +34,26 @@ public sealed class the_console_pages(AppFixture fixture) : IntegrationContext(f
     }
 
     [Fact]
+    public async Task the_incident_list_pages_with_the_lists_own_cursor_and_keeps_its_filter()
+    {
+        var key = Guid.NewGuid().ToString("N")[..10];
+        var ids = new List<Guid>();
+        for (var i = 0; i < 51; i++) ids.Add(await Host.DeclareIncident($"Paged {key} {i:00}"));
+
+        var first = (await Page($"/incidents?q={key}", Api.Commander)).ReadAsText();
+        var next = System.Text.RegularExpressions.Regex.Match(first, "<a href=\"([^\"]+)\" rel=\"next\">").Groups[1].Value.Replace("&amp;", "&");
+        Assert.StartsWith("/incidents?", next);
+        Assert.Contains($"q={key}", next);
+        Assert.Contains("cursor=", next);
+        Assert.Equal(50, System.Text.RegularExpressions.Regex.Matches(first, $"Paged {key} ").Count);
+
+        var second = (await Page(next, Api.Commander)).ReadAsText();
+        Assert.Contains($"Paged {key} 00", second); // the oldest, alone on the second page
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(second, $"Paged {key} "));
+        Assert.DoesNotContain("rel=\"next\"", second);
+    }
+
+    [Fact]
     public async Task a_hostile_title_is_shown_as_text_everywhere()
     {
         var incident = await Host.DeclareIncident(Hostile);

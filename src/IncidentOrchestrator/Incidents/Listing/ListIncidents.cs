@@ -17,6 +17,13 @@ public sealed record IncidentSummary(
         new(i.Id, i.Title, i.Severity, i.Status, i.Restricted, i.Phase, i.Commander, i.OpenedAt, i.ContainedAt, i.ResolvedAt, i.SignalCount);
 }
 
+/// <summary>What a list of incidents is asked for: the filters of <c>GET /api/incidents</c> and of the console's list, as given.</summary>
+public sealed record IncidentFilter(string? Status = null, string? Severity = null, string? Commander = null, bool? Restricted = null,
+    string? From = null, string? To = null, string? Q = null, int? Limit = null, string? Cursor = null);
+
+/// <summary>A page of the incidents the caller may see and the cursor of the next page (null on the last), or why the filter is not valid.</summary>
+public sealed record IncidentListing(IReadOnlyList<IncidentSummary> Incidents, string? Next, Microsoft.AspNetCore.Mvc.ProblemDetails? Invalid = null);
+
 /// <summary>
 /// <c>GET /api/incidents</c>: newest first, <c>limit</c> at a time (default 50, at most 500); the next
 /// page's URL is in the <c>Link</c> header. Filters: <c>status</c> and <c>severity</c> (one or a comma list),
@@ -30,40 +37,51 @@ public static class ListIncidentsEndpoint
         string? status, string? severity, string? commander, bool? restricted, string? from, string? to, string? q, int? limit, string? cursor,
         IQuerySession session, IncidentReads reads, HttpContext context, CancellationToken ct)
     {
-        var validation = new Problems.Validation();
-        var statuses = ParseFilter<IncidentStatus>(status, "status", validation);
-        var severities = ParseFilter<Severity>(severity, "severity", validation);
-        var openedFrom = ParseTime(from, "from", validation);
-        var openedTo = ParseTime(to, "to", validation);
-        var pageSize = Paging.Limit(limit, validation);
-        var after = Paging.ParseCursor(cursor, validation);
-        validation.Require((q?.Length ?? 0) <= 200, "q", "At most 200 characters.");
-        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The incident list query is not valid"));
+        var listing = await ListAsync(new IncidentFilter(status, severity, commander, restricted, from, to, q, limit, cursor), context.User.Caller(),
+            session, reads, NeedToKnowGate.EndpointName(context), ct);
+        if (listing.Invalid is { } invalid) return TypedResults.Problem(invalid);
+        if (listing.Next is { } next) Paging.LinkNext(context, "cursor", next);
+        return TypedResults.Ok(listing.Incidents);
+    }
 
-        var caller = context.User.Caller();
+    /// <summary>
+    /// The list, for any door: the incidents <paramref name="caller"/> may see that match, a page at a time, each restricted one
+    /// shown recorded as read by <paramref name="readBy"/>.
+    /// </summary>
+    public static async Task<IncidentListing> ListAsync(IncidentFilter filter, Caller caller, IQuerySession session, IncidentReads reads, string readBy,
+        CancellationToken ct)
+    {
+        var validation = new Problems.Validation();
+        var statuses = ParseFilter<IncidentStatus>(filter.Status, "status", validation);
+        var severities = ParseFilter<Severity>(filter.Severity, "severity", validation);
+        var openedFrom = ParseTime(filter.From, "from", validation);
+        var openedTo = ParseTime(filter.To, "to", validation);
+        var pageSize = Paging.Limit(filter.Limit, validation);
+        var after = Paging.ParseCursor(filter.Cursor, validation);
+        validation.Require((filter.Q?.Length ?? 0) <= 200, "q", "At most 200 characters.");
+        if (validation.HasErrors) return new IncidentListing([], null, validation.ToProblem("The incident list query is not valid"));
+
         var query = session.Query<Incident>().VisibleTo(caller);
         if (statuses is { } s) query = query.Where(x => x.Status.IsOneOf(s));
         if (severities is { } v) query = query.Where(x => x.Severity.IsOneOf(v));
-        if (restricted is { } r) query = query.Where(x => x.Restricted == r);
+        if (filter.Restricted is { } r) query = query.Where(x => x.Restricted == r);
         if (openedFrom is { } f) query = query.Where(x => x.OpenedAt >= f);
         if (openedTo is { } t) query = query.Where(x => x.OpenedAt < t);
-        if (!string.IsNullOrWhiteSpace(q)) query = query.Where(x => x.Title.Contains(q.Trim(), StringComparison.OrdinalIgnoreCase));
-        query = commander switch
+        if (!string.IsNullOrWhiteSpace(filter.Q)) query = query.Where(x => x.Title.Contains(filter.Q.Trim(), StringComparison.OrdinalIgnoreCase));
+        query = filter.Commander switch
         {
             null or "" => query,
             "none" => query.Where(x => x.Commander == null),
             "me" => query.Where(x => x.Commander == caller.Subject),
-            _ => query.Where(x => x.Commander == commander),
+            var commander => query.Where(x => x.Commander == commander),
         };
         if (after is { } c) query = query.Where(x => x.MatchesSql("(d.opened_at, d.id) < (?, ?)", c.At, c.Id));
 
         var incidents = await query.OrderByDescending(x => x.OpenedAt).ThenByDescending(x => x.Id).Take(pageSize + 1).ToListAsync(ct);
         var page = incidents.Take(pageSize).ToList();
-        if (incidents.Count > pageSize) Paging.LinkNext(context, "cursor", Cursor.Of(page[^1].OpenedAt, page[^1].Id).Encode());
-
-        await reads.RecordAsync(page.Where(i => i.Restricted).Select(i => i.Id).ToList(), caller, NeedToKnowGate.EndpointName(context),
-            IncidentReads.Allowed, ct);
-        return TypedResults.Ok<IReadOnlyList<IncidentSummary>>(page.Select(IncidentSummary.Of).ToList());
+        await reads.RecordAsync(page.Where(i => i.Restricted).Select(i => i.Id).ToList(), caller, readBy, IncidentReads.Allowed, ct);
+        return new IncidentListing(page.Select(IncidentSummary.Of).ToList(),
+            incidents.Count > pageSize ? Cursor.Of(page[^1].OpenedAt, page[^1].Id).Encode() : null);
     }
 
     /// <summary>One value or a comma list of the enum's names; null when not given.</summary>
