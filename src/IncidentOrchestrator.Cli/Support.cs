@@ -57,8 +57,7 @@ public static class KeyValues
         Split(pairs, option).ToDictionary(p => p.Key, p => p.Value switch
         {
             "true" or "false" => JsonSerializer.SerializeToElement(p.Value == "true"),
-            var text when decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var n) =>
-                JsonSerializer.SerializeToElement(n),
+            var text when IncidentOrchestrator.Playbooks.Model.InputValues.TryReadNumber(text, out var n) => JsonSerializer.SerializeToElement(n),
             var text => JsonSerializer.SerializeToElement(text),
         }, StringComparer.Ordinal);
 

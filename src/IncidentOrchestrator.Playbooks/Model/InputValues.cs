@@ -17,13 +17,14 @@ public static class InputValues
 
     /// <summary>
     /// Accepts a host value for an input of the given type, or says why not. Text is read by the declared type, so every
-    /// door can pass what a person typed as it is: <c>50000</c> for a number, <c>true</c> or <c>false</c> for a boolean,
-    /// items separated by commas or lines for a list; for a string it stays text (<c>007</c> stays <c>007</c>).
+    /// door can pass what a person typed as it is: <c>50000</c> or <c>50,000</c> for a number, <c>true</c> or <c>false</c>
+    /// for a boolean, items separated by commas or lines for a list; blank text is no value (so a default applies, and a
+    /// required input is missing); for a string it stays text (<c>007</c> stays <c>007</c>).
     /// </summary>
     public static bool TryConvert(object? value, InputType type, out object? converted)
     {
         converted = Expressions.Evaluator.Normalise(value);
-        if (converted is string text && type != InputType.String) converted = FromText(text, type) ?? text;
+        if (converted is string text && type != InputType.String) converted = string.IsNullOrWhiteSpace(text) ? null : FromText(text, type) ?? text;
         return (type, converted) switch
         {
             (_, null) => true,
@@ -35,10 +36,13 @@ public static class InputValues
         };
     }
 
+    /// <summary>A number as people write it: digits, a sign, a decimal point, thousands separated by commas (<c>50,000.5</c>).</summary>
+    public static bool TryReadNumber(string text, out decimal number) =>
+        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out number);
+
     private static object? FromText(string text, InputType type) => type switch
     {
-        InputType.Number when decimal.TryParse(text.Trim(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
-            CultureInfo.InvariantCulture, out var number) => number,
+        InputType.Number when TryReadNumber(text, out var number) => number,
         InputType.Boolean when bool.TryParse(text.Trim(), out var flag) => flag,
         InputType.List => text.Split([',', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(i => (object?)i).ToList(),
         _ => null,

@@ -187,7 +187,12 @@ public static class Planner
                         break;
                     case RunDecision.CancelStep cancel:
                         if (_planned.TryGetValue(cancel.StepId, out var started) && _run.Steps[cancel.StepId].Status is StepStatuses.Running or StepStatuses.Waiting)
-                            _planned[cancel.StepId] = started with { Outcome = Outcomes.Cancelled, Reason = started.Reason + "; cancelled: the run ended before it did" };
+                            _planned[cancel.StepId] = started with
+                            {
+                                Outcome = Outcomes.Cancelled,
+                                Reason = started.Reason + (_run.Steps[cancel.StepId].Escalated
+                                    ? "; the commander aborted the run" : "; cancelled: the run ended before it did"),
+                            };
                         _run.Cancelled(cancel.StepId, Never);
                         break;
                     case RunDecision.UndoStep { Step: var step } undo:

@@ -53,9 +53,11 @@ public static class Replayer
 
     /// <param name="recordedPlaybook">The version that ran (by the run's hash), to compare parameters and policies; null when it is unknown.</param>
     /// <param name="decisions">Outcomes to assume for steps the record cannot answer, by step id.</param>
-    /// <param name="playbooks">The loaded playbooks by name (a child run's inputs are checked against its playbook).</param>
-    public static ReplayResult Replay(Playbook candidate, Playbook? recordedPlaybook, RecordedRun run, IReadOnlyDictionary<string, string>? decisions = null,
-        Func<string, Playbook?>? playbooks = null)
+    /// <remarks>
+    /// A replay does not check a child run's inputs against the child playbook as it is loaded today (it may have changed
+    /// since the run): a child run ends as the record has it, or as assumed.
+    /// </remarks>
+    public static ReplayResult Replay(Playbook candidate, Playbook? recordedPlaybook, RecordedRun run, IReadOnlyDictionary<string, string>? decisions = null)
     {
         decisions ??= new Dictionary<string, string>();
         var fromRecord = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -95,10 +97,10 @@ public static class Replayer
             .ToDictionary(s => s.Key, s => s.Value.EndedAt!.Value, StringComparer.Ordinal);
         var read = run.Steps.Where(s => s.Value.IncidentRead is not null).ToDictionary(s => s.Key, s => s.Value.IncidentRead!, StringComparer.Ordinal);
         var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
-            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers, Playbooks: playbooks));
+            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers));
         var before = recordedPlaybook is null ? null : Planner.Make(recordedPlaybook, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             run.Steps.Where(s => s.Value.Outcome is not null && recordedPlaybook.Step(s.Key) is { } st && Outcomes.For(st.Kind).Contains(s.Value.Outcome))
-                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers, Playbooks: playbooks));
+                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers));
 
         var steps = plan.Steps.Select(p =>
         {

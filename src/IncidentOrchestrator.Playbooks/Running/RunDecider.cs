@@ -35,16 +35,13 @@ public static class RunDecider
             if (run.Steps[step.Id].Status != StepStatuses.Pending || !step.Needs.All(n => run.Steps[n.StepId].HasEnded)) continue;
             var needs = (string id) => new StepDecision.NeedEnd(run.Steps[id].Outcome, run.SkippedByWhen.Contains(id));
             var seen = step.When is null ? Unread : scope(step);
-            var read = IncidentFactsRead.Of(step, seen);
-            return StepDecision.For(step, needs, seen) switch
+            var decision = StepDecision.For(step, needs, seen);
+            // What the guard read, when it was read at all (a failed or when-skipped need decides before it).
+            var read = decision is StepDecision.Skip { ByWhen: false } ? null : IncidentFactsRead.Of(step, seen);
+            return decision switch
             {
                 StepDecision.Skip skip => [new RunDecision.SkipStep(step, skip.Reason, skip.ByWhen, "system", read)],
-                StepDecision.Fail fail => [.. Failure(playbook, run, step, fail.Reason).Select(d => d switch
-                {
-                    RunDecision.FailStep f when f.Step == step => f with { Read = read },
-                    RunDecision.EscalateStep e when e.Step == step => e with { Read = read },
-                    _ => d,
-                })],
+                StepDecision.Fail fail => Failure(playbook, run, step, fail.Reason, read),
                 _ => [new RunDecision.StartStep(step, 1, read)],
             };
         }
@@ -64,12 +61,13 @@ public static class RunDecider
     }
 
     /// <summary>A step failed for good (its attempts spent, its guard unreadable, its child run failed): its <c>onFailure</c> route.</summary>
-    public static IReadOnlyList<RunDecision> Failure(Playbook playbook, IRunState run, Step step, string error)
+    /// <param name="read">What its guard read of the incident, when the failure is the decision on it (it never started).</param>
+    public static IReadOnlyList<RunDecision> Failure(Playbook playbook, IRunState run, Step step, string error, IncidentFactsRead? read = null)
     {
         var attempts = Math.Max(run.Steps[step.Id].Attempts, 1);
-        if (step.OnFailure == FailureRoute.Escalate) return [new RunDecision.EscalateStep(step, error, attempts)];
+        if (step.OnFailure == FailureRoute.Escalate) return [new RunDecision.EscalateStep(step, error, attempts, read)];
 
-        List<RunDecision> decisions = [new RunDecision.FailStep(step, error, attempts, step.OnFailure)];
+        List<RunDecision> decisions = [new RunDecision.FailStep(step, error, attempts, step.OnFailure, read)];
         var others = OpenSteps(run).Where(id => id != step.Id);
         switch (step.OnFailure)
         {

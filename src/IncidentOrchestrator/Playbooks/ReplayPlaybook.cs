@@ -75,7 +75,7 @@ public static class ReplayPlaybookEndpoint
         foreach (var run in visible)
         {
             var recordedPlaybook = await TryPinnedAsync(pinned, run.PlaybookHash, session, ct);
-            results.Add(Replayer.Replay(candidate, recordedPlaybook, Recorded(run, known[run.IncidentId]), request.Decisions, catalog.Library.Find));
+            results.Add(Replayer.Replay(candidate, recordedPlaybook, Recorded(run, known[run.IncidentId]), request.Decisions));
         }
 
         session.Events.StartStream<PlaybookReplayLog>(Guid.CreateVersion7(),

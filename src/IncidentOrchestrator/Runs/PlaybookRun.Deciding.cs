@@ -75,7 +75,7 @@ public sealed partial class PlaybookRun
             switch (decision)
             {
                 case D.StartStep start:
-                    Begin(turn, start.Step, start.Attempt, Json(start.Read));
+                    Begin(turn, start.Step, start.Attempt, start.Read);
                     break;
                 case D.SkipStep skip:
                     if (skip.Step.Phase == "containment") turn.EndedContainment.Add(skip.Step.Id);

@@ -145,8 +145,9 @@ public sealed partial class PlaybookRun
         await RunInlineActionsAsync(turn, ct);
     }
 
-    private void Begin(Turn turn, Step step, int attempt, Dictionary<string, JsonElement>? read)
+    private void Begin(Turn turn, Step step, int attempt, IncidentFactsRead? guardRead)
     {
+        var read = Json(guardRead);
         var playbook = turn.Playbook;
         var scope = turn.Scope(this);
         switch (step.Kind)
@@ -176,7 +177,7 @@ public sealed partial class PlaybookRun
                 break;
 
             case SubPlaybook sub:
-                StartChild(turn, step, sub, scope, read);
+                StartChild(turn, step, sub, scope, guardRead);
                 break;
 
             case HumanTask task:
@@ -200,20 +201,21 @@ public sealed partial class PlaybookRun
         if (limit is { } delay) turn.Outgoing.Delay(new WaitElapsed(Id, step.Id), delay);
     }
 
-    private void StartChild(Turn turn, Step step, SubPlaybook sub, ValueScope scope, Dictionary<string, JsonElement>? read)
+    private void StartChild(Turn turn, Step step, SubPlaybook sub, ValueScope scope, IncidentFactsRead? read)
     {
         var child = turn.Catalog.Library.Find(sub.Playbook);
         var (inputs, error) = StepInputs.ForChild(sub, scope, child);
         if (error is not null)
         {
-            Fail(turn, step, error);
+            // It never starts: the failure is the decision on it, and keeps what its guard read.
+            Perform(turn, RunDecider.Failure(turn.Playbook, this, step, error, read));
             return;
         }
 
         var childRunId = Guid.CreateVersion7();
         turn.Store.Begin(Request(childRunId, IncidentId, child!, RunValues.Serialize(inputs), Signal, null, Id, step.Id, StartedBy, turn.Now),
             PinnedPlaybook.Of(child!, turn.Now));
-        Wait(turn, step, $"child run {childRunId} of {child!.Name}", null, read);
+        Wait(turn, step, $"child run {childRunId} of {child!.Name}", null, Json(read));
         turn.Outgoing.Add(new StartRun(childRunId));
     }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Frames;
@@ -18,32 +19,29 @@ public sealed class NeedToKnowPolicy : IHttpPolicy
         foreach (var chain in chains)
         {
             if (GateFor(chain.RoutePattern?.RawText) is not { } gate) continue;
-            var call = new MethodCall(typeof(NeedToKnowGate), gate) { CommentText = "Need-to-know: 404 unless the caller may see the incident" };
+            var call = new MethodCall(typeof(NeedToKnowGate), gate.Method) { CommentText = "Need-to-know: 404 unless the caller may see the incident" };
             chain.Middleware.InsertRange(0, [call, new MaybeEndWithResultFrame(call.ReturnVariable!)]);
         }
     }
 
-    /// <summary>
-    /// Which gate guards a route of any door (the API's <c>/api/incidents/{id}…</c>, the console's <c>/incidents/{id:guid}…</c>,
-    /// any <c>{taskId}</c> or <c>{approvalId}</c>, with or without a constraint), or null for routes that name no incident.
-    /// </summary>
-    public static string? GateFor(string? route) => route switch
-    {
-        null => null,
-        _ when route.StartsWith("/api/incidents/{id}", StringComparison.Ordinal) || route.StartsWith("/incidents/{id:", StringComparison.Ordinal)
-            => nameof(NeedToKnowGate.ForIncident),
-        _ when route.Contains("{taskId}", StringComparison.Ordinal) || route.Contains("{taskId:", StringComparison.Ordinal) => nameof(NeedToKnowGate.ForTask),
-        _ when route.Contains("{approvalId}", StringComparison.Ordinal) || route.Contains("{approvalId:", StringComparison.Ordinal)
-            => nameof(NeedToKnowGate.ForApproval),
-        _ => null,
-    };
+    /// <summary>A gate: the method the API's generated code calls, what it guards (in a page's words), and the call itself.</summary>
+    public sealed record Gate(string Method, string What, Func<NeedToKnowGate, HttpContext, Task<IResult>> Call);
 
-    /// <summary>The gate <see cref="GateFor"/> names, to call from a door that is not generated (the console's filter).</summary>
-    public static Func<NeedToKnowGate, HttpContext, Task<IResult>>? Gate(string? route) => GateFor(route) switch
+    private static readonly Gate ForIncident = new(nameof(NeedToKnowGate.ForIncident), "incident", (gate, context) => gate.ForIncident(context));
+    private static readonly Gate ForTask = new(nameof(NeedToKnowGate.ForTask), "task", (gate, context) => gate.ForTask(context));
+    private static readonly Gate ForApproval = new(nameof(NeedToKnowGate.ForApproval), "approval", (gate, context) => gate.ForApproval(context));
+
+    /// <summary>
+    /// Which gate guards a route of any door (the API's <c>/api/incidents/{id}…</c>, the console's <c>/incidents/{id}…</c>,
+    /// any <c>{taskId}</c> or <c>{approvalId}</c>), or null for routes that name no incident. A route constraint
+    /// (<c>{id:guid}</c>) does not change what a route names.
+    /// </summary>
+    public static Gate? GateFor(string? route)
     {
-        nameof(NeedToKnowGate.ForIncident) => (gate, context) => gate.ForIncident(context),
-        nameof(NeedToKnowGate.ForTask) => (gate, context) => gate.ForTask(context),
-        nameof(NeedToKnowGate.ForApproval) => (gate, context) => gate.ForApproval(context),
-        _ => null,
-    };
+        if (route is null) return null;
+        var named = Regex.Replace(route, @"\{(\w+):[^}]*\}", "{$1}");
+        if (named.StartsWith("/api/incidents/{id}", StringComparison.Ordinal) || named.StartsWith("/incidents/{id}", StringComparison.Ordinal)) return ForIncident;
+        if (named.Contains("{taskId}", StringComparison.Ordinal)) return ForTask;
+        return named.Contains("{approvalId}", StringComparison.Ordinal) ? ForApproval : null;
+    }
 }

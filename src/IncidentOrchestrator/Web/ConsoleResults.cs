@@ -29,17 +29,11 @@ public static class ConsoleResults
     public static async ValueTask<object?> NeedToKnow(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
-        if (NeedToKnowPolicy.Gate((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText) is not { } gate) return await next(invocation);
-        var what = NeedToKnowPolicy.GateFor((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText) switch
-        {
-            nameof(NeedToKnowGate.ForTask) => "task",
-            nameof(NeedToKnowGate.ForApproval) => "approval",
-            _ => "incident",
-        };
-        return await gate(context.RequestServices.GetRequiredService<NeedToKnowGate>(), context) switch
+        if (NeedToKnowPolicy.GateFor((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText) is not { } gate) return await next(invocation);
+        return await gate.Call(context.RequestServices.GetRequiredService<NeedToKnowGate>(), context) switch
         {
             WolverineContinue => await next(invocation),
-            IStatusCodeHttpResult { StatusCode: StatusCodes.Status404NotFound } => NotFound(context, what),
+            IStatusCodeHttpResult { StatusCode: StatusCodes.Status404NotFound } => NotFound(context, gate.What),
             _ => Page<Pages.MessagePage>(new
             {
                 Signed = context.User.Caller(),

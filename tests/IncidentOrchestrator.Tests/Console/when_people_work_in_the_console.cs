@@ -97,6 +97,7 @@ public sealed class when_people_work_in_the_console(ConsoleFixture fixture) : Co
         // 50000 >= 10000: the number was compared as a number
         await Expect(page.Locator("ol.plan-steps li").Filter(new() { Has = page.GetByText("revoke-reader", new() { Exact = true }) }).Locator(".badge")).ToHaveTextAsync("run");
         await Expect(page.Locator("main")).Not.ToContainTextAsync("must be a number");
+        await Expect(page.Locator("#dry-rows")).ToHaveValueAsync("50000"); // what was typed stays beside its plan
         await page.Locator("#dry-rows").FillAsync("500");
         await page.GetByRole(AriaRole.Button, new() { Name = "Plan" }).ClickAsync();
         await Expect(page.Locator("ol.plan-steps li").Filter(new() { Has = page.GetByText("revoke-reader", new() { Exact = true }) }).Locator(".badge")).ToHaveTextAsync("skip");
@@ -114,7 +115,9 @@ public sealed class when_people_work_in_the_console(ConsoleFixture fixture) : Co
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the run" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/runs/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
 
-        var started = (await ApiAsync(HttpMethod.Get, $"/api/incidents/{incident}/timeline?types=PlaybookRunStarted", Cora)).EnumerateArray().Single();
+        // The run starts as its first turn is taken, just after the page answered.
+        var started = (await RunScenarios.Eventually(() => ApiAsync(HttpMethod.Get, $"/api/incidents/{incident}/timeline?types=PlaybookRunStarted", Cora),
+            t => t.GetArrayLength() == 1))[0];
         Assert.Equal(page.Url[^36..], started.GetProperty("data").GetProperty("runId").GetString());
         var rows = started.GetProperty("data").GetProperty("inputs").GetProperty("rows");
         Assert.Equal(JsonValueKind.Number, rows.ValueKind);

@@ -17,14 +17,13 @@ public static class RecordedRunsReplay
     {
         var store = services.GetRequiredService<IDocumentStore>();
         var pinned = services.GetRequiredService<PinnedPlaybooks>();
-        var library = services.GetRequiredService<PlaybookCatalog>().Library;
         await using var session = store.QuerySession();
         var found = new List<string>();
         foreach (var run in await session.Query<PlaybookRun>().Where(r => r.Started).ToListAsync())
         {
             if (await session.LoadAsync<Incident>(run.IncidentId) is not { } incident) continue;
             var playbook = await pinned.GetAsync(run.PlaybookHash, session, CancellationToken.None);
-            var replay = Replayer.Replay(playbook, playbook, ReplayPlaybookEndpoint.Recorded(run, incident), playbooks: library.Find);
+            var replay = Replayer.Replay(playbook, playbook, ReplayPlaybookEndpoint.Recorded(run, incident));
             found.AddRange(replay.Differences.Select(d => $"{run.Playbook} run {run.Id} ({run.Status}): {d.Kind} {d.Step}: {d.Detail}"));
         }
         return found;

@@ -32,6 +32,9 @@ internal sealed class InMemoryWork : IWorkStore
     public List<object> Sent { get; } = [];
 
     public IEnumerable<string> Lines => Events.OfType<ITimelineEvent>().Select(e => e.Describe());
+
+    /// <summary>The timers set and not yet due, as their messages.</summary>
+    public IEnumerable<object> Timers => _timers.Scheduled.Select(s => s.Message);
     public IReadOnlyList<TaskItem> Tasks => _documents.Values.OfType<TaskItem>().OrderBy(t => t.OpenedAt).ThenBy(t => t.Id).ToList();
     public ApprovalItem Approval => _documents.Values.OfType<ApprovalItem>().Single();
 

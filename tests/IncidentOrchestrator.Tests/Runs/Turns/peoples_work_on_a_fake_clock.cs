@@ -37,6 +37,7 @@ public sealed class peoples_work_on_a_fake_clock
         await work.WaitAsync(Tick);
         Assert.Equal(["open role:responder", "escalated to user:ann", "escalated to user:bob"], Course(work));
         Assert.Null(work.Tasks[^1].AckBy); // the last level keeps it: there is nobody after bob
+        Assert.DoesNotContain(work.Timers, t => t is TaskAckDue);
 
         await work.WaitAsync(TimeSpan.FromDays(1));
         Assert.Equal(3, work.Tasks.Count);
@@ -61,10 +62,12 @@ public sealed class peoples_work_on_a_fake_clock
         await work.OpenTaskAsync("role:responder", ackWithin: TimeSpan.FromMinutes(5), dueWithin: null, escalateTo: "policy:platform");
         await work.WaitAsync(TimeSpan.FromMinutes(5));
         Assert.Equal(2, work.Tasks.Count);
+        Assert.Contains(new TaskAckDue(work.Tasks[1].Id), work.Timers); // ann's timer is set
 
         // The first assignee acknowledges their (escalated) copy late: the work is in hand, ann's timer finds nothing to do.
         work.Tasks[0].AcknowledgedAt = work.Clock.GetUtcNow();
         await work.WaitAsync(TimeSpan.FromHours(1));
+        Assert.Empty(work.Timers); // it came and went
         Assert.Equal(2, work.Tasks.Count);
         Assert.Single(work.Events.OfType<TaskEscalated>());
     }
@@ -86,7 +89,9 @@ public sealed class peoples_work_on_a_fake_clock
         var done = new InMemoryWork();
         await done.OpenTaskAsync("role:responder", ackWithin: TimeSpan.FromMinutes(5), dueWithin: TimeSpan.FromHours(4));
         done.Tasks[0].Status = TaskStatuses.Completed;
+        Assert.Equal([new TaskAckDue(done.Tasks[0].Id), new TaskDue(done.Tasks[0].Id)], done.Timers);
         await done.WaitAsync(TimeSpan.FromDays(1));
+        Assert.Empty(done.Timers); // both came, and found it done
         Assert.Empty(done.Events.OfType<TaskEscalated>());
     }
 
@@ -107,7 +112,9 @@ public sealed class peoples_work_on_a_fake_clock
         var decided = new InMemoryWork();
         await decided.OpenApprovalAsync(TimeSpan.FromMinutes(30));
         decided.Approval.Outcome = "approved";
+        Assert.Equal([new Approvals.ApprovalDue(decided.Approval.Id)], decided.Timers);
         await decided.WaitAsync(TimeSpan.FromDays(1));
+        Assert.Empty(decided.Timers);
         Assert.Empty(decided.Events.OfType<Approvals.ApprovalOverdue>());
     }
 
