@@ -34,14 +34,35 @@ public static class RecordCommands
 
         var since = new Option<string?>("--since") { Description = "From: an ISO time, or 24h / 7d / 90d; default 30 days ago" };
         var until = new Option<string?>("--until") { Description = "To: an ISO time, or 24h / 7d ago; default now" };
-        var metrics = new Command("metrics", "Mean times to detect, acknowledge, contain and resolve, in seconds (leadership, commanders).\nExample: incident metrics --since 2026-11-01")
+        var weekly = new Option<bool>("--weekly") { Description = "Leadership's series instead: incidents and time to contain per week, open incidents by age" };
+        var severity = new Option<string?>("--severity") { Description = "With --weekly: only these severities (one or a comma list)" };
+        var metrics = new Command("metrics", "Mean times to detect, acknowledge, contain and resolve, in seconds (leadership, commanders).\n" +
+                                             "Example: incident metrics --since 2026-11-01; incident metrics --weekly --since 90d --severity high,critical")
         {
-            since, until,
+            since, until, weekly, severity,
         };
         metrics.SetAction(cli.Run(async (r, ct) =>
         {
-            var query = string.Join('&', new[] { ("from", IncidentCommands.Since(r.GetValue(since))), ("to", IncidentCommands.Since(r.GetValue(until))) }
+            var query = string.Join('&', new[] { ("from", IncidentCommands.Since(r.GetValue(since))), ("to", IncidentCommands.Since(r.GetValue(until))),
+                    ("severity", r.GetValue(weekly) ? r.GetValue(severity) : null) }
                 .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
+            if (r.GetValue(weekly))
+            {
+                var series = await cli.Api(r).GetAsync("/api/metrics/weekly" + (query.Length == 0 ? "" : "?" + query), ct);
+                var output = cli.Output(r);
+                if (!output.ForPeople)
+                {
+                    output.Answer(series, "");
+                    return ExitCodes.Ok;
+                }
+                output.Say("Incidents per week");
+                output.List(series.GetProperty("weeks").EnumerateArray().ToList(), "week", Time("week of", "week"), Field("opened", "opened"),
+                    Field("contained", "contained"), Field("mean min to contain", "meanMinutesToContain"));
+                output.Say("Open incidents by age");
+                output.List(series.GetProperty("openByAge").EnumerateArray().ToList(), "label", Field("open for", "label"), Field("incidents", "open"));
+                return ExitCodes.Ok;
+            }
+            if (r.GetValue(severity) is not null) throw new CliException(ExitCodes.Usage, "--severity goes with --weekly.");
             var summary = await cli.Api(r).GetAsync("/api/metrics/summary" + (query.Length == 0 ? "" : "?" + query), ct);
             cli.Output(r).Item(summary, "incidents", Field("incidents", "incidents"), Field("mttd s", "mttd"), Field("mtta s", "mtta"),
                 Field("mttc s", "mttc"), Field("mttr s", "mttr"), Time("from", "from"), Time("to", "to"));

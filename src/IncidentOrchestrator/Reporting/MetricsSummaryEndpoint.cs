@@ -30,22 +30,34 @@ public static class MetricsSummaryEndpoint
         CancellationToken ct)
     {
         var validation = new Problems.Validation();
-        var until = Parse(to, "to", validation) ?? clock.GetUtcNow();
+        var window = Window(from, to, clock.GetUtcNow(), validation);
+        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The metrics window is not valid"));
+        return TypedResults.Ok(await SummaryAsync(window.From, window.To, context.User.Caller(), session, ct));
+    }
+
+    /// <summary>The window <c>from</c> and <c>to</c> name (ISO times; by default the 30 days up to now); a problem with either is a field error.</summary>
+    public static (DateTimeOffset From, DateTimeOffset To) Window(string? from, string? to, DateTimeOffset now, Problems.Validation validation)
+    {
+        var until = Parse(to, "to", validation) ?? now;
         var since = Parse(from, "from", validation) ?? until - DefaultWindow;
         validation.Require(since <= until, "from", "'from' must not be after 'to'.");
-        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The metrics window is not valid"));
+        return (since, until);
+    }
 
-        var times = await session.Query<Incident>().VisibleTo(context.User.Caller())
+    /// <summary>The mean times over the incidents opened in [<paramref name="since"/>, <paramref name="until"/>) that <paramref name="caller"/> may see.</summary>
+    public static async Task<MetricsSummary> SummaryAsync(DateTimeOffset since, DateTimeOffset until, Caller caller, IQuerySession session, CancellationToken ct)
+    {
+        var times = await session.Query<Incident>().VisibleTo(caller)
             .Where(i => i.OpenedAt >= since && i.OpenedAt < until)
             .Select(i => new { i.Severity, i.OpenedAt, i.FirstObservedAt, i.AcknowledgedAt, i.ContainedAt, i.ResolvedAt })
             .ToListAsync(ct);
         var all = times.Select(t => new Times(t.Severity, t.OpenedAt, t.FirstObservedAt, t.AcknowledgedAt, t.ContainedAt, t.ResolvedAt)).ToList();
 
         var overall = MeansOf(all);
-        return TypedResults.Ok(new MetricsSummary(overall.Incidents, overall.Mttd, overall.Mtta, overall.Mttc, overall.Mttr, since, until,
+        return new MetricsSummary(overall.Incidents, overall.Mttd, overall.Mtta, overall.Mttc, overall.Mttr, since, until,
             all.Count(t => t.ContainedAt is not null), all.Count(t => t.ResolvedAt is not null),
             all.GroupBy(t => t.Severity).OrderByDescending(g => g.Key)
-                .ToDictionary(g => g.Key.ToString().ToLowerInvariant(), g => MeansOf(g.ToList()))));
+                .ToDictionary(g => g.Key.ToString().ToLowerInvariant(), g => MeansOf(g.ToList())));
     }
 
     private sealed record Times(Severity Severity, DateTimeOffset OpenedAt, DateTimeOffset? FirstObservedAt, DateTimeOffset? AcknowledgedAt,

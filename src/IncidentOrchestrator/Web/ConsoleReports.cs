@@ -46,25 +46,14 @@ public static class ConsoleReports
         var caller = context.User.Caller();
         // The form gives whole days: "to" a day means up to the end of it.
         if (DateOnly.TryParseExact(to, "yyyy-MM-dd", out var lastDay)) to = lastDay.AddDays(1).ToString("yyyy-MM-dd");
-        var answer = await MetricsSummaryEndpoint.Get(from, to, session, context, clock, ct);
-        if (answer is not Ok<MetricsSummary> { Value: { } summary })
-            return Page<MessagePage>(new { Signed = caller, Heading = "That window is not valid", Text = ProblemOf(answer)?.Detail ?? "" }, 400);
-
-        var incidents = await session.Query<Incident>().VisibleTo(caller).Where(i => i.OpenedAt >= summary.From && i.OpenedAt < summary.To)
-            .Select(i => new { i.OpenedAt, i.ContainedAt }).ToListAsync(ct);
-        var weeks = Enumerable.Range(0, (int)Math.Ceiling((summary.To - summary.From).TotalDays / 7)).Select(w => summary.From.AddDays(7 * w)).ToList();
-        var perWeek = weeks.Select(w => new WeekFigure(w, incidents.Count(i => i.OpenedAt >= w && i.OpenedAt < w.AddDays(7)),
-            incidents.Where(i => i.OpenedAt >= w && i.OpenedAt < w.AddDays(7) && i.ContainedAt is not null)
-                .Select(i => (i.ContainedAt!.Value - i.OpenedAt).TotalMinutes).DefaultIfEmpty().Average())).ToList();
-        var open = await session.Query<Incident>().VisibleTo(caller)
-            .Where(i => i.Status == IncidentStatus.Open || i.Status == IncidentStatus.Contained).Select(i => i.OpenedAt).ToListAsync(ct);
+        var validation = new Hosting.Problems.Validation();
         var now = clock.GetUtcNow();
-        var ages = new[] { ("under a day", 0, 1), ("1–7 days", 1, 7), ("7–30 days", 7, 30), ("over 30 days", 30, int.MaxValue) }
-            .Select(b => new AgeBucket(b.Item1, open.Count(o => (now - o).TotalDays >= b.Item2 && (now - o).TotalDays < b.Item3))).ToList();
-        return Page<LeadershipPage>(new { Signed = caller, Summary = summary, Weeks = perWeek, Ages = ages, GeneratedAt = now });
+        var window = MetricsSummaryEndpoint.Window(from, to, now, validation);
+        if (validation.HasErrors)
+            return Page<MessagePage>(new { Signed = caller, Heading = "That window is not valid", Text = validation.ToProblem("").Detail ?? "" }, 400);
+
+        var summary = await MetricsSummaryEndpoint.SummaryAsync(window.From, window.To, caller, session, ct);
+        var series = await WeeklySeriesEndpoint.SeriesAsync(window.From, window.To, null, caller, session, now, ct);
+        return Page<LeadershipPage>(new { Signed = caller, Summary = summary, Weeks = series.Weeks, Ages = series.OpenByAge, GeneratedAt = now });
     }
 }
-
-public sealed record WeekFigure(DateTimeOffset Week, int Opened, double MinutesToContain);
-
-public sealed record AgeBucket(string Label, int Open);

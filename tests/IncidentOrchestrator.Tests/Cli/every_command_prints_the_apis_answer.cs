@@ -81,6 +81,7 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         await Json(Api.Commander, "verify", id);
         await Json(Api.Commander, "evidence", id);
         await Json(Api.Commander, "metrics");
+        await Json(Api.Commander, "metrics", "--weekly", "--since", "90d", "--severity", "high,critical");
         await Json(Api.Commander, "status", id, "resolved", "--reason", "done");
     }
 

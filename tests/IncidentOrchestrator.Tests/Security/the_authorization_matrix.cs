@@ -70,6 +70,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /api/programmes"] = Readers,
         ["POST /api/detection/scan"] = "admin",
         ["GET /api/metrics/summary"] = "leadership,commander",
+        ["GET /api/metrics/weekly"] = "leadership,commander",
         ["GET /api/stream"] = Readers,
 
         // The console: pages for people, each behind the same gate as the API, chosen by its route.

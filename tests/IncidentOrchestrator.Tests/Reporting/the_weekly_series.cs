@@ -1,0 +1,50 @@
+using System.Text.Json;
+using IncidentOrchestrator.Tests.Fixtures;
+using IncidentOrchestrator.Tests.Runs;
+
+namespace IncidentOrchestrator.Tests.Reporting;
+
+/// <summary>Leadership's weekly series through the API (the console's leadership page and <c>incident metrics --weekly</c> read the same).</summary>
+public sealed class the_weekly_series(RunsFixture fixture) : RunContext(fixture)
+{
+    [Fact]
+    public async Task counts_each_weeks_incidents_and_how_long_those_contained_took_by_severity()
+    {
+        var since = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O"));
+        var contained = await Host.DeclareIncident($"weekly contained {Key}");
+        Assert.Equal("succeeded", (await Host.RunEnded(contained, await Host.StartRun(contained, "test-phases"))).Status);
+        Assert.Equal("contained", (await Host.Get($"/api/incidents/{contained}")).ReadJson().GetProperty("status").GetString());
+        await Host.DeclareIncident($"weekly low {Key}", severity: "low");
+
+        // Other scenarios of this service may open incidents in the same seconds (a scan's findings, a signal): at least these.
+        var all = (await Host.Get($"/api/metrics/weekly?from={since}", Api.Leadership)).ReadJson();
+        var week = Assert.Single(all.GetProperty("weeks").EnumerateArray());
+        Assert.True(week.GetProperty("opened").GetInt32() >= 2, week.ToString());
+        Assert.True(week.GetProperty("contained").GetInt32() >= 1, week.ToString());
+        Assert.InRange(week.GetProperty("meanMinutesToContain").GetDouble(), 0, 1);
+        Assert.Equal(["under a day", "1–7 days", "7–30 days", "over 30 days"],
+            all.GetProperty("openByAge").EnumerateArray().Select(a => a.GetProperty("label").GetString()));
+        Assert.True(all.GetProperty("openByAge")[0].GetProperty("open").GetInt32() >= 2); // open or contained, not yet resolved
+
+        var low = (await Host.Get($"/api/metrics/weekly?from={since}&severity=low", Api.Commander)).ReadJson();
+        Assert.Equal(["low"], low.GetProperty("severities").EnumerateArray().Select(s => s.GetString()));
+        var lowWeek = Assert.Single(low.GetProperty("weeks").EnumerateArray());
+        Assert.True(lowWeek.GetProperty("opened").GetInt32() >= 1, lowWeek.ToString());
+        Assert.True(lowWeek.GetProperty("opened").GetInt32() < week.GetProperty("opened").GetInt32(), "the high one is left out");
+        if (lowWeek.GetProperty("contained").GetInt32() == 0) Assert.Equal(JsonValueKind.Null, lowWeek.GetProperty("meanMinutesToContain").ValueKind);
+    }
+
+    [Fact]
+    public async Task a_window_of_ninety_days_has_thirteen_weeks_and_a_bad_filter_or_role_is_refused()
+    {
+        var to = DateTimeOffset.UtcNow;
+        var series = (await Host.Get($"/api/metrics/weekly?from={Uri.EscapeDataString(to.AddDays(-90).ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}",
+            Api.Leadership)).ReadJson();
+        Assert.Equal(13, series.GetProperty("weeks").GetArrayLength());
+
+        var refused = (await Host.Get("/api/metrics/weekly?severity=urgent", Api.Leadership, expect: 400)).ReadJson();
+        Assert.True(refused.GetProperty("errors").TryGetProperty("severity", out _));
+        await Host.Get("/api/metrics/weekly?from=yesterday", Api.Leadership, expect: 400);
+        await Host.Get("/api/metrics/weekly", Api.Responder, expect: 403);
+    }
+}
