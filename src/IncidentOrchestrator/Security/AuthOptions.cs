@@ -31,5 +31,14 @@ public sealed class OidcOptions
     /// <summary>The claim of the ID token that carries the person's roles (commander, responder, …).</summary>
     public string RoleClaim { get; set; } = "role";
 
+    /// <summary>The claim that carries the person's groups at the provider.</summary>
+    public string GroupClaim { get; set; } = "groups";
+
+    /// <summary>
+    /// Groups at the provider that give a role here (<c>Auth__Oidc__GroupRoles__&lt;group&gt;=&lt;role&gt;</c>), for the console's
+    /// sign-in and for bearer tokens alike, so a directory's groups are the one place that says who is a commander.
+    /// </summary>
+    public Dictionary<string, string> GroupRoles { get; set; } = new(StringComparer.Ordinal);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(ClientId);
 }

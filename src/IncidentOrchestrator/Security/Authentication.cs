@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Web;
@@ -16,6 +17,7 @@ public static class Authentication
         var auth = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
         if (string.IsNullOrWhiteSpace(auth.Authority) && !GeneratingCode.IsRunning())
             _ = SigningKey(auth); // fail at start, not at the first request
+        if (ProviderClaims.Problems(auth.Oidc) is { Count: > 0 } problems) throw new InvalidOperationException(string.Join("; ", problems));
 
         // The API takes bearer tokens only (a cookie would make every /api form a CSRF target); the console's pages
         // take the cookie its sign-in sets. A request with an Authorization header is a bearer request wherever it goes.
@@ -37,7 +39,8 @@ public static class Authentication
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
-                o.RequireHttpsMetadata = !environment.IsDevelopment() && !string.IsNullOrWhiteSpace(auth.Authority);
+                // Plain HTTP only to a provider on this machine (a local stand-in) or in development.
+                o.RequireHttpsMetadata = !environment.IsDevelopment() && !string.IsNullOrWhiteSpace(auth.Authority) && !IsLoopback(auth.Authority);
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
                     NameClaimType = "name",
@@ -50,6 +53,15 @@ public static class Authentication
                     ValidIssuer = auth.Issuer,
                     ValidateAudience = !string.IsNullOrWhiteSpace(auth.Audience),
                     ValidAudience = auth.Audience,
+                };
+                // A token from the provider gives roles as the console's sign-in reads them (its role claim, its groups).
+                o.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        if (context.Principal?.Identity is ClaimsIdentity identity) ProviderClaims.AddRoles(identity, auth.Oidc);
+                        return Task.CompletedTask;
+                    },
                 };
                 if (!string.IsNullOrWhiteSpace(auth.Authority))
                 {
@@ -67,6 +79,8 @@ public static class Authentication
         services.AddSingleton<TamperEvidence.ChainVerifier>();
         return services;
     }
+
+    private static bool IsLoopback(string authority) => Uri.TryCreate(authority, UriKind.Absolute, out var uri) && uri.IsLoopback;
 
     public static SymmetricSecurityKey SigningKey(AuthOptions auth)
     {

@@ -7,8 +7,8 @@ namespace IncidentOrchestrator.Web;
 
 /// <summary>
 /// Production sign-in to the console: the OpenID Connect code flow (with PKCE) against the configured provider
-/// (<c>Auth__Oidc__Authority</c>, <c>__ClientId</c>, <c>__ClientSecret</c>, <c>__RoleClaim</c>). The person's subject, name and
-/// roles (from the configured claim) go into the same cookie a pasted token would give.
+/// (<c>Auth__Oidc__Authority</c>, <c>__ClientId</c>, <c>__ClientSecret</c>, <c>__RoleClaim</c>, <c>__GroupClaim</c>, <c>__GroupRoles__*</c>).
+/// The person's subject, name and roles (<see cref="ProviderClaims"/>) go into the same cookie a pasted token would give.
 /// </summary>
 public static class ConsoleOpenIdConnect
 {
@@ -37,9 +37,8 @@ public static class ConsoleOpenIdConnect
             o.TokenValidationParameters.RoleClaimType = "role";
             o.Events.OnTokenValidated = context =>
             {
-                // The console reads 'sub', 'name' and 'role', as the API does; the provider may call roles something else.
-                if (context.Principal?.Identity is ClaimsIdentity identity && oidc.RoleClaim != "role")
-                    foreach (var role in identity.FindAll(oidc.RoleClaim).ToList()) identity.AddClaim(new Claim("role", role.Value));
+                // The console reads 'sub', 'name' and 'role', as the API does; the provider may call roles something else, or give groups.
+                if (context.Principal?.Identity is ClaimsIdentity identity) ProviderClaims.AddRoles(identity, oidc);
                 return Task.CompletedTask;
             };
         });

@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tests.Fixtures;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace IncidentOrchestrator.Tests.Security;
+
+/// <summary>
+/// A directory's groups are the one place that says who is a commander: <c>Auth__Oidc__GroupRoles__&lt;group&gt;=&lt;role&gt;</c>
+/// turns the groups a provider's token carries into roles, for bearer tokens from that provider (here a local stand-in
+/// that signs with its own RSA key) as for the console's sign-in.
+/// </summary>
+public sealed class when_groups_at_the_provider_give_roles
+{
+    [Fact]
+    public async Task a_token_carrying_groups_only_gets_the_roles_its_groups_map_to_and_nothing_more()
+    {
+        using var rsa = RSA.Create(2048);
+        var key = new RsaSecurityKey(rsa) { KeyId = "stand-in" };
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var provider = builder.Build();
+        provider.MapGet("/.well-known/openid-configuration", (HttpContext c) => Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = $"{c.Request.Scheme}://{c.Request.Host}", ["jwks_uri"] = $"{c.Request.Scheme}://{c.Request.Host}/jwks",
+            ["authorization_endpoint"] = $"{c.Request.Scheme}://{c.Request.Host}/authorize", ["token_endpoint"] = $"{c.Request.Scheme}://{c.Request.Host}/token",
+            ["response_types_supported"] = new[] { "code" }, ["subject_types_supported"] = new[] { "public" },
+            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+        }));
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "stand-in" });
+        provider.MapGet("/jwks", () => Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } }));
+        await provider.StartAsync();
+        var authority = provider.Urls.Single();
+
+        await using var host = await AppFixture.StartHostAsync(await TestDatabase.CreateDatabaseAsync("groups"), settings: new Dictionary<string, string>
+        {
+            ["Auth:Authority"] = authority, ["Auth:Issuer"] = authority,
+            ["Auth:Oidc:GroupRoles:incident-commanders"] = "commander", ["Auth:Oidc:GroupRoles:security-leads"] = "leadership",
+        });
+        string Token(params string[] groups) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity([new Claim("sub", "gia.groups"), new Claim("name", "Gia"), .. groups.Select(g => new Claim("groups", g))]),
+            Issuer = authority,
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+        });
+
+        // No role claim at all: the group gives commander, so declaring works.
+        var commander = Token("incident-commanders", "everyone");
+        var declared = await host.Post("/api/incidents", new { title = "Declared by a group", severity = "high", restricted = false, summary = "groups" }, commander, expect: 201);
+        var id = declared.ReadJson().GetProperty("id").GetGuid();
+        Assert.Equal("gia.groups", (await host.Get($"/api/incidents/{id}", commander)).ReadJson().GetProperty("commander").GetString());
+
+        // Leadership reads the figures but may not declare; a group that maps to nothing gives nothing.
+        var lead = Token("security-leads");
+        await host.Get("/api/metrics/summary", lead);
+        await host.Post("/api/incidents", new { title = "No", severity = "high", restricted = false, summary = "no" }, lead, expect: 403);
+        await host.Get("/api/incidents", Token("everyone"), expect: 403);
+    }
+
+    [Fact]
+    public void a_mapping_to_a_role_the_service_does_not_have_is_named_at_start()
+    {
+        var problems = ProviderClaims.Problems(new OidcOptions { GroupRoles = new() { ["incident-commanders"] = "comander" } });
+
+        Assert.Equal(["Auth__Oidc__GroupRoles__incident-commanders=comander: 'comander' is not a role (commander, responder, leadership, privacy, admin, ingest)"], problems);
+    }
+
+    [Fact]
+    public void the_providers_own_role_claim_and_its_groups_give_roles_once_each()
+    {
+        var identity = new ClaimsIdentity([new Claim("roles", "responder"), new Claim("memberOf", "ir"), new Claim("memberOf", "ir-leads"), new Claim("role", "responder")]);
+
+        ProviderClaims.AddRoles(identity, new OidcOptions
+        {
+            RoleClaim = "roles", GroupClaim = "memberOf", GroupRoles = new() { ["ir"] = "responder", ["ir-leads"] = "commander" },
+        });
+
+        Assert.Equal(["responder", "commander"], identity.FindAll("role").Select(c => c.Value));
+    }
+}
