@@ -188,6 +188,8 @@ public static class OpenApiOperations
         ["GET /api/programmes"] = new("List programmes", "Whether each is suspended, by which incident, until when."),
         ["POST /api/detection/scan"] = new("Scan for access drift now", "Admins. Compares the warehouse's grants with the access policy."),
         ["GET /api/metrics/summary"] = new("Read the response figures", "Mean times to detect, acknowledge, contain and resolve, over the incidents the caller may see."),
+        ["GET /api/metrics/weekly"] = new("Read leadership's weekly series",
+            "Incidents opened and contained and mean minutes to contain, per week of the window, and open incidents by age; over the incidents the caller may see, optionally of some severities."),
         ["GET /api/stream"] = new("Follow the caller's notifications live", "Server-sent events: tasks, escalations, approvals, run outcomes."),
     };
 

@@ -75,25 +75,29 @@ public static class SlackActionsEndpoint
         if (!await FirstTimeAsync(signature, now))
             return await RefuseAsync("the request was already played", request.UserId, StatusCodes.Status401Unauthorized);
 
-        context.User = new ClaimsPrincipal(new ClaimsIdentity(
+        // The Slack user acts as the person they are mapped to, through the same gate and the same endpoint as the API.
+        var person = new ClaimsPrincipal(new ClaimsIdentity(
             user.Roles.Select(r => new Claim("role", r)).Prepend(new Claim("name", user.Name ?? user.Subject)).Prepend(new Claim("sub", user.Subject)),
             "slack", "name", "role"));
         var gate = context.RequestServices.GetRequiredService<NeedToKnowGate>();
+        var door = NeedToKnowGate.EndpointName(context);
         switch (request.ActionId)
         {
             case SlackMessage.AcknowledgeAction when Guid.TryParse(request.Value, out var taskId):
-                context.Request.RouteValues["taskId"] = taskId.ToString();
-                return await gate.ForTask(context) is WolverineContinue
-                    ? Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
-                        TaskEndpoints.Ack(taskId, session, context.User, clock, bus, notifications, ct)), "Acknowledged")
-                    : Problems.NotFound("Task", taskId);
+                return await gate.TaskAsync(taskId, person.Caller(), door, ct) switch
+                {
+                    NeedToKnowGate.Admission.Admitted => Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
+                        TaskEndpoints.Ack(taskId, session, person, clock, bus, notifications, ct)), "Acknowledged"),
+                    var refused => Refused(refused, "Task", taskId),
+                };
             case SlackMessage.ApproveAction when Guid.TryParse(request.Value, out var approvalId):
-                context.Request.RouteValues["approvalId"] = approvalId.ToString();
-                return await gate.ForApproval(context) is WolverineContinue
-                    ? Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
-                        DecideApprovalEndpoint.Post(approvalId, new Decide("approve", "Approved in Slack"), session, bus, context.User, clock, notifications, ct)),
-                        "Approved")
-                    : Problems.NotFound("Approval", approvalId);
+                return await gate.ApprovalAsync(approvalId, person.Caller(), door, ct) switch
+                {
+                    NeedToKnowGate.Admission.Admitted => Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
+                        DecideApprovalEndpoint.Post(approvalId, new Decide("approve", "Approved in Slack"), session, bus, person, clock, notifications, ct)),
+                        "Approved"),
+                    var refused => Refused(refused, "Approval", approvalId),
+                };
             default:
                 return TypedResults.Ok(new { ok = true, message = "Nothing to do for this action" }); // e.g. the Open button
         }
@@ -129,6 +133,11 @@ public static class SlackActionsEndpoint
             }
         }
     }
+
+    private static IResult Refused(NeedToKnowGate.Admission admission, string what, Guid id) => admission == NeedToKnowGate.Admission.NotFound
+        ? Problems.NotFound(what, id)
+        : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The read could not be recorded",
+            detail: "Reads of restricted incidents are recorded before anything is done; recording failed. Try again later.");
 
     private static IResult Answer(IResult result, string done) =>
         EndpointCommands.Succeeded(result) ? TypedResults.Ok(new { ok = true, message = done }) : result;

@@ -15,58 +15,87 @@ namespace IncidentOrchestrator.Security;
 /// </summary>
 public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, ILogger<NeedToKnowGate> logger)
 {
-    public Task<IResult> ForIncident(HttpContext context) => Gate(context, "id", "Incident", async (session, id, ct) =>
+    /// <summary>What the gate decided: the caller may go on; the thing is not found (or they may not see it: the same answer); or
+    /// the read of a restricted incident could not be recorded, so nothing is shown.</summary>
+    public enum Admission { Admitted, NotFound, AuditUnavailable }
+
+    public async Task<IResult> ForIncident(HttpContext context)
     {
-        var incident = await session.LoadAsync<Incident>(id, ct);
-        if (incident is null) return null;
-        context.Items[typeof(Incident)] = incident; // the endpoint behind the gate need not load it again
-        return (incident, false);
-    });
+        if (!TryRouteId(context, "id", out var id)) return Problems.NotFound("Incident", context.GetRouteValue("id") as string ?? "");
+        var (admission, incident) = await IncidentAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted);
+        if (admission == Admission.Admitted) context.Items[typeof(Incident)] = incident; // the endpoint behind the gate need not load it again
+        return Http(admission, "Incident", id);
+    }
 
     /// <summary>The incident the gate let the caller through to, as it loaded it for this request.</summary>
     public static Incident? Admitted(HttpContext context, Guid id) =>
         context.Items.TryGetValue(typeof(Incident), out var item) && item is Incident { } incident && incident.Id == id ? incident : null;
 
-    public Task<IResult> ForTask(HttpContext context) => Gate(context, "taskId", "Task", async (session, id, ct) =>
+    public async Task<IResult> ForTask(HttpContext context) => TryRouteId(context, "taskId", out var id)
+        ? Http(await TaskAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted), "Task", id)
+        : Problems.NotFound("Task", context.GetRouteValue("taskId") as string ?? "");
+
+    public async Task<IResult> ForApproval(HttpContext context) => TryRouteId(context, "approvalId", out var id)
+        ? Http(await ApprovalAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted), "Approval", id)
+        : Problems.NotFound("Approval", context.GetRouteValue("approvalId") as string ?? "");
+
+    /// <summary>The gate for an incident, for any door: <paramref name="door"/> names it in the read audit.</summary>
+    public async Task<(Admission Admission, Incident? Incident)> IncidentAsync(Guid id, Caller caller, string door, CancellationToken ct)
+    {
+        Incident? loaded = null;
+        var admission = await AdmitAsync(id, caller, door, async (session, incidentId) =>
+        {
+            loaded = await session.LoadAsync<Incident>(incidentId, ct);
+            return loaded is null ? null : (loaded, false);
+        }, ct);
+        return (admission, loaded);
+    }
+
+    /// <summary>The gate for a task, for any door: its incident's, or the task is addressed to the caller.</summary>
+    public Task<Admission> TaskAsync(Guid taskId, Caller caller, string door, CancellationToken ct) => AdmitAsync(taskId, caller, door, async (session, id) =>
     {
         var task = await session.LoadAsync<TaskItem>(id, ct);
         if (task is null) return null;
         var incident = await session.LoadAsync<Incident>(task.IncidentId, ct);
-        return incident is null ? null : (incident, task.IsFor(context.User.Caller()));
-    });
+        return incident is null ? null : (incident, task.IsFor(caller));
+    }, ct);
 
-    public Task<IResult> ForApproval(HttpContext context) => Gate(context, "approvalId", "Approval", async (session, id, ct) =>
+    /// <summary>The gate for an approval, for any door: its incident's, or the caller may decide it.</summary>
+    public Task<Admission> ApprovalAsync(Guid approvalId, Caller caller, string door, CancellationToken ct) => AdmitAsync(approvalId, caller, door, async (session, id) =>
     {
         var approval = await session.LoadAsync<ApprovalItem>(id, ct);
         if (approval is null) return null;
         var incident = await session.LoadAsync<Incident>(approval.IncidentId, ct);
-        return incident is null ? null : (incident, approval.MayDecide(context.User.Caller()));
-    });
+        return incident is null ? null : (incident, approval.MayDecide(caller));
+    }, ct);
+
+    private static bool TryRouteId(HttpContext context, string parameter, out Guid id) => Guid.TryParse(context.GetRouteValue(parameter) as string, out id);
+
+    private static IResult Http(Admission admission, string what, Guid id) => admission switch
+    {
+        Admission.Admitted => WolverineContinue.Result(),
+        Admission.NotFound => Problems.NotFound(what, id),
+        _ => AuditUnavailable(),
+    };
 
     /// <param name="find">The incident the id belongs to, and whether the thing itself is addressed to the caller (their task, their approval).</param>
-    private async Task<IResult> Gate(HttpContext context, string parameter, string what,
-        Func<IQuerySession, Guid, CancellationToken, Task<(Incident Incident, bool AddressedToCaller)?>> find)
+    private async Task<Admission> AdmitAsync(Guid id, Caller caller, string door,
+        Func<IQuerySession, Guid, Task<(Incident Incident, bool AddressedToCaller)?>> find, CancellationToken ct)
     {
-        var raw = context.GetRouteValue(parameter) as string;
-        if (!Guid.TryParse(raw, out var id)) return Problems.NotFound(what, raw ?? "");
-
-        var ct = context.RequestAborted;
         await using var session = store.QuerySession();
-        if (await find(session, id, ct) is not { } found) return Problems.NotFound(what, id);
+        if (await find(session, id) is not { } found) return Admission.NotFound;
 
-        var caller = context.User.Caller();
         var allowed = found.AddressedToCaller || caller.CanSee(found.Incident);
-        // A read that cannot be recorded is refused; a refusal stays a plain 404 so that it reveals nothing either.
-        if (found.Incident.Restricted && !await TryRecordAsync(found.Incident.Id, caller, context, allowed) && allowed) return AuditUnavailable();
-        return allowed ? WolverineContinue.Result() : Problems.NotFound(what, id);
+        // A read that cannot be recorded is refused; a refusal stays a plain not-found so that it reveals nothing either.
+        if (found.Incident.Restricted && !await TryRecordAsync(found.Incident.Id, caller, door, allowed, ct) && allowed) return Admission.AuditUnavailable;
+        return allowed ? Admission.Admitted : Admission.NotFound;
     }
 
-    private async Task<bool> TryRecordAsync(Guid incident, Caller caller, HttpContext context, bool allowed)
+    private async Task<bool> TryRecordAsync(Guid incident, Caller caller, string door, bool allowed, CancellationToken ct)
     {
         try
         {
-            await reads.RecordAsync([incident], caller, EndpointName(context), allowed ? IncidentReads.Allowed : IncidentReads.Denied,
-                context.RequestAborted);
+            await reads.RecordAsync([incident], caller, door, allowed ? IncidentReads.Allowed : IncidentReads.Denied, ct);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
