@@ -62,7 +62,7 @@ public static class KeyValues
         }, StringComparer.Ordinal);
 
     /// <summary>
-    /// <c>k=v</c> pairs as text, for a playbook's inputs: the service reads each by the type the playbook declares for it, so
+    /// <c>k=v</c> pairs as text, for a playbook's inputs and a task's outputs: the service reads each by the type the playbook declares for it, so
     /// <c>rows=50000</c> is a number where <c>rows</c> is one, and <c>code=007</c> stays <c>007</c> where <c>code</c> is text.
     /// </summary>
     public static Dictionary<string, JsonElement> Texts(IEnumerable<string>? pairs, string option) =>

@@ -48,7 +48,7 @@ public static class WorkCommands
         complete.SetAction(cli.Run(async (r, ct) =>
         {
             var answer = await cli.Api(r).PostAsync($"/api/tasks/{r.GetValue(doneId)}/complete",
-                new { outputs = KeyValues.Parse(r.GetValue(outputs), "--output"), notes = r.GetValue(notes) }, ct);
+                new { outputs = KeyValues.Texts(r.GetValue(outputs), "--output"), notes = r.GetValue(notes) }, ct);
             cli.Output(r).Answer(answer, $"Completed task {r.GetValue(doneId)}.", r.GetValue(doneId));
             return ExitCodes.Ok;
         }));

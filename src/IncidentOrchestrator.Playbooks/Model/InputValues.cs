@@ -17,8 +17,8 @@ public static class InputValues
 
     /// <summary>
     /// Accepts a host value for an input of the given type, or says why not. Text is read by the declared type, so every
-    /// door can pass what a person typed as it is: <c>50000</c> or <c>50,000</c> for a number, <c>true</c> or <c>false</c>
-    /// for a boolean, items separated by commas or lines for a list; blank text is no value (so a default applies, and a
+    /// door can pass what a person typed as it is: <c>50000</c> or <c>50,000</c> for a number, <c>true</c>/<c>yes</c> or
+    /// <c>false</c>/<c>no</c> for a boolean, items separated by commas or lines for a list; blank text is no value (so a default applies, and a
     /// required input is missing); for a string it stays text (<c>007</c> stays <c>007</c>).
     /// </summary>
     public static bool TryConvert(object? value, InputType type, out object? converted)
@@ -43,8 +43,26 @@ public static class InputValues
     private static object? FromText(string text, InputType type) => type switch
     {
         InputType.Number when TryReadNumber(text, out var number) => number,
-        InputType.Boolean when bool.TryParse(text.Trim(), out var flag) => flag,
+        InputType.Boolean => text.Trim().ToLowerInvariant() switch { "true" or "yes" => true, "false" or "no" => false, _ => null },
         InputType.List => text.Split([',', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(i => (object?)i).ToList(),
         _ => null,
     };
+
+    /// <summary>
+    /// What a person gave for a task's outputs, read by the types the task declares (an output not declared with a type is
+    /// text, as given): the values, and a message for each that does not read as its type, keyed by output.
+    /// </summary>
+    public static (Dictionary<string, object?> Values, Dictionary<string, string> Problems) ReadOutputs(
+        IReadOnlyDictionary<string, object?> given, IReadOnlyDictionary<string, InputType> types)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in given)
+        {
+            if (!types.TryGetValue(name, out var type)) values[name] = value;
+            else if (TryConvert(value, type, out var converted)) values[name] = converted;
+            else problems[name] = $"'{name}' must be a {type.ToString().ToLowerInvariant()}";
+        }
+        return (values, problems);
+    }
 }

@@ -54,7 +54,11 @@ public sealed record Parameter(string Name, ValueTemplate Value, Position Positi
 
 public sealed record HumanTask(
     string Assignee, TextTemplate Title, TextTemplate? Instructions, TimeSpan? AckWithin, TimeSpan? DueWithin,
-    string? EscalateTo, IReadOnlyList<string> Outputs, Position Position) : StepKind(Position);
+    string? EscalateTo, IReadOnlyList<string> Outputs, Position Position) : StepKind(Position)
+{
+    /// <summary>The outputs declared with a type other than text (<c>outputs: { count: number }</c>), read as inputs are.</summary>
+    public IReadOnlyDictionary<string, InputType> OutputTypes { get; init; } = new Dictionary<string, InputType>();
+}
 
 public sealed record ApprovalRequest(IReadOnlyList<string> Approvers, int Quorum, TimeSpan? Within, Position Position) : StepKind(Position);
 

@@ -103,17 +103,7 @@ public static class PlaybookParser
         var map = MapReader.Of(node, errors, $"input '{key.Value}'", "type", "required", "default", "description");
         if (map is null) return null;
         var typeScalar = map.Scalar("type", required: true);
-        InputType? type = typeScalar?.Value switch
-        {
-            "string" => InputType.String,
-            "number" => InputType.Number,
-            "boolean" => InputType.Boolean,
-            "list" => InputType.List,
-            null => null,
-            _ => null,
-        };
-        if (typeScalar is not null && type is null)
-            errors.Add(typeScalar.Position, ErrorCodes.BadInputType, $"input type must be string, number, boolean or list, not '{typeScalar.Value}'");
+        var type = typeScalar is null ? null : ReadType(typeScalar, "input", errors);
         var required = map.Bool("required") ?? false;
         object? defaultValue = null;
         if (map.Node("default") is { } defaultNode && type is { } t)
@@ -125,6 +115,21 @@ public static class PlaybookParser
                 errors.Add(map.KeyPosition("default"), ErrorCodes.RequiredWithDefault, $"input '{key.Value}' is required, so a default would never be used");
         }
         return type is null ? null : new InputDefinition(key.Value, type.Value, required, defaultValue, map.Text("description"), key.Position);
+    }
+
+    /// <summary>A value's declared type (an input's, a task output's): string, number, boolean or list.</summary>
+    private static InputType? ReadType(YScalar scalar, string what, ErrorSink errors)
+    {
+        InputType? type = scalar.Value switch
+        {
+            "string" => InputType.String,
+            "number" => InputType.Number,
+            "boolean" => InputType.Boolean,
+            "list" => InputType.List,
+            _ => null,
+        };
+        if (type is null) errors.Add(scalar.Position, ErrorCodes.BadInputType, $"{what} type must be string, number, boolean or list, not '{scalar.Value}'");
+        return type;
     }
 
     private static StepDefaults ReadDefaults(YNode? node, ErrorSink errors)
@@ -239,18 +244,33 @@ public static class PlaybookParser
         var title = ReadText(titleScalar, errors);
         var instructions = ReadText(map.Scalar("instructions"), errors);
         var outputs = new List<string>();
-        foreach (var output in map.ScalarList("outputs"))
+        var types = new Dictionary<string, InputType>(StringComparer.Ordinal);
+        // A list of names (each is text), or a mapping of names to their types, as inputs declare theirs.
+        var declared = map.Node("outputs") is YMapping typed
+            ? typed.Entries.Select(e => (Name: e.Key, Type: e.Value is YScalar t && !t.IsNull ? ReadType(t, $"output '{e.Key.Value}'", errors) : Wrong(e.Value)))
+            : map.ScalarList("outputs").Select(o => (Name: o, Type: (InputType?)InputType.String));
+        foreach (var (output, type) in declared.ToList())
         {
             if (!Names.IsIdentifier(output.Value))
                 errors.Add(output.Position, ErrorCodes.BadName, $"output name '{output.Value}' must be letters, digits and underscores");
             else if (outputs.Contains(output.Value))
                 errors.Add(output.Position, ErrorCodes.DuplicateOutput, $"output '{output.Value}' is listed twice");
-            else outputs.Add(output.Value);
+            else
+            {
+                outputs.Add(output.Value);
+                if (type is { } t && t != InputType.String) types[output.Value] = t;
+            }
+        }
+
+        InputType? Wrong(YNode node)
+        {
+            errors.Add(node.Position, ErrorCodes.WrongType, $"an output's type must be string, number, boolean or list, not {node.KindName}");
+            return null;
         }
         var ackWithin = map.Duration("ackWithin");
         var dueWithin = map.Duration("dueWithin");
         return assignee is null || title is null ? null
-            : new HumanTask(assignee.Value, title, instructions, ackWithin, dueWithin, escalateTo?.Value, outputs, map.Position);
+            : new HumanTask(assignee.Value, title, instructions, ackWithin, dueWithin, escalateTo?.Value, outputs, map.Position) { OutputTypes = types };
     }
 
     private static ApprovalRequest? ReadApproval(YNode node, ErrorSink errors)

@@ -183,7 +183,8 @@ public sealed partial class PlaybookRun
             case HumanTask task:
                 Wait(turn, step, $"a task for {task.Assignee}", null, read);
                 turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, step.Id, task.Title.RenderForPeople(scope), task.Instructions is { } i ? i.RenderForPeople(scope) : null,
-                    task.Assignee, task.EscalateTo, task.Outputs.ToList(), task.AckWithin, task.DueWithin));
+                    task.Assignee, task.EscalateTo, task.Outputs.ToList(), task.AckWithin, task.DueWithin,
+                    OutputTypes: task.OutputTypes.Count == 0 ? null : task.OutputTypes.ToDictionary()));
                 break;
 
             case ApprovalRequest approval:

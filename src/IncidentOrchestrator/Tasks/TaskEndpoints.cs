@@ -1,3 +1,5 @@
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks;
 using System.Security.Claims;
 using System.Text.Json;
 using IncidentOrchestrator.Hosting;
@@ -111,10 +113,14 @@ public static class CompleteTaskEndpoint
         if (!TaskStatuses.IsActionable(task!.Status))
             return Problems.Conflict("The task cannot be completed", $"Task {taskId} is {task.Status}.");
 
-        var outputs = request.Outputs ?? [];
+        var given = request.Outputs ?? [];
         var validation = new Problems.Validation();
-        foreach (var missing in task.Outputs.Where(o => !outputs.ContainsKey(o))) validation.Add($"outputs.{missing}", "This output is required.");
-        foreach (var unknown in outputs.Keys.Where(o => !task.Outputs.Contains(o))) validation.Add($"outputs.{unknown}", "The task declares no such output.");
+        foreach (var missing in task.Outputs.Where(o => !given.ContainsKey(o))) validation.Add($"outputs.{missing}", "This output is required.");
+        foreach (var unknown in given.Keys.Where(o => !task.Outputs.Contains(o))) validation.Add($"outputs.{unknown}", "The task declares no such output.");
+        // What a person typed is read by the types the playbook declares for its outputs, as inputs are.
+        var (read, unreadable) = InputValues.ReadOutputs(JsonValues.ToPlain(given), task.OutputTypes);
+        foreach (var (name, message) in unreadable) validation.Add($"outputs.{name}", message);
+        var outputs = task.OutputTypes.Count == 0 ? given : JsonValues.ToJson(read);
         if (task.Decisions is { } decisions && outputs.TryGetValue("decision", out var decision)
             && !(decision.ValueKind == JsonValueKind.String && decisions.Contains(decision.GetString()!)))
             validation.Add("outputs.decision", $"One of: {string.Join(", ", decisions)}.");

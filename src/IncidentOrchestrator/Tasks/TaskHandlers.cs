@@ -20,6 +20,7 @@ public static class OpenTaskHandler
             Title = command.Title, Instructions = command.Instructions, AssignedAs = command.AssignedAs,
             Assignee = rotations.Resolve(command.AssignedAs, now), EscalateTo = command.EscalateTo, Outputs = command.Outputs,
             Decisions = command.Decisions, OpenedAt = now, AckBy = now + command.AckWithin, DueBy = now + command.DueWithin,
+            OutputTypes = command.OutputTypes ?? [],
         };
         return Open(task, store, now);
     }
@@ -124,7 +125,7 @@ public sealed class TaskEscalation(Rotations rotations, EscalationPolicies polic
             Id = Guid.CreateVersion7(), WorkId = task.WorkId, IncidentId = task.IncidentId, RunId = task.RunId, StepId = task.StepId,
             Title = $"Escalated ({reason}): {UnescalatedTitle(task)}", Instructions = task.Instructions, AssignedAs = target,
             Assignee = rotations.Resolve(target, now), EscalateTo = step is null ? null : task.EscalateTo, EscalationStep = step,
-            Outputs = task.Outputs, Decisions = task.Decisions, OpenedAt = now, AckBy = now + ackWithin, EscalationOf = task.Id,
+            Outputs = task.Outputs, OutputTypes = task.OutputTypes, Decisions = task.Decisions, OpenedAt = now, AckBy = now + ackWithin, EscalationOf = task.Id,
         }, store, now);
     }
 

@@ -50,6 +50,9 @@ public sealed class TaskItem
     public string AssignedAs { get; set; } = "";
     public string? EscalateTo { get; set; }
     public List<string> Outputs { get; set; } = [];
+
+    /// <summary>The outputs declared with a type other than text; absent on tasks opened before types were kept.</summary>
+    public Dictionary<string, Playbooks.Model.InputType> OutputTypes { get; set; } = [];
     public string Status { get; set; } = TaskStatuses.Open;
     public DateTimeOffset OpenedAt { get; set; }
     public DateTimeOffset? AckBy { get; set; }

@@ -47,7 +47,8 @@ public sealed class inputs_given_as_text
     {
         Assert.Equal("'rows' must be a number", Bind(("rows", "many")).Problems["rows"]);
         Assert.Equal("'rows' must be a number", Bind(("rows", "1e5")).Problems["rows"]);
-        Assert.Equal("'dryRun' must be a boolean", Bind(("dryRun", "yes")).Problems["dryRun"]);
+        Assert.Equal("'dryRun' must be a boolean", Bind(("dryRun", "maybe")).Problems["dryRun"]);
+        Assert.Equal(false, Bind(("dryRun", "No")).Values["dryRun"]);
         Assert.Equal("'code' must be a string", Bind(("code", 7)).Problems["code"]);
     }
 

@@ -33,4 +33,26 @@ public sealed class when_a_guard_cannot_be_read(RunsFixture fixture) : RunContex
         await Host.Post($"/api/incidents/{incident}/runs/{runId}/steps/act/skip", null, Api.Commander, expect: 202);
         Assert.Equal("succeeded", (await Host.RunEnded(incident, runId)).Status);
     }
+
+    [Fact]
+    public async Task a_task_output_declared_a_number_is_read_as_one_and_a_word_is_refused_naming_the_output()
+    {
+        var incident = await Incident();
+        var runId = await Host.StartRun(incident, "test-typed-outputs", new { key = Key });
+        var task = await RunScenarios.Eventually(async () => (await Host.Get($"/api/tasks?mine=true&incident={incident}", Rui)).ReadJson(),
+            t => t.GetArrayLength() > 0);
+        var complete = $"/api/tasks/{task[0].GetProperty("taskId").GetGuid()}/complete";
+
+        // Typed as a person types: text. A word is no number: refused, naming the output, and the task stays open.
+        var refused = (await Host.Post(complete, new { outputs = new { count = "many", confirmed = "yes", note = "007" } }, Rui, expect: 400)).ReadJson();
+        Assert.Equal("'count' must be a number", refused.GetProperty("errors").GetProperty("outputs.count")[0].GetString());
+        await Host.Post(complete, new { outputs = new { count = "7", confirmed = "yes", note = "007" } }, Rui, expect: 204);
+
+        var run = await Host.RunEnded(incident, runId);
+        Assert.Equal("succeeded", run.Step("act").Status); // 7 > 3 and yes is true: the guard read numbers and booleans
+        var outputs = run.Step("ask").Outputs;
+        Assert.Equal(7m, outputs.GetProperty("count").GetDecimal());
+        Assert.True(outputs.GetProperty("confirmed").GetBoolean());
+        Assert.Equal("007", outputs.GetProperty("note").GetString()); // text stays as typed
+    }
 }
