@@ -83,8 +83,11 @@ public static class DecideApprovalEndpoint
         TimeProvider clock, Notifications.NotificationOptions notifications, CancellationToken ct)
     {
         var caller = user.Caller();
-        var approval = await session.LoadAsync<ApprovalItem>(approvalId, ct);
-        if (approval is null) return Problems.NotFound("Approval", approvalId);
+        if (await session.LoadAsync<ApprovalItem>(approvalId, ct) is not { } asked) return Problems.NotFound("Approval", approvalId);
+        // Decisions on one incident are taken one at a time, under its stream's lock, on the approval as it is then: two
+        // approvers deciding at once both count.
+        var stream = await IncidentStreams.ForPersonAsync(session, asked.IncidentId, ct);
+        var approval = (await session.LoadAsync<ApprovalItem>(approvalId, ct))!;
         if (caller.Subject == approval.RequestedBy)
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Separation of duties",
                 detail: "Whoever started the run cannot approve its steps.");
@@ -98,7 +101,7 @@ public static class DecideApprovalEndpoint
         var now = clock.GetUtcNow();
         var decision = request.Decision == "approve" ? "approved" : "rejected";
         approval.Decisions.Add(new ApprovalDecision(caller.Subject, decision, request.Comment, now));
-        (await IncidentStreams.ForPersonAsync(session, approval.IncidentId, ct)).AppendOne(new ApprovalDecided(approval.IncidentId, approval.Id, approval.StepId, decision, request.Comment,
+        stream.AppendOne(new ApprovalDecided(approval.IncidentId, approval.Id, approval.StepId, decision, request.Comment,
             caller.Subject, now));
         if (decision == "rejected" || approval.Decisions.Count(d => d.Decision == "approved") >= approval.Quorum)
         {

@@ -4,6 +4,8 @@ using IncidentOrchestrator.Timeline;
 namespace IncidentOrchestrator.Approvals;
 
 /// <summary>An approval step waiting for decisions: a quorum of distinct people, any one rejection ends it.</summary>
+/// <remarks>Saved with optimistic concurrency: a decision, its due timer and the run's end cannot overwrite each other.</remarks>
+[Marten.Schema.UseOptimisticConcurrency]
 public sealed class ApprovalItem
 {
     public const string Open = "open";

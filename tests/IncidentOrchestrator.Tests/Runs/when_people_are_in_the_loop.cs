@@ -20,6 +20,23 @@ public sealed class when_people_are_in_the_loop(RunsFixture fixture) : RunContex
         async () => (await Host.Get($"/api/approvals?mine=true&incident={incident}", token)).ReadJson(), a => a.GetArrayLength() > 0))[0];
 
     [Fact]
+    public async Task two_approvers_deciding_at_the_same_moment_both_count()
+    {
+        var incident = await Incident();
+        var runId = await Host.StartRun(incident, "test-people", new { key = Key });
+        var task = (await MyTask(Rui, incident))[0].GetProperty("taskId").GetGuid();
+        await Host.Post($"/api/tasks/{task}/complete", new { outputs = new { readers = "ann" } }, Rui, expect: 204);
+        var approvalId = (await MyApproval(Lena, incident)).GetProperty("approvalId").GetGuid();
+
+        await Task.WhenAll(
+                Host.Post($"/api/approvals/{approvalId}/decision", new { decision = "approve" }, Lena, expect: 204),
+                Host.Post($"/api/approvals/{approvalId}/decision", new { decision = "approve" }, Pia, expect: 204));
+
+        Assert.Equal("approved", (await Host.RunEnded(incident, runId)).Step("approve").Outcome);
+        Assert.Equal(2, (await Host.Timeline(incident)).Count(t => t.Type == "ApprovalDecided"));
+    }
+
+    [Fact]
     public async Task the_on_call_responder_gets_the_task_and_its_outputs_feed_a_later_step_after_two_approvals()
     {
         var incident = await Incident();
