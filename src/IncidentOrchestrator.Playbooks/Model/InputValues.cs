@@ -60,9 +60,13 @@ public static class InputValues
         foreach (var (name, value) in given)
         {
             if (!types.TryGetValue(name, out var type)) values[name] = value;
-            else if (TryConvert(value, type, out var converted)) values[name] = converted;
-            else problems[name] = $"'{name}' must be a {type.ToString().ToLowerInvariant()}";
+            else if (!TryConvert(value, type, out var converted)) problems[name] = NotA(name, type);
+            else if (converted is null) problems[name] = $"'{name}' is required"; // every output is: blank text gives none
+            else values[name] = converted;
         }
         return (values, problems);
     }
+
+    /// <summary>Why a value is refused for its declared type, in the words every door shows.</summary>
+    public static string NotA(string name, InputType type) => $"'{name}' must be a {type.ToString().ToLowerInvariant()}";
 }

@@ -56,7 +56,7 @@ public sealed record HumanTask(
     string Assignee, TextTemplate Title, TextTemplate? Instructions, TimeSpan? AckWithin, TimeSpan? DueWithin,
     string? EscalateTo, IReadOnlyList<string> Outputs, Position Position) : StepKind(Position)
 {
-    /// <summary>The outputs declared with a type other than text (<c>outputs: { count: number }</c>), read as inputs are.</summary>
+    /// <summary>The outputs declared with a type (<c>outputs: { count: number, note: string }</c>), read as inputs are; none for a plain list of names.</summary>
     public IReadOnlyDictionary<string, InputType> OutputTypes { get; init; } = new Dictionary<string, InputType>();
 }
 

@@ -258,7 +258,7 @@ public static class PlaybookParser
             else
             {
                 outputs.Add(output.Value);
-                if (type is { } t && t != InputType.String) types[output.Value] = t;
+                if (type is { } t && map.Node("outputs") is YMapping) types[output.Value] = t; // declared, text included
             }
         }
 

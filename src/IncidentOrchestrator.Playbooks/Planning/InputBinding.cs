@@ -24,7 +24,7 @@ public static class InputBinding
             given.TryGetValue(input.Name, out var raw);
             if (!InputValues.TryConvert(raw, input.Type, out var value))
             {
-                problems[input.Name] = $"'{input.Name}' must be a {input.Type.ToString().ToLowerInvariant()}";
+                problems[input.Name] = InputValues.NotA(input.Name, input.Type);
                 continue;
             }
             value ??= input.Default;

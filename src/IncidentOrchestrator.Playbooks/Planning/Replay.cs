@@ -92,7 +92,9 @@ public static class Replayer
             else fromRecord[step.Id] = outcome;
         }
 
-        var outputs = run.Steps.ToDictionary(s => s.Key, s => s.Value.Outputs, StringComparer.Ordinal);
+        // What a person typed, read as the candidate declares its outputs (a version that types an output reads the record so).
+        var outputs = run.Steps.ToDictionary(s => s.Key, s => candidate.Step(s.Key)?.Kind is HumanTask { OutputTypes.Count: > 0 } task
+            ? (IReadOnlyDictionary<string, object?>)InputValues.ReadOutputs(s.Value.Outputs, task.OutputTypes).Values : s.Value.Outputs, StringComparer.Ordinal);
         var endedAt = run.Steps.Where(s => s.Value is { Outcome: not null, EndedAt: not null } or { Resolution: "abort", EndedAt: not null })
             .ToDictionary(s => s.Key, s => s.Value.EndedAt!.Value, StringComparer.Ordinal);
         var read = run.Steps.Where(s => s.Value.IncidentRead is not null).ToDictionary(s => s.Key, s => s.Value.IncidentRead!, StringComparer.Ordinal);

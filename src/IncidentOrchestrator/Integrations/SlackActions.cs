@@ -88,7 +88,7 @@ public static class SlackActionsEndpoint
                 {
                     NeedToKnowGate.Admission.Admitted => Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
                         TaskEndpoints.Ack(taskId, session, person, clock, bus, notifications, ct)), "Acknowledged"),
-                    var refused => Refused(refused, "Task", taskId),
+                    var refused => NeedToKnowGate.Http(refused, "Task", taskId),
                 };
             case SlackMessage.ApproveAction when Guid.TryParse(request.Value, out var approvalId):
                 return await gate.ApprovalAsync(approvalId, person.Caller(), door, ct) switch
@@ -96,7 +96,7 @@ public static class SlackActionsEndpoint
                     NeedToKnowGate.Admission.Admitted => Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
                         DecideApprovalEndpoint.Post(approvalId, new Decide("approve", "Approved in Slack"), session, bus, person, clock, notifications, ct)),
                         "Approved"),
-                    var refused => Refused(refused, "Approval", approvalId),
+                    var refused => NeedToKnowGate.Http(refused, "Approval", approvalId),
                 };
             default:
                 return TypedResults.Ok(new { ok = true, message = "Nothing to do for this action" }); // e.g. the Open button
@@ -133,11 +133,6 @@ public static class SlackActionsEndpoint
             }
         }
     }
-
-    private static IResult Refused(NeedToKnowGate.Admission admission, string what, Guid id) => admission == NeedToKnowGate.Admission.NotFound
-        ? Problems.NotFound(what, id)
-        : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The read could not be recorded",
-            detail: "Reads of restricted incidents are recorded before anything is done; recording failed. Try again later.");
 
     private static IResult Answer(IResult result, string done) =>
         EndpointCommands.Succeeded(result) ? TypedResults.Ok(new { ok = true, message = done }) : result;

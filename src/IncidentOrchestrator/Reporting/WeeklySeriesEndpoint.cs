@@ -25,6 +25,15 @@ public sealed record WeeklySeries(DateTimeOffset From, DateTimeOffset To, IReadO
 /// </summary>
 public static class WeeklySeriesEndpoint
 {
+    /// <summary>The longest window a series covers: five years of weeks.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(7 * 261);
+
+    /// <summary>The weeks of a window: seven days each from its start, the last one cut at its end (at least one).</summary>
+    public static int Weeks(DateTimeOffset since, DateTimeOffset until) => Math.Max(1, (int)Math.Ceiling((until - since).TotalDays / 7));
+
+    /// <summary>Which week of the window a moment falls in (0 for the first).</summary>
+    public static int WeekOf(DateTimeOffset since, DateTimeOffset moment) => (int)Math.Floor((moment - since).TotalDays / 7);
+
     private static readonly (string Label, int From, int To)[] Ages = [("under a day", 0, 1), ("1–7 days", 1, 7), ("7–30 days", 7, 30), ("over 30 days", 30, int.MaxValue)];
 
     [WolverineGet("/api/metrics/weekly"), Authorize(Roles = "leadership,commander")]
@@ -34,6 +43,7 @@ public static class WeeklySeriesEndpoint
         var validation = new Problems.Validation();
         var now = clock.GetUtcNow();
         var window = MetricsSummaryEndpoint.Window(from, to, now, validation);
+        validation.Require(window.To - window.From <= MaxWindow, "from", $"A window of at most {MaxWindow.TotalDays / 7:0} weeks.");
         var severities = ListIncidentsEndpoint.ParseFilter<Severity>(severity, "severity", validation);
         if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The metrics window is not valid"));
         return TypedResults.Ok(await SeriesAsync(window.From, window.To, severities, context.User.Caller(), session, now, ct));
@@ -45,12 +55,11 @@ public static class WeeklySeriesEndpoint
         var visible = session.Query<Incident>().VisibleTo(caller);
         if (severities is { Length: > 0 } s) visible = visible.Where(i => i.Severity.IsOneOf(s));
         var opened = await visible.Where(i => i.OpenedAt >= since && i.OpenedAt < until).Select(i => new { i.OpenedAt, i.ContainedAt }).ToListAsync(ct);
-        var weeks = Enumerable.Range(0, Math.Max(1, (int)Math.Ceiling((until - since).TotalDays / 7))).Select(w => since.AddDays(7 * w)).ToList();
-        var perWeek = weeks.Select(week =>
+        var byWeek = opened.ToLookup(i => WeekOf(since, i.OpenedAt));
+        var perWeek = Enumerable.Range(0, Weeks(since, until)).Select(w =>
         {
-            var inWeek = opened.Where(i => i.OpenedAt >= week && i.OpenedAt < week.AddDays(7)).ToList();
-            var contained = inWeek.Where(i => i.ContainedAt is not null).Select(i => (i.ContainedAt!.Value - i.OpenedAt).TotalMinutes).ToList();
-            return new WeekFigure(week, inWeek.Count, contained.Count, contained.Count == 0 ? null : Math.Round(contained.Average(), 1));
+            var contained = byWeek[w].Where(i => i.ContainedAt is not null).Select(i => (i.ContainedAt!.Value - i.OpenedAt).TotalMinutes).ToList();
+            return new WeekFigure(since.AddDays(7 * w), byWeek[w].Count(), contained.Count, contained.Count == 0 ? null : Math.Round(contained.Average(), 1));
         }).ToList();
 
         var open = await visible.Where(i => i.Status == IncidentStatus.Open || i.Status == IncidentStatus.Contained).Select(i => i.OpenedAt).ToListAsync(ct);

@@ -18,6 +18,18 @@ public sealed class AuthOptions
     /// <summary>The console's sign-in through an OpenID Connect provider (code flow with PKCE); without it, people paste a token.</summary>
     public OidcOptions Oidc { get; set; } = new();
 
+    /// <summary>
+    /// Whether a provider's metadata and keys must come over HTTPS (the API's <see cref="Authority"/> and the console's
+    /// sign-in alike). Required everywhere but in Development, unless set to false on purpose (a local stand-in provider).
+    /// </summary>
+    public bool? RequireHttpsMetadata { get; set; }
+
+    public bool HttpsMetadataRequired(IHostEnvironment environment) => RequireHttpsMetadata ?? !environment.IsDevelopment();
+
+    /// <summary>Whether a validated bearer token comes from the console's identity provider, whose roles and groups it may carry.</summary>
+    public bool IssuedByTheProvider(string? issuer) =>
+        !string.IsNullOrWhiteSpace(Oidc.Authority) && issuer is not null && issuer.TrimEnd('/') == Oidc.Authority.TrimEnd('/');
+
     public const int MinimumKeyBytes = 32;
 }
 

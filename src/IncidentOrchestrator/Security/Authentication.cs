@@ -35,12 +35,11 @@ public static class Authentication
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Integrations.IntegrationBasicAuthentication>(
                 Integrations.IntegrationBasicAuthentication.Name, null)
             .AddConsoleCookie()
-            .AddConsoleOpenIdConnect(auth.Oidc, environment)
+            .AddConsoleOpenIdConnect(auth, environment)
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
-                // Plain HTTP only to a provider on this machine (a local stand-in) or in development.
-                o.RequireHttpsMetadata = !environment.IsDevelopment() && !string.IsNullOrWhiteSpace(auth.Authority) && !IsLoopback(auth.Authority);
+                o.RequireHttpsMetadata = auth.HttpsMetadataRequired(environment);
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
                     NameClaimType = "name",
@@ -54,12 +53,14 @@ public static class Authentication
                     ValidateAudience = !string.IsNullOrWhiteSpace(auth.Audience),
                     ValidAudience = auth.Audience,
                 };
-                // A token from the provider gives roles as the console's sign-in reads them (its role claim, its groups).
+                // A token from the console's identity provider gives roles as its sign-in reads them (its role claim, its groups);
+                // a token from anyone else gives only the roles it names.
                 o.Events = new JwtBearerEvents
                 {
                     OnTokenValidated = context =>
                     {
-                        if (context.Principal?.Identity is ClaimsIdentity identity) ProviderClaims.AddRoles(identity, auth.Oidc);
+                        if (context.Principal?.Identity is ClaimsIdentity identity && auth.IssuedByTheProvider(context.SecurityToken?.Issuer))
+                            ProviderClaims.AddRoles(identity, auth.Oidc);
                         return Task.CompletedTask;
                     },
                 };
@@ -79,8 +80,6 @@ public static class Authentication
         services.AddSingleton<TamperEvidence.ChainVerifier>();
         return services;
     }
-
-    private static bool IsLoopback(string authority) => Uri.TryCreate(authority, UriKind.Absolute, out var uri) && uri.IsLoopback;
 
     public static SymmetricSecurityKey SigningKey(AuthOptions auth)
     {

@@ -48,7 +48,7 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
             loaded = await session.LoadAsync<Incident>(incidentId, ct);
             return loaded is null ? null : (loaded, false);
         }, ct);
-        return (admission, loaded);
+        return (admission, admission == Admission.Admitted ? loaded : null); // nothing of an incident the caller may not see
     }
 
     /// <summary>The gate for a task, for any door: its incident's, or the task is addressed to the caller.</summary>
@@ -71,7 +71,8 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
 
     private static bool TryRouteId(HttpContext context, string parameter, out Guid id) => Guid.TryParse(context.GetRouteValue(parameter) as string, out id);
 
-    private static IResult Http(Admission admission, string what, Guid id) => admission switch
+    /// <summary>The gate's answer over HTTP: go on, the same 404 for unknown and unseen, or 503 when the read could not be recorded.</summary>
+    public static IResult Http(Admission admission, string what, Guid id) => admission switch
     {
         Admission.Admitted => WolverineContinue.Result(),
         Admission.NotFound => Problems.NotFound(what, id),

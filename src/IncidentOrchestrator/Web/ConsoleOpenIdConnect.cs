@@ -14,8 +14,9 @@ public static class ConsoleOpenIdConnect
 {
     public const string Scheme = OpenIdConnectDefaults.AuthenticationScheme;
 
-    public static AuthenticationBuilder AddConsoleOpenIdConnect(this AuthenticationBuilder builder, OidcOptions oidc, IHostEnvironment environment)
+    public static AuthenticationBuilder AddConsoleOpenIdConnect(this AuthenticationBuilder builder, AuthOptions auth, IHostEnvironment environment)
     {
+        var oidc = auth.Oidc;
         if (!oidc.Enabled) return builder;
         return builder.AddOpenIdConnect(Scheme, o =>
         {
@@ -28,7 +29,7 @@ public static class ConsoleOpenIdConnect
             o.SaveTokens = false;
             o.MapInboundClaims = false;
             o.GetClaimsFromUserInfoEndpoint = true;
-            o.RequireHttpsMetadata = !environment.IsDevelopment() && oidc.Authority!.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+            o.RequireHttpsMetadata = auth.HttpsMetadataRequired(environment);
             o.CallbackPath = "/signin-oidc";
             o.SignedOutCallbackPath = "/signout-oidc";
             o.Scope.Clear();

@@ -21,8 +21,10 @@ public sealed class task_outputs
     {
         var typed = (HumanTask)Load.Valid(Task("{ count: number, readers: list, confirmed: boolean, note: string }")).Step("ask")!.Kind;
         Assert.Equal(["count", "readers", "confirmed", "note"], typed.Outputs);
-        Assert.Equal(new Dictionary<string, InputType> { ["count"] = InputType.Number, ["readers"] = InputType.List, ["confirmed"] = InputType.Boolean },
-            typed.OutputTypes);
+        Assert.Equal(new Dictionary<string, InputType>
+        {
+            ["count"] = InputType.Number, ["readers"] = InputType.List, ["confirmed"] = InputType.Boolean, ["note"] = InputType.String,
+        }, typed.OutputTypes);
 
         var plain = (HumanTask)Load.Valid(Task("[count, readers]")).Step("ask")!.Kind;
         Assert.Equal(["count", "readers"], plain.Outputs);
@@ -49,5 +51,10 @@ public sealed class task_outputs
         Assert.Equal(false, values["confirmed"]);
         Assert.Equal("007", values["note"]);
         Assert.Equal(new Dictionary<string, string> { ["when"] = "'when' must be a number" }, problems);
+
+        // A declared output must be given: blank text is none; a declared string takes text only.
+        var (_, refused) = InputValues.ReadOutputs(new Dictionary<string, object?> { ["count"] = " ", ["note"] = 7m },
+            new Dictionary<string, InputType> { ["count"] = InputType.Number, ["note"] = InputType.String });
+        Assert.Equal(new Dictionary<string, string> { ["count"] = "'count' is required", ["note"] = "'note' must be a string" }, refused);
     }
 }

@@ -30,6 +30,7 @@ public sealed class when_an_identity_provider_is_configured
         await using var host = await AppFixture.StartHostAsync(await TestDatabase.CreateDatabaseAsync("oidc"), settings: new Dictionary<string, string>
         {
             ["Auth:Oidc:Authority"] = authority, ["Auth:Oidc:ClientId"] = "incident-console", ["Auth:Oidc:ClientSecret"] = "secret",
+            ["Auth:RequireHttpsMetadata"] = "false", // the stand-in answers over plain HTTP, which a deployment must allow on purpose
         });
         var signIn = await host.Scenario(x =>
         {

@@ -45,6 +45,20 @@ public sealed class the_weekly_series(RunsFixture fixture) : RunContext(fixture)
         var refused = (await Host.Get("/api/metrics/weekly?severity=urgent", Api.Leadership, expect: 400)).ReadJson();
         Assert.True(refused.GetProperty("errors").TryGetProperty("severity", out _));
         await Host.Get("/api/metrics/weekly?from=yesterday", Api.Leadership, expect: 400);
+        var tooLong = (await Host.Get("/api/metrics/weekly?from=0001-01-01T00:00:00Z", Api.Leadership, expect: 400)).ReadJson();
+        Assert.Equal("A window of at most 261 weeks.", tooLong.GetProperty("errors").GetProperty("from")[0].GetString());
         await Host.Get("/api/metrics/weekly", Api.Responder, expect: 403);
+    }
+
+    [Fact]
+    public void a_week_runs_seven_days_from_the_windows_start_and_the_last_is_cut_at_its_end()
+    {
+        var since = new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(0, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, since));
+        Assert.Equal(0, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, since.AddDays(7).AddTicks(-1)));
+        Assert.Equal(1, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, since.AddDays(7)));
+        Assert.Equal(13, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.Weeks(since, since.AddDays(90))); // 12 whole weeks and 6 days
+        Assert.Equal(1, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.Weeks(since, since)); // an empty window still has its week
     }
 }

@@ -12,8 +12,8 @@ namespace IncidentOrchestrator.Tests.Security;
 
 /// <summary>
 /// A directory's groups are the one place that says who is a commander: <c>Auth__Oidc__GroupRoles__&lt;group&gt;=&lt;role&gt;</c>
-/// turns the groups a provider's token carries into roles, for bearer tokens from that provider (here a local stand-in
-/// that signs with its own RSA key) as for the console's sign-in.
+/// turns the groups a token from the console's identity provider carries into roles, for bearer tokens from that provider
+/// (here a local stand-in that signs with its own RSA key); the console's sign-in reads them with the same rule.
 /// </summary>
 public sealed class when_groups_at_the_provider_give_roles
 {
@@ -37,11 +37,13 @@ public sealed class when_groups_at_the_provider_give_roles
         await provider.StartAsync();
         var authority = provider.Urls.Single();
 
-        await using var host = await AppFixture.StartHostAsync(await TestDatabase.CreateDatabaseAsync("groups"), settings: new Dictionary<string, string>
+        Dictionary<string, string> Settings(string providerOfTheConsole) => new()
         {
-            ["Auth:Authority"] = authority, ["Auth:Issuer"] = authority,
+            ["Auth:Authority"] = authority, ["Auth:Issuer"] = authority, ["Auth:RequireHttpsMetadata"] = "false", // the stand-in speaks plain HTTP
+            ["Auth:Oidc:Authority"] = providerOfTheConsole,
             ["Auth:Oidc:GroupRoles:incident-commanders"] = "commander", ["Auth:Oidc:GroupRoles:security-leads"] = "leadership",
-        });
+        };
+        await using var host = await AppFixture.StartHostAsync(await TestDatabase.CreateDatabaseAsync("groups"), settings: Settings(authority));
         string Token(params string[] groups) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Subject = new ClaimsIdentity([new Claim("sub", "gia.groups"), new Claim("name", "Gia"), .. groups.Select(g => new Claim("groups", g))]),
@@ -61,6 +63,10 @@ public sealed class when_groups_at_the_provider_give_roles
         await host.Get("/api/metrics/summary", lead);
         await host.Post("/api/incidents", new { title = "No", severity = "high", restricted = false, summary = "no" }, lead, expect: 403);
         await host.Get("/api/incidents", Token("everyone"), expect: 403);
+
+        // Groups give roles only in tokens from the console's own provider: where the API trusts another authority, they give none.
+        await using var elsewhere = await AppFixture.StartHostAsync(await TestDatabase.CreateDatabaseAsync("groups2"), settings: Settings("https://sso.example.org"));
+        await elsewhere.Get("/api/incidents", commander, expect: 403);
     }
 
     [Fact]
