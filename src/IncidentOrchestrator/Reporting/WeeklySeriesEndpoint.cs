@@ -28,8 +28,12 @@ public static class WeeklySeriesEndpoint
     /// <summary>The longest window a series covers: five years of weeks.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(7 * 261);
 
-    /// <summary>The weeks of a window: seven days each from its start, the last one cut at its end (at least one).</summary>
-    public static int Weeks(DateTimeOffset since, DateTimeOffset until) => Math.Max(1, (int)Math.Ceiling((until - since).TotalDays / 7));
+    /// <summary>
+    /// The weeks of a window: seven days each from its start, the last one cut at its end (at least one). A window within a
+    /// minute of whole weeks is whole weeks: "the last 14 days" asked a moment ago has no third week of a few milliseconds.
+    /// </summary>
+    public static int Weeks(DateTimeOffset since, DateTimeOffset until) =>
+        Math.Max(1, (int)Math.Ceiling(Math.Round((until - since).TotalMinutes) / TimeSpan.FromDays(7).TotalMinutes));
 
     /// <summary>Which week of the window a moment falls in (0 for the first).</summary>
     public static int WeekOf(DateTimeOffset since, DateTimeOffset moment) => (int)Math.Floor((moment - since).TotalDays / 7);

@@ -60,5 +60,6 @@ public sealed class the_weekly_series(RunsFixture fixture) : RunContext(fixture)
         Assert.Equal(1, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, since.AddDays(7)));
         Assert.Equal(13, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.Weeks(since, since.AddDays(90))); // 12 whole weeks and 6 days
         Assert.Equal(1, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.Weeks(since, since)); // an empty window still has its week
+        Assert.Equal(2, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.Weeks(since, since.AddDays(14).AddMilliseconds(40))); // asked a moment ago
     }
 }
