@@ -59,12 +59,19 @@ public static class Cluster
         // attempts, which would leave its run waiting forever (ops/chaos found one such run).
         opts.OnException<NpgsqlException>(e => e.IsTransient)
             .Or<Marten.Exceptions.MartenCommandException>(e => e.InnerException is NpgsqlException { IsTransient: true })
-            .Or<ObjectDisposedException>(e => e.ObjectName?.StartsWith("Npgsql", StringComparison.Ordinal) == true)
+            .Or<ObjectDisposedException>(DisposedByARestart)
             .RetryWithCooldown(TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1))
             .Then.ScheduleRetry(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20),
                 TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
         return opts;
     }
+
+    /// <summary>
+    /// A connection or transaction of Npgsql that a restart disposed under a message. Npgsql names the object either as the
+    /// exception's object name or as its whole message (ops/chaos dead-lettered one whose message was "NpgsqlTransaction").
+    /// </summary>
+    public static bool DisposedByARestart(ObjectDisposedException e) =>
+        e.ObjectName?.StartsWith("Npgsql", StringComparison.Ordinal) == true || e.Message.StartsWith("Npgsql", StringComparison.Ordinal);
 
     /// <summary>
     /// Connections that notice a database restart (keepalives) and come back after it. The statements the service repeats
