@@ -246,9 +246,10 @@ public static class PlaybookParser
         var outputs = new List<string>();
         var types = new Dictionary<string, InputType>(StringComparer.Ordinal);
         // A list of names (each is text), or a mapping of names to their types, as inputs declare theirs.
-        var declared = map.Node("outputs") is YMapping typed
+        var typed = map.Node("outputs") as YMapping;
+        var declared = typed is not null
             ? typed.Entries.Select(e => (Name: e.Key, Type: e.Value is YScalar t && !t.IsNull ? ReadType(t, $"output '{e.Key.Value}'", errors) : Wrong(e.Value)))
-            : map.ScalarList("outputs").Select(o => (Name: o, Type: (InputType?)InputType.String));
+            : map.ScalarList("outputs").Select(o => (Name: o, Type: (InputType?)null));
         foreach (var (output, type) in declared.ToList())
         {
             if (!Names.IsIdentifier(output.Value))
@@ -258,7 +259,7 @@ public static class PlaybookParser
             else
             {
                 outputs.Add(output.Value);
-                if (type is { } t && map.Node("outputs") is YMapping) types[output.Value] = t; // declared, text included
+                if (type is { } t) types[output.Value] = t; // declared with a type, text included
             }
         }
 

@@ -204,19 +204,19 @@ public sealed partial class PlaybookRun
 
     private void StartChild(Turn turn, Step step, SubPlaybook sub, ValueScope scope, IncidentFactsRead? read)
     {
-        var child = turn.Catalog.Library.Find(sub.Playbook);
-        var (inputs, error) = StepInputs.ForChild(sub, scope, child);
-        if (error is not null)
+        var found = turn.Catalog.Library.Find(sub.Playbook);
+        var (inputs, error) = StepInputs.ForChild(sub, scope, found);
+        if (error is not null || found is not { } child)
         {
             // It never starts: the failure is the decision on it, and keeps what its guard read.
-            Perform(turn, RunDecider.Failure(turn.Playbook, this, step, error, read));
+            Perform(turn, RunDecider.Failure(turn.Playbook, this, step, error!, read));
             return;
         }
 
         var childRunId = Guid.CreateVersion7();
-        turn.Store.Begin(Request(childRunId, IncidentId, child!, RunValues.Serialize(inputs), Signal, null, Id, step.Id, StartedBy, turn.Now),
-            PinnedPlaybook.Of(child!, turn.Now));
-        Wait(turn, step, $"child run {childRunId} of {child!.Name}", null, Json(read));
+        turn.Store.Begin(Request(childRunId, IncidentId, child, RunValues.Serialize(inputs), Signal, null, Id, step.Id, StartedBy, turn.Now),
+            PinnedPlaybook.Of(child, turn.Now));
+        Wait(turn, step, $"child run {childRunId} of {child.Name}", null, Json(read));
         turn.Outgoing.Add(new StartRun(childRunId));
     }
 

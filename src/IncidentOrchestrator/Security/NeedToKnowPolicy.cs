@@ -36,9 +36,12 @@ public sealed class NeedToKnowPolicy : IHttpPolicy
     /// any <c>{taskId}</c> or <c>{approvalId}</c>), or null for routes that name no incident. A route constraint
     /// (<c>{id:guid}</c>) does not change what a route names.
     /// </summary>
-    public static Gate? GateFor(string? route)
+    public static Gate? GateFor(string? route) => route is null ? null : Chosen.GetOrAdd(route, Choose); // the console asks on every request
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Gate?> Chosen = new(StringComparer.Ordinal);
+
+    private static Gate? Choose(string route)
     {
-        if (route is null) return null;
         var named = Regex.Replace(route, @"\{(\w+):[^}]*\}", "{$1}");
         if (named.StartsWith("/api/incidents/{id}", StringComparison.Ordinal) || named.StartsWith("/incidents/{id}", StringComparison.Ordinal)) return ForIncident;
         if (named.Contains("{taskId}", StringComparison.Ordinal)) return ForTask;

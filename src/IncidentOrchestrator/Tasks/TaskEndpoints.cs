@@ -1,9 +1,9 @@
-using IncidentOrchestrator.Playbooks.Model;
-using IncidentOrchestrator.Playbooks;
 using System.Security.Claims;
 using System.Text.Json;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Playbooks.Model;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using Marten;

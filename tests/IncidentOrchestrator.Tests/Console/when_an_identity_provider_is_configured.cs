@@ -1,8 +1,5 @@
 using System.Web;
 using IncidentOrchestrator.Tests.Fixtures;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace IncidentOrchestrator.Tests.Console;
 
@@ -12,20 +9,8 @@ public sealed class when_an_identity_provider_is_configured
     [Fact]
     public async Task signing_in_to_the_console_starts_the_code_flow_at_the_provider()
     {
-        // A provider that answers discovery (a local stand-in: this machine reaches no other).
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var provider = builder.Build();
-        provider.MapGet("/.well-known/openid-configuration", (HttpContext c) => Results.Json(new Dictionary<string, object>
-        {
-            ["issuer"] = $"{c.Request.Scheme}://{c.Request.Host}", ["authorization_endpoint"] = $"{c.Request.Scheme}://{c.Request.Host}/authorize",
-            ["token_endpoint"] = $"{c.Request.Scheme}://{c.Request.Host}/token", ["jwks_uri"] = $"{c.Request.Scheme}://{c.Request.Host}/jwks",
-            ["response_types_supported"] = new[] { "code" }, ["subject_types_supported"] = new[] { "public" },
-            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-        }));
-        provider.MapGet("/jwks", () => Results.Json(new { keys = Array.Empty<object>() }));
-        await provider.StartAsync();
-        var authority = provider.Urls.Single();
+        await using var provider = await StandInIdentityProvider.StartAsync();
+        var authority = provider.Authority;
 
         await using var host = await AppFixture.StartHostAsync(await TestDatabase.CreateDatabaseAsync("oidc"), settings: new Dictionary<string, string>
         {

@@ -23,6 +23,31 @@ public sealed class the_published_service_serves_what_it_streams(PublishedServic
     public async Task an_incident_of_five_thousand_events_exports_whole_and_paged_reports_and_verifies_offline() =>
         await ReadEverythingAsync(await IncidentAsync(signals: 5_000));
 
+    [Fact]
+    public async Task the_consoles_live_timeline_streams_behind_the_need_to_know_gate()
+    {
+        var errorsBefore = service.Log.Length;
+        var id = await IncidentAsync(signals: 3);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        // The gate (a filter on every console route) lets the stream open, which then brings the timeline written so far.
+        using var response = await _http.GetAsync($"/incidents/{id}/live?after=0", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = new List<string>();
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync(timeout.Token)).EnumerateAsync(timeout.Token))
+        {
+            events.Add(item.EventType);
+            if (item.EventType == "timeline") break;
+        }
+        Assert.Equal(["connected", "timeline"], events);
+
+        // An incident that is not there: the console's not-found page, before any stream opens.
+        using var missing = await _http.GetAsync($"/incidents/{Guid.NewGuid()}/live?after=0", timeout.Token);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("text/html", missing.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await service.ErrorsAsync(errorsBefore));
+    }
+
     private async Task ReadEverythingAsync(Guid id)
     {
         var errorsBefore = service.Log.Length;

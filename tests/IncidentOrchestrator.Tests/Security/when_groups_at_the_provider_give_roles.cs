@@ -1,12 +1,6 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Tests.Fixtures;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace IncidentOrchestrator.Tests.Security;
 
@@ -20,22 +14,8 @@ public sealed class when_groups_at_the_provider_give_roles
     [Fact]
     public async Task a_token_carrying_groups_only_gets_the_roles_its_groups_map_to_and_nothing_more()
     {
-        using var rsa = RSA.Create(2048);
-        var key = new RsaSecurityKey(rsa) { KeyId = "stand-in" };
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var provider = builder.Build();
-        provider.MapGet("/.well-known/openid-configuration", (HttpContext c) => Results.Json(new Dictionary<string, object>
-        {
-            ["issuer"] = $"{c.Request.Scheme}://{c.Request.Host}", ["jwks_uri"] = $"{c.Request.Scheme}://{c.Request.Host}/jwks",
-            ["authorization_endpoint"] = $"{c.Request.Scheme}://{c.Request.Host}/authorize", ["token_endpoint"] = $"{c.Request.Scheme}://{c.Request.Host}/token",
-            ["response_types_supported"] = new[] { "code" }, ["subject_types_supported"] = new[] { "public" },
-            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-        }));
-        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "stand-in" });
-        provider.MapGet("/jwks", () => Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } }));
-        await provider.StartAsync();
-        var authority = provider.Urls.Single();
+        await using var provider = await StandInIdentityProvider.StartAsync();
+        var authority = provider.Authority;
 
         Dictionary<string, string> Settings(string providerOfTheConsole) => new()
         {
@@ -44,13 +24,8 @@ public sealed class when_groups_at_the_provider_give_roles
             ["Auth:Oidc:GroupRoles:incident-commanders"] = "commander", ["Auth:Oidc:GroupRoles:security-leads"] = "leadership",
         };
         await using var host = await AppFixture.StartHostAsync(await TestDatabase.CreateDatabaseAsync("groups"), settings: Settings(authority));
-        string Token(params string[] groups) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Subject = new ClaimsIdentity([new Claim("sub", "gia.groups"), new Claim("name", "Gia"), .. groups.Select(g => new Claim("groups", g))]),
-            Issuer = authority,
-            Expires = DateTime.UtcNow.AddMinutes(10),
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
-        });
+        string Token(params string[] groups) =>
+            provider.Token([new Claim("sub", "gia.groups"), new Claim("name", "Gia"), .. groups.Select(g => new Claim("groups", g))]);
 
         // No role claim at all: the group gives commander, so declaring works.
         var commander = Token("incident-commanders", "everyone");
