@@ -91,6 +91,9 @@ public static class Planner
         private readonly Dictionary<string, PlannedStep> _planned = new(StringComparer.Ordinal);
         private readonly List<Step> _started = [];
 
+        /// <summary>The escalated step whose recorded answer is being taken (an abort cancels it by the commander's word).</summary>
+        private string? _answering;
+
         public List<string> StartOrder { get; } = [];
         private readonly List<PlannedCompensation> _compensations = [];
 
@@ -135,7 +138,9 @@ public static class Planner
         {
             if (_run.Steps[step.Id].Escalated)
             {
+                _answering = step.Id;
                 Record(RunDecider.Resolve(playbook, _run, step, request.Answers![step.Id], "a person"));
+                _answering = null;
                 return;
             }
             var outcome = _planned[step.Id].Outcome!;
@@ -190,7 +195,7 @@ public static class Planner
                             _planned[cancel.StepId] = started with
                             {
                                 Outcome = Outcomes.Cancelled,
-                                Reason = started.Reason + (_run.Steps[cancel.StepId].Escalated
+                                Reason = started.Reason + (cancel.StepId == _answering
                                     ? "; the commander aborted the run" : "; cancelled: the run ended before it did"),
                             };
                         _run.Cancelled(cancel.StepId, Never);

@@ -1,6 +1,5 @@
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
-using IncidentOrchestrator.Incidents.Listing;
 using IncidentOrchestrator.Security;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -35,8 +34,17 @@ public static class WeeklySeriesEndpoint
     public static int Weeks(DateTimeOffset since, DateTimeOffset until) =>
         Math.Max(1, (int)Math.Ceiling(Math.Round((until - since).TotalMinutes) / TimeSpan.FromDays(7).TotalMinutes));
 
-    /// <summary>Which week of the window a moment falls in (0 for the first).</summary>
-    public static int WeekOf(DateTimeOffset since, DateTimeOffset moment) => (int)Math.Floor((moment - since).TotalDays / 7);
+    /// <summary>Which of the window's weeks a moment in it falls in (0 for the first; the last takes the window's end).</summary>
+    public static int WeekOf(DateTimeOffset since, DateTimeOffset until, DateTimeOffset moment) =>
+        Math.Min((int)Math.Floor((moment - since).TotalDays / 7), Weeks(since, until) - 1);
+
+    /// <summary>The window of a series: the metrics' window, of at most <see cref="MaxWindow"/>, for every door that draws one.</summary>
+    public static (DateTimeOffset From, DateTimeOffset To) Window(string? from, string? to, DateTimeOffset now, Problems.Validation validation)
+    {
+        var window = MetricsSummaryEndpoint.Window(from, to, now, validation);
+        validation.Require(window.To - window.From <= MaxWindow, "from", $"A window of at most {MaxWindow.TotalDays / 7:0} weeks.");
+        return window;
+    }
 
     private static readonly (string Label, int From, int To)[] Ages = [("under a day", 0, 1), ("1–7 days", 1, 7), ("7–30 days", 7, 30), ("over 30 days", 30, int.MaxValue)];
 
@@ -46,9 +54,8 @@ public static class WeeklySeriesEndpoint
     {
         var validation = new Problems.Validation();
         var now = clock.GetUtcNow();
-        var window = MetricsSummaryEndpoint.Window(from, to, now, validation);
-        validation.Require(window.To - window.From <= MaxWindow, "from", $"A window of at most {MaxWindow.TotalDays / 7:0} weeks.");
-        var severities = ListIncidentsEndpoint.ParseFilter<Severity>(severity, "severity", validation);
+        var window = Window(from, to, now, validation);
+        var severities = EnumFilter.Parse<Severity>(severity, "severity", validation);
         if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The metrics window is not valid"));
         return TypedResults.Ok(await SeriesAsync(window.From, window.To, severities, context.User.Caller(), session, now, ct));
     }
@@ -59,7 +66,7 @@ public static class WeeklySeriesEndpoint
         var visible = session.Query<Incident>().VisibleTo(caller);
         if (severities is { Length: > 0 } s) visible = visible.Where(i => i.Severity.IsOneOf(s));
         var opened = await visible.Where(i => i.OpenedAt >= since && i.OpenedAt < until).Select(i => new { i.OpenedAt, i.ContainedAt }).ToListAsync(ct);
-        var byWeek = opened.ToLookup(i => WeekOf(since, i.OpenedAt));
+        var byWeek = opened.ToLookup(i => WeekOf(since, until, i.OpenedAt));
         var perWeek = Enumerable.Range(0, Weeks(since, until)).Select(w =>
         {
             var contained = byWeek[w].Where(i => i.ContainedAt is not null).Select(i => (i.ContainedAt!.Value - i.OpenedAt).TotalMinutes).ToList();

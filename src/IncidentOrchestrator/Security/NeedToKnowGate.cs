@@ -19,25 +19,34 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
     /// the read of a restricted incident could not be recorded, so nothing is shown.</summary>
     public enum Admission { Admitted, NotFound, AuditUnavailable }
 
-    public async Task<IResult> ForIncident(HttpContext context)
-    {
-        if (!TryRouteId(context, "id", out var id)) return Problems.NotFound("Incident", context.GetRouteValue("id") as string ?? "");
-        var (admission, incident) = await IncidentAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted);
-        if (admission == Admission.Admitted) context.Items[typeof(Incident)] = incident; // the endpoint behind the gate need not load it again
-        return Http(admission, "Incident", id);
-    }
+    public async Task<IResult> ForIncident(HttpContext context) => Http(await AdmitToIncidentAsync(context), "Incident", context, "id");
 
     /// <summary>The incident the gate let the caller through to, as it loaded it for this request.</summary>
     public static Incident? Admitted(HttpContext context, Guid id) =>
         context.Items.TryGetValue(typeof(Incident), out var item) && item is Incident { } incident && incident.Id == id ? incident : null;
 
-    public async Task<IResult> ForTask(HttpContext context) => TryRouteId(context, "taskId", out var id)
-        ? Http(await TaskAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted), "Task", id)
-        : Problems.NotFound("Task", context.GetRouteValue("taskId") as string ?? "");
+    public async Task<IResult> ForTask(HttpContext context) => Http(await AdmitToTaskAsync(context), "Task", context, "taskId");
 
-    public async Task<IResult> ForApproval(HttpContext context) => TryRouteId(context, "approvalId", out var id)
-        ? Http(await ApprovalAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted), "Approval", id)
-        : Problems.NotFound("Approval", context.GetRouteValue("approvalId") as string ?? "");
+    public async Task<IResult> ForApproval(HttpContext context) => Http(await AdmitToApprovalAsync(context), "Approval", context, "approvalId");
+
+    /// <summary>The gate for the incident a request's route names (<c>{id}</c>); an admitted one is kept for the request (<see cref="Admitted"/>).</summary>
+    public async Task<Admission> AdmitToIncidentAsync(HttpContext context)
+    {
+        if (!TryRouteId(context, "id", out var id)) return Admission.NotFound;
+        var (admission, incident) = await IncidentAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted);
+        if (admission == Admission.Admitted) context.Items[typeof(Incident)] = incident; // the endpoint behind the gate need not load it again
+        return admission;
+    }
+
+    /// <summary>The gate for the task a request's route names (<c>{taskId}</c>).</summary>
+    public async Task<Admission> AdmitToTaskAsync(HttpContext context) => TryRouteId(context, "taskId", out var id)
+        ? await TaskAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted)
+        : Admission.NotFound;
+
+    /// <summary>The gate for the approval a request's route names (<c>{approvalId}</c>).</summary>
+    public async Task<Admission> AdmitToApprovalAsync(HttpContext context) => TryRouteId(context, "approvalId", out var id)
+        ? await ApprovalAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted)
+        : Admission.NotFound;
 
     /// <summary>The gate for an incident, for any door: <paramref name="door"/> names it in the read audit.</summary>
     public async Task<(Admission Admission, Incident? Incident)> IncidentAsync(Guid id, Caller caller, string door, CancellationToken ct)
@@ -72,7 +81,12 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
     private static bool TryRouteId(HttpContext context, string parameter, out Guid id) => Guid.TryParse(context.GetRouteValue(parameter) as string, out id);
 
     /// <summary>The gate's answer over HTTP: go on, the same 404 for unknown and unseen, or 503 when the read could not be recorded.</summary>
-    public static IResult Http(Admission admission, string what, Guid id) => admission switch
+    public static IResult Http(Admission admission, string what, Guid id) => Http(admission, what, id.ToString());
+
+    private static IResult Http(Admission admission, string what, HttpContext context, string parameter) =>
+        Http(admission, what, context.GetRouteValue(parameter) as string ?? "");
+
+    private static IResult Http(Admission admission, string what, string id) => admission switch
     {
         Admission.Admitted => WolverineContinue.Result(),
         Admission.NotFound => Problems.NotFound(what, id),

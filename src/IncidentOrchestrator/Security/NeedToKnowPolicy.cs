@@ -24,12 +24,12 @@ public sealed class NeedToKnowPolicy : IHttpPolicy
         }
     }
 
-    /// <summary>A gate: the method the API's generated code calls, what it guards (in a page's words), and the call itself.</summary>
-    public sealed record Gate(string Method, string What, Func<NeedToKnowGate, HttpContext, Task<IResult>> Call);
+    /// <summary>A gate: the method the API's generated code calls, what it guards (in a page's words), and its admission for any other door.</summary>
+    public sealed record Gate(string Method, string What, Func<NeedToKnowGate, HttpContext, Task<NeedToKnowGate.Admission>> Admit);
 
-    private static readonly Gate ForIncident = new(nameof(NeedToKnowGate.ForIncident), "incident", (gate, context) => gate.ForIncident(context));
-    private static readonly Gate ForTask = new(nameof(NeedToKnowGate.ForTask), "task", (gate, context) => gate.ForTask(context));
-    private static readonly Gate ForApproval = new(nameof(NeedToKnowGate.ForApproval), "approval", (gate, context) => gate.ForApproval(context));
+    private static readonly Gate ForIncident = new(nameof(NeedToKnowGate.ForIncident), "incident", (gate, context) => gate.AdmitToIncidentAsync(context));
+    private static readonly Gate ForTask = new(nameof(NeedToKnowGate.ForTask), "task", (gate, context) => gate.AdmitToTaskAsync(context));
+    private static readonly Gate ForApproval = new(nameof(NeedToKnowGate.ForApproval), "approval", (gate, context) => gate.AdmitToApprovalAsync(context));
 
     /// <summary>
     /// Which gate guards a route of any door (the API's <c>/api/incidents/{id}…</c>, the console's <c>/incidents/{id}…</c>,

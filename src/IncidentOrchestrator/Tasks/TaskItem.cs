@@ -51,7 +51,7 @@ public sealed class TaskItem
     public string? EscalateTo { get; set; }
     public List<string> Outputs { get; set; } = [];
 
-    /// <summary>The outputs declared with a type other than text; absent on tasks opened before types were kept.</summary>
+    /// <summary>The outputs declared with a type (text included); none for a plain list of names, or on tasks opened before types were kept.</summary>
     public Dictionary<string, Playbooks.Model.InputType> OutputTypes { get; set; } = [];
     public string Status { get; set; } = TaskStatuses.Open;
     public DateTimeOffset OpenedAt { get; set; }

@@ -48,7 +48,7 @@ public static class ConsoleReports
         if (DateOnly.TryParseExact(to, "yyyy-MM-dd", out var lastDay)) to = lastDay.AddDays(1).ToString("yyyy-MM-dd");
         var validation = new Hosting.Problems.Validation();
         var now = clock.GetUtcNow();
-        var window = MetricsSummaryEndpoint.Window(from, to, now, validation);
+        var window = WeeklySeriesEndpoint.Window(from, to, now, validation);
         if (validation.HasErrors)
             return Page<MessagePage>(new { Signed = caller, Heading = "That window is not valid", Text = validation.ToProblem("").Detail ?? "" }, 400);
 

@@ -30,10 +30,10 @@ public static class ConsoleResults
     {
         var context = invocation.HttpContext;
         if (NeedToKnowPolicy.GateFor((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText) is not { } gate) return await next(invocation);
-        return await gate.Call(context.RequestServices.GetRequiredService<NeedToKnowGate>(), context) switch
+        return await gate.Admit(context.RequestServices.GetRequiredService<NeedToKnowGate>(), context) switch
         {
-            WolverineContinue => await next(invocation),
-            IStatusCodeHttpResult { StatusCode: StatusCodes.Status404NotFound } => NotFound(context, gate.What),
+            NeedToKnowGate.Admission.Admitted => await next(invocation),
+            NeedToKnowGate.Admission.NotFound => NotFound(context, gate.What),
             _ => Page<Pages.MessagePage>(new
             {
                 Signed = context.User.Caller(),

@@ -125,6 +125,7 @@ public sealed class replaying_a_candidate_over_recorded_runs
         Assert.Empty(replay.Differences);
         Assert.Equal("cancelled", replay.CandidateStatus);
         Assert.Equal("approved", replay.Steps.Single(s => s.Id == "approve").Candidate);
+        Assert.EndsWith("the commander aborted the run", replay.Steps.Single(s => s.Id == "act").Reason);
 
         // Had the commander aborted before the approval came, the candidate would not have waited for it.
         var early = aborted with { Steps = new Dictionary<string, RecordedStep>(aborted.Steps) { ["act"] = aborted.Steps["act"] with { EndedAt = at.AddMinutes(1) } } };

@@ -41,10 +41,19 @@ public sealed class the_published_service_serves_what_it_streams(PublishedServic
         }
         Assert.Equal(["connected", "timeline"], events);
 
-        // An incident that is not there: the console's not-found page, before any stream opens.
-        using var missing = await _http.GetAsync($"/incidents/{Guid.NewGuid()}/live?after=0", timeout.Token);
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Equal("text/html", missing.Content.Headers.ContentType?.MediaType);
+        // An incident that is not there, and a restricted one to someone without need-to-know: the same not-found page,
+        // before any stream opens.
+        var restricted = (await (await _http.PostAsJsonAsync("/api/incidents",
+            new { title = "Restricted, streamed", severity = "high", restricted = true, summary = "need-to-know" }, timeout.Token))
+            .Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("id").GetGuid();
+        using var outsider = service.Client(Tokens.For("rita.responder", IncidentOrchestrator.Security.Roles.Responder));
+        foreach (var (client, incident) in new[] { (_http, Guid.NewGuid()), (outsider, restricted) })
+        {
+            using var refused = await client.GetAsync($"/incidents/{incident}/live?after=0", timeout.Token);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+            Assert.DoesNotContain("Restricted, streamed", await refused.Content.ReadAsStringAsync(timeout.Token));
+        }
         Assert.Empty(await service.ErrorsAsync(errorsBefore));
     }
 

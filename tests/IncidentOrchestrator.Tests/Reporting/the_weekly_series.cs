@@ -55,9 +55,11 @@ public sealed class the_weekly_series(RunsFixture fixture) : RunContext(fixture)
     {
         var since = new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero);
 
-        Assert.Equal(0, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, since));
-        Assert.Equal(0, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, since.AddDays(7).AddTicks(-1)));
-        Assert.Equal(1, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, since.AddDays(7)));
+        var until = since.AddDays(14).AddSeconds(20); // two weeks, asked a moment later
+        Assert.Equal(0, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, until, since));
+        Assert.Equal(0, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, until, since.AddDays(7).AddTicks(-1)));
+        Assert.Equal(1, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, until, since.AddDays(7)));
+        Assert.Equal(1, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.WeekOf(since, until, since.AddDays(14).AddSeconds(10))); // the last week takes the window's end
         Assert.Equal(13, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.Weeks(since, since.AddDays(90))); // 12 whole weeks and 6 days
         Assert.Equal(1, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.Weeks(since, since)); // an empty window still has its week
         Assert.Equal(2, IncidentOrchestrator.Reporting.WeeklySeriesEndpoint.Weeks(since, since.AddDays(14).AddMilliseconds(40))); // asked a moment ago

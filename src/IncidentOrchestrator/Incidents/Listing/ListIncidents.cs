@@ -52,8 +52,8 @@ public static class ListIncidentsEndpoint
         CancellationToken ct)
     {
         var validation = new Problems.Validation();
-        var statuses = ParseFilter<IncidentStatus>(filter.Status, "status", validation);
-        var severities = ParseFilter<Severity>(filter.Severity, "severity", validation);
+        var statuses = EnumFilter.Parse<IncidentStatus>(filter.Status, "status", validation);
+        var severities = EnumFilter.Parse<Severity>(filter.Severity, "severity", validation);
         var openedFrom = ParseTime(filter.From, "from", validation);
         var openedTo = ParseTime(filter.To, "to", validation);
         var pageSize = Paging.Limit(filter.Limit, validation);
@@ -82,19 +82,6 @@ public static class ListIncidentsEndpoint
         await reads.RecordAsync(page.Where(i => i.Restricted).Select(i => i.Id).ToList(), caller, readBy, IncidentReads.Allowed, ct);
         return new IncidentListing(page.Select(IncidentSummary.Of).ToList(),
             incidents.Count > pageSize ? Cursor.Of(page[^1].OpenedAt, page[^1].Id).Encode() : null);
-    }
-
-    /// <summary>One value or a comma list of the enum's names; null when not given.</summary>
-    public static T[]? ParseFilter<T>(string? value, string field, Problems.Validation validation) where T : struct, Enum
-    {
-        if (string.IsNullOrEmpty(value)) return null;
-        var parsed = new List<T>();
-        foreach (var item in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (Enum.TryParse<T>(item, ignoreCase: true, out var one) && Enum.IsDefined(one) && !int.TryParse(item, out _)) parsed.Add(one);
-            else validation.Add(field, $"'{item}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
-        }
-        return parsed.ToArray();
     }
 
     public static DateTimeOffset? ParseTime(string? value, string field, Problems.Validation validation)

@@ -1,0 +1,18 @@
+namespace IncidentOrchestrator.Hosting;
+
+/// <summary>A query's filter on an enum: one value or a comma list of its names, as every list and series reads it.</summary>
+public static class EnumFilter
+{
+    /// <summary>One value or a comma list of the enum's names; null when not given.</summary>
+    public static T[]? Parse<T>(string? value, string field, Problems.Validation validation) where T : struct, Enum
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        var parsed = new List<T>();
+        foreach (var item in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Enum.TryParse<T>(item, ignoreCase: true, out var one) && Enum.IsDefined(one) && !int.TryParse(item, out _)) parsed.Add(one);
+            else validation.Add(field, $"'{item}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+        }
+        return parsed.ToArray();
+    }
+}
