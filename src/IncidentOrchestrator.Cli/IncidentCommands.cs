@@ -284,7 +284,7 @@ public static class IncidentCommands
         command.SetAction(cli.Run(async (r, ct) =>
         {
             var verdict = r.GetValue(file) is { } export
-                ? ChainCheck.Verify(JsonDocument.Parse(await File.ReadAllTextAsync(export.FullName, ct)).RootElement)
+                ? JsonSerializer.SerializeToElement(await VerifyOfflineAsync(export, ct), Json.Options)
                 : await cli.Api(r).GetAsync($"/api/incidents/{r.GetValue(id) ?? throw new CliException(ExitCodes.Usage, "Give an incident id or --file")}/verify", ct);
             var valid = verdict.GetProperty("valid").GetBoolean();
             cli.Output(r).Item(verdict, "valid", State("valid", "valid"), Field("events", "events"), Field("first broken", "firstBrokenSequence"),
@@ -292,6 +292,25 @@ public static class IncidentCommands
             return valid ? ExitCodes.Ok : ExitCodes.Failure;
         }));
         return command;
+    }
+
+    /// <summary>An export's chain recomputed from the file alone, as the service recomputes it.</summary>
+    private static async Task<ChainVerification> VerifyOfflineAsync(FileInfo export, CancellationToken ct)
+    {
+        try
+        {
+            await using var stream = export.OpenRead();
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+            return ExportedChain.Verify(document.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            throw new CliException(ExitCodes.Usage, $"{export.Name} is not an incident export: {e.Message}");
+        }
+        catch (FileNotFoundException)
+        {
+            throw new CliException(ExitCodes.Usage, $"There is no file {export.FullName}.");
+        }
     }
 
     /// <summary>"30m", "24h", "7d" or an ISO time, as the ISO time the API takes.</summary>

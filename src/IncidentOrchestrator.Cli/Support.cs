@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace IncidentOrchestrator.Cli;
 
@@ -88,51 +87,12 @@ public static class Jwt
 
     public static Who Claims(string token)
     {
-        var parts = token.Trim().Split('.');
-        if (parts.Length < 2) throw new CliException(ExitCodes.Usage, "That is not a JWT.");
-        var payload = parts[1].Replace('-', '+').Replace('_', '/');
-        payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
-        var claims = JsonDocument.Parse(Convert.FromBase64String(payload)).RootElement;
-        string? Text(string name) => claims.TryGetProperty(name, out var v) ? v.ToString() : null;
-        var roles = claims.TryGetProperty("role", out var r)
-            ? r.ValueKind == JsonValueKind.Array ? r.EnumerateArray().Select(x => x.GetString()!).ToList() : [r.GetString()!]
-            : new List<string>();
-        var expires = claims.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
-        return new Who(Text("sub") ?? "?", Text("name") ?? Text("sub") ?? "?", roles, expires);
-    }
-}
-
-/// <summary>
-/// Recomputes an export's hash chain offline, from the canonical form the export states: each link is
-/// <c>sha256(previousHash \n seqId \n incidentId \n sequence \n type \n timestamp \n data)</c>, the first previous hash 64 zeros.
-/// </summary>
-public static class ChainCheck
-{
-    public static JsonElement Verify(JsonElement export)
-    {
-        var incident = export.GetProperty("incident").GetProperty("id").GetString()!;
-        var links = export.GetProperty("chain").GetProperty("links").EnumerateArray().ToList();
-        var previous = new string('0', 64);
-        long expected = 1;
-        foreach (var link in links)
-        {
-            var sequence = link.GetProperty("sequence").GetInt64();
-            string? broken = link.GetProperty("data").ValueKind != JsonValueKind.String ? "the export is redacted: it has no hashed text to recompute"
-                : sequence != expected ? "an event is missing at this position"
-                : link.GetProperty("previousHash").GetString() != previous ? "the link does not follow the previous event"
-                : null;
-            if (broken is null)
-            {
-                var canonical = string.Join('\n', previous, link.GetProperty("seqId").GetInt64(), incident, sequence, link.GetProperty("type").GetString(),
-                    link.GetProperty("timestamp").GetDateTime().ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"), link.GetProperty("data").GetString());
-                var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-                if (hash != link.GetProperty("hash").GetString()) broken = "the event's content differs from what was linked";
-                else previous = hash;
-            }
-            if (broken is not null)
-                return JsonSerializer.SerializeToElement(new { valid = false, events = links.Count, firstBrokenSequence = sequence, reason = broken, headHash = (string?)null });
-            expected++;
-        }
-        return JsonSerializer.SerializeToElement(new { valid = true, events = links.Count, firstBrokenSequence = (long?)null, reason = (string?)null, headHash = previous });
+        JsonWebToken jwt;
+        try { jwt = new JsonWebToken(token.Trim()); }
+        catch (ArgumentException) { throw new CliException(ExitCodes.Usage, "That is not a JWT."); }
+        var subject = jwt.TryGetPayloadValue<string>(TokenClaims.Subject, out var sub) ? sub : "?";
+        var name = jwt.TryGetPayloadValue<string>(TokenClaims.Name, out var n) ? n : subject;
+        var roles = jwt.Claims.Where(c => c.Type == TokenClaims.Role).Select(c => c.Value).ToList();
+        return new Who(subject, name, roles, jwt.ValidTo == DateTime.MinValue ? null : new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
     }
 }

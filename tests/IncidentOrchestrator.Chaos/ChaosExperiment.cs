@@ -80,7 +80,7 @@ public static class ChaosExperiment
         }
         Say($"{settings.Nodes} nodes ready: {string.Join(", ", nodes.Select(n => $"{n.Name} {n.Url}"))}");
 
-        var token = Cli.TokenCommands.Issue(SigningKey, null, null, "chaos-commander", "Chaos commander", ["commander", "admin"], TimeSpan.FromHours(2));
+        var token = DevelopmentTokens.Issue(SigningKey, null, null, "chaos-commander", "Chaos commander", [Roles.Commander, Roles.Admin], TimeSpan.FromHours(2), DateTimeOffset.UtcNow);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 

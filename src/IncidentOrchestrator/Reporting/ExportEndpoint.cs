@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IncidentOrchestrator.Contracts;
 using IncidentOrchestrator.Actions.Evidence;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
@@ -13,12 +14,6 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Reporting;
 
-/// <summary>
-/// One link of the exported chain. <see cref="Data"/> is the exact text that was hashed, so that
-/// anyone can recompute the chain offline; it is left out (null) of a redacted export.
-/// </summary>
-public sealed record ExportedLink(long Sequence, long SeqId, string Type, DateTime Timestamp, string PreviousHash, string? Hash, string? Data);
-
 public sealed record ExportedEvidence(Guid EvidenceId, string Name, int RowCount, bool Truncated, string Sha256, DateTimeOffset CapturedAt,
     string Content);
 
@@ -31,10 +26,6 @@ public sealed record ExportedEvidence(Guid EvidenceId, string Name, int RowCount
 /// </summary>
 public static class ExportEndpoint
 {
-    public const string CanonicalForm =
-        "sha256(previousHash \\n seqId \\n incidentId \\n sequence \\n type \\n timestamp as yyyy-MM-ddTHH:mm:ss.ffffffZ \\n data), lower-case hex; " +
-        "the first previousHash is 64 zeros";
-
     public const int MaxPage = 1000;
     private const int Batch = 500;
     private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
@@ -86,10 +77,10 @@ public static class ExportEndpoint
             writer.WriteEndArray();
 
             writer.WriteStartObject("chain");
-            writer.WriteString("canonical", CanonicalForm);
+            writer.WriteString("canonical", HashChain.CanonicalForm);
             writer.WriteStartArray("links");
             var written = 0;
-            async ValueTask Write(ChainVerifier.Link l)
+            async ValueTask Write(ChainLink l)
             {
                 JsonSerializer.Serialize(writer, new ExportedLink(l.Version, l.SeqId, l.Type, l.Timestamp, l.PreviousHash ?? "", l.StoredHash,
                     redact ? null : l.Data), Json);

@@ -30,7 +30,6 @@ public sealed class AuthOptions
     public bool IssuedByTheProvider(string? issuer) =>
         !string.IsNullOrWhiteSpace(Oidc.Authority) && issuer is not null && issuer.TrimEnd('/') == Oidc.Authority.TrimEnd('/');
 
-    public const int MinimumKeyBytes = 32;
 }
 
 /// <summary>Configuration section <c>Auth:Oidc</c>.</summary>
@@ -41,7 +40,7 @@ public sealed class OidcOptions
     public string? ClientSecret { get; set; }
 
     /// <summary>The claim of the ID token that carries the person's roles (commander, responder, …).</summary>
-    public string RoleClaim { get; set; } = "role";
+    public string RoleClaim { get; set; } = TokenClaims.Role;
 
     /// <summary>The claim that carries the person's groups at the provider.</summary>
     public string GroupClaim { get; set; } = "groups";

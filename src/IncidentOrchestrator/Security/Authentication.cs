@@ -42,8 +42,8 @@ public static class Authentication
                 o.RequireHttpsMetadata = auth.HttpsMetadataRequired(environment);
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
-                    NameClaimType = "name",
-                    RoleClaimType = "role",
+                    NameClaimType = TokenClaims.Name,
+                    RoleClaimType = TokenClaims.Role,
                     RequireExpirationTime = true,
                     RequireSignedTokens = true,
                     ValidateLifetime = true,
@@ -83,10 +83,9 @@ public static class Authentication
 
     public static SymmetricSecurityKey SigningKey(AuthOptions auth)
     {
-        var bytes = Encoding.UTF8.GetBytes(auth.SigningKey ?? "");
-        if (bytes.Length < AuthOptions.MinimumKeyBytes)
+        if (DevelopmentTokens.KeyProblem(auth.SigningKey) is not null)
             throw new InvalidOperationException(
-                $"Auth__SigningKey must be at least {AuthOptions.MinimumKeyBytes} bytes (or set Auth__Authority). ops/run generates one for you.");
-        return new SymmetricSecurityKey(bytes);
+                $"Auth__SigningKey must be at least {DevelopmentTokens.MinimumKeyBytes} bytes (or set Auth__Authority). ops/run generates one for you.");
+        return DevelopmentTokens.SigningKey(auth.SigningKey!);
     }
 }

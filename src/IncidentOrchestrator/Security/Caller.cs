@@ -5,17 +5,17 @@ namespace IncidentOrchestrator.Security;
 /// <summary>Who is calling, as the token says.</summary>
 public sealed record Caller(string Subject, string Name, IReadOnlySet<string> Roles)
 {
-    public bool IsAdmin => Roles.Contains(Security.Roles.Admin);
+    public bool IsAdmin => Roles.Contains(Contracts.Roles.Admin);
 }
 
 public static class CallerClaims
 {
     public static Caller Caller(this ClaimsPrincipal user)
     {
-        var subject = user.FindFirstValue("sub")
+        var subject = user.FindFirstValue(TokenClaims.Subject)
                       ?? throw new InvalidOperationException("An authenticated caller always has a 'sub' claim.");
-        var name = user.FindFirstValue("name") ?? subject;
-        var roles = user.FindAll("role").Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var name = user.FindFirstValue(TokenClaims.Name) ?? subject;
+        var roles = user.FindAll(TokenClaims.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         return new Caller(subject, name, roles);
     }
 }

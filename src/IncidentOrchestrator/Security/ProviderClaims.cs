@@ -11,10 +11,10 @@ public static class ProviderClaims
 {
     public static void AddRoles(ClaimsIdentity identity, OidcOptions oidc)
     {
-        var roles = identity.FindAll("role").Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        var given = oidc.RoleClaim == "role" ? [] : identity.FindAll(oidc.RoleClaim).Select(c => c.Value);
+        var roles = identity.FindAll(TokenClaims.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var given = oidc.RoleClaim == TokenClaims.Role ? [] : identity.FindAll(oidc.RoleClaim).Select(c => c.Value);
         var fromGroups = identity.FindAll(oidc.GroupClaim).Select(c => oidc.GroupRoles.GetValueOrDefault(c.Value)).OfType<string>();
-        foreach (var role in given.Concat(fromGroups).Where(roles.Add).ToList()) identity.AddClaim(new Claim("role", role));
+        foreach (var role in given.Concat(fromGroups).Where(roles.Add).ToList()) identity.AddClaim(new Claim(TokenClaims.Role, role));
     }
 
     /// <summary>Mappings that name no role of the service: the service refuses to start with them rather than leave a group powerless.</summary>

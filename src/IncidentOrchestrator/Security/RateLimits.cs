@@ -59,7 +59,7 @@ public static class RateLimits
 
     /// <summary>The subject of a valid token; else the address, so anonymous floods are limited per source.</summary>
     private static string Caller(HttpContext context) =>
-        context.User.FindFirstValue("sub") is { } subject ? $"sub:{subject}" : $"ip:{context.Connection.RemoteIpAddress}";
+        context.User.FindFirstValue(TokenClaims.Subject) is { } subject ? $"sub:{subject}" : $"ip:{context.Connection.RemoteIpAddress}";
 
     private static FixedWindowRateLimiterOptions Window(RateLimit limit) => new()
     {

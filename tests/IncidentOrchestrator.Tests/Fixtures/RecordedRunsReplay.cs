@@ -31,7 +31,7 @@ public static class RecordedRunsReplay
 
     /// <summary>The same check through the API of a service running as a process (<see cref="ReplayOverTheApi"/>).</summary>
     public static Task<IReadOnlyList<string>> DifferencesAsync(string url) =>
-        ReplayOverTheApi.DifferencesAsync(url, Tokens.For("replay.check", IncidentOrchestrator.Security.Roles.Admin));
+        ReplayOverTheApi.DifferencesAsync(url, Tokens.For("replay.check", IncidentOrchestrator.Contracts.Roles.Admin));
 
     public static void ThrowIfAny(IReadOnlyList<string> differences)
     {

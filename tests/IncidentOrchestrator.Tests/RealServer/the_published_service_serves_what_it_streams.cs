@@ -46,7 +46,7 @@ public sealed class the_published_service_serves_what_it_streams(PublishedServic
         var restricted = (await (await _http.PostAsJsonAsync("/api/incidents",
             new { title = "Restricted, streamed", severity = "high", restricted = true, summary = "need-to-know" }, timeout.Token))
             .Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("id").GetGuid();
-        using var outsider = service.Client(Tokens.For("rita.responder", IncidentOrchestrator.Security.Roles.Responder));
+        using var outsider = service.Client(Tokens.For("rita.responder", IncidentOrchestrator.Contracts.Roles.Responder));
         foreach (var (client, incident) in new[] { (_http, Guid.NewGuid()), (outsider, restricted) })
         {
             using var refused = await client.GetAsync($"/incidents/{incident}/live?after=0", timeout.Token);

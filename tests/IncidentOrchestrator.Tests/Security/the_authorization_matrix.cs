@@ -143,7 +143,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
     {
         public string Token { get; } = Tokens.For(Subject, Roles);
         public bool May(string allowed) => Roles.Any(r => allowed.Split(',').Contains(r));
-        public bool IsAdmin => Roles.Contains(IncidentOrchestrator.Security.Roles.Admin);
+        public bool IsAdmin => Roles.Contains(IncidentOrchestrator.Contracts.Roles.Admin);
         public override string ToString() => Roles.Length == 0 ? $"{Subject} (no role)" : $"{Subject} ({string.Join(",", Roles)})";
     }
 

@@ -11,8 +11,6 @@ namespace IncidentOrchestrator.Tests.Security;
 /// </summary>
 public sealed class when_someone_rewrites_history(AppFixture fixture) : IntegrationContext(fixture)
 {
-    private sealed record Verification(bool Valid, int Events, long? FirstBrokenSequence, string? Reason, string? HeadHash);
-
     private const string Events = "incidents.mt_events";
 
     /// <summary>An incident with five events: declared, two participants added, resolved, closed.</summary>
@@ -26,7 +24,7 @@ public sealed class when_someone_rewrites_history(AppFixture fixture) : Integrat
         return id;
     }
 
-    private async Task<Verification> Verify(Guid id) => (await Host.Get($"/api/incidents/{id}/verify")).Read<Verification>();
+    private async Task<ChainVerification> Verify(Guid id) => (await Host.Get($"/api/incidents/{id}/verify")).Read<ChainVerification>();
 
     [Fact]
     public async Task an_untouched_history_verifies_link_by_link()

@@ -32,7 +32,7 @@ public sealed class a_run_the_previous_release_left_waiting() : PreviousRelease(
         Assert.Empty(await RecordedRunsReplay.DifferencesAsync(Host.Services)); // while it runs, not only once it was cancelled
 
         await Host.Post($"/api/incidents/{run.IncidentId}/runs/{run.Id}/cancel", new { reason = "taken over by hand" },
-            Tokens.For("dana.commander", IncidentOrchestrator.Security.Roles.Commander), expect: 202); // the incident's commander
+            Tokens.For("dana.commander", IncidentOrchestrator.Contracts.Roles.Commander), expect: 202); // the incident's commander
         var ended = await RunAsync(run, r => r.HasEnded);
         Assert.Equal(RunStates.Cancelled, ended.Status);
         Assert.All(ended.Steps.Values, s => Assert.True(s.HasEnded));

@@ -5,7 +5,7 @@ namespace IncidentOrchestrator.Security.TamperEvidence;
 /// <summary>
 /// The database side of tamper evidence. Every row appended to the event table is linked, in the
 /// same transaction, to the previous event of its stream: <c>hash = SHA-256(previous hash, the
-/// event's canonical form)</c>, kept in <c>event_chain</c>. The link is made by a trigger so that
+/// event's canonical form)</c>, kept in <c>event_chain</c>; <see cref="Contracts.HashChain"/> states that form for everyone else. The link is made by a trigger so that
 /// no append path can skip it, and so that it sees the values PostgreSQL actually stored
 /// (sequence, version, timestamp). Appends to one stream are already serialised by Marten's
 /// update of the stream row, which is what makes "the previous event" well defined.
@@ -15,8 +15,6 @@ namespace IncidentOrchestrator.Security.TamperEvidence;
 /// </summary>
 public static class EventChainSchema
 {
-    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
-
     private const string S = IncidentOrchestratorHost.SchemaName;
 
     /// <summary>One transaction; safe to run on every start and from several nodes at once.</summary>
@@ -42,7 +40,7 @@ public static class EventChainSchema
         begin
             select c.hash into prev from {{S}}.event_chain c
              where c.stream_id = p_stream_id order by c.version desc limit 1;
-            prev := coalesce(prev, '{{Genesis}}');
+            prev := coalesce(prev, '{{Contracts.HashChain.Genesis}}');
             insert into {{S}}.event_chain (seq_id, stream_id, version, prev_hash, hash)
             values (p_seq_id, p_stream_id, p_version, prev,
                     {{S}}.event_chain_hash(prev, p_seq_id, p_stream_id, p_version, p_type, p_at, p_data));

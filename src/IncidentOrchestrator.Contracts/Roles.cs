@@ -1,4 +1,4 @@
-namespace IncidentOrchestrator.Security;
+namespace IncidentOrchestrator.Contracts;
 
 /// <summary>The roles a token may carry (claim <c>role</c>), and the groups endpoints admit.</summary>
 public static class Roles

@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace IncidentOrchestrator.Contracts;
+
+/// <summary>
+/// One link of an export's chain. <see cref="Data"/> is the exact text that was hashed, so that anyone can recompute the
+/// chain offline; it is left out (null) of a redacted export.
+/// </summary>
+public sealed record ExportedLink(long Sequence, long SeqId, string Type, DateTime Timestamp, string PreviousHash, string? Hash, string? Data);
+
+/// <summary>Verifies an export's chain offline, with the walk the service makes (<see cref="ChainWalk"/>).</summary>
+public static class ExportedChain
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The export's chain verified; a <see cref="FormatException"/> names what the export lacks.</summary>
+    public static ChainVerification Verify(JsonElement export)
+    {
+        var incident = Property(export, "incident", JsonValueKind.Object);
+        if (!Guid.TryParse(Property(incident, "id", JsonValueKind.String).GetString(), out var incidentId))
+            throw new FormatException("The export's incident.id is not an id.");
+        var walk = new ChainWalk();
+        foreach (var element in Property(Property(export, "chain", JsonValueKind.Object), "links", JsonValueKind.Array).EnumerateArray())
+        {
+            var link = element.Deserialize<ExportedLink>(Json) ?? throw new FormatException("A link of the export's chain is null.");
+            walk.Next(new ChainLink(link.SeqId, incidentId, link.Sequence, link.Type, link.Timestamp, link.Data, link.Sequence,
+                link.PreviousHash, link.Hash));
+        }
+        return walk.Verification();
+    }
+
+    private static JsonElement Property(JsonElement element, string name, JsonValueKind kind) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == kind
+            ? value
+            : throw new FormatException($"The export has no {name} ({kind.ToString().ToLowerInvariant()}): is it an export of incident export?");
+}
