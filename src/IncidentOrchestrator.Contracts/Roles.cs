@@ -17,6 +17,12 @@ public static class Roles
 
     public const string SignalSenders = "ingest,commander";
 
+    /// <summary>Those who act for any incident's command: its commanders, and admins.</summary>
+    public const string CommandersAndAdmins = "commander,admin";
+
+    /// <summary>Those who read the response's figures across incidents.</summary>
+    public const string Oversight = "leadership,commander";
+
     /// <summary>Those who write and try playbooks: validate and dry-run execute nothing.</summary>
     public const string PlaybookAuthors = "commander,responder,admin";
 }

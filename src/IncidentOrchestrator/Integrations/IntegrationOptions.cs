@@ -16,7 +16,7 @@ public sealed class SlackOptions
 {
     public string? SigningSecret { get; set; }
 
-    /// <summary>Slack user id (U…) → the subject and roles they act as; a user not listed is refused.</summary>
+    /// <summary>Slack user id (U…) → the subject they act as, with their roles and groups; a user not listed is refused.</summary>
     public Dictionary<string, SlackUser> Users { get; set; } = new(StringComparer.Ordinal);
 }
 
@@ -25,6 +25,9 @@ public sealed class SlackUser
     public string Subject { get; set; } = "";
     public string? Name { get; set; }
     public List<string> Roles { get; set; } = [];
+
+    /// <summary>Groups at the identity provider: they give roles as they do at sign-in (<c>Auth__Oidc__GroupRoles__*</c>).</summary>
+    public List<string> Groups { get; set; } = [];
 }
 
 /// <summary><c>Integrations__Alertmanager__*</c>.</summary>

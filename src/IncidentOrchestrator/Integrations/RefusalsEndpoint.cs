@@ -5,7 +5,7 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Integrations;
 
-/// <summary><c>GET /api/integrations/refusals</c>: the newest requests from chat tools that were refused (forged, stale, replayed, unknown user).</summary>
+/// <summary><c>GET /api/integrations/refusals</c>: the newest requests from chat tools that were refused (forged, stale, replayed, an unknown user, a role the action does not admit).</summary>
 public static class RefusalsEndpoint
 {
     [WolverineGet("/api/integrations/refusals"), Authorize(Roles = Roles.Admin)]

@@ -13,7 +13,7 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Integrations;
 
-/// <summary>A Slack request refused here (bad signature, too old, replayed, unknown user): kept, never changed.</summary>
+/// <summary>A Slack request refused here (bad signature, too old, replayed, unknown user, roles that do not allow the action): kept, never changed.</summary>
 public sealed class IntegrationRefusal
 {
     public Guid Id { get; set; }
@@ -75,15 +75,16 @@ public static class SlackActionsEndpoint
         if (!await FirstTimeAsync(signature, now))
             return await RefuseAsync("the request was already played", request.UserId, StatusCodes.Status401Unauthorized);
 
-        // The Slack user acts as the person they are mapped to, through the same gate and the same endpoint as the API.
-        var person = new ClaimsPrincipal(new ClaimsIdentity(
-            user.Roles.Select(r => new Claim("role", r)).Prepend(new Claim("name", user.Name ?? user.Subject)).Prepend(new Claim("sub", user.Subject)),
-            "slack", "name", "role"));
+        // The Slack user acts as the person they are mapped to, with roles read as a token's are, through the operation's
+        // own roles, the same gate and the same operation as the API.
+        var person = Person(user, context.RequestServices.GetRequiredService<OidcOptions>());
         var gate = context.RequestServices.GetRequiredService<NeedToKnowGate>();
         var door = NeedToKnowGate.EndpointName(context);
         switch (request.ActionId)
         {
             case SlackMessage.AcknowledgeAction when Guid.TryParse(request.Value, out var taskId):
+                if (!await context.MayCallAsync(person, TaskEndpoints.Ack))
+                    return await RefuseAsync("the person's roles do not allow acknowledging tasks", request.UserId, StatusCodes.Status403Forbidden);
                 return await gate.TaskAsync(taskId, person.Caller(), door, ct) switch
                 {
                     NeedToKnowGate.Admission.Admitted => Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
@@ -91,6 +92,8 @@ public static class SlackActionsEndpoint
                     var refused => NeedToKnowGate.Http(refused, "Task", taskId),
                 };
             case SlackMessage.ApproveAction when Guid.TryParse(request.Value, out var approvalId):
+                if (!await context.MayCallAsync(person, DecideApprovalEndpoint.Post))
+                    return await RefuseAsync("the person's roles do not allow deciding approvals", request.UserId, StatusCodes.Status403Forbidden);
                 return await gate.ApprovalAsync(approvalId, person.Caller(), door, ct) switch
                 {
                     NeedToKnowGate.Admission.Admitted => Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
@@ -132,6 +135,19 @@ public static class SlackActionsEndpoint
                 return false;
             }
         }
+    }
+
+    /// <summary>The person a Slack user is mapped to: their subject, name and roles, and the roles their groups give, as a token's.</summary>
+    public static ClaimsPrincipal Person(SlackUser user, OidcOptions oidc)
+    {
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(TokenClaims.Subject, user.Subject), new Claim(TokenClaims.Name, user.Name ?? user.Subject),
+                .. user.Roles.Select(r => new Claim(TokenClaims.Role, r)), .. user.Groups.Select(g => new Claim(oidc.GroupClaim, g)),
+            ],
+            "slack", TokenClaims.Name, TokenClaims.Role);
+        ProviderClaims.AddRoles(identity, oidc);
+        return new ClaimsPrincipal(identity);
     }
 
     private static IResult Answer(IResult result, string done) =>

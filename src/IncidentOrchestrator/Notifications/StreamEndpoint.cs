@@ -10,7 +10,7 @@ public static class StreamEndpoint
     public static void MapNotificationStream(this WebApplication app) =>
         app.MapGet("/api/stream", (HttpContext context, NotificationHub hub) =>
                 TypedResults.ServerSentEvents(Events(hub, context.User.Caller(), context.RequestAborted)))
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Readers.Split(',')))
+            .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { Roles = Roles.Readers })
             .WithName("NotificationStream");
 
     private static async IAsyncEnumerable<SseItem<Notification>> Events(NotificationHub hub, Caller caller,

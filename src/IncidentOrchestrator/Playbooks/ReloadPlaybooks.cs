@@ -12,7 +12,7 @@ public sealed record ReloadResult(bool Loaded, IReadOnlyList<PlaybookSummary> Pl
 public static class ReloadPlaybooksEndpoint
 {
     /// <summary>Reads the playbook folder again now (the service also does so when a file changes): 200, or 422 with every error.</summary>
-    [WolverinePost("/api/playbooks/reload"), Authorize(Roles = "commander,admin")]
+    [WolverinePost("/api/playbooks/reload"), Authorize(Roles = Roles.CommandersAndAdmins)]
     public static IResult Post(PlaybookCatalog catalog)
     {
         var errors = catalog.Reload();

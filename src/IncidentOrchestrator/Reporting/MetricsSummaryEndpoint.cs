@@ -25,7 +25,7 @@ public static class MetricsSummaryEndpoint
 {
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(30);
 
-    [WolverineGet("/api/metrics/summary"), Authorize(Roles = "leadership,commander")]
+    [WolverineGet("/api/metrics/summary"), Authorize(Roles = Roles.Oversight)]
     public static async Task<IResult> Get(string? from, string? to, IQuerySession session, HttpContext context, TimeProvider clock,
         CancellationToken ct)
     {

@@ -48,7 +48,7 @@ public static class WeeklySeriesEndpoint
 
     private static readonly (string Label, int From, int To)[] Ages = [("under a day", 0, 1), ("1–7 days", 1, 7), ("7–30 days", 7, 30), ("over 30 days", 30, int.MaxValue)];
 
-    [WolverineGet("/api/metrics/weekly"), Authorize(Roles = "leadership,commander")]
+    [WolverineGet("/api/metrics/weekly"), Authorize(Roles = Roles.Oversight)]
     public static async Task<IResult> Get(string? from, string? to, string? severity, IQuerySession session, HttpContext context, TimeProvider clock,
         CancellationToken ct)
     {

@@ -8,7 +8,7 @@ public sealed record AccessLogEntry(string Subject, string Endpoint, string Outc
 
 public static class AccessLogEndpoint
 {
-    [WolverineGet("/api/incidents/{id}/access-log"), Authorize(Roles = "commander,admin")]
+    [WolverineGet("/api/incidents/{id}/access-log"), Authorize(Roles = Roles.CommandersAndAdmins)]
     public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken ct) => TypedResults.Ok(await EntriesAsync(id, session, ct));
 
     /// <summary>Who read the incident, through which door and with what outcome, oldest first: for any door behind the gate.</summary>

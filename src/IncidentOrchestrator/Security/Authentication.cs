@@ -75,6 +75,7 @@ public static class Authentication
                 }
             });
         services.AddAuthorization();
+        services.AddSingleton(auth.Oidc); // the groups that give roles, for every door that signs people in
         services.AddSingleton<IncidentReads>();
         services.AddSingleton<NeedToKnowGate>();
         services.AddSingleton<TamperEvidence.ChainVerifier>();

@@ -11,6 +11,7 @@ using IncidentOrchestrator.Incidents.Status;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Security.TamperEvidence;
 using IncidentOrchestrator.Tasks;
 using IncidentOrchestrator.Timeline;
 using IncidentOrchestrator.Web.Pages;
@@ -54,34 +55,35 @@ public static class ConsoleEndpoints
 
         // Every form of the console carries an antiforgery token, and every POST is refused without it (GETs change nothing).
         // Need-to-know comes first: an incident the caller may not see is not found, forged form or not.
-        var console = app.MapGroup("").RequireAuthorization(policy => policy.RequireRole(Roles.Readers.Split(',')))
+        // The console is for people who read incidents; each route admits whom the API operations it calls admit (Through).
+        var console = app.MapGroup("").RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { Roles = Roles.Readers })
             .WithMetadata(new RequireAntiforgeryTokenAttribute()).AddEndpointFilter(NeedToKnow).AddEndpointFilter(RefuseForgedForms).ExcludeFromDescription();
-        console.MapGet("/incidents", ListAsync);
-        console.MapPost("/incidents", DeclareAsync).RequireAuthorization(policy => policy.RequireRole(Roles.Commander));
-        console.MapGet("/incidents/{id:guid}", IncidentAsync);
-        console.MapGet("/incidents/{id:guid}/timeline", OlderEventsAsync);
-        console.MapGet("/incidents/{id:guid}/verify", VerifyAsync);
+        console.MapGet("/incidents", ListAsync).Through(ListIncidentsEndpoint.Get);
+        console.MapPost("/incidents", DeclareAsync).Through(DeclareIncidentEndpoint.Post);
+        console.MapGet("/incidents/{id:guid}", IncidentAsync).Through(GetIncidentEndpoint.Get, GetTimelineEndpoint.Get);
+        console.MapGet("/incidents/{id:guid}/timeline", OlderEventsAsync).Through(GetTimelineEndpoint.Get);
+        console.MapGet("/incidents/{id:guid}/verify", VerifyAsync).Through(VerifyEndpoint.Get);
         console.MapPost("/incidents/{id:guid}/participants", (Guid id, HttpContext context, IncidentCommands commands, TimeProvider clock) =>
             IncidentCommandAsync(context, id, (user, ct) =>
             {
                 var command = new AddParticipant(Form(context, "subject"));
                 return Validated(AddParticipantEndpoint.Validate(command), () => AddParticipantEndpoint.Post(id, command, commands, user, clock.GetUtcNow(), ct));
             }))
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Commander));
+            .Through(AddParticipantEndpoint.Post);
         console.MapPost("/incidents/{id:guid}/commander", (Guid id, HttpContext context, IncidentCommands commands, TimeProvider clock) =>
             IncidentCommandAsync(context, id, (user, ct) =>
             {
                 var command = new HandOverCommand(Form(context, "subject"));
                 return Validated(HandOverCommandEndpoint.Validate(command), () => HandOverCommandEndpoint.Post(id, command, commands, user, clock.GetUtcNow(), ct));
             }))
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Commander, Roles.Admin));
+            .Through(HandOverCommandEndpoint.Post);
         console.MapPost("/incidents/{id:guid}/status", (Guid id, HttpContext context, IncidentCommands commands, TimeProvider clock) =>
             IncidentCommandAsync(context, id, (user, ct) =>
             {
                 var change = new ChangeStatus(Form(context, "status"), Form(context, "reason") is { Length: > 0 } r ? r : null);
                 return Validated(ChangeStatusEndpoint.Validate(change), () => ChangeStatusEndpoint.Post(id, change, commands, user, clock.GetUtcNow(), ct));
             }))
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Commander));
+            .Through(ChangeStatusEndpoint.Post);
         ConsoleLive.Map(console);
         ConsoleWork.Map(console);
         ConsoleRuns.Map(console);

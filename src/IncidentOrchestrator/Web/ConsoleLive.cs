@@ -1,9 +1,12 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using IncidentOrchestrator.Approvals;
+using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Incidents.Listing;
 using IncidentOrchestrator.Notifications;
 using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Tasks;
 using IncidentOrchestrator.Timeline;
 using Marten;
 using Microsoft.AspNetCore.Components;
@@ -24,11 +27,11 @@ public static class ConsoleLive
     public static void Map(RouteGroupBuilder console)
     {
         console.MapGet("/incidents/{id:guid}/live", (Guid id, long after, bool? system, HttpContext context) =>
-            TypedResults.ServerSentEvents(TimelineAsync(id, after, system == true, context, context.RequestAborted)));
+            TypedResults.ServerSentEvents(TimelineAsync(id, after, system == true, context, context.RequestAborted))).Through(FollowTimelineEndpoint.Get);
         console.MapGet("/incidents/live", (HttpContext context) =>
-            TypedResults.ServerSentEvents(IncidentsAsync(context, DateTimeOffset.UtcNow, context.RequestAborted)));
+            TypedResults.ServerSentEvents(IncidentsAsync(context, DateTimeOffset.UtcNow, context.RequestAborted))).Through(ListIncidentsEndpoint.Get);
         console.MapGet("/work/live", (HttpContext context, NotificationHub hub) =>
-            TypedResults.ServerSentEvents(WorkAsync(context, hub, context.RequestAborted)));
+            TypedResults.ServerSentEvents(WorkAsync(context, hub, context.RequestAborted))).Through(TaskEndpoints.List, ApprovalEndpoints.List);
     }
 
     private static async IAsyncEnumerable<SseItem<string>> TimelineAsync(Guid id, long after, bool showSystem, HttpContext context,

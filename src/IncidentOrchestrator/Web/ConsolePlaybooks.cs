@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Planning;
 using IncidentOrchestrator.Runs;
@@ -18,7 +19,7 @@ public static class ConsolePlaybooks
         {
             Signed = context.User.Caller(), Playbooks = catalog.Library.Playbooks.Values.OrderBy(p => p.Name).Select(PlaybookViews.Summary).ToList(),
             LoadError = catalog.LoadError, Text = "",
-        }));
+        })).Through(ListPlaybooksEndpoint.Get);
         console.MapPost("/playbooks/validate", async (HttpContext context, PlaybookCatalog catalog) =>
         {
             var text = (await context.Request.ReadFormAsync(context.RequestAborted))["text"].ToString();
@@ -29,8 +30,8 @@ public static class ConsolePlaybooks
                 Signed = context.User.Caller(), Playbooks = catalog.Library.Playbooks.Values.OrderBy(p => p.Name).Select(PlaybookViews.Summary).ToList(),
                 LoadError = catalog.LoadError, Text = text, Validated = true, Errors = errors,
             }, errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
-        }).RequireAuthorization(p => p.RequireRole(Roles.PlaybookAuthors.Split(',')));
-        console.MapGet("/playbooks/{name}", PlaybookAsync);
+        }).Through(ValidatePlaybookEndpoint.Post);
+        console.MapGet("/playbooks/{name}", PlaybookAsync).Through(GetPlaybookEndpoint.Get);
         console.MapPost("/playbooks/{name}/dry-run", async (string name, HttpContext context, PlaybookCatalog catalog, IQuerySession session,
             PinnedPlaybooks pinned, CancellationToken ct) =>
         {
@@ -41,7 +42,7 @@ public static class ConsolePlaybooks
             var result = DryRunPlaybookEndpoint.Post(name, new DryRunPlaybook(ConsoleEndpoints.TextInputs(typed), new DryRunIncident(severity, null), null, null), catalog);
             return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, (result as Ok<Plan>)?.Value, ProblemOf(result),
                 dryRun: new DryRunView(typed, severity));
-        }).RequireAuthorization(p => p.RequireRole(Roles.PlaybookAuthors.Split(',')));
+        }).Through(DryRunPlaybookEndpoint.Post);
         console.MapPost("/playbooks/{name}/replay", async (string name, HttpContext context, PlaybookCatalog catalog, IDocumentSession session,
             PinnedPlaybooks pinned, PlaybookOptions options, NeedToKnowGate needToKnow, TimeProvider clock, CancellationToken ct) =>
         {
@@ -53,7 +54,7 @@ public static class ConsolePlaybooks
             var errors = (result as JsonHttpResult<ValidationResult>)?.Value?.Errors;
             var replay = new ReplayView(text, days, (result as Ok<ReplayAnswer>)?.Value, errors ?? [], errors is null ? ProblemOf(result) : null);
             return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, null, null, replay);
-        }).RequireAuthorization(p => p.RequireRole(Roles.PlaybookAuthors.Split(',')));
+        }).Through(ReplayPlaybookEndpoint.Post);
     }
 
     /// <summary>What was typed into the dry run's form, shown again beside its plan.</summary>

@@ -1,12 +1,13 @@
 using IncidentOrchestrator.Actions.Programmes;
+using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Reporting;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Security.TamperEvidence;
 using IncidentOrchestrator.Timeline;
 using IncidentOrchestrator.Web.Pages;
-using Marten;
 using Markdig;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static IncidentOrchestrator.Web.ConsoleResults;
 
@@ -29,15 +30,16 @@ public static class ConsoleReports
                 Signed = context.User.Caller(), IncidentId = id, Html = Markdig.Markdown.ToHtml(IncidentReport.Render(record, clock.GetUtcNow()), Markdown),
                 HeadHash = record.Chain.HeadHash,
             });
-        });
+        }).Through(ReportEndpoint.Get);
         console.MapGet("/incidents/{id:guid}/access-log", async (Guid id, HttpContext context, IQuerySession session, CancellationToken ct) =>
         {
             var entries = await AccessLogEndpoint.EntriesAsync(id, session, ct);
             return Page<AccessLogPage>(new { Signed = context.User.Caller(), Incident = NeedToKnowGate.Admitted(context, id)!, Entries = entries });
-        }).RequireAuthorization(p => p.RequireRole(Roles.Commander, Roles.Admin));
+        }).Through(AccessLogEndpoint.Get);
         console.MapGet("/programmes", async (HttpContext context, ProgrammeOptions programmes, IQuerySession session, CancellationToken ct) =>
-            Page<ProgrammesPage>(new { Signed = context.User.Caller(), Programmes = await ProgrammeEndpoints.Get(programmes, session, context.User, ct) }));
-        console.MapGet("/leadership", LeadershipAsync).RequireAuthorization(p => p.RequireRole(Roles.Leadership, Roles.Commander));
+            Page<ProgrammesPage>(new { Signed = context.User.Caller(), Programmes = await ProgrammeEndpoints.Get(programmes, session, context.User, ct) }))
+            .Through(ProgrammeEndpoints.Get);
+        console.MapGet("/leadership", LeadershipAsync).Through(MetricsSummaryEndpoint.Get, WeeklySeriesEndpoint.Get);
     }
 
     private static async Task<IResult> LeadershipAsync(string? from, string? to, HttpContext context, IQuerySession session, TimeProvider clock,

@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Model;
@@ -16,21 +17,21 @@ public static class ConsoleRuns
 {
     public static void Map(RouteGroupBuilder console)
     {
-        console.MapGet("/incidents/{id:guid}/runs/{runId:guid}", RunAsync);
+        console.MapGet("/incidents/{id:guid}/runs/{runId:guid}", RunAsync).Through(GetRunEndpoint.Get);
         console.MapGet("/incidents/{id:guid}/start", (Guid id, string playbook, HttpContext context, PlaybookCatalog catalog) =>
             StartForm(context, id, playbook, catalog, null, null, StatusCodes.Status200OK))
-            .RequireAuthorization(p => p.RequireRole(Roles.Commander));
-        console.MapPost("/incidents/{id:guid}/start", StartAsync).RequireAuthorization(p => p.RequireRole(Roles.Commander));
+            .Through(StartRunEndpoint.Post);
+        console.MapPost("/incidents/{id:guid}/start", StartAsync).Through(StartRunEndpoint.Post);
         console.MapPost("/incidents/{id:guid}/runs/{runId:guid}/cancel", (Guid id, Guid runId, HttpContext context, IQuerySession session) =>
                 ControlAsync(context, id, runId, bus => ControlRunEndpoints.CancelAsync(id, runId, ConsoleEndpoints.Form(context, "reason") is { Length: > 0 } reason ? reason : null,
                     session, bus, context.User, context.RequestAborted)))
-            .RequireAuthorization(p => p.RequireRole(Roles.Commander));
+            .Through(ControlRunEndpoints.Cancel);
         console.MapPost("/incidents/{id:guid}/runs/{runId:guid}/steps/{stepId}/{resolution:regex(^(retry|skip)$)}",
                 (Guid id, Guid runId, string stepId, string resolution, HttpContext context, IQuerySession session) =>
                     ControlAsync(context, id, runId, bus => resolution == "retry"
                         ? ControlRunEndpoints.Retry(id, runId, stepId, session, bus, context.User, context.RequestAborted)
                         : ControlRunEndpoints.Skip(id, runId, stepId, session, bus, context.User, context.RequestAborted)))
-            .RequireAuthorization(p => p.RequireRole(Roles.Commander));
+            .Through(ControlRunEndpoints.Retry, ControlRunEndpoints.Skip);
     }
 
     private static async Task<IResult> RunAsync(Guid id, Guid runId, HttpContext context, IQuerySession session, PinnedPlaybooks playbooks,

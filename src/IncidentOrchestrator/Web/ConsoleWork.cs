@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IncidentOrchestrator.Approvals;
+using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Tasks;
 using IncidentOrchestrator.Web.Pages;
@@ -17,13 +18,15 @@ public static class ConsoleWork
 {
     public static void Map(RouteGroupBuilder console)
     {
-        console.MapGet("/work", (HttpContext context, IQuerySession session, CancellationToken ct) => WorkPageAsync(context, session, null, null, ct));
+        console.MapGet("/work", (HttpContext context, IQuerySession session, CancellationToken ct) => WorkPageAsync(context, session, null, null, ct))
+            .Through(TaskEndpoints.List, ApprovalEndpoints.List);
 
 
         console.MapPost("/tasks/{taskId:guid}/ack", async (Guid taskId, HttpContext context, TimeProvider clock,
                 Notifications.NotificationOptions notifications, CancellationToken ct) =>
             await AfterAsync(context, taskId, await CommandAsync(context, (session, bus) =>
-                TaskEndpoints.Ack(taskId, session, context.User, clock, bus, notifications, ct)), ct));
+                TaskEndpoints.Ack(taskId, session, context.User, clock, bus, notifications, ct)), ct))
+            .Through(TaskEndpoints.Ack);
 
         console.MapPost("/tasks/{taskId:guid}/complete", async (Guid taskId, HttpContext context, TimeProvider clock,
             Notifications.NotificationOptions notifications, CancellationToken ct) =>
@@ -35,7 +38,7 @@ public static class ConsoleWork
             var request = new CompleteTask(outputs, ConsoleEndpoints.Blank(form["notes"]));
             return await AfterAsync(context, taskId, await CommandAsync(context, (session, bus) =>
                 Validated(CompleteTaskEndpoint.Validate(request), () => CompleteTaskEndpoint.Complete(taskId, request, session, bus, context.User, clock, notifications, ct))), ct);
-        });
+        }).Through(CompleteTaskEndpoint.Complete);
 
         console.MapPost("/approvals/{approvalId:guid}/decision", async (Guid approvalId, HttpContext context, TimeProvider clock,
             Notifications.NotificationOptions notifications, CancellationToken ct) =>
@@ -44,7 +47,7 @@ public static class ConsoleWork
             var request = new Decide(ConsoleEndpoints.Blank(form["decision"]), ConsoleEndpoints.Blank(form["comment"]));
             return await AfterAsync(context, approvalId, await CommandAsync(context, (session, bus) =>
                 Validated(DecideApprovalEndpoint.Validate(request), () => DecideApprovalEndpoint.Post(approvalId, request, session, bus, context.User, clock, notifications, ct))), ct);
-        });
+        }).Through(DecideApprovalEndpoint.Post);
     }
 
     private static async Task<IResult> AfterAsync(HttpContext context, Guid item, IResult result, CancellationToken ct)

@@ -64,6 +64,12 @@ public sealed class ChannelsFixture : IAsyncLifetime
             ["Integrations:Slack:Users:U0LENA:Roles:0"] = "leadership",
             ["Integrations:Slack:Users:U0CORA:Subject"] = "cora.commander",
             ["Integrations:Slack:Users:U0CORA:Roles:0"] = "commander",
+            // rui again, whose role comes from a group at the identity provider, as at sign-in; and a system that only ingests.
+            ["Integrations:Slack:Users:U0RUIG:Subject"] = "rui.responder",
+            ["Integrations:Slack:Users:U0RUIG:Groups:0"] = "ir-responders",
+            ["Auth:Oidc:GroupRoles:ir-responders"] = "responder",
+            ["Integrations:Slack:Users:U0BOT:Subject"] = "scan.bot",
+            ["Integrations:Slack:Users:U0BOT:Roles:0"] = "ingest",
             ["RateLimits:Api:PermitLimit"] = "1000000",
         });
     }

@@ -55,6 +55,23 @@ public sealed class when_people_answer_in_slack(ChannelsFixture fixture)
     }
 
     [Fact]
+    public async Task a_slack_users_roles_are_read_as_a_tokens_and_the_operations_own_roles_apply()
+    {
+        var (incident, task) = await TaskOn();
+
+        // scan.bot only ingests: acknowledging is not for its role, whoever the task is for; refused, recorded, nothing changes.
+        var refused = (await Press("U0BOT", "task.acknowledge", task, 403)).Read<ProblemView>();
+        Assert.Contains("roles do not allow acknowledging tasks", refused.Detail);
+        Assert.Equal("open", await TaskStatus(incident));
+        var refusals = (await Host.Get("/api/integrations/refusals", Api.Admin)).ReadJson();
+        Assert.Contains(refusals.EnumerateArray(), r => r.GetProperty("user").GetString() == "U0BOT");
+
+        // rui mapped by a group only: the group gives the responder role, as it does at sign-in, and the assignee acknowledges.
+        await Press("U0RUIG", "task.acknowledge", task, 200);
+        Assert.Equal("acknowledged", await TaskStatus(incident));
+    }
+
+    [Fact]
     public async Task slack_is_held_to_the_apis_rules()
     {
         var (incident, task) = await TaskOn();

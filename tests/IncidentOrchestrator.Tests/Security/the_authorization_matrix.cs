@@ -218,6 +218,31 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         Assert.True(cells > 500, $"only {cells} cells were called");
     }
 
+    /// <summary>
+    /// A console route says which API operations it calls (<c>Through</c>), and carries their own roles: it admits whom they
+    /// admit (and, being the console, only people who read incidents). A route that names none fails here, before the
+    /// matrix above could pass with a copy of the roles that drifts.
+    /// </summary>
+    [Fact]
+    public void every_console_route_admits_whom_the_api_operations_it_calls_admit()
+    {
+        var failures = new List<string>();
+        foreach (var endpoint in Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        foreach (var route in Named(endpoint).Where(r => r.Contains(" /") && !r.Contains(" /api/") && !r.Contains(" /{**") && !r.Contains(" /health")
+                                                         && !Exempt.Contains(r)))
+        {
+            if (endpoint.Metadata.GetMetadata<IncidentOrchestrator.Hosting.PassesThrough>() is not { } through)
+            {
+                failures.Add($"{route}: names no API operation it passes through (.Through(...)), so its roles could only be a copy");
+                continue;
+            }
+            var admitted = through.Roles.Aggregate((IEnumerable<string>)Readers.Split(','), (roles, allowed) => roles.Intersect(allowed.Split(','))).Order();
+            if (AllowedRoles.TryGetValue(route, out var expected) && !admitted.SequenceEqual(expected.Split(',').Order()))
+                failures.Add($"{route}: its operations admit {string.Join(",", admitted)}, the matrix expects {expected}");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     private enum Expect { Forbidden, NotFound, Answered, Unsigned }
 
     private static bool NamesAnIncident(string route) =>
@@ -230,11 +255,15 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
     private List<string> Routes() => Host.Services.GetRequiredService<EndpointDataSource>().Endpoints
         .OfType<RouteEndpoint>()
         .Where(e => e.RoutePattern.RawText is ['/', ..] raw && !raw.StartsWith("/health") && raw != "/metrics" && !raw.StartsWith("/{**"))
-        .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-            .Select(m => $"{m} {System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!, @"\{(\w+)(:[^}]*)?\}", "{$1}")}"))
+        .SelectMany(Named)
         .Distinct()
         .Order()
         .ToList();
+
+    /// <summary>"METHOD /route" for each method of an endpoint, without the route's constraints.</summary>
+    private static IEnumerable<string> Named(RouteEndpoint e) =>
+        (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+        .Select(m => $"{m} {System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText ?? "", @"\{(\w+)(:[^}]*)?\}", "{$1}")}");
 
     private async Task<Target> AnIncident(string name, bool restricted, string? participant = null)
     {

@@ -28,7 +28,7 @@ public static class HandOverCommandEndpoint
     public static bool MayHandOver(string? commander, Caller caller) =>
         caller.IsAdmin || commander == caller.Subject || (commander is null && caller.Roles.Contains(Roles.Commander));
 
-    [WolverinePost("/api/incidents/{id}/commander"), Authorize(Roles = "commander,admin")]
+    [WolverinePost("/api/incidents/{id}/commander"), Authorize(Roles = Roles.CommandersAndAdmins)]
     public static Task<IResult> Post(Guid id, HandOverCommand command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
         CancellationToken ct)
     {
