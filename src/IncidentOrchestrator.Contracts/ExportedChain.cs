@@ -8,7 +8,10 @@ namespace IncidentOrchestrator.Contracts;
 /// </summary>
 public sealed record ExportedLink(long Sequence, long SeqId, string Type, DateTime Timestamp, string PreviousHash, string? Hash, string? Data);
 
-/// <summary>Verifies an export's chain offline, with the walk the service makes (<see cref="ChainWalk"/>).</summary>
+/// <summary>
+/// Verifies an export's chain offline, link by link, with the walk the service makes (<see cref="ChainWalk"/>). What a file
+/// alone cannot show is events cut from its end: compare the head hash with the service's, or with one kept elsewhere.
+/// </summary>
 public static class ExportedChain
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -16,6 +19,8 @@ public static class ExportedChain
     /// <summary>The export's chain verified; a <see cref="FormatException"/> names what the export lacks.</summary>
     public static ChainVerification Verify(JsonElement export)
     {
+        if (export.ValueKind == JsonValueKind.Object && export.TryGetProperty("page", out _))
+            throw new FormatException("It is one page of an export: verify a whole export (incident export ID), or the incident on the service.");
         var incident = Property(export, "incident", JsonValueKind.Object);
         if (!Guid.TryParse(Property(incident, "id", JsonValueKind.String).GetString(), out var incidentId))
             throw new FormatException("The export's incident.id is not an id.");
@@ -32,5 +37,5 @@ public static class ExportedChain
     private static JsonElement Property(JsonElement element, string name, JsonValueKind kind) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == kind
             ? value
-            : throw new FormatException($"The export has no {name} ({kind.ToString().ToLowerInvariant()}): is it an export of incident export?");
+            : throw new FormatException($"It has no {name} ({kind.ToString().ToLowerInvariant()}); an export (incident export ID) has.");
 }

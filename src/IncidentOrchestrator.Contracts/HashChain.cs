@@ -77,7 +77,7 @@ public sealed class ChainWalk
         if (Broken is null) _previous = Head = link.StoredHash!;
     }
 
-    /// <summary>Also broken where <paramref name="found"/> is earlier than what the walk found.</summary>
+    /// <summary>Also broken at <paramref name="sequence"/>, when that is earlier than what the walk found.</summary>
     public void Also(long sequence, string reason)
     {
         if (Broken is not { } b || sequence < b.Sequence) Broken = (sequence, reason);

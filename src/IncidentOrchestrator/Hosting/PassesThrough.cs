@@ -7,8 +7,8 @@ namespace IncidentOrchestrator.Hosting;
 /// <summary>The API operations a route of another door (the console) calls; who may use the route is who may call them.</summary>
 public sealed record PassesThrough(IReadOnlyList<MethodInfo> Operations)
 {
-    /// <summary>The roles the operations admit (a caller needs one role of each operation's list).</summary>
-    public IEnumerable<string> Roles => Operations.SelectMany(o => o.GetCustomAttributes<AuthorizeAttribute>()).Select(a => a.Roles ?? "");
+    /// <summary>The roles the operations admit: one list, as <see cref="PassesThroughRoutes.Through"/> makes sure.</summary>
+    public string Roles => Operations.SelectMany(o => o.GetCustomAttributes<AuthorizeAttribute>()).Select(a => a.Roles ?? "").First();
 }
 
 public static class PassesThroughRoutes
@@ -20,14 +20,14 @@ public static class PassesThroughRoutes
     public static TBuilder Through<TBuilder>(this TBuilder builder, params Delegate[] operations) where TBuilder : IEndpointConventionBuilder
     {
         var methods = operations.Select(o => o.Method).ToList();
-        foreach (var method in methods)
-        {
-            var authorize = method.GetCustomAttributes<AuthorizeAttribute>().ToArray<object>();
-            if (authorize.Length == 0)
-                throw new InvalidOperationException($"{method.DeclaringType?.Name}.{method.Name} says nothing of who may call it: it is not an API operation.");
-            builder.WithMetadata(authorize);
-        }
-        return builder.WithMetadata(new PassesThrough(methods));
+        var authorize = methods.Select(m => (Method: m, Attributes: m.GetCustomAttributes<AuthorizeAttribute>().ToList())).ToList();
+        if (authorize.FirstOrDefault(a => a.Attributes.Count != 1 || a.Attributes[0] is not { Roles.Length: > 0, Policy: null, AuthenticationSchemes: null })
+            is { Method: { } odd })
+            throw new InvalidOperationException($"{odd.DeclaringType?.Name}.{odd.Name} does not name its roles in one [Authorize(Roles = …)]: a door cannot take them.");
+        // ASP.NET Core asks for one role of each list: operations whose lists differ would admit a mix nobody chose.
+        if (authorize.Select(a => string.Join(',', a.Attributes[0].Roles!.Split(',').Order())).Distinct().Count() > 1)
+            throw new InvalidOperationException($"{string.Join(" and ", methods.Select(m => $"{m.DeclaringType?.Name}.{m.Name}"))} admit different roles: a route cannot pass through them all.");
+        return builder.WithMetadata(authorize[0].Attributes[0], new PassesThrough(methods));
     }
 
     /// <summary>

@@ -41,7 +41,8 @@ public sealed class IntegrationBasicAuthentication(IOptionsMonitor<Authenticatio
         if (!Same(user, configured.Username) | !Same(password, configured.Password))
             return Task.FromResult(AuthenticateResult.Fail("Wrong user or password."));
 
-        var identity = new ClaimsIdentity([new Claim("sub", user), new Claim("name", user), new Claim("role", Roles.Ingest)], Name, "name", "role");
+        var identity = new ClaimsIdentity([new Claim(TokenClaims.Subject, user), new Claim(TokenClaims.Name, user), new Claim(TokenClaims.Role, Roles.Ingest)],
+            Name, TokenClaims.Name, TokenClaims.Role);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Name)));
     }
 

@@ -34,8 +34,8 @@ public static class ConsoleOpenIdConnect
             o.SignedOutCallbackPath = "/signout-oidc";
             o.Scope.Clear();
             foreach (var scope in new[] { "openid", "profile" }) o.Scope.Add(scope);
-            o.TokenValidationParameters.NameClaimType = "name";
-            o.TokenValidationParameters.RoleClaimType = "role";
+            o.TokenValidationParameters.NameClaimType = TokenClaims.Name;
+            o.TokenValidationParameters.RoleClaimType = TokenClaims.Role;
             o.Events.OnTokenValidated = context =>
             {
                 // The console reads 'sub', 'name' and 'role', as the API does; the provider may call roles something else, or give groups.

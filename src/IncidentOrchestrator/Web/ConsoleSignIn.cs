@@ -55,9 +55,9 @@ public static class ConsoleSignIn
         var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token.Trim(), parameters);
         if (!result.IsValid) return "That token is not valid here: it is expired, malformed, or not signed for this service.";
 
-        var claims = result.ClaimsIdentity.Claims.Where(c => c.Type is "sub" or "name" or "role").ToList();
-        if (claims.All(c => c.Type != "sub")) return "That token names nobody (it has no 'sub' claim).";
-        var identity = new ClaimsIdentity(claims, Scheme, "name", "role");
+        var claims = result.ClaimsIdentity.Claims.Where(c => c.Type is TokenClaims.Subject or TokenClaims.Name or TokenClaims.Role).ToList();
+        if (claims.All(c => c.Type != TokenClaims.Subject)) return $"That token names nobody (it has no '{TokenClaims.Subject}' claim).";
+        var identity = new ClaimsIdentity(claims, Scheme, TokenClaims.Name, TokenClaims.Role);
         var expires = result.SecurityToken.ValidTo is var to && to > DateTime.UnixEpoch ? new DateTimeOffset(to, TimeSpan.Zero) : DateTimeOffset.UtcNow.AddHours(1);
         await context.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = expires, IsPersistent = true });
         return null;

@@ -50,17 +50,30 @@ public sealed class when_an_export_is_verified_offline(AppFixture fixture) : Int
             Assert.Equal(10, found.Verdict.GetProperty("firstBrokenSequence").GetInt64());
             Assert.Equal("the event's content differs from what was linked", found.Verdict.GetProperty("reason").GetString());
 
-            // Someone forges a link's hash to match an edit: the next link no longer follows it.
+            // Someone edits an event and recomputes its link to match: that link holds, and the next no longer follows it.
             var forged = JsonNode.Parse(export.ToJsonString())!;
-            forged["chain"]!["links"]![20]!["hash"] = new string('a', 64);
+            var link = forged["chain"]!["links"]![20]!;
+            link["data"] = link["data"]!.GetValue<string>().Replace("quoted", "QUOTED");
+            link["hash"] = HashChain.Hash(link["previousHash"]!.GetValue<string>(), link["seqId"]!.GetValue<long>(), id, link["sequence"]!.GetValue<long>(),
+                link["type"]!.GetValue<string>(), link["timestamp"]!.GetValue<DateTime>(), link["data"]!.GetValue<string>());
             var next = await VerifyAsync(folder, "forged.json", forged);
             Assert.Equal(ExitCodes.Failure, next.ExitCode);
-            Assert.Equal(21, next.Verdict.GetProperty("firstBrokenSequence").GetInt64());
+            Assert.Equal(22, next.Verdict.GetProperty("firstBrokenSequence").GetInt64());
+            Assert.Equal("the link does not follow the previous event", next.Verdict.GetProperty("reason").GetString());
+
+            // A redacted export has no hashed text: it says so rather than calling the history broken or whole.
+            var redacted = JsonNode.Parse((await Host.Get($"/api/incidents/{id}/export", Tokens.For("lena.leadership", Roles.Leadership))).ReadAsText())!;
+            var withheld = await VerifyAsync(folder, "redacted.json", redacted);
+            Assert.Equal(ExitCodes.Failure, withheld.ExitCode);
+            Assert.Equal("the export is redacted: it has no hashed text to recompute", withheld.Verdict.GetProperty("reason").GetString());
 
             // A file that is not an export is a usage error that says so, not a crash.
             var notAnExport = await VerifyAsync(folder, "not-an-export.json", JsonNode.Parse("""{"incident": {}}""")!);
             Assert.Equal(ExitCodes.Usage, notAnExport.ExitCode);
             Assert.Contains("is not an incident export", notAnExport.Error);
+            var onePage = await VerifyAsync(folder, "page.json", JsonNode.Parse((await Host.Get($"/api/incidents/{id}/export?limit=5", Api.Admin)).ReadAsText())!);
+            Assert.Equal(ExitCodes.Usage, onePage.ExitCode);
+            Assert.Contains("one page of an export", onePage.Error);
         }
         finally
         {

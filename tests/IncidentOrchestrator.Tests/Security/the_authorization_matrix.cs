@@ -236,7 +236,8 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
                 failures.Add($"{route}: names no API operation it passes through (.Through(...)), so its roles could only be a copy");
                 continue;
             }
-            var admitted = through.Roles.Aggregate((IEnumerable<string>)Readers.Split(','), (roles, allowed) => roles.Intersect(allowed.Split(','))).Order();
+            // The console's own rule (people who read incidents) and the operations' roles; every persona here holds one role.
+            var admitted = Readers.Split(',').Intersect(through.Roles.Split(',')).Order();
             if (AllowedRoles.TryGetValue(route, out var expected) && !admitted.SequenceEqual(expected.Split(',').Order()))
                 failures.Add($"{route}: its operations admit {string.Join(",", admitted)}, the matrix expects {expected}");
         }
