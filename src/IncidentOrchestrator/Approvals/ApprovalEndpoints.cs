@@ -80,23 +80,26 @@ public static class DecideApprovalEndpoint
 
     [WolverinePost("/api/approvals/{approvalId}/decision"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Post(Guid approvalId, Decide request, IDocumentSession session, IMessageBus bus, ClaimsPrincipal user,
+        TimeProvider clock, Notifications.NotificationOptions notifications, CancellationToken ct) =>
+        (await DecideAsync(approvalId, request, session, bus, user, clock, notifications, ct)).ToHttp();
+
+    /// <summary>An approver's decision; a rejection, or the quorum's last approval, ends the approval and its step.</summary>
+    public static async Task<Outcome> DecideAsync(Guid approvalId, Decide request, IDocumentSession session, IMessageBus bus, ClaimsPrincipal user,
         TimeProvider clock, Notifications.NotificationOptions notifications, CancellationToken ct)
     {
         var caller = user.Caller();
-        if (await session.LoadAsync<ApprovalItem>(approvalId, ct) is not { } asked) return Problems.NotFound("Approval", approvalId);
+        if (await session.LoadAsync<ApprovalItem>(approvalId, ct) is not { } asked) return Refusal.NotFound("Approval", approvalId);
         // Decisions on one incident are taken one at a time, under its stream's lock, on the approval as it is then: two
         // approvers deciding at once both count.
         var stream = await IncidentStreams.ForPersonAsync(session, asked.IncidentId, ct);
         var approval = (await session.LoadAsync<ApprovalItem>(approvalId, ct))!;
         if (caller.Subject == approval.RequestedBy)
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Separation of duties",
-                detail: "Whoever started the run cannot approve its steps.");
+            return Refusal.Forbidden("Separation of duties", "Whoever started the run cannot approve its steps.");
         if (!approval.MayDecide(caller))
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not an approver",
-                detail: $"Approval {approvalId} is for {string.Join(", ", approval.Approvers)}.");
+            return Refusal.Forbidden("Not an approver", $"Approval {approvalId} is for {string.Join(", ", approval.Approvers)}.");
         if (approval.Outcome is not null)
-            return Problems.Conflict("The approval is closed", $"Approval {approvalId} ended {approval.Outcome}.");
-        if (approval.Decisions.Any(d => d.By == caller.Subject)) return TypedResults.NoContent(); // deciding twice counts once
+            return Refusal.Conflict("The approval is closed", $"Approval {approvalId} ended {approval.Outcome}.");
+        if (approval.Decisions.Any(d => d.By == caller.Subject)) return Outcome.Done; // deciding twice counts once
 
         var now = clock.GetUtcNow();
         var decision = request.Decision == "approve" ? "approved" : "rejected";
@@ -110,6 +113,6 @@ public static class DecideApprovalEndpoint
             if (notifications.Pages) await bus.PublishAsync(new Notifications.WorkChanged(approval.IncidentId, approval.Id, Notifications.WorkStatuses.Settled));
         }
         session.Store(approval);
-        return TypedResults.NoContent();
+        return Outcome.Done;
     }
 }

@@ -7,12 +7,9 @@ namespace IncidentOrchestrator.Hosting;
 /// <summary>Problem details the endpoints return; one wording for one kind of error.</summary>
 public static class Problems
 {
-    public static ProblemHttpResult NotFound(string what, object id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found",
-            detail: $"No {what.ToLowerInvariant()} with id '{id}' exists, or you may not see it.");
+    public static ProblemHttpResult NotFound(string what, object id) => TypedResults.Problem(Refusal.NotFound(what, id).ToProblem());
 
-    public static ProblemHttpResult Conflict(string title, string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+    public static ProblemHttpResult Conflict(string title, string detail) => TypedResults.Problem(Refusal.Conflict(title, detail).ToProblem());
 
     /// <summary>Collects field errors; yields Wolverine's "no problems" marker when there are none.</summary>
     public sealed class Validation
@@ -50,4 +47,37 @@ public static class Problems
         Title = "The request is not valid",
         Detail = "A JSON body is required.",
     };
+}
+
+/// <summary>The HTTP door's one mapping of an operation's outcome: problem details with the status of the refusal's kind.</summary>
+public static class OutcomeResults
+{
+    public static int Status(this Refusal refusal) => refusal.Kind switch
+    {
+        RefusalKind.Invalid => StatusCodes.Status400BadRequest,
+        RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
+        RefusalKind.NotFound => StatusCodes.Status404NotFound,
+        _ => StatusCodes.Status409Conflict,
+    };
+
+    public static ProblemDetails ToProblem(this Refusal refusal)
+    {
+        var problem = refusal.Errors is { } errors
+            ? new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
+            : new ProblemDetails();
+        problem.Status = refusal.Status();
+        problem.Title = refusal.Title;
+        problem.Detail = refusal.Detail;
+        return problem;
+    }
+
+    public static IResult ToHttp(this Refusal refusal) => TypedResults.Problem(refusal.ToProblem());
+
+    /// <summary>204 when done; the refusal's problem otherwise.</summary>
+    public static IResult ToHttp(this Outcome outcome) => outcome.Refused?.ToHttp() ?? TypedResults.NoContent();
+
+    public static IResult ToHttp(this Outcome outcome, Func<IResult> done) => outcome.Refused?.ToHttp() ?? done();
+
+    public static IResult ToHttp<T>(this Outcome<T> outcome, Func<T, IResult> done) where T : class =>
+        outcome.Refused?.ToHttp() ?? done(outcome.Value!);
 }

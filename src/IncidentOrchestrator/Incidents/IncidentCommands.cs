@@ -6,9 +6,9 @@ using Wolverine.Marten;
 namespace IncidentOrchestrator.Incidents;
 
 /// <summary>What a person's command does to an incident: a refusal, or the events to append and the messages to send after.</summary>
-public sealed record IncidentDecision(IResult? Refusal, IReadOnlyList<object> Events, IReadOnlyList<object> Messages)
+public sealed record IncidentDecision(Refusal? Refusal, IReadOnlyList<object> Events, IReadOnlyList<object> Messages)
 {
-    public static IncidentDecision Refuse(IResult refusal) => new(refusal, [], []);
+    public static IncidentDecision Refuse(Refusal refusal) => new(refusal, [], []);
     public static IncidentDecision Append(params object[] events) => new(null, events, []);
     public static readonly IncidentDecision Nothing = new(null, [], []);
 }
@@ -23,7 +23,7 @@ public sealed class IncidentCommands(IDocumentStore store, IServiceScopeFactory 
 {
     private const int MaxAttempts = 5;
 
-    public async Task<IResult> DecideAsync(Guid id, Func<Incident, IncidentDecision> decide, CancellationToken ct)
+    public async Task<Outcome> DecideAsync(Guid id, Func<Incident, IncidentDecision> decide, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -32,17 +32,17 @@ public sealed class IncidentCommands(IDocumentStore store, IServiceScopeFactory 
             await using var session = store.LightweightSession();
             outbox.Enroll(session);
             var stream = await session.Events.FetchForWriting<Incident>(id, ct);
-            if (stream.Aggregate is not { } incident) return Problems.NotFound("Incident", id);
+            if (stream.Aggregate is not { } incident) return Refusal.NotFound("Incident", id);
 
             var decision = decide(incident);
             if (decision.Refusal is { } refusal) return refusal;
-            if (decision.Events.Count == 0 && decision.Messages.Count == 0) return TypedResults.NoContent();
+            if (decision.Events.Count == 0 && decision.Messages.Count == 0) return Outcome.Done;
             stream.AppendMany(decision.Events);
             foreach (var message in decision.Messages) await outbox.PublishAsync(message);
             try
             {
                 await session.SaveChangesAsync(ct);
-                return TypedResults.NoContent();
+                return Outcome.Done;
             }
             catch (ConcurrencyException e) when (attempt < MaxAttempts)
             {

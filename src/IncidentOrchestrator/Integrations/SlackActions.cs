@@ -87,8 +87,8 @@ public static class SlackActionsEndpoint
                     return await RefuseAsync("the person's roles do not allow acknowledging tasks", request.UserId, StatusCodes.Status403Forbidden);
                 return await gate.TaskAsync(taskId, person.Caller(), door, ct) switch
                 {
-                    NeedToKnowGate.Admission.Admitted => Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
-                        TaskEndpoints.Ack(taskId, session, person, clock, bus, notifications, ct)), "Acknowledged"),
+                    NeedToKnowGate.Admission.Admitted => Answer(await Operations.RunAsync(context, (session, bus) =>
+                        TaskEndpoints.AcknowledgeAsync(taskId, session, person, clock, bus, notifications, ct)), "Acknowledged"),
                     var refused => NeedToKnowGate.Http(refused, "Task", taskId),
                 };
             case SlackMessage.ApproveAction when Guid.TryParse(request.Value, out var approvalId):
@@ -96,8 +96,8 @@ public static class SlackActionsEndpoint
                     return await RefuseAsync("the person's roles do not allow deciding approvals", request.UserId, StatusCodes.Status403Forbidden);
                 return await gate.ApprovalAsync(approvalId, person.Caller(), door, ct) switch
                 {
-                    NeedToKnowGate.Admission.Admitted => Answer(await EndpointCommands.RunAsync(context, (session, bus) =>
-                        DecideApprovalEndpoint.Post(approvalId, new Decide("approve", "Approved in Slack"), session, bus, person, clock, notifications, ct)),
+                    NeedToKnowGate.Admission.Admitted => Answer(await Operations.RunAsync(context, (session, bus) =>
+                        DecideApprovalEndpoint.DecideAsync(approvalId, new Decide("approve", "Approved in Slack"), session, bus, person, clock, notifications, ct)),
                         "Approved"),
                     var refused => NeedToKnowGate.Http(refused, "Approval", approvalId),
                 };
@@ -150,8 +150,8 @@ public static class SlackActionsEndpoint
         return new ClaimsPrincipal(identity);
     }
 
-    private static IResult Answer(IResult result, string done) =>
-        EndpointCommands.Succeeded(result) ? TypedResults.Ok(new { ok = true, message = done }) : result;
+    /// <summary>Slack's door: a short sentence when done, the refusal's problem (with its status) when not.</summary>
+    private static IResult Answer(Outcome outcome, string done) => outcome.ToHttp(() => TypedResults.Ok(new { ok = true, message = done }));
 
     /// <summary>Slack's request signing: <c>v0=</c> and the hex HMAC-SHA256 of <c>v0:{timestamp}:{body}</c> with the signing secret.</summary>
     public static string Sign(string secret, string timestamp, string body) =>

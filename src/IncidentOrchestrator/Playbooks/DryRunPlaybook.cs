@@ -27,9 +27,12 @@ public static class DryRunPlaybookEndpoint
     }
 
     [WolverinePost("/api/playbooks/{name}/dry-run"), Authorize(Roles = Roles.PlaybookAuthors)]
-    public static IResult Post(string name, DryRunPlaybook request, PlaybookCatalog catalog)
+    public static IResult Post(string name, DryRunPlaybook request, PlaybookCatalog catalog) => Plan(name, request, catalog).ToHttp(TypedResults.Ok);
+
+    /// <summary>What a run of the loaded playbook would do with these inputs and assumed outcomes; nothing is executed.</summary>
+    public static Outcome<Plan> Plan(string name, DryRunPlaybook request, PlaybookCatalog catalog)
     {
-        if (catalog.Library.Find(name) is not { } playbook) return Problems.NotFound("Playbook", name);
+        if (catalog.Library.Find(name) is not { } playbook) return Refusal.NotFound("Playbook", name);
 
         var planRequest = new Planner.Request(
             JsonValues.ToPlain(request.Inputs),
@@ -42,8 +45,8 @@ public static class DryRunPlaybookEndpoint
         {
             var validation = new Problems.Validation();
             foreach (var (field, message) in problems) validation.Add(field, message);
-            return TypedResults.Problem(validation.ToProblem($"The dry run of '{name}' cannot be planned"));
+            return Refusal.Invalid(validation.ToProblem($"The dry run of '{name}' cannot be planned"));
         }
-        return TypedResults.Ok(Planner.Make(playbook, planRequest));
+        return Planner.Make(playbook, planRequest);
     }
 }

@@ -35,13 +35,22 @@ public static class GetRunEndpoint
 {
     [WolverineGet("/api/incidents/{id}/runs/{runId}"), Authorize(Roles = Roles.Readers)]
     public static async Task<Results<Ok<RunView>, ProblemHttpResult>> Get(Guid id, Guid runId, IQuerySession session,
-        PinnedPlaybooks playbooks, ClaimsPrincipal user, CancellationToken ct)
+        PinnedPlaybooks playbooks, ClaimsPrincipal user, CancellationToken ct) =>
+        await RunAsync(id, runId, session, playbooks, user, ct) switch
+        {
+            { Refused: { } refused } => TypedResults.Problem(refused.ToProblem()),
+            var found => TypedResults.Ok(found.Value!),
+        };
+
+    /// <summary>A run of the incident, its outputs redacted for a caller without need-to-know.</summary>
+    public static async Task<Outcome<RunView>> RunAsync(Guid id, Guid runId, IQuerySession session, PinnedPlaybooks playbooks, ClaimsPrincipal user,
+        CancellationToken ct)
     {
         var run = await session.LoadAsync<PlaybookRun>(runId, ct);
-        if (run is null || run.IncidentId != id) return Problems.NotFound("Run", runId);
+        if (run is null || run.IncidentId != id) return Refusal.NotFound("Run", runId);
 
         var playbook = await playbooks.GetAsync(run.PlaybookHash, session, ct);
         var incident = await session.LoadAsync<Incident>(id, ct);
-        return TypedResults.Ok(RunView.Of(run, playbook.Steps.Select(s => s.Id).ToList(), Redaction.AppliesTo(user.Caller(), incident!)));
+        return RunView.Of(run, playbook.Steps.Select(s => s.Id).ToList(), Redaction.AppliesTo(user.Caller(), incident!));
     }
 }

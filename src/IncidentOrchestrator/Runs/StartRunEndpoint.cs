@@ -25,26 +25,32 @@ public static class StartRunEndpoint
 
     [WolverinePost("/api/incidents/{id}/runs"), Authorize(Roles = Roles.Commander)]
     public static async Task<IResult> Post(Guid id, StartPlaybookRun request, IDocumentSession session, IMessageBus bus,
+        PlaybookCatalog catalog, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+        (await StartAsync(id, request, session, bus, catalog, user, clock, ct))
+        .ToHttp(accepted => TypedResults.Accepted($"/api/incidents/{id}/runs/{accepted.RunId}", accepted));
+
+    /// <summary>Starts a loaded playbook on an incident that has not ended, with its inputs read by the types it declares.</summary>
+    public static async Task<Outcome<RunAccepted>> StartAsync(Guid id, StartPlaybookRun request, IDocumentSession session, IMessageBus bus,
         PlaybookCatalog catalog, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var caller = user.Caller();
         var incident = await session.LoadAsync<Incident>(id, ct);
-        if (incident is null) return Problems.NotFound("Incident", id);
+        if (incident is null) return Refusal.NotFound("Incident", id);
         if (incident.Status.HasEnded())
-            return Problems.Conflict("The incident has ended", $"Incident {id} is {incident.Status.ToString().ToLowerInvariant()}; no run can start on it.");
+            return Refusal.Conflict("The incident has ended", $"Incident {id} is {incident.Status.ToString().ToLowerInvariant()}; no run can start on it.");
 
         var validation = new Problems.Validation();
         if (catalog.Library.Find(request.Playbook!) is not { } playbook)
-            return TypedResults.Problem(validation.Add("playbook", $"No playbook named '{request.Playbook}' is loaded.").ToProblem());
+            return Refusal.Invalid(validation.Add("playbook", $"No playbook named '{request.Playbook}' is loaded.").ToProblem());
         var bound = InputBinding.Bind(playbook, JsonValues.ToPlain(request.Inputs));
         foreach (var (name, problem) in bound.Problems) validation.Add($"inputs.{name}", problem);
-        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem($"Playbook '{playbook.Name}' cannot start with these inputs"));
+        if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem($"Playbook '{playbook.Name}' cannot start with these inputs"));
 
         var runId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
         session.Store(PinnedPlaybook.Of(playbook, now));
         session.Insert(PlaybookRun.Request(runId, id, playbook, RunValues.Serialize(bound.Values), null, null, null, null, caller.Subject, now));
         await bus.PublishAsync(new StartRun(runId));
-        return TypedResults.Accepted($"/api/incidents/{id}/runs/{runId}", new RunAccepted(runId));
+        return new RunAccepted(runId);
     }
 }

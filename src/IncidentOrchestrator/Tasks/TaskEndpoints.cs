@@ -70,13 +70,18 @@ public static class TaskEndpoints
 
     [WolverinePost("/api/tasks/{taskId}/ack"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Ack(Guid taskId, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, IMessageBus bus,
+        Notifications.NotificationOptions notifications, CancellationToken ct) =>
+        (await AcknowledgeAsync(taskId, session, user, clock, bus, notifications, ct)).ToHttp();
+
+    /// <summary>The assignee (or a commander) acknowledges an open task: its acknowledgement escalation stops.</summary>
+    public static async Task<Outcome> AcknowledgeAsync(Guid taskId, IDocumentSession session, ClaimsPrincipal user, TimeProvider clock, IMessageBus bus,
         Notifications.NotificationOptions notifications, CancellationToken ct)
     {
-        var (task, problem) = await FindForWorkAsync(taskId, session, user.Caller(), ct);
-        if (problem is not null) return problem;
+        var (task, refused) = await FindForWorkAsync(taskId, session, user.Caller(), ct);
+        if (refused is not null) return refused;
         // An escalated task stays actionable: escalation widens the circle, it never takes the work away.
         if (task!.Status is not (TaskStatuses.Open or TaskStatuses.Escalated) || task.AcknowledgedAt is not null)
-            return Problems.Conflict("The task is not open", $"Task {taskId} is {task.Status}{(task.AcknowledgedAt is null ? "" : " and was acknowledged")}.");
+            return Refusal.Conflict("The task is not open", $"Task {taskId} is {task.Status}{(task.AcknowledgedAt is null ? "" : " and was acknowledged")}.");
 
         task.Status = TaskStatuses.Acknowledged;
         task.AcknowledgedAt = clock.GetUtcNow();
@@ -84,17 +89,16 @@ public static class TaskEndpoints
         var incident = await IncidentStreams.ForPersonAsync(session, task.IncidentId, ct);
         incident.AppendOne(new TaskAcknowledged(task.IncidentId, task.Id, user.Caller().Subject, task.AcknowledgedAt.Value));
         if (notifications.Pages) await bus.PublishAsync(new Notifications.WorkChanged(task.IncidentId, task.Id, Notifications.WorkStatuses.Acknowledged));
-        return TypedResults.NoContent();
+        return Outcome.Done;
     }
 
     /// <summary>The assignee or a commander may act on a task; others get 403 (the need-to-know gate has already answered 404 to those who may not see it).</summary>
-    public static async Task<(TaskItem?, IResult?)> FindForWorkAsync(Guid taskId, IQuerySession session, Caller caller, CancellationToken ct)
+    public static async Task<(TaskItem?, Refusal?)> FindForWorkAsync(Guid taskId, IQuerySession session, Caller caller, CancellationToken ct)
     {
         var task = await session.LoadAsync<TaskItem>(taskId, ct);
-        if (task is null) return (null, Problems.NotFound("Task", taskId));
+        if (task is null) return (null, Refusal.NotFound("Task", taskId));
         var mayAct = task.IsFor(caller) || caller.Roles.Contains(Roles.Commander);
-        return mayAct ? (task, null) : (null, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your task",
-            detail: $"Task {taskId} is for {task.Assignee}; only they or a commander may act on it."));
+        return mayAct ? (task, null) : (null, Refusal.Forbidden("Not your task", $"Task {taskId} is for {task.Assignee}; only they or a commander may act on it."));
     }
 }
 
@@ -105,13 +109,18 @@ public static class CompleteTaskEndpoint
 
     [WolverinePost("/api/tasks/{taskId}/complete"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Complete(Guid taskId, CompleteTask request, IDocumentSession session, IMessageBus bus,
+        ClaimsPrincipal user, TimeProvider clock, Notifications.NotificationOptions notifications, CancellationToken ct) =>
+        (await CompleteAsync(taskId, request, session, bus, user, clock, notifications, ct)).ToHttp();
+
+    /// <summary>Completes a task with its outputs, read by the types the playbook declares; the step it stands for then ends.</summary>
+    public static async Task<Outcome> CompleteAsync(Guid taskId, CompleteTask request, IDocumentSession session, IMessageBus bus,
         ClaimsPrincipal user, TimeProvider clock, Notifications.NotificationOptions notifications, CancellationToken ct)
     {
         var caller = user.Caller();
-        var (task, problem) = await TaskEndpoints.FindForWorkAsync(taskId, session, caller, ct);
-        if (problem is not null) return problem;
+        var (task, refused) = await TaskEndpoints.FindForWorkAsync(taskId, session, caller, ct);
+        if (refused is not null) return refused;
         if (!TaskStatuses.IsActionable(task!.Status))
-            return Problems.Conflict("The task cannot be completed", $"Task {taskId} is {task.Status}.");
+            return Refusal.Conflict("The task cannot be completed", $"Task {taskId} is {task.Status}.");
 
         var given = request.Outputs ?? [];
         var validation = new Problems.Validation();
@@ -124,7 +133,7 @@ public static class CompleteTaskEndpoint
         if (task.Decisions is { } decisions && outputs.TryGetValue("decision", out var decision)
             && !(decision.ValueKind == JsonValueKind.String && decisions.Contains(decision.GetString()!)))
             validation.Add("outputs.decision", $"One of: {string.Join(", ", decisions)}.");
-        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The outputs do not match the task"));
+        if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The outputs do not match the task"));
 
         var now = clock.GetUtcNow();
         task.Status = TaskStatuses.Completed;
@@ -150,6 +159,6 @@ public static class CompleteTaskEndpoint
         }
         if (notifications.Pages) await bus.PublishAsync(new Notifications.WorkChanged(task.IncidentId, task.Id, Notifications.WorkStatuses.Settled));
         if (task.RunId != TaskItem.NoRun) await bus.PublishAsync(new HumanStepEnded(task.RunId, task.StepId, "succeeded", outputs, caller.Subject));
-        return TypedResults.NoContent();
+        return Outcome.Done;
     }
 }

@@ -67,21 +67,21 @@ public static class ConsoleEndpoints
             IncidentCommandAsync(context, id, (user, ct) =>
             {
                 var command = new AddParticipant(Form(context, "subject"));
-                return Validated(AddParticipantEndpoint.Validate(command), () => AddParticipantEndpoint.Post(id, command, commands, user, clock.GetUtcNow(), ct));
+                return Operations.Validated(AddParticipantEndpoint.Validate(command), () => AddParticipantEndpoint.AddAsync(id, command, commands, user, clock.GetUtcNow(), ct));
             }))
             .Through(AddParticipantEndpoint.Post);
         console.MapPost("/incidents/{id:guid}/commander", (Guid id, HttpContext context, IncidentCommands commands, TimeProvider clock) =>
             IncidentCommandAsync(context, id, (user, ct) =>
             {
                 var command = new HandOverCommand(Form(context, "subject"));
-                return Validated(HandOverCommandEndpoint.Validate(command), () => HandOverCommandEndpoint.Post(id, command, commands, user, clock.GetUtcNow(), ct));
+                return Operations.Validated(HandOverCommandEndpoint.Validate(command), () => HandOverCommandEndpoint.HandOverAsync(id, command, commands, user, clock.GetUtcNow(), ct));
             }))
             .Through(HandOverCommandEndpoint.Post);
         console.MapPost("/incidents/{id:guid}/status", (Guid id, HttpContext context, IncidentCommands commands, TimeProvider clock) =>
             IncidentCommandAsync(context, id, (user, ct) =>
             {
                 var change = new ChangeStatus(Form(context, "status"), Form(context, "reason") is { Length: > 0 } r ? r : null);
-                return Validated(ChangeStatusEndpoint.Validate(change), () => ChangeStatusEndpoint.Post(id, change, commands, user, clock.GetUtcNow(), ct));
+                return Operations.Validated(ChangeStatusEndpoint.Validate(change), () => ChangeStatusEndpoint.ChangeAsync(id, change, commands, user, clock.GetUtcNow(), ct));
             }))
             .Through(ChangeStatusEndpoint.Post);
         ConsoleLive.Map(console);
@@ -198,16 +198,15 @@ public static class ConsoleEndpoints
     }
 
     /// <summary>A commander's command on an incident, behind the gate: back to the incident page, or the page again with the refusal.</summary>
-    private static async Task<IResult> IncidentCommandAsync(HttpContext context, Guid id, Func<System.Security.Claims.ClaimsPrincipal, CancellationToken, Task<IResult>> command)
+    private static async Task<IResult> IncidentCommandAsync(HttpContext context, Guid id, Func<System.Security.Claims.ClaimsPrincipal, CancellationToken, Task<Outcome>> command)
     {
         await context.Request.ReadFormAsync(context.RequestAborted);
-        var result = await command(context.User, context.RequestAborted);
-        if (Succeeded(result)) return SeeOther($"/incidents/{id}");
+        if ((await command(context.User, context.RequestAborted)).Refused is not { } refused) return SeeOther($"/incidents/{id}");
         var services = context.RequestServices;
         await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
         var view = await IncidentViewAsync(id, false, context, session, services.GetRequiredService<TimelineEventTypes>(),
-            services.GetRequiredService<PlaybookCatalog>(), services.GetRequiredService<PinnedPlaybooks>(), ProblemOf(result), context.RequestAborted);
-        return Page<IncidentPage>(new { V = view }, (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status400BadRequest);
+            services.GetRequiredService<PlaybookCatalog>(), services.GetRequiredService<PinnedPlaybooks>(), ProblemOf(refused), context.RequestAborted);
+        return Page<IncidentPage>(new { V = view }, refused.Status());
     }
 
     public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -39,8 +39,8 @@ public static class ConsolePlaybooks
             if (catalog.Library.Find(name) is null) return NotFound(context, "playbook");
             var typed = form.Keys.Where(k => k.StartsWith("inputs.", StringComparison.Ordinal)).ToDictionary(k => k["inputs.".Length..], k => form[k].ToString());
             var severity = ConsoleEndpoints.Blank(form["severity"]);
-            var result = DryRunPlaybookEndpoint.Post(name, new DryRunPlaybook(ConsoleEndpoints.TextInputs(typed), new DryRunIncident(severity, null), null, null), catalog);
-            return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, (result as Ok<Plan>)?.Value, ProblemOf(result),
+            var planned = DryRunPlaybookEndpoint.Plan(name, new DryRunPlaybook(ConsoleEndpoints.TextInputs(typed), new DryRunIncident(severity, null), null, null), catalog);
+            return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, planned.Value, ProblemOf(planned.Refused),
                 dryRun: new DryRunView(typed, severity));
         }).Through(DryRunPlaybookEndpoint.Post);
         console.MapPost("/playbooks/{name}/replay", async (string name, HttpContext context, PlaybookCatalog catalog, IDocumentSession session,
@@ -49,10 +49,9 @@ public static class ConsolePlaybooks
             var form = await context.Request.ReadFormAsync(ct);
             var text = form["text"].ToString();
             var days = int.TryParse(form["days"], out var d) && d is > 0 and <= 3650 ? d : 30;
-            var result = await ReplayPlaybookEndpoint.Post(new ReplayPlaybook(text, null, clock.GetUtcNow().AddDays(-days), null, null, null),
+            var replayed = await ReplayPlaybookEndpoint.ReplayAsync(new ReplayPlaybook(text, null, clock.GetUtcNow().AddDays(-days), null, null, null),
                 catalog, options, pinned, session, needToKnow, context.User, context, clock, ct);
-            var errors = (result as JsonHttpResult<ValidationResult>)?.Value?.Errors;
-            var replay = new ReplayView(text, days, (result as Ok<ReplayAnswer>)?.Value, errors ?? [], errors is null ? ProblemOf(result) : null);
+            var replay = new ReplayView(text, days, replayed.Value?.Answer, replayed.Value?.Errors ?? [], ProblemOf(replayed.Refused));
             return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, null, null, replay);
         }).Through(ReplayPlaybookEndpoint.Post);
     }

@@ -43,24 +43,8 @@ public static class ConsoleResults
         };
     }
 
-    /// <inheritdoc cref="EndpointCommands.RunAsync"/>
-    public static Task<IResult> CommandAsync(HttpContext context, Func<IDocumentSession, Wolverine.IMessageBus, Task<IResult>> command) =>
-        EndpointCommands.RunAsync(context, command);
-
-    /// <summary>An API endpoint's Validate answer, then (when it found no problem) the endpoint itself.</summary>
-    public static Task<IResult> Validated(ProblemDetails validation, Func<Task<IResult>> then) =>
-        ReferenceEquals(validation, WolverineContinue.NoProblems) ? then() : Task.FromResult<IResult>(TypedResults.Problem(validation));
-
-    public static bool Succeeded(IResult result) => EndpointCommands.Succeeded(result);
-
-    /// <summary>The problem an endpoint answered with, to show next to the form.</summary>
-    public static ProblemDetails? ProblemOf(IResult result) => result switch
-    {
-        ProblemHttpResult problem => problem.ProblemDetails,
-        _ when Succeeded(result) => null,
-        IStatusCodeHttpResult { StatusCode: var status } => new ProblemDetails { Status = status, Title = "The request was refused" },
-        _ => null,
-    };
+    /// <summary>A refusal as the problem shown beside the form, with the status the page answers with.</summary>
+    public static ProblemDetails? ProblemOf(Refusal? refusal) => refusal?.ToProblem();
 
     /// <summary>After a form: back to the page (303, so a reload does not post again); htmx follows it as a boosted navigation.</summary>
     public static IResult SeeOther(string url) => new SeeOtherResult(url);

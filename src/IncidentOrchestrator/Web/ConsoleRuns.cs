@@ -28,17 +28,15 @@ public static class ConsoleRuns
             .Through(ControlRunEndpoints.Cancel);
         console.MapPost("/incidents/{id:guid}/runs/{runId:guid}/steps/{stepId}/{resolution:regex(^(retry|skip)$)}",
                 (Guid id, Guid runId, string stepId, string resolution, HttpContext context, IQuerySession session) =>
-                    ControlAsync(context, id, runId, bus => resolution == "retry"
-                        ? ControlRunEndpoints.Retry(id, runId, stepId, session, bus, context.User, context.RequestAborted)
-                        : ControlRunEndpoints.Skip(id, runId, stepId, session, bus, context.User, context.RequestAborted)))
+                    ControlAsync(context, id, runId, bus =>
+                        ControlRunEndpoints.ResolveAsync(id, runId, stepId, resolution, session, bus, context.User, context.RequestAborted)))
             .Through(ControlRunEndpoints.Retry, ControlRunEndpoints.Skip);
     }
 
     private static async Task<IResult> RunAsync(Guid id, Guid runId, HttpContext context, IQuerySession session, PinnedPlaybooks playbooks,
         CancellationToken ct)
     {
-        var got = await GetRunEndpoint.Get(id, runId, session, playbooks, context.User, ct);
-        if (got.Result is not Ok<RunView> { Value: { } run }) return NotFound(context, "run");
+        if ((await GetRunEndpoint.RunAsync(id, runId, session, playbooks, context.User, ct)).Value is not { } run) return NotFound(context, "run");
         var playbook = await playbooks.GetAsync(run.PlaybookHash, session, ct);
         var incident = NeedToKnowGate.Admitted(context, id)!;
         var children = await session.Query<PlaybookRun>().Where(r => r.ParentRunId == runId).ToListAsync(ct);
@@ -70,23 +68,20 @@ public static class ConsoleRuns
 
         if (form["intent"] == "preview")
         {
-            var dryRun = DryRunPlaybookEndpoint.Post(name, new DryRunPlaybook(inputs, null, null, null), catalog);
-            return StartForm(context, id, name, catalog, (dryRun as Ok<Plan>)?.Value, ProblemOf(dryRun), StatusCodes.Status200OK, values);
+            var dryRun = DryRunPlaybookEndpoint.Plan(name, new DryRunPlaybook(inputs, null, null, null), catalog);
+            return StartForm(context, id, name, catalog, dryRun.Value, ProblemOf(dryRun.Refused), StatusCodes.Status200OK, values);
         }
 
         var request = new StartPlaybookRun(name, inputs);
-        var started = await CommandAsync(context, (session, bus) =>
-            Validated(StartRunEndpoint.Validate(request), () => StartRunEndpoint.Post(id, request, session, bus, catalog, context.User, clock, ct)));
-        if (started is Accepted<RunAccepted> { Value: { } accepted }) return SeeOther($"/incidents/{id}/runs/{accepted.RunId}");
-        return StartForm(context, id, name, catalog, null, ProblemOf(started), (started as IStatusCodeHttpResult)?.StatusCode ?? 400, values);
+        var started = await Operations.RunAsync(context, (session, bus) =>
+            Operations.Validated(StartRunEndpoint.Validate(request), () => StartRunEndpoint.StartAsync(id, request, session, bus, catalog, context.User, clock, ct)));
+        return started.Refused is { } refused
+            ? StartForm(context, id, name, catalog, null, ProblemOf(refused), refused.Status(), values)
+            : SeeOther($"/incidents/{id}/runs/{started.Value!.RunId}");
     }
 
-    private static async Task<IResult> ControlAsync(HttpContext context, Guid id, Guid runId, Func<Wolverine.IMessageBus, Task<IResult>> control)
-    {
-        var result = await CommandAsync(context, (_, bus) => control(bus));
-        return Succeeded(result) || ProblemOf(result) is not { } problem
-            ? SeeOther($"/incidents/{id}/runs/{runId}")
-            : Page<MessagePage>(new { Signed = context.User.Caller(), Heading = problem.Title ?? "Refused", Text = problem.Detail ?? "" },
-                (result as IStatusCodeHttpResult)?.StatusCode ?? 400);
-    }
+    private static async Task<IResult> ControlAsync(HttpContext context, Guid id, Guid runId, Func<Wolverine.IMessageBus, Task<Outcome>> control) =>
+        (await Operations.RunAsync(context, (_, bus) => control(bus))).Refused is { } refused
+            ? Page<MessagePage>(new { Signed = context.User.Caller(), Heading = refused.Title, Text = refused.Detail }, refused.Status())
+            : SeeOther($"/incidents/{id}/runs/{runId}");
 }

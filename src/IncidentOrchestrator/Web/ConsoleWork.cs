@@ -24,8 +24,8 @@ public static class ConsoleWork
 
         console.MapPost("/tasks/{taskId:guid}/ack", async (Guid taskId, HttpContext context, TimeProvider clock,
                 Notifications.NotificationOptions notifications, CancellationToken ct) =>
-            await AfterAsync(context, taskId, await CommandAsync(context, (session, bus) =>
-                TaskEndpoints.Ack(taskId, session, context.User, clock, bus, notifications, ct)), ct))
+            await AfterAsync(context, taskId, await Operations.RunAsync(context, (session, bus) =>
+                TaskEndpoints.AcknowledgeAsync(taskId, session, context.User, clock, bus, notifications, ct)), ct))
             .Through(TaskEndpoints.Ack);
 
         console.MapPost("/tasks/{taskId:guid}/complete", async (Guid taskId, HttpContext context, TimeProvider clock,
@@ -36,8 +36,8 @@ public static class ConsoleWork
             var outputs = form.Keys.Where(k => k.StartsWith("outputs.", StringComparison.Ordinal) && form[k].ToString().Trim().Length > 0)
                 .ToDictionary(k => k["outputs.".Length..], k => JsonSerializer.SerializeToElement(form[k].ToString().Trim()));
             var request = new CompleteTask(outputs, ConsoleEndpoints.Blank(form["notes"]));
-            return await AfterAsync(context, taskId, await CommandAsync(context, (session, bus) =>
-                Validated(CompleteTaskEndpoint.Validate(request), () => CompleteTaskEndpoint.Complete(taskId, request, session, bus, context.User, clock, notifications, ct))), ct);
+            return await AfterAsync(context, taskId, await Operations.RunAsync(context, (session, bus) =>
+                Operations.Validated(CompleteTaskEndpoint.Validate(request), () => CompleteTaskEndpoint.CompleteAsync(taskId, request, session, bus, context.User, clock, notifications, ct))), ct);
         }).Through(CompleteTaskEndpoint.Complete);
 
         console.MapPost("/approvals/{approvalId:guid}/decision", async (Guid approvalId, HttpContext context, TimeProvider clock,
@@ -45,20 +45,20 @@ public static class ConsoleWork
         {
             var form = await context.Request.ReadFormAsync(ct);
             var request = new Decide(ConsoleEndpoints.Blank(form["decision"]), ConsoleEndpoints.Blank(form["comment"]));
-            return await AfterAsync(context, approvalId, await CommandAsync(context, (session, bus) =>
-                Validated(DecideApprovalEndpoint.Validate(request), () => DecideApprovalEndpoint.Post(approvalId, request, session, bus, context.User, clock, notifications, ct))), ct);
+            return await AfterAsync(context, approvalId, await Operations.RunAsync(context, (session, bus) =>
+                Operations.Validated(DecideApprovalEndpoint.Validate(request), () => DecideApprovalEndpoint.DecideAsync(approvalId, request, session, bus, context.User, clock, notifications, ct))), ct);
         }).Through(DecideApprovalEndpoint.Post);
     }
 
-    private static async Task<IResult> AfterAsync(HttpContext context, Guid item, IResult result, CancellationToken ct)
+    private static async Task<IResult> AfterAsync(HttpContext context, Guid item, Outcome outcome, CancellationToken ct)
     {
-        if (Succeeded(result)) return SeeOther("/work");
+        if (outcome.Refused is not { } refused) return SeeOther("/work");
         await using var session = context.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
         // What the person typed comes back with the refusal, so only the wrong field needs fixing.
         var typed = context.Request.HasFormContentType
             ? context.Request.Form.Keys.Where(k => !k.StartsWith("__", StringComparison.Ordinal)).ToDictionary(k => k, k => context.Request.Form[k].ToString())
             : [];
-        return await WorkPageAsync(context, session, ProblemOf(result), item, ct, (result as IStatusCodeHttpResult)?.StatusCode ?? 400, typed);
+        return await WorkPageAsync(context, session, ProblemOf(refused), item, ct, refused.Status(), typed);
     }
 
     private static async Task<IResult> WorkPageAsync(HttpContext context, IQuerySession session, ProblemDetails? problem, Guid? problemFor,

@@ -29,7 +29,10 @@ public static class HandOverCommandEndpoint
         caller.IsAdmin || commander == caller.Subject || (commander is null && caller.Roles.Contains(Roles.Commander));
 
     [WolverinePost("/api/incidents/{id}/commander"), Authorize(Roles = Roles.CommandersAndAdmins)]
-    public static Task<IResult> Post(Guid id, HandOverCommand command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
+    public static async Task<IResult> Post(Guid id, HandOverCommand command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
+        CancellationToken ct) => (await HandOverAsync(id, command, commands, user, now, ct)).ToHttp();
+
+    public static Task<Outcome> HandOverAsync(Guid id, HandOverCommand command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
         CancellationToken ct)
     {
         var caller = user.Caller();
@@ -37,8 +40,8 @@ public static class HandOverCommandEndpoint
         return commands.DecideAsync(id, incident =>
         {
             if (!MayHandOver(incident.Commander, caller))
-                return IncidentDecision.Refuse(TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not the commander",
-                    detail: $"Only the incident's commander ({incident.Commander}) or an admin may hand over command."));
+                return IncidentDecision.Refuse(Refusal.Forbidden("Not the commander",
+                    $"Only the incident's commander ({incident.Commander}) or an admin may hand over command."));
             if (incident.Commander == subject) return IncidentDecision.Nothing;
             return new IncidentDecision(null, [new CommanderAssigned(id, subject, incident.Commander, "hand-over", caller.Subject, now)],
                 [new Notify(id, "incident", $"You now command the incident: {incident.Title}", [$"user:{subject}"])]);

@@ -19,7 +19,11 @@ public static class AddParticipantEndpoint
             .ToProblem();
 
     [WolverinePost("/api/incidents/{id}/participants"), Authorize(Roles = Roles.Commander)]
-    public static Task<IResult> Post(Guid id, AddParticipant command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
+    public static async Task<IResult> Post(Guid id, AddParticipant command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
+        CancellationToken ct) => (await AddAsync(id, command, commands, user, now, ct)).ToHttp();
+
+    /// <summary>Gives a person need-to-know on the incident (once: adding them again changes nothing).</summary>
+    public static Task<Outcome> AddAsync(Guid id, AddParticipant command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
         CancellationToken ct)
     {
         var caller = user.Caller();

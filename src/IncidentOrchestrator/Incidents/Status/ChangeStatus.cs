@@ -19,13 +19,17 @@ public static class ChangeStatusEndpoint
             .ToProblem();
 
     [WolverinePost("/api/incidents/{id}/status"), Authorize(Roles = Roles.Commander)]
-    public static Task<IResult> Post(Guid id, ChangeStatus command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
+    public static async Task<IResult> Post(Guid id, ChangeStatus command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
+        CancellationToken ct) => (await ChangeAsync(id, command, commands, user, now, ct)).ToHttp();
+
+    /// <summary>Resolves or closes the incident; a closed incident, or a resolved one resolved again, is a conflict.</summary>
+    public static Task<Outcome> ChangeAsync(Guid id, ChangeStatus command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
         CancellationToken ct)
     {
         var caller = user.Caller();
         return commands.DecideAsync(id, incident => (command.Status, incident.Status) switch
         {
-            (_, IncidentStatus.Closed) or ("resolved", IncidentStatus.Resolved) => IncidentDecision.Refuse(Problems.Conflict("Status cannot change",
+            (_, IncidentStatus.Closed) or ("resolved", IncidentStatus.Resolved) => IncidentDecision.Refuse(Refusal.Conflict("Status cannot change",
                 $"The incident is already {incident.Status.ToString().ToLowerInvariant()}; it cannot become {command.Status}.")),
             ("resolved", _) => IncidentDecision.Append(new IncidentResolved(id, command.Reason, caller.Subject, now)),
             _ => IncidentDecision.Append(new IncidentClosed(id, command.Reason, caller.Subject, now)),

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace IncidentOrchestrator.Hosting;
+
+public enum RefusalKind { Invalid, Forbidden, NotFound, Conflict }
+
+/// <summary>
+/// Why an operation changed nothing, in the kinds every door knows how to say: the request was invalid (with the fields
+/// and what is wrong with each), the caller may not do it, the thing does not exist (or is not theirs to see), or its
+/// state does not allow it now. The API answers it as problem details; the console shows it beside the form; Slack says it.
+/// </summary>
+public sealed record Refusal(RefusalKind Kind, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public static Refusal NotFound(string what, object id) =>
+        new(RefusalKind.NotFound, $"{what} not found", $"No {what.ToLowerInvariant()} with id '{id}' exists, or you may not see it.");
+
+    public static Refusal Forbidden(string title, string detail) => new(RefusalKind.Forbidden, title, detail);
+
+    public static Refusal Conflict(string title, string detail) => new(RefusalKind.Conflict, title, detail);
+
+    /// <summary>A validation's problem (<see cref="Problems.Validation"/>, an endpoint's <c>Validate</c>) as a refusal.</summary>
+    public static Refusal Invalid(ProblemDetails problem) => new(RefusalKind.Invalid, problem.Title ?? "The request is not valid", problem.Detail ?? "",
+        (problem as HttpValidationProblemDetails)?.Errors.ToDictionary(e => e.Key, e => e.Value));
+}
+
+/// <summary>What an operation did: done, or refused and why. Nothing decides success from a status code.</summary>
+public readonly record struct Outcome(Refusal? Refused)
+{
+    public static readonly Outcome Done = new((Refusal?)null);
+
+    public bool Succeeded => Refused is null;
+
+    public static implicit operator Outcome(Refusal refused) => new(refused);
+}
+
+/// <summary>What an operation did: done with its value, or refused and why.</summary>
+public readonly record struct Outcome<T>(T? Value, Refusal? Refused) where T : class
+{
+    public bool Succeeded => Refused is null;
+
+    public static implicit operator Outcome<T>(T value) => new(value, null);
+
+    public static implicit operator Outcome<T>(Refusal refused) => new(null, refused);
+
+    /// <summary>Done or refused, without the value.</summary>
+    public static implicit operator Outcome(Outcome<T> outcome) => new(outcome.Refused);
+}
