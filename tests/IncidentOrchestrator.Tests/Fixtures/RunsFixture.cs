@@ -26,6 +26,8 @@ public sealed class RunsFixture : IAsyncLifetime
 
     public string ReviewPipelineRole { get; } = $"review_pipeline_{Guid.NewGuid():N}"[..30];
 
+    public const string SlackSecret = "the-slack-signing-secret-the-authorization-matrix-signs-with";
+
     public string AccessPolicy => Path.Combine(Playbooks, "..", Path.GetFileName(Playbooks) + "-access-policy.yaml");
     public string Playbooks { get; } = Directory.CreateTempSubdirectory("run-playbooks-").FullName;
 
@@ -86,7 +88,14 @@ public sealed class RunsFixture : IAsyncLifetime
         ["Notifications:Webhooks:chat:Url"] = Receiver.Url.Replace("/hook", "/notify"),
         ["Notifications:Webhooks:chat:Secret"] = WebhookReceiver.Secret,
         ["Notifications:Webhooks:chat:Format"] = "slack",
-        ["Integrations:Slack:SigningSecret"] = "a-secret-no-request-of-the-authorization-matrix-has",
+        ["Integrations:Slack:SigningSecret"] = SlackSecret,
+        // The authorization matrix presses Slack's buttons as each of its people (the stranger, with no role, is not mapped).
+        ["Integrations:Slack:Users:UMXCARL:Subject"] = "carl.commander", ["Integrations:Slack:Users:UMXCARL:Roles:0"] = "commander",
+        ["Integrations:Slack:Users:UMXRITA:Subject"] = "rita.responder", ["Integrations:Slack:Users:UMXRITA:Roles:0"] = "responder",
+        ["Integrations:Slack:Users:UMXLENA:Subject"] = "lena.leadership", ["Integrations:Slack:Users:UMXLENA:Roles:0"] = "leadership",
+        ["Integrations:Slack:Users:UMXPIA:Subject"] = "pia.privacy", ["Integrations:Slack:Users:UMXPIA:Roles:0"] = "privacy",
+        ["Integrations:Slack:Users:UMXADA:Subject"] = "ada.admin", ["Integrations:Slack:Users:UMXADA:Roles:0"] = "admin",
+        ["Integrations:Slack:Users:UMXSCAN:Subject"] = "scan.bot", ["Integrations:Slack:Users:UMXSCAN:Roles:0"] = "ingest",
         ["OnCall:security:Members:0"] = "rui.responder",
         ["OnCall:security:Members:1"] = "sam.responder",
         ["OnCall:security:Start"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),

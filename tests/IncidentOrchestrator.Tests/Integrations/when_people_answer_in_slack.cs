@@ -24,18 +24,11 @@ public sealed class when_people_answer_in_slack(ChannelsFixture fixture)
     private Task<IScenarioResult> Press(string user, string actionId, Guid value, int expect, DateTimeOffset? at = null, string? secret = null,
         string? replay = null) => Host.Scenario(x =>
     {
-        var payload = JsonSerializer.Serialize(new
-        {
-            type = "block_actions", user = new { id = user, username = user.ToLowerInvariant(), team_id = "T0TEAM" }, api_app_id = "A0APP",
-            token = "deprecated-verification-token", trigger_id = "12345.98765.abcd2358fdea",
-            actions = new[] { new { action_id = actionId, block_id = "incident-orchestrator", value = value.ToString(), type = "button", action_ts = "1548426417.840180" } },
-            response_url = "https://hooks.slack.com/actions/T0TEAM/123/abc",
-        });
-        var body = replay ?? "payload=" + Uri.EscapeDataString(payload);
-        var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString();
-        x.Post.Text(body).ToUrl("/api/integrations/slack/actions").ContentType("application/x-www-form-urlencoded");
+        var body = replay ?? SlackPress.Body(user, actionId, value.ToString());
+        var (timestamp, signature) = SlackPress.Signed(secret ?? ChannelsFixture.SlackSecret, body, at ?? DateTimeOffset.UtcNow);
+        x.Post.Text(body).ToUrl(SlackPress.Path).ContentType("application/x-www-form-urlencoded");
         x.WithRequestHeader("X-Slack-Request-Timestamp", timestamp);
-        x.WithRequestHeader("X-Slack-Signature", SlackActionsEndpoint.Sign(secret ?? ChannelsFixture.SlackSecret, timestamp, body));
+        x.WithRequestHeader("X-Slack-Signature", signature);
         x.StatusCodeShouldBe(expect);
     });
 

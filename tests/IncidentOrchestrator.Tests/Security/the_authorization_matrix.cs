@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Alba;
+using IncidentOrchestrator.Notifications.Channels;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Tests.Fixtures;
 using IncidentOrchestrator.Tests.Runs;
@@ -23,6 +24,9 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
 
     /// <summary>No role may call it: it takes Slack's request signature, never a bearer token, so everyone here is refused with 401.</summary>
     private const string SignedBySlack = "signed-by-slack";
+
+    /// <summary>Anyone Slack maps to a person here: the button does nothing but open the console (the stranger is not mapped).</summary>
+    private const string AnyMapped = "commander,responder,leadership,privacy,admin,ingest";
 
     /// <summary>Who may call what: the expected answer to every cell follows from this and from need-to-know.</summary>
     private static readonly Dictionary<string, string> AllowedRoles = new()
@@ -72,6 +76,11 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /api/metrics/summary"] = "leadership,commander",
         ["GET /api/metrics/weekly"] = "leadership,commander",
         ["GET /api/stream"] = Readers,
+
+        // Slack's buttons, pressed by the person each Slack user is mapped to: the operation's roles, then the same gate.
+        [$"SLACK {SlackMessage.AcknowledgeAction}"] = Readers,
+        [$"SLACK {SlackMessage.ApproveAction}"] = Readers,
+        [$"SLACK {SlackMessage.OpenAction}"] = AnyMapped,
 
         // The console: pages for people, each behind the same gate as the API, chosen by its route.
         ["GET /incidents"] = Readers,
@@ -172,10 +181,11 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         var all = own.Values.Append(othersRestricted).Append(othersOpen).ToList();
 
         _matrixHash = (await Host.Get("/api/playbooks/test-matrix", Api.Admin)).ReadJson().GetProperty("hash").GetString()!;
-        var routes = Routes().Where(r => !Exempt.Contains(r)).ToList();
+        var routes = Routes().Where(r => !Exempt.Contains(r)).Concat(SlackActions()).ToList();
         var failures = new List<string>();
         failures.AddRange(routes.Where(r => !AllowedRoles.ContainsKey(r)).Select(r => $"{r}: not in the matrix; give it its roles"));
-        failures.AddRange(AllowedRoles.Keys.Concat(Exempt).Where(r => !Routes().Contains(r)).Select(r => $"{r}: in the matrix but no longer in the route table"));
+        failures.AddRange(AllowedRoles.Keys.Concat(Exempt).Where(r => !Routes().Concat(SlackActions()).Contains(r))
+            .Select(r => $"{r}: in the matrix but no longer in the route table or among Slack's buttons"));
 
         var client = Host.Server.CreateClient();
         var cells = 0;
@@ -247,7 +257,13 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
     private enum Expect { Forbidden, NotFound, Answered, Unsigned }
 
     private static bool NamesAnIncident(string route) =>
-        route.Contains("/incidents/{id}") || route.Contains("{taskId}") || route.Contains("{approvalId}");
+        route.Contains("/incidents/{id}") || route.Contains("{taskId}") || route.Contains("{approvalId}")
+        || route is $"SLACK {SlackMessage.AcknowledgeAction}" or $"SLACK {SlackMessage.ApproveAction}";
+
+    /// <summary>Every button our Slack messages carry (the constants of <see cref="SlackMessage"/> that name an action).</summary>
+    private static IEnumerable<string> SlackActions() => typeof(SlackMessage)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.Name.EndsWith("Action", StringComparison.Ordinal)).Select(f => $"SLACK {f.GetRawConstantValue()}");
 
     /// <summary>
     /// Every route a person or a client can call, by method, without its constraints; the console's static files (stylesheets,
@@ -289,6 +305,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
 
     private static async Task<(HttpStatusCode, string)> Call(HttpClient client, string route, Target target, Principal p)
     {
+        if (route.StartsWith("SLACK ", StringComparison.Ordinal)) return await PressAsync(client, route["SLACK ".Length..], target, p);
         var method = route[..route.IndexOf(' ')];
         var path = route[(method.Length + 1)..]
             .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")
@@ -315,6 +332,22 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
             return (response.StatusCode, first.ToString());
         }
         return (response.StatusCode, await response.Content.ReadAsStringAsync(cts.Token));
+    }
+
+    /// <summary>The button as the Slack user mapped to <paramref name="p"/> (UMX and their name; the stranger is mapped to nobody).</summary>
+    private static async Task<(HttpStatusCode, string)> PressAsync(HttpClient client, string action, Target target, Principal p)
+    {
+        var value = action == SlackMessage.AcknowledgeAction ? target.TaskId : action == SlackMessage.ApproveAction ? target.ApprovalId : target.Id;
+        var body = SlackPress.Body("UMX" + p.Subject.Split('.')[0].ToUpperInvariant(), action, value.ToString());
+        var (timestamp, signature) = SlackPress.Signed(RunsFixture.SlackSecret, body, DateTimeOffset.UtcNow);
+        using var request = new HttpRequestMessage(HttpMethod.Post, SlackPress.Path)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+        request.Headers.Add("X-Slack-Signature", signature);
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static string Shorten(string body) => body.Length <= 200 ? body : body[..200] + "…";
