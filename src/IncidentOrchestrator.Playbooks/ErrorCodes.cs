@@ -59,4 +59,11 @@ public static class ErrorCodes
     public const string BadAttempts = "PB064";
     public const string RequiredWithDefault = "PB065";
     public const string DuplicateOutput = "PB066";
+
+    // The dataset catalogue
+    public const string BadPurpose = "CT001";
+    public const string GrantTooLong = "CT002";
+    public const string BadObject = "CT003";
+    public const string DuplicateDataset = "CT004";
+    public const string DuplicateObject = "CT005";
 }

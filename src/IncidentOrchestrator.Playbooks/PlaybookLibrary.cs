@@ -36,6 +36,15 @@ public sealed class PlaybookLibrary
     public static PlaybookLibrary LoadDirectory(string path, IActionCatalog actions, ReaderLimits? limits = null)
     {
         limits ??= ReaderLimits.Default;
+        var (sources, tooLarge) = ReadDirectory(path, limits);
+        var library = Load(sources, actions, limits);
+        return tooLarge.Count == 0 ? library
+            : new PlaybookLibrary(library.Playbooks, tooLarge.Concat(library.Errors).ToList(), tooLarge.Select(e => e.File).Concat(library.RejectedFiles).ToList());
+    }
+
+    /// <summary>The YAML files of a folder (not its subfolders), in order; a file over the size limit is an error, not read.</summary>
+    public static (List<PlaybookSource> Sources, List<PlaybookError> TooLarge) ReadDirectory(string path, ReaderLimits limits)
+    {
         var sources = new List<PlaybookSource>();
         var tooLarge = new List<PlaybookError>();
         foreach (var file in Directory.EnumerateFiles(path).Where(f => Extensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal))
@@ -46,9 +55,7 @@ public sealed class PlaybookLibrary
             else
                 sources.Add(new PlaybookSource(name, File.ReadAllText(file)));
         }
-        var library = Load(sources, actions, limits);
-        return tooLarge.Count == 0 ? library
-            : new PlaybookLibrary(library.Playbooks, tooLarge.Concat(library.Errors).ToList(), tooLarge.Select(e => e.File).Concat(library.RejectedFiles).ToList());
+        return (sources, tooLarge);
     }
 
     public static PlaybookLibrary Load(IEnumerable<PlaybookSource> sources, IActionCatalog actions, ReaderLimits? limits = null)

@@ -26,9 +26,9 @@ public sealed partial class every_invalid_playbook_is_rejected_with_its_exact_er
         Assert.True(files.Length >= 80, $"only {files.Length} corpus files");
 
         var expected = files.SelectMany(f => Expected(File.ReadAllText(f))).Select(e => e.Code).ToHashSet();
-        var codes = typeof(ErrorCodes).GetFields().Select(f => (string)f.GetValue(null)!)
+        var codes = typeof(ErrorCodes).GetFields().Select(f => (string)f.GetValue(null)!).Where(c => c.StartsWith("PB", StringComparison.Ordinal))
             .Except([ErrorCodes.FileTooLarge, ErrorCodes.NodeBudget, ErrorCodes.TooDeep, ErrorCodes.ScalarTooLong, ErrorCodes.DuplicatePlaybook]);
-        Assert.Empty(codes.Except(expected)); // those five are proven by the hostile-input and library tests
+        Assert.Empty(codes.Except(expected)); // those five are proven by the hostile-input and library tests; the catalogue's (CT) by its own
     }
 
     [Theory, MemberData(nameof(Files))]

@@ -6,6 +6,8 @@ public static class Repository
 
     public static string Playbooks => Path.Combine(Root, "playbooks");
 
+    public static string Catalogue => Path.Combine(Root, "catalogue");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

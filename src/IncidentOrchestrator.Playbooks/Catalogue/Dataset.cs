@@ -1,0 +1,43 @@
+using IncidentOrchestrator.Playbooks.Yaml;
+
+namespace IncidentOrchestrator.Playbooks.Catalogue;
+
+/// <summary>
+/// One dataset of the catalogue: where it lives, how sensitive it is, whom it is about, who answers for it, what it may be
+/// used for, who may hold access without asking, how long a granted access may last, who approves a request, whether
+/// break-glass is allowed, and how often its access is reviewed.
+/// </summary>
+public sealed record Dataset(
+    string Name,
+    string Title,
+    string Connection,
+    string Object,
+    string Classification,
+    IReadOnlyList<string> Subjects,
+    string Owner,
+    IReadOnlyList<string> Stewards,
+    IReadOnlyList<string> Purposes,
+    IReadOnlyList<string> Standing,
+    TimeSpan MaxGrant,
+    DatasetApprovers Approvers,
+    TimeSpan? BreakGlassFor,
+    TimeSpan ReviewEvery,
+    string Hash,
+    string Text,
+    string File,
+    Position NamePosition)
+{
+    /// <summary>Whether <paramref name="purpose"/> is one this dataset is approved for.</summary>
+    public bool Allows(string purpose) => Purposes.Contains(purpose, StringComparer.Ordinal);
+}
+
+/// <summary>Who decides a request for access: <see cref="Quorum"/> distinct people among <see cref="From"/> (principals), the requester never counting.</summary>
+public sealed record DatasetApprovers(IReadOnlyList<string> From, int Quorum);
+
+/// <summary>How sensitive a dataset is, least first.</summary>
+public static class Classifications
+{
+    public const string Public = "public", Internal = "internal", Confidential = "confidential", Restricted = "restricted";
+
+    public static readonly string[] Ordered = [Public, Internal, Confidential, Restricted];
+}

@@ -1,0 +1,73 @@
+using IncidentOrchestrator.Playbooks.Parsing;
+using IncidentOrchestrator.Playbooks.Yaml;
+
+namespace IncidentOrchestrator.Playbooks.Catalogue;
+
+/// <summary>
+/// An immutable set of valid datasets, loaded together so that names, and the objects they name on each connection, are
+/// unique. A file with any error contributes nothing; the set's hash names this version of the whole catalogue.
+/// </summary>
+public sealed class DatasetCatalogue
+{
+    private DatasetCatalogue(IReadOnlyDictionary<string, Dataset> datasets, IReadOnlyList<PlaybookError> errors, IReadOnlyList<string> rejected)
+    {
+        Datasets = datasets;
+        Errors = errors;
+        RejectedFiles = rejected;
+        Hash = PlaybookParser.HashOf(string.Join('\n', datasets.Values.OrderBy(d => d.Name, StringComparer.Ordinal).Select(d => $"{d.Name} {d.Hash}")));
+    }
+
+    public static readonly DatasetCatalogue Empty = new(new Dictionary<string, Dataset>(), [], []);
+
+    public IReadOnlyDictionary<string, Dataset> Datasets { get; }
+    public IReadOnlyList<PlaybookError> Errors { get; }
+    public IReadOnlyList<string> RejectedFiles { get; }
+    public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The version of the catalogue as a whole: the hash of its datasets' names and hashes.</summary>
+    public string Hash { get; }
+
+    public Dataset? Find(string name) => Datasets.GetValueOrDefault(name);
+
+    /// <summary>The dataset that declares <paramref name="obj"/> (a schema or schema.table) on <paramref name="connection"/>.</summary>
+    public Dataset? ForObject(string connection, string obj) =>
+        Datasets.Values.FirstOrDefault(d => d.Connection == connection && d.Object == obj);
+
+    public static DatasetCatalogue LoadDirectory(string path, ReaderLimits? limits = null)
+    {
+        limits ??= ReaderLimits.Default;
+        var (sources, tooLarge) = PlaybookLibrary.ReadDirectory(path, limits);
+        var catalogue = Load(sources, limits);
+        return tooLarge.Count == 0 ? catalogue
+            : new DatasetCatalogue(catalogue.Datasets, tooLarge.Concat(catalogue.Errors).ToList(), tooLarge.Select(e => e.File).Concat(catalogue.RejectedFiles).ToList());
+    }
+
+    public static DatasetCatalogue Load(IEnumerable<PlaybookSource> sources, ReaderLimits? limits = null)
+    {
+        var sinks = new Dictionary<string, ErrorSink>(StringComparer.Ordinal);
+        var accepted = new Dictionary<string, Dataset>(StringComparer.Ordinal);
+        foreach (var source in sources)
+        {
+            var errors = sinks[source.File] = new ErrorSink(source.File);
+            var dataset = DatasetParser.Parse(source.File, source.Text, errors, limits);
+            if (dataset is null || errors.HasErrors) continue;
+            if (accepted.TryGetValue(dataset.Name, out var first))
+                errors.Add(dataset.NamePosition, ErrorCodes.DuplicateDataset, $"dataset name '{dataset.Name}' is already used by {first.File}");
+            else if (accepted.Values.FirstOrDefault(d => d.Connection == dataset.Connection && d.Object == dataset.Object) is { } same)
+                errors.Add(dataset.NamePosition, ErrorCodes.DuplicateObject, $"{dataset.Connection}/{dataset.Object} is already declared by {same.File} ({same.Name})");
+            else accepted[dataset.Name] = dataset;
+        }
+        var all = sinks.Values.SelectMany(s => s.Errors).OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
+        return new DatasetCatalogue(accepted, all, sinks.Where(s => s.Value.HasErrors).Select(s => s.Key).ToList());
+    }
+
+    /// <summary>Every error of one file, as if it joined this catalogue (replacing a dataset of the same name).</summary>
+    public IReadOnlyList<PlaybookError> Validate(PlaybookSource source, ReaderLimits? limits = null)
+    {
+        var errors = new ErrorSink(source.File);
+        if (DatasetParser.Parse(source.File, source.Text, errors, limits) is { } dataset && !errors.HasErrors
+            && Datasets.Values.FirstOrDefault(d => d.Name != dataset.Name && d.Connection == dataset.Connection && d.Object == dataset.Object) is { } same)
+            errors.Add(dataset.NamePosition, ErrorCodes.DuplicateObject, $"{dataset.Connection}/{dataset.Object} is already declared by {same.File} ({same.Name})");
+        return errors.Errors;
+    }
+}
