@@ -12,7 +12,7 @@ public sealed record PlaybookSource(string File, string Text);
 /// An immutable set of valid playbooks, loaded together so that names are unique and
 /// sub-playbooks exist and do not recurse. A file with any error contributes nothing.
 /// </summary>
-public sealed class PlaybookLibrary
+public sealed class PlaybookLibrary : ILoadedSet
 {
     public static readonly string[] Extensions = [".yaml", ".yml"];
 
@@ -27,6 +27,7 @@ public sealed class PlaybookLibrary
     public IReadOnlyList<PlaybookError> Errors { get; }
     public IReadOnlyList<string> RejectedFiles { get; }
     public bool IsValid => Errors.Count == 0;
+    public int Count => Playbooks.Count;
 
     public static readonly PlaybookLibrary Empty = new(new Dictionary<string, Playbook>(), [], []);
 

@@ -7,7 +7,7 @@ namespace IncidentOrchestrator.Playbooks.Catalogue;
 /// An immutable set of valid datasets, loaded together so that names, and the objects they name on each connection, are
 /// unique. A file with any error contributes nothing; the set's hash names this version of the whole catalogue.
 /// </summary>
-public sealed class DatasetCatalogue
+public sealed class DatasetCatalogue : ILoadedSet
 {
     private DatasetCatalogue(IReadOnlyDictionary<string, Dataset> datasets, IReadOnlyList<PlaybookError> errors, IReadOnlyList<string> rejected)
     {
@@ -23,6 +23,7 @@ public sealed class DatasetCatalogue
     public IReadOnlyList<PlaybookError> Errors { get; }
     public IReadOnlyList<string> RejectedFiles { get; }
     public bool IsValid => Errors.Count == 0;
+    public int Count => Datasets.Count;
 
     /// <summary>The version of the catalogue as a whole: the hash of its datasets' names and hashes.</summary>
     public string Hash { get; }

@@ -19,6 +19,7 @@ public static class ConfigurationMap
     public static readonly IReadOnlyDictionary<string, Type> Sections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
     {
         ["Auth"] = typeof(AuthOptions),
+        ["Catalogue"] = typeof(Catalogue.CatalogueOptions),
         ["Cluster"] = typeof(ClusterOptions),
         ["Detection"] = typeof(DetectionOptions),
         ["Escalation"] = typeof(EscalationPolicies),

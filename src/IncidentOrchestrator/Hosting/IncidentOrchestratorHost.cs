@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Catalogue;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Integrations;
 using IncidentOrchestrator.Notifications;
@@ -50,6 +51,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddSignalIntake(configuration);
         builder.Services.AddIntegrations(configuration);
         builder.Services.AddPlaybooks(configuration);
+        builder.Services.AddCatalogue(configuration);
         builder.Services.AddActions(configuration);
         builder.Services.AddRuns();
         builder.Services.AddDetection(configuration);
@@ -86,6 +88,7 @@ public static class IncidentOrchestratorHost
                 opts.ConfigureIncidents();
                 opts.ConfigureSignals();
                 opts.ConfigureIntegrations();
+                opts.ConfigureCatalogue();
                 opts.ConfigureRuns();
                 opts.ConfigureActions();
                 opts.ConfigureTasks();

@@ -23,6 +23,7 @@ public static class OpenApiDescription
         ["Playbooks"] = "The playbook catalogue: read, validate, dry-run, reload.",
         ["Reports"] = "The post-incident report, the export, metrics, the read audit and the hash chain.",
         ["Programmes"] = "Programmes that containment can suspend.",
+        ["Datasets"] = "The dataset catalogue: each sensitive dataset, who answers for it, what it may be used for, and how access to it is approved.",
     };
 
     private static readonly (string Status, string Description)[] Answers =
@@ -132,6 +133,7 @@ public static class OpenApiDescription
         _ when route.StartsWith("/api/approvals", StringComparison.Ordinal) => "Approvals",
         _ when route.StartsWith("/api/playbooks", StringComparison.Ordinal) => "Playbooks",
         _ when route.StartsWith("/api/programmes", StringComparison.Ordinal) => "Programmes",
+        _ when route.StartsWith("/api/datasets", StringComparison.Ordinal) => "Datasets",
         _ when route.StartsWith("/api/metrics", StringComparison.Ordinal) || route.EndsWith("/report", StringComparison.Ordinal)
                || route.EndsWith("/export", StringComparison.Ordinal) || route.EndsWith("/verify", StringComparison.Ordinal)
                || route.EndsWith("/access-log", StringComparison.Ordinal) => "Reports",

@@ -7,7 +7,7 @@ public static class Configuration
         services.AddSingleton(configuration.GetSection("Playbooks").Get<PlaybookOptions>() ?? new PlaybookOptions());
         services.AddSingleton<PlaybookCatalog>();
         services.AddHostedService<PlaybookFolderWatcher>();
-        services.AddHealthChecks().AddCheck<PlaybooksLoaded>("playbooks", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<Hosting.YamlFolderLoaded<PlaybookCatalog>>("playbooks", tags: ["ready"]);
         return services;
     }
 }

@@ -1,5 +1,3 @@
-using DiffPlex.DiffBuilder;
-using DiffPlex.DiffBuilder.Model;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
@@ -14,8 +12,6 @@ public sealed record PlaybookVersionView(string Hash, bool Loaded, DateTimeOffse
     IReadOnlyDictionary<string, int> Outcomes);
 
 public sealed record PlaybookVersionText(string Name, string Hash, bool Loaded, string Text);
-
-public sealed record DiffLine(string Kind, int? OldLine, int? NewLine, string Text);
 
 public sealed record PlaybookDiff(string Name, string From, string To, int Added, int Removed, IReadOnlyList<DiffLine> Lines);
 
@@ -62,14 +58,7 @@ public static class PlaybookVersionEndpoints
         if (older is null) return Problems.NotFound("Playbook version", $"{name}@{from}");
         if (newer is null) return Problems.NotFound("Playbook version", $"{name}@{to}");
 
-        var diff = InlineDiffBuilder.Diff(older.Text, newer.Text, ignoreWhiteSpace: false);
-        int oldLine = 0, newLine = 0;
-        var lines = diff.Lines.Where(l => l.Type != ChangeType.Imaginary).Select(l => l.Type switch
-        {
-            ChangeType.Deleted => new DiffLine("removed", ++oldLine, null, l.Text),
-            ChangeType.Inserted => new DiffLine("added", null, ++newLine, l.Text),
-            _ => new DiffLine("same", ++oldLine, ++newLine, l.Text),
-        }).ToList();
+        var lines = TextDiff.Lines(older.Text, newer.Text);
         return TypedResults.Ok(new PlaybookDiff(name, older.Hash, newer.Hash, lines.Count(l => l.Kind == "added"), lines.Count(l => l.Kind == "removed"), lines));
     }
 

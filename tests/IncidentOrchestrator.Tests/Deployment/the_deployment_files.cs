@@ -58,7 +58,8 @@ public sealed partial class the_deployment_files
     [Fact]
     public void kubernetes_runs_two_replicas_with_probes_a_grace_period_a_disruption_budget_and_a_schema_job()
     {
-        var documents = YamlDocuments("kubernetes/incident-orchestrator.yaml").ToDictionary(d => (string)d["kind"]);
+        var all = YamlDocuments("kubernetes/incident-orchestrator.yaml").ToList();
+        var documents = all.Where(d => (string)d["kind"] != "ConfigMap").ToDictionary(d => (string)d["kind"]);
         var deployment = documents["Deployment"];
         Assert.True(int.Parse((string)Map(deployment["spec"])["replicas"]) >= 2);
         var pod = Map(Map(Map(deployment["spec"])["template"])["spec"]);
@@ -69,7 +70,10 @@ public sealed partial class the_deployment_files
         Assert.Contains(((IList)node["env"]).Cast<object>().Select(Map), e => (string)e["name"] == "Cluster__ApplySchemaOnStart" && (string)e["value"] == "false");
         Assert.Equal(["resources", "setup"], ((IList)Containers(documents["Job"]).Single()["args"]).Cast<string>());
         Assert.Equal("1", Map(documents["PodDisruptionBudget"]["spec"])["minAvailable"]);
-        Assert.Contains("ConfigMap", documents.Keys);
+        // The playbooks and the dataset catalogue, each a ConfigMap every replica mounts where its setting points.
+        Assert.Equal(["incident-orchestrator-catalogue", "incident-orchestrator-playbooks"],
+            all.Where(d => (string)d["kind"] == "ConfigMap").Select(d => (string)Map(d["metadata"])["name"]).Order());
+        Assert.Contains(((IList)node["env"]).Cast<object>().Select(Map), e => (string)e["name"] == "Catalogue__Path" && (string)e["value"] == "/app/catalogue");
         Assert.Contains("Auth__SigningKey", Map(documents["Secret"]["stringData"]).Keys);
     }
 

@@ -31,11 +31,16 @@ public sealed class RunsFixture : IAsyncLifetime
     public string AccessPolicy => Path.Combine(Playbooks, "..", Path.GetFileName(Playbooks) + "-access-policy.yaml");
     public string Playbooks { get; } = Directory.CreateTempSubdirectory("run-playbooks-").FullName;
 
+    /// <summary>A copy of the repository's dataset catalogue, which tests may edit.</summary>
+    public string Catalogue { get; } = Directory.CreateTempSubdirectory("run-catalogue-").FullName;
+
     public async Task InitializeAsync()
     {
         foreach (var file in Directory.GetFiles(AppFixture.RepositoryPlaybooks, "*.yaml")
                      .Concat(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Runs", "Playbooks"), "*.yaml")))
             File.Copy(file, Path.Combine(Playbooks, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(Path.Combine(Path.GetDirectoryName(AppFixture.RepositoryPlaybooks)!, "catalogue"), "*.yaml"))
+            File.Copy(file, Path.Combine(Catalogue, Path.GetFileName(file)));
         ConnectionString = await TestDatabase.CreateDatabaseAsync("runs");
         Warehouse = await Warehouse.CreateAsync();
         Receiver = await WebhookReceiver.StartAsync();
@@ -73,6 +78,7 @@ public sealed class RunsFixture : IAsyncLifetime
     }, new Dictionary<string, string>
     {
         ["Connections:warehouse"] = Warehouse.ConnectionString,
+        ["Catalogue:Path"] = Catalogue,
         ["Webhooks:Endpoints:test-receiver:Url"] = Receiver.Url,
         ["Webhooks:Endpoints:test-receiver:Secret"] = WebhookReceiver.Secret,
         ["Programmes:activity-insights:Owner"] = "people-analytics",
@@ -126,6 +132,7 @@ public sealed class RunsFixture : IAsyncLifetime
         await Receiver.DisposeAsync();
         File.Delete(AccessPolicy);
         Directory.Delete(Playbooks, recursive: true);
+        Directory.Delete(Catalogue, recursive: true);
         RecordedRunsReplay.ThrowIfAny(differences);
     }
 }

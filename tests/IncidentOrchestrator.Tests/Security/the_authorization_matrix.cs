@@ -72,6 +72,11 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /api/integrations/refusals"] = "admin",
         ["POST /api/integrations/slack/actions"] = SignedBySlack,
         ["GET /api/programmes"] = Readers,
+        ["GET /api/datasets"] = Readers,
+        ["GET /api/datasets/{name}"] = Readers,
+        ["GET /api/datasets/{name}/versions"] = Readers,
+        ["GET /api/datasets/{name}/versions/{hash}"] = Readers,
+        ["GET /api/datasets/{name}/diff"] = Readers,
         ["POST /api/detection/scan"] = "admin",
         ["GET /api/metrics/summary"] = "leadership,commander",
         ["GET /api/metrics/weekly"] = "leadership,commander",
@@ -181,6 +186,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         var all = own.Values.Append(othersRestricted).Append(othersOpen).ToList();
 
         _matrixHash = (await Host.Get("/api/playbooks/test-matrix", Api.Admin)).ReadJson().GetProperty("hash").GetString()!;
+        _datasetHash = (await Host.Get($"/api/datasets/{Dataset}", Api.Admin)).ReadJson().GetProperty("hash").GetString()!;
         var routes = Routes().Where(r => !Exempt.Contains(r)).Concat(SlackActions()).ToList();
         var failures = new List<string>();
         failures.AddRange(routes.Where(r => !AllowedRoles.ContainsKey(r)).Select(r => $"{r}: not in the matrix; give it its roles"));
@@ -302,12 +308,16 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
     }
 
     private static string _matrixHash = "";
+    private static string _datasetHash = "";
+    private const string Dataset = "hr.employee_activity";
 
     private static async Task<(HttpStatusCode, string)> Call(HttpClient client, string route, Target target, Principal p)
     {
         if (route.StartsWith("SLACK ", StringComparison.Ordinal)) return await PressAsync(client, route["SLACK ".Length..], target, p);
         var method = route[..route.IndexOf(' ')];
-        var path = route[(method.Length + 1)..]
+        var path = route[(method.Length + 1)..];
+        if (path.StartsWith("/api/datasets/", StringComparison.Ordinal)) path = path.Replace("{name}", Dataset).Replace("{hash}", _datasetHash);
+        path = path
             .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")
             .Replace("{evidenceId}", target.EvidenceId.ToString()).Replace("{taskId}", target.TaskId.ToString())
             .Replace("{approvalId}", target.ApprovalId.ToString()).Replace("{name}", "test-matrix").Replace("{hash}", _matrixHash)

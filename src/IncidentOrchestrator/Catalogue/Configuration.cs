@@ -1,0 +1,22 @@
+using Marten;
+
+namespace IncidentOrchestrator.Catalogue;
+
+public static class Configuration
+{
+    public static IServiceCollection AddCatalogue(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection("Catalogue").Get<CatalogueOptions>() ?? new CatalogueOptions());
+        services.AddSingleton<CatalogueFolder>();
+        services.AddHostedService<CatalogueFolderWatcher>();
+        services.AddHostedService<DatasetVersionsKept>();
+        services.AddHealthChecks().AddCheck<Hosting.YamlFolderLoaded<CatalogueFolder>>("catalogue", tags: ["ready"]);
+        return services;
+    }
+
+    public static StoreOptions ConfigureCatalogue(this StoreOptions opts)
+    {
+        opts.Schema.For<DatasetVersion>().Index(v => v.Name);
+        return opts;
+    }
+}

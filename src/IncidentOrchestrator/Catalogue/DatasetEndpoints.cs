@@ -1,0 +1,78 @@
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Playbooks.Catalogue;
+using IncidentOrchestrator.Playbooks.Model;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Catalogue;
+
+public sealed record DatasetSummary(string Name, string Title, string Classification, string Connection, string Object, string Owner,
+    IReadOnlyList<string> Purposes, string Hash);
+
+public sealed record DatasetApproversView(IReadOnlyList<string> From, int Quorum);
+
+/// <param name="MaxGrant">The longest a requested grant may last, as a duration (14d).</param>
+/// <param name="BreakGlassFor">How long an emergency grant lasts, or null when break-glass is not allowed.</param>
+public sealed record DatasetDefinition(string Name, string Title, string Connection, string Object, string Classification,
+    IReadOnlyList<string> Subjects, string Owner, IReadOnlyList<string> Stewards, IReadOnlyList<string> Purposes, IReadOnlyList<string> Standing,
+    string MaxGrant, DatasetApproversView Approvers, string? BreakGlassFor, string Review, string File, string Hash, string CatalogueHash, string Text);
+
+public sealed record DatasetVersionView(string Hash, bool Loaded, DateTimeOffset? FirstLoadedAt);
+
+public sealed record DatasetVersionText(string Name, string Hash, bool Loaded, string Text);
+
+public sealed record DatasetDiff(string Name, string From, string To, int Added, int Removed, IReadOnlyList<DiffLine> Lines);
+
+/// <summary>The dataset catalogue as the API shows it: the datasets, each one's declaration, and every version the service has used.</summary>
+public static class DatasetEndpoints
+{
+    [WolverineGet("/api/datasets"), Authorize(Roles = Roles.Readers)]
+    public static IReadOnlyList<DatasetSummary> List(CatalogueFolder folder) =>
+        folder.Catalogue.Datasets.Values.OrderBy(d => d.Name, StringComparer.Ordinal)
+            .Select(d => new DatasetSummary(d.Name, d.Title, d.Classification, d.Connection, d.Object, d.Owner, d.Purposes, d.Hash)).ToList();
+
+    [WolverineGet("/api/datasets/{name}"), Authorize(Roles = Roles.Readers)]
+    public static Results<Ok<DatasetDefinition>, ProblemHttpResult> Get(string name, CatalogueFolder folder) =>
+        folder.Catalogue.Find(name) is { } d ? TypedResults.Ok(Definition(d, folder.Catalogue.Hash)) : Problems.NotFound("Dataset", name);
+
+    public static DatasetDefinition Definition(Dataset d, string catalogueHash) => new(d.Name, d.Title, d.Connection, d.Object, d.Classification,
+        d.Subjects, d.Owner, d.Stewards, d.Purposes, d.Standing, Durations.Format(d.MaxGrant), new DatasetApproversView(d.Approvers.From, d.Approvers.Quorum),
+        d.BreakGlassFor is { } b ? Durations.Format(b) : null, Durations.Format(d.ReviewEvery), d.File, d.Hash, catalogueHash, d.Text);
+
+    [WolverineGet("/api/datasets/{name}/versions"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> Versions(string name, CatalogueFolder folder, IQuerySession session, CancellationToken ct)
+    {
+        var loaded = folder.Catalogue.Find(name);
+        var kept = await session.Query<DatasetVersion>().Where(v => v.Name == name).ToListAsync(ct);
+        if (loaded is null && kept.Count == 0) return Problems.NotFound("Dataset", name);
+        var versions = kept.Select(v => new DatasetVersionView(v.Id, v.Id == loaded?.Hash, v.FirstLoadedAt));
+        if (loaded is not null && kept.All(v => v.Id != loaded.Hash)) versions = versions.Append(new DatasetVersionView(loaded.Hash, true, null));
+        return TypedResults.Ok(versions.OrderByDescending(v => v.FirstLoadedAt ?? DateTimeOffset.MaxValue).ToList());
+    }
+
+    [WolverineGet("/api/datasets/{name}/versions/{hash}"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> Version(string name, string hash, CatalogueFolder folder, IQuerySession session, CancellationToken ct) =>
+        await TextAsync(name, hash, folder, session, ct) is { } text ? TypedResults.Ok(text) : Problems.NotFound("Dataset version", $"{name}@{hash}");
+
+    [WolverineGet("/api/datasets/{name}/diff"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> Diff(string name, string? from, string? to, CatalogueFolder folder, IQuerySession session, CancellationToken ct)
+    {
+        var validation = new Problems.Validation().Require(!string.IsNullOrEmpty(from), "from", "The hash of the older version.");
+        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("Which versions?"));
+        to ??= folder.Catalogue.Find(name)?.Hash;
+        var older = await TextAsync(name, from!, folder, session, ct);
+        var newer = to is null ? null : await TextAsync(name, to, folder, session, ct);
+        if (older is null) return Problems.NotFound("Dataset version", $"{name}@{from}");
+        if (newer is null) return Problems.NotFound("Dataset version", $"{name}@{to}");
+        var lines = TextDiff.Lines(older.Text, newer.Text);
+        return TypedResults.Ok(new DatasetDiff(name, older.Hash, newer.Hash, lines.Count(l => l.Kind == "added"), lines.Count(l => l.Kind == "removed"), lines));
+    }
+
+    private static async Task<DatasetVersionText?> TextAsync(string name, string hash, CatalogueFolder folder, IQuerySession session, CancellationToken ct)
+    {
+        if (folder.Catalogue.Find(name) is { } loaded && loaded.Hash == hash) return new DatasetVersionText(name, hash, true, loaded.Text);
+        return await session.LoadAsync<DatasetVersion>(hash, ct) is { } kept && kept.Name == name ? new DatasetVersionText(name, hash, false, kept.Text) : null;
+    }
+}

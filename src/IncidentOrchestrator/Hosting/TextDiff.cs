@@ -1,0 +1,21 @@
+using DiffPlex.DiffBuilder;
+using DiffPlex.DiffBuilder.Model;
+
+namespace IncidentOrchestrator.Hosting;
+
+public sealed record DiffLine(string Kind, int? OldLine, int? NewLine, string Text);
+
+/// <summary>A line diff of two versions of a file (a playbook, a dataset), each line numbered in the version it is in.</summary>
+public static class TextDiff
+{
+    public static IReadOnlyList<DiffLine> Lines(string older, string newer)
+    {
+        int oldLine = 0, newLine = 0;
+        return InlineDiffBuilder.Diff(older, newer, ignoreWhiteSpace: false).Lines.Where(l => l.Type != ChangeType.Imaginary).Select(l => l.Type switch
+        {
+            ChangeType.Deleted => new DiffLine("removed", ++oldLine, null, l.Text),
+            ChangeType.Inserted => new DiffLine("added", null, ++newLine, l.Text),
+            _ => new DiffLine("same", ++oldLine, ++newLine, l.Text),
+        }).ToList();
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using IncidentOrchestrator.Tests.Fixtures;
+using IncidentOrchestrator.Tests.Runs;
+
+namespace IncidentOrchestrator.Tests.Catalogue;
+
+/// <summary>The dataset catalogue is files, followed without a restart like playbooks: the API shows each dataset, and every version the service has used stays readable.</summary>
+public sealed class when_the_catalogue_is_read(RunsFixture fixture) : RunContext(fixture)
+{
+    private const string Name = "hr.employee_activity";
+    private string File => Path.Combine(Fixture.Catalogue, Name + ".yaml");
+
+    private async Task<JsonElement?> Dataset(string name)
+    {
+        using var client = Host.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.For("rita.responder", Roles.Responder));
+        using var response = await client.GetAsync($"/api/datasets/{name}");
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task each_dataset_is_shown_as_declared_and_an_edit_is_followed_with_its_versions_kept()
+    {
+        var original = await System.IO.File.ReadAllTextAsync(File);
+        try
+        {
+            var listed = (await Host.Get("/api/datasets", Api.Commander)).ReadJson();
+            var summary = listed.EnumerateArray().Single(d => d.GetProperty("name").GetString() == Name);
+            Assert.Equal(("restricted", "warehouse", Name), (summary.GetProperty("classification").GetString(), summary.GetProperty("connection").GetString(),
+                summary.GetProperty("object").GetString()));
+
+            var first = (await Dataset(Name))!.Value;
+            Assert.Equal(("14d", "4h", "90d"), (first.GetProperty("maxGrant").GetString(), first.GetProperty("breakGlassFor").GetString(), first.GetProperty("review").GetString()));
+            Assert.Equal(2, first.GetProperty("approvers").GetProperty("quorum").GetInt32());
+            Assert.Equal(["train-ai:activity-insights", "analytics"], first.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()));
+            Assert.Equal(original, first.GetProperty("text").GetString());
+            var firstHash = first.GetProperty("hash").GetString()!;
+            Assert.Null(await Dataset("hr.no_such_dataset"));
+
+            // A tightened review interval is picked up; the version it replaced stays readable, and the two compare line by line.
+            await System.IO.File.WriteAllTextAsync(File, original.Replace("review: 90d", "review: 30d"));
+            var second = (await RunScenarios.Eventually(() => Dataset(Name), d => d?.GetProperty("hash").GetString() != firstHash))!.Value;
+            Assert.Equal("30d", second.GetProperty("review").GetString());
+            Assert.NotEqual(first.GetProperty("catalogueHash").GetString(), second.GetProperty("catalogueHash").GetString());
+            var versions = await RunScenarios.Eventually(async () => (await Host.Get($"/api/datasets/{Name}/versions", Api.Commander)).ReadJson(),
+                v => v.GetArrayLength() == 2);
+            Assert.Contains(versions.EnumerateArray(), v => v.GetProperty("hash").GetString() == firstHash && !v.GetProperty("loaded").GetBoolean());
+            Assert.Equal(original, (await Host.Get($"/api/datasets/{Name}/versions/{firstHash}", Api.Commander)).ReadJson().GetProperty("text").GetString());
+            var diff = (await Host.Get($"/api/datasets/{Name}/diff?from={firstHash}", Api.Commander)).ReadJson();
+            Assert.Equal((1, 1), (diff.GetProperty("added").GetInt32(), diff.GetProperty("removed").GetInt32()));
+
+            // A broken edit changes nothing in use: the last valid catalogue stays.
+            await System.IO.File.WriteAllTextAsync(File, original.Replace("classification: restricted", "classification: secret"));
+            var broken = Path.Combine(Fixture.Catalogue, "hr.broken.yaml");
+            await System.IO.File.WriteAllTextAsync(broken, original.Replace($"name: {Name}", "name: hr.broken"));
+            try
+            {
+                var ready = await RunScenarios.Eventually(async () => (await Host.Send(HttpMethod.Get, "/health/ready", token: null)).ReadJson(),
+                    r => r.GetProperty("checks").GetProperty("catalogue").GetProperty("status").GetString() == "Degraded");
+                Assert.Contains("the last valid set of datasets keeps running", ready.GetProperty("checks").GetProperty("catalogue").GetProperty("description").GetString());
+                Assert.Equal(second.GetProperty("hash").GetString(), (await Dataset(Name))!.Value.GetProperty("hash").GetString());
+                Assert.Null(await Dataset("hr.broken"));
+            }
+            finally
+            {
+                System.IO.File.Delete(broken);
+            }
+        }
+        finally
+        {
+            await System.IO.File.WriteAllTextAsync(File, original);
+            await RunScenarios.Eventually(() => Dataset(Name), d => d?.GetProperty("text").GetString() == original);
+        }
+    }
+}
