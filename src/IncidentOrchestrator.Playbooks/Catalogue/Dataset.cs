@@ -29,6 +29,9 @@ public sealed record Dataset(
 {
     /// <summary>Whether <paramref name="purpose"/> is one this dataset is approved for.</summary>
     public bool Allows(string purpose) => Purposes.Contains(purpose, StringComparer.Ordinal);
+
+    /// <summary>What its purposes serve: <c>train-ai:activity-insights</c> serves the programme <c>activity-insights</c>.</summary>
+    public IEnumerable<string> Serves => Purposes.Where(p => p.Contains(':')).Select(p => p[(p.IndexOf(':') + 1)..]).Distinct(StringComparer.Ordinal);
 }
 
 /// <summary>Who decides a request for access: <see cref="Quorum"/> distinct people among <see cref="From"/> (principals), the requester never counting.</summary>

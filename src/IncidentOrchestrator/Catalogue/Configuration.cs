@@ -10,6 +10,8 @@ public static class Configuration
         services.AddSingleton<CatalogueFolder>();
         services.AddHostedService<CatalogueFolderWatcher>();
         services.AddHostedService<DatasetVersionsKept>();
+        services.AddSingleton<DatasetAccess>();
+        services.AddHostedService<SupersededSettingsWarning>();
         services.AddHealthChecks().AddCheck<Hosting.YamlFolderLoaded<CatalogueFolder>>("catalogue", tags: ["ready"]);
         return services;
     }

@@ -4,7 +4,8 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace IncidentOrchestrator.Detection;
 
 /// <summary>
-/// Who may read what, per named connection:
+/// Who may read what, per named connection: made from the dataset catalogue, or (for this release) read from the file
+/// <c>Detection__AccessPolicy</c> names, in this form:
 /// <code>
 /// connections:
 ///   warehouse:

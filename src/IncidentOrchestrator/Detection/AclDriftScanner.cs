@@ -15,23 +15,23 @@ public sealed record AclDrift(string Connection, string Dataset, string Grantee,
 }
 
 /// <summary>
-/// Compares the real grants of configured connections with the declared access policy and sends a
+/// Compares the real grants of configured connections with who may read what (<see cref="Catalogue.DatasetAccess"/>) and sends a
 /// <c>dataset.acl_drift</c> signal for each drift that has no incident under way yet. What is reported lives in the
 /// database (the open incident of the drift's fingerprint), not in a node's memory, so several nodes, or a restarted
 /// one, report a drift once; and one node scans at a time (a PostgreSQL advisory lock), the others skip that round.
 /// </summary>
-public sealed class AclDriftScanner(DetectionOptions options, NamedConnections connections, SignalIntake intake, IDocumentStore store,
+public sealed class AclDriftScanner(Catalogue.DatasetAccess access, NamedConnections connections, SignalIntake intake, IDocumentStore store,
     TimeProvider clock, ILogger<AclDriftScanner> logger)
 {
     public static readonly Caller Scanner = new("acl-drift-scanner", "ACL drift scanner", new HashSet<string> { Roles.Ingest });
     private const long ScanLock = 7301_0002;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(options.AccessPolicy);
+    public bool Enabled => access.Policy() is not null;
 
     public async Task<IReadOnlyList<AclDrift>> ScanAsync(CancellationToken ct)
     {
-        if (!Enabled) return [];
+        if (access.Policy() is not { } policy) return [];
         await _gate.WaitAsync(ct);
         try
         {
@@ -47,7 +47,7 @@ public sealed class AclDriftScanner(DetectionOptions options, NamedConnections c
                 }
 
             var drifts = new List<AclDrift>();
-            foreach (var (connection, datasets) in AccessPolicy.Load(options.AccessPolicy!).Connections)
+            foreach (var (connection, datasets) in policy.Connections)
                 drifts.AddRange(await ScanConnectionAsync(connection, datasets, ct));
 
             // A drift whose incident is still under way was reported; one fixed and reintroduced, or still there after its

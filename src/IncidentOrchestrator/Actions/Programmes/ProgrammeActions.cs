@@ -6,13 +6,13 @@ using Marten;
 namespace IncidentOrchestrator.Actions.Programmes;
 
 /// <summary><c>programme.suspend</c>: the service account can no longer log in nor read the programme's datasets.</summary>
-public sealed class SuspendProgramme(ProgrammeOptions programmes, NamedConnections connections) : IAction
+public sealed class SuspendProgramme(ProgrammeOptions programmes, Catalogue.DatasetAccess access, NamedConnections connections) : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("programme.suspend")!;
 
     /// <summary>What suspending or resuming a programme changes: its service account and its datasets.</summary>
-    public static IReadOnlyCollection<string> Objects(ProgrammeDefinition programme) =>
-        [$"role:{programme.ServiceAccountRole}", .. programme.Datasets.Select(d => $"table:{d}")];
+    public static IReadOnlyCollection<string> Objects(ProgrammeDefinition programme, IReadOnlyList<string> datasets) =>
+        [$"role:{programme.ServiceAccountRole}", .. datasets.Select(d => $"table:{d}")];
 
     public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
@@ -21,12 +21,13 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, NamedConnectio
         if (current.Aggregate is { Status: "suspended" } already)
             return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = already.SuspendedAt, ["reviewBy"] = already.ReviewBy });
 
-        var (revoked, ended) = await Contention.RetryAsync(connections.Get(programme.Connection), Objects(programme), async db =>
+        var datasets = access.DatasetsOf(name, programme);
+        var (revoked, ended) = await Contention.RetryAsync(connections.Get(programme.Connection), Objects(programme, datasets), async db =>
         {
             var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);
             await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} NOLOGIN", ct);
             var tables = new List<string>();
-            foreach (var dataset in programme.Datasets)
+            foreach (var dataset in datasets)
             {
                 var table = await Catalog.TableAsync(db, dataset, ct);
                 await Catalog.ExecuteAsync(db, $"REVOKE ALL PRIVILEGES ON TABLE {table} FROM {role}", ct);
@@ -47,7 +48,7 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, NamedConnectio
 }
 
 /// <summary><c>programme.resume</c>: only after an approval step of the same run approved it.</summary>
-public sealed class ResumeProgramme(ProgrammeOptions programmes, NamedConnections connections) : IAction
+public sealed class ResumeProgramme(ProgrammeOptions programmes, Catalogue.DatasetAccess access, NamedConnections connections) : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("programme.resume")!;
 
@@ -60,11 +61,12 @@ public sealed class ResumeProgramme(ProgrammeOptions programmes, NamedConnection
         if (current.Aggregate is not { Status: "suspended" })
             return new ActionResult(new Dictionary<string, object?> { ["resumedAt"] = null });
 
-        await Contention.RetryAsync(connections.Get(programme.Connection), SuspendProgramme.Objects(programme), async db =>
+        var datasets = access.DatasetsOf(name, programme);
+        await Contention.RetryAsync(connections.Get(programme.Connection), SuspendProgramme.Objects(programme, datasets), async db =>
         {
             var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);
             await Catalog.ExecuteAsync(db, $"ALTER ROLE {role} LOGIN", ct);
-            foreach (var dataset in programme.Datasets)
+            foreach (var dataset in datasets)
                 await Catalog.ExecuteAsync(db, $"GRANT SELECT ON TABLE {await Catalog.TableAsync(db, dataset, ct)} TO {role}", ct);
             return true;
         }, ct);

@@ -1,0 +1,102 @@
+using IncidentOrchestrator.Actions.Programmes;
+using IncidentOrchestrator.Catalogue;
+using IncidentOrchestrator.Detection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IncidentOrchestrator.Tests.Catalogue;
+
+/// <summary>
+/// One place says who may read what: the drift scanner's policy and a programme's datasets are the catalogue's answer; the
+/// settings that said it before still count for this release, each named in a warning with its replacement.
+/// </summary>
+public sealed class the_catalogue_says_who_may_read_what : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("catalogue-access-");
+
+    private static string Dataset(string name, string connection, string obj, string purposes, string standing) => $"""
+        apiVersion: incidents/v1
+        kind: Dataset
+        name: {name}
+        title: {name}
+        connection: {connection}
+        object: {obj}
+        classification: restricted
+        owner: user:hana
+        purposes: [{purposes}]
+        standing: [{standing}]
+        maxGrant: 14d
+        approvers: {"{"} from: [role:privacy] {"}"}
+        review: 90d
+        """;
+
+    private DatasetAccess Access(string? policyFile = null, params (string Name, ProgrammeDefinition Definition)[] programmes)
+    {
+        File.WriteAllText(Path.Combine(_folder.FullName, "activity.yaml"), Dataset("hr.employee_activity", "warehouse", "hr.employee_activity",
+            "train-ai:activity-insights, analytics", "hr_analysts"));
+        File.WriteAllText(Path.Combine(_folder.FullName, "elsewhere.yaml"), Dataset("crm.contacts", "crm", "crm.contacts", "analytics", "sales"));
+        File.WriteAllText(Path.Combine(_folder.FullName, "schema.yaml"), Dataset("hr.everything", "warehouse", "hr", "analytics", "hr_admins"));
+        var folder = new CatalogueFolder(new CatalogueOptions { Path = _folder.FullName, Watch = false }, new Environment(), NullLogger<CatalogueFolder>.Instance);
+        Assert.True(folder.IsReady, folder.LoadError);
+        var options = new ProgrammeOptions();
+        foreach (var (name, definition) in programmes) options[name] = definition;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Connections:warehouse"] = "Host=warehouse" }).Build();
+        return new DatasetAccess(folder, new DetectionOptions { AccessPolicy = policyFile }, options, configuration);
+    }
+
+    private static readonly ProgrammeDefinition ActivityInsights = new() { Connection = "warehouse", ServiceAccountRole = "training_pipeline" };
+
+    [Fact]
+    public void the_scanner_allows_a_tables_standing_roles_and_the_service_accounts_of_the_programmes_it_serves()
+    {
+        var access = Access(null, ("activity-insights", ActivityInsights), ("unrelated", new ProgrammeDefinition { Connection = "warehouse", ServiceAccountRole = "other" }));
+
+        var policy = access.Policy()!;
+
+        var (connection, datasets) = Assert.Single(policy.Connections);
+        Assert.Equal("warehouse", connection); // crm is not a connection of this service: nothing to check there
+        var activity = Assert.Single(datasets);
+        Assert.Equal("hr.employee_activity", activity.Key); // the schema-level dataset is not checked yet
+        Assert.Equal(["hr_analysts", "training_pipeline"], activity.Value.Allowed);
+        Assert.Equal("activity-insights", activity.Value.Programme);
+        Assert.Equal(["hr.employee_activity"], access.DatasetsOf("activity-insights", ActivityInsights));
+        Assert.Empty(access.DatasetsOf("unrelated", new ProgrammeDefinition { Connection = "warehouse" }));
+
+        var warnings = access.Superseded();
+        Assert.Contains(warnings, w => w.Contains("hr.everything") && w.Contains("schema"));
+        Assert.Contains(warnings, w => w.Contains("crm.contacts") && w.Contains("Connections__crm"));
+        Assert.DoesNotContain(warnings, w => w.Contains("Detection__AccessPolicy") || w.Contains("__Datasets"));
+    }
+
+    [Fact]
+    public void the_old_settings_still_count_for_this_release_each_with_a_warning_naming_its_replacement()
+    {
+        var file = Path.Combine(_folder.FullName, "policy.yml.old");
+        File.WriteAllText(file, """
+            connections:
+              warehouse:
+                hr.payroll:
+                  allowed: [payroll_clerks]
+            """);
+        var legacy = new ProgrammeDefinition { Connection = "warehouse", ServiceAccountRole = "training_pipeline", Datasets = ["hr.payroll", "hr.employee_activity"] };
+        var access = Access(file, ("activity-insights", legacy));
+
+        Assert.Equal(["hr.payroll"], access.Policy()!.Connections["warehouse"].Keys);
+        Assert.Equal(["hr.employee_activity", "hr.payroll"], access.DatasetsOf("activity-insights", legacy).Order());
+        var warnings = access.Superseded();
+        Assert.Contains(warnings, w => w.StartsWith("Detection__AccessPolicy is read for this release only") && w.Contains("Catalogue__Path"));
+        Assert.Contains(warnings, w => w.StartsWith("Programmes__activity-insights__Datasets is read for this release only") && w.Contains("train-ai:activity-insights"));
+    }
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private sealed class Environment : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Testing";
+        public string ApplicationName { get; set; } = "tests";
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+    }
+}
