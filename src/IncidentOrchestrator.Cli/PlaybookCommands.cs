@@ -115,19 +115,24 @@ public static class PlaybookCommands
         command.SetAction(cli.Run(async (r, ct) =>
         {
             var query = $"from={Uri.EscapeDataString(r.GetValue(from)!)}" + (r.GetValue(to) is { } t ? $"&to={Uri.EscapeDataString(t)}" : "");
-            var diff = await cli.Api(r).GetAsync($"/api/playbooks/{Uri.EscapeDataString(r.GetValue(name)!)}/diff?{query}", ct);
-            var output = cli.Output(r);
-            if (!output.ForPeople)
-            {
-                output.Item(diff, "to");
-                return ExitCodes.Ok;
-            }
-            cli.Console.Out.WriteLine($"--- {Text(diff, "from")[..12]}\n+++ {Text(diff, "to")[..12]}  ({Text(diff, "added")} added, {Text(diff, "removed")} removed)");
-            foreach (var line in diff.GetProperty("lines").EnumerateArray().Where(l => Text(l, "kind") != "same"))
-                cli.Console.Out.WriteLine($"{(Text(line, "kind") == "added" ? "+" : "-")}{Text(line, Text(line, "kind") == "added" ? "newLine" : "oldLine"),4}  {Text(line, "text")}");
+            PrintDiff(cli, r, await cli.Api(r).GetAsync($"/api/playbooks/{Uri.EscapeDataString(r.GetValue(name)!)}/diff?{query}", ct));
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>A line diff of two versions of a file (a playbook's, a dataset's) as the API answered it: for people, the changed lines only.</summary>
+    public static void PrintDiff(CliContext cli, System.CommandLine.ParseResult r, System.Text.Json.JsonElement diff)
+    {
+        var output = cli.Output(r);
+        if (!output.ForPeople)
+        {
+            output.Item(diff, "to");
+            return;
+        }
+        cli.Console.Out.WriteLine($"--- {Text(diff, "from")[..12]}\n+++ {Text(diff, "to")[..12]}  ({Text(diff, "added")} added, {Text(diff, "removed")} removed)");
+        foreach (var line in diff.GetProperty("lines").EnumerateArray().Where(l => Text(l, "kind") != "same"))
+            cli.Console.Out.WriteLine($"{(Text(line, "kind") == "added" ? "+" : "-")}{Text(line, Text(line, "kind") == "added" ? "newLine" : "oldLine"),4}  {Text(line, "text")}");
     }
 
     private static Command Replay(CliContext cli)

@@ -188,6 +188,36 @@ public sealed class when_a_responder_uses_the_cli(AppFixture fixture) : Integrat
     }
 
     [Fact]
+    public async Task dataset_validate_prints_where_a_catalogue_file_is_wrong_and_list_and_show_read_the_service()
+    {
+        var folder = Directory.CreateTempSubdirectory("cli-catalogue-");
+        try
+        {
+            var shipped = Path.Combine(Path.GetDirectoryName(AppFixture.RepositoryPlaybooks)!, "catalogue", "hr.employee_activity.yaml");
+            File.Copy(shipped, Path.Combine(folder.FullName, "good.yaml"));
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "broken.yaml"), (await File.ReadAllTextAsync(shipped))
+                .Replace("name: hr.employee_activity", "name: hr.copy").Replace("classification: restricted", "classification: secret"));
+
+            var broken = await Host.Incident(Api.Commander, "dataset", "validate", Path.Combine(folder.FullName, "broken.yaml"));
+            Assert.Equal(ExitCodes.Failure, broken.ExitCode);
+            Assert.StartsWith("broken.yaml:9:17: PB013", broken.Out.Trim());
+            Assert.Equal(0, (await Host.Incident(Api.Commander, "dataset", "validate", Path.Combine(folder.FullName, "good.yaml"))).ExitCode);
+
+            var listed = await Host.Incident(Api.Commander, "dataset", "list");
+            Assert.Contains("hr.employee_activity", listed.Out);
+            Assert.Contains("restricted", listed.Out);
+            var shown = await Host.Incident(Api.Commander, "dataset", "show", "hr.employee_activity");
+            Assert.Contains("2 of user:hana.hr-data, role:privacy", shown.Out);
+            Assert.Contains("for 4h", shown.Out);
+            Assert.Equal(ExitCodes.NotFoundOrForbidden, (await Host.Incident(Api.Commander, "dataset", "show", "hr.nothing")).ExitCode);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task a_scanner_sends_a_file_of_signals_through_standard_input()
     {
         var fingerprint = $"batch:{Guid.NewGuid():N}";

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Playbooks.Catalogue;
+using static IncidentOrchestrator.Cli.Output;
+
+namespace IncidentOrchestrator.Cli;
+
+/// <summary>The dataset catalogue: what the service holds, and offline validation with the same library it loads the files with.</summary>
+public static class DatasetCommands
+{
+    public static IEnumerable<Command> All(CliContext cli)
+    {
+        var list = new Command("list", "The catalogue's datasets: classification, where each lives, its owner and purposes.\nExample: incident dataset list");
+        list.SetAction(cli.Run(async (r, ct) =>
+        {
+            var datasets = (await cli.Api(r).GetAsync("/api/datasets", ct)).EnumerateArray().ToList();
+            cli.Output(r).List(datasets, "name", Field("name", "name"), Field("classification", "classification"),
+                new("object", e => $"{Text(e, "connection")}/{Text(e, "object")}"), Field("owner", "owner"),
+                new("purposes", e => string.Join(", ", e.GetProperty("purposes").EnumerateArray())));
+            return ExitCodes.Ok;
+        }));
+
+        var name = new Argument<string>("name") { Description = "The dataset's name, e.g. hr.employee_activity" };
+        var show = new Command("show", "Everything a dataset's file declares: standing roles, longest grant, approvers, break-glass, review.\nExample: incident dataset show hr.employee_activity") { name };
+        show.SetAction(cli.Run(async (r, ct) =>
+        {
+            var dataset = await cli.Api(r).GetAsync($"/api/datasets/{Uri.EscapeDataString(r.GetValue(name)!)}", ct);
+            cli.Output(r).Item(dataset, "name", Field("name", "name"), Field("title", "title"), Field("classification", "classification"),
+                new("object", e => $"{Text(e, "connection")}/{Text(e, "object")}"), Joined("subjects"), Field("owner", "owner"), Joined("stewards"),
+                Joined("purposes"), Joined("standing"), Field("longest grant", "maxGrant"),
+                new("approvers", e => $"{Text(e.GetProperty("approvers"), "quorum")} of {string.Join(", ", e.GetProperty("approvers").GetProperty("from").EnumerateArray())}"),
+                new("break-glass", e => Text(e, "breakGlassFor") is { Length: > 0 } b ? $"for {b}" : "not allowed"), Field("review every", "review"),
+                new("hash", e => Text(e, "hash")[..12]), Field("file", "file"));
+            return ExitCodes.Ok;
+        }));
+
+        var files = new Argument<FileInfo[]>("files") { Arity = ArgumentArity.OneOrMore, Description = "Dataset files (the other files of their folder are read too: names and objects are unique)" };
+        var validate = new Command("validate",
+            "Validate dataset files offline, exactly as the service would load them: FILE:LINE:COLUMN: CODE message, exit 1 on errors.\n" +
+            "Example (a pre-commit hook): incident dataset validate catalogue/*.yaml") { files };
+        validate.SetAction(cli.Run((r, _) =>
+        {
+            var errors = new List<PlaybookError>();
+            foreach (var folder in r.GetValue(files)!.GroupBy(f => f.DirectoryName ?? "."))
+            {
+                var named = folder.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+                foreach (var missing in folder.Where(f => !f.Exists))
+                    throw new CliException(ExitCodes.Usage, $"{missing.FullName}: no such file");
+                errors.AddRange(DatasetCatalogue.LoadDirectory(folder.Key).Errors.Where(e => named.Contains(e.File)));
+            }
+            foreach (var error in errors) cli.Console.Out.WriteLine(error.ToString());
+            if (errors.Count == 0 && !r.GetValue(IncidentCli.Quiet)) cli.Console.Out.WriteLine($"{r.GetValue(files)!.Length} dataset file(s) valid.");
+            return Task.FromResult(errors.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure);
+        }));
+
+        var versionsOf = new Argument<string>("name");
+        var versions = new Command("versions", "Every version of a dataset's file the service has loaded.\nExample: incident dataset versions hr.employee_activity") { versionsOf };
+        versions.SetAction(cli.Run(async (r, ct) =>
+        {
+            var found = (await cli.Api(r).GetAsync($"/api/datasets/{Uri.EscapeDataString(r.GetValue(versionsOf)!)}/versions", ct)).EnumerateArray().ToList();
+            cli.Output(r).List(found, "hash", new("hash", e => Text(e, "hash")[..12]), new("loaded", e => Text(e, "loaded") == "True" ? "loaded" : ""),
+                Time("first loaded", "firstLoadedAt"));
+            return ExitCodes.Ok;
+        }));
+
+        var diffOf = new Argument<string>("name");
+        var from = new Option<string>("--from") { Required = true, Description = "The older version's whole hash (from dataset versions -o json)" };
+        var to = new Option<string?>("--to") { Description = "The newer version's hash (default: the loaded one)" };
+        var diff = new Command("diff", "What changed between two versions of a dataset's file, line by line.\nExample: incident dataset diff hr.employee_activity --from 5f0c…") { diffOf, from, to };
+        diff.SetAction(cli.Run(async (r, ct) =>
+        {
+            var query = $"from={Uri.EscapeDataString(r.GetValue(from)!)}" + (r.GetValue(to) is { } t ? $"&to={Uri.EscapeDataString(t)}" : "");
+            PlaybookCommands.PrintDiff(cli, r, await cli.Api(r).GetAsync($"/api/datasets/{Uri.EscapeDataString(r.GetValue(diffOf)!)}/diff?{query}", ct));
+            return ExitCodes.Ok;
+        }));
+
+        yield return new Command("dataset", "The dataset catalogue") { list, show, validate, versions, diff };
+    }
+
+    private static Column Joined(string property) => new(property, e => string.Join(", ", e.GetProperty(property).EnumerateArray()));
+}
