@@ -42,14 +42,19 @@ public static class DatasetEndpoints
         d.BreakGlassFor is { } b ? Durations.Format(b) : null, Durations.Format(d.ReviewEvery), d.File, d.Hash, catalogueHash, d.Text);
 
     [WolverineGet("/api/datasets/{name}/versions"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IResult> Versions(string name, CatalogueFolder folder, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Versions(string name, CatalogueFolder folder, IQuerySession session, CancellationToken ct) =>
+        (await VersionsAsync(name, folder, session, ct)).ToHttp(TypedResults.Ok);
+
+    /// <summary>Every version of a dataset's file the service has loaded (newest first), the loaded one marked.</summary>
+    public static async Task<Outcome<IReadOnlyList<DatasetVersionView>>> VersionsAsync(string name, CatalogueFolder folder, IQuerySession session,
+        CancellationToken ct)
     {
         var loaded = folder.Catalogue.Find(name);
         var kept = await session.Query<DatasetVersion>().Where(v => v.Name == name).ToListAsync(ct);
-        if (loaded is null && kept.Count == 0) return Problems.NotFound("Dataset", name);
+        if (loaded is null && kept.Count == 0) return Refusal.NotFound("Dataset", name);
         var versions = kept.Select(v => new DatasetVersionView(v.Id, v.Id == loaded?.Hash, v.FirstLoadedAt));
         if (loaded is not null && kept.All(v => v.Id != loaded.Hash)) versions = versions.Append(new DatasetVersionView(loaded.Hash, true, null));
-        return TypedResults.Ok(versions.OrderByDescending(v => v.FirstLoadedAt ?? DateTimeOffset.MaxValue).ToList());
+        return new Outcome<IReadOnlyList<DatasetVersionView>>(versions.OrderByDescending(v => v.FirstLoadedAt ?? DateTimeOffset.MaxValue).ToList(), null);
     }
 
     [WolverineGet("/api/datasets/{name}/versions/{hash}"), Authorize(Roles = Roles.Readers)]

@@ -89,6 +89,7 @@ public static class ConsoleEndpoints
         ConsoleRuns.Map(console);
         ConsolePlaybooks.Map(console);
         ConsoleReports.Map(console);
+        ConsoleDatasets.Map(console);
     }
 
     /// <summary>A form whose antiforgery token is missing or wrong changes nothing: 400, with a page that says what to do.</summary>

@@ -116,6 +116,8 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /playbooks/{name}/dry-run"] = "commander,responder,admin",
         ["POST /playbooks/{name}/replay"] = "commander,responder,admin",
         ["GET /programmes"] = Readers,
+        ["GET /datasets"] = Readers,
+        ["GET /datasets/{name}"] = Readers,
         ["GET /leadership"] = "leadership,commander",
     };
 
@@ -316,7 +318,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         if (route.StartsWith("SLACK ", StringComparison.Ordinal)) return await PressAsync(client, route["SLACK ".Length..], target, p);
         var method = route[..route.IndexOf(' ')];
         var path = route[(method.Length + 1)..];
-        if (path.StartsWith("/api/datasets/", StringComparison.Ordinal)) path = path.Replace("{name}", Dataset).Replace("{hash}", _datasetHash);
+        if (path.StartsWith("/api/datasets/", StringComparison.Ordinal) || path.StartsWith("/datasets/", StringComparison.Ordinal)) path = path.Replace("{name}", Dataset).Replace("{hash}", _datasetHash);
         path = path
             .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")
             .Replace("{evidenceId}", target.EvidenceId.ToString()).Replace("{taskId}", target.TaskId.ToString())
