@@ -66,4 +66,5 @@ public static class ErrorCodes
     public const string BadObject = "CT003";
     public const string DuplicateDataset = "CT004";
     public const string DuplicateObject = "CT005";
+    public const string ReviewTooOften = "CT006";
 }

@@ -46,29 +46,23 @@ public sealed class DatasetCatalogue : ILoadedSet
     public static DatasetCatalogue Load(IEnumerable<PlaybookSource> sources, ReaderLimits? limits = null)
     {
         var sinks = new Dictionary<string, ErrorSink>(StringComparer.Ordinal);
-        var accepted = new Dictionary<string, Dataset>(StringComparer.Ordinal);
+        var read = new List<Dataset>();
         foreach (var source in sources)
         {
             var errors = sinks[source.File] = new ErrorSink(source.File);
             var dataset = DatasetParser.Parse(source.File, source.Text, errors, limits);
-            if (dataset is null || errors.HasErrors) continue;
-            if (accepted.TryGetValue(dataset.Name, out var first))
-                errors.Add(dataset.NamePosition, ErrorCodes.DuplicateDataset, $"dataset name '{dataset.Name}' is already used by {first.File}");
-            else if (accepted.Values.FirstOrDefault(d => d.Connection == dataset.Connection && d.Object == dataset.Object) is { } same)
-                errors.Add(dataset.NamePosition, ErrorCodes.DuplicateObject, $"{dataset.Connection}/{dataset.Object} is already declared by {same.File} ({same.Name})");
-            else accepted[dataset.Name] = dataset;
+            if (dataset is not null && !errors.HasErrors) read.Add(dataset);
         }
+        // A clash is reported on every file in it: whichever of them someone checks alone hears of the others.
+        foreach (var dataset in read)
+        {
+            foreach (var other in read.Where(o => o != dataset && o.Name == dataset.Name))
+                sinks[dataset.File].Add(dataset.NamePosition, ErrorCodes.DuplicateDataset, $"dataset name '{dataset.Name}' is also used by {other.File}");
+            foreach (var other in read.Where(o => o != dataset && o.Name != dataset.Name && o.Connection == dataset.Connection && o.Object == dataset.Object))
+                sinks[dataset.File].Add(dataset.NamePosition, ErrorCodes.DuplicateObject, $"{dataset.Connection}/{dataset.Object} is also declared by {other.File} ({other.Name})");
+        }
+        var accepted = read.Where(d => !sinks[d.File].HasErrors).ToDictionary(d => d.Name, StringComparer.Ordinal);
         var all = sinks.Values.SelectMany(s => s.Errors).OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList();
         return new DatasetCatalogue(accepted, all, sinks.Where(s => s.Value.HasErrors).Select(s => s.Key).ToList());
-    }
-
-    /// <summary>Every error of one file, as if it joined this catalogue (replacing a dataset of the same name).</summary>
-    public IReadOnlyList<PlaybookError> Validate(PlaybookSource source, ReaderLimits? limits = null)
-    {
-        var errors = new ErrorSink(source.File);
-        if (DatasetParser.Parse(source.File, source.Text, errors, limits) is { } dataset && !errors.HasErrors
-            && Datasets.Values.FirstOrDefault(d => d.Name != dataset.Name && d.Connection == dataset.Connection && d.Object == dataset.Object) is { } same)
-            errors.Add(dataset.NamePosition, ErrorCodes.DuplicateObject, $"{dataset.Connection}/{dataset.Object} is already declared by {same.File} ({same.Name})");
-        return errors.Errors;
     }
 }

@@ -61,7 +61,7 @@ public static partial class DatasetParser
         var breakGlass = ReadBreakGlass(map.Node("breakGlass"), maxGrant, errors);
         var review = map.Duration("review", required: true);
         if (review is { } every && every < TimeSpan.FromDays(1))
-            errors.Add(map.Scalar("review")!.Position, ErrorCodes.BadDuration, "access is reviewed at most once a day ('review' of 1d or more)");
+            errors.Add(map.Scalar("review")!.Position, ErrorCodes.ReviewTooOften, "access is reviewed at most once a day ('review' of 1d or more)");
 
         return new Dataset(name?.Value ?? "", map.Text("title", required: true) ?? "", connection?.Value ?? "", obj?.Value ?? "", classification ?? "",
             map.ScalarList("subjects").Select(s => s.Value).ToList(), owner?.Value ?? "", stewards.Select(s => s.Value).ToList(),
@@ -82,18 +82,19 @@ public static partial class DatasetParser
         if (from.Count == 0) errors.Add(map.Position, ErrorCodes.Missing, "'approvers' needs 'from': the principals who decide a request");
         foreach (var approver in from) Principal(approver, errors);
         var quorum = map.Integer("quorum") ?? 1;
-        if (quorum < 1) errors.Add(map.KeyPosition("quorum"), ErrorCodes.BadQuorum, "quorum must be a positive number of distinct people");
+        if (quorum < 1) errors.Add(map.Scalar("quorum")!.Position, ErrorCodes.BadQuorum, "quorum must be a positive number of distinct people");
         return new DatasetApprovers(from.Select(a => a.Value).ToList(), quorum);
     }
 
     private static TimeSpan? ReadBreakGlass(YNode? node, TimeSpan? maxGrant, ErrorSink errors)
     {
         var map = MapReader.Of(node, errors, "'breakGlass'", "allowed", "for");
-        if (map is null || map.Bool("allowed") != true) return null;
-        var @for = map.Duration("for", required: true);
+        if (map is null) return null;
+        var allowed = map.Bool("allowed") == true;
+        var @for = map.Duration("for", required: allowed);
         if (@for is { } d && (d <= TimeSpan.Zero || (maxGrant is { } longest && d > longest)))
-            errors.Add(map.KeyPosition("for"), ErrorCodes.GrantTooLong, "break-glass access lasts more than nothing and no longer than 'maxGrant'");
-        return @for;
+            errors.Add(map.Scalar("for")!.Position, ErrorCodes.GrantTooLong, "break-glass access lasts more than nothing and no longer than 'maxGrant'");
+        return allowed ? @for : null;
     }
 
     private static void Principal(YScalar scalar, ErrorSink errors)

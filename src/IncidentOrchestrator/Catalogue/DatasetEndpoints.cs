@@ -54,7 +54,7 @@ public static class DatasetEndpoints
         if (loaded is null && kept.Count == 0) return Refusal.NotFound("Dataset", name);
         var versions = kept.Select(v => new DatasetVersionView(v.Id, v.Id == loaded?.Hash, v.FirstLoadedAt));
         if (loaded is not null && kept.All(v => v.Id != loaded.Hash)) versions = versions.Append(new DatasetVersionView(loaded.Hash, true, null));
-        return new Outcome<IReadOnlyList<DatasetVersionView>>(versions.OrderByDescending(v => v.FirstLoadedAt ?? DateTimeOffset.MaxValue).ToList(), null);
+        return Outcome<IReadOnlyList<DatasetVersionView>>.Done(versions.OrderByDescending(v => v.FirstLoadedAt ?? DateTimeOffset.MaxValue).ToList());
     }
 
     [WolverineGet("/api/datasets/{name}/versions/{hash}"), Authorize(Roles = Roles.Readers)]

@@ -24,22 +24,28 @@ public sealed class DatasetVersionsKept(CatalogueFolder folder, IDocumentStore s
         await foreach (var set in loaded.Reader.ReadAllAsync(stoppingToken)) await KeepAsync(set, stoppingToken);
     }
 
+    /// <summary>Stores the versions not kept yet, trying again until the database takes them: a version never kept cannot be shown later.</summary>
     public async Task KeepAsync(DatasetCatalogue catalogue, CancellationToken ct)
     {
-        if (catalogue.Datasets.Count == 0) return;
-        try
+        for (var wait = TimeSpan.FromSeconds(1); ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromMinutes(1).Ticks)))
         {
-            await using var session = store.LightweightSession();
-            var hashes = catalogue.Datasets.Values.Select(d => d.Hash).ToArray();
-            var known = (await session.LoadManyAsync<DatasetVersion>(ct, hashes)).Select(v => v.Id).ToHashSet();
-            foreach (var dataset in catalogue.Datasets.Values.Where(d => !known.Contains(d.Hash)))
-                session.Insert(new DatasetVersion { Id = dataset.Hash, Name = dataset.Name, Text = dataset.Text, FirstLoadedAt = clock.GetUtcNow() });
-            await session.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Two nodes may keep the same new version at once; either way it is kept. Anything else is worth a warning, not a crash.
-            if (e is not JasperFx.DocumentAlreadyExistsException) logger.LogWarning(e, "Keeping the catalogue's versions failed; the next reload tries again");
+            try
+            {
+                await using var session = store.LightweightSession();
+                var hashes = catalogue.Datasets.Values.Select(d => d.Hash).ToArray();
+                if (hashes.Length == 0) return;
+                var known = (await session.LoadManyAsync<DatasetVersion>(ct, hashes)).Select(v => v.Id).ToHashSet();
+                // An upsert: two nodes keeping the same new version at once both succeed, and the text is the same by its hash.
+                foreach (var dataset in catalogue.Datasets.Values.Where(d => !known.Contains(d.Hash)))
+                    session.Store(new DatasetVersion { Id = dataset.Hash, Name = dataset.Name, Text = dataset.Text, FirstLoadedAt = clock.GetUtcNow() });
+                await session.SaveChangesAsync(ct);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Keeping the catalogue's versions failed; trying again in {Wait}", wait);
+                await Task.Delay(wait, clock, ct);
+            }
         }
     }
 }

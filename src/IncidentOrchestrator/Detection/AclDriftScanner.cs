@@ -27,7 +27,7 @@ public sealed class AclDriftScanner(Catalogue.DatasetAccess access, NamedConnect
     private const long ScanLock = 7301_0002;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public bool Enabled => access.Policy() is not null;
+    public bool Enabled => access.HasAnythingToCheck;
 
     public async Task<IReadOnlyList<AclDrift>> ScanAsync(CancellationToken ct)
     {
@@ -115,13 +115,14 @@ public sealed class AclDriftScanning(AclDriftScanner scanner, DetectionOptions o
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!scanner.Enabled || options.IntervalSeconds <= 0) return;
+        if (options.IntervalSeconds <= 0) return;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.IntervalSeconds));
         do
         {
             try
             {
-                await scanner.ScanAsync(stoppingToken);
+                // Asked on every tick: a catalogue that gains a checkable dataset after start is scanned from then on.
+                if (scanner.Enabled) await scanner.ScanAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -11,5 +11,5 @@ public static class ScanEndpoint
     public static async Task<IResult> Post(AclDriftScanner scanner, CancellationToken ct) => scanner.Enabled
         ? TypedResults.Ok(await scanner.ScanAsync(ct))
         : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Detection is not configured",
-            detail: "Set Detection__AccessPolicy to an access-policy YAML file.");
+            detail: "Declare the datasets to check in the catalogue (Catalogue__Path), each on a connection the service has (Connections__<name>).");
 }

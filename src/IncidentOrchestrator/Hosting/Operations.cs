@@ -10,14 +10,14 @@ public static class Operations
     /// With a session and the transactional outbox, as Wolverine gives them to the API's endpoints: what the operation
     /// changed is saved, with its messages, only when it is done.
     /// </summary>
-    public static Task<Outcome> RunAsync(HttpContext context, Func<IDocumentSession, Wolverine.IMessageBus, Task<Outcome>> operation) =>
-        RunAsync(context, operation, o => o.Succeeded);
+    public static Task<Outcome> InTransactionAsync(HttpContext context, Func<IDocumentSession, Wolverine.IMessageBus, Task<Outcome>> operation) =>
+        InTransactionAsync(context, operation, o => o.Succeeded);
 
-    /// <inheritdoc cref="RunAsync(HttpContext, Func{IDocumentSession, Wolverine.IMessageBus, Task{Outcome}})"/>
-    public static Task<Outcome<T>> RunAsync<T>(HttpContext context, Func<IDocumentSession, Wolverine.IMessageBus, Task<Outcome<T>>> operation)
-        where T : class => RunAsync(context, operation, o => o.Succeeded);
+    /// <inheritdoc cref="InTransactionAsync(HttpContext, Func{IDocumentSession, Wolverine.IMessageBus, Task{Outcome}})"/>
+    public static Task<Outcome<T>> InTransactionAsync<T>(HttpContext context, Func<IDocumentSession, Wolverine.IMessageBus, Task<Outcome<T>>> operation)
+        where T : class => InTransactionAsync(context, operation, o => o.Succeeded);
 
-    private static async Task<TOutcome> RunAsync<TOutcome>(HttpContext context, Func<IDocumentSession, Wolverine.IMessageBus, Task<TOutcome>> operation,
+    private static async Task<TOutcome> InTransactionAsync<TOutcome>(HttpContext context, Func<IDocumentSession, Wolverine.IMessageBus, Task<TOutcome>> operation,
         Func<TOutcome, bool> done)
     {
         var outbox = context.RequestServices.GetRequiredService<IMartenOutbox>();

@@ -1,15 +1,18 @@
+using IncidentOrchestrator.Playbooks;
 using Microsoft.AspNetCore.Mvc;
 
 namespace IncidentOrchestrator.Hosting;
 
-public enum RefusalKind { Invalid, Forbidden, NotFound, Conflict }
+public enum RefusalKind { Invalid, Forbidden, NotFound, Conflict, UnprocessableText }
 
 /// <summary>
 /// Why an operation changed nothing, in the kinds every door knows how to say: the request was invalid (with the fields
-/// and what is wrong with each), the caller may not do it, the thing does not exist (or is not theirs to see), or its
-/// state does not allow it now. The API answers it as problem details; the console shows it beside the form; Slack says it.
+/// and what is wrong with each), a text it carried has errors at their lines and columns (a playbook, a dataset), the
+/// caller may not do it, the thing does not exist (or is not theirs to see), or its state does not allow it now. The API
+/// answers it as problem details (or the located errors); the console shows it beside the form; Slack says it.
 /// </summary>
-public sealed record Refusal(RefusalKind Kind, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null)
+public sealed record Refusal(RefusalKind Kind, string Title, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null,
+    IReadOnlyList<ValidationErrorView>? Located = null)
 {
     public static Refusal NotFound(string what, object id) =>
         new(RefusalKind.NotFound, $"{what} not found", $"No {what.ToLowerInvariant()} with id '{id}' exists, or you may not see it.");
@@ -21,12 +24,20 @@ public sealed record Refusal(RefusalKind Kind, string Title, string Detail, IRea
     /// <summary>A validation's problem (<see cref="Problems.Validation"/>, an endpoint's <c>Validate</c>) as a refusal.</summary>
     public static Refusal Invalid(ProblemDetails problem) => new(RefusalKind.Invalid, problem.Title ?? "The request is not valid", problem.Detail ?? "",
         (problem as HttpValidationProblemDetails)?.Errors.ToDictionary(e => e.Key, e => e.Value));
+
+    /// <summary>A text with errors, each at its line and column, as validating it reports them.</summary>
+    public static Refusal UnprocessableText(IReadOnlyList<PlaybookError> errors) => new(RefusalKind.UnprocessableText, "The text has errors",
+        $"{errors.Count} error(s): {string.Join("; ", errors.Take(3))}", Located: errors.Select(e => new ValidationErrorView(e.Line, e.Column, e.Code, e.Message)).ToList());
 }
 
 /// <summary>What an operation did: done, or refused and why. Nothing decides success from a status code.</summary>
-public readonly record struct Outcome(Refusal? Refused)
+public sealed class Outcome
 {
-    public static readonly Outcome Done = new((Refusal?)null);
+    private Outcome(Refusal? refused) => Refused = refused;
+
+    public static readonly Outcome Done = new(null);
+
+    public Refusal? Refused { get; }
 
     public bool Succeeded => Refused is null;
 
@@ -34,14 +45,23 @@ public readonly record struct Outcome(Refusal? Refused)
 }
 
 /// <summary>What an operation did: done with its value, or refused and why.</summary>
-public readonly record struct Outcome<T>(T? Value, Refusal? Refused) where T : class
+public sealed class Outcome<T> where T : class
 {
+    private Outcome(T? value, Refusal? refused) => (Value, Refused) = (value, refused);
+
+    public static Outcome<T> Done(T value) => new(value, null);
+
+    /// <summary>The value, when it is done; null when refused.</summary>
+    public T? Value { get; }
+
+    public Refusal? Refused { get; }
+
     public bool Succeeded => Refused is null;
 
-    public static implicit operator Outcome<T>(T value) => new(value, null);
+    public static implicit operator Outcome<T>(T value) => Done(value);
 
     public static implicit operator Outcome<T>(Refusal refused) => new(null, refused);
 
     /// <summary>Done or refused, without the value.</summary>
-    public static implicit operator Outcome(Outcome<T> outcome) => new(outcome.Refused);
+    public static implicit operator Outcome(Outcome<T> outcome) => outcome.Refused is { } refused ? refused : Outcome.Done;
 }

@@ -9,7 +9,6 @@ public static class Problems
 {
     public static ProblemHttpResult NotFound(string what, object id) => TypedResults.Problem(Refusal.NotFound(what, id).ToProblem());
 
-    public static ProblemHttpResult Conflict(string title, string detail) => TypedResults.Problem(Refusal.Conflict(title, detail).ToProblem());
 
     /// <summary>Collects field errors; yields Wolverine's "no problems" marker when there are none.</summary>
     public sealed class Validation
@@ -57,7 +56,9 @@ public static class OutcomeResults
         RefusalKind.Invalid => StatusCodes.Status400BadRequest,
         RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
         RefusalKind.NotFound => StatusCodes.Status404NotFound,
-        _ => StatusCodes.Status409Conflict,
+        RefusalKind.Conflict => StatusCodes.Status409Conflict,
+        RefusalKind.UnprocessableText => StatusCodes.Status422UnprocessableEntity,
+        _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal.Kind, "a refusal of a kind no door maps"),
     };
 
     public static ProblemDetails ToProblem(this Refusal refusal)
@@ -71,7 +72,12 @@ public static class OutcomeResults
         return problem;
     }
 
-    public static IResult ToHttp(this Refusal refusal) => TypedResults.Problem(refusal.ToProblem());
+    /// <summary>Problem details; a text's located errors as validate answers them (<see cref="Playbooks.ValidationResult"/>).</summary>
+    public static IResult ToHttp(this Refusal refusal) => refusal.Located is { } located
+        ? TypedResults.Json(new Playbooks.ValidationResult(false, located), statusCode: refusal.Status())
+        : refusal.ToProblemResult();
+
+    public static ProblemHttpResult ToProblemResult(this Refusal refusal) => TypedResults.Problem(refusal.ToProblem());
 
     /// <summary>204 when done; the refusal's problem otherwise.</summary>
     public static IResult ToHttp(this Outcome outcome) => outcome.Refused?.ToHttp() ?? TypedResults.NoContent();

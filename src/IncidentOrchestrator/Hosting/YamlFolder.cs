@@ -65,7 +65,6 @@ public abstract class YamlFolder<TSet> : IYamlFolder where TSet : class, ILoaded
     /// <summary>Reads the folder again; an invalid set changes nothing in use. Returns the errors found.</summary>
     public IReadOnlyList<PlaybookError> Reload()
     {
-        TSet? loaded;
         lock (_reloading)
         {
             var previous = _state;
@@ -78,7 +77,7 @@ public abstract class YamlFolder<TSet> : IYamlFolder where TSet : class, ILoaded
                 return [];
             }
 
-            loaded = Read(Folder);
+            var loaded = Read(Folder);
             foreach (var error in loaded.Errors) _logger.LogError("Invalid {What}: {Error}", _names.One, error.ToString());
             if (!loaded.IsValid)
             {
@@ -90,9 +89,17 @@ public abstract class YamlFolder<TSet> : IYamlFolder where TSet : class, ILoaded
             }
             _state = new State(loaded, [], null, true);
             _logger.LogInformation("Loaded {Count} {What} from {Folder}", loaded.Count, _names.Many, Folder);
+            // Under the lock, so that those who follow the sets see them in the order they were read.
+            try
+            {
+                Loaded?.Invoke(loaded);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Handling the new set of {What} failed; the set is in use all the same", _names.Many);
+            }
+            return [];
         }
-        Loaded?.Invoke(loaded);
-        return [];
     }
 
     /// <summary>The configured folder, or <paramref name="name"/> beside the solution file (development and tests run from bin/).</summary>

@@ -87,7 +87,7 @@ public static class SlackActionsEndpoint
                     return await RefuseAsync("the person's roles do not allow acknowledging tasks", request.UserId, StatusCodes.Status403Forbidden);
                 return await gate.TaskAsync(taskId, person.Caller(), door, ct) switch
                 {
-                    NeedToKnowGate.Admission.Admitted => Answer(await Operations.RunAsync(context, (session, bus) =>
+                    NeedToKnowGate.Admission.Admitted => Answer(await Operations.InTransactionAsync(context, (session, bus) =>
                         TaskEndpoints.AcknowledgeAsync(taskId, session, person, clock, bus, notifications, ct)), "Acknowledged"),
                     var refused => NeedToKnowGate.Http(refused, "Task", taskId),
                 };
@@ -96,13 +96,16 @@ public static class SlackActionsEndpoint
                     return await RefuseAsync("the person's roles do not allow deciding approvals", request.UserId, StatusCodes.Status403Forbidden);
                 return await gate.ApprovalAsync(approvalId, person.Caller(), door, ct) switch
                 {
-                    NeedToKnowGate.Admission.Admitted => Answer(await Operations.RunAsync(context, (session, bus) =>
+                    NeedToKnowGate.Admission.Admitted => Answer(await Operations.InTransactionAsync(context, (session, bus) =>
                         DecideApprovalEndpoint.DecideAsync(approvalId, new Decide("approve", "Approved in Slack"), session, bus, person, clock, notifications, ct)),
                         "Approved"),
                     var refused => NeedToKnowGate.Http(refused, "Approval", approvalId),
                 };
+            case SlackMessage.OpenAction:
+                return TypedResults.Ok(new { ok = true, message = "Nothing to do for this action" }); // a link: Slack opens it
             default:
-                return TypedResults.Ok(new { ok = true, message = "Nothing to do for this action" }); // e.g. the Open button
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not one of our buttons",
+                    detail: $"No button '{request.ActionId}' with a value '{request.Value}' is answered here.");
         }
 
         async Task<IResult> RefuseAsync(string reason, string? slackUser, int status)

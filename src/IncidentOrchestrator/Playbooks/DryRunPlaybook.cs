@@ -27,10 +27,10 @@ public static class DryRunPlaybookEndpoint
     }
 
     [WolverinePost("/api/playbooks/{name}/dry-run"), Authorize(Roles = Roles.PlaybookAuthors)]
-    public static IResult Post(string name, DryRunPlaybook request, PlaybookCatalog catalog) => Plan(name, request, catalog).ToHttp(TypedResults.Ok);
+    public static IResult Post(string name, DryRunPlaybook request, PlaybookCatalog catalog) => MakePlan(name, request, catalog).ToHttp(TypedResults.Ok);
 
     /// <summary>What a run of the loaded playbook would do with these inputs and assumed outcomes; nothing is executed.</summary>
-    public static Outcome<Plan> Plan(string name, DryRunPlaybook request, PlaybookCatalog catalog)
+    public static Outcome<Plan> MakePlan(string name, DryRunPlaybook request, PlaybookCatalog catalog)
     {
         if (catalog.Library.Find(name) is not { } playbook) return Refusal.NotFound("Playbook", name);
 

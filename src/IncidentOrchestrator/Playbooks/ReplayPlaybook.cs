@@ -37,20 +37,11 @@ public static class ReplayPlaybookEndpoint
 
     [WolverinePost("/api/playbooks/replay"), Authorize(Roles = Roles.PlaybookAuthors)]
     public static async Task<IResult> Post(ReplayPlaybook request, PlaybookCatalog catalog, PlaybookOptions options, PinnedPlaybooks pinned,
-        IDocumentSession session, NeedToKnowGate needToKnow, ClaimsPrincipal user, HttpContext context, TimeProvider clock, CancellationToken ct)
-    {
-        var replayed = await ReplayAsync(request, catalog, options, pinned, session, needToKnow, user, context, clock, ct);
-        // A candidate with errors is refused as validate refuses it: every error at its line and column.
-        return replayed.Value is { Errors: { Count: > 0 } errors }
-            ? TypedResults.Json(new ValidationResult(false, errors), statusCode: StatusCodes.Status422UnprocessableEntity)
-            : replayed.ToHttp(r => TypedResults.Ok(r.Answer));
-    }
-
-    /// <summary>The candidate's errors at their lines and columns, or what it would have done on the recorded runs the caller may see.</summary>
-    public sealed record Replayed(IReadOnlyList<ValidationErrorView> Errors, ReplayAnswer? Answer);
+        IDocumentSession session, NeedToKnowGate needToKnow, ClaimsPrincipal user, HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        (await ReplayAsync(request, catalog, options, pinned, session, needToKnow, user, context, clock, ct)).ToHttp(TypedResults.Ok);
 
     /// <summary>Replays a candidate text over the recorded runs of its playbook (those the caller may see), and records that it did.</summary>
-    public static async Task<Outcome<Replayed>> ReplayAsync(ReplayPlaybook request, PlaybookCatalog catalog, PlaybookOptions options, PinnedPlaybooks pinned,
+    public static async Task<Outcome<ReplayAnswer>> ReplayAsync(ReplayPlaybook request, PlaybookCatalog catalog, PlaybookOptions options, PinnedPlaybooks pinned,
         IDocumentSession session, NeedToKnowGate needToKnow, ClaimsPrincipal user, HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var validation = new Problems.Validation()
@@ -59,8 +50,9 @@ public static class ReplayPlaybookEndpoint
             .Require(request.From is null || request.To is null || request.From <= request.To, "to", "Not before 'from'.");
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The replay request is not valid"));
 
+        // A candidate with errors is refused as validate refuses it: every error at its line and column.
         var errors = catalog.Library.Validate(new PlaybookSource("candidate.yaml", request.Text!), catalog.Actions);
-        if (errors.Count > 0) return new Replayed(errors.Select(e => new ValidationErrorView(e.Line, e.Column, e.Code, e.Message)).ToList(), null);
+        if (errors.Count > 0) return Refusal.UnprocessableText(errors);
         var candidate = PlaybookLibrary.ParsePinned("candidate.yaml", request.Text!, catalog.Actions);
         var problems = Planner.CheckDecisions(candidate, request.Decisions ?? []);
         if (problems.Count > 0)
@@ -93,8 +85,8 @@ public static class ReplayPlaybookEndpoint
             new PlaybookReplayed(candidate.Name, candidate.Hash, caller.Subject, visible.Select(r => r.Id).ToList(), hidden, clock.GetUtcNow()));
         await session.SaveChangesAsync(ct);
 
-        return new Replayed([], new ReplayAnswer(candidate.Name, candidate.Hash, results, hidden,
-            hidden == 0 ? null : $"{hidden} run(s) on incidents you may not see were left out"));
+        return new ReplayAnswer(candidate.Name, candidate.Hash, results, hidden,
+            hidden == 0 ? null : $"{hidden} run(s) on incidents you may not see were left out");
     }
 
     public static RecordedRun Recorded(PlaybookRun run, Incident incident) => new(run.IncidentId, run.Id, run.PlaybookHash, run.Status,

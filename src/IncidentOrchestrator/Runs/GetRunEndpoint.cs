@@ -36,14 +36,14 @@ public static class GetRunEndpoint
     [WolverineGet("/api/incidents/{id}/runs/{runId}"), Authorize(Roles = Roles.Readers)]
     public static async Task<Results<Ok<RunView>, ProblemHttpResult>> Get(Guid id, Guid runId, IQuerySession session,
         PinnedPlaybooks playbooks, ClaimsPrincipal user, CancellationToken ct) =>
-        await RunAsync(id, runId, session, playbooks, user, ct) switch
+        await FindAsync(id, runId, session, playbooks, user, ct) switch
         {
-            { Refused: { } refused } => TypedResults.Problem(refused.ToProblem()),
+            { Refused: { } refused } => refused.ToProblemResult(),
             var found => TypedResults.Ok(found.Value!),
         };
 
     /// <summary>A run of the incident, its outputs redacted for a caller without need-to-know.</summary>
-    public static async Task<Outcome<RunView>> RunAsync(Guid id, Guid runId, IQuerySession session, PinnedPlaybooks playbooks, ClaimsPrincipal user,
+    public static async Task<Outcome<RunView>> FindAsync(Guid id, Guid runId, IQuerySession session, PinnedPlaybooks playbooks, ClaimsPrincipal user,
         CancellationToken ct)
     {
         var run = await session.LoadAsync<PlaybookRun>(runId, ct);

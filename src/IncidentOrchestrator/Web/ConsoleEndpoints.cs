@@ -142,14 +142,15 @@ public static class ConsoleEndpoints
         var form = await context.Request.ReadFormAsync(ct);
         var severity = Enum.TryParse<Severity>(form["severity"], ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : (Severity?)null;
         var command = new DeclareIncident(Blank(form["title"]), severity, form["restricted"] == "true", Blank(form["summary"]));
-        if (DeclareIncidentEndpoint.Validate(command) is var problem && !ReferenceEquals(problem, WolverineContinue.NoProblems))
-            return await IncidentsPageAsync(context, query, reads, null, null, null, null, null, problem, ct);
-
-        var (created, stream) = DeclareIncidentEndpoint.Post(command, context.User, clock.GetUtcNow());
-        await using var session = context.RequestServices.GetRequiredService<IDocumentStore>().LightweightSession();
-        stream.Execute(session);
-        await session.SaveChangesAsync(ct);
-        return SeeOther($"/incidents/{created.Id}");
+        var declared = await Operations.InTransactionAsync(context, (session, _) => Operations.Validated(DeclareIncidentEndpoint.Validate(command), () =>
+        {
+            var (created, stream) = DeclareIncidentEndpoint.Post(command, context.User, clock.GetUtcNow());
+            stream.Execute(session);
+            return Task.FromResult<Outcome<IncidentCreated>>(created);
+        }));
+        return declared.Refused is { } refused
+            ? await IncidentsPageAsync(context, query, reads, null, null, null, null, null, ProblemOf(refused), ct)
+            : SeeOther($"/incidents/{declared.Value!.Id}");
     }
 
     private static async Task<IResult> IncidentAsync(Guid id, bool? system, HttpContext context, IQuerySession session, TimelineEventTypes eventTypes,

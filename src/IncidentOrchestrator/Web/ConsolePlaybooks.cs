@@ -39,7 +39,7 @@ public static class ConsolePlaybooks
             if (catalog.Library.Find(name) is null) return NotFound(context, "playbook");
             var typed = form.Keys.Where(k => k.StartsWith("inputs.", StringComparison.Ordinal)).ToDictionary(k => k["inputs.".Length..], k => form[k].ToString());
             var severity = ConsoleEndpoints.Blank(form["severity"]);
-            var planned = DryRunPlaybookEndpoint.Plan(name, new DryRunPlaybook(ConsoleEndpoints.TextInputs(typed), new DryRunIncident(severity, null), null, null), catalog);
+            var planned = DryRunPlaybookEndpoint.MakePlan(name, new DryRunPlaybook(ConsoleEndpoints.TextInputs(typed), new DryRunIncident(severity, null), null, null), catalog);
             return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, planned.Value, ProblemOf(planned.Refused),
                 dryRun: new DryRunView(typed, severity));
         }).Through(DryRunPlaybookEndpoint.Post);
@@ -51,7 +51,8 @@ public static class ConsolePlaybooks
             var days = int.TryParse(form["days"], out var d) && d is > 0 and <= 3650 ? d : 30;
             var replayed = await ReplayPlaybookEndpoint.ReplayAsync(new ReplayPlaybook(text, null, clock.GetUtcNow().AddDays(-days), null, null, null),
                 catalog, options, pinned, session, needToKnow, context.User, context, clock, ct);
-            var replay = new ReplayView(text, days, replayed.Value?.Answer, replayed.Value?.Errors ?? [], ProblemOf(replayed.Refused));
+            var replay = new ReplayView(text, days, replayed.Value, replayed.Refused?.Located ?? [],
+                replayed.Refused is { Located: null } refused ? ProblemOf(refused) : null);
             return await PlaybookPageAsync(name, null, context, catalog, session, pinned, ct, null, null, replay);
         }).Through(ReplayPlaybookEndpoint.Post);
     }

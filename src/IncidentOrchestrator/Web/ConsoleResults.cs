@@ -1,10 +1,8 @@
+using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Security;
-using Marten;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
-using IncidentOrchestrator.Hosting;
 
 namespace IncidentOrchestrator.Web;
 

@@ -36,7 +36,7 @@ public static class ConsoleRuns
     private static async Task<IResult> RunAsync(Guid id, Guid runId, HttpContext context, IQuerySession session, PinnedPlaybooks playbooks,
         CancellationToken ct)
     {
-        if ((await GetRunEndpoint.RunAsync(id, runId, session, playbooks, context.User, ct)).Value is not { } run) return NotFound(context, "run");
+        if ((await GetRunEndpoint.FindAsync(id, runId, session, playbooks, context.User, ct)).Value is not { } run) return NotFound(context, "run");
         var playbook = await playbooks.GetAsync(run.PlaybookHash, session, ct);
         var incident = NeedToKnowGate.Admitted(context, id)!;
         var children = await session.Query<PlaybookRun>().Where(r => r.ParentRunId == runId).ToListAsync(ct);
@@ -68,12 +68,12 @@ public static class ConsoleRuns
 
         if (form["intent"] == "preview")
         {
-            var dryRun = DryRunPlaybookEndpoint.Plan(name, new DryRunPlaybook(inputs, null, null, null), catalog);
+            var dryRun = DryRunPlaybookEndpoint.MakePlan(name, new DryRunPlaybook(inputs, null, null, null), catalog);
             return StartForm(context, id, name, catalog, dryRun.Value, ProblemOf(dryRun.Refused), StatusCodes.Status200OK, values);
         }
 
         var request = new StartPlaybookRun(name, inputs);
-        var started = await Operations.RunAsync(context, (session, bus) =>
+        var started = await Operations.InTransactionAsync(context, (session, bus) =>
             Operations.Validated(StartRunEndpoint.Validate(request), () => StartRunEndpoint.StartAsync(id, request, session, bus, catalog, context.User, clock, ct)));
         return started.Refused is { } refused
             ? StartForm(context, id, name, catalog, null, ProblemOf(refused), refused.Status(), values)
@@ -81,7 +81,7 @@ public static class ConsoleRuns
     }
 
     private static async Task<IResult> ControlAsync(HttpContext context, Guid id, Guid runId, Func<Wolverine.IMessageBus, Task<Outcome>> control) =>
-        (await Operations.RunAsync(context, (_, bus) => control(bus))).Refused is { } refused
+        (await Operations.InTransactionAsync(context, (_, bus) => control(bus))).Refused is { } refused
             ? Page<MessagePage>(new { Signed = context.User.Caller(), Heading = refused.Title, Text = refused.Detail }, refused.Status())
             : SeeOther($"/incidents/{id}/runs/{runId}");
 }

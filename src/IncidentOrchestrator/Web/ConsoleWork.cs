@@ -24,7 +24,7 @@ public static class ConsoleWork
 
         console.MapPost("/tasks/{taskId:guid}/ack", async (Guid taskId, HttpContext context, TimeProvider clock,
                 Notifications.NotificationOptions notifications, CancellationToken ct) =>
-            await AfterAsync(context, taskId, await Operations.RunAsync(context, (session, bus) =>
+            await AfterAsync(context, taskId, await Operations.InTransactionAsync(context, (session, bus) =>
                 TaskEndpoints.AcknowledgeAsync(taskId, session, context.User, clock, bus, notifications, ct)), ct))
             .Through(TaskEndpoints.Ack);
 
@@ -36,7 +36,7 @@ public static class ConsoleWork
             var outputs = form.Keys.Where(k => k.StartsWith("outputs.", StringComparison.Ordinal) && form[k].ToString().Trim().Length > 0)
                 .ToDictionary(k => k["outputs.".Length..], k => JsonSerializer.SerializeToElement(form[k].ToString().Trim()));
             var request = new CompleteTask(outputs, ConsoleEndpoints.Blank(form["notes"]));
-            return await AfterAsync(context, taskId, await Operations.RunAsync(context, (session, bus) =>
+            return await AfterAsync(context, taskId, await Operations.InTransactionAsync(context, (session, bus) =>
                 Operations.Validated(CompleteTaskEndpoint.Validate(request), () => CompleteTaskEndpoint.CompleteAsync(taskId, request, session, bus, context.User, clock, notifications, ct))), ct);
         }).Through(CompleteTaskEndpoint.Complete);
 
@@ -45,7 +45,7 @@ public static class ConsoleWork
         {
             var form = await context.Request.ReadFormAsync(ct);
             var request = new Decide(ConsoleEndpoints.Blank(form["decision"]), ConsoleEndpoints.Blank(form["comment"]));
-            return await AfterAsync(context, approvalId, await Operations.RunAsync(context, (session, bus) =>
+            return await AfterAsync(context, approvalId, await Operations.InTransactionAsync(context, (session, bus) =>
                 Operations.Validated(DecideApprovalEndpoint.Validate(request), () => DecideApprovalEndpoint.DecideAsync(approvalId, request, session, bus, context.User, clock, notifications, ct))), ct);
         }).Through(DecideApprovalEndpoint.Post);
     }

@@ -4,6 +4,7 @@ using IncidentOrchestrator.Detection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IncidentOrchestrator.Tests.Catalogue;
@@ -43,13 +44,14 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
         var options = new ProgrammeOptions();
         foreach (var (name, definition) in programmes) options[name] = definition;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Connections:warehouse"] = "Host=warehouse" }).Build();
-        return new DatasetAccess(folder, new DetectionOptions { AccessPolicy = policyFile }, options, configuration);
+        return new DatasetAccess(folder, new CatalogueOptions { Path = _folder.FullName }, new DetectionOptions { AccessPolicy = policyFile }, options,
+            new IncidentOrchestrator.Actions.Postgres.NamedConnections(configuration));
     }
 
     private static readonly ProgrammeDefinition ActivityInsights = new() { Connection = "warehouse", ServiceAccountRole = "training_pipeline" };
 
     [Fact]
-    public void the_scanner_allows_a_tables_standing_roles_and_the_service_accounts_of_the_programmes_it_serves()
+    public void the_scanner_allows_a_tables_standing_roles_and_a_drift_names_the_programme_its_purposes_serve()
     {
         var access = Access(null, ("activity-insights", ActivityInsights), ("unrelated", new ProgrammeDefinition { Connection = "warehouse", ServiceAccountRole = "other" }));
 
@@ -59,15 +61,16 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
         Assert.Equal("warehouse", connection); // crm is not a connection of this service: nothing to check there
         var activity = Assert.Single(datasets);
         Assert.Equal("hr.employee_activity", activity.Key); // the schema-level dataset is not checked yet
-        Assert.Equal(["hr_analysts", "training_pipeline"], activity.Value.Allowed);
+        Assert.Equal(["hr_analysts"], activity.Value.Allowed); // a purpose is what access may be asked for, not access
+        Assert.True(access.HasAnythingToCheck);
         Assert.Equal("activity-insights", activity.Value.Programme);
         Assert.Equal(["hr.employee_activity"], access.DatasetsOf("activity-insights", ActivityInsights));
         Assert.Empty(access.DatasetsOf("unrelated", new ProgrammeDefinition { Connection = "warehouse" }));
 
         var warnings = access.Superseded();
-        Assert.Contains(warnings, w => w.Contains("hr.everything") && w.Contains("schema"));
-        Assert.Contains(warnings, w => w.Contains("crm.contacts") && w.Contains("Connections__crm"));
-        Assert.DoesNotContain(warnings, w => w.Contains("Detection__AccessPolicy") || w.Contains("__Datasets"));
+        Assert.Contains(warnings, w => w.Level == LogLevel.Warning && w.Text.Contains("hr.everything") && w.Text.Contains("schema"));
+        Assert.Contains(warnings, w => w.Level == LogLevel.Information && w.Text.Contains("crm.contacts") && w.Text.Contains("Connections__crm"));
+        Assert.DoesNotContain(warnings, w => w.Text.Contains("Detection__AccessPolicy") || w.Text.Contains("__Datasets"));
     }
 
     [Fact]
@@ -86,8 +89,8 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
         Assert.Equal(["hr.payroll"], access.Policy()!.Connections["warehouse"].Keys);
         Assert.Equal(["hr.employee_activity", "hr.payroll"], access.DatasetsOf("activity-insights", legacy).Order());
         var warnings = access.Superseded();
-        Assert.Contains(warnings, w => w.StartsWith("Detection__AccessPolicy is read for this release only") && w.Contains("Catalogue__Path"));
-        Assert.Contains(warnings, w => w.StartsWith("Programmes__activity-insights__Datasets is read for this release only") && w.Contains("train-ai:activity-insights"));
+        Assert.Contains(warnings, w => w.Text.StartsWith("Detection__AccessPolicy is read for this release only") && w.Text.Contains("Catalogue__Path"));
+        Assert.Contains(warnings, w => w.Text.StartsWith("Programmes__activity-insights__Datasets is read for this release only") && w.Text.Contains("train-ai:activity-insights"));
     }
 
     public void Dispose() => _folder.Delete(recursive: true);

@@ -11,6 +11,8 @@ public sealed class NamedConnections(IConfiguration configuration) : IAsyncDispo
 {
     private readonly ConcurrentDictionary<string, NpgsqlDataSource> _sources = new(StringComparer.Ordinal);
 
+    public bool Has(string name) => !string.IsNullOrWhiteSpace(configuration.GetSection("Connections")[name]);
+
     public NpgsqlDataSource Get(string name)
     {
         var connectionString = configuration.GetSection("Connections")[name];

@@ -38,6 +38,9 @@ public sealed partial class Programme
     public Guid? SuspendedForIncident { get; set; }
     public List<ProgrammeChange> History { get; set; } = [];
 
+    /// <summary>The tables its suspension revoked: what resuming it grants again, whatever the catalogue says by then.</summary>
+    public List<string> RevokedOn { get; set; } = [];
+
     public static Programme Create(ProgrammeSuspended e) => new Programme { Name = e.Programme }.With(e);
 
     public void Apply(ProgrammeSuspended e) => With(e);
@@ -48,6 +51,7 @@ public sealed partial class Programme
         SuspendedAt = null;
         ReviewBy = null;
         SuspendedForIncident = null;
+        RevokedOn = [];
         History.Add(new ProgrammeChange("resumed", e.IncidentId, e.RunId, e.By, e.At));
     }
 
@@ -59,6 +63,7 @@ public sealed partial class Programme
         SuspendedAt = e.At;
         ReviewBy = e.ReviewBy;
         SuspendedForIncident = e.IncidentId;
+        RevokedOn = e.RevokedOn;
         History.Add(new ProgrammeChange("suspended", e.IncidentId, e.RunId, e.By, e.At));
         return this;
     }

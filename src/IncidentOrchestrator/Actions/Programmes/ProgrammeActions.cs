@@ -58,10 +58,12 @@ public sealed class ResumeProgramme(ProgrammeOptions programmes, Catalogue.Datas
             throw new ActionFailedException("a suspended programme is resumed only after an approval step of this run approved it");
         var (name, programme) = ProgrammeRegistry.Find(programmes, context.Text("programme"));
         var current = await context.Session.Events.FetchForWriting<Programme>(Programme.StreamId(name), ct);
-        if (current.Aggregate is not { Status: "suspended" })
+        if (current.Aggregate is not { Status: "suspended" } suspended)
             return new ActionResult(new Dictionary<string, object?> { ["resumedAt"] = null });
 
-        var datasets = access.DatasetsOf(name, programme);
+        // What the suspension took away comes back, and nothing else: a dataset that came to serve the programme since was
+        // never granted by it. A suspension recorded before the programme kept this list resumes what the catalogue says.
+        var datasets = suspended.RevokedOn is { Count: > 0 } revoked ? revoked : access.DatasetsOf(name, programme);
         await Contention.RetryAsync(connections.Get(programme.Connection), SuspendProgramme.Objects(programme, datasets), async db =>
         {
             var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);

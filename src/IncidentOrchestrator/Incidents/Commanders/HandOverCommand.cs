@@ -32,6 +32,7 @@ public static class HandOverCommandEndpoint
     public static async Task<IResult> Post(Guid id, HandOverCommand command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
         CancellationToken ct) => (await HandOverAsync(id, command, commands, user, now, ct)).ToHttp();
 
+    /// <summary>Hands command to someone else (<see cref="MayHandOver"/>); handing it to whoever has it changes nothing.</summary>
     public static Task<Outcome> HandOverAsync(Guid id, HandOverCommand command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
         CancellationToken ct)
     {
