@@ -74,7 +74,15 @@ public static class DatasetCommands
             return ExitCodes.Ok;
         }));
 
-        yield return new Command("dataset", "The dataset catalogue") { list, show, validate, versions, diff };
+        var reload = new Command("reload", "Make the service read its catalogue folder again (commanders, admins); every error when a file is broken.\nExample: incident dataset reload");
+        reload.SetAction(cli.Run(async (r, ct) =>
+        {
+            var result = await cli.Api(r).PostAsync("/api/datasets/reload", null, ct);
+            cli.Output(r).Answer(result, $"Reloaded: {result.GetProperty("datasets").GetArrayLength()} datasets in the catalogue.");
+            return ExitCodes.Ok;
+        }));
+
+        yield return new Command("dataset", "The dataset catalogue") { list, show, validate, versions, diff, reload };
     }
 
     private static Column Joined(string property) => new(property, e => string.Join(", ", e.GetProperty(property).EnumerateArray()));

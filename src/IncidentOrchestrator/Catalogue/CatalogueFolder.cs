@@ -33,4 +33,4 @@ public sealed class CatalogueFolder : YamlFolder<DatasetCatalogue>
 
 /// <summary>Reloads the catalogue when a file of its folder is added, changed, renamed or removed.</summary>
 public sealed class CatalogueFolderWatcher(CatalogueFolder catalogue, CatalogueOptions options, ILogger<CatalogueFolderWatcher> logger)
-    : YamlFolderWatcher(catalogue, options.Watch, "a restart", logger);
+    : YamlFolderWatcher(catalogue, options.Watch, "POST /api/datasets/reload", logger);

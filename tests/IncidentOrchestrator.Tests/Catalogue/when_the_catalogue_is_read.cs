@@ -63,6 +63,12 @@ public sealed class when_the_catalogue_is_read(RunsFixture fixture) : RunContext
                 Assert.Contains("the last valid set of datasets keeps running", ready.GetProperty("checks").GetProperty("catalogue").GetProperty("description").GetString());
                 Assert.Equal(second.GetProperty("hash").GetString(), (await Dataset(Name))!.Value.GetProperty("hash").GetString());
                 Assert.Null(await Dataset("hr.broken"));
+                // Asked to reload now, the service names every error and keeps the catalogue in use; responders may not ask.
+                var refused = (await Host.Send(HttpMethod.Post, "/api/datasets/reload", Api.Admin, expect: 422)).ReadJson();
+                Assert.False(refused.GetProperty("loaded").GetBoolean());
+                Assert.Contains(refused.GetProperty("errors").EnumerateArray(), e => e.GetProperty("file").GetString() == Name + ".yaml" && e.GetProperty("code").GetString() == "PB013");
+                Assert.Contains(refused.GetProperty("datasets").EnumerateArray(), d => d.GetProperty("name").GetString() == Name);
+                await Host.Send(HttpMethod.Post, "/api/datasets/reload", Tokens.For("rita.responder", Roles.Responder), expect: 403);
             }
             finally
             {

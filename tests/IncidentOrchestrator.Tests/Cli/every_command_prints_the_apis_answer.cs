@@ -80,6 +80,7 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         await Json(Rui, "dataset", "show", "hr.employee_activity");
         var datasetHash = (await Json(Rui, "dataset", "versions", "hr.employee_activity"))!.AsArray()[0]!["hash"]!.GetValue<string>();
         await Json(Rui, "dataset", "diff", "hr.employee_activity", "--from", datasetHash);
+        await Json(Api.Admin, "dataset", "reload");
         await Json(Api.Admin, "playbook", "reload");
         await Json(Api.Commander, "timeline", id);
         await Json(Api.Commander, "verify", id);
