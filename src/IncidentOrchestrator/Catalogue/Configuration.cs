@@ -19,6 +19,7 @@ public static class Configuration
     public static StoreOptions ConfigureCatalogue(this StoreOptions opts)
     {
         opts.Schema.For<DatasetVersion>().Index(v => v.Name);
+        opts.Schema.For<CatalogueVersion>().Index(v => v.FirstLoadedAt);
         return opts;
     }
 }

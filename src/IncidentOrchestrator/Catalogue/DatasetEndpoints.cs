@@ -23,6 +23,9 @@ public sealed record DatasetVersionView(string Hash, bool Loaded, DateTimeOffset
 
 public sealed record DatasetVersionText(string Name, string Hash, bool Loaded, string Text);
 
+/// <param name="Datasets">Each dataset it held, with the hash of its file then.</param>
+public sealed record CatalogueVersionView(string Hash, bool Loaded, DateTimeOffset? FirstLoadedAt, IReadOnlyDictionary<string, string> Datasets);
+
 public sealed record DatasetDiff(string Name, string From, string To, int Added, int Removed, IReadOnlyList<DiffLine> Lines);
 
 /// <summary>The dataset catalogue as the API shows it: the datasets, each one's declaration, and every version the service has used.</summary>
@@ -40,6 +43,18 @@ public static class DatasetEndpoints
     public static DatasetDefinition Definition(Dataset d, string catalogueHash) => new(d.Name, d.Title, d.Connection, d.Object, d.Classification,
         d.Subjects, d.Owner, d.Stewards, d.Purposes, d.Standing, Durations.Format(d.MaxGrant), new DatasetApproversView(d.Approvers.From, d.Approvers.Quorum),
         d.BreakGlassFor is { } b ? Durations.Format(b) : null, Durations.Format(d.ReviewEvery), d.File, d.Hash, catalogueHash, d.Text);
+
+    /// <summary>Every version of the catalogue as a whole the service has used, newest first: what a decision under a <c>catalogueHash</c> saw.</summary>
+    [WolverineGet("/api/catalogue/versions"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IReadOnlyList<CatalogueVersionView>> CatalogueVersions(CatalogueFolder folder, IQuerySession session, CancellationToken ct)
+    {
+        var current = folder.Catalogue;
+        var kept = await session.Query<CatalogueVersion>().OrderByDescending(v => v.FirstLoadedAt).Take(1000).ToListAsync(ct);
+        var versions = kept.Select(v => new CatalogueVersionView(v.Id, v.Id == current.Hash, v.FirstLoadedAt, v.Datasets)).ToList();
+        if (current.Count > 0 && kept.All(v => v.Id != current.Hash))
+            versions.Insert(0, new CatalogueVersionView(current.Hash, true, null, current.Datasets.Values.ToDictionary(d => d.Name, d => d.Hash)));
+        return versions;
+    }
 
     [WolverineGet("/api/datasets/{name}/versions"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Versions(string name, CatalogueFolder folder, IQuerySession session, CancellationToken ct) =>

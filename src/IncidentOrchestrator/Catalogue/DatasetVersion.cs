@@ -12,7 +12,15 @@ public sealed class DatasetVersion
     public DateTimeOffset FirstLoadedAt { get; set; }
 }
 
-/// <summary>Keeps every version of every dataset the service loads, at start and after each reload.</summary>
+/// <summary>A version of the catalogue as a whole, by its hash: which version of each dataset's file it held.</summary>
+public sealed class CatalogueVersion
+{
+    public string Id { get; set; } = "";
+    public Dictionary<string, string> Datasets { get; set; } = new(StringComparer.Ordinal);
+    public DateTimeOffset FirstLoadedAt { get; set; }
+}
+
+/// <summary>Keeps every version of every dataset the service loads, and of the catalogue as a whole, at start and after each reload.</summary>
 public sealed class DatasetVersionsKept(CatalogueFolder folder, IDocumentStore store, TimeProvider clock, ILogger<DatasetVersionsKept> logger)
     : BackgroundService
 {
@@ -38,6 +46,12 @@ public sealed class DatasetVersionsKept(CatalogueFolder folder, IDocumentStore s
                 // An upsert: two nodes keeping the same new version at once both succeed, and the text is the same by its hash.
                 foreach (var dataset in catalogue.Datasets.Values.Where(d => !known.Contains(d.Hash)))
                     session.Store(new DatasetVersion { Id = dataset.Hash, Name = dataset.Name, Text = dataset.Text, FirstLoadedAt = clock.GetUtcNow() });
+                if (await session.LoadAsync<CatalogueVersion>(catalogue.Hash, ct) is null)
+                    session.Store(new CatalogueVersion
+                    {
+                        Id = catalogue.Hash, Datasets = catalogue.Datasets.Values.ToDictionary(d => d.Name, d => d.Hash, StringComparer.Ordinal),
+                        FirstLoadedAt = clock.GetUtcNow(),
+                    });
                 await session.SaveChangesAsync(ct);
                 return;
             }

@@ -133,7 +133,7 @@ public static class OpenApiDescription
         _ when route.StartsWith("/api/approvals", StringComparison.Ordinal) => "Approvals",
         _ when route.StartsWith("/api/playbooks", StringComparison.Ordinal) => "Playbooks",
         _ when route.StartsWith("/api/programmes", StringComparison.Ordinal) => "Programmes",
-        _ when route.StartsWith("/api/datasets", StringComparison.Ordinal) => "Datasets",
+        _ when route.StartsWith("/api/datasets", StringComparison.Ordinal) || route.StartsWith("/api/catalogue", StringComparison.Ordinal) => "Datasets",
         _ when route.StartsWith("/api/metrics", StringComparison.Ordinal) || route.EndsWith("/report", StringComparison.Ordinal)
                || route.EndsWith("/export", StringComparison.Ordinal) || route.EndsWith("/verify", StringComparison.Ordinal)
                || route.EndsWith("/access-log", StringComparison.Ordinal) => "Reports",

@@ -150,6 +150,8 @@ public static class OpenApiOperations
         ["GET /api/datasets"] = new("List the catalogue's datasets", "Name, classification, where each lives, its owner and the purposes it is approved for."),
         ["GET /api/datasets/{name}"] = new("Read a dataset's declaration",
             "Everything its file declares (standing roles, longest grant, approvers and quorum, break-glass, review interval), its text and hash, and the catalogue's version."),
+        ["GET /api/catalogue/versions"] = new("List the catalogue's versions",
+            "Every version of the catalogue as a whole the service has used (the catalogueHash a dataset shows), with the hash of each dataset's file in it."),
         ["POST /api/datasets/reload"] = new("Reload the catalogue's folder", "All or nothing: a broken catalogue leaves the one in use in place; 422 with every error."),
         ["GET /api/datasets/{name}/versions"] = new("List a dataset's versions", "Every version of its file the service has loaded, by hash, with when it was first loaded."),
         ["GET /api/datasets/{name}/versions/{hash}"] = new("Read one version of a dataset's file"),

@@ -52,6 +52,13 @@ public sealed class when_the_catalogue_is_read(RunsFixture fixture) : RunContext
             var diff = (await Host.Get($"/api/datasets/{Name}/diff?from={firstHash}", Api.Commander)).ReadJson();
             Assert.Equal((1, 1), (diff.GetProperty("added").GetInt32(), diff.GetProperty("removed").GetInt32()));
 
+            // The catalogue as a whole has versions too: the one the first read named holds the first version of this file.
+            var catalogueVersions = await RunScenarios.Eventually(async () => (await Host.Get("/api/catalogue/versions", Api.Commander)).ReadJson(),
+                v => v.EnumerateArray().Any(c => c.GetProperty("hash").GetString() == second.GetProperty("catalogueHash").GetString()));
+            var before = catalogueVersions.EnumerateArray().Single(c => c.GetProperty("hash").GetString() == first.GetProperty("catalogueHash").GetString());
+            Assert.Equal(firstHash, before.GetProperty("datasets").GetProperty(Name).GetString());
+            Assert.False(before.GetProperty("loaded").GetBoolean());
+
             // A broken edit changes nothing in use: the last valid catalogue stays.
             await System.IO.File.WriteAllTextAsync(File, original.Replace("classification: restricted", "classification: secret"));
             var broken = Path.Combine(Fixture.Catalogue, "hr.broken.yaml");

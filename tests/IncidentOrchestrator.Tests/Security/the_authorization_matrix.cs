@@ -74,6 +74,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /api/programmes"] = Readers,
         ["GET /api/datasets"] = Readers,
         ["POST /api/datasets/reload"] = "commander,admin",
+        ["GET /api/catalogue/versions"] = Readers,
         ["GET /api/datasets/{name}"] = Readers,
         ["GET /api/datasets/{name}/versions"] = Readers,
         ["GET /api/datasets/{name}/versions/{hash}"] = Readers,
