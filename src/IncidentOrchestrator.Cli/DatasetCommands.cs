@@ -1,5 +1,4 @@
 using System.CommandLine;
-using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Catalogue;
 using static IncidentOrchestrator.Cli.Output;
 
@@ -38,20 +37,8 @@ public static class DatasetCommands
         var validate = new Command("validate",
             "Validate dataset files offline, exactly as the service would load them: FILE:LINE:COLUMN: CODE message, exit 1 on errors.\n" +
             "Example (a pre-commit hook): incident dataset validate catalogue/*.yaml") { files };
-        validate.SetAction(cli.Run((r, _) =>
-        {
-            var errors = new List<PlaybookError>();
-            foreach (var folder in r.GetValue(files)!.GroupBy(f => f.DirectoryName ?? "."))
-            {
-                var named = folder.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-                foreach (var missing in folder.Where(f => !f.Exists))
-                    throw new CliException(ExitCodes.Usage, $"{missing.FullName}: no such file");
-                errors.AddRange(DatasetCatalogue.LoadDirectory(folder.Key).Errors.Where(e => named.Contains(e.File)));
-            }
-            foreach (var error in errors) cli.Console.Out.WriteLine(error.ToString());
-            if (errors.Count == 0 && !r.GetValue(IncidentCli.Quiet)) cli.Console.Out.WriteLine($"{r.GetValue(files)!.Length} dataset file(s) valid.");
-            return Task.FromResult(errors.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure);
-        }));
+        validate.SetAction(cli.Run((r, _) => PlaybookCommands.ValidateFiles(cli, r, r.GetValue(files)!, "dataset",
+            folder => DatasetCatalogue.LoadDirectory(folder).Errors)));
 
         var versionsOf = new Argument<string>("name");
         var versions = new Command("versions", "Every version of a dataset's file the service has loaded.\nExample: incident dataset versions hr.employee_activity") { versionsOf };

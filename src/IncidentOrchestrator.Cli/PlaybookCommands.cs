@@ -22,20 +22,8 @@ public static class PlaybookCommands
         var validate = new Command("validate",
             "Validate playbook files offline, exactly as the service would load them: FILE:LINE:COLUMN: CODE message, exit 1 on errors.\n" +
             "Example (a pre-commit hook): incident playbook validate playbooks/*.yaml") { files };
-        validate.SetAction(cli.Run((r, _) =>
-        {
-            var errors = new List<PlaybookError>();
-            foreach (var folder in r.GetValue(files)!.GroupBy(f => f.DirectoryName ?? "."))
-            {
-                var named = folder.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-                foreach (var missing in folder.Where(f => !f.Exists))
-                    throw new CliException(ExitCodes.Usage, $"{missing.FullName}: no such file");
-                errors.AddRange(PlaybookLibrary.LoadDirectory(folder.Key, BuiltInActions.Catalog).Errors.Where(e => named.Contains(e.File)));
-            }
-            foreach (var error in errors) cli.Console.Out.WriteLine(error.ToString());
-            if (errors.Count == 0 && !r.GetValue(IncidentCli.Quiet)) cli.Console.Out.WriteLine($"{r.GetValue(files)!.Length} playbook file(s) valid.");
-            return Task.FromResult(errors.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure);
-        }));
+        validate.SetAction(cli.Run((r, _) => ValidateFiles(cli, r, r.GetValue(files)!, "playbook",
+            folder => PlaybookLibrary.LoadDirectory(folder, BuiltInActions.Catalog).Errors)));
         var target = new Argument<string>("playbook") { Description = "A playbook file (planned offline) or the name of a loaded playbook (planned by the service)" };
         var inputs = new Option<string[]>("--input") { Description = "An input as name=value; repeat", AllowMultipleArgumentsPerToken = true };
         var decisions = new Option<string[]>("--decision") { Description = "Assume a step ends so: step=outcome; repeat", AllowMultipleArgumentsPerToken = true };
@@ -119,6 +107,26 @@ public static class PlaybookCommands
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Files of a folder the service loads as a set (playbooks, datasets), validated offline with its own library: each
+    /// folder is read whole (names are unique across it), and the errors of the named files printed as FILE:LINE:COLUMN.
+    /// </summary>
+    public static Task<int> ValidateFiles(CliContext cli, System.CommandLine.ParseResult r, FileInfo[] files, string what,
+        Func<string, IReadOnlyList<PlaybookError>> load)
+    {
+        var errors = new List<PlaybookError>();
+        foreach (var folder in files.GroupBy(f => f.DirectoryName ?? "."))
+        {
+            var named = folder.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var missing in folder.Where(f => !f.Exists))
+                throw new CliException(ExitCodes.Usage, $"{missing.FullName}: no such file");
+            errors.AddRange(load(folder.Key).Where(e => named.Contains(e.File)));
+        }
+        foreach (var error in errors) cli.Console.Out.WriteLine(error.ToString());
+        if (errors.Count == 0 && !r.GetValue(IncidentCli.Quiet)) cli.Console.Out.WriteLine($"{files.Length} {what} file(s) valid.");
+        return Task.FromResult(errors.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure);
     }
 
     /// <summary>A line diff of two versions of a file (a playbook's, a dataset's) as the API answered it: for people, the changed lines only.</summary>
