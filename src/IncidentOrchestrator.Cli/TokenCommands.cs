@@ -28,7 +28,7 @@ public static class TokenCommands
         };
         create.SetAction(cli.Run(async (r, ct) =>
         {
-            if (DevelopmentTokens.UnknownRoles(r.GetValue(roles)!) is { Length: > 0 } unknown)
+            if (r.GetValue(roles)!.Where(role => !Roles.IsKnown(role)).ToArray() is { Length: > 0 } unknown)
                 throw new CliException(ExitCodes.Usage, $"Unknown role(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", Roles.All)}.");
             var secret = r.GetValue(key)
                          ?? (r.GetValue(keyFile) is { } file ? (await File.ReadAllTextAsync(file.FullName, ct)).Trim() : null)

@@ -20,9 +20,6 @@ public static class DevelopmentTokens
     public static SymmetricSecurityKey SigningKey(string key) =>
         KeyProblem(key) is { } problem ? throw new ArgumentException(problem, nameof(key)) : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key));
 
-    /// <summary>The roles in <paramref name="roles"/> the service does not know.</summary>
-    public static string[] UnknownRoles(IEnumerable<string> roles) => roles.Where(role => !Roles.All.Contains(role)).ToArray();
-
     public static string Issue(string key, string? issuer, string? audience, string subject, string? name, IEnumerable<string> roles,
         TimeSpan lifetime, DateTimeOffset now)
     {

@@ -12,6 +12,9 @@ public static class Roles
 
     public static readonly string[] All = [Commander, Responder, Leadership, Privacy, Admin, Ingest];
 
+    /// <summary>Whether the service knows <paramref name="role"/>: a token, a group mapping or a Slack user naming another gives nothing.</summary>
+    public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
+
     /// <summary>People who may read incidents (systems that only ingest may not).</summary>
     public const string Readers = "commander,responder,leadership,privacy,admin";
 

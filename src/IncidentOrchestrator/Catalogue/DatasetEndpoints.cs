@@ -86,8 +86,8 @@ public static class DatasetEndpoints
         var newer = to is null ? null : await TextAsync(name, to, folder, session, ct);
         if (older is null) return Problems.NotFound("Dataset version", $"{name}@{from}");
         if (newer is null) return Problems.NotFound("Dataset version", $"{name}@{to}");
-        var lines = TextDiff.Lines(older.Text, newer.Text);
-        return TypedResults.Ok(new DatasetDiff(name, older.Hash, newer.Hash, lines.Count(l => l.Kind == "added"), lines.Count(l => l.Kind == "removed"), lines));
+        var changes = TextDiff.Compare(older.Text, newer.Text);
+        return TypedResults.Ok(new DatasetDiff(name, older.Hash, newer.Hash, changes.Added, changes.Removed, changes.Lines));
     }
 
     private static async Task<DatasetVersionText?> TextAsync(string name, string hash, CatalogueFolder folder, IQuerySession session, CancellationToken ct)

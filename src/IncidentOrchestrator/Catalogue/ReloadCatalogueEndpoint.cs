@@ -18,7 +18,7 @@ public static class ReloadCatalogueEndpoint
     {
         var errors = folder.Reload();
         var result = new CatalogueReloaded(errors.Count == 0 && folder.IsReady, folder.Catalogue.Hash, DatasetEndpoints.List(folder),
-            errors.Select(e => new ReloadErrorView(Path.GetFileName(e.File), e.Line, e.Column, e.Code, e.Message)).ToList());
+            errors.Select(ReloadErrorView.Of).ToList());
         return result.Loaded ? TypedResults.Ok(result) : TypedResults.Json(result, statusCode: StatusCodes.Status422UnprocessableEntity);
     }
 }

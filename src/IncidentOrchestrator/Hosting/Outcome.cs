@@ -27,7 +27,7 @@ public sealed record Refusal(RefusalKind Kind, string Title, string Detail, IRea
 
     /// <summary>A text with errors, each at its line and column, as validating it reports them.</summary>
     public static Refusal UnprocessableText(IReadOnlyList<PlaybookError> errors) => new(RefusalKind.UnprocessableText, "The text has errors",
-        $"{errors.Count} error(s): {string.Join("; ", errors.Take(3))}", Located: errors.Select(e => new ValidationErrorView(e.Line, e.Column, e.Code, e.Message)).ToList());
+        $"{errors.Count} error(s): {string.Join("; ", errors.Take(3))}", Located: errors.Select(ValidationErrorView.Of).ToList());
 }
 
 /// <summary>What an operation did: done, or refused and why. Nothing decides success from a status code.</summary>

@@ -19,7 +19,7 @@ public static class Configuration
     /// </summary>
     public static IReadOnlyList<string> SlackUserProblems(SlackOptions slack, Security.OidcOptions oidc) =>
     [
-        .. slack.Users.SelectMany(u => u.Value.Roles.Where(r => !Roles.All.Contains(r))
+        .. slack.Users.SelectMany(u => u.Value.Roles.Where(r => !Roles.IsKnown(r))
             .Select(r => $"Integrations__Slack__Users__{u.Key}__Roles: '{r}' is not a role ({string.Join(", ", Roles.All)})")),
         .. slack.Users.SelectMany(u => u.Value.Groups.Where(g => !oidc.GroupRoles.ContainsKey(g))
             .Select(g => $"Integrations__Slack__Users__{u.Key}__Groups: no Auth__Oidc__GroupRoles__{g} gives the group '{g}' a role")),

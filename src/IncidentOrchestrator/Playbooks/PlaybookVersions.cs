@@ -58,8 +58,8 @@ public static class PlaybookVersionEndpoints
         if (older is null) return Problems.NotFound("Playbook version", $"{name}@{from}");
         if (newer is null) return Problems.NotFound("Playbook version", $"{name}@{to}");
 
-        var lines = TextDiff.Lines(older.Text, newer.Text);
-        return TypedResults.Ok(new PlaybookDiff(name, older.Hash, newer.Hash, lines.Count(l => l.Kind == "added"), lines.Count(l => l.Kind == "removed"), lines));
+        var changes = TextDiff.Compare(older.Text, newer.Text);
+        return TypedResults.Ok(new PlaybookDiff(name, older.Hash, newer.Hash, changes.Added, changes.Removed, changes.Lines));
     }
 
     public static async Task<PlaybookVersionText?> TextAsync(string name, string hash, PlaybookCatalog catalog, IQuerySession session, CancellationToken ct)

@@ -4,7 +4,10 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Playbooks;
 
-public sealed record ReloadErrorView(string File, int Line, int Column, string Code, string Message);
+public sealed record ReloadErrorView(string File, int Line, int Column, string Code, string Message)
+{
+    public static ReloadErrorView Of(PlaybookError e) => new(Path.GetFileName(e.File), e.Line, e.Column, e.Code, e.Message);
+}
 
 /// <param name="Playbooks">What runs from now on: the new set when it loaded, else the last valid one.</param>
 public sealed record ReloadResult(bool Loaded, IReadOnlyList<PlaybookSummary> Playbooks, IReadOnlyList<ReloadErrorView> Errors);
@@ -18,7 +21,7 @@ public static class ReloadPlaybooksEndpoint
         var errors = catalog.Reload();
         var result = new ReloadResult(errors.Count == 0 && catalog.IsReady,
             catalog.Library.Playbooks.Values.OrderBy(p => p.Name, StringComparer.Ordinal).Select(PlaybookViews.Summary).ToList(),
-            errors.Select(e => new ReloadErrorView(Path.GetFileName(e.File), e.Line, e.Column, e.Code, e.Message)).ToList());
+            errors.Select(ReloadErrorView.Of).ToList());
         return result.Loaded ? TypedResults.Ok(result) : TypedResults.Json(result, statusCode: StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -6,7 +6,10 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Playbooks;
 
-public sealed record ValidationErrorView(int Line, int Column, string Code, string Message);
+public sealed record ValidationErrorView(int Line, int Column, string Code, string Message)
+{
+    public static ValidationErrorView Of(PlaybookError e) => new(e.Line, e.Column, e.Code, e.Message);
+}
 
 public sealed record ValidationResult(bool Valid, IReadOnlyList<ValidationErrorView> Errors);
 
@@ -27,11 +30,14 @@ public static class ValidatePlaybookEndpoint
                 detail: "The body is the playbook text, with Content-Type: application/yaml.");
 
         var text = await ReadBoundedAsync(request, ReaderLimits.Default.MaxBytes + 1, ct);
-        var errors = catalog.Library.Validate(new PlaybookSource("playbook.yaml", text), catalog.Actions);
-        var result = new ValidationResult(errors.Count == 0,
-            errors.Select(e => new ValidationErrorView(e.Line, e.Column, e.Code, e.Message)).ToList());
+        var errors = Check(text, catalog);
+        var result = new ValidationResult(errors.Count == 0, errors);
         return errors.Count == 0 ? TypedResults.Ok(result) : TypedResults.Json(result, statusCode: StatusCodes.Status422UnprocessableEntity);
     }
+
+    /// <summary>Every error of a playbook text, as if it joined the loaded set; none when it would load.</summary>
+    public static IReadOnlyList<ValidationErrorView> Check(string text, PlaybookCatalog catalog) =>
+        catalog.Library.Validate(new PlaybookSource("playbook.yaml", text), catalog.Actions).Select(ValidationErrorView.Of).ToList();
 
     /// <summary>Reads at most <paramref name="max"/> bytes; a longer body is cut there and then rejected as too large.</summary>
     private static async Task<string> ReadBoundedAsync(HttpRequest request, int max, CancellationToken ct)

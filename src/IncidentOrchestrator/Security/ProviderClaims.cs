@@ -19,6 +19,6 @@ public static class ProviderClaims
 
     /// <summary>Mappings that name no role of the service: the service refuses to start with them rather than leave a group powerless.</summary>
     public static IReadOnlyList<string> Problems(OidcOptions oidc) =>
-        oidc.GroupRoles.Where(g => !Roles.All.Contains(g.Value))
+        oidc.GroupRoles.Where(g => !Roles.IsKnown(g.Value))
             .Select(g => $"Auth__Oidc__GroupRoles__{g.Key}={g.Value}: '{g.Value}' is not a role ({string.Join(", ", Roles.All)})").ToList();
 }

@@ -17,18 +17,16 @@ public static class ConsolePlaybooks
     {
         console.MapGet("/playbooks", (HttpContext context, PlaybookCatalog catalog) => Page<PlaybooksPage>(new
         {
-            Signed = context.User.Caller(), Playbooks = catalog.Library.Playbooks.Values.OrderBy(p => p.Name).Select(PlaybookViews.Summary).ToList(),
-            LoadError = catalog.LoadError, Text = "",
+            Signed = context.User.Caller(), Playbooks = ListPlaybooksEndpoint.Get(catalog), LoadError = catalog.LoadError, Text = "",
         })).Through(ListPlaybooksEndpoint.Get);
         console.MapPost("/playbooks/validate", async (HttpContext context, PlaybookCatalog catalog) =>
         {
             var text = (await context.Request.ReadFormAsync(context.RequestAborted))["text"].ToString();
-            var errors = catalog.Library.Validate(new PlaybookSource("playbook.yaml", text), catalog.Actions)
-                .Select(e => new ValidationErrorView(e.Line, e.Column, e.Code, e.Message)).ToList();
+            var errors = ValidatePlaybookEndpoint.Check(text, catalog);
             return Page<PlaybooksPage>(new
             {
-                Signed = context.User.Caller(), Playbooks = catalog.Library.Playbooks.Values.OrderBy(p => p.Name).Select(PlaybookViews.Summary).ToList(),
-                LoadError = catalog.LoadError, Text = text, Validated = true, Errors = errors,
+                Signed = context.User.Caller(), Playbooks = ListPlaybooksEndpoint.Get(catalog), LoadError = catalog.LoadError, Text = text, Validated = true,
+                Errors = errors,
             }, errors.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
         }).Through(ValidatePlaybookEndpoint.Post);
         console.MapGet("/playbooks/{name}", PlaybookAsync).Through(GetPlaybookEndpoint.Get);
