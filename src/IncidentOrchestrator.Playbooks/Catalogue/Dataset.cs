@@ -27,11 +27,14 @@ public sealed record Dataset(
     string File,
     Position NamePosition)
 {
-    /// <summary>Whether <paramref name="purpose"/> is one this dataset is approved for.</summary>
-    public bool Allows(string purpose) => Purposes.Contains(purpose, StringComparer.Ordinal);
-
     /// <summary>What its purposes serve: <c>train-ai:activity-insights</c> serves the programme <c>activity-insights</c>.</summary>
     public IEnumerable<string> Serves => Purposes.Where(p => p.Contains(':')).Select(p => p[(p.IndexOf(':') + 1)..]).Distinct(StringComparer.Ordinal);
+
+    /// <summary>Whether one of its purposes serves <paramref name="programme"/>, which reads it on <paramref name="connection"/>.</summary>
+    public bool ServesOn(string programme, string connection) => Connection == connection && Serves.Contains(programme, StringComparer.Ordinal);
+
+    /// <summary>Whether it names a table (schema.table) rather than a whole schema.</summary>
+    public bool IsTable => Object.Contains('.');
 }
 
 /// <summary>Who decides a request for access: <see cref="Quorum"/> distinct people among <see cref="From"/> (principals), the requester never counting.</summary>

@@ -30,10 +30,6 @@ public sealed class DatasetCatalogue : ILoadedSet
 
     public Dataset? Find(string name) => Datasets.GetValueOrDefault(name);
 
-    /// <summary>The dataset that declares <paramref name="obj"/> (a schema or schema.table) on <paramref name="connection"/>.</summary>
-    public Dataset? ForObject(string connection, string obj) =>
-        Datasets.Values.FirstOrDefault(d => d.Connection == connection && d.Object == obj);
-
     public static DatasetCatalogue LoadDirectory(string path, ReaderLimits? limits = null)
     {
         limits ??= ReaderLimits.Default;

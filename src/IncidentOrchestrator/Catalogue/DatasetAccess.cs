@@ -28,7 +28,7 @@ public sealed class DatasetAccess(CatalogueFolder catalogue, CatalogueOptions op
             datasets[dataset.Object] = new DatasetPolicy
             {
                 Allowed = [.. dataset.Standing],
-                Programme = programmes.Where(p => dataset.Serves.Contains(p.Key) && p.Value.Connection == dataset.Connection).Select(p => p.Key).FirstOrDefault(),
+                Programme = programmes.Where(p => dataset.ServesOn(p.Key, p.Value.Connection)).Select(p => p.Key).FirstOrDefault(),
             };
         }
         return policy.Connections.Count == 0 ? null : policy;
@@ -36,11 +36,11 @@ public sealed class DatasetAccess(CatalogueFolder catalogue, CatalogueOptions op
 
     /// <summary>The tables a programme's suspension revokes: those the catalogue says serve it, and any the old setting still lists.</summary>
     public IReadOnlyList<string> DatasetsOf(string name, ProgrammeDefinition programme) => catalogue.Catalogue.Datasets.Values
-        .Where(d => d.Serves.Contains(name) && d.Connection == programme.Connection && d.Object.Contains('.'))
+        .Where(d => d.ServesOn(name, programme.Connection) && d.IsTable)
         .Select(d => d.Object).Concat(programme.Datasets).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Datasets the scanner can check: a table on a connection the service has.</summary>
-    private IEnumerable<Dataset> Scanned(DatasetCatalogue set) => set.Datasets.Values.Where(d => d.Object.Contains('.') && connections.Has(d.Connection));
+    private IEnumerable<Dataset> Scanned(DatasetCatalogue set) => set.Datasets.Values.Where(d => d.IsTable && connections.Has(d.Connection));
 
     /// <summary>What in the configuration says what the catalogue now says, each with its replacement, and what of the catalogue cannot be checked; logged at start.</summary>
     public IReadOnlyList<(LogLevel Level, string Text)> Superseded() =>
@@ -56,7 +56,7 @@ public sealed class DatasetAccess(CatalogueFolder catalogue, CatalogueOptions op
         .. !string.IsNullOrWhiteSpace(options.Path) && !Directory.Exists(catalogue.Folder)
             ? new[] { (LogLevel.Warning, $"Catalogue__Path names '{catalogue.Folder}', which does not exist: the catalogue is empty, so no grant is checked") }
             : [],
-        .. catalogue.Catalogue.Datasets.Values.Where(d => !d.Object.Contains('.')).Select(d => (LogLevel.Warning,
+        .. catalogue.Catalogue.Datasets.Values.Where(d => !d.IsTable).Select(d => (LogLevel.Warning,
             $"dataset {d.Name} names the schema {d.Object}: the drift scanner and programmes act on tables, so grants on it are not checked yet")),
         .. catalogue.Catalogue.Datasets.Values.Where(d => !connections.Has(d.Connection)).Select(d => (LogLevel.Information,
             $"dataset {d.Name} is on the connection '{d.Connection}', which is not configured here (Connections__{d.Connection}): its grants are not checked")),

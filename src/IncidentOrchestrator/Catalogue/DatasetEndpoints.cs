@@ -65,10 +65,11 @@ public static class DatasetEndpoints
         CancellationToken ct)
     {
         var loaded = folder.Catalogue.Find(name);
-        var kept = await session.Query<DatasetVersion>().Where(v => v.Name == name).ToListAsync(ct);
+        var kept = await session.Query<DatasetVersion>().Where(v => v.Name == name)
+            .Select(v => new DatasetVersionView(v.Id, false, v.FirstLoadedAt)).ToListAsync(ct); // not their texts
         if (loaded is null && kept.Count == 0) return Refusal.NotFound("Dataset", name);
-        var versions = kept.Select(v => new DatasetVersionView(v.Id, v.Id == loaded?.Hash, v.FirstLoadedAt));
-        if (loaded is not null && kept.All(v => v.Id != loaded.Hash)) versions = versions.Append(new DatasetVersionView(loaded.Hash, true, null));
+        var versions = kept.Select(v => v with { Loaded = v.Hash == loaded?.Hash });
+        if (loaded is not null && kept.All(v => v.Hash != loaded.Hash)) versions = versions.Append(new DatasetVersionView(loaded.Hash, true, null));
         return Outcome<IReadOnlyList<DatasetVersionView>>.Done(versions.OrderByDescending(v => v.FirstLoadedAt ?? DateTimeOffset.MaxValue).ToList());
     }
 

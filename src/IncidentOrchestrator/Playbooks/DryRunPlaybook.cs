@@ -32,6 +32,8 @@ public static class DryRunPlaybookEndpoint
     /// <summary>What a run of the loaded playbook would do with these inputs and assumed outcomes; nothing is executed.</summary>
     public static Outcome<Plan> MakePlan(string name, DryRunPlaybook request, PlaybookCatalog catalog)
     {
+        // Its own check first, whichever door calls it (the API's generated code has already run it; it is cheap).
+        if (Validate(request) is var problem && !ReferenceEquals(problem, WolverineContinue.NoProblems)) return Refusal.Invalid(problem);
         if (catalog.Library.Find(name) is not { } playbook) return Refusal.NotFound("Playbook", name);
 
         var planRequest = new Planner.Request(

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IncidentOrchestrator.Contracts;
 using IncidentOrchestrator.Actions.Evidence;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;

@@ -17,8 +17,6 @@ using IncidentOrchestrator.Timeline;
 using IncidentOrchestrator.Web.Pages;
 using Marten;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Wolverine.Http;
 using static IncidentOrchestrator.Web.ConsoleResults;
 
 namespace IncidentOrchestrator.Web;
@@ -194,7 +192,7 @@ public static class ConsoleEndpoints
         return Page<Shared.OlderEvents>(new { IncidentId = id, Items = items, Older = older, ShowSystem = system == true });
     }
 
-    private static async Task<IResult> VerifyAsync(Guid id, HttpContext context, Security.TamperEvidence.ChainVerifier verifier, CancellationToken ct)
+    private static async Task<IResult> VerifyAsync(Guid id, HttpContext context, ChainVerifier verifier, CancellationToken ct)
     {
         return Page<Shared.ChainVerdict>(new { Verification = await verifier.VerifyAsync(id, ct) });
     }

@@ -50,6 +50,8 @@ public static class ConsoleLive
         var services = context.RequestServices;
         var store = services.GetRequiredService<IDocumentStore>();
         var caller = context.User.Caller();
+        var reads = services.GetRequiredService<IncidentReads>();
+        var readBy = NeedToKnowGate.EndpointName(context);
         var shown = new HashSet<Guid>();
         yield return new SseItem<string>("", "connected");
         while (!ct.IsCancellationRequested)
@@ -58,7 +60,10 @@ public static class ConsoleLive
             if (ct.IsCancellationRequested) yield break;
             await using var session = store.QuerySession();
             var opened = await session.Query<Incident>().VisibleTo(caller).Where(i => i.OpenedAt >= since).OrderBy(i => i.OpenedAt).Take(50).ToListAsync(ct);
-            foreach (var incident in opened.Where(i => shown.Add(i.Id)))
+            var fresh = opened.Where(i => shown.Add(i.Id)).ToList();
+            // A restricted incident pushed to the page is read, as on the list: recorded once, before it is shown.
+            await reads.RecordAsync(fresh.Where(i => i.Restricted).Select(i => i.Id).ToList(), caller, readBy, IncidentReads.Allowed, ct);
+            foreach (var incident in fresh)
                 yield return new SseItem<string>(await RenderAsync<Shared.IncidentRow>(services, new { Incident = IncidentSummary.Of(incident) }), "incident");
         }
     }

@@ -8,7 +8,6 @@ using IncidentOrchestrator.Timeline;
 using IncidentOrchestrator.Web.Pages;
 using Markdig;
 using Marten;
-using Microsoft.AspNetCore.Http.HttpResults;
 using static IncidentOrchestrator.Web.ConsoleResults;
 
 namespace IncidentOrchestrator.Web;

@@ -7,7 +7,6 @@ using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Web.Pages;
 using Marten;
-using Microsoft.AspNetCore.Http.HttpResults;
 using static IncidentOrchestrator.Web.ConsoleResults;
 
 namespace IncidentOrchestrator.Web;

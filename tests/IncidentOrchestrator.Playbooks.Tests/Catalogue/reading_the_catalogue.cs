@@ -45,14 +45,15 @@ public sealed class reading_the_catalogue
         var dataset = catalogue.Find("hr.employee_activity")!;
         Assert.Equal(("warehouse", "hr.employee_activity", Classifications.Restricted), (dataset.Connection, dataset.Object, dataset.Classification));
         Assert.Equal(["train-ai:activity-insights", "analytics"], dataset.Purposes);
-        Assert.True(dataset.Allows("train-ai:activity-insights"));
-        Assert.False(dataset.Allows("train-ai:another-programme"));
+        Assert.True(dataset.ServesOn("activity-insights", "warehouse"));
+        Assert.False(dataset.ServesOn("activity-insights", "another-warehouse"));
+        Assert.False(dataset.ServesOn("analytics", "warehouse")); // a purpose without ':' serves no programme
+        Assert.True(dataset.IsTable);
         Assert.Equal(TimeSpan.FromDays(14), dataset.MaxGrant);
         Assert.Equal(["user:hana.hr-data", "role:privacy"], dataset.Approvers.From);
         Assert.Equal(2, dataset.Approvers.Quorum);
         Assert.Equal(TimeSpan.FromHours(4), dataset.BreakGlassFor);
         Assert.Equal(TimeSpan.FromDays(90), dataset.ReviewEvery);
-        Assert.Same(dataset, catalogue.ForObject("warehouse", "hr.employee_activity"));
         Assert.Matches("^[0-9a-f]{64}$", catalogue.Hash);
         Assert.NotEqual(catalogue.Hash, Load(("hr.yaml", Valid.Replace("review: 90d", "review: 30d"))).Hash); // the version changes with any file
     }

@@ -123,4 +123,22 @@ public sealed class the_console_pages(AppFixture fixture) : IntegrationContext(f
         await Page($"/incidents/{await Host.DeclareIncident("x")}/access-log", Api.Leadership, 403);
         await Page("/incidents", Tokens.For("scanner", Roles.Ingest), 403);
     }
+
+    [Fact]
+    public async Task a_restricted_incident_the_live_list_pushes_is_recorded_as_read()
+    {
+        using var client = Host.Server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/incidents/live");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Api.Admin);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        while (await reader.ReadLineAsync(cts.Token) is { } line && line != "event: connected") { }
+
+        var id = await Host.DeclareIncident("Pushed live", restricted: true);
+        while (await reader.ReadLineAsync(cts.Token) is { } line && !line.Contains(id.ToString())) { }
+
+        var log = (await Host.Get($"/api/incidents/{id}/access-log", Api.Admin)).Read<List<AccessLogEntry>>();
+        Assert.Contains(log, e => e.Subject == "ada.admin" && e.Endpoint.Contains("/incidents/live"));
+    }
 }

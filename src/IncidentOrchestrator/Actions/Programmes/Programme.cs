@@ -38,8 +38,11 @@ public sealed partial class Programme
     public Guid? SuspendedForIncident { get; set; }
     public List<ProgrammeChange> History { get; set; } = [];
 
-    /// <summary>The tables its suspension revoked: what resuming it grants again, whatever the catalogue says by then.</summary>
-    public List<string> RevokedOn { get; set; } = [];
+    /// <summary>
+    /// The tables its suspension revoked: what resuming it grants again, whatever the catalogue says by then. Null for a
+    /// suspension recorded before the programme kept it.
+    /// </summary>
+    public List<string>? RevokedOn { get; set; }
 
     public static Programme Create(ProgrammeSuspended e) => new Programme { Name = e.Programme }.With(e);
 
@@ -51,7 +54,7 @@ public sealed partial class Programme
         SuspendedAt = null;
         ReviewBy = null;
         SuspendedForIncident = null;
-        RevokedOn = [];
+        RevokedOn = null;
         History.Add(new ProgrammeChange("resumed", e.IncidentId, e.RunId, e.By, e.At));
     }
 

@@ -63,7 +63,7 @@ public sealed class ResumeProgramme(ProgrammeOptions programmes, Catalogue.Datas
 
         // What the suspension took away comes back, and nothing else: a dataset that came to serve the programme since was
         // never granted by it. A suspension recorded before the programme kept this list resumes what the catalogue says.
-        var datasets = suspended.RevokedOn is { Count: > 0 } revoked ? revoked : access.DatasetsOf(name, programme);
+        var datasets = suspended.RevokedOn ?? access.DatasetsOf(name, programme);
         await Contention.RetryAsync(connections.Get(programme.Connection), SuspendProgramme.Objects(programme, datasets), async db =>
         {
             var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);

@@ -1,4 +1,3 @@
-using IncidentOrchestrator.Contracts;
 using IncidentOrchestrator.Hosting;
 using Marten;
 using Marten.Storage;
