@@ -66,9 +66,6 @@ public static class GetTimelineEndpoint
     {
         if (backward && streamVersion is { } version) from = Math.Min(from, version + 1);
         var (first, last) = backward ? (Math.Max(1, from - limit - 1), from - 1) : (from + 1, from + limit + 1);
-        // Never past the version the caller read the incident at: a follower that moves on to that version would
-        // otherwise deliver a newer event again on its next round.
-        if (!backward && streamVersion is { } top) last = Math.Min(last, top);
         if (last < first) return ([], null);
         var events = await session.Events.FetchStreamAsync(id, version: last, fromVersion: first, token: ct);
         var items = (backward ? events.OrderByDescending(e => e.Version) : events.OrderBy(e => e.Version))
@@ -93,8 +90,6 @@ public static class GetTimelineEndpoint
                 var at = position ?? from;
                 var query = session.Events.QueryAllRawEvents().Where(e => e.StreamId == id);
                 query = backward ? query.Where(e => e.Version < at) : query.Where(e => e.Version > at);
-                // Not past the version the caller read the incident at, as the unfiltered range reads.
-                if (streamVersion is { } top) query = query.Where(e => e.Version <= top);
                 if (types.Length > 0) query = query.Where(e => e.EventTypeName.IsOneOf(types));
                 if (hidden.Length > 0) query = query.Where(e => !e.EventTypeName.IsOneOf(hidden));
                 if (since is { } time) query = query.Where(e => e.Timestamp >= time);

@@ -94,25 +94,4 @@ public sealed class when_a_long_timeline_is_read(AppFixture fixture) : Integrati
         Assert.Equal(303, whole.GetProperty("chain").GetProperty("links").GetArrayLength());
         Assert.True(whole.GetProperty("chain").GetProperty("verification").GetProperty("valid").GetBoolean());
     }
-
-    /// <summary>
-    /// A follower reads the incident, then the events up to the version it read: an event appended in between waits for
-    /// its next round. Read past that version, it would be delivered twice (once now, once after moving on to the version).
-    /// </summary>
-    [Fact]
-    public async Task a_forward_read_stops_at_the_version_the_incident_was_read_at_filtered_or_not()
-    {
-        var id = await Host.DeclareIncident("Read at a version");
-        foreach (var who in new[] { "rui", "pia", "sam" }) await Host.Post($"/api/incidents/{id}/participants", new { subject = who }, expect: 204);
-        var participantAdded = new IncidentOrchestrator.Timeline.TimelineEventTypes(Store).StoredName("ParticipantAdded")!;
-
-        await using var session = Store.QuerySession();
-        var (unfiltered, _) = await IncidentOrchestrator.Timeline.GetTimelineEndpoint.ScanAsync(session, id, false, 0, 100, [], [], null, false,
-            CancellationToken.None, streamVersion: 3);
-        var (filtered, _) = await IncidentOrchestrator.Timeline.GetTimelineEndpoint.ScanAsync(session, id, false, 0, 100, [participantAdded], [], null, false,
-            CancellationToken.None, streamVersion: 3);
-
-        Assert.Equal([1L, 2, 3], unfiltered.Select(e => e.Sequence));
-        Assert.Equal([2L, 3], filtered.Select(e => e.Sequence));
-    }
 }
