@@ -29,7 +29,9 @@ public static class TimelineFeed
                 {
                     var (items, next) = await GetTimelineEndpoint.ScanAsync(session, id, false, seen, GetTimelineEndpoint.MaxLimit, filter.Types,
                         filter.Hidden, filter.Actor, Redaction.AppliesTo(caller, incident), ct, incident.Version);
-                    seen = next ?? incident.Version;
+                    // A page read forward may reach past the version the incident was read at (an event appended
+                    // between the two reads); what was delivered is never delivered again.
+                    seen = Math.Max(next ?? incident.Version, items.Count > 0 ? items[^1].Sequence : seen);
                     if (items.Count > 0) yield return items;
                 }
             }

@@ -1,4 +1,10 @@
 using Alba;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Runs;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Timeline;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using IncidentOrchestrator.Tests.Fixtures;
 
 namespace IncidentOrchestrator.Tests.Timeline;
@@ -93,5 +99,34 @@ public sealed class when_a_long_timeline_is_read(AppFixture fixture) : Integrati
         Assert.Equal(303, whole.GetProperty("timeline").GetArrayLength());
         Assert.Equal(303, whole.GetProperty("chain").GetProperty("links").GetArrayLength());
         Assert.True(whole.GetProperty("chain").GetProperty("verification").GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task a_live_reader_gets_each_event_once_even_when_the_incidents_record_is_behind_its_stream()
+    {
+        var id = (await Host.SendSignal(Scenarios.Signal("live:once"))).IncidentId;
+        var store = Host.Services.GetRequiredService<IDocumentStore>();
+        var admin = new Caller("ada.admin", "Ada", new HashSet<string> { Contracts.Roles.Admin });
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var feed = TimelineFeed.FollowAsync(store, admin, id, 0, new TimelineFeed.Filter([], []), stop.Token).GetAsyncEnumerator(stop.Token);
+
+        // A step waiting is on the incident's stream but not in the incident's record, whose version stays behind.
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.Append(id, new StepWaiting(Guid.NewGuid(), "wait", "signal", null, DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+        var delivered = new List<long>();
+        var streamVersion = (await store.QuerySession().Events.FetchStreamStateAsync(id))!.Version;
+        while (delivered.Count == 0 || delivered[^1] < streamVersion)
+        {
+            Assert.True(await feed.MoveNextAsync());
+            delivered.AddRange(feed.Current.Select(i => i.Sequence));
+        }
+        await Host.Post($"/api/incidents/{id}/commander", new { subject = "cora.commander" }, Api.Admin, expect: 204);
+        Assert.True(await feed.MoveNextAsync());
+        delivered.AddRange(feed.Current.Select(i => i.Sequence));
+
+        Assert.Equal(Enumerable.Range(1, (int)streamVersion + 1).Select(i => (long)i), delivered);
     }
 }
