@@ -147,6 +147,6 @@ public sealed class ApiClient(HttpClient http, string baseUrl)
 
 public static class Json
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-    public static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    public static readonly JsonSerializerOptions Options = ApiJson.Options;
+    public static readonly JsonSerializerOptions Indented = new(ApiJson.Options) { WriteIndented = true };
 }

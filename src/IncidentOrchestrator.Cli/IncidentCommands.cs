@@ -111,8 +111,8 @@ public static class IncidentCommands
     private static Command Declare(CliContext cli)
     {
         var title = new Option<string>("--title") { Required = true };
-        var severity = new Option<string>("--severity") { Required = true, Description = "low, medium, high or critical" };
-        severity.CompletionSources.Add("low", "medium", "high", "critical");
+        var severity = new Option<string>("--severity") { Required = true, Description = string.Join(", ", ApiJson.Names<Severity>()) };
+        severity.AcceptOnlyFromAmong(ApiJson.Names<Severity>());
         var restricted = new Option<bool>("--restricted") { Description = "Need-to-know: only participants see it" };
         var summary = new Option<string?>("--summary");
         var command = new Command("declare", "Declare an incident (commanders).\nExample: incident declare --title \"Activity data exposed\" --severity critical --restricted")
@@ -122,7 +122,7 @@ public static class IncidentCommands
         command.SetAction(cli.Run(async (r, ct) =>
         {
             var created = await cli.Api(r).PostAsync("/api/incidents",
-                new { title = r.GetValue(title), severity = r.GetValue(severity), restricted = r.GetValue(restricted), summary = r.GetValue(summary) }, ct);
+                new DeclareIncident(r.GetValue(title), ApiJson.Value<Severity>(r.GetValue(severity)), r.GetValue(restricted), r.GetValue(summary)), ct);
             var id = Text(created, "id");
             cli.Output(r).Answer(created, $"Declared incident {id}. Next: incident show {id}", id);
             return ExitCodes.Ok;
@@ -139,7 +139,7 @@ public static class IncidentCommands
         var command = new Command("status", "Resolve or close an incident (commanders).\nExample: incident status 01a2… resolved --reason \"grant revoked\"") { id, status, reason };
         command.SetAction(cli.Run(async (r, ct) =>
         {
-            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/status", new { status = r.GetValue(status), reason = r.GetValue(reason) }, ct);
+            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/status", new ChangeStatus(r.GetValue(status), r.GetValue(reason)), ct);
             cli.Output(r).Answer(answer, $"Incident {r.GetValue(id)} is {r.GetValue(status)}.", r.GetValue(id));
             return ExitCodes.Ok;
         }));
@@ -153,7 +153,7 @@ public static class IncidentCommands
         var command = new Command("commander", "Hand command of an incident over (its commander or an admin).\nExample: incident commander 01a2… otto") { id, subject };
         command.SetAction(cli.Run(async (r, ct) =>
         {
-            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/commander", new { subject = r.GetValue(subject) }, ct);
+            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/commander", new HandOverCommand(r.GetValue(subject)), ct);
             cli.Output(r).Answer(answer, $"{r.GetValue(subject)} now commands incident {r.GetValue(id)}.", r.GetValue(id));
             return ExitCodes.Ok;
         }));
@@ -167,7 +167,7 @@ public static class IncidentCommands
         var add = new Command("add", "Give someone need-to-know on an incident (commanders).\nExample: incident participant add 01a2… rui") { id, subject };
         add.SetAction(cli.Run(async (r, ct) =>
         {
-            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/participants", new { subject = r.GetValue(subject) }, ct);
+            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/participants", new AddParticipant(r.GetValue(subject)), ct);
             cli.Output(r).Answer(answer, $"{r.GetValue(subject)} is a participant of incident {r.GetValue(id)}.", r.GetValue(id));
             return ExitCodes.Ok;
         }));
@@ -228,8 +228,8 @@ public static class IncidentCommands
     {
         var source = new Option<string?>("--source");
         var type = new Option<string?>("--type");
-        var severity = new Option<string?>("--severity");
-        severity.CompletionSources.Add("low", "medium", "high", "critical");
+        var severity = new Option<string?>("--severity") { Description = string.Join(", ", ApiJson.Names<Severity>()) };
+        severity.AcceptOnlyFromAmong(ApiJson.Names<Severity>());
         var fingerprint = new Option<string?>("--fingerprint");
         var title = new Option<string?>("--title");
         var attributes = new Option<string[]>("--attr") { Description = "An attribute as key=value; repeat", AllowMultipleArgumentsPerToken = true };
@@ -251,23 +251,19 @@ public static class IncidentCommands
                 var text = path == "-" ? await cli.Console.In.ReadToEndAsync(ct) : await File.ReadAllTextAsync(path, ct);
                 var results = (await cli.Api(r).PostAsync("/api/signals/batch", SignalFile.Parse(text, path), ct)).EnumerateArray().ToList();
                 output.List(results, "incidentId", Field("signal", "signalId", Kind.Id), Field("incident", "incidentId", Kind.Id),
-                    new("", e => Text(e, "correlated") == "True" ? "joined" : "opened"),
-                    new("started", e => e.TryGetProperty("runs", out var started) ? string.Join(", ", started.EnumerateArray().Select(StartedRun)) : ""));
+                    new("", e => e.Deserialize<SignalAccepted>(Json.Options)!.Correlated ? "joined" : "opened"),
+                    new("started", e => Started(e.Deserialize<SignalAccepted>(Json.Options)!)));
                 return ExitCodes.Ok;
             }
             var missing = new[] { ("--source", r.GetValue(source)), ("--type", r.GetValue(type)), ("--severity", r.GetValue(severity)), ("--fingerprint", r.GetValue(fingerprint)) }
                 .Where(o => string.IsNullOrEmpty(o.Item2)).Select(o => o.Item1).ToList();
             if (missing.Count > 0) throw new CliException(ExitCodes.Usage, $"Missing {string.Join(", ", missing)} (or give --file).");
-            var accepted = await cli.Api(r).PostAsync("/api/signals", new
-            {
-                source = r.GetValue(source), type = r.GetValue(type), severity = r.GetValue(severity), fingerprint = r.GetValue(fingerprint),
-                title = r.GetValue(title), attributes = KeyValues.Parse(r.GetValue(attributes), "--attr"),
-            }, ct);
-            var incident = Text(accepted, "incidentId");
-            var said = Text(accepted, "correlated") == "True" ? $"Joined incident {incident}" : $"Opened incident {incident}";
-            if (accepted.TryGetProperty("runs", out var runs) && runs.GetArrayLength() > 0)
-                said += "; started " + string.Join(", ", runs.EnumerateArray().Select(StartedRun));
-            output.Answer(accepted, said + ".", incident);
+            var accepted = await cli.Api(r).PostAsync("/api/signals", new SubmitSignal(r.GetValue(source), r.GetValue(type),
+                ApiJson.Value<Severity>(r.GetValue(severity)), r.GetValue(fingerprint), r.GetValue(title), null, KeyValues.Parse(r.GetValue(attributes), "--attr")), ct);
+            var answer = accepted.Deserialize<SignalAccepted>(Json.Options)!;
+            var said = answer.Correlated ? $"Joined incident {answer.IncidentId}" : $"Opened incident {answer.IncidentId}";
+            if (answer.Runs.Count > 0) said += "; started " + Started(answer);
+            output.Answer(accepted, said + ".", answer.IncidentId.ToString());
             return ExitCodes.Ok;
         }));
         return command;
@@ -322,7 +318,12 @@ public static class IncidentCommands
         return value;
     }
 
-    /// <summary>"sensitive-data-exposure (run 01a3…)": a run a signal started, as the API named it.</summary>
-    private static string StartedRun(JsonElement run) =>
-        $"{(Text(run, "playbook") is "-" ? "a playbook" : Text(run, "playbook"))} (run {Text(run, "runId")})";
+    /// <summary><see cref="Since"/> as a time, for a typed request.</summary>
+    public static DateTimeOffset? SinceTime(string? value, string option) => Since(value) is not { } text ? null
+        : DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var time) ? time
+        : throw new CliException(ExitCodes.Usage, $"{option} takes 30m, 24h, 7d or an ISO time; '{value}' is neither.");
+
+    /// <summary>"sensitive-data-exposure (run 01a3…)": the runs a signal started, as the API named them.</summary>
+    private static string Started(SignalAccepted accepted) =>
+        string.Join(", ", (accepted.Runs ?? []).Select(run => $"{run.Playbook ?? "a playbook"} (run {run.RunId})"));
 }

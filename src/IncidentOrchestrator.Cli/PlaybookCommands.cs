@@ -55,7 +55,7 @@ public static class PlaybookCommands
             else
             {
                 plan = await cli.Api(r).PostAsync($"/api/playbooks/{Uri.EscapeDataString(r.GetValue(target)!)}/dry-run",
-                    new { inputs = given, decisions = assumed, incident = new { severity = r.GetValue(severity) } }, ct);
+                    new DryRunPlaybook(given, new DryRunIncident(r.GetValue(severity), null), null, assumed), ct);
             }
             if (r.GetValue(IncidentCli.Format) is "json" or "jsonl" && !r.GetValue(IncidentCli.Quiet))
             {
@@ -147,7 +147,7 @@ public static class PlaybookCommands
     {
         var file = new Argument<FileInfo>("file") { Description = "The candidate version (its name says which playbook's runs to replay)" };
         var since = new Option<string?>("--since") { Description = "Runs started since: an ISO time, or 7d / 30d / 90d (default 30d)" };
-        var incidents = new Option<string[]>("--incident") { Description = "Only the runs of these incidents; repeat", AllowMultipleArgumentsPerToken = true };
+        var incidents = new Option<Guid[]>("--incident") { Description = "Only the runs of these incidents; repeat", AllowMultipleArgumentsPerToken = true };
         var limit = new Option<int?>("--limit") { Description = "At most this many runs, newest first (default 100)" };
         var decisions = new Option<string[]>("--decision") { Description = "Assume a step the record cannot answer ends so: step=outcome; repeat", AllowMultipleArgumentsPerToken = true };
         var command = new Command("replay",
@@ -161,14 +161,12 @@ public static class PlaybookCommands
             var candidate = r.GetValue(file)!;
             if (!candidate.Exists) throw new CliException(ExitCodes.Usage, $"{candidate.FullName}: no such file");
             var picked = r.GetValue(incidents) ?? [];
-            var answer = await cli.Api(r).PostAsync("/api/playbooks/replay", new
-            {
-                text = await File.ReadAllTextAsync(candidate.FullName, ct),
-                incidents = picked.Length == 0 ? null : picked,
-                from = picked.Length == 0 ? IncidentCommands.Since(r.GetValue(since) ?? "30d") : null,
-                limit = r.GetValue(limit),
-                decisions = (r.GetValue(decisions) ?? []).Select(d => d.Split('=', 2)).ToDictionary(d => d[0], d => d.Length == 2 ? d[1] : ""),
-            }, ct);
+            var answer = await cli.Api(r).PostAsync("/api/playbooks/replay", new ReplayPlaybook(
+                await File.ReadAllTextAsync(candidate.FullName, ct),
+                picked.Length == 0 ? null : [.. picked],
+                picked.Length == 0 ? IncidentCommands.SinceTime(r.GetValue(since) ?? "30d", "--since") : null,
+                null, r.GetValue(limit),
+                (r.GetValue(decisions) ?? []).Select(d => d.Split('=', 2)).ToDictionary(d => d[0], d => d.Length == 2 ? d[1] : "")), ct);
             var output = cli.Output(r);
             var runs = answer.GetProperty("runs").EnumerateArray().ToList();
             var changed = runs.Count(run => run.GetProperty("differences").GetArrayLength() > 0);

@@ -30,8 +30,8 @@ public static class RunCommands
         {
             var api = cli.Api(r);
             var accepted = await api.PostAsync($"/api/incidents/{r.GetValue(incident)}/runs",
-                new { playbook = r.GetValue(playbook), inputs = KeyValues.Texts(r.GetValue(inputs), "--input") }, ct);
-            var runId = Text(accepted, "runId");
+                new StartPlaybookRun(r.GetValue(playbook), KeyValues.Texts(r.GetValue(inputs), "--input")), ct);
+            var runId = accepted.Deserialize<RunAccepted>(Json.Options)!.RunId.ToString();
             if (!r.GetValue(watchToo))
             {
                 cli.Output(r).Answer(accepted, $"Started run {runId}. Next: incident run watch {r.GetValue(incident)} {runId}", runId);
@@ -64,7 +64,7 @@ public static class RunCommands
         var cancel = new Command("cancel", "Cancel a run (commanders).\nExample: incident run cancel 01a2… 01a3… --reason \"false positive\"") { cancelIncident, cancelRun, reason };
         cancel.SetAction(cli.Run(async (r, ct) =>
         {
-            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(cancelIncident)}/runs/{r.GetValue(cancelRun)}/cancel", new { reason = r.GetValue(reason) }, ct);
+            var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(cancelIncident)}/runs/{r.GetValue(cancelRun)}/cancel", new CancelRunRequest(r.GetValue(reason)), ct);
             cli.Output(r).Answer(answer, $"Cancelling run {r.GetValue(cancelRun)}.", r.GetValue(cancelRun));
             return ExitCodes.Ok;
         }));

@@ -48,7 +48,7 @@ public static class WorkCommands
         complete.SetAction(cli.Run(async (r, ct) =>
         {
             var answer = await cli.Api(r).PostAsync($"/api/tasks/{r.GetValue(doneId)}/complete",
-                new { outputs = KeyValues.Texts(r.GetValue(outputs), "--output"), notes = r.GetValue(notes) }, ct);
+                new CompleteTask(KeyValues.Texts(r.GetValue(outputs), "--output"), r.GetValue(notes)), ct);
             cli.Output(r).Answer(answer, $"Completed task {r.GetValue(doneId)}.", r.GetValue(doneId));
             return ExitCodes.Ok;
         }));
@@ -79,7 +79,7 @@ public static class WorkCommands
         var command = new Command(decision, description) { id, comment };
         command.SetAction(cli.Run(async (r, ct) =>
         {
-            var answer = await cli.Api(r).PostAsync($"/api/approvals/{r.GetValue(id)}/decision", new { decision, comment = r.GetValue(comment) }, ct);
+            var answer = await cli.Api(r).PostAsync($"/api/approvals/{r.GetValue(id)}/decision", new IncidentOrchestrator.Contracts.Decide(decision, r.GetValue(comment)), ct);
             cli.Output(r).Answer(answer, $"Recorded: {decision} on approval {r.GetValue(id)}.", r.GetValue(id));
             return ExitCodes.Ok;
         }));

@@ -27,6 +27,7 @@ public static class Configuration
         services.AddSingleton<IAction, EnableLogin>();
         services.AddSingleton<IAction, SnapshotEvidence>();
         services.AddSingleton(configuration.GetSection("Programmes").Get<ProgrammeOptions>() ?? new ProgrammeOptions());
+        Hosting.StartupWarnings.Add<Programmes.ProgrammeDatasets>(services);
         services.AddSingleton<IAction, SuspendProgramme>();
         services.AddSingleton<IAction, ResumeProgramme>();
         services.AddSingleton<ActionRegistry>();

@@ -19,13 +19,14 @@ public sealed record ApprovalView(Guid ApprovalId, Guid IncidentId, Guid RunId, 
         a.Outcome, a.DueBy, $"/api/incidents/{a.IncidentId}");
 }
 
-public sealed record Decide(string? Decision, string? Comment);
+/// <summary>What a list of approvals is asked for: the filters of <c>GET /api/approvals</c>, as given.</summary>
+public sealed record ApprovalQuery(bool? Mine = null, Guid? Incident = null, string? Status = null, int? Limit = null, string? Cursor = null);
 
 public static class ApprovalEndpoints
 {
     public static bool MayDecide(this ApprovalItem approval, Caller caller) =>
         caller.Subject != approval.RequestedBy
-        && approval.Approvers.Any(a => a == $"user:{caller.Subject}" || caller.Roles.Any(r => a == $"role:{r}"));
+        && approval.Approvers.Any(caller.IsAddressedAs);
 
     /// <summary>Whether it still waits for the caller's decision.</summary>
     public static bool AwaitsDecisionOf(this ApprovalItem approval, Caller caller) =>
@@ -38,36 +39,43 @@ public static class ApprovalEndpoints
     /// </summary>
     [WolverineGet("/api/approvals"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> List(bool? mine, Guid? incident, string? status, int? limit, string? cursor, IQuerySession session,
-        NeedToKnowGate needToKnow, HttpContext context, CancellationToken ct)
+        NeedToKnowGate needToKnow, HttpContext context, CancellationToken ct) =>
+        (await FindAsync(new ApprovalQuery(mine, incident, status, limit, cursor), context.User.Caller(), session, needToKnow,
+            NeedToKnowGate.EndpointName(context), ct)).ToHttp(listed => Paging.Ok(context, listed));
+
+    /// <summary>
+    /// The approvals list, for any door: the approvals <paramref name="caller"/> may see that match, a page at a time, each
+    /// restricted incident shown recorded as read by <paramref name="readBy"/>.
+    /// </summary>
+    public static async Task<Outcome<Listed<ApprovalView>>> FindAsync(ApprovalQuery filter, Caller caller, IQuerySession session,
+        NeedToKnowGate needToKnow, string readBy, CancellationToken ct)
     {
         var validation = new Problems.Validation();
-        var statuses = status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var statuses = filter.Status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
         foreach (var unknown in statuses.Where(s => !ApprovalItem.Statuses.Contains(s)))
             validation.Add("status", $"'{unknown}' is not one of {string.Join(", ", ApprovalItem.Statuses)}.");
-        var pageSize = Paging.Limit(limit, validation);
-        var after = Paging.ParseCursor(cursor, validation);
-        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The approval list query is not valid"));
+        var pageSize = Paging.Limit(filter.Limit, validation);
+        var after = Paging.ParseCursor(filter.Cursor, validation);
+        if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The approval list query is not valid"));
 
-        var caller = context.User.Caller();
         var incidents = new IncidentsLoaded(session);
         var outcomes = statuses.Where(s => s != ApprovalItem.Open).ToArray();
         var (page, next) = await Paging.ScanAsync<ApprovalItem, Cursor>(async (position, count) =>
             {
                 var query = session.Query<ApprovalItem>().AsQueryable();
-                if (incident is { } id) query = query.Where(a => a.IncidentId == id);
+                if (filter.Incident is { } id) query = query.Where(a => a.IncidentId == id);
                 if (statuses.Length > 0 && statuses.Contains(ApprovalItem.Open))
                     query = query.Where(a => a.Outcome == null || a.Outcome.IsOneOf(outcomes));
                 else if (statuses.Length > 0) query = query.Where(a => a.Outcome.IsOneOf(outcomes));
                 if (position is { } c) query = query.Where(a => a.MatchesSql("(d.opened_at, d.id) > (?, ?)", c.At, c.Id));
                 return await query.OrderBy(a => a.OpenedAt).ThenBy(a => a.Id).Take(count).ToListAsync(ct);
             },
-            approvals => NeedToKnowGate.VisibleAsync(incidents, caller, approvals.Where(a => mine != true || a.AwaitsDecisionOf(caller)).ToList(),
+            approvals => NeedToKnowGate.VisibleAsync(incidents, caller, approvals.Where(a => filter.Mine != true || a.AwaitsDecisionOf(caller)).ToList(),
                 a => a.IncidentId, a => a.MayDecide(caller), ct),
             a => Cursor.Of(a.OpenedAt, a.Id), after, pageSize);
 
-        if (next is { } more) Paging.LinkNext(context, "cursor", more.Encode());
-        await needToKnow.RecordShownAsync(incidents, context, page.Select(a => a.IncidentId));
-        return TypedResults.Ok(page.Select(ApprovalView.Of).ToList());
+        await needToKnow.RecordShownAsync(incidents, caller, readBy, page.Select(a => a.IncidentId), ct);
+        return new Listed<ApprovalView>(page.Select(ApprovalView.Of).ToList(), next?.Encode());
     }
 }
 

@@ -10,8 +10,7 @@ public static class Configuration
         services.AddSingleton<CatalogueFolder>();
         services.AddHostedService<CatalogueFolderWatcher>();
         services.AddHostedService<DatasetVersionsKept>();
-        services.AddSingleton<DatasetAccess>();
-        services.AddHostedService<SupersededSettingsWarning>();
+        Hosting.StartupWarnings.Add<DatasetAccess>(services);
         services.AddHealthChecks().AddCheck<Hosting.YamlFolderLoaded<CatalogueFolder>>("catalogue", tags: ["ready"]);
         return services;
     }

@@ -38,9 +38,13 @@ public static class DatasetEndpoints
 
     [WolverineGet("/api/datasets/{name}"), Authorize(Roles = Roles.Readers)]
     public static Results<Ok<DatasetDefinition>, ProblemHttpResult> Get(string name, CatalogueFolder folder) =>
-        folder.Catalogue.Find(name) is { } d ? TypedResults.Ok(Definition(d, folder.Catalogue.Hash)) : Problems.NotFound("Dataset", name);
+        Find(name, folder) is { Value: { } found } ? TypedResults.Ok(found) : Refusal.NotFound("Dataset", name).ToProblemResult();
 
-    public static DatasetDefinition Definition(Dataset d, string catalogueHash) => new(d.Name, d.Title, d.Connection, d.Object, d.Classification,
+    /// <summary>A dataset's declaration in the loaded catalogue, for any door.</summary>
+    public static Outcome<DatasetDefinition> Find(string name, CatalogueFolder folder) =>
+        folder.Catalogue.Find(name) is { } d ? Definition(d, folder.Catalogue.Hash) : Refusal.NotFound("Dataset", name);
+
+    private static DatasetDefinition Definition(Dataset d, string catalogueHash) => new(d.Name, d.Title, d.Connection, d.Object, d.Classification,
         d.Subjects, d.Owner, d.Stewards, d.Purposes, d.Standing, Durations.Format(d.MaxGrant), new DatasetApproversView(d.Approvers.From, d.Approvers.Quorum),
         d.BreakGlassFor is { } b ? Durations.Format(b) : null, Durations.Format(d.ReviewEvery), d.File, d.Hash, catalogueHash, d.Text);
 

@@ -15,12 +15,12 @@ public sealed record AclDrift(string Connection, string Dataset, string Grantee,
 }
 
 /// <summary>
-/// Compares the real grants of configured connections with who may read what (<see cref="Catalogue.DatasetAccess"/>) and sends a
+/// Compares the real grants of configured connections with who may read what (<see cref="ScannedAccess"/>) and sends a
 /// <c>dataset.acl_drift</c> signal for each drift that has no incident under way yet. What is reported lives in the
 /// database (the open incident of the drift's fingerprint), not in a node's memory, so several nodes, or a restarted
 /// one, report a drift once; and one node scans at a time (a PostgreSQL advisory lock), the others skip that round.
 /// </summary>
-public sealed class AclDriftScanner(Catalogue.DatasetAccess access, NamedConnections connections, SignalIntake intake, IDocumentStore store,
+public sealed class AclDriftScanner(ScannedAccess access, NamedConnections connections, SignalIntake intake, IDocumentStore store,
     TimeProvider clock, ILogger<AclDriftScanner> logger)
 {
     public static readonly Caller Scanner = new("acl-drift-scanner", "ACL drift scanner", new HashSet<string> { Roles.Ingest });

@@ -8,12 +8,10 @@ public static class JsonConfiguration
 {
     public static void Apply(JsonSerializerOptions options)
     {
-        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        ApiJson.Apply(options);
         // A field the API does not know is a client mistake (or an attempt to set a server-owned
         // field such as status or id): reject it rather than silently ignore it.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        options.MaxDepth = 32;
     }
 
     public static JsonSerializerOptions Create()

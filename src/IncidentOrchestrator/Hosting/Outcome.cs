@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace IncidentOrchestrator.Hosting;
 
-public enum RefusalKind { Invalid, Forbidden, NotFound, Conflict, UnprocessableText }
+public enum RefusalKind { Invalid, Forbidden, NotFound, Conflict, UnprocessableText, Unavailable }
 
 /// <summary>
 /// Why an operation changed nothing, in the kinds every door knows how to say: the request was invalid (with the fields
@@ -20,6 +20,10 @@ public sealed record Refusal(RefusalKind Kind, string Title, string Detail, IRea
     public static Refusal Forbidden(string title, string detail) => new(RefusalKind.Forbidden, title, detail);
 
     public static Refusal Conflict(string title, string detail) => new(RefusalKind.Conflict, title, detail);
+
+    /// <summary>A restricted incident's read could not be recorded, so nothing of it is shown.</summary>
+    public static readonly Refusal ReadNotRecorded = new(RefusalKind.Unavailable, "The read could not be recorded",
+        "Reads of restricted incidents are recorded before anything is shown; recording failed, so nothing is shown. Try again later.");
 
     /// <summary>A validation's problem (<see cref="Problems.Validation"/>, an endpoint's <c>Validate</c>) as a refusal.</summary>
     public static Refusal Invalid(ProblemDetails problem) => new(RefusalKind.Invalid, problem.Title ?? "The request is not valid", problem.Detail ?? "",

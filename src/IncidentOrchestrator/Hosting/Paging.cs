@@ -65,6 +65,13 @@ public static class Paging
     }
 
     /// <summary>Sets <c>Link: &lt;this URL with <paramref name="parameter"/>=<paramref name="value"/>&gt;; rel="next"</c>, dropping the opposite direction's parameter.</summary>
+    /// <summary>A listed page as the API answers it: the items, and the next page's URL in the <c>Link</c> header.</summary>
+    public static IResult Ok<T>(HttpContext context, Listed<T> listed)
+    {
+        if (listed.Next is { } next) LinkNext(context, "cursor", next);
+        return TypedResults.Ok(listed.Items);
+    }
+
     public static void LinkNext(HttpContext context, string parameter, string value, params string[] drop) =>
         context.Response.Headers.Append("Link", $"<{NextUrl(context, parameter, value, drop)}>; rel=\"next\"");
 

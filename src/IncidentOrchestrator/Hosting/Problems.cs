@@ -58,6 +58,7 @@ public static class OutcomeResults
         RefusalKind.NotFound => StatusCodes.Status404NotFound,
         RefusalKind.Conflict => StatusCodes.Status409Conflict,
         RefusalKind.UnprocessableText => StatusCodes.Status422UnprocessableEntity,
+        RefusalKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal.Kind, "a refusal of a kind no door maps"),
     };
 

@@ -123,7 +123,7 @@ public sealed class WarmUp(IServiceProvider services, IHostApplicationLifetime l
             await WarmMessagingAsync();
             using var client = new HttpClient { BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1")) };
             await client.GetAsync("/health/live");
-            var auth = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+            var auth = AuthOptions.From(configuration);
             if (string.IsNullOrWhiteSpace(auth.Authority))
             {
                 var token = new TokenIssuer(auth).Issue("warm-up", "warm-up", [Roles.Admin, Roles.Ingest], TimeSpan.FromMinutes(1));

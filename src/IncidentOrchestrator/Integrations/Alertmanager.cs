@@ -93,7 +93,7 @@ public static class AlertmanagerEndpoint
 
     private static string Clip(string text) => text.Length <= SignalRules.MaxTextLength ? text : text[..(SignalRules.MaxTextLength - 1)] + "…";
 
-    private static Incidents.Severity? Severity(AlertmanagerAlert alert, AlertmanagerOptions options) =>
+    private static Contracts.Severity? Severity(AlertmanagerAlert alert, AlertmanagerOptions options) =>
         SeverityWords.Of(alert.Labels?.GetValueOrDefault(options.SeverityLabel), options.Severities) ?? options.DefaultSeverity;
 
     private static string? Fingerprint(AlertmanagerAlert alert, AlertmanagerOptions options)

@@ -7,8 +7,7 @@ public static class Configuration
     public static IServiceCollection AddIntegrations(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Integrations").Get<IntegrationOptions>() ?? new IntegrationOptions();
-        var oidc = configuration.GetSection("Auth:Oidc").Get<Security.OidcOptions>() ?? new Security.OidcOptions();
-        if (SlackUserProblems(options.Slack, oidc) is { Count: > 0 } problems) throw new InvalidOperationException(string.Join("; ", problems));
+        if (SlackUserProblems(options.Slack, Security.AuthOptions.From(configuration).Oidc) is { Count: > 0 } problems) throw new InvalidOperationException(string.Join("; ", problems));
         services.AddSingleton(options);
         return services;
     }

@@ -13,7 +13,7 @@ public sealed record Notification(
 
     /// <summary>The incident as it was when the notification was sent: its title and severity.</summary>
     public string? IncidentTitle { get; init; }
-    public Incidents.Severity? Severity { get; init; }
+    public Contracts.Severity? Severity { get; init; }
 
     /// <summary>The task or approval asked for, and by when; channels that can answer (Slack buttons, PagerDuty) use them.</summary>
     public Guid? WorkId { get; init; }

@@ -33,8 +33,7 @@ public sealed class NotificationHub
     {
         var mayView = caller.CanSee(n.Restricted, n.Participants);
         var addressed = n.Audience.Count == 0
-            || n.Audience.Contains($"user:{caller.Subject}")
-            || caller.Roles.Any(r => n.Audience.Contains($"role:{r}"));
+            || n.Audience.Any(caller.IsAddressedAs);
         // A person a notification names may hear it even before they are a participant (a task assigned to them makes them one).
         return addressed && (mayView || n.Audience.Contains($"user:{caller.Subject}"));
     }

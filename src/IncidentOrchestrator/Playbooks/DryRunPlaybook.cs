@@ -8,12 +8,6 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Playbooks;
 
-public sealed record DryRunIncident(string? Severity, bool? Restricted);
-
-public sealed record DryRunPlaybook(
-    Dictionary<string, JsonElement>? Inputs, DryRunIncident? Incident, Dictionary<string, JsonElement>? Signal,
-    Dictionary<string, string>? Decisions);
-
 /// <summary>The ordered plan of a run: which steps would run, be skipped, wait, and why. Nothing is executed.</summary>
 public static class DryRunPlaybookEndpoint
 {

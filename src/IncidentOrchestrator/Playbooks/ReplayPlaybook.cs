@@ -11,10 +11,6 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Playbooks;
 
-/// <summary>A candidate version's text, and which recorded runs of its playbook to replay it over.</summary>
-public sealed record ReplayPlaybook(string? Text, List<Guid>? Incidents, DateTimeOffset? From, DateTimeOffset? To, int? Limit,
-    Dictionary<string, string>? Decisions);
-
 /// <param name="Hidden">Runs on incidents the caller may not see: counted, never shown.</param>
 public sealed record ReplayAnswer(string Playbook, string CandidateHash, IReadOnlyList<ReplayResult> Runs, int Hidden, string? Note);
 
@@ -72,7 +68,7 @@ public static class ReplayPlaybookEndpoint
         var caller = user.Caller();
         var visible = runs.Where(r => known.TryGetValue(r.IncidentId, out var i) && caller.CanSee(i)).ToList();
         var hidden = runs.Count - visible.Count;
-        await needToKnow.RecordShownAsync(loaded, context, visible.Select(r => r.IncidentId));
+        await needToKnow.RecordShownAsync(loaded, context.User.Caller(), NeedToKnowGate.EndpointName(context), visible.Select(r => r.IncidentId), context.RequestAborted);
 
         var results = new List<ReplayResult>();
         foreach (var run in visible)

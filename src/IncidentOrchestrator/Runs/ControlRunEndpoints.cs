@@ -10,8 +10,6 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Runs;
 
-public sealed record CancelRunRequest(string? Reason);
-
 /// <summary>The commander's controls over a run: cancel it, or answer an escalated step with retry or skip.</summary>
 public static class ControlRunEndpoints
 {

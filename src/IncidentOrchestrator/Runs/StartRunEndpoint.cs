@@ -13,10 +13,6 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Runs;
 
-public sealed record StartPlaybookRun(string? Playbook, Dictionary<string, JsonElement>? Inputs);
-
-public sealed record RunAccepted(Guid RunId);
-
 public static class StartRunEndpoint
 {
     public static ProblemDetails Validate(StartPlaybookRun? request) => request is null

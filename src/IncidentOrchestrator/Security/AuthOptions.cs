@@ -3,6 +3,9 @@ namespace IncidentOrchestrator.Security;
 /// <summary>Configuration section <c>Auth</c>.</summary>
 public sealed class AuthOptions
 {
+    /// <summary>The <c>Auth</c> section as configured: every part of the service that needs it reads it here.</summary>
+    public static AuthOptions From(IConfiguration configuration) => configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+
     /// <summary>HS256 key, at least 32 bytes (UTF-8). Ignored when <see cref="Authority"/> is set.</summary>
     public string? SigningKey { get; set; }
 

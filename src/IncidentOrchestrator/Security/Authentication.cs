@@ -14,7 +14,7 @@ public static class Authentication
     public static IServiceCollection AddIncidentSecurity(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)
     {
-        var auth = configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+        var auth = AuthOptions.From(configuration);
         if (string.IsNullOrWhiteSpace(auth.Authority) && !GeneratingCode.IsRunning())
             _ = SigningKey(auth); // fail at start, not at the first request
         if (ProviderClaims.Problems(auth.Oidc) is { Count: > 0 } problems) throw new InvalidOperationException(string.Join("; ", problems));

@@ -6,6 +6,12 @@ namespace IncidentOrchestrator.Security;
 public sealed record Caller(string Subject, string Name, IReadOnlySet<string> Roles)
 {
     public bool IsAdmin => Roles.Contains(Contracts.Roles.Admin);
+
+    /// <summary>How work and notifications address this caller: <c>user:&lt;subject&gt;</c>, and <c>role:&lt;role&gt;</c> for each role held.</summary>
+    public IReadOnlyList<string> Principals => [$"user:{Subject}", .. Roles.Select(r => $"role:{r}")];
+
+    /// <summary>Whether <paramref name="principal"/> (<c>user:…</c> or <c>role:…</c>) addresses this caller.</summary>
+    public bool IsAddressedAs(string principal) => principal == $"user:{Subject}" || Roles.Any(r => principal == $"role:{r}");
 }
 
 public static class CallerClaims

@@ -90,7 +90,7 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
     {
         Admission.Admitted => WolverineContinue.Result(),
         Admission.NotFound => Problems.NotFound(what, id),
-        _ => AuditUnavailable(),
+        _ => Refusal.ReadNotRecorded.ToProblemResult(),
     };
 
     /// <param name="find">The incident the id belongs to, and whether the thing itself is addressed to the caller (their task, their approval).</param>
@@ -121,10 +121,6 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
         }
     }
 
-    private static IResult AuditUnavailable() => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-        title: "The read could not be recorded",
-        detail: "Reads of restricted incidents are recorded before anything is shown; recording failed, so nothing is shown. Try again later.");
-
     /// <summary>
     /// The list form of the gate: the items whose incident the caller may see (or that are addressed
     /// to them). Lists then record a read for each restricted incident they show (<see cref="RecordShownAsync"/>).
@@ -137,11 +133,11 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
     }
 
     /// <summary>Records one read by the caller of each restricted incident among <paramref name="shown"/>.</summary>
-    public async Task RecordShownAsync(IncidentsLoaded incidents, HttpContext context, IEnumerable<Guid> shown)
+    public async Task RecordShownAsync(IncidentsLoaded incidents, Caller caller, string readBy, IEnumerable<Guid> shown, CancellationToken ct)
     {
-        var known = await incidents.LoadAsync(shown, context.RequestAborted);
+        var known = await incidents.LoadAsync(shown, ct);
         var restricted = shown.Distinct().Where(id => known.TryGetValue(id, out var i) && i.Restricted).ToList();
-        await reads.RecordAsync(restricted, context.User.Caller(), EndpointName(context), IncidentReads.Allowed, context.RequestAborted);
+        await reads.RecordAsync(restricted, caller, readBy, IncidentReads.Allowed, ct);
     }
 
     public static string EndpointName(HttpContext context) =>

@@ -26,11 +26,13 @@ public sealed record TaskView(Guid TaskId, Guid IncidentId, Guid RunId, string S
         t.WorkId == Guid.Empty ? t.Id : t.WorkId, t.EscalationOf, $"/api/incidents/{t.IncidentId}");
 }
 
+/// <summary>What a list of tasks is asked for: the filters of <c>GET /api/tasks</c>, as given.</summary>
+public sealed record TaskQuery(bool? Mine = null, Guid? Incident = null, string? Status = null, int? Limit = null, string? Cursor = null);
+
 public static class TaskEndpoints
 {
     /// <summary>A task is the caller's when it names them, or a role they hold.</summary>
-    public static bool IsFor(this TaskItem task, Caller caller) =>
-        task.Assignee == $"user:{caller.Subject}" || caller.Roles.Any(r => task.Assignee == $"role:{r}");
+    public static bool IsFor(this TaskItem task, Caller caller) => caller.IsAddressedAs(task.Assignee);
 
     /// <summary>
     /// <c>GET /api/tasks</c>: oldest first, <c>limit</c> at a time (default 50, at most 500), the next page in the
@@ -38,34 +40,41 @@ public static class TaskEndpoints
     /// </summary>
     [WolverineGet("/api/tasks"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> List(bool? mine, Guid? incident, string? status, int? limit, string? cursor, IQuerySession session,
-        NeedToKnowGate needToKnow, HttpContext context, CancellationToken ct)
+        NeedToKnowGate needToKnow, HttpContext context, CancellationToken ct) =>
+        (await FindAsync(new TaskQuery(mine, incident, status, limit, cursor), context.User.Caller(), session, needToKnow,
+            NeedToKnowGate.EndpointName(context), ct)).ToHttp(listed => Paging.Ok(context, listed));
+
+    /// <summary>
+    /// The tasks list, for any door: the tasks <paramref name="caller"/> may see that match, a page at a time, each restricted
+    /// incident shown recorded as read by <paramref name="readBy"/>.
+    /// </summary>
+    public static async Task<Outcome<Listed<TaskView>>> FindAsync(TaskQuery filter, Caller caller, IQuerySession session, NeedToKnowGate needToKnow,
+        string readBy, CancellationToken ct)
     {
         var validation = new Problems.Validation();
-        var statuses = status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var statuses = filter.Status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var unknown in statuses?.Where(s => !TaskStatuses.All.Contains(s)) ?? [])
             validation.Add("status", $"'{unknown}' is not one of {string.Join(", ", TaskStatuses.All)}.");
-        var pageSize = Paging.Limit(limit, validation);
-        var after = Paging.ParseCursor(cursor, validation);
-        if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The task list query is not valid"));
+        var pageSize = Paging.Limit(filter.Limit, validation);
+        var after = Paging.ParseCursor(filter.Cursor, validation);
+        if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The task list query is not valid"));
 
-        var caller = context.User.Caller();
         var incidents = new IncidentsLoaded(session);
-        var principals = caller.Roles.Select(r => $"role:{r}").Append($"user:{caller.Subject}").ToArray();
+        var principals = caller.Principals.ToArray();
         var (page, next) = await Paging.ScanAsync<TaskItem, Cursor>(async (position, count) =>
             {
                 var query = session.Query<TaskItem>().AsQueryable();
-                if (incident is { } id) query = query.Where(t => t.IncidentId == id);
+                if (filter.Incident is { } id) query = query.Where(t => t.IncidentId == id);
                 if (statuses is { Length: > 0 }) query = query.Where(t => t.Status.IsOneOf(statuses));
-                if (mine == true) query = query.Where(t => t.Assignee.IsOneOf(principals));
+                if (filter.Mine == true) query = query.Where(t => t.Assignee.IsOneOf(principals));
                 if (position is { } c) query = query.Where(t => t.MatchesSql("(d.opened_at, d.id) > (?, ?)", c.At, c.Id));
                 return await query.OrderBy(t => t.OpenedAt).ThenBy(t => t.Id).Take(count).ToListAsync(ct);
             },
             tasks => NeedToKnowGate.VisibleAsync(incidents, caller, tasks, t => t.IncidentId, t => t.IsFor(caller), ct),
             t => Cursor.Of(t.OpenedAt, t.Id), after, pageSize);
 
-        if (next is { } more) Paging.LinkNext(context, "cursor", more.Encode());
-        await needToKnow.RecordShownAsync(incidents, context, page.Select(t => t.IncidentId));
-        return TypedResults.Ok(page.Select(TaskView.Of).ToList());
+        await needToKnow.RecordShownAsync(incidents, caller, readBy, page.Select(t => t.IncidentId), ct);
+        return new Listed<TaskView>(page.Select(TaskView.Of).ToList(), next?.Encode());
     }
 
     [WolverinePost("/api/tasks/{taskId}/ack"), Authorize(Roles = Roles.Readers)]

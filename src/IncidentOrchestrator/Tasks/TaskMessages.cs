@@ -12,5 +12,3 @@ public sealed record TaskAckDue(Guid TaskId);
 
 public sealed record TaskDue(Guid TaskId);
 
-/// <summary>Outputs a person records when completing a task.</summary>
-public sealed record CompleteTask(Dictionary<string, JsonElement>? Outputs, string? Notes);

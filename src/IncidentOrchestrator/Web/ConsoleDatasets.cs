@@ -19,14 +19,11 @@ public static class ConsoleDatasets
 
         console.MapGet("/datasets/{name}", async (string name, HttpContext context, CatalogueFolder folder, IQuerySession session, CancellationToken ct) =>
         {
-            if (folder.Catalogue.Find(name) is not { } dataset)
-                return Page<MessagePage>(new { Signed = context.User.Caller(), Heading = "Not found", Text = $"No dataset named {name} is in the catalogue." },
-                    StatusCodes.Status404NotFound);
+            var found = DatasetEndpoints.Find(name, folder);
+            if (found.Refused is { } refused)
+                return Page<MessagePage>(new { Signed = context.User.Caller(), Heading = refused.Title, Text = refused.Detail }, refused.Status());
             var versions = await DatasetEndpoints.VersionsAsync(name, folder, session, ct);
-            return Page<DatasetPage>(new
-            {
-                Signed = context.User.Caller(), Dataset = DatasetEndpoints.Definition(dataset, folder.Catalogue.Hash), Versions = versions.Value ?? [],
-            });
+            return Page<DatasetPage>(new { Signed = context.User.Caller(), Dataset = found.Value, Versions = versions.Value ?? [] });
         }).Through(DatasetEndpoints.Get, DatasetEndpoints.Versions);
     }
 }

@@ -34,7 +34,7 @@ public static class ConsoleEndpoints
         // The console is for people: none of its routes belong in the API's description.
         app.MapGet("/", () => Results.Redirect("/incidents")).AllowAnonymous().ExcludeFromDescription();
         // With a provider configured, signing in is its code flow; otherwise a person pastes a token.
-        var oidc = app.Configuration.GetSection("Auth:Oidc").Get<OidcOptions>() ?? new OidcOptions();
+        var oidc = app.Services.GetRequiredService<OidcOptions>();
         app.MapGet(ConsoleSignIn.Path, (string? returnUrl) => oidc.Enabled
             ? Results.Challenge(new Microsoft.AspNetCore.Authentication.AuthenticationProperties { RedirectUri = LocalOr(returnUrl, "/incidents") },
                 [ConsoleOpenIdConnect.Scheme])
@@ -125,12 +125,13 @@ public static class ConsoleEndpoints
         var caller = context.User.Caller();
         var listed = await ListIncidentsEndpoint.ListAsync(new IncidentFilter(Blank(status), Blank(severity), Blank(commander), Q: Blank(q), Cursor: Blank(cursor)),
             caller, session, reads, NeedToKnowGate.EndpointName(context), ct);
-        if (listed.Invalid is { } invalid)
-            return Page<IncidentsPage>(new { Signed = caller, Q = q, Status = status, Severity = severity, Commander = commander, CanDeclare = caller.Roles.Contains(Roles.Commander), DeclareProblem = invalid },
-                StatusCodes.Status400BadRequest);
+        if (listed.Refused is { } invalid)
+            return Page<IncidentsPage>(new { Signed = caller, Q = q, Status = status, Severity = severity, Commander = commander, CanDeclare = caller.Roles.Contains(Roles.Commander), DeclareProblem = ProblemOf(invalid) },
+                invalid.Status());
+        var page = listed.Value!;
         return Page<IncidentsPage>(new
         {
-            Signed = caller, Incidents = listed.Incidents, NextUrl = listed.Next is { } next ? Paging.NextUrl(context, "cursor", next) : null, Q = q,
+            Signed = caller, Incidents = page.Items, NextUrl = page.Next is { } next ? Paging.NextUrl(context, "cursor", next) : null, Q = q,
             Status = status, Severity = severity, Commander = commander, CanDeclare = caller.Roles.Contains(Roles.Commander), DeclareProblem = declareProblem,
         }, declareProblem is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
@@ -138,8 +139,7 @@ public static class ConsoleEndpoints
     private static async Task<IResult> DeclareAsync(HttpContext context, IQuerySession query, IncidentReads reads, TimeProvider clock, CancellationToken ct)
     {
         var form = await context.Request.ReadFormAsync(ct);
-        var severity = Enum.TryParse<Severity>(form["severity"], ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : (Severity?)null;
-        var command = new DeclareIncident(Blank(form["title"]), severity, form["restricted"] == "true", Blank(form["summary"]));
+        var command = new DeclareIncident(Blank(form["title"]), ApiJson.Value<Severity>(Blank(form["severity"])), form["restricted"] == "true", Blank(form["summary"]));
         var declared = await Operations.InTransactionAsync(context, (session, _) => Operations.Validated(DeclareIncidentEndpoint.Validate(command), () =>
         {
             var (created, stream) = DeclareIncidentEndpoint.Post(command, context.User, clock.GetUtcNow());

@@ -32,12 +32,8 @@ public static class ConsoleResults
         {
             NeedToKnowGate.Admission.Admitted => await next(invocation),
             NeedToKnowGate.Admission.NotFound => NotFound(context, gate.What),
-            _ => Page<Pages.MessagePage>(new
-            {
-                Signed = context.User.Caller(),
-                Heading = "Try again later",
-                Text = "Reads of restricted incidents are recorded before anything is shown; recording failed, so nothing is shown.",
-            }, StatusCodes.Status503ServiceUnavailable),
+            _ => Page<Pages.MessagePage>(new { Signed = context.User.Caller(), Heading = Refusal.ReadNotRecorded.Title, Text = Refusal.ReadNotRecorded.Detail },
+                Refusal.ReadNotRecorded.Status()),
         };
     }
 

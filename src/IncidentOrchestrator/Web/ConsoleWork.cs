@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Tasks;
 using IncidentOrchestrator.Web.Pages;
@@ -16,6 +17,9 @@ namespace IncidentOrchestrator.Web;
 /// </summary>
 public static class ConsoleWork
 {
+    /// <summary>The most open tasks, and the most approvals, the page shows.</summary>
+    private const int Shown = 200;
+
     public static void Map(RouteGroupBuilder console)
     {
         console.MapGet("/work", (HttpContext context, IQuerySession session, CancellationToken ct) => WorkPageAsync(context, session, null, null, ct))
@@ -65,26 +69,23 @@ public static class ConsoleWork
         CancellationToken ct, int status = StatusCodes.Status200OK, IReadOnlyDictionary<string, string>? typed = null)
     {
         var caller = context.User.Caller();
-        var principals = caller.Roles.Select(r => $"role:{r}").Append($"user:{caller.Subject}").ToArray();
-        var open = new[] { TaskStatuses.Open, TaskStatuses.Acknowledged, TaskStatuses.Escalated };
-        var tasks = await session.Query<TaskItem>().Where(t => t.Assignee.IsOneOf(principals) && t.Status.IsOneOf(open))
-            .OrderByDescending(t => t.OpenedAt).Take(200).ToListAsync(ct);
-        var approvals = (await session.Query<ApprovalItem>().Where(a => a.Outcome == null).OrderByDescending(a => a.OpenedAt).Take(500).ToListAsync(ct))
-            .Where(a => a.AwaitsDecisionOf(caller)).Take(200).ToList();
         var needToKnow = context.RequestServices.GetRequiredService<NeedToKnowGate>();
-        var incidents = new IncidentsLoaded(session);
-        var shownTasks = await NeedToKnowGate.VisibleAsync(incidents, caller, tasks, t => t.IncidentId, t => t.IsFor(caller), ct);
-        var shownApprovals = await NeedToKnowGate.VisibleAsync(incidents, caller, approvals, a => a.IncidentId, a => a.MayDecide(caller), ct);
-        var shown = shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)).Distinct().ToList();
-        await needToKnow.RecordShownAsync(incidents, context, shown);
+        var readBy = NeedToKnowGate.EndpointName(context);
+        var open = string.Join(',', TaskStatuses.Open, TaskStatuses.Acknowledged, TaskStatuses.Escalated);
+        var tasks = await TaskEndpoints.FindAsync(new TaskQuery(Mine: true, Status: open, Limit: Shown), caller, session, needToKnow, readBy, ct);
+        var approvals = await ApprovalEndpoints.FindAsync(new ApprovalQuery(Mine: true, Status: ApprovalItem.Open, Limit: Shown), caller, session,
+            needToKnow, readBy, ct);
+        var shownTasks = tasks.Value?.Items ?? [];
+        var shownApprovals = approvals.Value?.Items ?? [];
 
         // Most urgent first: what is due soonest (an acknowledgement or a completion), then the newest.
         var ordered = shownTasks.OrderBy(t => (t.AcknowledgedAt is null ? t.AckBy : null) ?? t.DueBy ?? DateTimeOffset.MaxValue)
-            .ThenByDescending(t => t.OpenedAt).Select(TaskView.Of).ToList();
-        var titles = (await incidents.LoadAsync(shown, ct)).Where(i => shown.Contains(i.Key)).ToDictionary(i => i.Key, i => i.Value.Title);
+            .ThenByDescending(t => t.OpenedAt).ToList();
+        var shown = shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)).Distinct().ToList();
+        var titles = (await session.LoadManyAsync<Incident>(ct, shown)).ToDictionary(i => i.Id, i => i.Title);
         return Page<MyWorkPage>(new
         {
-            Signed = caller, Tasks = ordered, Approvals = shownApprovals.Select(ApprovalView.Of).ToList(), Problem = problem, ProblemFor = problemFor,
+            Signed = caller, Tasks = ordered, Approvals = shownApprovals, Problem = problem, ProblemFor = problemFor,
             Typed = typed ?? new Dictionary<string, string>(), IncidentTitles = titles,
         }, status);
     }

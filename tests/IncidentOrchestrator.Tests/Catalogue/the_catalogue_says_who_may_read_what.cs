@@ -33,7 +33,10 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
         review: 90d
         """;
 
-    private DatasetAccess Access(string? policyFile = null, params (string Name, ProgrammeDefinition Definition)[] programmes)
+    /// <summary>What the scanner checks and what a programme's suspension revokes, both asking the catalogue, and what each warns of at start.</summary>
+    private sealed record Access(ScannedAccess Scanned, ProgrammeDatasets Programmes, IReadOnlyList<(LogLevel Level, string Text)> Warnings);
+
+    private Access AccessOf(string? policyFile = null, params (string Name, ProgrammeDefinition Definition)[] programmes)
     {
         File.WriteAllText(Path.Combine(_folder.FullName, "activity.yaml"), Dataset("hr.employee_activity", "warehouse", "hr.employee_activity",
             "train-ai:activity-insights, analytics", "hr_analysts"));
@@ -44,8 +47,10 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
         var options = new ProgrammeOptions();
         foreach (var (name, definition) in programmes) options[name] = definition;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Connections:warehouse"] = "Host=warehouse" }).Build();
-        return new DatasetAccess(folder, new CatalogueOptions { Path = _folder.FullName }, new DetectionOptions { AccessPolicy = policyFile }, options,
-            new IncidentOrchestrator.Actions.Postgres.NamedConnections(configuration));
+        var catalogue = new DatasetAccess(folder, new CatalogueOptions { Path = _folder.FullName }, new IncidentOrchestrator.Actions.Postgres.NamedConnections(configuration));
+        var scanned = new ScannedAccess(catalogue, new DetectionOptions { AccessPolicy = policyFile }, options);
+        var programmeDatasets = new ProgrammeDatasets(catalogue, options);
+        return new Access(scanned, programmeDatasets, [.. catalogue.Warnings(), .. scanned.Warnings(), .. programmeDatasets.Warnings()]);
     }
 
     private static readonly ProgrammeDefinition ActivityInsights = new() { Connection = "warehouse", ServiceAccountRole = "training_pipeline" };
@@ -53,21 +58,21 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
     [Fact]
     public void the_scanner_allows_a_tables_standing_roles_and_a_drift_names_the_programme_its_purposes_serve()
     {
-        var access = Access(null, ("activity-insights", ActivityInsights), ("unrelated", new ProgrammeDefinition { Connection = "warehouse", ServiceAccountRole = "other" }));
+        var access = AccessOf(null, ("activity-insights", ActivityInsights), ("unrelated", new ProgrammeDefinition { Connection = "warehouse", ServiceAccountRole = "other" }));
 
-        var policy = access.Policy()!;
+        var policy = access.Scanned.Policy()!;
 
         var (connection, datasets) = Assert.Single(policy.Connections);
         Assert.Equal("warehouse", connection); // crm is not a connection of this service: nothing to check there
         var activity = Assert.Single(datasets);
         Assert.Equal("hr.employee_activity", activity.Key); // the schema-level dataset is not checked yet
         Assert.Equal(["hr_analysts"], activity.Value.Allowed); // a purpose is what access may be asked for, not access
-        Assert.True(access.HasAnythingToCheck);
+        Assert.True(access.Scanned.HasAnythingToCheck);
         Assert.Equal("activity-insights", activity.Value.Programme);
-        Assert.Equal(["hr.employee_activity"], access.DatasetsOf("activity-insights", ActivityInsights));
-        Assert.Empty(access.DatasetsOf("unrelated", new ProgrammeDefinition { Connection = "warehouse" }));
+        Assert.Equal(["hr.employee_activity"], access.Programmes.Of("activity-insights", ActivityInsights));
+        Assert.Empty(access.Programmes.Of("unrelated", new ProgrammeDefinition { Connection = "warehouse" }));
 
-        var warnings = access.Superseded();
+        var warnings = access.Warnings;
         Assert.Contains(warnings, w => w.Level == LogLevel.Warning && w.Text.Contains("hr.everything") && w.Text.Contains("schema"));
         Assert.Contains(warnings, w => w.Level == LogLevel.Information && w.Text.Contains("crm.contacts") && w.Text.Contains("Connections__crm"));
         Assert.DoesNotContain(warnings, w => w.Text.Contains("Detection__AccessPolicy") || w.Text.Contains("__Datasets"));
@@ -84,11 +89,11 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
                   allowed: [payroll_clerks]
             """);
         var legacy = new ProgrammeDefinition { Connection = "warehouse", ServiceAccountRole = "training_pipeline", Datasets = ["hr.payroll", "hr.employee_activity"] };
-        var access = Access(file, ("activity-insights", legacy));
+        var access = AccessOf(file, ("activity-insights", legacy));
 
-        Assert.Equal(["hr.payroll"], access.Policy()!.Connections["warehouse"].Keys);
-        Assert.Equal(["hr.employee_activity", "hr.payroll"], access.DatasetsOf("activity-insights", legacy).Order());
-        var warnings = access.Superseded();
+        Assert.Equal(["hr.payroll"], access.Scanned.Policy()!.Connections["warehouse"].Keys);
+        Assert.Equal(["hr.employee_activity", "hr.payroll"], access.Programmes.Of("activity-insights", legacy).Order());
+        var warnings = access.Warnings;
         Assert.Contains(warnings, w => w.Text.StartsWith("Detection__AccessPolicy is read for this release only") && w.Text.Contains("Catalogue__Path"));
         Assert.Contains(warnings, w => w.Text.StartsWith("Programmes__activity-insights__Datasets is read for this release only") && w.Text.Contains("train-ai:activity-insights"));
     }

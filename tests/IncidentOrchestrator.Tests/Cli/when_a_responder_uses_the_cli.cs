@@ -47,9 +47,11 @@ public sealed class when_a_responder_uses_the_cli(AppFixture fixture) : Integrat
         Assert.Equal(ExitCodes.Conflict, conflict.ExitCode);
         Assert.Contains("Status cannot change", conflict.Error);
 
+        // The API's own severities are the option's choices: a severity it does not have is a usage error, before any request.
         var invalid = await Host.Incident(Api.Commander, "declare", "--title", "x", "--severity", "apocalyptic");
-        Assert.Equal(ExitCodes.Failure, invalid.ExitCode);
-        Assert.Contains("severity", invalid.Error);
+        Assert.Equal(ExitCodes.Usage, invalid.ExitCode);
+        Assert.Contains("apocalyptic", invalid.Error);
+        Assert.Contains("critical", invalid.Error);
 
         var signedOut = await Host.Incident("not-a-token", "list");
         Assert.Equal(ExitCodes.Failure, signedOut.ExitCode);

@@ -6,7 +6,7 @@ using Marten;
 namespace IncidentOrchestrator.Actions.Programmes;
 
 /// <summary><c>programme.suspend</c>: the service account can no longer log in nor read the programme's datasets.</summary>
-public sealed class SuspendProgramme(ProgrammeOptions programmes, Catalogue.DatasetAccess access, NamedConnections connections) : IAction
+public sealed class SuspendProgramme(ProgrammeOptions programmes, ProgrammeDatasets datasetsOf, NamedConnections connections) : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("programme.suspend")!;
 
@@ -21,7 +21,7 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, Catalogue.Data
         if (current.Aggregate is { Status: "suspended" } already)
             return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = already.SuspendedAt, ["reviewBy"] = already.ReviewBy });
 
-        var datasets = access.DatasetsOf(name, programme);
+        var datasets = datasetsOf.Of(name, programme);
         var (revoked, ended) = await Contention.RetryAsync(connections.Get(programme.Connection), Objects(programme, datasets), async db =>
         {
             var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);
@@ -48,7 +48,7 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, Catalogue.Data
 }
 
 /// <summary><c>programme.resume</c>: only after an approval step of the same run approved it.</summary>
-public sealed class ResumeProgramme(ProgrammeOptions programmes, Catalogue.DatasetAccess access, NamedConnections connections) : IAction
+public sealed class ResumeProgramme(ProgrammeOptions programmes, ProgrammeDatasets datasetsOf, NamedConnections connections) : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("programme.resume")!;
 
@@ -63,7 +63,7 @@ public sealed class ResumeProgramme(ProgrammeOptions programmes, Catalogue.Datas
 
         // What the suspension took away comes back, and nothing else: a dataset that came to serve the programme since was
         // never granted by it. A suspension recorded before the programme kept this list resumes what the catalogue says.
-        var datasets = suspended.RevokedOn ?? access.DatasetsOf(name, programme);
+        var datasets = suspended.RevokedOn ?? datasetsOf.Of(name, programme);
         await Contention.RetryAsync(connections.Get(programme.Connection), SuspendProgramme.Objects(programme, datasets), async db =>
         {
             var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);

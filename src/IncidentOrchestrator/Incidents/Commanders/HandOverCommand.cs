@@ -8,8 +8,6 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Incidents.Commanders;
 
-public sealed record HandOverCommand(string? Subject);
-
 /// <summary>
 /// <c>POST /api/incidents/{id}/commander</c>: the current commander (or an admin) hands command to
 /// someone else, who becomes a participant; the previous commander stays one. An incident nobody

@@ -9,8 +9,6 @@ using Wolverine.Marten;
 
 namespace IncidentOrchestrator.Incidents.Declaring;
 
-public sealed record DeclareIncident(string? Title, Severity? Severity, bool? Restricted, string? Summary);
-
 public sealed record IncidentCreated(Guid Id) : CreationResponse($"/api/incidents/{Id}");
 
 public static class DeclareIncidentEndpoint

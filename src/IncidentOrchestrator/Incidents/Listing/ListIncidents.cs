@@ -21,9 +21,6 @@ public sealed record IncidentSummary(
 public sealed record IncidentFilter(string? Status = null, string? Severity = null, string? Commander = null, bool? Restricted = null,
     string? From = null, string? To = null, string? Q = null, int? Limit = null, string? Cursor = null);
 
-/// <summary>A page of the incidents the caller may see and the cursor of the next page (null on the last), or why the filter is not valid.</summary>
-public sealed record IncidentListing(IReadOnlyList<IncidentSummary> Incidents, string? Next, Microsoft.AspNetCore.Mvc.ProblemDetails? Invalid = null);
-
 /// <summary>
 /// <c>GET /api/incidents</c>: newest first, <c>limit</c> at a time (default 50, at most 500); the next
 /// page's URL is in the <c>Link</c> header. Filters: <c>status</c> and <c>severity</c> (one or a comma list),
@@ -37,18 +34,18 @@ public static class ListIncidentsEndpoint
         string? status, string? severity, string? commander, bool? restricted, string? from, string? to, string? q, int? limit, string? cursor,
         IQuerySession session, IncidentReads reads, HttpContext context, CancellationToken ct)
     {
-        var listing = await ListAsync(new IncidentFilter(status, severity, commander, restricted, from, to, q, limit, cursor), context.User.Caller(),
+        var listed = await ListAsync(new IncidentFilter(status, severity, commander, restricted, from, to, q, limit, cursor), context.User.Caller(),
             session, reads, NeedToKnowGate.EndpointName(context), ct);
-        if (listing.Invalid is { } invalid) return TypedResults.Problem(invalid);
-        if (listing.Next is { } next) Paging.LinkNext(context, "cursor", next);
-        return TypedResults.Ok(listing.Incidents);
+        if (listed.Refused is { } refused) return refused.ToProblemResult();
+        if (listed.Value!.Next is { } next) Paging.LinkNext(context, "cursor", next);
+        return TypedResults.Ok(listed.Value.Items);
     }
 
     /// <summary>
     /// The list, for any door: the incidents <paramref name="caller"/> may see that match, a page at a time, each restricted one
     /// shown recorded as read by <paramref name="readBy"/>.
     /// </summary>
-    public static async Task<IncidentListing> ListAsync(IncidentFilter filter, Caller caller, IQuerySession session, IncidentReads reads, string readBy,
+    public static async Task<Outcome<Listed<IncidentSummary>>> ListAsync(IncidentFilter filter, Caller caller, IQuerySession session, IncidentReads reads, string readBy,
         CancellationToken ct)
     {
         var validation = new Problems.Validation();
@@ -59,7 +56,7 @@ public static class ListIncidentsEndpoint
         var pageSize = Paging.Limit(filter.Limit, validation);
         var after = Paging.ParseCursor(filter.Cursor, validation);
         validation.Require((filter.Q?.Length ?? 0) <= 200, "q", "At most 200 characters.");
-        if (validation.HasErrors) return new IncidentListing([], null, validation.ToProblem("The incident list query is not valid"));
+        if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The incident list query is not valid"));
 
         var query = session.Query<Incident>().VisibleTo(caller);
         if (statuses is { } s) query = query.Where(x => x.Status.IsOneOf(s));
@@ -80,7 +77,7 @@ public static class ListIncidentsEndpoint
         var incidents = await query.OrderByDescending(x => x.OpenedAt).ThenByDescending(x => x.Id).Take(pageSize + 1).ToListAsync(ct);
         var page = incidents.Take(pageSize).ToList();
         await reads.RecordAsync(page.Where(i => i.Restricted).Select(i => i.Id).ToList(), caller, readBy, IncidentReads.Allowed, ct);
-        return new IncidentListing(page.Select(IncidentSummary.Of).ToList(),
+        return new Listed<IncidentSummary>(page.Select(IncidentSummary.Of).ToList(),
             incidents.Count > pageSize ? Cursor.Of(page[^1].OpenedAt, page[^1].Id).Encode() : null);
     }
 

@@ -7,8 +7,6 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Incidents.Participants;
 
-public sealed record AddParticipant(string? Subject);
-
 public static class AddParticipantEndpoint
 {
     public static ProblemDetails Validate(AddParticipant? command) => command is null

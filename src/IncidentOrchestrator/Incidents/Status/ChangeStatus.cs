@@ -7,8 +7,6 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Incidents.Status;
 
-public sealed record ChangeStatus(string? Status, string? Reason);
-
 public static class ChangeStatusEndpoint
 {
     public static ProblemDetails Validate(ChangeStatus? command) => command is null

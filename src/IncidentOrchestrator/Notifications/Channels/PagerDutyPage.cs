@@ -41,11 +41,11 @@ public static class PagerDutyPage
     }
 
     /// <summary>PagerDuty knows critical, error, warning and info; a restricted incident's page (no severity shown) is an error.</summary>
-    private static string Severity(Incidents.Severity? severity) => severity switch
+    private static string Severity(Contracts.Severity? severity) => severity switch
     {
-        Incidents.Severity.Critical => "critical",
-        Incidents.Severity.High or null => "error",
-        Incidents.Severity.Medium => "warning",
+        Contracts.Severity.Critical => "critical",
+        Contracts.Severity.High or null => "error",
+        Contracts.Severity.Medium => "warning",
         _ => "info",
     };
 }

@@ -31,7 +31,7 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "IncidentOrchestrator.Incidents.Declaring.DeclareIncidentEndpoint").SetTag("http.route", "/api/incidents").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
-            var (command, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Incidents.Declaring.DeclareIncident>(httpContext);
+            var (command, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Contracts.DeclareIncident>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             var now = System.DateTimeOffset.UtcNow;
             var problemDetails1 = IncidentOrchestrator.Incidents.Declaring.DeclareIncidentEndpoint.Validate(command);

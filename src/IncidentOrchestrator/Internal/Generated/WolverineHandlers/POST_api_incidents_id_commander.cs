@@ -51,7 +51,7 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             // Reading the request body via JSON deserialization
-            var (command, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Incidents.Commanders.HandOverCommand>(httpContext);
+            var (command, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Contracts.HandOverCommand>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             var now = System.DateTimeOffset.UtcNow;
             var problemDetails2 = IncidentOrchestrator.Incidents.Commanders.HandOverCommandEndpoint.Validate(command);

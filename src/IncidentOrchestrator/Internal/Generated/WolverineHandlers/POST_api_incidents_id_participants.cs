@@ -51,7 +51,7 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             // Reading the request body via JSON deserialization
-            var (command, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Incidents.Participants.AddParticipant>(httpContext);
+            var (command, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Contracts.AddParticipant>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             var now = System.DateTimeOffset.UtcNow;
             var problemDetails2 = IncidentOrchestrator.Incidents.Participants.AddParticipantEndpoint.Validate(command);

@@ -63,7 +63,7 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Runs.StartPlaybookRun>(httpContext);
+            var (request, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Contracts.StartPlaybookRun>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             var problemDetails2 = IncidentOrchestrator.Runs.StartRunEndpoint.Validate(request);
             // Evaluate whether the processing should stop if there are any problems

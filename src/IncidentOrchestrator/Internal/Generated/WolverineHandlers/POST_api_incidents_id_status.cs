@@ -51,7 +51,7 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             // Reading the request body via JSON deserialization
-            var (command, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Incidents.Status.ChangeStatus>(httpContext);
+            var (command, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Contracts.ChangeStatus>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             var now = System.DateTimeOffset.UtcNow;
             var problemDetails2 = IncidentOrchestrator.Incidents.Status.ChangeStatusEndpoint.Validate(command);

@@ -32,7 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Playbooks.DryRunPlaybook>(httpContext);
+            var (request, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Contracts.DryRunPlaybook>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             var problemDetails1 = IncidentOrchestrator.Playbooks.DryRunPlaybookEndpoint.Validate(request);
             // Evaluate whether the processing should stop if there are any problems

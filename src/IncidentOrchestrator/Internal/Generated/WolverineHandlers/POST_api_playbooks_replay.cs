@@ -44,7 +44,7 @@ namespace Internal.Generated.WolverineHandlers
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "IncidentOrchestrator.Playbooks.ReplayPlaybookEndpoint").SetTag("http.route", "/api/playbooks/replay").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Playbooks.ReplayPlaybook>(httpContext);
+            var (request, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Contracts.ReplayPlaybook>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution

@@ -25,7 +25,7 @@ namespace Internal.Generated.WolverineHandlers
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "IncidentOrchestrator.Signals.SubmitSignalEndpoint").SetTag("http.route", "/api/signals").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
-            var (signal, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Signals.SubmitSignal>(httpContext);
+            var (signal, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Contracts.SubmitSignal>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             var problemDetails1 = IncidentOrchestrator.Signals.SubmitSignalEndpoint.Validate(signal);
             // Evaluate whether the processing should stop if there are any problems

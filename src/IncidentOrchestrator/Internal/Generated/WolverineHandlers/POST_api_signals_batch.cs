@@ -27,7 +27,7 @@ namespace Internal.Generated.WolverineHandlers
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "IncidentOrchestrator.Signals.SubmitSignalBatchEndpoint").SetTag("http.route", "/api/signals/batch").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
-            var (signals, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Signals.SubmitSignal[]>(httpContext);
+            var (signals, jsonContinue) = await ReadJsonAsync<IncidentOrchestrator.Contracts.SubmitSignal[]>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             var problemDetails1 = IncidentOrchestrator.Signals.SubmitSignalBatchEndpoint.Validate(signals, _intakeOptions);
             // Evaluate whether the processing should stop if there are any problems
