@@ -1,67 +1,42 @@
 using System.CommandLine;
 using IncidentOrchestrator.Bench;
 
-var url = new Option<string>("--url") { Required = true, Description = "Base URL of the running service" };
-var token = new Option<string>("--token") { Required = true, Description = "Bearer token with the ingest role" };
-var connection = new Option<string>("--connection") { Required = true, Description = "The service's database, to count what was stored" };
-var signals = new Option<int>("--signals") { DefaultValueFactory = _ => 10_000 };
-var fingerprints = new Option<int>("--fingerprints") { DefaultValueFactory = _ => 1_000 };
-var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 1_000 };
-var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 2 };
+// Started by ops/bench, which starts PostgreSQL and the service and hands them over: everything measured is measured here.
+Option<T> Required<T>(string name, string description) => new(name) { Required = true, Description = description };
+Option<T> Optional<T>(string name, T value, string description) => new(name) { DefaultValueFactory = _ => value, Description = description };
 
-var burst = new Command("signal-burst", "Send a burst of signals through the batch endpoint and verify what was stored")
+var url = Required<string>("--url", "The running service");
+var server = Required<string>("--server", "The PostgreSQL server, as a connection string without a database (pgbench's and the service's)");
+var database = Optional("--database", "incidents", "The service's database");
+var warehouse = Required<string>("--warehouse", "The connection string of the database the executor runs grant and revoke on");
+var servicePid = Required<int>("--service-pid", "The service's process, whose CPU and memory are measured");
+var postmaster = Required<int>("--postmaster-pid", "The PostgreSQL server's postmaster, whose CPU (with its backends') is measured");
+var startedAt = Required<long>("--started-at", "When the service was started, in Unix milliseconds (for the time until it is ready)");
+var signingKey = Required<string>("--signing-key", "The service's token signing key, for the bench's own tokens");
+var pgBin = Required<string>("--pg-bin", "The folder with pgbench");
+var results = Required<string>("--results", "The file one line of results is appended to");
+var profile = Optional("--profile", false, "Also count statements per unit and keep the costliest (pg_stat_statements must be loaded)");
+var pgbenchSeconds = Optional("--pgbench-seconds", 20, "How long pgbench runs");
+var warmRuns = Optional("--warm-runs", 5000, "Runs before the measured ones, unmeasured (0 measures a cold service)");
+var runs = Optional("--runs", 1000, "Runs in the run load (and after each growth)");
+var latencySamples = Optional("--latency-samples", 500, "Signals sent one at a time for the trigger latency");
+var executorRuns = Optional("--executor-runs", 500, "Runs whose steps go through the executor");
+var startedRuns = Optional("--started-runs", 1000, "Runs started through POST /api/incidents/{id}/runs");
+var startClients = Optional("--start-clients", 8, "Clients starting them at once");
+var timelineEvents = Optional("--timeline-events", 100_000, "Events of the huge incident whose timeline is paged");
+var growth = Optional("--growth", "1000000,5000000", "Stored events to grow to, each followed by a run load (comma list; empty for none)");
+var receiverPort = Required<int>("--receiver-port", "The port of the local webhook receiver the service is configured to post to");
+var playbooks = Required<string>("--playbooks", "The bench's playbooks folder");
+
+var command = new RootCommand("IncidentOrchestrator's benchmark: every figure measured against pgbench in the same run (see docs/benchmarks.md)")
 {
-    url, token, connection, signals, fingerprints, batch, clients,
+    url, server, database, warehouse, servicePid, postmaster, startedAt, signingKey, pgBin, results, profile, pgbenchSeconds, warmRuns, runs,
+    latencySamples, executorRuns, startedRuns, startClients, timelineEvents, growth, receiverPort, playbooks,
 };
-burst.SetAction(async (result, ct) =>
-{
-    var outcome = await SignalBurst.RunAsync(new SignalBurst.Settings(
-        new Uri(result.GetValue(url)!), result.GetValue(token)!, result.GetValue(connection)!,
-        result.GetValue(signals), result.GetValue(fingerprints), result.GetValue(batch), result.GetValue(clients)), ct);
-    Console.WriteLine(outcome.ToJson());
-    return outcome.Verified ? 0 : 1;
-});
-
-var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 1_000 };
-var samples = new Option<int>("--latency-samples") { DefaultValueFactory = _ => 100 };
-var runLoad = new Command("run-load", "Trigger-to-first-action latency, then many concurrent six-step runs")
-{
-    url, token, connection, runs, samples,
-};
-runLoad.SetAction(async (result, ct) =>
-{
-    var outcome = await RunLoad.RunAsync(new RunLoad.Settings(new Uri(result.GetValue(url)!), result.GetValue(token)!,
-        result.GetValue(connection)!, result.GetValue(samples), result.GetValue(runs), 6), ct);
-    Console.WriteLine(outcome.ToJson());
-    return outcome.Verified ? 0 : 1;
-});
-
-var readerToken = new Option<string>("--reader-token") { Required = true, Description = "Bearer token that may read every incident (admin)" };
-var events = new Option<int>("--events") { DefaultValueFactory = _ => 100_000 };
-var pageSamples = new Option<int>("--samples") { DefaultValueFactory = _ => 200 };
-var timeline = new Command("timeline-page", "A page of 200 from a huge incident's timeline, against a plain SQL select of the same rows")
-{
-    url, token, readerToken, connection, events, pageSamples,
-};
-timeline.SetAction(async (result, ct) =>
-{
-    var outcome = await TimelinePage.RunAsync(new TimelinePage.Settings(new Uri(result.GetValue(url)!), result.GetValue(token)!,
-        result.GetValue(readerToken)!, result.GetValue(connection)!, result.GetValue(events), result.GetValue(pageSamples)), ct);
-    Console.WriteLine(outcome.ToJson());
-    return outcome.Verified ? 0 : 1;
-});
-
-var playbookFile = new Option<string>("--playbook") { Required = true, Description = "The run benchmark's playbook file" };
-var replay = new Command("replay", "A candidate version replayed over the recorded runs of the run benchmark")
-{
-    url, readerToken, playbookFile, runs, pageSamples,
-};
-replay.SetAction(async (result, ct) =>
-{
-    var outcome = await ReplayLoad.RunAsync(new ReplayLoad.Settings(new Uri(result.GetValue(url)!), result.GetValue(readerToken)!,
-        result.GetValue(playbookFile)!, result.GetValue(runs), Math.Min(result.GetValue(pageSamples), 5)), ct);
-    Console.WriteLine(outcome.ToJson());
-    return outcome.Verified ? 0 : 1;
-});
-
-return await new RootCommand("IncidentOrchestrator load driver for ops/bench") { burst, runLoad, timeline, replay }.Parse(args).InvokeAsync();
+command.SetAction((r, ct) => Bench.RunAsync(new Bench.Settings(new Uri(r.GetValue(url)!), r.GetValue(server)!, r.GetValue(database)!,
+    r.GetValue(warehouse)!, r.GetValue(servicePid), r.GetValue(postmaster), DateTimeOffset.FromUnixTimeMilliseconds(r.GetValue(startedAt)),
+    r.GetValue(signingKey)!, r.GetValue(pgBin)!, r.GetValue(results)!, r.GetValue(profile), r.GetValue(pgbenchSeconds), r.GetValue(warmRuns),
+    r.GetValue(runs), r.GetValue(latencySamples), r.GetValue(executorRuns), r.GetValue(startedRuns), r.GetValue(startClients),
+    r.GetValue(timelineEvents), r.GetValue(growth)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToArray(),
+    r.GetValue(receiverPort), r.GetValue(playbooks)!), ct));
+return await command.Parse(args).InvokeAsync();

@@ -13,10 +13,7 @@ public static class ReplayLoad
 {
     public sealed record Settings(Uri Url, string Token, string PlaybookFile, int Runs, int Samples);
 
-    public sealed record Outcome(int Runs, int Samples, double P50Seconds, double MaxSeconds, int RunsWithTheNewStep, bool Verified)
-    {
-        public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web));
-    }
+    public sealed record Outcome(int Runs, int Samples, double P50Seconds, double MaxSeconds, int RunsWithTheNewStep, bool Verified);
 
     public static async Task<Outcome> RunAsync(Settings s, CancellationToken ct)
     {

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 
+using static IncidentOrchestrator.Bench.Measuring.Statistics;
+
 namespace IncidentOrchestrator.Bench;
 
 /// <summary>
@@ -12,13 +14,12 @@ namespace IncidentOrchestrator.Bench;
 /// </summary>
 public static class RunLoad
 {
-    public sealed record Settings(Uri Url, string Token, string Connection, int LatencySamples, int Runs, int StepsPerRun);
+    /// <param name="Attributes">A run's signal attributes (its playbook's inputs) from its number; <c>key</c> alone by default.</param>
+    public sealed record Settings(Uri Url, string Token, string Connection, int LatencySamples, int Runs, int StepsPerRun,
+        string Playbook = "bench-six-steps", string SignalType = "bench.run", Func<int, string, object>? Attributes = null);
 
     public sealed record Outcome(int LatencySamples, double TriggerP50Ms, double TriggerP99Ms, int Runs, int Steps, double Seconds,
-        double StepsPerSecond, long RunsSucceeded, bool Verified)
-    {
-        public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web));
-    }
+        double StepsPerSecond, long RunsSucceeded, bool Verified);
 
     public static async Task<Outcome> RunAsync(Settings s, CancellationToken ct)
     {
@@ -27,7 +28,7 @@ public static class RunLoad
         await using var db = new NpgsqlConnection(s.Connection);
         await db.OpenAsync(ct);
 
-        const string runs = "from incidents.mt_doc_playbookrun where data->>'playbook' = 'bench-six-steps'";
+        var runs = $"from incidents.mt_doc_playbookrun where data->>'playbook' = '{s.Playbook}'";
         var ended = $"select count(*) {runs} and data->>'state' in ('succeeded', 'failed', 'compensated', 'cancelled')";
         var succeededSql = $"select count(*) {runs} and data->>'state' = 'succeeded'";
         // Runs of an earlier load (a warm-up) are not this one's.
@@ -38,7 +39,7 @@ public static class RunLoad
         var latencyIncidents = new List<Guid>();
         for (var i = 0; i < s.LatencySamples; i++)
         {
-            using var response = await http.PostAsJsonAsync("/api/signals", Signal($"latency-{i}"), ct);
+            using var response = await http.PostAsJsonAsync("/api/signals", Signal(s, -1 - i, $"latency-{i}"), ct);
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
             var incident = body.GetProperty("incidentId").GetGuid();
@@ -53,7 +54,7 @@ public static class RunLoad
         var clock = Stopwatch.StartNew();
         for (var offset = 0; offset < s.Runs; offset += 1000)
         {
-            var batch = Enumerable.Range(offset, Math.Min(1000, s.Runs - offset)).Select(i => Signal($"run-{i}")).ToArray();
+            var batch = Enumerable.Range(offset, Math.Min(1000, s.Runs - offset)).Select(i => Signal(s, i, $"run-{i}")).ToArray();
             using var response = await http.PostAsJsonAsync("/api/signals/batch", batch, ct);
             response.EnsureSuccessStatusCode();
         }
@@ -69,10 +70,10 @@ public static class RunLoad
             Math.Round(steps / seconds, 1), succeeded, succeeded == s.Runs && before == earlier + s.LatencySamples);
     }
 
-    private static object Signal(string key) => new
+    private static object Signal(Settings s, int number, string key) => new
     {
-        source = "bench", type = "bench.run", severity = "high", fingerprint = $"bench:{Guid.NewGuid():N}:{key}", title = key,
-        attributes = new { key },
+        source = "bench", type = s.SignalType, severity = "high", fingerprint = $"bench:{Guid.NewGuid():N}:{key}", title = key,
+        attributes = s.Attributes?.Invoke(number, key) ?? new { key },
     };
 
     /// <summary>From the moment the signal was received to the moment the run dispatched its first action, both server clocks.</summary>
@@ -107,6 +108,4 @@ public static class RunLoad
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 1);
 }

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 
+using static IncidentOrchestrator.Bench.Measuring.Statistics;
+
 namespace IncidentOrchestrator.Bench;
 
 /// <summary>
@@ -15,10 +17,7 @@ public static class SignalBurst
     public sealed record Settings(Uri Url, string Token, string Connection, int Signals, int Fingerprints, int BatchSize, int Clients);
 
     public sealed record Outcome(int Signals, int Fingerprints, int BatchSize, int Clients, double Seconds, double SignalsPerSecond,
-        double BatchP50Ms, double BatchP99Ms, long IncidentsOpened, long SignalsStored, bool Verified)
-    {
-        public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web));
-    }
+        double BatchP50Ms, double BatchP99Ms, long IncidentsOpened, long SignalsStored, bool Verified);
 
     public static async Task<Outcome> RunAsync(Settings s, CancellationToken ct)
     {
@@ -84,6 +83,4 @@ public static class SignalBurst
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 1);
 }

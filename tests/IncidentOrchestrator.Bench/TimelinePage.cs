@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 
+using static IncidentOrchestrator.Bench.Measuring.Statistics;
+
 namespace IncidentOrchestrator.Bench;
 
 /// <summary>
@@ -15,10 +17,7 @@ public static class TimelinePage
     public sealed record Settings(Uri Url, string IngestToken, string ReaderToken, string Connection, int Events, int Samples);
 
     public sealed record Outcome(int Events, int Samples, double ApiP50Ms, double ApiP99Ms, double SqlP50Ms, double SqlP99Ms, double Ratio,
-        double NewestP50Ms, double ConsolePageP50Ms, double ConsolePageP99Ms, double ConsoleHugePageP50Ms, bool Verified)
-    {
-        public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web));
-    }
+        double NewestP50Ms, double ConsolePageP50Ms, double ConsolePageP99Ms, double ConsoleHugePageP50Ms, bool Verified);
 
     public static async Task<Outcome> RunAsync(Settings s, CancellationToken ct)
     {
@@ -129,6 +128,4 @@ public static class TimelinePage
         }
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 2);
 }
