@@ -66,9 +66,9 @@ public static class IncidentCommands
     private static Command List(CliContext cli)
     {
         var status = new Option<string?>("--status") { Description = "open, contained, resolved, closed (or a comma list)" };
-        status.CompletionSources.Add("open", "contained", "resolved", "closed");
+        status.CompletionSources.Add(ApiJson.Names<IncidentStatus>());
         var severity = new Option<string?>("--severity") { Description = "low, medium, high, critical (or a comma list)" };
-        severity.CompletionSources.Add("low", "medium", "high", "critical");
+        severity.CompletionSources.Add(ApiJson.Names<Severity>());
         var mine = new Option<bool>("--mine") { Description = "Only the incidents you command" };
         var commander = new Option<string?>("--commander") { Description = "A subject, or none" };
         var since = new Option<string?>("--since") { Description = "Opened since: an ISO time, or 24h / 7d / 30d" };
@@ -259,10 +259,10 @@ public static class IncidentCommands
                 .Where(o => string.IsNullOrEmpty(o.Item2)).Select(o => o.Item1).ToList();
             if (missing.Count > 0) throw new CliException(ExitCodes.Usage, $"Missing {string.Join(", ", missing)} (or give --file).");
             var accepted = await cli.Api(r).PostAsync("/api/signals", new SubmitSignal(r.GetValue(source), r.GetValue(type),
-                ApiJson.Value<Severity>(r.GetValue(severity)), r.GetValue(fingerprint), r.GetValue(title), null, KeyValues.Parse(r.GetValue(attributes), "--attr")), ct);
+                ApiJson.Value<Severity>(r.GetValue(severity)), r.GetValue(fingerprint), r.GetValue(title), null, KeyValues.Texts(r.GetValue(attributes), "--attr")), ct);
             var answer = accepted.Deserialize<SignalAccepted>(Json.Options)!;
             var said = answer.Correlated ? $"Joined incident {answer.IncidentId}" : $"Opened incident {answer.IncidentId}";
-            if (answer.Runs.Count > 0) said += "; started " + Started(answer);
+            if (answer.Runs is { Count: > 0 }) said += "; started " + Started(answer);
             output.Answer(accepted, said + ".", answer.IncidentId.ToString());
             return ExitCodes.Ok;
         }));
@@ -320,7 +320,7 @@ public static class IncidentCommands
 
     /// <summary><see cref="Since"/> as a time, for a typed request.</summary>
     public static DateTimeOffset? SinceTime(string? value, string option) => Since(value) is not { } text ? null
-        : DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var time) ? time
+        : ApiTime.TryParse(text, out var time) ? time
         : throw new CliException(ExitCodes.Usage, $"{option} takes 30m, 24h, 7d or an ISO time; '{value}' is neither.");
 
     /// <summary>"sensitive-data-exposure (run 01a3…)": the runs a signal started, as the API named them.</summary>

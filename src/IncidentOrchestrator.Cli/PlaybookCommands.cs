@@ -181,7 +181,7 @@ public static class PlaybookCommands
                 var differences = run.GetProperty("differences").EnumerateArray().ToList();
                 if (differences.Count == 0) cli.Console.Out.WriteLine("  no difference");
                 else output.List(differences, "step", State("difference", "kind"), Field("step", "step"), Field("detail", "detail"));
-                var assumed = run.GetProperty("steps").EnumerateArray().Where(s => Text(s, "assumed") == "True").Select(s => Text(s, "id")).ToList();
+                var assumed = run.GetProperty("steps").EnumerateArray().Where(s => s.TryGetProperty("assumed", out var assumed) && assumed.ValueKind == System.Text.Json.JsonValueKind.True).Select(s => Text(s, "id")).ToList();
                 if (assumed.Count > 0) cli.Console.Out.WriteLine($"  assumed (the record cannot say): {string.Join(", ", assumed)}");
                 cli.Console.Out.WriteLine();
             }

@@ -49,20 +49,9 @@ public static class SignalFile
 public static class KeyValues
 {
     /// <summary>
-    /// <c>k=v</c> pairs as a JSON object's members, typed by guess (true, false and numbers stay typed; the rest are text):
-    /// for values nothing declares a type for, such as a signal's attributes.
-    /// </summary>
-    public static Dictionary<string, JsonElement> Parse(IEnumerable<string>? pairs, string option) =>
-        Split(pairs, option).ToDictionary(p => p.Key, p => p.Value switch
-        {
-            "true" or "false" => JsonSerializer.SerializeToElement(p.Value == "true"),
-            var text when IncidentOrchestrator.Playbooks.Model.InputValues.TryReadNumber(text, out var n) => JsonSerializer.SerializeToElement(n),
-            var text => JsonSerializer.SerializeToElement(text),
-        }, StringComparer.Ordinal);
-
-    /// <summary>
-    /// <c>k=v</c> pairs as text, for a playbook's inputs and a task's outputs: the service reads each by the type the playbook declares for it, so
-    /// <c>rows=50000</c> is a number where <c>rows</c> is one, and <c>code=007</c> stays <c>007</c> where <c>code</c> is text.
+    /// <c>k=v</c> pairs as text, for a playbook's inputs, a task's outputs and a signal's attributes (which become the inputs of the
+    /// playbooks it starts): the service reads each by the type the playbook declares for it, so <c>rows=50000</c> is a number where
+    /// <c>rows</c> is one, and <c>code=007</c> stays <c>007</c> where <c>code</c> is text. The CLI guesses no types.
     /// </summary>
     public static Dictionary<string, JsonElement> Texts(IEnumerable<string>? pairs, string option) =>
         Split(pairs, option).ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value), StringComparer.Ordinal);

@@ -41,12 +41,13 @@ public static class Bench
         var reader = Token(s, "bench-reader", Roles.Admin);
         var commander = Token(s, "bench-commander", Roles.Commander, Roles.Admin);
 
+        // The start is measured first, with nothing else running; pgbench then runs while the service is idle.
+        var start = await FirstRequests.RunAsync(s.Url, s.StartedAt, s.ServicePid, ingest, reader, ct);
+        Say($"Cold start: ready in {start.ReadySeconds} s; first signal {start.FirstSignalMs} ms (then {start.SecondSignalMs}); first list {start.FirstListMs} ms (then {start.SecondListMs})");
+
         Say($"Baseline: pgbench -N -c 8 -j 2 -T {s.PgbenchSeconds}");
         var tps = await Pgbench.TransactionsPerSecondAsync(s.PgBin, server, "bench", s.PgbenchSeconds, ct);
         Say($"  {tps:F0} transactions/s");
-
-        var start = await FirstRequests.RunAsync(s.Url, s.StartedAt, s.ServicePid, ingest, reader, ct);
-        Say($"Cold start: ready in {start.ReadySeconds} s; first signal {start.FirstSignalMs} ms (then {start.SecondSignalMs}); first list {start.FirstListMs} ms (then {start.SecondListMs})");
 
         if (s.Profile)
             await using (var extension = db.CreateCommand("create extension if not exists pg_stat_statements")) await extension.ExecuteNonQueryAsync(ct);

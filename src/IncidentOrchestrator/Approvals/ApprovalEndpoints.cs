@@ -48,7 +48,7 @@ public static class ApprovalEndpoints
     /// restricted incident shown recorded as read by <paramref name="readBy"/>.
     /// </summary>
     public static async Task<Outcome<Listed<ApprovalView>>> FindAsync(ApprovalQuery filter, Caller caller, IQuerySession session,
-        NeedToKnowGate needToKnow, string readBy, CancellationToken ct)
+        NeedToKnowGate needToKnow, string readBy, CancellationToken ct, ISet<Guid>? recorded = null)
     {
         var validation = new Problems.Validation();
         var statuses = filter.Status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
@@ -74,7 +74,7 @@ public static class ApprovalEndpoints
                 a => a.IncidentId, a => a.MayDecide(caller), ct),
             a => Cursor.Of(a.OpenedAt, a.Id), after, pageSize);
 
-        await needToKnow.RecordShownAsync(incidents, caller, readBy, page.Select(a => a.IncidentId), ct);
+        await needToKnow.RecordShownAsync(incidents, caller, readBy, page.Select(a => a.IncidentId), ct, recorded);
         return new Listed<ApprovalView>(page.Select(ApprovalView.Of).ToList(), next?.Encode());
     }
 }

@@ -38,11 +38,14 @@ public static class DatasetEndpoints
 
     [WolverineGet("/api/datasets/{name}"), Authorize(Roles = Roles.Readers)]
     public static Results<Ok<DatasetDefinition>, ProblemHttpResult> Get(string name, CatalogueFolder folder) =>
-        Find(name, folder) is { Value: { } found } ? TypedResults.Ok(found) : Refusal.NotFound("Dataset", name).ToProblemResult();
+        Find(name, folder) is { Value: { } found } ? TypedResults.Ok(found) : NoSuchDataset(name).ToProblemResult();
+
+    /// <summary>A name the catalogue does not hold (the catalogue is not need-to-know: it says so plainly).</summary>
+    private static Refusal NoSuchDataset(string name) => new(RefusalKind.NotFound, "Dataset not found", $"No dataset named '{name}' is in the catalogue.");
 
     /// <summary>A dataset's declaration in the loaded catalogue, for any door.</summary>
     public static Outcome<DatasetDefinition> Find(string name, CatalogueFolder folder) =>
-        folder.Catalogue.Find(name) is { } d ? Definition(d, folder.Catalogue.Hash) : Refusal.NotFound("Dataset", name);
+        folder.Catalogue.Find(name) is { } d ? Definition(d, folder.Catalogue.Hash) : NoSuchDataset(name);
 
     private static DatasetDefinition Definition(Dataset d, string catalogueHash) => new(d.Name, d.Title, d.Connection, d.Object, d.Classification,
         d.Subjects, d.Owner, d.Stewards, d.Purposes, d.Standing, Durations.Format(d.MaxGrant), new DatasetApproversView(d.Approvers.From, d.Approvers.Quorum),
@@ -71,7 +74,7 @@ public static class DatasetEndpoints
         var loaded = folder.Catalogue.Find(name);
         var kept = await session.Query<DatasetVersion>().Where(v => v.Name == name)
             .Select(v => new DatasetVersionView(v.Id, false, v.FirstLoadedAt)).ToListAsync(ct); // not their texts
-        if (loaded is null && kept.Count == 0) return Refusal.NotFound("Dataset", name);
+        if (loaded is null && kept.Count == 0) return NoSuchDataset(name);
         var versions = kept.Select(v => v with { Loaded = v.Hash == loaded?.Hash });
         if (loaded is not null && kept.All(v => v.Hash != loaded.Hash)) versions = versions.Append(new DatasetVersionView(loaded.Hash, true, null));
         return Outcome<IReadOnlyList<DatasetVersionView>>.Done(versions.OrderByDescending(v => v.FirstLoadedAt ?? DateTimeOffset.MaxValue).ToList());

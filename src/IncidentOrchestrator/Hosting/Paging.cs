@@ -64,7 +64,6 @@ public static class Paging
         return null;
     }
 
-    /// <summary>Sets <c>Link: &lt;this URL with <paramref name="parameter"/>=<paramref name="value"/>&gt;; rel="next"</c>, dropping the opposite direction's parameter.</summary>
     /// <summary>A listed page as the API answers it: the items, and the next page's URL in the <c>Link</c> header.</summary>
     public static IResult Ok<T>(HttpContext context, Listed<T> listed)
     {
@@ -72,6 +71,7 @@ public static class Paging
         return TypedResults.Ok(listed.Items);
     }
 
+    /// <summary>Sets <c>Link: &lt;this URL with <paramref name="parameter"/>=<paramref name="value"/>&gt;; rel="next"</c>, dropping the opposite direction's parameter.</summary>
     public static void LinkNext(HttpContext context, string parameter, string value, params string[] drop) =>
         context.Response.Headers.Append("Link", $"<{NextUrl(context, parameter, value, drop)}>; rel=\"next\"");
 

@@ -10,7 +10,7 @@ public sealed record IncidentDeclared(
 {
     string ITimelineEvent.Actor => DeclaredBy;
     DateTimeOffset ITimelineEvent.At => DeclaredAt;
-    string ITimelineEvent.Describe() => $"{DeclaredByName} declared a {Severity.ToString().ToLowerInvariant()} incident: {Title}";
+    string ITimelineEvent.Describe() => $"{DeclaredByName} declared a {ApiJson.Name(Severity)} incident: {Title}";
 }
 
 /// <summary>
@@ -23,7 +23,7 @@ public sealed record IncidentDetected(
 {
     string ITimelineEvent.Actor => DetectedBy;
     DateTimeOffset ITimelineEvent.At => DetectedAt;
-    string ITimelineEvent.Describe() => $"Incident opened by a {Severity.ToString().ToLowerInvariant()} signal from {Source}: {Title}";
+    string ITimelineEvent.Describe() => $"Incident opened by a {ApiJson.Name(Severity)} signal from {Source}: {Title}";
 }
 
 /// <summary>Need-to-know granted on the incident.</summary>
@@ -59,7 +59,7 @@ public sealed record IncidentContained(Guid IncidentId, long SecondsToContain, G
 public sealed record IncidentSeverityChanged(Guid IncidentId, Severity From, Severity Severity, string By, DateTimeOffset At) : ITimelineEvent
 {
     string ITimelineEvent.Actor => By;
-    string ITimelineEvent.Describe() => $"Severity changed from {From.ToString().ToLowerInvariant()} to {Severity.ToString().ToLowerInvariant()}";
+    string ITimelineEvent.Describe() => $"Severity changed from {ApiJson.Name(From)} to {ApiJson.Name(Severity)}";
 }
 
 public sealed record IncidentNoteAdded(Guid IncidentId, [property: Sensitive] string Note, string By, DateTimeOffset At) : ITimelineEvent

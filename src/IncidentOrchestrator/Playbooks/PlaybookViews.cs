@@ -23,7 +23,7 @@ public static class PlaybookViews
 
     public static PlaybookDefinition Definition(Playbook p) => new(
         p.Name, p.Title, p.Hash, p.Description, p.Severity, p.Restricted, Triggers(p),
-        p.Inputs.Select(i => new InputView(i.Name, i.Type.ToString().ToLowerInvariant(), i.Required, i.Default, i.Description)).ToList(),
+        p.Inputs.Select(i => new InputView(i.Name, ApiJson.Name(i.Type), i.Required, i.Default, i.Description)).ToList(),
         p.Steps.Select(Step).ToList(), p.File, p.Source);
 
     private static IReadOnlyList<TriggerView> Triggers(Playbook p) => p.Triggers.Select(t => new TriggerView(t.Signal, t.When?.Text)).ToList();

@@ -87,7 +87,7 @@ public static class IncidentReport
 
     private static void Row(StringBuilder md, string name, string value) => md.AppendLine($"| {name} | {value} |");
 
-    private static string Lower<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
+    private static string Lower<T>(T value) where T : struct, Enum => ApiJson.Name(value);
 
     private static string Time(DateTimeOffset? at, DateTimeOffset? since = null) => at is not { } t
         ? "–"

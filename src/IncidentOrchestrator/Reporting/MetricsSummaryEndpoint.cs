@@ -1,6 +1,7 @@
 using System.Globalization;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Incidents.Listing;
 using IncidentOrchestrator.Security;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -38,8 +39,8 @@ public static class MetricsSummaryEndpoint
     /// <summary>The window <c>from</c> and <c>to</c> name (ISO times; by default the 30 days up to now); a problem with either is a field error.</summary>
     public static (DateTimeOffset From, DateTimeOffset To) Window(string? from, string? to, DateTimeOffset now, Problems.Validation validation)
     {
-        var until = Parse(to, "to", validation) ?? now;
-        var since = Parse(from, "from", validation) ?? until - DefaultWindow;
+        var until = ListIncidentsEndpoint.ParseTime(to, "to", validation) ?? now;
+        var since = ListIncidentsEndpoint.ParseTime(from, "from", validation) ?? until - DefaultWindow;
         validation.Require(since <= until, "from", "'from' must not be after 'to'.");
         return (since, until);
     }
@@ -57,7 +58,7 @@ public static class MetricsSummaryEndpoint
         return new MetricsSummary(overall.Incidents, overall.Mttd, overall.Mtta, overall.Mttc, overall.Mttr, since, until,
             all.Count(t => t.ContainedAt is not null), all.Count(t => t.ResolvedAt is not null),
             all.GroupBy(t => t.Severity).OrderByDescending(g => g.Key)
-                .ToDictionary(g => g.Key.ToString().ToLowerInvariant(), g => MeansOf(g.ToList())));
+                .ToDictionary(g => ApiJson.Name(g.Key), g => MeansOf(g.ToList())));
     }
 
     private sealed record Times(Severity Severity, DateTimeOffset OpenedAt, DateTimeOffset? FirstObservedAt, DateTimeOffset? AcknowledgedAt,
@@ -74,13 +75,5 @@ public static class MetricsSummaryEndpoint
     {
         var seconds = spans.Select(s => Math.Max(0, s.TotalSeconds)).ToList();
         return seconds.Count == 0 ? null : Math.Round(seconds.Average(), 1);
-    }
-
-    private static DateTimeOffset? Parse(string? value, string field, Problems.Validation validation)
-    {
-        if (string.IsNullOrEmpty(value)) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return parsed;
-        validation.Add(field, $"'{value}' is not an ISO 8601 time.");
-        return null;
     }
 }

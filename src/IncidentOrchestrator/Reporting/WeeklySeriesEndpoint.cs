@@ -75,6 +75,6 @@ public static class WeeklySeriesEndpoint
 
         var open = await visible.Where(i => i.Status == IncidentStatus.Open || i.Status == IncidentStatus.Contained).Select(i => i.OpenedAt).ToListAsync(ct);
         var ages = Ages.Select(b => new AgeBucket(b.Label, open.Count(o => (now - o).TotalDays >= b.From && (now - o).TotalDays < b.To))).ToList();
-        return new WeeklySeries(since, until, severities?.Select(v => v.ToString().ToLowerInvariant()).ToList() ?? [], perWeek, ages);
+        return new WeeklySeries(since, until, severities?.Select(ApiJson.Name).ToList() ?? [], perWeek, ages);
     }
 }

@@ -22,6 +22,23 @@ public sealed class PinnedPlaybook
 public sealed class PinnedPlaybooks(PlaybookCatalog catalog, ActionRegistry actions)
 {
     private readonly ConcurrentDictionary<string, Playbook> _parsed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _stored = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Pins the text a run starts from, in the run's own transaction, unless it is stored already. A text never changes, so
+    /// it is written once: runs started at the same moment must not queue on its row (writing it each time made every start
+    /// wait for the one before it to commit).
+    /// </summary>
+    public async Task PinAsync(IDocumentSession session, Playbook playbook, DateTimeOffset now, CancellationToken ct)
+    {
+        if (_stored.ContainsKey(playbook.Hash)) return;
+        if (await session.LoadAsync<PinnedPlaybook>(playbook.Hash, ct) is not null)
+        {
+            _stored[playbook.Hash] = true; // read back committed: stored for good
+            return;
+        }
+        session.Store(PinnedPlaybook.Of(playbook, now));
+    }
 
     public async Task<Playbook> GetAsync(string hash, IQuerySession session, CancellationToken ct)
     {

@@ -25,5 +25,5 @@ public static class RunScope
     public static ValueScope ForUndo(PlaybookRun run) => StepDecision.ForCompensation(Of(run, null));
 
     public static Dictionary<string, object?> Facts(Incident incident) => IncidentFacts.Of(incident.Id.ToString(), incident.Title,
-        incident.Severity.ToString().ToLowerInvariant(), incident.Restricted, incident.Status.ToString().ToLowerInvariant(), incident.Phase);
+        ApiJson.Name(incident.Severity), incident.Restricted, ApiJson.Name(incident.Status), incident.Phase);
 }

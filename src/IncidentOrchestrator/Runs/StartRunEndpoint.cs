@@ -21,19 +21,19 @@ public static class StartRunEndpoint
 
     [WolverinePost("/api/incidents/{id}/runs"), Authorize(Roles = Roles.Commander)]
     public static async Task<IResult> Post(Guid id, StartPlaybookRun request, IDocumentSession session, IMessageBus bus,
-        PlaybookCatalog catalog, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
-        (await StartAsync(id, request, session, bus, catalog, user, clock, ct))
+        PlaybookCatalog catalog, PinnedPlaybooks pinned, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+        (await StartAsync(id, request, session, bus, catalog, pinned, user, clock, ct))
         .ToHttp(accepted => TypedResults.Accepted($"/api/incidents/{id}/runs/{accepted.RunId}", accepted));
 
     /// <summary>Starts a loaded playbook on an incident that has not ended, with its inputs read by the types it declares.</summary>
     public static async Task<Outcome<RunAccepted>> StartAsync(Guid id, StartPlaybookRun request, IDocumentSession session, IMessageBus bus,
-        PlaybookCatalog catalog, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        PlaybookCatalog catalog, PinnedPlaybooks pinned, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var caller = user.Caller();
         var incident = await session.LoadAsync<Incident>(id, ct);
         if (incident is null) return Refusal.NotFound("Incident", id);
         if (incident.Status.HasEnded())
-            return Refusal.Conflict("The incident has ended", $"Incident {id} is {incident.Status.ToString().ToLowerInvariant()}; no run can start on it.");
+            return Refusal.Conflict("The incident has ended", $"Incident {id} is {ApiJson.Name(incident.Status)}; no run can start on it.");
 
         var validation = new Problems.Validation();
         if (catalog.Library.Find(request.Playbook!) is not { } playbook)
@@ -44,7 +44,7 @@ public static class StartRunEndpoint
 
         var runId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
-        session.Store(PinnedPlaybook.Of(playbook, now));
+        await pinned.PinAsync(session, playbook, now, ct);
         session.Insert(PlaybookRun.Request(runId, id, playbook, RunValues.Serialize(bound.Values), null, null, null, null, caller.Subject, now));
         await bus.PublishAsync(new StartRun(runId));
         return new RunAccepted(runId);

@@ -32,7 +32,7 @@ public static class Triggers
     public static Dictionary<string, JsonElement> Facts(SubmitSignal signal, DateTimeOffset observedAt) => new()
     {
         ["type"] = JsonSerializer.SerializeToElement(signal.Type),
-        ["severity"] = JsonSerializer.SerializeToElement(signal.Severity!.Value.ToString().ToLowerInvariant()),
+        ["severity"] = JsonSerializer.SerializeToElement(ApiJson.Name(signal.Severity!.Value)),
         ["source"] = JsonSerializer.SerializeToElement(signal.Source),
         ["fingerprint"] = JsonSerializer.SerializeToElement(signal.Fingerprint),
         ["title"] = JsonSerializer.SerializeToElement(signal.Title),

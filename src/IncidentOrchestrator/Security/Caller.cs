@@ -11,7 +11,7 @@ public sealed record Caller(string Subject, string Name, IReadOnlySet<string> Ro
     public IReadOnlyList<string> Principals => [$"user:{Subject}", .. Roles.Select(r => $"role:{r}")];
 
     /// <summary>Whether <paramref name="principal"/> (<c>user:…</c> or <c>role:…</c>) addresses this caller.</summary>
-    public bool IsAddressedAs(string principal) => principal == $"user:{Subject}" || Roles.Any(r => principal == $"role:{r}");
+    public bool IsAddressedAs(string principal) => Principals.Contains(principal);
 }
 
 public static class CallerClaims

@@ -132,11 +132,15 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
         return items.Where(x => addressedToCaller(x) || (known.TryGetValue(incidentOf(x), out var i) && caller.CanSee(i))).ToList();
     }
 
-    /// <summary>Records one read by the caller of each restricted incident among <paramref name="shown"/>.</summary>
-    public async Task RecordShownAsync(IncidentsLoaded incidents, Caller caller, string readBy, IEnumerable<Guid> shown, CancellationToken ct)
+    /// <summary>
+    /// Records one read by the caller of each restricted incident among <paramref name="shown"/>; with <paramref name="recorded"/>,
+    /// only of those not in it yet (a page made of several lists records each incident once).
+    /// </summary>
+    public async Task RecordShownAsync(IncidentsLoaded incidents, Caller caller, string readBy, IEnumerable<Guid> shown, CancellationToken ct,
+        ISet<Guid>? recorded = null)
     {
         var known = await incidents.LoadAsync(shown, ct);
-        var restricted = shown.Distinct().Where(id => known.TryGetValue(id, out var i) && i.Restricted).ToList();
+        var restricted = shown.Distinct().Where(id => known.TryGetValue(id, out var i) && i.Restricted && (recorded?.Add(id) ?? true)).ToList();
         await reads.RecordAsync(restricted, caller, readBy, IncidentReads.Allowed, ct);
     }
 

@@ -17,7 +17,7 @@ namespace IncidentOrchestrator.Signals;
 /// transaction per signal. Runs are started through the transactional outbox, so an accepted signal
 /// never loses its runs.
 /// </summary>
-public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scopes, PlaybookCatalog catalog, CommanderOnDuty commanders,
+public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scopes, PlaybookCatalog catalog, PinnedPlaybooks pinned, CommanderOnDuty commanders,
     IncidentMetrics metrics, TimeProvider clock, ILogger<SignalIntake> logger)
 {
     private const int MaxAttempts = 5;
@@ -155,7 +155,7 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
                 received, command);
             await publish(notify);
             open[signal.Fingerprint!] = incidentId;
-            return new SignalAccepted(signalId, incidentId, false, await StartRunsAsync(matches, incidentId, signal, signalId, observedAt, session, publish, caller, now));
+            return new SignalAccepted(signalId, incidentId, false, await StartRunsAsync(matches, incidentId, signal, signalId, observedAt, session, publish, caller, now, pinned));
         }
     }
 
@@ -208,7 +208,8 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
     }
 
     private static async Task<IReadOnlyList<StartedRun>> StartRunsAsync(IReadOnlyList<TriggerMatch> matches, Guid incidentId, SubmitSignal signal,
-        Guid signalId, DateTimeOffset observedAt, IDocumentSession session, Func<object, ValueTask> publish, Caller caller, DateTimeOffset now)
+        Guid signalId, DateTimeOffset observedAt, IDocumentSession session, Func<object, ValueTask> publish, Caller caller, DateTimeOffset now,
+        PinnedPlaybooks pinned)
     {
         var started = new List<StartedRun>();
         foreach (var (playbook, inputs) in matches)
@@ -219,7 +220,7 @@ public sealed class SignalIntake(IDocumentStore store, IServiceScopeFactory scop
                 continue;
             }
             var runId = Guid.CreateVersion7();
-            session.Store(PinnedPlaybook.Of(playbook, now));
+            await pinned.PinAsync(session, playbook, now, CancellationToken.None);
             session.Insert(PlaybookRun.Request(runId, incidentId, playbook, RunValues.Serialize(inputs.Values),
                 Triggers.Facts(signal, observedAt), signalId, null, null, caller.Subject, now));
             await publish(new StartRun(runId));

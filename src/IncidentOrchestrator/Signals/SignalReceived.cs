@@ -13,5 +13,5 @@ public sealed record SignalReceived(
 {
     string ITimelineEvent.Actor => ReceivedFrom;
     DateTimeOffset ITimelineEvent.At => ReceivedAt;
-    string ITimelineEvent.Describe() => $"{(Correlated ? "Correlated" : "First")} {Severity.ToString().ToLowerInvariant()} signal {Type} from {Source}: {Title}";
+    string ITimelineEvent.Describe() => $"{(Correlated ? "Correlated" : "First")} {ApiJson.Name(Severity)} signal {Type} from {Source}: {Title}";
 }

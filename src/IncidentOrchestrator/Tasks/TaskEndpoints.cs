@@ -49,7 +49,7 @@ public static class TaskEndpoints
     /// incident shown recorded as read by <paramref name="readBy"/>.
     /// </summary>
     public static async Task<Outcome<Listed<TaskView>>> FindAsync(TaskQuery filter, Caller caller, IQuerySession session, NeedToKnowGate needToKnow,
-        string readBy, CancellationToken ct)
+        string readBy, CancellationToken ct, ISet<Guid>? recorded = null)
     {
         var validation = new Problems.Validation();
         var statuses = filter.Status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -73,7 +73,7 @@ public static class TaskEndpoints
             tasks => NeedToKnowGate.VisibleAsync(incidents, caller, tasks, t => t.IncidentId, t => t.IsFor(caller), ct),
             t => Cursor.Of(t.OpenedAt, t.Id), after, pageSize);
 
-        await needToKnow.RecordShownAsync(incidents, caller, readBy, page.Select(t => t.IncidentId), ct);
+        await needToKnow.RecordShownAsync(incidents, caller, readBy, page.Select(t => t.IncidentId), ct, recorded);
         return new Listed<TaskView>(page.Select(TaskView.Of).ToList(), next?.Encode());
     }
 

@@ -18,7 +18,10 @@ public static class TaskStatuses
     public static readonly string[] All = [Open, Acknowledged, Completed, Escalated, Cancelled, Superseded];
 
     /// <summary>An escalated task widened the circle; its assignee can still do the work.</summary>
-    public static bool IsActionable(string status) => status is Open or Acknowledged or Escalated;
+    public static bool IsActionable(string status) => Actionable.Contains(status);
+
+    /// <summary>The statuses of a task someone still has to act on.</summary>
+    public static readonly string[] Actionable = [Open, Acknowledged, Escalated];
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ public static class ConsoleDatasets
         {
             var found = DatasetEndpoints.Find(name, folder);
             if (found.Refused is { } refused)
-                return Page<MessagePage>(new { Signed = context.User.Caller(), Heading = refused.Title, Text = refused.Detail }, refused.Status());
+                return RefusalPage(context, refused);
             var versions = await DatasetEndpoints.VersionsAsync(name, folder, session, ct);
             return Page<DatasetPage>(new { Signed = context.User.Caller(), Dataset = found.Value, Versions = versions.Value ?? [] });
         }).Through(DatasetEndpoints.Get, DatasetEndpoints.Versions);

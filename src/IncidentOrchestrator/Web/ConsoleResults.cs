@@ -32,10 +32,13 @@ public static class ConsoleResults
         {
             NeedToKnowGate.Admission.Admitted => await next(invocation),
             NeedToKnowGate.Admission.NotFound => NotFound(context, gate.What),
-            _ => Page<Pages.MessagePage>(new { Signed = context.User.Caller(), Heading = Refusal.ReadNotRecorded.Title, Text = Refusal.ReadNotRecorded.Detail },
-                Refusal.ReadNotRecorded.Status()),
+            _ => RefusalPage(context, Refusal.ReadNotRecorded),
         };
     }
+
+    /// <summary>A refusal as a page of its own, with the status its kind gives.</summary>
+    public static IResult RefusalPage(HttpContext context, Refusal refused) =>
+        Page<Pages.MessagePage>(new { Signed = context.User.Caller(), Heading = refused.Title, Text = refused.Detail }, refused.Status());
 
     /// <summary>A refusal as the problem shown beside the form, with the status the page answers with.</summary>
     public static ProblemDetails? ProblemOf(Refusal? refusal) => refusal?.ToProblem();

@@ -73,7 +73,8 @@ public static class ConsoleRuns
 
         var request = new StartPlaybookRun(name, inputs);
         var started = await Operations.InTransactionAsync(context, (session, bus) =>
-            Operations.Validated(StartRunEndpoint.Validate(request), () => StartRunEndpoint.StartAsync(id, request, session, bus, catalog, context.User, clock, ct)));
+            Operations.Validated(StartRunEndpoint.Validate(request), () => StartRunEndpoint.StartAsync(id, request, session, bus, catalog,
+                context.RequestServices.GetRequiredService<PinnedPlaybooks>(), context.User, clock, ct)));
         return started.Refused is { } refused
             ? StartForm(context, id, name, catalog, null, ProblemOf(refused), refused.Status(), values)
             : SeeOther($"/incidents/{id}/runs/{started.Value!.RunId}");
@@ -81,6 +82,6 @@ public static class ConsoleRuns
 
     private static async Task<IResult> ControlAsync(HttpContext context, Guid id, Guid runId, Func<Wolverine.IMessageBus, Task<Outcome>> control) =>
         (await Operations.InTransactionAsync(context, (_, bus) => control(bus))).Refused is { } refused
-            ? Page<MessagePage>(new { Signed = context.User.Caller(), Heading = refused.Title, Text = refused.Detail }, refused.Status())
+            ? RefusalPage(context, refused)
             : SeeOther($"/incidents/{id}/runs/{runId}");
 }

@@ -71,22 +71,26 @@ public static class ConsoleWork
         var caller = context.User.Caller();
         var needToKnow = context.RequestServices.GetRequiredService<NeedToKnowGate>();
         var readBy = NeedToKnowGate.EndpointName(context);
-        var open = string.Join(',', TaskStatuses.Open, TaskStatuses.Acknowledged, TaskStatuses.Escalated);
-        var tasks = await TaskEndpoints.FindAsync(new TaskQuery(Mine: true, Status: open, Limit: Shown), caller, session, needToKnow, readBy, ct);
+        var recorded = new HashSet<Guid>(); // an incident with a task and an approval here is one read
+        var tasks = await TaskEndpoints.FindAsync(new TaskQuery(Mine: true, Status: string.Join(',', TaskStatuses.Actionable), Limit: Shown), caller,
+            session, needToKnow, readBy, ct, recorded);
         var approvals = await ApprovalEndpoints.FindAsync(new ApprovalQuery(Mine: true, Status: ApprovalItem.Open, Limit: Shown), caller, session,
-            needToKnow, readBy, ct);
+            needToKnow, readBy, ct, recorded);
         var shownTasks = tasks.Value?.Items ?? [];
         var shownApprovals = approvals.Value?.Items ?? [];
+        problem ??= ProblemOf(tasks.Refused ?? approvals.Refused);
 
-        // Most urgent first: what is due soonest (an acknowledgement or a completion), then the newest.
-        var ordered = shownTasks.OrderBy(t => (t.AcknowledgedAt is null ? t.AckBy : null) ?? t.DueBy ?? DateTimeOffset.MaxValue)
-            .ThenByDescending(t => t.OpenedAt).ToList();
+        // Most urgent first: what is due soonest (an acknowledgement or a completion), then what has waited longest.
+        var ordered = shownTasks.OrderBy(t => (t.AcknowledgedAt is null ? t.AckBy : null) ?? t.DueBy ?? DateTimeOffset.MaxValue).ToList();
+        var orderedApprovals = shownApprovals.OrderBy(a => a.DueBy ?? DateTimeOffset.MaxValue).ToList();
         var shown = shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)).Distinct().ToList();
         var titles = (await session.LoadManyAsync<Incident>(ct, shown)).ToDictionary(i => i.Id, i => i.Title);
         return Page<MyWorkPage>(new
         {
-            Signed = caller, Tasks = ordered, Approvals = shownApprovals, Problem = problem, ProblemFor = problemFor,
+            Signed = caller, Tasks = ordered, Approvals = orderedApprovals, Problem = problem, ProblemFor = problemFor,
             Typed = typed ?? new Dictionary<string, string>(), IncidentTitles = titles,
+            // The oldest come first from the lists; with more than the page shows, it says so.
+            More = tasks.Value?.Next is not null || approvals.Value?.Next is not null, Shown,
         }, status);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using IncidentOrchestrator.Tests.Fixtures;
 using IncidentOrchestrator.Tests.Runs;
 
@@ -87,5 +88,17 @@ public sealed class when_the_catalogue_is_read(RunsFixture fixture) : RunContext
             await System.IO.File.WriteAllTextAsync(File, original);
             await RunScenarios.Eventually(() => Dataset(Name), d => d?.GetProperty("text").GetString() == original);
         }
+    }
+
+    [Fact]
+    public async Task a_name_not_in_the_catalogue_is_said_plainly_and_each_part_that_warns_at_start_is_asked()
+    {
+        var missing = (await Host.Get("/api/datasets/hr.nothing", Api.Commander, expect: 404)).ReadJson();
+        Assert.Equal("No dataset named 'hr.nothing' is in the catalogue.", missing.GetProperty("detail").GetString());
+
+        // The catalogue, the drift scanner and the programmes each say at start what they cannot act on or read for one more release.
+        var warners = Host.Services.GetServices<IncidentOrchestrator.Hosting.IStartupWarnings>().Select(w => w.GetType().Name).Order();
+        Assert.Equal(["DatasetAccess", "ProgrammeDatasets", "ScannedAccess"], warners);
+        Assert.Contains(Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is IncidentOrchestrator.Hosting.StartupWarnings);
     }
 }

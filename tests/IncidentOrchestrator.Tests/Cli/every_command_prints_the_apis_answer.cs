@@ -99,6 +99,11 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         // The whole output in the message: once in CI this failed and xunit's shortened value hid why.
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(said.Out.Trim(), @"^Opened incident [0-9a-f-]{36}; started test-triggered \(run [0-9a-f-]{36}\)\.$"),
             $"printed: {said.Out}");
+        // An attribute that looks like a number is text as typed: the playbook's text input 'key' takes it, leading zero and all.
+        var digits = "0" + Random.Shared.NextInt64(100_000_000, 999_999_999);
+        var numeric = await Host.Incident(Api.Ingest, "signal", "--source", "cli", "--type", "test.trigger", "--severity", "high", "--fingerprint",
+            $"cli-digits-{Key}", "--attr", $"key={digits}");
+        Assert.True(numeric.Out.Contains("; started test-triggered (run "), $"printed: {numeric.Out}{numeric.Error}");
         var quiet = await Host.Incident(Api.Ingest, "signal", "--source", "cli", "--type", "test.trigger", "--severity", "high", "--fingerprint",
             $"cli-said-{Key}", "--attr", $"key={Key}", "-q");
         Assert.Matches("^[0-9a-f-]{36}$", quiet.Out.Trim()); // -q keeps printing the incident's id

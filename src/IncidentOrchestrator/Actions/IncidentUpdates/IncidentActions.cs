@@ -30,7 +30,7 @@ public sealed class SetSeverity : IncidentAction
                        ?? throw new ActionFailedException("the incident does not exist");
         if (incident.Severity != severity)
             context.RecordOnIncident(new IncidentSeverityChanged(context.IncidentId, incident.Severity, severity, By(context), context.Now));
-        return new ActionResult(new Dictionary<string, object?> { ["severity"] = severity.ToString().ToLowerInvariant() });
+        return new ActionResult(new Dictionary<string, object?> { ["severity"] = ApiJson.Name(severity) });
     }
 }
 

@@ -84,7 +84,7 @@ public static class ListIncidentsEndpoint
     public static DateTimeOffset? ParseTime(string? value, string field, Problems.Validation validation)
     {
         if (string.IsNullOrEmpty(value)) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return parsed.ToUniversalTime();
+        if (ApiTime.TryParse(value, out var parsed)) return parsed;
         validation.Add(field, $"'{value}' is not an ISO 8601 time.");
         return null;
     }

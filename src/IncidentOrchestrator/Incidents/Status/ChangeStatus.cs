@@ -28,7 +28,7 @@ public static class ChangeStatusEndpoint
         return commands.DecideAsync(id, incident => (command.Status, incident.Status) switch
         {
             (_, IncidentStatus.Closed) or ("resolved", IncidentStatus.Resolved) => IncidentDecision.Refuse(Refusal.Conflict("Status cannot change",
-                $"The incident is already {incident.Status.ToString().ToLowerInvariant()}; it cannot become {command.Status}.")),
+                $"The incident is already {ApiJson.Name(incident.Status)}; it cannot become {command.Status}.")),
             ("resolved", _) => IncidentDecision.Append(new IncidentResolved(id, command.Reason, caller.Subject, now)),
             _ => IncidentDecision.Append(new IncidentClosed(id, command.Reason, caller.Subject, now)),
         }, ct);

@@ -26,7 +26,7 @@ public sealed record ChannelMessage(string Headline, string? Incident, string? S
             NotificationKinds.Run => "A playbook run ended",
             _ => "Incident",
         };
-        return new ChannelMessage(headline, n.IncidentTitle, n.Severity?.ToString().ToLowerInvariant(), n.Title, n.DueBy, link, false, n.WorkId, n.Kind,
+        return new ChannelMessage(headline, n.IncidentTitle, (n.Severity is { } severity ? ApiJson.Name(severity) : null), n.Title, n.DueBy, link, false, n.WorkId, n.Kind,
             n.WorkKind);
     }
 
