@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using IncidentOrchestrator.Playbooks.Running;
 using Spectre.Console;
 using static IncidentOrchestrator.Cli.Output;
 
@@ -8,8 +9,6 @@ namespace IncidentOrchestrator.Cli;
 /// <summary>Playbook runs on an incident: start (and watch), show, watch until the end, cancel, retry or skip an escalated step.</summary>
 public static class RunCommands
 {
-    private static readonly string[] Ended = ["succeeded", "failed", "compensated", "cancelled"];
-
     private static readonly Column[] Steps =
     [
         Field("step", "id"), State("status", "status"), Field("attempts", "attempts"), State("outcome", "outcome"), Time("next attempt", "nextAttemptAt"),
@@ -105,25 +104,27 @@ public static class RunCommands
     /// Follows a run until it ends. On a terminal the step table is redrawn in place (Spectre's live display); elsewhere
     /// (a pipe, a file, json) the steps are printed again whenever they change, so a log shows each change once.
     /// </summary>
+    private static string StatusOf(JsonElement run) => run.Deserialize<RunView>(Json.Options)!.Status;
+
     private static async Task<int> WatchAsync(CliContext cli, ParseResult r, ApiClient api, string incident, string runId, CancellationToken ct)
     {
         var output = cli.Output(r);
         if (output.ForPeople && output.Live)
         {
             var run = await api.GetAsync($"/api/incidents/{incident}/runs/{runId}", ct);
-            var status = Text(run, "status");
+            var status = StatusOf(run);
             await output.Ansi.Live(Table(output, run)).StartAsync(async live =>
             {
-                while (!Ended.Contains(status) && !ct.IsCancellationRequested)
+                while (!RunStates.Ended.Contains(status) && !ct.IsCancellationRequested)
                 {
                     try { await Task.Delay(TimeSpan.FromMilliseconds(500), ct); }
                     catch (OperationCanceledException) { return; }
                     run = await api.GetAsync($"/api/incidents/{incident}/runs/{runId}", ct);
-                    status = Text(run, "status");
+                    status = StatusOf(run);
                     live.UpdateTarget(Table(output, run));
                 }
             });
-            return status == "succeeded" ? ExitCodes.Ok : ExitCodes.Failure;
+            return status == RunStates.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
         }
 
         string? last = null;
@@ -131,13 +132,13 @@ public static class RunCommands
         {
             var run = await api.GetAsync($"/api/incidents/{incident}/runs/{runId}", ct);
             var now = JsonSerializer.Serialize(run.GetProperty("steps"));
-            var status = Text(run, "status");
+            var status = StatusOf(run);
             if (now != last)
             {
                 Print(cli, r, run);
                 last = now;
             }
-            if (Ended.Contains(status)) return status == "succeeded" ? ExitCodes.Ok : ExitCodes.Failure;
+            if (RunStates.Ended.Contains(status)) return status == RunStates.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
             try { await Task.Delay(TimeSpan.FromMilliseconds(500), ct); }
             catch (OperationCanceledException) { return ExitCodes.Failure; }
         }

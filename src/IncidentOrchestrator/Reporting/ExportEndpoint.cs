@@ -45,7 +45,7 @@ public static class ExportEndpoint
 
         var runs = new List<RunView>();
         foreach (var run in await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).OrderBy(r => r.StartedAt).ToListAsync(ct))
-            runs.Add(RunView.Of(run, (await playbooks.GetAsync(run.PlaybookHash, session, ct)).Steps.Select(s => s.Id).ToList(), redact));
+            runs.Add(RunViews.Of(run, (await playbooks.GetAsync(run.PlaybookHash, session, ct)).Steps.Select(s => s.Id).ToList(), redact));
         var evidence = (await session.Query<EvidenceItem>().Where(e => e.IncidentId == id).OrderBy(e => e.CapturedAt).ToListAsync(ct))
             .Select(e => new ExportedEvidence(e.Id, e.Name, e.RowCount, e.Truncated, e.Sha256, e.CapturedAt, Redaction.Text(e.Content, redact)!))
             .ToList();

@@ -11,11 +11,8 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Runs;
 
-public sealed record RunStepView(string Id, string Status, string? Outcome, int Attempts, DateTimeOffset? StartedAt,
-    DateTimeOffset? EndedAt, Dictionary<string, JsonElement> Outputs, string? Error, bool Escalated, string? WaitingFor, DateTimeOffset? NextAttemptAt);
-
-public sealed record RunView(Guid RunId, Guid IncidentId, string Playbook, string PlaybookHash, string Status, string? Reason,
-    DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string StartedBy, Guid? ParentRunId, IReadOnlyList<RunStepView> Steps)
+/// <summary>A run as the API shows it (<see cref="RunView"/>, in the contracts), made from the run's state.</summary>
+public static class RunViews
 {
     /// <summary>Steps are listed in the playbook's order.</summary>
     public static RunView Of(PlaybookRun run, IReadOnlyList<string> order, bool redact = false) => new(run.Id, run.IncidentId, run.Playbook, run.PlaybookHash,
@@ -51,6 +48,6 @@ public static class GetRunEndpoint
 
         var playbook = await playbooks.GetAsync(run.PlaybookHash, session, ct);
         var incident = await session.LoadAsync<Incident>(id, ct);
-        return RunView.Of(run, playbook.Steps.Select(s => s.Id).ToList(), Redaction.AppliesTo(user.Caller(), incident!));
+        return RunViews.Of(run, playbook.Steps.Select(s => s.Id).ToList(), Redaction.AppliesTo(user.Caller(), incident!));
     }
 }

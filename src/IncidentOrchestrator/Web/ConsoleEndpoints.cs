@@ -164,7 +164,7 @@ public static class ConsoleEndpoints
         var (timeline, older) = await NewestAsync(session, eventTypes, id, long.MaxValue, showSystem, redact, incident.Version, ct);
         var runs = new List<RunView>();
         foreach (var run in await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).OrderBy(r => r.StartedAt).ToListAsync(ct))
-            runs.Add(RunView.Of(run, (await pinned.GetAsync(run.PlaybookHash, session, ct)).Steps.Select(s => s.Id).ToList(), redact));
+            runs.Add(RunViews.Of(run, (await pinned.GetAsync(run.PlaybookHash, session, ct)).Steps.Select(s => s.Id).ToList(), redact));
         var tasks = await session.Query<TaskItem>().Where(t => t.IncidentId == id).OrderBy(t => t.OpenedAt).ToListAsync(ct);
         var approvals = await session.Query<ApprovalItem>().Where(a => a.IncidentId == id).OrderBy(a => a.OpenedAt).ToListAsync(ct);
         var evidence = await session.Query<EvidenceItem>().Where(e => e.IncidentId == id).OrderBy(e => e.CapturedAt).ToListAsync(ct);
