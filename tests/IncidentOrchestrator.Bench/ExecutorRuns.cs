@@ -1,4 +1,3 @@
-using System.Net;
 using IncidentOrchestrator.Bench.Measuring;
 using Npgsql;
 
@@ -10,11 +9,16 @@ namespace IncidentOrchestrator.Bench;
 /// </summary>
 public static class ExecutorRuns
 {
-    public sealed record Settings(Uri Url, string Token, string Connection, string Warehouse, int Runs, int ReceiverPort);
+    public sealed record Settings(Uri Url, string Token, string Connection, string Warehouse, int Runs);
 
-    public sealed record Outcome(RunLoad.Outcome Load, long WebhooksReceived, long GrantsLeft, Cost Cost, bool Verified);
+    /// <summary>Steps of <c>bench-executor-steps</c>, of which <see cref="Webhooks"/> post to the receiver.</summary>
+    public const int Steps = 6;
+    public const int Webhooks = 3;
 
-    public static async Task<Outcome> RunAsync(Settings s, Accounting accounting, CancellationToken ct)
+    public sealed record Outcome(int Runs, int Steps, double Seconds, double StepsPerSecond, long RunsSucceeded, long WebhooksReceived, long GrantsLeft,
+        Cost Cost, bool Verified);
+
+    public static async Task<Outcome> RunAsync(Settings s, WebhookReceiver receiver, Accounting accounting, CancellationToken ct)
     {
         await using (var warehouse = new NpgsqlConnection(s.Warehouse))
         {
@@ -25,28 +29,13 @@ public static class ExecutorRuns
             await command.ExecuteNonQueryAsync(ct);
         }
 
-        using var receiver = new HttpListener { Prefixes = { $"http://127.0.0.1:{s.ReceiverPort}/" } };
-        receiver.Start();
-        long received = 0;
-        var receiving = Task.Run(async () =>
-        {
-            while (receiver.IsListening)
-            {
-                HttpListenerContext context;
-                try { context = await receiver.GetContextAsync(); }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
-                Interlocked.Increment(ref received);
-                context.Response.StatusCode = 200;
-                context.Response.Close();
-            }
-        }, ct);
-
+        var before = receiver.Received;
+        await accounting.QuietAsync(ct);
         var mark = await accounting.StartAsync(ct);
-        var load = await RunLoad.RunAsync(new RunLoad.Settings(s.Url, s.Token, s.Connection, 0, s.Runs, 6, "bench-executor-steps", "bench.executor",
+        var load = await RunLoad.RunAsync(new RunLoad.Settings(s.Url, s.Token, s.Connection, 0, s.Runs, Steps, "bench-executor-steps", "bench.executor",
             (n, key) => new { key, table = $"bench.t{n}", grantee = $"bench_r{n}" }), ct);
         var cost = await accounting.EndAsync(mark, "executor step", load.Steps, ct);
-        receiver.Stop();
-        await receiving;
+        var received = receiver.Received - before;
 
         await using var check = new NpgsqlConnection(s.Warehouse);
         await check.OpenAsync(ct);
@@ -55,6 +44,7 @@ public static class ExecutorRuns
             where has_table_privilege('bench_r' || i, 'bench.t' || i, 'SELECT')
             """, check);
         var grantsLeft = Convert.ToInt64(await left.ExecuteScalarAsync(ct));
-        return new Outcome(load, received, grantsLeft, cost, load.Verified && received == 3L * s.Runs && grantsLeft == 0);
+        return new Outcome(load.Runs, load.Steps, load.Seconds, load.StepsPerSecond, load.RunsSucceeded, received, grantsLeft, cost,
+            load.Verified && received == (long)Webhooks * s.Runs && grantsLeft == 0);
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Npgsql;
 
 using static IncidentOrchestrator.Bench.Measuring.Statistics;
@@ -52,7 +51,6 @@ public static class SignalBurst
         var seconds = clock.Elapsed.TotalSeconds;
 
         var (incidents, stored) = await CountAsync(s.Connection, ct);
-        latencies.Sort();
         return new Outcome(s.Signals, s.Fingerprints, s.BatchSize, s.Clients, Math.Round(seconds, 3),
             Math.Round(s.Signals / seconds, 1), Percentile(latencies, 0.50), Percentile(latencies, 0.99),
             incidents, stored, incidents == s.Fingerprints && stored == s.Signals);

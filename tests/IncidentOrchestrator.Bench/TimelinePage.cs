@@ -80,11 +80,6 @@ public static class TimelinePage
             verified &= (await PageAsync($"/incidents/{incident}")).Contains("</html>");
             huge.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        api.Sort();
-        sql.Sort();
-        newest.Sort();
-        page.Sort();
-        huge.Sort();
         return new Outcome(s.Events, s.Samples, Percentile(api, 0.5), Percentile(api, 0.99), Percentile(sql, 0.5), Percentile(sql, 0.99),
             Math.Round(Percentile(api, 0.5) / Percentile(sql, 0.5), 2), Percentile(newest, 0.5), Percentile(page, 0.5), Percentile(page, 0.99),
             Percentile(huge, 0.5), verified);

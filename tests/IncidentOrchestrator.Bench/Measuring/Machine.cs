@@ -5,15 +5,20 @@ public static class Machine
 {
     private const double MillisecondsPerTick = 10; // USER_HZ is 100 on Linux
 
-    /// <summary>User plus system CPU of <paramref name="pid"/> so far, in milliseconds (0 once it has gone).</summary>
-    public static double CpuMs(int pid)
+    /// <summary>
+    /// User plus system CPU of <paramref name="pid"/> so far, in milliseconds (0 once it has gone); with <paramref name="reaped"/>,
+    /// also that of the children it has waited for, which have ended.
+    /// </summary>
+    public static double CpuMs(int pid, bool reaped = false)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The command name is in parentheses and may hold spaces: the fields are counted after its closing one.
+            // The command name is in parentheses and may hold spaces: the fields are counted after its closing one
+            // (utime, stime, cutime and cstime are fields 14 to 17 of proc(5)).
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11]) + long.Parse(fields[12])) * MillisecondsPerTick;
+            var ticks = long.Parse(fields[11]) + long.Parse(fields[12]) + (reaped ? long.Parse(fields[13]) + long.Parse(fields[14]) : 0);
+            return ticks * MillisecondsPerTick;
         }
         catch (IOException)
         {
@@ -21,10 +26,13 @@ public static class Machine
         }
     }
 
-    /// <summary>The CPU of a PostgreSQL server so far: its postmaster and every backend and worker it started.</summary>
+    /// <summary>
+    /// The CPU of a PostgreSQL server so far: its postmaster, every backend and worker it runs, and those that have ended
+    /// (the postmaster reaps them, so their CPU is counted as its children's and is not lost when one exits mid-phase).
+    /// </summary>
     public static double PostgresCpuMs(int postmaster) =>
-        CpuMs(postmaster) + Directory.EnumerateDirectories("/proc").Select(d => Path.GetFileName(d))
-            .Where(name => int.TryParse(name, out _)).Select(int.Parse).Where(pid => ParentOf(pid) == postmaster).Sum(CpuMs);
+        CpuMs(postmaster, reaped: true) + Directory.EnumerateDirectories("/proc").Select(d => Path.GetFileName(d))
+            .Where(name => int.TryParse(name, out _)).Select(int.Parse).Where(pid => ParentOf(pid) == postmaster).Sum(pid => CpuMs(pid));
 
     private static int ParentOf(int pid)
     {
