@@ -282,7 +282,7 @@ public static class IncidentCommands
             var verdict = r.GetValue(file) is { } export
                 ? JsonSerializer.SerializeToElement(await VerifyOfflineAsync(export, ct), Json.Options)
                 : await cli.Api(r).GetAsync($"/api/incidents/{r.GetValue(id) ?? throw new CliException(ExitCodes.Usage, "Give an incident id or --file")}/verify", ct);
-            var valid = verdict.GetProperty("valid").GetBoolean();
+            var valid = verdict.Deserialize<ChainVerification>(Json.Options)!.Valid;
             cli.Output(r).Item(verdict, "valid", State("valid", "valid"), Field("events", "events"), Field("first broken", "firstBrokenSequence"),
                 Field("reason", "reason"), Field("head", "headHash"));
             return valid ? ExitCodes.Ok : ExitCodes.Failure;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using IncidentOrchestrator.Playbooks;
 using IncidentOrchestrator.Playbooks.Actions;
 using static IncidentOrchestrator.Cli.Output;
@@ -168,8 +169,8 @@ public static class PlaybookCommands
                 null, r.GetValue(limit),
                 (r.GetValue(decisions) ?? []).Select(d => d.Split('=', 2)).ToDictionary(d => d[0], d => d.Length == 2 ? d[1] : "")), ct);
             var output = cli.Output(r);
-            var runs = answer.GetProperty("runs").EnumerateArray().ToList();
-            var changed = runs.Count(run => run.GetProperty("differences").GetArrayLength() > 0);
+            var runs = answer.GetProperty("runs").Deserialize<List<IncidentOrchestrator.Playbooks.Planning.ReplayResult>>(Json.Options)!;
+            var changed = runs.Count(run => run.Differences.Count > 0);
             if (!output.ForPeople)
             {
                 output.Item(answer, "candidateHash");
@@ -177,11 +178,11 @@ public static class PlaybookCommands
             }
             foreach (var run in runs)
             {
-                output.Say($"Incident {Text(run, "incidentId")}, run {Text(run, "runId")}: {Text(run, "recordedStatus")} → {Text(run, "candidateStatus")}");
-                var differences = run.GetProperty("differences").EnumerateArray().ToList();
-                if (differences.Count == 0) cli.Console.Out.WriteLine("  no difference");
-                else output.List(differences, "step", State("difference", "kind"), Field("step", "step"), Field("detail", "detail"));
-                var assumed = run.GetProperty("steps").EnumerateArray().Where(s => s.TryGetProperty("assumed", out var assumed) && assumed.ValueKind == System.Text.Json.JsonValueKind.True).Select(s => Text(s, "id")).ToList();
+                output.Say($"Incident {run.IncidentId}, run {run.RunId}: {run.RecordedStatus} → {run.CandidateStatus}");
+                if (run.Differences.Count == 0) cli.Console.Out.WriteLine("  no difference");
+                else output.List(run.Differences.Select(d => JsonSerializer.SerializeToElement(d, Json.Options)).ToList(), "step",
+                    State("difference", "kind"), Field("step", "step"), Field("detail", "detail"));
+                var assumed = run.Steps.Where(s => s.Assumed).Select(s => s.Id).ToList();
                 if (assumed.Count > 0) cli.Console.Out.WriteLine($"  assumed (the record cannot say): {string.Join(", ", assumed)}");
                 cli.Console.Out.WriteLine();
             }

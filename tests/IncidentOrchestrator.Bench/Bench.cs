@@ -22,7 +22,8 @@ public static class Bench
 
     public sealed record Burst(SignalBurst.Outcome Load, double Ratio, Cost Cost, double PeakRssMiB);
 
-    public sealed record Runs(RunLoad.Outcome Load, double Ratio, Cost Cost, double PeakRssMiB);
+    /// <param name="Trigger">The signals sent one at a time, each waited for (the bench polls for its first step every 5 ms, so it is not a phase whose CPU is counted).</param>
+    public sealed record Runs(RunLoad.Outcome Trigger, RunLoad.Outcome Load, double Ratio, Cost Cost, double PeakRssMiB);
 
     public sealed record Executor(ExecutorRuns.Outcome Load, double Ratio);
 
@@ -34,7 +35,7 @@ public static class Bench
     public sealed record Results(string When, string Commit, int Cores, Measured Settings, double PgbenchTps, FirstRequests.Outcome Start, Burst Signals,
         Runs InTurn, Executor Executor, Started Started, ReplayLoad.Outcome Replay, TimelinePage.Outcome Timeline, IReadOnlyList<Grown> Growth)
     {
-        public bool Verified => Signals.Load.Verified && InTurn.Load.Verified && Executor.Load.Verified && Started.Load.Verified && Replay.Verified
+        public bool Verified => Signals.Load.Verified && InTurn.Trigger.Verified && InTurn.Load.Verified && Executor.Load.Verified && Started.Load.Verified && Replay.Verified
                                 && Timeline.Verified && Growth.All(g => g.Verified);
     }
 
@@ -78,16 +79,19 @@ public static class Bench
             await RunLoad.RunAsync(Load(0, Math.Min(1000, s.WarmRuns - warmed)), ct);
         await accounting.QuietAsync(ct);
         Machine.ResetPeak(s.ServicePid);
+        var trigger = await RunLoad.RunAsync(Load(s.LatencySamples, 0), ct);
+        Say($"  trigger to first action p50 {trigger.TriggerP50Ms} / p99 {trigger.TriggerP99Ms} ms over {trigger.LatencySamples} signals (target p99 <= 50)");
+        await accounting.QuietAsync(ct);
         mark = await accounting.StartAsync(ct);
-        var load = await RunLoad.RunAsync(Load(s.LatencySamples, s.Runs), ct);
-        var inTurn = new Runs(load, Ratio(load.StepsPerSecond), await accounting.EndAsync(mark, "step", (long)(s.Runs + s.LatencySamples) * RunLoad.SixSteps, ct),
+        var load = await RunLoad.RunAsync(Load(0, s.Runs), ct);
+        var inTurn = new Runs(trigger, load, Ratio(load.StepsPerSecond), await accounting.EndAsync(mark, "step", load.Steps, ct),
             Machine.PeakRssMiB(s.ServicePid));
         Say($"  {load.StepsPerSecond:F0} steps/s ({inTurn.Ratio}x pgbench; target >= 0.5x); {Costs(inTurn.Cost)} (target <= 1,000 µs); " +
-            $"trigger to first action p50 {load.TriggerP50Ms} / p99 {load.TriggerP99Ms} ms (target p99 <= 50); peak RSS {inTurn.PeakRssMiB:F0} MiB (target <= 300)");
+            $"peak RSS {inTurn.PeakRssMiB:F0} MiB (target <= 300)");
 
-        // The runs alone, as after each growth below: the line growth is read against.
+        // The same runs again, as after each growth below: the line growth is read against, and a second sample of the one above.
         var growth = new List<Grown> { await GrownAsync() };
-        Say($"  the runs alone, with {growth[0].EventsStored:N0} events stored: {growth[0].StepsPerSecond:F0} steps/s ({growth[0].Ratio}x); {Costs(growth[0].Cost)}");
+        Say($"  again, with {growth[0].EventsStored:N0} events stored: {growth[0].StepsPerSecond:F0} steps/s ({growth[0].Ratio}x); {Costs(growth[0].Cost)}");
 
         Say($"Runs through the executor: {s.ExecutorRuns} runs of bench-executor-steps (webhooks, a grant taken back and read back)");
         var executorLoad = await ExecutorRuns.RunAsync(new ExecutorRuns.Settings(s.Url, ingest, connection, s.Warehouse, s.ExecutorRuns), receiver, accounting, ct);
