@@ -33,6 +33,24 @@ public static class DatasetCommands
             return ExitCodes.Ok;
         }));
 
+        var grantsOf = new Argument<string>("name");
+        var grants = new Command("grants", "Who holds which privileges on a dataset now, read from its database, each against the catalogue " +
+                                           "(a role without standing access holds a grant nobody approved).\nExample: incident dataset grants hr.employee_activity") { grantsOf };
+        grants.SetAction(cli.Run(async (r, ct) =>
+        {
+            var answer = await cli.Api(r).GetAsync($"/api/datasets/{Uri.EscapeDataString(r.GetValue(grantsOf)!)}/grants", ct);
+            var output = cli.Output(r);
+            if (output.ForPeople && Text(answer, "unchecked") is { Length: > 1 } why)
+            {
+                output.Say($"Not checked: {why}.");
+                return ExitCodes.Ok;
+            }
+            output.List(answer.GetProperty("grants").EnumerateArray().ToList(), "grantee", Field("role", "grantee"),
+                new("privileges", e => string.Join(", ", e.GetProperty("privileges").EnumerateArray())),
+                new("under the catalogue", e => Text(e, "standing") == "True" ? "standing access" : "NOT IN THE CATALOGUE"));
+            return ExitCodes.Ok;
+        }));
+
         var files = new Argument<FileInfo[]>("files") { Arity = ArgumentArity.OneOrMore, Description = "Dataset files (the other files of their folder are read too: names and objects are unique)" };
         var validate = new Command("validate",
             "Validate dataset files offline, exactly as the service would load them: FILE:LINE:COLUMN: CODE message, exit 1 on errors.\n" +
@@ -69,7 +87,7 @@ public static class DatasetCommands
             return ExitCodes.Ok;
         }));
 
-        yield return new Command("dataset", "The dataset catalogue") { list, show, validate, versions, diff, reload };
+        yield return new Command("dataset", "The dataset catalogue") { list, show, grants, validate, versions, diff, reload };
     }
 
     private static Column Joined(string property) => new(property, e => string.Join(", ", e.GetProperty(property).EnumerateArray()));

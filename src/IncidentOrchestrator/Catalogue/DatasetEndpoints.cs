@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Playbooks.Catalogue;
 using IncidentOrchestrator.Playbooks.Model;
@@ -20,6 +21,13 @@ public sealed record DatasetDefinition(string Name, string Title, string Connect
     string MaxGrant, DatasetApproversView Approvers, string? BreakGlassFor, string Review, string File, string Hash, string CatalogueHash, string Text);
 
 public sealed record DatasetVersionView(string Hash, bool Loaded, DateTimeOffset? FirstLoadedAt);
+
+/// <param name="Standing">The catalogue lets the role hold access without asking (<c>standing</c>); a grant without it is drift.</param>
+public sealed record DatasetGrantView(string Grantee, IReadOnlyList<string> Privileges, bool Standing);
+
+/// <param name="Unchecked">Why the grants could not be read (a schema-level dataset, a connection not configured here, a database that did not answer), or null.</param>
+public sealed record DatasetGrants(string Name, string Connection, string Object, DateTimeOffset ReadAt, IReadOnlyList<DatasetGrantView> Grants,
+    string? Unchecked);
 
 public sealed record DatasetVersionText(string Name, string Hash, bool Loaded, string Text);
 
@@ -78,6 +86,34 @@ public static class DatasetEndpoints
         var versions = kept.Select(v => v with { Loaded = v.Hash == loaded?.Hash });
         if (loaded is not null && kept.All(v => v.Hash != loaded.Hash)) versions = versions.Append(new DatasetVersionView(loaded.Hash, true, null));
         return Outcome<IReadOnlyList<DatasetVersionView>>.Done(versions.OrderByDescending(v => v.FirstLoadedAt ?? DateTimeOffset.MaxValue).ToList());
+    }
+
+    /// <summary><c>GET /api/datasets/{name}/grants</c>: who holds which privileges on the dataset now, read from its database, each against the catalogue.</summary>
+    [WolverineGet("/api/datasets/{name}/grants"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> Grants(string name, CatalogueFolder folder, NamedConnections connections, TimeProvider clock,
+        ILogger<DatasetGrants> logger, CancellationToken ct) =>
+        (await GrantsAsync(name, folder, connections, clock, logger, ct)).ToHttp(TypedResults.Ok);
+
+    /// <summary>A dataset's grants as its database says now, for any door; what cannot be read is said, not failed.</summary>
+    public static async Task<Outcome<DatasetGrants>> GrantsAsync(string name, CatalogueFolder folder, NamedConnections connections, TimeProvider clock,
+        ILogger logger, CancellationToken ct)
+    {
+        if (folder.Catalogue.Find(name) is not { } d) return NoSuchDataset(name);
+        DatasetGrants Unchecked(string why) => new(d.Name, d.Connection, d.Object, clock.GetUtcNow(), [], why);
+        if (!d.IsTable) return Unchecked($"{d.Object} is a schema: grants are read for tables only, for now");
+        if (!connections.Has(d.Connection)) return Unchecked($"the connection '{d.Connection}' is not configured here (Connections__{d.Connection})");
+        try
+        {
+            await using var db = await connections.Get(d.Connection).OpenConnectionAsync(ct);
+            var grants = await TableGrants.ReadAsync(db, d.Object, ct);
+            return new DatasetGrants(d.Name, d.Connection, d.Object, clock.GetUtcNow(),
+                grants.Select(g => new DatasetGrantView(g.Grantee, g.Privileges, d.Standing.Contains(g.Grantee, StringComparer.Ordinal))).ToList(), null);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "The grants of dataset {Dataset} could not be read from {Connection}", d.Name, d.Connection);
+            return Unchecked($"the database '{d.Connection}' did not answer: {e.Message}");
+        }
     }
 
     [WolverineGet("/api/datasets/{name}/versions/{hash}"), Authorize(Roles = Roles.Readers)]

@@ -72,26 +72,8 @@ public sealed class AclDriftScanner(ScannedAccess access, NamedConnections conne
         var drifts = new List<AclDrift>();
         await using var db = await connections.Get(connection).OpenConnectionAsync(ct);
         foreach (var (dataset, policy) in datasets)
-        {
-            var (schema, table) = dataset.Split('.') is [var s, var t] ? (s, t) : ("public", dataset);
-            await using var command = new NpgsqlCommand("""
-                select g.grantee, array_agg(distinct g.privilege_type order by g.privilege_type)
-                from information_schema.role_table_grants g
-                join pg_class c on c.relname = g.table_name
-                join pg_namespace n on n.oid = c.relnamespace and n.nspname = g.table_schema
-                where g.table_schema = $1 and g.table_name = $2 and g.grantee <> pg_get_userbyid(c.relowner)
-                group by g.grantee order by g.grantee
-                """, db);
-            command.Parameters.Add(new NpgsqlParameter { Value = schema });
-            command.Parameters.Add(new NpgsqlParameter { Value = table });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var grantee = reader.GetString(0);
-                if (!policy.Allowed.Contains(grantee, StringComparer.Ordinal))
-                    drifts.Add(new AclDrift(connection, dataset, grantee, reader.GetFieldValue<string[]>(1), policy.Programme));
-            }
-        }
+            drifts.AddRange((await TableGrants.ReadAsync(db, dataset, ct)).Where(g => !policy.Allowed.Contains(g.Grantee, StringComparer.Ordinal))
+                .Select(g => new AclDrift(connection, dataset, g.Grantee, [.. g.Privileges], policy.Programme)));
         return drifts;
     }
 

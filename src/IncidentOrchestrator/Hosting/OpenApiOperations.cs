@@ -153,6 +153,10 @@ public static class OpenApiOperations
         ["GET /api/catalogue/versions"] = new("List the catalogue's versions",
             "Every version of the catalogue as a whole the service has used (the catalogueHash a dataset shows), with the hash of each dataset's file in it."),
         ["POST /api/datasets/reload"] = new("Reload the catalogue's folder", "All or nothing: a broken catalogue leaves the one in use in place; 422 with every error."),
+        ["GET /api/datasets/{name}/grants"] = new("Read who holds which privileges on a dataset now",
+            "Read from the dataset's database when asked: each grantee with its privileges, and whether the catalogue lets it hold standing access " +
+            "(one that does not is drift). For a schema-level dataset, a connection not configured here or a database that does not answer, " +
+            "no grants and 'unchecked' saying why."),
         ["GET /api/datasets/{name}/versions"] = new("List a dataset's versions", "Every version of its file the service has loaded, by hash, with when it was first loaded."),
         ["GET /api/datasets/{name}/versions/{hash}"] = new("Read one version of a dataset's file"),
         ["GET /api/datasets/{name}/diff"] = new("Compare two versions of a dataset's file line by line", "from= an older hash; to= a newer one (default: the loaded version)."),

@@ -17,13 +17,15 @@ public static class ConsoleDatasets
             Signed = context.User.Caller(), Datasets = DatasetEndpoints.List(folder), folder.LoadError,
         })).Through(DatasetEndpoints.List);
 
-        console.MapGet("/datasets/{name}", async (string name, HttpContext context, CatalogueFolder folder, IQuerySession session, CancellationToken ct) =>
+        console.MapGet("/datasets/{name}", async (string name, HttpContext context, CatalogueFolder folder, IQuerySession session,
+            Actions.Postgres.NamedConnections connections, TimeProvider clock, ILogger<DatasetGrants> logger, CancellationToken ct) =>
         {
             var found = DatasetEndpoints.Find(name, folder);
             if (found.Refused is { } refused)
                 return RefusalPage(context, refused);
             var versions = await DatasetEndpoints.VersionsAsync(name, folder, session, ct);
-            return Page<DatasetPage>(new { Signed = context.User.Caller(), Dataset = found.Value, Versions = versions.Value ?? [] });
-        }).Through(DatasetEndpoints.Get, DatasetEndpoints.Versions);
+            var grants = await DatasetEndpoints.GrantsAsync(name, folder, connections, clock, logger, ct);
+            return Page<DatasetPage>(new { Signed = context.User.Caller(), Dataset = found.Value, Versions = versions.Value ?? [], Grants = grants.Value });
+        }).Through(DatasetEndpoints.Get, DatasetEndpoints.Versions, DatasetEndpoints.Grants);
     }
 }
