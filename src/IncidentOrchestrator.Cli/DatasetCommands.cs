@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.CommandLine;
 using IncidentOrchestrator.Playbooks.Catalogue;
 using static IncidentOrchestrator.Cli.Output;
@@ -39,15 +40,22 @@ public static class DatasetCommands
         grants.SetAction(cli.Run(async (r, ct) =>
         {
             var answer = await cli.Api(r).GetAsync($"/api/datasets/{Uri.EscapeDataString(r.GetValue(grantsOf)!)}/grants", ct);
+            var read = answer.Deserialize<DatasetGrants>(Json.Options)!;
             var output = cli.Output(r);
-            if (output.ForPeople && Text(answer, "unchecked") is { Length: > 1 } why)
+            if (!output.ForPeople)
             {
-                output.Say($"Not checked: {why}.");
-                return ExitCodes.Ok;
+                output.Item(answer, "name"); // the whole answer: an unchecked read is not "no grants"
+                return read.Unchecked is null ? ExitCodes.Ok : ExitCodes.Failure;
+            }
+            if (read.Unchecked is { } why)
+            {
+                cli.Console.Error.WriteLine($"Not checked: {why}.");
+                return ExitCodes.Failure;
             }
             output.List(answer.GetProperty("grants").EnumerateArray().ToList(), "grantee", Field("role", "grantee"),
                 new("privileges", e => string.Join(", ", e.GetProperty("privileges").EnumerateArray())),
-                new("under the catalogue", e => Text(e, "standing") == "True" ? "standing access" : "NOT IN THE CATALOGUE"));
+                new("under the catalogue", e => e.GetProperty("allowed").GetBoolean() ? "standing access" : "NOT IN THE CATALOGUE"));
+            if (!read.Scanned) output.Say("The drift scanner does not check this dataset while the older Detection__AccessPolicy file is set and does not list it.");
             return ExitCodes.Ok;
         }));
 

@@ -12,8 +12,14 @@ namespace IncidentOrchestrator.Catalogue;
 /// </summary>
 public sealed class DatasetAccess(CatalogueFolder catalogue, CatalogueOptions options, NamedConnections connections) : IStartupWarnings
 {
-    /// <summary>Datasets whose grants the scanner can check: a table on a connection the service has.</summary>
-    public IEnumerable<Dataset> Scanned() => catalogue.Catalogue.Datasets.Values.Where(d => d.IsTable && connections.Has(d.Connection));
+    /// <summary>Datasets whose grants can be checked here: a table on a connection the service has.</summary>
+    public IEnumerable<Dataset> Scanned() => catalogue.Catalogue.Datasets.Values.Where(d => WhyNotChecked(d) is null);
+
+    /// <summary>Why a dataset's grants cannot be read here, or null when they can.</summary>
+    public string? WhyNotChecked(Dataset d) =>
+        !d.IsTable ? $"{d.Object} is a schema: grants are read for tables only, for now"
+        : !connections.Has(d.Connection) ? $"the connection '{d.Connection}' is not configured here (Connections__{d.Connection})"
+        : null;
 
     /// <summary>The tables on <paramref name="connection"/> whose purposes serve <paramref name="programme"/>.</summary>
     public IEnumerable<string> TablesServing(string programme, string connection) => catalogue.Catalogue.Datasets.Values

@@ -22,12 +22,6 @@ public sealed record DatasetDefinition(string Name, string Title, string Connect
 
 public sealed record DatasetVersionView(string Hash, bool Loaded, DateTimeOffset? FirstLoadedAt);
 
-/// <param name="Standing">The catalogue lets the role hold access without asking (<c>standing</c>); a grant without it is drift.</param>
-public sealed record DatasetGrantView(string Grantee, IReadOnlyList<string> Privileges, bool Standing);
-
-/// <param name="Unchecked">Why the grants could not be read (a schema-level dataset, a connection not configured here, a database that did not answer), or null.</param>
-public sealed record DatasetGrants(string Name, string Connection, string Object, DateTimeOffset ReadAt, IReadOnlyList<DatasetGrantView> Grants,
-    string? Unchecked);
 
 public sealed record DatasetVersionText(string Name, string Hash, bool Loaded, string Text);
 
@@ -88,37 +82,53 @@ public static class DatasetEndpoints
         return Outcome<IReadOnlyList<DatasetVersionView>>.Done(versions.OrderByDescending(v => v.FirstLoadedAt ?? DateTimeOffset.MaxValue).ToList());
     }
 
-    /// <summary><c>GET /api/datasets/{name}/grants</c>: who holds which privileges on the dataset now, read from its database, each against the catalogue.</summary>
+    /// <summary>
+    /// <c>GET /api/datasets/{name}/grants</c>: who holds which privileges on the dataset now, read from its database, each
+    /// against what the drift scanner allows.
+    /// </summary>
     [WolverineGet("/api/datasets/{name}/grants"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IResult> Grants(string name, CatalogueFolder folder, NamedConnections connections, TimeProvider clock,
-        ILogger<DatasetGrants> logger, CancellationToken ct) =>
-        (await GrantsAsync(name, folder, connections, clock, logger, ct)).ToHttp(TypedResults.Ok);
+    public static async Task<IResult> Grants(string name, CatalogueFolder folder, DatasetAccess access, Detection.ScannedAccess scanned,
+        NamedConnections connections, TimeProvider clock, ILogger<DatasetGrants> logger, CancellationToken ct) =>
+        (await GrantsAsync(name, folder, access, scanned, connections, clock, logger, ct)).ToHttp(TypedResults.Ok);
+
+    /// <summary>How long a page waits for a dataset's database before it says it did not answer.</summary>
+    private static readonly TimeSpan GrantsWithin = TimeSpan.FromSeconds(5);
 
     /// <summary>A dataset's grants as its database says now, for any door; what cannot be read is said, not failed.</summary>
-    public static async Task<Outcome<DatasetGrants>> GrantsAsync(string name, CatalogueFolder folder, NamedConnections connections, TimeProvider clock,
-        ILogger logger, CancellationToken ct)
+    public static async Task<Outcome<DatasetGrants>> GrantsAsync(string name, CatalogueFolder folder, DatasetAccess access,
+        Detection.ScannedAccess scanned, NamedConnections connections, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         if (folder.Catalogue.Find(name) is not { } d) return NoSuchDataset(name);
-        DatasetGrants Unchecked(string why) => new(d.Name, d.Connection, d.Object, clock.GetUtcNow(), [], why);
-        if (!d.IsTable) return Unchecked($"{d.Object} is a schema: grants are read for tables only, for now");
-        if (!connections.Has(d.Connection)) return Unchecked($"the connection '{d.Connection}' is not configured here (Connections__{d.Connection})");
+        // What the scanner allows on it: the catalogue's standing roles, or the older policy file while it is set.
+        var allowed = scanned.Policy()?.Connections.GetValueOrDefault(d.Connection)?.GetValueOrDefault(d.Object)?.Allowed;
+        DatasetGrants Unchecked(string why) => new(d.Name, d.Connection, d.Object, clock.GetUtcNow(), allowed is not null, [], why);
+        if (access.WhyNotChecked(d) is { } why) return Unchecked(why);
+        using var within = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        within.CancelAfter(GrantsWithin);
         try
         {
-            await using var db = await connections.Get(d.Connection).OpenConnectionAsync(ct);
-            var grants = await TableGrants.ReadAsync(db, d.Object, ct);
-            return new DatasetGrants(d.Name, d.Connection, d.Object, clock.GetUtcNow(),
-                grants.Select(g => new DatasetGrantView(g.Grantee, g.Privileges, d.Standing.Contains(g.Grantee, StringComparer.Ordinal))).ToList(), null);
+            await using var db = await connections.Get(d.Connection).OpenConnectionAsync(within.Token);
+            if (await TableGrants.ReadAsync(db, d.Object, within.Token) is not { } grants)
+                return Unchecked($"the database '{d.Connection}' has no table {d.Object}");
+            return new DatasetGrants(d.Name, d.Connection, d.Object, clock.GetUtcNow(), allowed is not null,
+                grants.Select(g => new DatasetGrantView(g.Grantee, g.Privileges, allowed?.Contains(g.Grantee, StringComparer.Ordinal) ?? false)).ToList(), null);
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is System.Data.Common.DbException or ArgumentException or TimeoutException
+                                  || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
+            // The reason stays in the log: a reader sees that it failed, not the warehouse's address or login.
             logger.LogWarning(e, "The grants of dataset {Dataset} could not be read from {Connection}", d.Name, d.Connection);
-            return Unchecked($"the database '{d.Connection}' did not answer: {e.Message}");
+            return Unchecked($"the database '{d.Connection}' did not answer within {GrantsWithin.TotalSeconds:0} s, or refused (the service's log says why)");
         }
     }
 
     [WolverineGet("/api/datasets/{name}/versions/{hash}"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Version(string name, string hash, CatalogueFolder folder, IQuerySession session, CancellationToken ct) =>
-        await TextAsync(name, hash, folder, session, ct) is { } text ? TypedResults.Ok(text) : Problems.NotFound("Dataset version", $"{name}@{hash}");
+        await TextAsync(name, hash, folder, session, ct) is { } text ? TypedResults.Ok(text) : NoSuchVersion(name, hash).ToProblemResult();
+
+    /// <summary>A version of a dataset's file the service never loaded (the catalogue is not need-to-know: it says so plainly).</summary>
+    private static Refusal NoSuchVersion(string name, string hash) =>
+        new(RefusalKind.NotFound, "Dataset version not found", $"The service never loaded a version '{hash}' of dataset '{name}'.");
 
     [WolverineGet("/api/datasets/{name}/diff"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Diff(string name, string? from, string? to, CatalogueFolder folder, IQuerySession session, CancellationToken ct)
@@ -128,8 +138,8 @@ public static class DatasetEndpoints
         to ??= folder.Catalogue.Find(name)?.Hash;
         var older = await TextAsync(name, from!, folder, session, ct);
         var newer = to is null ? null : await TextAsync(name, to, folder, session, ct);
-        if (older is null) return Problems.NotFound("Dataset version", $"{name}@{from}");
-        if (newer is null) return Problems.NotFound("Dataset version", $"{name}@{to}");
+        if (older is null) return NoSuchVersion(name, from!).ToProblemResult();
+        if (newer is null) return NoSuchVersion(name, to ?? "(none is loaded)").ToProblemResult();
         var changes = TextDiff.Compare(older.Text, newer.Text);
         return TypedResults.Ok(new DatasetDiff(name, older.Hash, newer.Hash, changes.Added, changes.Removed, changes.Lines));
     }

@@ -72,7 +72,7 @@ public sealed class AclDriftScanner(ScannedAccess access, NamedConnections conne
         var drifts = new List<AclDrift>();
         await using var db = await connections.Get(connection).OpenConnectionAsync(ct);
         foreach (var (dataset, policy) in datasets)
-            drifts.AddRange((await TableGrants.ReadAsync(db, dataset, ct)).Where(g => !policy.Allowed.Contains(g.Grantee, StringComparer.Ordinal))
+            drifts.AddRange((await TableGrants.ReadAsync(db, dataset, ct) ?? []).Where(g => !policy.Allowed.Contains(g.Grantee, StringComparer.Ordinal))
                 .Select(g => new AclDrift(connection, dataset, g.Grantee, [.. g.Privileges], policy.Programme)));
         return drifts;
     }

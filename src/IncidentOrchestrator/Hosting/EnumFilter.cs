@@ -11,7 +11,7 @@ public static class EnumFilter
         foreach (var item in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             if (Enum.TryParse<T>(item, ignoreCase: true, out var one) && Enum.IsDefined(one) && !int.TryParse(item, out _)) parsed.Add(one);
-            else validation.Add(field, $"'{item}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+            else validation.Add(field, $"'{item}' is not one of {string.Join(", ", ApiJson.Names<T>())}.");
         }
         return parsed.ToArray();
     }

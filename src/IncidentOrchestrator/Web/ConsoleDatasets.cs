@@ -18,13 +18,14 @@ public static class ConsoleDatasets
         })).Through(DatasetEndpoints.List);
 
         console.MapGet("/datasets/{name}", async (string name, HttpContext context, CatalogueFolder folder, IQuerySession session,
-            Actions.Postgres.NamedConnections connections, TimeProvider clock, ILogger<DatasetGrants> logger, CancellationToken ct) =>
+            DatasetAccess access, Detection.ScannedAccess scanned, Actions.Postgres.NamedConnections connections, TimeProvider clock,
+            ILogger<DatasetGrants> logger, CancellationToken ct) =>
         {
             var found = DatasetEndpoints.Find(name, folder);
             if (found.Refused is { } refused)
                 return RefusalPage(context, refused);
             var versions = await DatasetEndpoints.VersionsAsync(name, folder, session, ct);
-            var grants = await DatasetEndpoints.GrantsAsync(name, folder, connections, clock, logger, ct);
+            var grants = await DatasetEndpoints.GrantsAsync(name, folder, access, scanned, connections, clock, logger, ct);
             return Page<DatasetPage>(new { Signed = context.User.Caller(), Dataset = found.Value, Versions = versions.Value ?? [], Grants = grants.Value });
         }).Through(DatasetEndpoints.Get, DatasetEndpoints.Versions, DatasetEndpoints.Grants);
     }

@@ -34,7 +34,8 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
         """;
 
     /// <summary>What the scanner checks and what a programme's suspension revokes, both asking the catalogue, and what each warns of at start.</summary>
-    private sealed record Access(ScannedAccess Scanned, ProgrammeDatasets Programmes, IReadOnlyList<(LogLevel Level, string Text)> Warnings);
+    private sealed record Access(ScannedAccess Scanned, ProgrammeDatasets Programmes, IReadOnlyList<(LogLevel Level, string Text)> Warnings,
+        DatasetAccess Catalogue, CatalogueFolder Folder, IncidentOrchestrator.Actions.Postgres.NamedConnections Connections);
 
     private Access AccessOf(string? policyFile = null, params (string Name, ProgrammeDefinition Definition)[] programmes)
     {
@@ -47,10 +48,12 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
         var options = new ProgrammeOptions();
         foreach (var (name, definition) in programmes) options[name] = definition;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Connections:warehouse"] = "Host=warehouse" }).Build();
-        var catalogue = new DatasetAccess(folder, new CatalogueOptions { Path = _folder.FullName }, new IncidentOrchestrator.Actions.Postgres.NamedConnections(configuration));
+        var connections = new IncidentOrchestrator.Actions.Postgres.NamedConnections(configuration);
+        var catalogue = new DatasetAccess(folder, new CatalogueOptions { Path = _folder.FullName }, connections);
         var scanned = new ScannedAccess(catalogue, new DetectionOptions { AccessPolicy = policyFile }, options);
         var programmeDatasets = new ProgrammeDatasets(catalogue, options);
-        return new Access(scanned, programmeDatasets, [.. catalogue.Warnings(), .. scanned.Warnings(), .. programmeDatasets.Warnings()]);
+        return new Access(scanned, programmeDatasets, [.. catalogue.Warnings(), .. scanned.Warnings(), .. programmeDatasets.Warnings()], catalogue, folder,
+            connections);
     }
 
     private static readonly ProgrammeDefinition ActivityInsights = new() { Connection = "warehouse", ServiceAccountRole = "training_pipeline" };
@@ -96,6 +99,22 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
         var warnings = access.Warnings;
         Assert.Contains(warnings, w => w.Text.StartsWith("Detection__AccessPolicy is read for this release only") && w.Text.Contains("Catalogue__Path"));
         Assert.Contains(warnings, w => w.Text.StartsWith("Programmes__activity-insights__Datasets is read for this release only") && w.Text.Contains("train-ai:activity-insights"));
+    }
+
+    [Fact]
+    public async Task grants_that_cannot_be_read_are_said_so_with_why_not_failed()
+    {
+        var access = AccessOf(null, ("activity-insights", ActivityInsights));
+        async Task<DatasetGrants> GrantsOf(string name) => (await IncidentOrchestrator.Catalogue.DatasetEndpoints.GrantsAsync(name, access.Folder, access.Catalogue,
+            access.Scanned, access.Connections, TimeProvider.System, NullLogger.Instance, CancellationToken.None)).Value!;
+
+        Assert.Contains("is a schema", (await GrantsOf("hr.everything")).Unchecked);
+        Assert.Contains("Connections__crm", (await GrantsOf("crm.contacts")).Unchecked);
+        // A database that does not answer ("warehouse" is no host here): said, without its address or login, and not a failure.
+        var unreachable = await GrantsOf("hr.employee_activity");
+        Assert.Contains("did not answer", unreachable.Unchecked);
+        Assert.True(unreachable.Scanned); // the catalogue's table, which the scanner checks
+        Assert.Empty(unreachable.Grants);
     }
 
     public void Dispose() => _folder.Delete(recursive: true);

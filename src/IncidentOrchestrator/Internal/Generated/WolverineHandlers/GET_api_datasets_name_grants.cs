@@ -2,6 +2,7 @@
 #pragma warning disable
 using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Catalogue;
+using IncidentOrchestrator.Detection;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using System;
@@ -17,14 +18,18 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly IncidentOrchestrator.Actions.Postgres.NamedConnections _namedConnections;
         private readonly IncidentOrchestrator.Catalogue.CatalogueFolder _catalogueFolder;
-        private readonly Microsoft.Extensions.Logging.ILogger<IncidentOrchestrator.Catalogue.DatasetGrants> _loggerOfDatasetGrants;
+        private readonly IncidentOrchestrator.Catalogue.DatasetAccess _datasetAccess;
+        private readonly IncidentOrchestrator.Detection.ScannedAccess _scannedAccess;
+        private readonly Microsoft.Extensions.Logging.ILogger<IncidentOrchestrator.Contracts.DatasetGrants> _loggerOfDatasetGrants;
         private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_datasets_name_grants(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, IncidentOrchestrator.Actions.Postgres.NamedConnections namedConnections, IncidentOrchestrator.Catalogue.CatalogueFolder catalogueFolder, Microsoft.Extensions.Logging.ILogger<IncidentOrchestrator.Catalogue.DatasetGrants> loggerOfDatasetGrants, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public GET_api_datasets_name_grants(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, IncidentOrchestrator.Actions.Postgres.NamedConnections namedConnections, IncidentOrchestrator.Catalogue.CatalogueFolder catalogueFolder, IncidentOrchestrator.Catalogue.DatasetAccess datasetAccess, IncidentOrchestrator.Detection.ScannedAccess scannedAccess, Microsoft.Extensions.Logging.ILogger<IncidentOrchestrator.Contracts.DatasetGrants> loggerOfDatasetGrants, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _namedConnections = namedConnections;
             _catalogueFolder = catalogueFolder;
+            _datasetAccess = datasetAccess;
+            _scannedAccess = scannedAccess;
             _loggerOfDatasetGrants = loggerOfDatasetGrants;
             _timeProvider = timeProvider;
         }
@@ -41,7 +46,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await IncidentOrchestrator.Catalogue.DatasetEndpoints.Grants(name, _catalogueFolder, _namedConnections, _timeProvider, _loggerOfDatasetGrants, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await IncidentOrchestrator.Catalogue.DatasetEndpoints.Grants(name, _catalogueFolder, _datasetAccess, _scannedAccess, _namedConnections, _timeProvider, _loggerOfDatasetGrants, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
