@@ -277,4 +277,26 @@ public sealed class when_people_are_in_the_loop(RunsFixture fixture) : RunContex
             tasks[2].GetProperty("title").GetString());
         Assert.Equal(2, (await Host.Timeline(incident)).Count(e => e.Type == "TaskEscalated"));
     }
+
+    [Fact]
+    public async Task my_work_records_one_read_of_an_incident_whose_task_and_approval_it_shows_together()
+    {
+        var wendy = Tokens.For("wendy.worker", Roles.Responder);
+        var incident = await Host.DeclareIncident($"work once {Key}", restricted: true);
+        await Host.StartRun(incident, "test-work-once", new { key = Key });
+        await MyTask(wendy, incident);
+        await MyApproval(wendy, incident);
+
+        var work = await Host.Scenario(x =>
+        {
+            x.Get.Url("/work");
+            x.WithRequestHeader("Authorization", $"Bearer {wendy}");
+        });
+        var page = work.ReadAsText();
+        Assert.Contains($"Look at {Key}", page);
+        Assert.Contains($"Decide on {Key}", page);
+
+        var reads = (await Host.Get($"/api/incidents/{incident}/access-log", Api.Commander)).Read<List<AccessLogEntry>>();
+        Assert.Single(reads, r => r.Subject == "wendy.worker" && r.Endpoint == "GET /work");
+    }
 }
