@@ -111,8 +111,8 @@ public static class IncidentCommands
     private static Command Declare(CliContext cli)
     {
         var title = new Option<string>("--title") { Required = true };
-        var severity = new Option<string>("--severity") { Required = true, Description = string.Join(", ", ApiJson.Names<Severity>()) };
-        severity.AcceptOnlyFromAmong(ApiJson.Names<Severity>());
+        var severity = new Option<string?>("--severity") { Required = true, Description = string.Join(", ", ApiJson.Names<Severity>()) };
+        OneOf<Severity>(severity);
         var restricted = new Option<bool>("--restricted") { Description = "Need-to-know: only participants see it" };
         var summary = new Option<string?>("--summary");
         var command = new Command("declare", "Declare an incident (commanders).\nExample: incident declare --title \"Activity data exposed\" --severity critical --restricted")
@@ -229,7 +229,7 @@ public static class IncidentCommands
         var source = new Option<string?>("--source");
         var type = new Option<string?>("--type");
         var severity = new Option<string?>("--severity") { Description = string.Join(", ", ApiJson.Names<Severity>()) };
-        severity.AcceptOnlyFromAmong(ApiJson.Names<Severity>());
+        OneOf<Severity>(severity);
         var fingerprint = new Option<string?>("--fingerprint");
         var title = new Option<string?>("--title");
         var attributes = new Option<string[]>("--attr") { Description = "An attribute as key=value; repeat", AllowMultipleArgumentsPerToken = true };
@@ -316,6 +316,17 @@ public static class IncidentCommands
         if (value.Length > 1 && int.TryParse(value[..^1], out var n) && value[^1] is 'h' or 'd' or 'm')
             return (DateTimeOffset.UtcNow - (value[^1] switch { 'h' => TimeSpan.FromHours(n), 'd' => TimeSpan.FromDays(n), _ => TimeSpan.FromMinutes(n) })).ToString("O");
         return value;
+    }
+
+    /// <summary>An option that takes one of the API's names of <typeparamref name="T"/>, in any case, as the API does.</summary>
+    private static void OneOf<T>(Option<string?> option) where T : struct, Enum
+    {
+        option.CompletionSources.Add(ApiJson.Names<T>());
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } given && ApiJson.Value<T>(given) is null)
+                result.AddError($"{option.Name} takes {string.Join(", ", ApiJson.Names<T>())}; '{given}' is none of them.");
+        });
     }
 
     /// <summary><see cref="Since"/> as a time, for a typed request.</summary>

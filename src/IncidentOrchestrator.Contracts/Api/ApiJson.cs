@@ -28,7 +28,7 @@ public static class ApiJson
     /// <summary>Every name an enum has in the API, in order.</summary>
     public static string[] Names<T>() where T : struct, Enum => [.. Enum.GetValues<T>().Select(Name)];
 
-    /// <summary>The value an API name stands for, if any.</summary>
+    /// <summary>The value an API name stands for, if any; as the API reads a body, the case of its letters does not matter.</summary>
     public static T? Value<T>(string? name) where T : struct, Enum =>
-        Enum.GetValues<T>().Where(v => Name(v) == name).Select(v => (T?)v).FirstOrDefault();
+        Enum.GetValues<T>().Where(v => string.Equals(Name(v), name, StringComparison.OrdinalIgnoreCase)).Select(v => (T?)v).FirstOrDefault();
 }

@@ -52,6 +52,9 @@ public sealed class when_a_responder_uses_the_cli(AppFixture fixture) : Integrat
         Assert.Equal(ExitCodes.Usage, invalid.ExitCode);
         Assert.Contains("apocalyptic", invalid.Error);
         Assert.Contains("critical", invalid.Error);
+        var anyCase = await Host.Incident(Api.Commander, "declare", "--title", "typed as people type", "--severity", "High", "-q");
+        Assert.True(anyCase.ExitCode == 0, anyCase.Error); // as the API reads a body, the case of a severity's letters does not matter
+        Assert.Equal("high", (await Host.Get($"/api/incidents/{anyCase.Out.Trim()}", Api.Commander)).ReadJson().GetProperty("severity").GetString());
 
         var signedOut = await Host.Incident("not-a-token", "list");
         Assert.Equal(ExitCodes.Failure, signedOut.ExitCode);
