@@ -1,6 +1,6 @@
 namespace IncidentOrchestrator.Contracts;
 
-/// <param name="Allowed">The drift scanner allows this role to hold access (the catalogue's standing roles); a grant it does not allow is drift.</param>
+/// <param name="Allowed">The catalogue lets this role hold access without asking (its standing roles); a grant without that is drift.</param>
 public sealed record DatasetGrantView(string Grantee, IReadOnlyList<string> Privileges, bool Allowed);
 
 /// <summary>Who holds which privileges on a dataset now, as <c>GET /api/datasets/{name}/grants</c> read them from its database.</summary>

@@ -31,9 +31,8 @@ public sealed class DatasetAccess(CatalogueFolder catalogue, CatalogueOptions op
         .. !string.IsNullOrWhiteSpace(options.Path) && !Directory.Exists(catalogue.Folder)
             ? new[] { (LogLevel.Warning, $"Catalogue__Path names '{catalogue.Folder}', which does not exist: the catalogue is empty, so no grant is checked") }
             : [],
-        .. catalogue.Catalogue.Datasets.Values.Where(d => !d.IsTable).Select(d => (LogLevel.Warning,
-            $"dataset {d.Name} names the schema {d.Object}: the drift scanner and programmes act on tables, so grants on it are not checked yet")),
-        .. catalogue.Catalogue.Datasets.Values.Where(d => !connections.Has(d.Connection)).Select(d => (LogLevel.Information,
-            $"dataset {d.Name} is on the connection '{d.Connection}', which is not configured here (Connections__{d.Connection}): its grants are not checked")),
+        // A schema is a gap in what is checked (a warning); a connection a development machine may simply lack is not.
+        .. catalogue.Catalogue.Datasets.Values.Where(d => WhyNotChecked(d) is not null).Select(d => (d.IsTable ? LogLevel.Information : LogLevel.Warning,
+            $"dataset {d.Name}: {WhyNotChecked(d)}; its grants are not checked")),
     ];
 }

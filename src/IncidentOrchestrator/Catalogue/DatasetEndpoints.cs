@@ -40,7 +40,7 @@ public static class DatasetEndpoints
 
     [WolverineGet("/api/datasets/{name}"), Authorize(Roles = Roles.Readers)]
     public static Results<Ok<DatasetDefinition>, ProblemHttpResult> Get(string name, CatalogueFolder folder) =>
-        Find(name, folder) is { Value: { } found } ? TypedResults.Ok(found) : NoSuchDataset(name).ToProblemResult();
+        Find(name, folder) is var found && found.Value is { } dataset ? TypedResults.Ok(dataset) : found.Refused!.ToProblemResult();
 
     /// <summary>A name the catalogue does not hold (the catalogue is not need-to-know: it says so plainly).</summary>
     private static Refusal NoSuchDataset(string name) => new(RefusalKind.NotFound, "Dataset not found", $"No dataset named '{name}' is in the catalogue.");
@@ -99,9 +99,10 @@ public static class DatasetEndpoints
         Detection.ScannedAccess scanned, NamedConnections connections, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         if (folder.Catalogue.Find(name) is not { } d) return NoSuchDataset(name);
-        // What the scanner allows on it: the catalogue's standing roles, or the older policy file while it is set.
-        var allowed = scanned.Policy()?.Connections.GetValueOrDefault(d.Connection)?.GetValueOrDefault(d.Object)?.Allowed;
-        DatasetGrants Unchecked(string why) => new(d.Name, d.Connection, d.Object, clock.GetUtcNow(), allowed is not null, [], why);
+        // Grants are judged by the catalogue (its standing roles); whether the scanner acts on this table is said apart, since
+        // the older policy file, while it is set, is what the scanner reads instead.
+        var isScanned = scanned.Policy()?.Connections.GetValueOrDefault(d.Connection)?.ContainsKey(d.Object) ?? false;
+        DatasetGrants Unchecked(string why) => new(d.Name, d.Connection, d.Object, clock.GetUtcNow(), isScanned, [], why);
         if (access.WhyNotChecked(d) is { } why) return Unchecked(why);
         using var within = CancellationTokenSource.CreateLinkedTokenSource(ct);
         within.CancelAfter(GrantsWithin);
@@ -110,8 +111,8 @@ public static class DatasetEndpoints
             await using var db = await connections.Get(d.Connection).OpenConnectionAsync(within.Token);
             if (await TableGrants.ReadAsync(db, d.Object, within.Token) is not { } grants)
                 return Unchecked($"the database '{d.Connection}' has no table {d.Object}");
-            return new DatasetGrants(d.Name, d.Connection, d.Object, clock.GetUtcNow(), allowed is not null,
-                grants.Select(g => new DatasetGrantView(g.Grantee, g.Privileges, allowed?.Contains(g.Grantee, StringComparer.Ordinal) ?? false)).ToList(), null);
+            return new DatasetGrants(d.Name, d.Connection, d.Object, clock.GetUtcNow(), isScanned,
+                grants.Select(g => new DatasetGrantView(g.Grantee, g.Privileges, d.Standing.Contains(g.Grantee, StringComparer.Ordinal))).ToList(), null);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or ArgumentException or TimeoutException
                                   || (e is OperationCanceledException && !ct.IsCancellationRequested))

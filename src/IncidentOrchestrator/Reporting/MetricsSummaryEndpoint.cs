@@ -1,4 +1,3 @@
-using System.Globalization;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Incidents.Listing;
