@@ -60,10 +60,25 @@ public sealed record HumanTask(
     public IReadOnlyDictionary<string, InputType> OutputTypes { get; init; } = new Dictionary<string, InputType>();
 }
 
-public sealed record ApprovalRequest(IReadOnlyList<string> Approvers, int Quorum, TimeSpan? Within, Position Position) : StepKind(Position);
+public sealed record ApprovalRequest(IReadOnlyList<string> Approvers, int Quorum, TimeSpan? Within, Position Position) : StepKind(Position)
+{
+    /// <summary>Approvers the run's values give (<c>approvers: "{{ inputs.approvers }}"</c>), read as the step starts; then <see cref="Approvers"/> is empty.</summary>
+    public TextTemplate? ApproversFrom { get; init; }
 
-/// <summary>Either a duration, or a signal of a type joining the incident within a time.</summary>
-public sealed record WaitFor(TimeSpan? Duration, string? Signal, TimeSpan? Within, Position Position) : StepKind(Position);
+    /// <summary>A quorum the run's values give (<c>quorum: "{{ inputs.quorum }}"</c>), read as the step starts.</summary>
+    public TextTemplate? QuorumFrom { get; init; }
+
+    /// <summary>Who is asked, as a playbook's reader sees it before any run.</summary>
+    public string Describe() => $"{QuorumFrom?.Template.Source ?? Quorum.ToString(System.Globalization.CultureInfo.InvariantCulture)} of " +
+        (ApproversFrom?.Template.Source ?? string.Join(", ", Approvers));
+}
+
+/// <summary>Either a duration (written, or given by the run's values), or a signal of a type joining the incident within a time.</summary>
+public sealed record WaitFor(TimeSpan? Duration, string? Signal, TimeSpan? Within, Position Position) : StepKind(Position)
+{
+    /// <summary>A duration the run's values give (<c>wait: "{{ inputs.duration }}"</c>), read as the step starts.</summary>
+    public TextTemplate? DurationFrom { get; init; }
+}
 
 /// <summary>A step whose kind could not be read; it exists only so that its id still counts while errors are reported.</summary>
 public sealed record UnreadableKind(Position Position) : StepKind(Position);

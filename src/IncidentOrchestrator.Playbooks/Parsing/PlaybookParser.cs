@@ -278,18 +278,26 @@ public static class PlaybookParser
     {
         var map = MapReader.Of(node, errors, "'approval'", "approvers", "quorum", "within");
         if (map is null) return null;
-        var approvers = map.ScalarList("approvers");
-        if (!map.Has("approvers") || approvers.Count == 0)
+        // A template names the run's values that say who approves (a list of principals), checked as the step starts.
+        var approversFrom = map.Node("approvers") is YScalar { Value: var a } given && a.Contains("{{", StringComparison.Ordinal) ? ReadText(given, errors) : null;
+        var approvers = approversFrom is null ? map.ScalarList("approvers") : [];
+        if (!map.Has("approvers") || (approversFrom is null && approvers.Count == 0))
             errors.Add(map.Position, ErrorCodes.Missing, "an approval needs at least one approver");
         foreach (var approver in approvers) Principal(approver, errors);
-        var quorum = map.Integer("quorum") ?? 1;
+        var quorumFrom = map.Scalar("quorum") is { Value: var q } quorumText && q.Contains("{{", StringComparison.Ordinal) ? ReadText(quorumText, errors) : null;
+        var quorum = quorumFrom is null ? map.Integer("quorum") ?? 1 : 1;
         if (quorum < 1)
             errors.Add(map.Scalar("quorum")!.Position, ErrorCodes.BadQuorum, "quorum must be a positive number of distinct people");
-        return new ApprovalRequest(approvers.Select(a => a.Value).ToList(), quorum, map.Duration("within"), map.Position);
+        return new ApprovalRequest(approvers.Select(a => a.Value).ToList(), quorum, map.Duration("within"), map.Position)
+        {
+            ApproversFrom = approversFrom, QuorumFrom = quorumFrom,
+        };
     }
 
     private static WaitFor? ReadWait(YNode node, ErrorSink errors)
     {
+        if (node is YScalar { Value: var text } given && text.Contains("{{", StringComparison.Ordinal))
+            return ReadText(given, errors) is { } from ? new WaitFor(null, null, null, given.Position) { DurationFrom = from } : null;
         if (node is YScalar scalar)
             return MapReader.ParseDuration(scalar, "wait", errors) is { } d ? new WaitFor(d, null, null, scalar.Position) : null;
         var map = MapReader.Of(node, errors, "'wait'", "signal", "within");

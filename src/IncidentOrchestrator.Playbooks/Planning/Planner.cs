@@ -230,8 +230,14 @@ public static class Planner
         {
             ActionCall call => StepInputs.ForAction(call, Scope(), Actions).Error,
             SubPlaybook sub when request.Playbooks is { } find => StepInputs.ForChild(sub, Scope(), find(sub.Playbook)).Error,
+            ApprovalRequest approval => StepInputs.ForApproval(approval, Scope()).Error,
+            WaitFor wait => StepInputs.ForWait(wait, Scope()).Error,
             _ => null,
         };
+
+        private static string Asked(ApprovalRequest approval, ValueScope scope) => StepInputs.ForApproval(approval, scope) is { Error: null } asked
+            ? $"{asked.Quorum} approval(s) from {string.Join(", ", asked.Approvers)}"
+            : $"approval by {approval.Describe()}";
 
         /// <summary>
         /// The started step that ends next (or the escalated one the commander answers next): the first to end in the record,
@@ -279,12 +285,11 @@ public static class Planner
                     $"waits for {task.Assignee} to complete a task{Within(" acknowledged within", task.AckWithin)}{Within(", done within", task.DueWithin)}; {outcome} ({assumed}){failure}",
                     task.Title?.RenderForPeople(scope) ?? title, null, null),
                 ApprovalRequest approval => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
-                    $"waits for {approval.Quorum} approval(s) from {string.Join(", ", approval.Approvers)}{Within(" within", approval.Within)}; {outcome} ({assumed})",
-                    title, null, null),
+                    $"waits for {Asked(approval, scope)}{Within(" within", approval.Within)}; {outcome} ({assumed})", title, null, null),
                 WaitFor { Signal: { } signal } w => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
                     $"waits up to {Durations.Format(w.Within!.Value)} for a {signal} signal; {outcome} ({assumed})", title, null, null),
                 WaitFor w => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
-                    $"waits {Durations.Format(w.Duration!.Value)}; {outcome}", title, null, null),
+                    $"waits {(StepInputs.ForWait(w, scope).Duration is { } d ? Durations.Format(d) : w.DurationFrom?.Template.Source)}; {outcome}", title, null, null),
                 SubPlaybook sub => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
                     $"runs playbook '{sub.Playbook}' as a child run and ends with its outcome; {outcome} ({assumed}){failure}", title, null, Render(sub.With, scope)),
                 _ => Unreached(step, "unknown step kind"),

@@ -61,4 +61,59 @@ public static class StepInputs
             ? new Rendered(bound.Values, null)
             : new Rendered(rendered, $"inputs of '{sub.Playbook}': {string.Join("; ", bound.Problems.Values)}");
     }
+
+    /// <summary>Who an approval asks and how many must approve, as the step starts: written, or given by the run's values.</summary>
+    public sealed record Asked(IReadOnlyList<string> Approvers, int Quorum, string? Error);
+
+    public static Asked ForApproval(ApprovalRequest approval, ValueScope scope)
+    {
+        try
+        {
+            var approvers = approval.ApproversFrom is { } from ? Listed(from.Template.Render(scope)) : approval.Approvers;
+            if (approvers.Count == 0) return new Asked(approvers, approval.Quorum, "no approver is given");
+            if (approvers.FirstOrDefault(a => !Principals.IsValid(a)) is { } wrong)
+                return new Asked(approvers, approval.Quorum, $"'{wrong}' is not an approver (user:<id>, role:<role> or oncall:<rotation>)");
+            var quorum = approval.Quorum;
+            if (approval.QuorumFrom is { } q)
+            {
+                var given = Evaluator.Normalise(q.Template.Render(scope));
+                if (given is not decimal n || n < 1 || n > 100 || n != decimal.Floor(n))
+                    return new Asked(approvers, approval.Quorum, $"the quorum '{Evaluator.Display(given)}' is not a whole number from 1 to 100");
+                quorum = (int)n;
+            }
+            return quorum > approvers.Count && approvers.All(a => a.StartsWith("user:", StringComparison.Ordinal))
+                ? new Asked(approvers, quorum, $"a quorum of {quorum} cannot be reached by {approvers.Count} named people")
+                : new Asked(approvers, quorum, null);
+        }
+        catch (ExpressionException e)
+        {
+            return new Asked([], approval.Quorum, $"the approvers cannot be rendered: {e.Message}");
+        }
+    }
+
+    /// <summary>How long a wait lasts, as the step starts: written, or a duration the run's values give (<c>90m</c>, <c>4h</c>, <c>14d</c>).</summary>
+    public static (TimeSpan? Duration, string? Error) ForWait(WaitFor wait, ValueScope scope)
+    {
+        if (wait.DurationFrom is not { } from) return (wait.Duration, null);
+        try
+        {
+            var text = from.Render(scope);
+            return Durations.TryParse(text, out var duration) && duration > TimeSpan.Zero
+                ? (duration, null)
+                : (null, $"'{text}' is not a duration (like 90m, 4h or 14d)");
+        }
+        catch (ExpressionException e)
+        {
+            return (null, $"the wait cannot be rendered: {e.Message}");
+        }
+    }
+
+    /// <summary>A list value, or text of comma-separated items.</summary>
+    private static IReadOnlyList<string> Listed(object? value) => value switch
+    {
+        null => [],
+        string text => text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+        System.Collections.IEnumerable items => items.Cast<object?>().Select(Evaluator.Display).Where(i => i.Length > 0).ToList(),
+        var one => [Evaluator.Display(one)],
+    };
 }

@@ -40,6 +40,13 @@ public static class PlaybookValidator
                     CheckTemplate(task.Title.Template, task.Title.Position, scope, errors);
                     if (task.Instructions is { } instructions) CheckTemplate(instructions.Template, instructions.Position, scope, errors);
                     break;
+                case ApprovalRequest approval:
+                    foreach (var given in new[] { approval.ApproversFrom, approval.QuorumFrom }.OfType<TextTemplate>())
+                        CheckTemplate(given.Template, given.Position, scope, errors);
+                    break;
+                case WaitFor { DurationFrom: { } duration }:
+                    CheckTemplate(duration.Template, duration.Position, scope, errors);
+                    break;
                 case SubPlaybook sub:
                     foreach (var p in sub.With)
                     foreach (var (template, at) in p.Value.Templates())

@@ -164,8 +164,10 @@ public sealed partial class PlaybookRun
                 Dispatch(turn, step, call, scope, attempt, compensation: false);
                 break;
 
-            case WaitFor { Duration: { } duration }:
-                Wait(turn, step, Playbooks.Model.Durations.Format(duration), duration, read);
+            case WaitFor { Signal: null } wait:
+                var (duration, waitError) = StepInputs.ForWait(wait, scope);
+                if (!Starts(turn, step, waitError, guardRead)) break;
+                Wait(turn, step, Playbooks.Model.Durations.Format(duration!.Value), duration, read);
                 break;
 
             case WaitFor { Signal: { } signal, Within: { } within }:
@@ -188,11 +190,21 @@ public sealed partial class PlaybookRun
                 break;
 
             case ApprovalRequest approval:
-                Wait(turn, step, $"approval by {approval.Quorum} of {string.Join(", ", approval.Approvers)}", null, read);
+                var asked = StepInputs.ForApproval(approval, scope);
+                if (!Starts(turn, step, asked.Error, guardRead)) break;
+                Wait(turn, step, $"approval by {asked.Quorum} of {string.Join(", ", asked.Approvers)}", null, read);
                 turn.Outgoing.Add(new Approvals.OpenApproval(IncidentId, Id, step.Id, step.Title is { } t ? t.RenderForPeople(scope) : $"Approve {step.Id} of {Playbook}",
-                    approval.Approvers.ToList(), approval.Quorum, approval.Within, StartedBy));
+                    asked.Approvers.ToList(), asked.Quorum, approval.Within, StartedBy));
                 break;
         }
+    }
+
+    /// <summary>Whether the step can start with what it was given; one that cannot fails by its route as it starts, as a dry run says.</summary>
+    private bool Starts(Turn turn, Step step, string? error, IncidentFactsRead? read)
+    {
+        if (error is null) return true;
+        Perform(turn, RunDecider.Failure(turn.Playbook, this, step, error, read));
+        return false;
     }
 
     private void Wait(Turn turn, Step step, string what, TimeSpan? limit, Dictionary<string, JsonElement>? read)
