@@ -69,25 +69,26 @@ public static class StepInputs
     {
         try
         {
-            var approvers = approval.ApproversFrom is { } from ? Listed(from.Template.Render(scope)) : approval.Approvers;
+            var approvers = approval.ApproversFrom is { } from ? Listed(from.Template.Render(scope)).Distinct(StringComparer.Ordinal).ToList() : approval.Approvers;
             if (approvers.Count == 0) return new Asked(approvers, approval.Quorum, "no approver is given");
             if (approvers.FirstOrDefault(a => !Principals.IsValid(a)) is { } wrong)
                 return new Asked(approvers, approval.Quorum, $"'{wrong}' is not an approver (user:<id>, role:<role> or oncall:<rotation>)");
             var quorum = approval.Quorum;
             if (approval.QuorumFrom is { } q)
             {
-                var given = Evaluator.Normalise(q.Template.Render(scope));
-                if (given is not decimal n || n < 1 || n > 100 || n != decimal.Floor(n))
-                    return new Asked(approvers, approval.Quorum, $"the quorum '{Evaluator.Display(given)}' is not a whole number from 1 to 100");
+                var value = Evaluator.Normalise(q.Template.Render(scope));
+                if (value is not decimal n || n < 1 || n > 100 || n != decimal.Floor(n))
+                    return new Asked(approvers, approval.Quorum, $"the quorum '{Evaluator.Display(value)}' is not a whole number from 1 to 100");
                 quorum = (int)n;
             }
-            return quorum > approvers.Count && approvers.All(a => a.StartsWith("user:", StringComparison.Ordinal))
+            var given = approval.ApproversFrom is not null || approval.QuorumFrom is not null;
+            return given && quorum > approvers.Count && approvers.All(a => a.StartsWith("user:", StringComparison.Ordinal))
                 ? new Asked(approvers, quorum, $"a quorum of {quorum} cannot be reached by {approvers.Count} named people")
                 : new Asked(approvers, quorum, null);
         }
         catch (ExpressionException e)
         {
-            return new Asked([], approval.Quorum, $"the approvers cannot be rendered: {e.Message}");
+            return new Asked([], approval.Quorum, $"the approvers or the quorum cannot be rendered: {e.Message}");
         }
     }
 

@@ -32,9 +32,9 @@ public static class PlaybookValidator
             {
                 case ActionCall call:
                     CheckAction(call, actions, scope, errors);
-                    if (actions.Find(call.Action) is { RequiresApproval: true } && !visible.Any(id => steps.GetValueOrDefault(id)?.Kind is ApprovalRequest))
+                    if (actions.Find(call.Action) is { RequiresApproval: true } && !visible.Any(id => steps.GetValueOrDefault(id)?.Kind is ApprovalRequest { ApproversFrom: null, QuorumFrom: null }))
                         errors.Add(call.Position, ErrorCodes.ApprovalFirst,
-                            $"'{call.Action}' must come after an approval step: put one in the needs of '{step.Id}'");
+                            $"'{call.Action}' must come after an approval step whose approvers and quorum are written in the playbook (not given by the run, which whoever starts it chooses): put one in the needs of '{step.Id}'");
                     break;
                 case HumanTask task:
                     CheckTemplate(task.Title.Template, task.Title.Position, scope, errors);

@@ -42,8 +42,11 @@ public static class PlaybookViews
             t.Assignee, Title = t.Title.Template.Source, Instructions = t.Instructions?.Template.Source,
             AckWithin = Format(t.AckWithin), DueWithin = Format(t.DueWithin), t.EscalateTo, t.Outputs,
         },
-        ApprovalRequest a => new { a.Approvers, a.Quorum, Within = Format(a.Within) },
-        WaitFor w => new { Duration = Format(w.Duration), w.Signal, Within = Format(w.Within) },
+        ApprovalRequest a => new
+        {
+            a.Approvers, a.Quorum, Within = Format(a.Within), ApproversFrom = a.ApproversFrom?.Template.Source, QuorumFrom = a.QuorumFrom?.Template.Source,
+        },
+        WaitFor w => new { Duration = Format(w.Duration), w.Signal, Within = Format(w.Within), DurationFrom = w.DurationFrom?.Template.Source },
         SubPlaybook sub => new { Playbook = sub.Playbook, With = With(sub.With) },
         _ => new { },
     };

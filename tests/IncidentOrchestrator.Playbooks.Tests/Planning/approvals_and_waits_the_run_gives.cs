@@ -57,4 +57,29 @@ public sealed class approvals_and_waits_the_run_gives
         Assert.Contains(errors, e => e.Message.Contains("inputs.nope"));
         Assert.Contains(errors, e => e.Message.Contains("inputs.many"));
     }
+
+    [Fact]
+    public void an_approval_whose_approvers_the_run_gives_does_not_let_an_action_that_needs_approval_through()
+    {
+        var errors = Load.Errors(Given.Replace("""
+              - id: hold
+                needs: [approve]
+                wait: "{{ inputs.duration }}"
+            """, """
+              - id: resume
+                needs: [approve]
+                action: programme.resume
+                with: { programme: activity-insights }
+            """));
+
+        Assert.Contains(errors, e => e.Message.Contains("'programme.resume' must come after an approval step whose approvers and quorum are written"));
+    }
+
+    [Fact]
+    public void the_same_approver_named_twice_counts_once()
+    {
+        var plan = DryRun.Of(Load.Valid(Given), new { approvers = "user:hana, user:hana", quorum = 2m, duration = "4h" });
+
+        Assert.StartsWith("a quorum of 2 cannot be reached by 1 named people", plan.Step("approve").Reason);
+    }
 }
