@@ -67,10 +67,6 @@ public sealed record ApprovalRequest(IReadOnlyList<string> Approvers, int Quorum
 
     /// <summary>A quorum the run's values give (<c>quorum: "{{ inputs.quorum }}"</c>), read as the step starts.</summary>
     public TextTemplate? QuorumFrom { get; init; }
-
-    /// <summary>Who is asked, as a playbook's reader sees it before any run.</summary>
-    public string Describe() => $"{QuorumFrom?.Template.Source ?? Quorum.ToString(System.Globalization.CultureInfo.InvariantCulture)} of " +
-        (ApproversFrom?.Template.Source ?? string.Join(", ", Approvers));
 }
 
 /// <summary>Either a duration (written, or given by the run's values), or a signal of a type joining the incident within a time.</summary>

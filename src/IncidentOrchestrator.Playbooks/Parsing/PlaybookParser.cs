@@ -278,14 +278,16 @@ public static class PlaybookParser
     {
         var map = MapReader.Of(node, errors, "'approval'", "approvers", "quorum", "within");
         if (map is null) return null;
-        // A template names the run's values that say who approves (a list of principals), checked as the step starts.
-        var approversFrom = map.Node("approvers") is YScalar { Value: var a } given && a.Contains("{{", StringComparison.Ordinal) ? ReadText(given, errors) : null;
-        var approvers = approversFrom is null ? map.ScalarList("approvers") : [];
-        if (!map.Has("approvers") || (approversFrom is null && approvers.Count == 0))
+        // A template names the run's values that say who approves (a list of principals), and how many: read as the step starts.
+        var approversGiven = Given(map.Node("approvers"));
+        var approversFrom = approversGiven is null ? null : ReadText(approversGiven, errors);
+        var approvers = approversGiven is null ? map.ScalarList("approvers") : [];
+        if (!map.Has("approvers") || (approversGiven is null && approvers.Count == 0))
             errors.Add(map.Position, ErrorCodes.Missing, "an approval needs at least one approver");
         foreach (var approver in approvers) Principal(approver, errors);
-        var quorumFrom = map.Scalar("quorum") is { Value: var q } quorumText && q.Contains("{{", StringComparison.Ordinal) ? ReadText(quorumText, errors) : null;
-        var quorum = quorumFrom is null ? map.Integer("quorum") ?? 1 : 1;
+        var quorumGiven = Given(map.Node("quorum"));
+        var quorumFrom = quorumGiven is null ? null : ReadText(quorumGiven, errors);
+        var quorum = quorumGiven is null ? map.Integer("quorum") ?? 1 : 1;
         if (quorum < 1)
             errors.Add(map.Scalar("quorum")!.Position, ErrorCodes.BadQuorum, "quorum must be a positive number of distinct people");
         return new ApprovalRequest(approvers.Select(a => a.Value).ToList(), quorum, map.Duration("within"), map.Position)
@@ -294,9 +296,12 @@ public static class PlaybookParser
         };
     }
 
+    /// <summary>A value the run gives: text with a <c>{{ }}</c> hole, instead of the value written out.</summary>
+    private static YScalar? Given(YNode? node) => node is YScalar { Value: var text } scalar && text.Contains("{{", StringComparison.Ordinal) ? scalar : null;
+
     private static WaitFor? ReadWait(YNode node, ErrorSink errors)
     {
-        if (node is YScalar { Value: var text } given && text.Contains("{{", StringComparison.Ordinal))
+        if (Given(node) is { } given)
             return ReadText(given, errors) is { } from ? new WaitFor(null, null, null, given.Position) { DurationFrom = from } : null;
         if (node is YScalar scalar)
             return MapReader.ParseDuration(scalar, "wait", errors) is { } d ? new WaitFor(d, null, null, scalar.Position) : null;

@@ -235,10 +235,6 @@ public static class Planner
             _ => null,
         };
 
-        private static string Asked(ApprovalRequest approval, ValueScope scope) => StepInputs.ForApproval(approval, scope) is { Error: null } asked
-            ? $"{asked.Quorum} approval(s) from {string.Join(", ", asked.Approvers)}"
-            : $"approval by {approval.Describe()}";
-
         /// <summary>
         /// The started step that ends next (or the escalated one the commander answers next): the first to end in the record,
         /// else by pace, then in the order they started.
@@ -284,12 +280,13 @@ public static class Planner
                 HumanTask task => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
                     $"waits for {task.Assignee} to complete a task{Within(" acknowledged within", task.AckWithin)}{Within(", done within", task.DueWithin)}; {outcome} ({assumed}){failure}",
                     task.Title?.RenderForPeople(scope) ?? title, null, null),
+                // What cannot be read fails the step as it starts, and says so instead (CannotStart).
                 ApprovalRequest approval => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
-                    $"waits for {Asked(approval, scope)}{Within(" within", approval.Within)}; {outcome} ({assumed})", title, null, null),
+                    $"waits for {Approvals(StepInputs.ForApproval(approval, scope))}{Within(" within", approval.Within)}; {outcome} ({assumed})", title, null, null),
                 WaitFor { Signal: { } signal } w => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
                     $"waits up to {Durations.Format(w.Within!.Value)} for a {signal} signal; {outcome} ({assumed})", title, null, null),
                 WaitFor w => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
-                    $"waits {(StepInputs.ForWait(w, scope).Duration is { } d ? Durations.Format(d) : w.DurationFrom?.Template.Source)}; {outcome}", title, null, null),
+                    $"waits{Within("", StepInputs.ForWait(w, scope).Duration)}; {outcome}", title, null, null),
                 SubPlaybook sub => new PlannedStep(step.Id, step.KindName, step.Phase, wave, "wait", outcome,
                     $"runs playbook '{sub.Playbook}' as a child run and ends with its outcome; {outcome} ({assumed}){failure}", title, null, Render(sub.With, scope)),
                 _ => Unreached(step, "unknown step kind"),
@@ -314,6 +311,8 @@ public static class Planner
         new(step.Id, step.KindName, step.Phase, null, "not-reached", null, reason, null, null, null);
 
     private static string Within(string label, TimeSpan? d) => d is { } v ? $"{label} {Durations.Format(v)}" : "";
+
+    private static string Approvals(StepInputs.Asked asked) => $"{asked.Quorum} approval(s) from {string.Join(", ", asked.Approvers)}";
 
 
     private static IReadOnlyDictionary<string, object?> Render(IReadOnlyList<Parameter> with, ValueScope scope) =>

@@ -69,28 +69,37 @@ public static class StepInputs
     {
         try
         {
-            var approvers = approval.ApproversFrom is { } from ? Listed(from.Template.Render(scope)).Distinct(StringComparer.Ordinal).ToList() : approval.Approvers;
+            IReadOnlyList<string> approvers = approval.Approvers;
+            if (approval.ApproversFrom is { } from)
+            {
+                // Read as a list input is: a list, or text with items separated by commas or lines.
+                var value = from.Template.Render(scope);
+                if (!InputValues.TryConvert(value, InputType.List, out var list) || list is not IReadOnlyList<object?> items)
+                    return new Asked([], approval.Quorum, $"'{Evaluator.Display(value)}' is not a list of approvers");
+                approvers = items.Select(Evaluator.Display).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            }
             if (approvers.Count == 0) return new Asked(approvers, approval.Quorum, "no approver is given");
             if (approvers.FirstOrDefault(a => !Principals.IsValid(a)) is { } wrong)
                 return new Asked(approvers, approval.Quorum, $"'{wrong}' is not an approver (user:<id>, role:<role> or oncall:<rotation>)");
-            var quorum = approval.Quorum;
-            if (approval.QuorumFrom is { } q)
-            {
-                var value = Evaluator.Normalise(q.Template.Render(scope));
-                if (value is not decimal n || n < 1 || n > 100 || n != decimal.Floor(n))
-                    return new Asked(approvers, approval.Quorum, $"the quorum '{Evaluator.Display(value)}' is not a whole number from 1 to 100");
-                quorum = (int)n;
-            }
-            var given = approval.ApproversFrom is not null || approval.QuorumFrom is not null;
-            return given && quorum > approvers.Count && approvers.All(a => a.StartsWith("user:", StringComparison.Ordinal))
-                ? new Asked(approvers, quorum, $"a quorum of {quorum} cannot be reached by {approvers.Count} named people")
-                : new Asked(approvers, quorum, null);
+            if (approval.QuorumFrom is not { } q) return new Asked(approvers, approval.Quorum, approval.ApproversFrom is null ? null : Reachable(approval.Quorum, approvers));
+
+            // Read as a number input is: 2, or the text "2".
+            var given = q.Template.Render(scope);
+            return InputValues.TryConvert(given, InputType.Number, out var number) && number is decimal n && n is >= 1 and <= int.MaxValue && n == decimal.Floor(n)
+                ? new Asked(approvers, (int)n, Reachable((int)n, approvers))
+                : new Asked(approvers, approval.Quorum, $"the quorum '{Evaluator.Display(given)}' is not a positive whole number of distinct people");
         }
         catch (ExpressionException e)
         {
             return new Asked([], approval.Quorum, $"the approvers or the quorum cannot be rendered: {e.Message}");
         }
     }
+
+    /// <summary>Why a quorum the run gave cannot be reached by the people it names (approvers by role or rotation may be many), or null.</summary>
+    private static string? Reachable(int quorum, IReadOnlyList<string> approvers) =>
+        quorum > approvers.Count && approvers.All(a => a.StartsWith("user:", StringComparison.Ordinal))
+            ? $"a quorum of {quorum} cannot be reached by {approvers.Count} named people"
+            : null;
 
     /// <summary>How long a wait lasts, as the step starts: written, or a duration the run's values give (<c>90m</c>, <c>4h</c>, <c>14d</c>).</summary>
     public static (TimeSpan? Duration, string? Error) ForWait(WaitFor wait, ValueScope scope)
@@ -99,7 +108,7 @@ public static class StepInputs
         try
         {
             var text = from.Render(scope);
-            return Durations.TryParse(text, out var duration) && duration > TimeSpan.Zero
+            return Durations.TryParse(text, out var duration)
                 ? (duration, null)
                 : (null, $"'{text}' is not a duration (like 90m, 4h or 14d)");
         }
@@ -108,13 +117,4 @@ public static class StepInputs
             return (null, $"the wait cannot be rendered: {e.Message}");
         }
     }
-
-    /// <summary>A list value, or text of comma-separated items.</summary>
-    private static IReadOnlyList<string> Listed(object? value) => value switch
-    {
-        null => [],
-        string text => text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-        System.Collections.IEnumerable items => items.Cast<object?>().Select(Evaluator.Display).Where(i => i.Length > 0).ToList(),
-        var one => [Evaluator.Display(one)],
-    };
 }

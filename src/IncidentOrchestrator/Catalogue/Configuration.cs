@@ -8,6 +8,7 @@ public static class Configuration
     {
         services.AddSingleton(configuration.GetSection("Catalogue").Get<CatalogueOptions>() ?? new CatalogueOptions());
         services.AddSingleton<CatalogueFolder>();
+        services.AddSingleton<DatasetGrantsRead>();
         services.AddHostedService<CatalogueFolderWatcher>();
         services.AddHostedService<DatasetVersionsKept>();
         Hosting.StartupWarnings.Add<DatasetAccess>(services);

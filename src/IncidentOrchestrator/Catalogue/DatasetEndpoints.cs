@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Playbooks.Catalogue;
 using IncidentOrchestrator.Playbooks.Model;
 using Marten;
@@ -22,7 +24,6 @@ public sealed record DatasetDefinition(string Name, string Title, string Connect
 
 public sealed record DatasetVersionView(string Hash, bool Loaded, DateTimeOffset? FirstLoadedAt);
 
-
 public sealed record DatasetVersionText(string Name, string Hash, bool Loaded, string Text);
 
 /// <param name="Datasets">Each dataset it held, with the hash of its file then.</param>
@@ -43,7 +44,7 @@ public static class DatasetEndpoints
         Find(name, folder) is var found && found.Value is { } dataset ? TypedResults.Ok(dataset) : found.Refused!.ToProblemResult();
 
     /// <summary>A name the catalogue does not hold (the catalogue is not need-to-know: it says so plainly).</summary>
-    private static Refusal NoSuchDataset(string name) => new(RefusalKind.NotFound, "Dataset not found", $"No dataset named '{name}' is in the catalogue.");
+    public static Refusal NoSuchDataset(string name) => new(RefusalKind.NotFound, "Dataset not found", $"No dataset named '{name}' is in the catalogue.");
 
     /// <summary>A dataset's declaration in the loaded catalogue, for any door.</summary>
     public static Outcome<DatasetDefinition> Find(string name, CatalogueFolder folder) =>
@@ -82,46 +83,11 @@ public static class DatasetEndpoints
         return Outcome<IReadOnlyList<DatasetVersionView>>.Done(versions.OrderByDescending(v => v.FirstLoadedAt ?? DateTimeOffset.MaxValue).ToList());
     }
 
-    /// <summary>
-    /// <c>GET /api/datasets/{name}/grants</c>: who holds which privileges on the dataset now, read from its database, each
-    /// against what the drift scanner allows.
-    /// </summary>
+    /// <summary><c>GET /api/datasets/{name}/grants</c>: who holds which privileges on the table now (<see cref="DatasetGrantsRead"/>).</summary>
     [WolverineGet("/api/datasets/{name}/grants"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IResult> Grants(string name, CatalogueFolder folder, DatasetAccess access, Detection.ScannedAccess scanned,
-        NamedConnections connections, TimeProvider clock, ILogger<DatasetGrants> logger, CancellationToken ct) =>
-        (await GrantsAsync(name, folder, access, scanned, connections, clock, logger, ct)).ToHttp(TypedResults.Ok);
-
-    /// <summary>How long a page waits for a dataset's database before it says it did not answer.</summary>
-    private static readonly TimeSpan GrantsWithin = TimeSpan.FromSeconds(5);
-
-    /// <summary>A dataset's grants as its database says now, for any door; what cannot be read is said, not failed.</summary>
-    public static async Task<Outcome<DatasetGrants>> GrantsAsync(string name, CatalogueFolder folder, DatasetAccess access,
-        Detection.ScannedAccess scanned, NamedConnections connections, TimeProvider clock, ILogger logger, CancellationToken ct)
-    {
-        if (folder.Catalogue.Find(name) is not { } d) return NoSuchDataset(name);
-        // Grants are judged by the catalogue (its standing roles); whether the scanner acts on this table is said apart, since
-        // the older policy file, while it is set, is what the scanner reads instead.
-        var isScanned = scanned.Policy()?.Connections.GetValueOrDefault(d.Connection)?.ContainsKey(d.Object) ?? false;
-        DatasetGrants Unchecked(string why) => new(d.Name, d.Connection, d.Object, clock.GetUtcNow(), isScanned, [], why);
-        if (access.WhyNotChecked(d) is { } why) return Unchecked(why);
-        using var within = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        within.CancelAfter(GrantsWithin);
-        try
-        {
-            await using var db = await connections.Get(d.Connection).OpenConnectionAsync(within.Token);
-            if (await TableGrants.ReadAsync(db, d.Object, within.Token) is not { } grants)
-                return Unchecked($"the database '{d.Connection}' has no table {d.Object}");
-            return new DatasetGrants(d.Name, d.Connection, d.Object, clock.GetUtcNow(), isScanned,
-                grants.Select(g => new DatasetGrantView(g.Grantee, g.Privileges, d.Standing.Contains(g.Grantee, StringComparer.Ordinal))).ToList(), null);
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or ArgumentException or TimeoutException
-                                  || (e is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            // The reason stays in the log: a reader sees that it failed, not the warehouse's address or login.
-            logger.LogWarning(e, "The grants of dataset {Dataset} could not be read from {Connection}", d.Name, d.Connection);
-            return Unchecked($"the database '{d.Connection}' did not answer within {GrantsWithin.TotalSeconds:0} s, or refused (the service's log says why)");
-        }
-    }
+    public static async Task<Results<Ok<DatasetGrants>, ProblemHttpResult>> Grants(string name, DatasetGrantsRead grants, ClaimsPrincipal user,
+        CancellationToken ct) =>
+        await grants.ReadAsync(name, user.Caller(), ct) is var read && read.Value is { } found ? TypedResults.Ok(found) : read.Refused!.ToProblemResult();
 
     [WolverineGet("/api/datasets/{name}/versions/{hash}"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Version(string name, string hash, CatalogueFolder folder, IQuerySession session, CancellationToken ct) =>

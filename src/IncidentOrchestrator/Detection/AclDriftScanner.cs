@@ -72,8 +72,9 @@ public sealed class AclDriftScanner(ScannedAccess access, NamedConnections conne
         var drifts = new List<AclDrift>();
         await using var db = await connections.Get(connection).OpenConnectionAsync(ct);
         foreach (var (dataset, policy) in datasets)
-            drifts.AddRange((await TableGrants.ReadAsync(db, dataset, ct) ?? []).Where(g => !policy.Allowed.Contains(g.Grantee, StringComparer.Ordinal))
-                .Select(g => new AclDrift(connection, dataset, g.Grantee, [.. g.Privileges], policy.Programme)));
+            if (await Catalog.FindTableAsync(db, dataset, ct) is { } table)
+                drifts.AddRange((await Catalog.GrantsAsync(db, table, ct)).Where(g => !policy.Allowed.Contains(g.Grantee, StringComparer.Ordinal))
+                    .Select(g => new AclDrift(connection, dataset, g.Grantee, [.. g.Privileges], policy.Programme)));
         return drifts;
     }
 

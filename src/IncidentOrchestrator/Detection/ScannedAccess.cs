@@ -31,6 +31,23 @@ public sealed class ScannedAccess(DatasetAccess catalogue, DetectionOptions dete
         return policy.Connections.Count == 0 ? null : policy;
     }
 
+    /// <summary>Whether the scanner checks this dataset's table: the catalogue's, unless the older file is set and does not list it.</summary>
+    public bool Scans(Playbooks.Catalogue.Dataset dataset) => string.IsNullOrWhiteSpace(detection.AccessPolicy)
+        ? catalogue.WhyNotChecked(dataset) is null
+        : LegacyLists(dataset);
+
+    private bool LegacyLists(Playbooks.Catalogue.Dataset dataset)
+    {
+        try
+        {
+            return Policy()?.Connections.GetValueOrDefault(dataset.Connection)?.ContainsKey(dataset.Object) ?? false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException)
+        {
+            return false; // a file the scanner cannot read checks nothing
+        }
+    }
+
     public IReadOnlyList<(LogLevel Level, string Text)> Warnings() => string.IsNullOrWhiteSpace(detection.AccessPolicy) ? [] :
     [
         (LogLevel.Warning, "Detection__AccessPolicy is read for this release only, and while it is set the drift scanner reads it instead of the " +

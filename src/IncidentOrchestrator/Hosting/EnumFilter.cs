@@ -10,7 +10,7 @@ public static class EnumFilter
         var parsed = new List<T>();
         foreach (var item in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (Enum.TryParse<T>(item, ignoreCase: true, out var one) && Enum.IsDefined(one) && !int.TryParse(item, out _)) parsed.Add(one);
+            if (ApiJson.Value<T>(item) is { } one) parsed.Add(one);
             else validation.Add(field, $"'{item}' is not one of {string.Join(", ", ApiJson.Names<T>())}.");
         }
         return parsed.ToArray();

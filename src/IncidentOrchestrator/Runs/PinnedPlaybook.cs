@@ -27,8 +27,8 @@ public sealed class PinnedPlaybooks(PlaybookCatalog catalog, ActionRegistry acti
     /// <summary>
     /// Pins the text a run starts from, in the run's own transaction, unless it is stored already. A text never changes, so
     /// it is written once: runs started at the same moment must not queue on its row (writing it each time made every start
-    /// wait for the one before it to commit). A text is known stored once a load finds it; that holds because every caller
-    /// pins before it saves, in a transaction of its own, so what a load finds was committed by someone else.
+    /// wait for the one before it to commit). A text is known stored once a load finds it: sessions are lightweight (no
+    /// identity map), so a load reads the database and what it finds was committed, never a store still pending in this session.
     /// </summary>
     public async Task PinAsync(IDocumentSession session, Playbook playbook, DateTimeOffset now, CancellationToken ct)
     {

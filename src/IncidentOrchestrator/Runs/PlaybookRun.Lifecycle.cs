@@ -218,12 +218,7 @@ public sealed partial class PlaybookRun
     {
         var found = turn.Catalog.Library.Find(sub.Playbook);
         var (inputs, error) = StepInputs.ForChild(sub, scope, found);
-        if (error is not null || found is not { } child)
-        {
-            // It never starts: the failure is the decision on it, and keeps what its guard read.
-            Perform(turn, RunDecider.Failure(turn.Playbook, this, step, error!, read));
-            return;
-        }
+        if (!Starts(turn, step, error, read) || found is not { } child) return;
 
         var childRunId = Guid.CreateVersion7();
         turn.Store.Begin(Request(childRunId, IncidentId, child, RunValues.Serialize(inputs), Signal, null, Id, step.Id, StartedBy, turn.Now),

@@ -18,15 +18,18 @@ public static class ConsoleDatasets
         })).Through(DatasetEndpoints.List);
 
         console.MapGet("/datasets/{name}", async (string name, HttpContext context, CatalogueFolder folder, IQuerySession session,
-            DatasetAccess access, Detection.ScannedAccess scanned, Actions.Postgres.NamedConnections connections, TimeProvider clock,
-            ILogger<DatasetGrants> logger, CancellationToken ct) =>
+            DatasetGrantsRead grantsRead, CancellationToken ct) =>
         {
             var found = DatasetEndpoints.Find(name, folder);
             if (found.Refused is { } refused)
                 return RefusalPage(context, refused);
             var versions = await DatasetEndpoints.VersionsAsync(name, folder, session, ct);
-            var grants = await DatasetEndpoints.GrantsAsync(name, folder, access, scanned, connections, clock, logger, ct);
-            return Page<DatasetPage>(new { Signed = context.User.Caller(), Dataset = found.Value, Versions = versions.Value ?? [], Grants = grants.Value });
+            var grants = await grantsRead.ReadAsync(name, context.User.Caller(), ct);
+            return Page<DatasetPage>(new
+            {
+                Signed = context.User.Caller(), Dataset = found.Value, Versions = versions.Value ?? [], Grants = grants.Value,
+                GrantsRefused = grants.Refused?.Detail,
+            });
         }).Through(DatasetEndpoints.Get, DatasetEndpoints.Versions, DatasetEndpoints.Grants);
     }
 }

@@ -37,7 +37,7 @@ public sealed class approvals_and_waits_the_run_gives
 
     [Theory]
     [InlineData("nobody", 1, "4h", "approve", "'nobody' is not an approver")]
-    [InlineData("user:hana", 0, "4h", "approve", "the quorum '0' is not a whole number from 1 to 100")]
+    [InlineData("user:hana", 0, "4h", "approve", "the quorum '0' is not a positive whole number of distinct people")]
     [InlineData("user:hana", 2, "4h", "approve", "a quorum of 2 cannot be reached by 1 named people")]
     [InlineData("user:hana", 1, "soon", "hold", "'soon' is not a duration")]
     public void what_does_not_read_fails_the_step_as_it_starts(string approver, int quorum, string duration, string step, string says)
@@ -81,5 +81,25 @@ public sealed class approvals_and_waits_the_run_gives
         var plan = DryRun.Of(Load.Valid(Given), new { approvers = "user:hana, user:hana", quorum = 2m, duration = "4h" });
 
         Assert.StartsWith("a quorum of 2 cannot be reached by 1 named people", plan.Step("approve").Reason);
+    }
+
+    [Fact]
+    public void they_are_read_as_inputs_are_read_from_text()
+    {
+        var plan = DryRun.Of(Load.Valid(Given.Replace("quorum: { type: number", "quorum: { type: string")),
+            new { approvers = "user:hana\nrole:privacy", quorum = "2", duration = "90m" });
+
+        Assert.StartsWith("waits for 2 approval(s) from user:hana, role:privacy", plan.Step("approve").Reason);
+        Assert.StartsWith("waits 90m", plan.Step("hold").Reason);
+    }
+
+    [Fact]
+    public void a_template_that_does_not_parse_is_one_error_at_its_place()
+    {
+        var errors = Load.Errors(Given.Replace("\"{{ inputs.approvers }}\"", "\"{{ inputs. }}\""));
+
+        var error = Assert.Single(errors);
+        Assert.Equal(ErrorCodes.ExpressionSyntax, error.Code);
+        Assert.Equal(11, error.Line); // the approval's line
     }
 }

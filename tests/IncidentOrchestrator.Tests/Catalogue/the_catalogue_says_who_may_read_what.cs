@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Actions.Programmes;
 using IncidentOrchestrator.Catalogue;
 using IncidentOrchestrator.Detection;
@@ -105,16 +106,25 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
     public async Task grants_that_cannot_be_read_are_said_so_with_why_not_failed()
     {
         var access = AccessOf(null, ("activity-insights", ActivityInsights));
-        async Task<DatasetGrants> GrantsOf(string name) => (await IncidentOrchestrator.Catalogue.DatasetEndpoints.GrantsAsync(name, access.Folder, access.Catalogue,
-            access.Scanned, access.Connections, TimeProvider.System, NullLogger.Instance, CancellationToken.None)).Value!;
+        var read = new DatasetGrantsRead(access.Folder, access.Catalogue, access.Scanned, access.Connections, TimeProvider.System,
+            NullLogger<DatasetGrantsRead>.Instance);
+        var owner = new IncidentOrchestrator.Security.Caller("hana", "Hana", new HashSet<string> { Roles.Responder });
+        async Task<DatasetGrants> GrantsOf(string name) => (await read.ReadAsync(name, owner, CancellationToken.None)).Value!;
 
         Assert.Contains("is a schema", (await GrantsOf("hr.everything")).Unchecked);
         Assert.Contains("Connections__crm", (await GrantsOf("crm.contacts")).Unchecked);
         // A database that does not answer ("warehouse" is no host here): said, without its address or login, and not a failure.
         var unreachable = await GrantsOf("hr.employee_activity");
         Assert.Contains("did not answer", unreachable.Unchecked);
+        Assert.DoesNotContain("Host=", unreachable.Unchecked);
         Assert.True(unreachable.Scanned); // the catalogue's table, which the scanner checks
         Assert.Empty(unreachable.Grants);
+
+        // Grants name roles: only those who answer for the dataset, privacy and administrators see them.
+        var someone = new IncidentOrchestrator.Security.Caller("rita", "Rita", new HashSet<string> { Roles.Responder, Roles.Commander });
+        Assert.Equal(RefusalKind.Forbidden, (await read.ReadAsync("hr.employee_activity", someone, CancellationToken.None)).Refused?.Kind);
+        var privacy = new IncidentOrchestrator.Security.Caller("pia", "Pia", new HashSet<string> { Roles.Privacy });
+        Assert.Null((await read.ReadAsync("hr.employee_activity", privacy, CancellationToken.None)).Refused);
     }
 
     public void Dispose() => _folder.Delete(recursive: true);

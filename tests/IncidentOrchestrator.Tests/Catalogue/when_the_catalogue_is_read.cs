@@ -112,10 +112,11 @@ public sealed class when_the_catalogue_is_read(RunsFixture fixture) : RunContext
             create role {byHand} nologin; grant select, update on hr.employee_activity to {byHand};
             do $$ begin create role hr_analysts nologin; exception when duplicate_object then null; end $$;
             grant select on hr.employee_activity to hr_analysts;
+            grant select on hr.employee_activity to public;
             """);
         try
         {
-            var read = (await Host.Get($"/api/datasets/{Name}/grants", Api.Responder)).ReadJson().Deserialize<DatasetGrants>(ApiJson.Options)!;
+            var read = (await Host.Get($"/api/datasets/{Name}/grants", Tokens.For("pia.privacy", Roles.Privacy))).ReadJson().Deserialize<DatasetGrants>(ApiJson.Options)!;
             Assert.Null(read.Unchecked);
             var probe = Assert.Single(read.Grants, g => g.Grantee == byHand);
             Assert.Equal(["SELECT", "UPDATE"], probe.Privileges);
@@ -123,13 +124,18 @@ public sealed class when_the_catalogue_is_read(RunsFixture fixture) : RunContext
             // the table, and the answer says so.
             Assert.False(probe.Allowed);
             Assert.True(Assert.Single(read.Grants, g => g.Grantee == "hr_analysts").Allowed); // standing in the catalogue
+            // A grant to everyone is in the access list too (the information schema's view of grants leaves it out).
+            Assert.False(Assert.Single(read.Grants, g => g.Grantee == "PUBLIC").Allowed);
+            // The owner sees them by name; a responder who does not answer for the dataset does not.
+            await Host.Get($"/api/datasets/{Name}/grants", Tokens.For("hana.hr-data", Roles.Responder));
+            await Host.Get($"/api/datasets/{Name}/grants", Api.Responder, expect: 403);
             Assert.False(read.Scanned);
 
-            await Host.Get("/api/datasets/hr.nothing/grants", Api.Responder, expect: 404);
+            await Host.Get("/api/datasets/hr.nothing/grants", Api.Admin, expect: 404);
         }
         finally
         {
-            await Fixture.Warehouse.ExecuteAsync($"revoke all on hr.employee_activity from {byHand}; drop role {byHand}; revoke all on hr.employee_activity from hr_analysts");
+            await Fixture.Warehouse.ExecuteAsync($"revoke all on hr.employee_activity from {byHand}; drop role {byHand}; revoke all on hr.employee_activity from hr_analysts; revoke all on hr.employee_activity from public");
         }
     }
 }

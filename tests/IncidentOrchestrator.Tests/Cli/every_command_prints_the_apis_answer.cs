@@ -78,7 +78,7 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         await Json(Api.Commander, "playbook", "dry-run", "test-people", "--input", $"key={Key}");
         await Json(Rui, "dataset", "list");
         await Json(Rui, "dataset", "show", "hr.employee_activity");
-        Assert.NotNull((await Json(Rui, "dataset", "grants", "hr.employee_activity"))!["grants"]); // the whole answer, as read
+        Assert.NotNull((await Json(Pia, "dataset", "grants", "hr.employee_activity"))!["grants"]); // the whole answer, as read
         var datasetHash = (await Json(Rui, "dataset", "versions", "hr.employee_activity"))!.AsArray()[0]!["hash"]!.GetValue<string>();
         await Json(Rui, "dataset", "diff", "hr.employee_activity", "--from", datasetHash);
         await Json(Api.Admin, "dataset", "reload");

@@ -35,6 +35,17 @@ public sealed class the_console_pages(AppFixture fixture) : IntegrationContext(f
     }
 
     [Fact]
+    public async Task a_datasets_page_shows_the_grants_on_its_table_only_to_those_who_answer_for_it()
+    {
+        var forCommander = (await Page("/datasets/hr.employee_activity", Api.Commander)).ReadAsText();
+        Assert.Contains("is shown to its owner and stewards, privacy and administrators", forCommander);
+
+        var forPrivacy = (await Page("/datasets/hr.employee_activity", Tokens.For("pia.privacy", Roles.Privacy))).ReadAsText();
+        Assert.DoesNotContain("is shown to its owner", forPrivacy);
+        Assert.Contains("Not checked: the connection &#x27;warehouse&#x27; is not configured here", forPrivacy); // this host has no warehouse
+    }
+
+    [Fact]
     public async Task the_incident_list_pages_with_the_lists_own_cursor_and_keeps_its_filter()
     {
         var key = Guid.NewGuid().ToString("N")[..10];

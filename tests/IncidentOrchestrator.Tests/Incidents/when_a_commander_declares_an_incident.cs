@@ -58,6 +58,9 @@ public sealed class when_a_commander_declares_an_incident(AppFixture fixture) : 
         Assert.Equal([low], (await Host.Incidents("?severity=low")).Select(i => i.Id));
         Assert.Empty(await Host.Incidents("?status=open&severity=low"));
         await Host.Get("/api/incidents?status=exploded", expect: 400);
+        // Names in any case, as a body is read; a number is not a name.
+        Assert.Equal([low], (await Host.Incidents("?severity=LOW")).Select(i => i.Id));
+        await Host.Get("/api/incidents?severity=0", expect: 400);
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class when_a_playbook_changes_its_incident(RunsFixture fixture) : 
         var timeline = await Host.Timeline(incident);
         var failures = timeline.Where(t => t.Type == "StepAttemptFailed").Select(t => t.Data.GetProperty("error").GetString()).ToList();
         Assert.Equal(2, failures.Count);
-        Assert.All(failures, f => Assert.Equal("'urgent' is not low, medium, high or critical", f));
+        Assert.All(failures, f => Assert.Equal("'urgent' is not one of low, medium, high, critical", f));
         Assert.Single(timeline, t => t.Type == "StepRetryScheduled");
         Assert.DoesNotContain(timeline, t => t.Type == "IncidentSeverityChanged");
         Assert.Equal("high", (await Host.Incident(incident)).Severity);

@@ -34,6 +34,23 @@ public sealed class when_containment_acts_on_the_warehouse(RunsFixture fixture) 
     }
 
     [Fact]
+    public async Task a_grant_to_everyone_is_contained_as_a_roles_is()
+    {
+        // The drift scanner reports a grant to PUBLIC with the grantee PUBLIC: the exposure's worst case.
+        await Warehouse.ExecuteAsync("grant select on hr.payroll to public");
+        Assert.True(await Warehouse.CanReadAsync("public", "hr.payroll"));
+        var incident = await Incident();
+
+        var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-contain", new { dataset = "hr.payroll", grantee = "PUBLIC" }));
+
+        Assert.Equal("succeeded", run.Status);
+        Assert.False(await Warehouse.CanReadAsync("public", "hr.payroll"));
+        var revoked = run.Step("revoke-grant").Outputs;
+        Assert.Equal("SELECT", revoked.GetProperty("before").GetProperty("hr.payroll")[0].GetString());
+        Assert.Equal(0, revoked.GetProperty("after").GetProperty("hr.payroll").GetArrayLength());
+    }
+
+    [Fact]
     public async Task a_false_positive_is_compensated_and_the_grant_restored()
     {
         var role = await MisgrantedRole();

@@ -24,8 +24,8 @@ public sealed class SetSeverity : IncidentAction
 
     public override async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
-        if (!Enum.TryParse<Severity>(context.Text("severity"), ignoreCase: true, out var severity) || !Enum.IsDefined(severity))
-            throw new ActionFailedException($"'{context.Text("severity")}' is not low, medium, high or critical");
+        if (ApiJson.Value<Severity>(context.Text("severity")) is not { } severity)
+            throw new ActionFailedException($"'{context.Text("severity")}' is not one of {string.Join(", ", ApiJson.Names<Severity>())}");
         var incident = context.Incident ?? await context.Session.LoadAsync<Incident>(context.IncidentId, ct)
                        ?? throw new ActionFailedException("the incident does not exist");
         if (incident.Severity != severity)

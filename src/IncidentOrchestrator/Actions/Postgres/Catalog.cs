@@ -10,21 +10,37 @@ public static class Catalog
 {
     public static async Task<string> TableAsync(NpgsqlConnection db, string name, CancellationToken ct)
     {
-        var (schema, table) = Split(name);
-        return await ScalarAsync(db, """
-            select quote_ident(n.nspname) || '.' || quote_ident(c.relname)
-            from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'v', 'm', 'p', 'f')
-            """, [schema, table], ct) ?? throw new ActionFailedException($"no table '{name}' exists");
+        var (schema, table) = Split(name) ?? throw new ActionFailedException($"'{name}' is not a table name (schema.table)");
+        return await LookUpAsync(db, schema, table, ct) ?? throw new ActionFailedException($"no table '{name}' exists");
     }
+
+    /// <summary>The table's name as PostgreSQL quotes it, or null when there is no such table (or the name names none).</summary>
+    public static async Task<string?> FindTableAsync(NpgsqlConnection db, string name, CancellationToken ct) =>
+        Split(name) is var (schema, table) ? await LookUpAsync(db, schema, table, ct) : null;
+
+    private static Task<string?> LookUpAsync(NpgsqlConnection db, string schema, string table, CancellationToken ct) => ScalarAsync(db, """
+        select quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'v', 'm', 'p', 'f')
+        """, [schema, table], ct);
 
     public static async Task<string> SchemaAsync(NpgsqlConnection db, string name, CancellationToken ct) =>
         await ScalarAsync(db, "select quote_ident(nspname) from pg_namespace where nspname = $1", [name], ct)
         ?? throw new ActionFailedException($"no schema '{name}' exists");
 
+    /// <summary>The name PostgreSQL gives everyone in a grant: <c>GRANT … TO PUBLIC</c>, which is no role of its own.</summary>
+    public const string Public = "PUBLIC";
+
+    /// <summary>The role as a quoted identifier for a statement, or <see cref="Public"/> for everyone.</summary>
     public static async Task<string> RoleAsync(NpgsqlConnection db, string name, CancellationToken ct) =>
-        await ScalarAsync(db, "select quote_ident(rolname) from pg_roles where rolname = $1", [name], ct)
-        ?? throw new ActionFailedException($"no role '{name}' exists");
+        string.Equals(name, Public, StringComparison.OrdinalIgnoreCase) ? Public
+        : await ScalarAsync(db, "select quote_ident(rolname) from pg_roles where rolname = $1", [name], ct)
+          ?? throw new ActionFailedException($"no role '{name}' exists");
+
+    /// <summary>Whether the role (or everyone, for <see cref="Public"/>) can read the table, directly or through a role it belongs to.</summary>
+    public static async Task<bool> CanReadAsync(NpgsqlConnection db, string quotedTable, string role, CancellationToken ct) =>
+        await ScalarAsync(db, "select has_table_privilege($1, $2::regclass, 'SELECT')",
+            [string.Equals(role, Public, StringComparison.OrdinalIgnoreCase) ? "public" : role, quotedTable], ct) == "True";
 
     public static async Task<string?> ScalarAsync(NpgsqlConnection db, string sql, object[] parameters, CancellationToken ct)
     {
@@ -65,22 +81,41 @@ public static class Catalog
         return ended;
     }
 
-    /// <summary>The privileges a role holds directly on a table, e.g. ["SELECT"].</summary>
-    public static Task<List<string>> PrivilegesAsync(NpgsqlConnection db, string quotedTable, string role, CancellationToken ct) => ListAsync(db, """
-        select distinct a.privilege_type
-        from pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
-        where c.oid = $1::regclass and a.grantee = (select oid from pg_roles where rolname = $2)
-        order by 1
-        """, [quotedTable, role], ct);
-
-    private static (string Schema, string Table) Split(string name)
+    /// <summary>
+    /// Who holds which privileges on a table, from its access list (<c>pg_class.relacl</c>), which lists every grant whoever made
+    /// it (the information schema shows only grants that involve the connecting user's roles); everyone is <see cref="Public"/>.
+    /// The table's owner is left out.
+    /// </summary>
+    public static async Task<IReadOnlyList<TableGrant>> GrantsAsync(NpgsqlConnection db, string quotedTable, CancellationToken ct)
     {
-        var parts = name.Split('.');
-        return parts switch
-        {
-            [var table] when table.Length > 0 => ("public", table),
-            [var schema, var table] when schema.Length > 0 && table.Length > 0 => (schema, table),
-            _ => throw new ActionFailedException($"'{name}' is not a table name (schema.table)"),
-        };
+        await using var command = new NpgsqlCommand($"""
+            select coalesce(r.rolname, '{Public}'), a.privilege_type
+            from pg_class c
+            cross join lateral aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+            left join pg_roles r on r.oid = a.grantee
+            where c.oid = $1::regclass and a.grantee <> c.relowner
+            """, db);
+        command.Parameters.Add(new NpgsqlParameter { Value = quotedTable });
+        var rows = new List<(string Grantee, string Privilege)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) rows.Add((reader.GetString(0), reader.GetString(1)));
+        return rows.GroupBy(r => r.Grantee, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new TableGrant(g.Key, g.Select(r => r.Privilege).Distinct().Order(StringComparer.Ordinal).ToList())).ToList();
     }
+
+    /// <summary>The privileges a role (or <see cref="Public"/>) holds directly on a table, e.g. ["SELECT"].</summary>
+    public static async Task<List<string>> PrivilegesAsync(NpgsqlConnection db, string quotedTable, string role, CancellationToken ct) =>
+        [.. (await GrantsAsync(db, quotedTable, ct)).FirstOrDefault(g => string.Equals(g.Grantee, role, StringComparison.Ordinal)
+                                                                        || (g.Grantee == Public && string.Equals(role, Public, StringComparison.OrdinalIgnoreCase)))
+            ?.Privileges ?? []];
+
+    private static (string Schema, string Table)? Split(string name) => name.Split('.') switch
+    {
+        [var table] when table.Length > 0 => ("public", table),
+        [var schema, var table] when schema.Length > 0 && table.Length > 0 => (schema, table),
+        _ => null,
+    };
 }
+
+/// <param name="Grantee">A role other than the table's owner, or <see cref="Catalog.Public"/>.</param>
+public sealed record TableGrant(string Grantee, IReadOnlyList<string> Privileges);
