@@ -22,6 +22,8 @@ public static class Configuration
         services.AddSingleton<NamedConnections>();
         services.AddSingleton<IAction, Revoke>();
         services.AddSingleton<IAction, Grant>();
+        services.AddSingleton<IAction, Access.GrantRequestedAccess>();
+        services.AddSingleton<IAction, Access.RevokeRequestedAccess>();
         services.AddSingleton<IAction, VerifyNoAccess>();
         services.AddSingleton<IAction, DisableLogin>();
         services.AddSingleton<IAction, EnableLogin>();

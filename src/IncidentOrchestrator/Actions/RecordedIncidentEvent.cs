@@ -19,7 +19,7 @@ public sealed record RecordedIncidentEvent(string Type, JsonElement Data)
     private static readonly Dictionary<string, Type> Types = new[]
     {
         typeof(IncidentSeverityChanged), typeof(IncidentNoteAdded), typeof(IncidentNotified), typeof(EvidenceCaptured),
-        typeof(ProgrammeSuspended), typeof(ProgrammeResumed),
+        typeof(ProgrammeSuspended), typeof(ProgrammeResumed), typeof(Access.AccessGranted), typeof(Access.AccessRevoked),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static RecordedIncidentEvent Of(object @event) => Types.ContainsKey(@event.GetType().Name)

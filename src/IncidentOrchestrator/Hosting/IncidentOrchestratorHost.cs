@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Access;
 using IncidentOrchestrator.Catalogue;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Integrations;
@@ -93,6 +94,7 @@ public static class IncidentOrchestratorHost
                 opts.ConfigureActions();
                 opts.ConfigureTasks();
                 opts.ConfigureApprovals();
+                opts.ConfigureAccess();
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine();

@@ -75,7 +75,10 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
         var approval = await session.LoadAsync<ApprovalItem>(id, ct);
         if (approval is null) return null;
         var incident = await session.LoadAsync<Incident>(approval.IncidentId, ct);
-        return incident is null ? null : (incident, approval.MayDecide(caller));
+        if (incident is not null) return (incident, approval.MayDecide(caller));
+        // An approval of an access request (its run's subject): for those it asks, and whoever may see the request.
+        var request = await session.LoadAsync<Access.AccessRequest>(approval.IncidentId, ct);
+        return request is null ? null : (null, approval.MayDecide(caller) || Access.GetAccessRequestsEndpoint.MaySee(caller, request));
     }, ct);
 
     private static bool TryRouteId(HttpContext context, string parameter, out Guid id) => Guid.TryParse(context.GetRouteValue(parameter) as string, out id);
@@ -93,12 +96,14 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
         _ => Refusal.ReadNotRecorded.ToProblemResult(),
     };
 
-    /// <param name="find">The incident the id belongs to, and whether the thing itself is addressed to the caller (their task, their approval).</param>
+    /// <param name="find">The incident the id belongs to (null: it belongs to no incident, but to an access request), and whether the thing
+    /// itself is for the caller (their task, their approval, a request they may see).</param>
     private async Task<Admission> AdmitAsync(Guid id, Caller caller, string door,
-        Func<IQuerySession, Guid, Task<(Incident Incident, bool AddressedToCaller)?>> find, CancellationToken ct)
+        Func<IQuerySession, Guid, Task<(Incident? Incident, bool AddressedToCaller)?>> find, CancellationToken ct)
     {
         await using var session = store.QuerySession();
         if (await find(session, id) is not { } found) return Admission.NotFound;
+        if (found.Incident is null) return found.AddressedToCaller ? Admission.Admitted : Admission.NotFound;
 
         var allowed = found.AddressedToCaller || caller.CanSee(found.Incident);
         // A read that cannot be recorded is refused; a refusal stays a plain not-found so that it reveals nothing either.

@@ -1,0 +1,19 @@
+namespace IncidentOrchestrator.Contracts;
+
+/// <summary>The body of <c>POST /api/access-requests</c>: who is to read which catalogued dataset, for what, for how long, and why.</summary>
+/// <param name="Grantee">The database role that is to read the dataset.</param>
+/// <param name="Duration">How long the grant lasts (<c>8h</c>, <c>14d</c>): at most the dataset's <c>maxGrant</c>.</param>
+public sealed record RequestAccess(string? Dataset, string? Grantee, string? Purpose, string? Duration, string? Reason, string? Ticket = null);
+
+/// <summary>A request taken: its id (<c>/api/access-requests/{id}</c>) and the run of the access-request playbook that carries it.</summary>
+public sealed record AccessRequestAccepted(Guid RequestId, Guid RunId);
+
+/// <summary>One decision on a request.</summary>
+public sealed record AccessDecisionView(string By, string Decision, string? Comment, DateTimeOffset At);
+
+/// <summary>A request for access as its stream tells it.</summary>
+/// <param name="Status">pending, granted, ended, refused or failed.</param>
+public sealed record AccessRequestView(Guid RequestId, string Dataset, string Grantee, string Purpose, string Duration, string Reason, string? Ticket,
+    string RequestedBy, DateTimeOffset RequestedAt, IReadOnlyList<string> Approvers, int Quorum, string Status,
+    IReadOnlyList<AccessDecisionView> Decisions, DateTimeOffset? GrantedAt, DateTimeOffset? EndsAt, DateTimeOffset? EndedAt, string? EndReason,
+    string DatasetHash, string CatalogueHash, Guid RunId);

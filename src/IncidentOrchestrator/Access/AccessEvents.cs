@@ -1,0 +1,31 @@
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Timeline;
+
+namespace IncidentOrchestrator.Access;
+
+/// <summary>Someone asked for access to a catalogued dataset, for a purpose and a time; checked against the catalogue version named.</summary>
+public sealed record AccessRequested(
+    Guid RequestId, string Dataset, string Grantee, string Purpose, string Duration, [property: Sensitive] string Reason, string? Ticket,
+    string RequestedBy, string DatasetHash, string CatalogueHash, IReadOnlyList<string> Approvers, int Quorum, Guid RunId, DateTimeOffset At)
+    : ITimelineEvent
+{
+    string ITimelineEvent.Actor => RequestedBy;
+    string ITimelineEvent.Describe() => $"{RequestedBy} asked for {Grantee} to read {Dataset} for {Duration}, for {Purpose}: {Reason}";
+}
+
+/// <summary>The access was granted on the database and read back: <see cref="Grantee"/> can read until <see cref="EndsAt"/>.</summary>
+public sealed record AccessGranted(Guid RequestId, string Dataset, string Grantee, string Connection, string Table, IReadOnlyList<string> Privileges,
+    DateTimeOffset EndsAt, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Describe() => $"{Grantee} was granted {string.Join(", ", Privileges)} on {Table} until {EndsAt:u} (read back)";
+}
+
+/// <summary>The access was taken back on the database and read back: at its end, or earlier.</summary>
+public sealed record AccessRevoked(Guid RequestId, string Dataset, string Grantee, string Table, bool CouldStillRead, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Describe() => CouldStillRead
+        ? $"{Grantee}'s grant on {Table} was revoked, yet {Grantee} can still read it through another role"
+        : $"{Grantee}'s grant on {Table} was revoked (read back: no access)";
+}

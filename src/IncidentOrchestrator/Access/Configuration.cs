@@ -1,0 +1,14 @@
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace IncidentOrchestrator.Access;
+
+public static class Configuration
+{
+    public static StoreOptions ConfigureAccess(this StoreOptions opts)
+    {
+        opts.Projections.Snapshot<AccessRequest>(SnapshotLifecycle.Inline);
+        opts.Schema.For<AccessRequest>().Index(x => x.RequestedAt).Index(x => x.Status);
+        return opts;
+    }
+}

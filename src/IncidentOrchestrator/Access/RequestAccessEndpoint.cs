@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using IncidentOrchestrator.Actions.Postgres;
+using IncidentOrchestrator.Catalogue;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Playbooks.Catalogue;
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Playbooks.Planning;
+using IncidentOrchestrator.Runs;
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Wolverine;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Access;
+
+/// <summary>
+/// <c>POST /api/access-requests</c>: a request checked against the catalogue (the dataset is catalogued and can be granted
+/// here, the purpose is approved for it, the duration within its <c>maxGrant</c>, the grantee a role its database knows and
+/// that does not already read it by standing), then carried by a run of the <c>access-request</c> playbook on the request's
+/// own stream: its approvers decide, the grant is made and read back, and it is taken back at its end.
+/// </summary>
+public static class RequestAccessEndpoint
+{
+    /// <summary>The playbook every request runs.</summary>
+    public const string Playbook = "access-request";
+
+    public static ProblemDetails Validate(RequestAccess? request) => request is null
+        ? Problems.MissingBody()
+        : new Problems.Validation()
+            .Require(!string.IsNullOrWhiteSpace(request.Dataset), "dataset", "The catalogued dataset to read is required.")
+            .Require(!string.IsNullOrWhiteSpace(request.Grantee), "grantee", "The database role that is to read it is required.")
+            .Require(!string.IsNullOrWhiteSpace(request.Purpose), "purpose", "What the access is for is required (one of the dataset's purposes).")
+            .Require(!string.IsNullOrWhiteSpace(request.Duration), "duration", "How long the access lasts is required (like 8h or 14d).")
+            .Require(!string.IsNullOrWhiteSpace(request.Reason), "reason", "Why the access is needed is required.")
+            .ToProblem();
+
+    [WolverinePost("/api/access-requests"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> Post(RequestAccess request, IDocumentSession session, IMessageBus bus, CatalogueFolder catalogue,
+        DatasetAccess access, NamedConnections connections, PlaybookCatalog playbooks, PinnedPlaybooks pinned, ClaimsPrincipal user, TimeProvider clock,
+        CancellationToken ct) =>
+        (await RequestAsync(request, session, bus, catalogue, access, connections, playbooks, pinned, user, clock, ct))
+        .ToHttp(accepted => TypedResults.Accepted($"/api/access-requests/{accepted.RequestId}", accepted));
+
+    public static async Task<Outcome<AccessRequestAccepted>> RequestAsync(RequestAccess request, IDocumentSession session, IMessageBus bus,
+        CatalogueFolder catalogue, DatasetAccess access, NamedConnections connections, PlaybookCatalog playbooks, PinnedPlaybooks pinned,
+        ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = user.Caller();
+        var validation = new Problems.Validation();
+        var version = catalogue.Catalogue;
+        var dataset = version.Find(request.Dataset!);
+        if (dataset is null) validation.Add("dataset", $"No dataset named '{request.Dataset}' is in the catalogue.");
+        else if (access.WhyNotChecked(dataset) is { } why) validation.Add("dataset", $"Access to {dataset.Name} cannot be granted here: {why}.");
+        else
+        {
+            if (!dataset.Purposes.Contains(request.Purpose!, StringComparer.Ordinal))
+                validation.Add("purpose", $"{dataset.Name} is not approved for '{request.Purpose}' (approved: {string.Join(", ", dataset.Purposes)}).");
+            if (!Durations.TryParse(request.Duration!, out var duration) || duration <= TimeSpan.Zero)
+                validation.Add("duration", $"'{request.Duration}' is not a duration (like 8h or 14d).");
+            else if (duration > dataset.MaxGrant)
+                validation.Add("duration", $"{dataset.Name} is granted for at most {Durations.Format(dataset.MaxGrant)}; '{request.Duration}' is longer.");
+            if (dataset.Standing.Contains(request.Grantee!, StringComparer.Ordinal))
+                validation.Add("grantee", $"{request.Grantee} may read {dataset.Name} without asking (the catalogue's standing access).");
+            else if (await RoleKnownAsync(connections, dataset, request.Grantee!, ct) is { } unknown) validation.Add("grantee", unknown);
+        }
+        if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The access request is not valid"));
+        if (playbooks.Library.Find(Playbook) is not { } playbook)
+            return Refusal.Conflict("Access requests cannot run", $"The '{Playbook}' playbook is not loaded, so no request can be carried out.");
+
+        var d = dataset!;
+        var requestId = Guid.CreateVersion7();
+        var runId = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        var inputs = InputBinding.Bind(playbook, new Dictionary<string, object?>
+        {
+            ["request"] = requestId.ToString(), ["dataset"] = d.Name, ["connection"] = d.Connection, ["table"] = d.Object, ["grantee"] = request.Grantee,
+            ["duration"] = request.Duration, ["approvers"] = d.Approvers.From.Cast<object?>().ToList(), ["quorum"] = (decimal)d.Approvers.Quorum,
+        });
+        if (!inputs.IsValid)
+            return Refusal.Conflict("Access requests cannot run",
+                $"The '{Playbook}' playbook does not take a request's inputs: {string.Join("; ", inputs.Problems.Values)}.");
+
+        session.Events.StartStream<AccessRequest>(requestId, new AccessRequested(requestId, d.Name, request.Grantee!, request.Purpose!, request.Duration!,
+            request.Reason!, string.IsNullOrWhiteSpace(request.Ticket) ? null : request.Ticket, caller.Subject, d.Hash, version.Hash, d.Approvers.From,
+            d.Approvers.Quorum, runId, now));
+        await pinned.PinAsync(session, playbook, now, ct);
+        // The requester starts the run, so that they can never approve their own request.
+        session.Insert(PlaybookRun.Request(runId, requestId, playbook, RunValues.Serialize(inputs.Values), null, null, null, null, caller.Subject, now));
+        await bus.PublishAsync(new StartRun(runId));
+        return new AccessRequestAccepted(requestId, runId);
+    }
+
+    /// <summary>Why the grantee is not a role the dataset's database knows, or null when it is.</summary>
+    private static async Task<string?> RoleKnownAsync(NamedConnections connections, Dataset dataset, string grantee, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await using var db = await connections.Get(dataset.Connection).OpenConnectionAsync(limit.Token);
+            return await Catalog.ScalarAsync(db, "select 1 from pg_roles where rolname = $1", [grantee], limit.Token) is null
+                ? $"No role '{grantee}' exists on {dataset.Name}'s database ({dataset.Connection})."
+                : null;
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            return $"Whether '{grantee}' exists could not be checked: {dataset.Connection} did not answer. Try again later.";
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using IncidentOrchestrator.Contracts;
+using IncidentOrchestrator.Tests.Fixtures;
+using IncidentOrchestrator.Tests.Runs;
+
+namespace IncidentOrchestrator.Tests.Access;
+
+/// <summary>
+/// Access to a catalogued dataset (the repository's hr.employee_activity: approvers user:hana.hr-data and role:privacy,
+/// quorum 2, at most 14d, approved for analytics and train-ai:activity-insights), asked for, decided, granted on the real
+/// warehouse and taken back at its end, each read back from the database.
+/// </summary>
+public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(fixture)
+{
+    private const string Dataset = "hr.employee_activity";
+    private static readonly string Requester = Tokens.For("nina.analyst", Roles.Responder);
+    private static readonly string Owner = Tokens.For("hana.hr-data", Roles.Responder);
+    private static readonly string Privacy = Tokens.For("pia.privacy", Roles.Privacy);
+
+    private async Task<string> RoleAsync()
+    {
+        var role = $"analyst_{Key}";
+        await Fixture.Warehouse.ExecuteAsync($"create role {role} nologin");
+        return role;
+    }
+
+    private async Task<JsonElement> RequestAsync(string requestId, string token) => (await Host.Get($"/api/access-requests/{requestId}", token)).ReadJson();
+
+    private async Task<JsonElement> AskedAsync(string requestId) =>
+        (await RunScenarios.Eventually(async () => (await Host.Get($"/api/approvals?incident={requestId}", Owner)).ReadJson(), a => a.GetArrayLength() == 1))[0];
+
+    private async Task<string> ApprovalOfAsync(string requestId) => (await AskedAsync(requestId)).GetProperty("approvalId").GetString()!;
+
+    [Fact]
+    public async Task approved_by_a_quorum_of_its_approvers_it_is_granted_and_taken_back_at_its_end_both_read_from_the_database()
+    {
+        var role = await RoleAsync();
+        var accepted = (await Host.Post("/api/access-requests",
+            new { dataset = Dataset, grantee = role, purpose = "analytics", duration = "6s", reason = "attrition study", ticket = "PRIV-12" }, Requester,
+            expect: 202)).ReadJson();
+        var requestId = accepted.GetProperty("requestId").GetString()!;
+        Assert.Equal("pending", (await RequestAsync(requestId, Requester)).GetProperty("status").GetString());
+
+        var asked = await AskedAsync(requestId);
+        var approval = asked.GetProperty("approvalId").GetString()!;
+        Assert.Equal(["user:hana.hr-data", "role:privacy"], asked.GetProperty("approvers").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(2, asked.GetProperty("quorum").GetInt32());
+
+        // The requester never counts, even when a role they hold is asked.
+        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Tokens.For("nina.analyst", Roles.Privacy), expect: 403);
+        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve", comment = "for the study" }, Owner, expect: 204);
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset)); // one of two
+        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Privacy, expect: 204);
+
+        var granted = await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() != "pending");
+        Assert.Equal("granted", granted.GetProperty("status").GetString());
+        Assert.True(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+        Assert.Equal(["hana.hr-data", "pia.privacy"], granted.GetProperty("decisions").EnumerateArray().Select(d => d.GetProperty("by").GetString()));
+        var endsAt = granted.GetProperty("endsAt").GetDateTimeOffset();
+        Assert.InRange(endsAt - granted.GetProperty("grantedAt").GetDateTimeOffset(), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(6));
+
+        var ended = await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() == "ended",
+            TimeSpan.FromSeconds(60));
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+        Assert.True(ended.GetProperty("endedAt").GetDateTimeOffset() >= endsAt);
+
+        // The request is its own stream, not an incident: it is in no incident list.
+        await Host.Get($"/api/incidents/{requestId}", Api.Admin, expect: 404);
+        // And only those it concerns see it.
+        await Host.Get($"/api/access-requests/{requestId}", Api.Leadership, expect: 404);
+        Assert.Equal(requestId, (await RequestAsync(requestId, Privacy)).GetProperty("requestId").GetString());
+    }
+
+    [Fact]
+    public async Task a_rejection_grants_nothing_and_says_so()
+    {
+        var role = await RoleAsync();
+        var requestId = (await Host.Post("/api/access-requests",
+            new { dataset = Dataset, grantee = role, purpose = "analytics", duration = "1h", reason = "curious" }, Requester, expect: 202))
+            .ReadJson().GetProperty("requestId").GetString()!;
+        await Host.Post($"/api/approvals/{await ApprovalOfAsync(requestId)}/decision", new { decision = "reject", comment = "no need" }, Privacy, expect: 204);
+
+        var refused = await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() != "pending");
+        Assert.Equal("refused", refused.GetProperty("status").GetString());
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+    }
+
+    [Theory]
+    [InlineData("purpose", "marketing", "1h", "is not approved for 'marketing'")]
+    [InlineData("duration", "analytics", "15d", "at most 14d")]
+    [InlineData("duration", "analytics", "soon", "is not a duration")]
+    public async Task what_the_catalogue_does_not_allow_is_refused_naming_the_field_and_nothing_starts(string field, string purpose, string duration,
+        string says)
+    {
+        var role = await RoleAsync();
+        var problem = (await Host.Post("/api/access-requests", new { dataset = Dataset, grantee = role, purpose, duration, reason = "study" }, Requester,
+            expect: 400)).ReadJson();
+        Assert.Contains(says, problem.GetProperty("errors").GetProperty(field)[0].GetString());
+        Assert.DoesNotContain((await Host.Get("/api/access-requests", Requester)).ReadJson().EnumerateArray(),
+            r => r.GetProperty("grantee").GetString() == role);
+    }
+
+    [Fact]
+    public async Task an_unknown_dataset_a_standing_role_and_a_role_the_database_does_not_know_are_refused_naming_the_field()
+    {
+        async Task<JsonElement> Refused(object body) => (await Host.Post("/api/access-requests", body, Requester, expect: 400)).ReadJson().GetProperty("errors");
+
+        Assert.Contains("No dataset named 'hr.nothing'",
+            (await Refused(new { dataset = "hr.nothing", grantee = "x", purpose = "analytics", duration = "1h", reason = "r" })).GetProperty("dataset")[0].GetString());
+        Assert.Contains("without asking",
+            (await Refused(new { dataset = Dataset, grantee = "hr_analysts", purpose = "analytics", duration = "1h", reason = "r" })).GetProperty("grantee")[0].GetString());
+        Assert.Contains("No role 'nobody_here'",
+            (await Refused(new { dataset = Dataset, grantee = "nobody_here", purpose = "analytics", duration = "1h", reason = "r" })).GetProperty("grantee")[0].GetString());
+        Assert.True((await Refused(new { dataset = Dataset, grantee = "x", purpose = "analytics", duration = "1h" })).TryGetProperty("reason", out _));
+    }
+}
