@@ -50,6 +50,7 @@ public static class ErrorCodes
     public const string RecursivePlaybook = "PB051";
     public const string DuplicatePlaybook = "PB052";
     public const string SubPlaybookInputs = "PB053";
+    public const string WrongSubject = "PB054";
 
     // People and values
     public const string BadQuorum = "PB060";

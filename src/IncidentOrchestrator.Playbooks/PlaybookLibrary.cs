@@ -153,6 +153,13 @@ public sealed class PlaybookLibrary : ILoadedSet
                 errors.Add(sub.Position, ErrorCodes.UnknownPlaybook, $"step '{step.Id}' runs playbook '{sub.Playbook}', which is not loaded");
                 continue;
             }
+            if (child.Subject != playbook.Subject)
+            {
+                // A child runs on its parent's subject.
+                errors.Add(sub.Position, ErrorCodes.WrongSubject,
+                    $"step '{step.Id}' runs playbook '{child.Name}', whose runs are for an {child.Subject}, from a playbook for an {playbook.Subject}");
+                continue;
+            }
             if (Recursion(playbook.Name, child, find) is { } chain)
             {
                 errors.Add(sub.Position, ErrorCodes.RecursivePlaybook, $"playbooks must not recurse: {playbook.Name} -> {string.Join(" -> ", chain)}");

@@ -9,8 +9,9 @@ public sealed class BuiltInActions : IActionCatalog
             ["connection", "grantee"], [], [["table", "schema"]], ["revoked", "changed"]),
         new("postgres.grant", "GRANT privileges on a table or schema to a role (the inverse of postgres.revoke)",
             ["connection", "grantee"], ["privileges"], [["table", "schema"]], ["granted", "changed"]),
-        new("access.grant", "Grant an approved access request: SELECT on its table to its grantee (postgres.grant), read back, with its end recorded",
-            ["request", "dataset", "connection", "table", "grantee", "for"], [], [], ["endsAt", "canRead", "changed"]) { RequiresApproval = true },
+        // Not RequiresApproval: the approvals it needs are the request's own (its catalogue approvers' quorum), which the action checks.
+        new("access.grant", "Grant an access request its catalogue approvers approved: SELECT on its table to its grantee (postgres.grant), read back, with its end recorded",
+            ["request", "dataset", "connection", "table", "grantee", "for"], [], [], ["endsAt", "canRead", "changed"]),
         new("access.revoke", "Take back what an access request granted (postgres.revoke), read back",
             ["request", "dataset", "connection", "table", "grantee"], [], [], ["canRead", "changed"]),
         new("postgres.verify-no-access", "Fail unless the role can no longer read the table",

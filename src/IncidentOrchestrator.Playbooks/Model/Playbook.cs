@@ -18,9 +18,23 @@ public sealed record Playbook(
     string File,
     Position NamePosition)
 {
+    /// <summary>What the playbook's runs act for: an incident (the default), or an access request (<see cref="Subjects"/>).</summary>
+    public string Subject { get; init; } = Subjects.Incident;
+
     public Step? Step(string id) => Steps.FirstOrDefault(s => s.Id == id);
 
     public InputDefinition? Input(string name) => Inputs.FirstOrDefault(i => i.Name == name);
+}
+
+/// <summary>
+/// What a playbook's runs act for. An incident's runs are started on it by people and by signals; an access request's run
+/// is started by the request (<c>POST /api/access-requests</c>) and runs on the request's own stream.
+/// </summary>
+public static class Subjects
+{
+    public const string Incident = "incident", AccessRequest = "access-request";
+
+    public static readonly string[] All = [Incident, AccessRequest];
 }
 
 public sealed record Trigger(string Signal, Condition? When, Position Position);

@@ -13,7 +13,7 @@ public static class PlaybookParser
     public const string Kind = "Playbook";
 
     private static readonly string[] RootKeys =
-        ["apiVersion", "kind", "name", "title", "description", "severity", "restricted", "triggers", "inputs", "defaults", "steps"];
+        ["apiVersion", "kind", "name", "title", "description", "subject", "severity", "restricted", "triggers", "inputs", "defaults", "steps"];
     private static readonly string[] StepKeys =
         ["id", "title", "phase", "needs", "when", "action", "with", "task", "approval", "wait", "playbook", "compensate", "onFailure", "timeout", "retry"];
     private static readonly string[] StepKinds = ["action", "task", "approval", "wait", "playbook"];
@@ -41,6 +41,7 @@ public static class PlaybookParser
         var title = map.Text("title", required: true);
         var severity = map.OneOf("severity", Severities.Ordered);
         var restricted = map.Bool("restricted") ?? false;
+        var subject = map.OneOf("subject", Subjects.All) ?? Subjects.Incident;
 
         var triggers = ReadList(map.Node("triggers"), "triggers", errors, n => ReadTrigger(n, errors));
         var inputs = ReadInputs(map.Node("inputs"), errors);
@@ -52,7 +53,7 @@ public static class PlaybookParser
             errors.Add(stepsNode.Position, ErrorCodes.NoSteps, "a playbook needs at least one step");
 
         return new Playbook(name?.Value ?? "", title ?? "", map.Text("description"), severity, restricted, triggers, inputs, defaults, steps,
-            HashOf(text), text, errors.File, name?.Position ?? map.Position);
+            HashOf(text), text, errors.File, name?.Position ?? map.Position) { Subject = subject };
     }
 
     public static string HashOf(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

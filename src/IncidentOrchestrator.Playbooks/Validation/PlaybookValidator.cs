@@ -16,6 +16,10 @@ public static class PlaybookValidator
     {
         var steps = UniqueSteps(playbook, errors);
         CheckNeeds(playbook, steps, errors);
+        if (playbook.Subject != Subjects.Incident)
+            foreach (var trigger in playbook.Triggers)
+                errors.Add(trigger.Position, ErrorCodes.WrongSubject,
+                    $"a playbook for an {playbook.Subject} is started by the {playbook.Subject} itself, not by a signal: it has no triggers");
         var ancestors = Ancestors(playbook, steps, errors);
 
         foreach (var trigger in playbook.Triggers)

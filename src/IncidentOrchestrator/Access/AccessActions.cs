@@ -17,6 +17,12 @@ public sealed class GrantRequestedAccess(NamedConnections connections) : IAction
     {
         if (!Durations.TryParse(context.Text("for"), out var duration) || duration <= TimeSpan.Zero)
             throw new ActionFailedException($"'for' must be a duration, not '{context.Text("for")}'");
+        // Whatever the playbook says, a grant needs the request's own approvals: whoever starts a run cannot choose them.
+        var request = await context.Session.LoadAsync<AccessRequest>(RequestOf(context), ct)
+                      ?? throw new ActionFailedException($"no access request {context.Text("request")} exists");
+        if (request.WhyNotApproved() is { } why) throw new ActionFailedException(why);
+        if (request.Grantee != context.Text("grantee") || request.Dataset != context.Text("dataset"))
+            throw new ActionFailedException($"request {request.Id} is for {request.Grantee} on {request.Dataset}, not {context.Text("grantee")} on {context.Text("dataset")}");
         var granted = await new Grant(connections).ExecuteAsync(context with { Parameters = Postgres(context) }, ct);
         var table = context.Text("table");
         if (!await CanReadAsync(connections, context, ct))
@@ -32,15 +38,15 @@ public sealed class GrantRequestedAccess(NamedConnections connections) : IAction
         ["connection"] = context.Text("connection"), ["table"] = context.Text("table"), ["grantee"] = context.Text("grantee"),
     };
 
-    internal static Guid RequestOf(ActionContext context) => Guid.TryParse(context.Text("request"), out var id)
-        ? id : throw new ActionFailedException($"'request' must be an access request's id, not '{context.Text("request")}'");
+    /// <summary>The request the action acts for: the run's own subject, the request's stream (a run on an incident cannot grant).</summary>
+    internal static Guid RequestOf(ActionContext context) => Guid.TryParse(context.Text("request"), out var id) && id == context.IncidentId
+        ? id : throw new ActionFailedException($"'{context.Text("request")}' is not the access request this run carries out");
 
     /// <summary>What the database says now: can the grantee read the table (directly or through a role it belongs to)?</summary>
     internal static async Task<bool> CanReadAsync(NamedConnections connections, ActionContext context, CancellationToken ct)
     {
         await using var db = await connections.Get(context.Text("connection")).OpenConnectionAsync(ct);
-        var table = await Catalog.TableAsync(db, context.Text("table"), ct);
-        return await Catalog.ScalarAsync(db, "select has_table_privilege($1, $2::regclass, 'SELECT')", [context.Text("grantee"), table], ct) == "True";
+        return await Catalog.CanReadAsync(db, await Catalog.TableAsync(db, context.Text("table"), ct), context.Text("grantee"), ct);
     }
 }
 

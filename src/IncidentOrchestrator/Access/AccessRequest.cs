@@ -34,6 +34,15 @@ public sealed class AccessRequest
     public DateTimeOffset? EndedAt { get; set; }
     public string? EndReason { get; set; }
 
+    /// <summary>Why the request may not be granted now, or null: a quorum of distinct approvers other than the requester, and no rejection.</summary>
+    public string? WhyNotApproved()
+    {
+        if (Status is not (AccessStatuses.Pending or AccessStatuses.Granted)) return $"the request is {Status}";
+        if (Decisions.FirstOrDefault(d => d.Decision == "rejected") is { } rejected) return $"{rejected.By} rejected the request";
+        var approvedBy = Decisions.Where(d => d.Decision == "approved" && d.By != RequestedBy).Select(d => d.By).Distinct().Count();
+        return approvedBy >= Quorum ? null : $"the request has {approvedBy} of the {Quorum} approvals it needs";
+    }
+
     public static AccessRequest Create(AccessRequested e) => new()
     {
         Id = e.RequestId, Dataset = e.Dataset, Grantee = e.Grantee, Purpose = e.Purpose, Duration = e.Duration, Reason = e.Reason, Ticket = e.Ticket,

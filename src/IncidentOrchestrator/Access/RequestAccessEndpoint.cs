@@ -68,8 +68,9 @@ public static class RequestAccessEndpoint
             else if (await RoleKnownAsync(connections, dataset, request.Grantee!, ct) is { } unknown) validation.Add("grantee", unknown);
         }
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The access request is not valid"));
-        if (playbooks.Library.Find(Playbook) is not { } playbook)
-            return Refusal.Conflict("Access requests cannot run", $"The '{Playbook}' playbook is not loaded, so no request can be carried out.");
+        if (playbooks.Library.Find(Playbook) is not { Subject: Subjects.AccessRequest } playbook)
+            return Refusal.Conflict("Access requests cannot run",
+                $"No '{Playbook}' playbook for access requests (subject: {Subjects.AccessRequest}) is loaded, so no request can be carried out.");
 
         var d = dataset!;
         var requestId = Guid.CreateVersion7();

@@ -153,6 +153,15 @@ public static class OpenApiOperations
         ["GET /api/catalogue/versions"] = new("List the catalogue's versions",
             "Every version of the catalogue as a whole the service has used (the catalogueHash a dataset shows), with the hash of each dataset's file in it."),
         ["POST /api/datasets/reload"] = new("Reload the catalogue's folder", "All or nothing: a broken catalogue leaves the one in use in place; 422 with every error."),
+        ["POST /api/access-requests"] = new("Request access to a catalogued dataset",
+            "{dataset, grantee, purpose, duration, reason, ticket?}: checked against the catalogue (400 naming the field), then carried out by a run of " +
+            "the access-request playbook on the request's own stream: its catalogue approvers decide (the requester never counts), the grant is made " +
+            "and read back, and taken back at its end. 202 with the request's id and its run's."),
+        ["GET /api/access-requests"] = new("List access requests",
+            "The requests the caller may see (theirs, those they are asked to decide, all for administrators), newest first, at most 200."),
+        ["GET /api/access-requests/{id}"] = new("Read an access request",
+            "Its status (pending, granted, ended, refused, failed), decisions, grant and end, and the catalogue versions it was checked against. " +
+            "404 for those it does not concern."),
         ["GET /api/datasets/{name}/grants"] = new("Read who holds which privileges on a dataset now",
             "Read from the dataset's database when asked: each grantee with its privileges, and whether the catalogue lets it hold standing access " +
             "(one that does not is drift). For a schema-level dataset, a connection not configured here or a database that does not answer, " +

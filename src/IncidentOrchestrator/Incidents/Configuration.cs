@@ -18,7 +18,7 @@ public static class Configuration
 
     public static StoreOptions ConfigureIncidents(this StoreOptions opts)
     {
-        opts.Projections.Snapshot<Incident>(SnapshotLifecycle.Inline);
+        opts.Projections.Add(new IncidentProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<Security.IncidentRead>().Index(x => x.IncidentId);
         // opened_at is a real column: the list pages by (opened_at, id) through one index.
         opts.Schema.For<Incident>()

@@ -9,7 +9,8 @@ namespace IncidentOrchestrator.Incidents;
 
 /// <summary>
 /// The incident as its stream tells it; kept inline as a snapshot document so that reads see
-/// their own writes. Apply methods must stay public: Marten 9 dispatches only public conventions.
+/// their own writes. <see cref="IncidentProjection"/> folds the stream with <see cref="Begin"/> and <see cref="When"/>, and
+/// a run's turn its own appends, so both change an incident alike.
 /// </summary>
 public partial class Incident
 {
@@ -47,7 +48,40 @@ public partial class Incident
     /// <summary>Containment steps of its runs that have not yet ended successfully, as "run:step".</summary>
     public List<string> OpenContainmentSteps { get; set; } = [];
 
-    public static Incident Create(IncidentDeclared e) => new()
+    /// <summary>The incident a declaration or a detection begins; null for any other event, which begins none.</summary>
+    public static Incident? Begin(object data) => data switch
+    {
+        IncidentDeclared e => Begun(e),
+        IncidentDetected e => Begun(e),
+        _ => null,
+    };
+
+    /// <summary>What an event on its stream changes; one it does not follow changes nothing.</summary>
+    public void When(object data)
+    {
+        switch (data)
+        {
+            case PlaybookRunStarted e: On(e); break;
+            case PlaybookRunEnded e: On(e); break;
+            case StepStarted e: On(e); break;
+            case StepSucceeded e: On(e); break;
+            case StepRan e: On(e); break;
+            case StepSkipped e: On(e); break;
+            case IncidentContained e: On(e); break;
+            case IncidentSeverityChanged e: On(e); break;
+            case TaskAcknowledged e: On(e); break;
+            case TaskCompleted e: On(e); break;
+            case ApprovalDecided e: On(e); break;
+            case SignalReceived e: On(e); break;
+            case SignalResolved e: On(e); break;
+            case CommanderAssigned e: On(e); break;
+            case ParticipantAdded e: On(e); break;
+            case IncidentResolved e: On(e); break;
+            case IncidentClosed e: On(e); break;
+        }
+    }
+
+    private static Incident Begun(IncidentDeclared e) => new()
     {
         Id = e.IncidentId,
         Title = e.Title,
@@ -61,7 +95,7 @@ public partial class Incident
         Participants = [e.DeclaredBy],
     };
 
-    public static Incident Create(IncidentDetected e) => new()
+    private static Incident Begun(IncidentDetected e) => new()
     {
         Id = e.IncidentId,
         Title = e.Title,
@@ -72,56 +106,56 @@ public partial class Incident
         Fingerprints = [e.Fingerprint],
     };
 
-    public void Apply(PlaybookRunStarted e)
+    private void On(PlaybookRunStarted e)
     {
         Runs.Add(new IncidentRun(e.RunId, e.Playbook, RunStates.Running));
         OpenContainmentSteps.AddRange(e.ContainmentSteps.Select(s => ContainmentKey(e.RunId, s)));
     }
 
-    public void Apply(PlaybookRunEnded e)
+    private void On(PlaybookRunEnded e)
     {
         var index = Runs.FindIndex(r => r.RunId == e.RunId);
         if (index >= 0) Runs[index] = Runs[index] with { Status = e.Status };
     }
 
-    public void Apply(StepStarted e)
+    private void On(StepStarted e)
     {
         if (e.Phase is { } phase && !Status.HasEnded()) Phase = phase;
     }
 
-    public void Apply(StepSucceeded e)
+    private void On(StepSucceeded e)
     {
         if (e.Phase == "containment") OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
     }
 
     /// <summary>A step run in its run's turn is recorded so only when its start moved no phase (its run records that start).</summary>
-    public void Apply(StepRan e)
+    private void On(StepRan e)
     {
         if (e.Phase == "containment") OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
     }
 
-    public void Apply(StepSkipped e)
+    private void On(StepSkipped e)
     {
         if (e.Phase == "containment") OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
     }
 
-    public void Apply(IncidentContained e)
+    private void On(IncidentContained e)
     {
         if (Status == IncidentStatus.Open) Status = IncidentStatus.Contained;
         ContainedAt = e.ContainedAt;
     }
 
-    public void Apply(IncidentSeverityChanged e) => Severity = e.Severity;
+    private void On(IncidentSeverityChanged e) => Severity = e.Severity;
 
-    public void Apply(TaskAcknowledged e) => AcknowledgedAt ??= e.At;
+    private void On(TaskAcknowledged e) => AcknowledgedAt ??= e.At;
 
-    public void Apply(TaskCompleted e) => AcknowledgedAt ??= e.At;
+    private void On(TaskCompleted e) => AcknowledgedAt ??= e.At;
 
-    public void Apply(ApprovalDecided e) => AcknowledgedAt ??= e.At;
+    private void On(ApprovalDecided e) => AcknowledgedAt ??= e.At;
 
     public static string ContainmentKey(Guid runId, string stepId) => $"{runId:N}:{stepId}";
 
-    public void Apply(SignalReceived e)
+    private void On(SignalReceived e)
     {
         SignalCount++;
         if (FirstObservedAt is null || e.ObservedAt < FirstObservedAt) FirstObservedAt = e.ObservedAt;
@@ -129,30 +163,30 @@ public partial class Incident
         ResolvedFingerprints.Remove(e.Fingerprint); // it fired again
     }
 
-    public void Apply(SignalResolved e)
+    private void On(SignalResolved e)
     {
         if (!ResolvedFingerprints.Contains(e.Fingerprint)) ResolvedFingerprints.Add(e.Fingerprint);
     }
 
-    public void Apply(CommanderAssigned e)
+    private void On(CommanderAssigned e)
     {
         Commander = e.Subject;
         if (!Participants.Contains(e.Subject)) Participants.Add(e.Subject);
     }
 
-    public void Apply(ParticipantAdded e)
+    private void On(ParticipantAdded e)
     {
         if (!Participants.Contains(e.Subject)) Participants.Add(e.Subject);
     }
 
-    public void Apply(IncidentResolved e)
+    private void On(IncidentResolved e)
     {
         Status = IncidentStatus.Resolved;
         ResolvedAt = e.ResolvedAt;
         Phase = "review";
     }
 
-    public void Apply(IncidentClosed e)
+    private void On(IncidentClosed e)
     {
         Status = IncidentStatus.Closed;
         ClosedAt = e.ClosedAt;

@@ -5,7 +5,7 @@ namespace IncidentOrchestrator.Playbooks;
 public sealed record TriggerView(string Signal, string? When);
 
 public sealed record PlaybookSummary(string Name, string Title, string Hash, IReadOnlyList<TriggerView> Triggers,
-    string? Description, string? Severity, bool Restricted);
+    string? Description, string? Severity, bool Restricted, string Subject);
 
 public sealed record InputView(string Name, string Type, bool Required, object? Default, string? Description);
 
@@ -19,7 +19,7 @@ public sealed record PlaybookDefinition(string Name, string Title, string Hash, 
 public static class PlaybookViews
 {
     public static PlaybookSummary Summary(Playbook p) =>
-        new(p.Name, p.Title, p.Hash, Triggers(p), p.Description, p.Severity, p.Restricted);
+        new(p.Name, p.Title, p.Hash, Triggers(p), p.Description, p.Severity, p.Restricted, p.Subject);
 
     public static PlaybookDefinition Definition(Playbook p) => new(
         p.Name, p.Title, p.Hash, p.Description, p.Severity, p.Restricted, Triggers(p),

@@ -51,7 +51,7 @@ public sealed partial class PlaybookRun
             if (_loaded) return _incident;
             _incident = await Store.IncidentAsync(id, ct);
             _loaded = true;
-            if (_incident is not null) foreach (var @event in _appendedBeforeLoad) IncidentApply.Apply(_incident, @event);
+            if (_incident is not null) foreach (var @event in _appendedBeforeLoad) _incident.When(@event);
             _appendedBeforeLoad.Clear();
             return _incident;
         }
@@ -64,7 +64,7 @@ public sealed partial class PlaybookRun
             _scope = null;
             Store.Append(incidentId, @event);
             if (!_loaded) _appendedBeforeLoad.Add(@event);
-            else if (_incident is not null) IncidentApply.Apply(_incident, @event);
+            else if (_incident is not null) _incident.When(@event);
         }
     }
 

@@ -38,6 +38,9 @@ public static class StartRunEndpoint
         var validation = new Problems.Validation();
         if (catalog.Library.Find(request.Playbook!) is not { } playbook)
             return Refusal.Invalid(validation.Add("playbook", $"No playbook named '{request.Playbook}' is loaded.").ToProblem());
+        if (playbook.Subject != Playbooks.Model.Subjects.Incident)
+            return Refusal.Invalid(validation.Add("playbook",
+                $"'{playbook.Name}' is for an {playbook.Subject}: its runs are started by the {playbook.Subject}, not on an incident.").ToProblem());
         var bound = InputBinding.Bind(playbook, JsonValues.ToPlain(request.Inputs));
         foreach (var (name, problem) in bound.Problems) validation.Add($"inputs.{name}", problem);
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem($"Playbook '{playbook.Name}' cannot start with these inputs"));

@@ -171,7 +171,7 @@ public static class ConsoleEndpoints
         return new IncidentView(caller, IncidentDetails.From(incident, redact), timeline, older, showSystem, runs, tasks.Select(TaskView.Of).ToList(),
             approvals.Select(ApprovalView.Of).ToList(),
             evidence.Select(e => new EvidenceSummary(e.Id, e.Name, e.RowCount, e.Truncated, e.Sha256, e.RunId, e.StepId, e.CapturedAt)).ToList(),
-            catalog.Library.Playbooks.Values.OrderBy(p => p.Title).Select(PlaybookViews.Summary).ToList(), problem);
+            catalog.Library.Playbooks.Values.Where(p => p.Subject == Playbooks.Model.Subjects.Incident).OrderBy(p => p.Title).Select(PlaybookViews.Summary).ToList(), problem);
     }
 
     /// <summary>The newest events before a sequence, newest first, and the sequence to load older ones from (null at the start).</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using IncidentOrchestrator.Contracts;
 using IncidentOrchestrator.Tests.Fixtures;
 using IncidentOrchestrator.Tests.Runs;
+using Wolverine.Tracking;
 
 namespace IncidentOrchestrator.Tests.Access;
 
@@ -112,5 +113,30 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         Assert.Contains("No role 'nobody_here'",
             (await Refused(new { dataset = Dataset, grantee = "nobody_here", purpose = "analytics", duration = "1h", reason = "r" })).GetProperty("grantee")[0].GetString());
         Assert.True((await Refused(new { dataset = Dataset, grantee = "x", purpose = "analytics", duration = "1h" })).TryGetProperty("reason", out _));
+    }
+
+    [Fact]
+    public async Task nothing_grants_a_request_its_approvers_have_not_approved_and_it_runs_on_no_incident()
+    {
+        var role = await RoleAsync();
+        var requestId = (await Host.Post("/api/access-requests",
+            new { dataset = Dataset, grantee = role, purpose = "analytics", duration = "1h", reason = "study" }, Requester, expect: 202))
+            .ReadJson().GetProperty("requestId").GetGuid();
+
+        // The grant action itself, as a playbook that skipped the approval would send it: refused, nothing granted.
+        var grant = new IncidentOrchestrator.Actions.ExecuteAction(requestId, Guid.NewGuid(), "grant", 1, false, "access.grant", new()
+        {
+            ["request"] = JsonSerializer.SerializeToElement(requestId.ToString()), ["dataset"] = JsonSerializer.SerializeToElement(Dataset),
+            ["connection"] = JsonSerializer.SerializeToElement("warehouse"), ["table"] = JsonSerializer.SerializeToElement(Dataset),
+            ["grantee"] = JsonSerializer.SerializeToElement(role), ["for"] = JsonSerializer.SerializeToElement("1h"),
+        }, null, []);
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(grant);
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+        Assert.Equal("pending", (await RequestAsync(requestId.ToString(), Requester)).GetProperty("status").GetString());
+
+        // Its playbook runs on requests only.
+        var incident = await Incident();
+        var refused = (await Host.Post($"/api/incidents/{incident}/runs", new { playbook = "access-request", inputs = new { } }, Api.Commander, expect: 400)).ReadJson();
+        Assert.Contains("its runs are started by the access-request", refused.GetProperty("errors").GetProperty("playbook")[0].GetString());
     }
 }

@@ -79,6 +79,12 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         await Json(Rui, "dataset", "list");
         await Json(Rui, "dataset", "show", "hr.employee_activity");
         Assert.NotNull((await Json(Pia, "dataset", "grants", "hr.employee_activity"))!["grants"]); // the whole answer, as read
+        var reader = $"cli_reader_{Key}";
+        await Fixture.Warehouse.ExecuteAsync($"create role {reader} nologin");
+        var request = (await Json(Rui, "access", "request", "--dataset", "hr.employee_activity", "--grantee", reader, "--purpose", "analytics", "--for", "5d",
+            "--reason", "a study", "--ticket", "PRIV-1"))!["requestId"]!.GetValue<string>();
+        Assert.Equal("pending", (await Json(Rui, "access", "show", request))!["status"]!.GetValue<string>());
+        Assert.Contains((await Json(Pia, "access", "list"))!.AsArray(), r => r!["requestId"]!.GetValue<string>() == request); // asked to decide
         var datasetHash = (await Json(Rui, "dataset", "versions", "hr.employee_activity"))!.AsArray()[0]!["hash"]!.GetValue<string>();
         await Json(Rui, "dataset", "diff", "hr.employee_activity", "--from", datasetHash);
         await Json(Api.Admin, "dataset", "reload");

@@ -73,6 +73,10 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/integrations/slack/actions"] = SignedBySlack,
         ["GET /api/programmes"] = Readers,
         ["GET /api/datasets"] = Readers,
+        ["GET /api/access-requests"] = Readers,
+        ["POST /api/access-requests"] = Readers,
+        // A request is seen by its requester, those asked to decide (here role:privacy) and administrators; to others it does not exist.
+        ["GET /api/access-requests/{id}"] = Readers,
         ["POST /api/datasets/reload"] = "commander,admin",
         ["GET /api/catalogue/versions"] = Readers,
         ["GET /api/datasets/{name}"] = Readers,
@@ -192,6 +196,10 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
 
         _matrixHash = (await Host.Get("/api/playbooks/test-matrix", Api.Admin)).ReadJson().GetProperty("hash").GetString()!;
         _datasetHash = (await Host.Get($"/api/datasets/{Dataset}", Api.Admin)).ReadJson().GetProperty("hash").GetString()!;
+        var reader = $"matrix_reader_{Key}";
+        await Fixture.Warehouse.ExecuteAsync($"create role {reader} nologin");
+        _accessRequest = (await Host.Post("/api/access-requests", new { dataset = Dataset, grantee = reader, purpose = "analytics", duration = "1h", reason = "matrix" },
+            Tokens.For("nina.analyst", Roles.Responder), expect: 202)).ReadJson().GetProperty("requestId").GetString()!;
         var routes = Routes().Where(r => !Exempt.Contains(r)).Concat(SlackActions()).ToList();
         var failures = new List<string>();
         failures.AddRange(routes.Where(r => !AllowedRoles.ContainsKey(r)).Select(r => $"{r}: not in the matrix; give it its roles"));
@@ -215,6 +223,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
 
                 var expected = AllowedRoles[route] == SignedBySlack ? Expect.Unsigned
                     : !p.May(AllowedRoles[route]) ? Expect.Forbidden
+                    : route.Contains("/access-requests/{id}") && !p.May("privacy,admin") ? Expect.NotFound
                     : !NamesAnIncident(route) ? Expect.Answered
                     : target == nowhere || (target == othersRestricted && !p.IsAdmin) ? Expect.NotFound
                     : Expect.Answered;
@@ -315,6 +324,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
 
     private static string _matrixHash = "";
     private static string _datasetHash = "";
+    private static string _accessRequest = "";
     private const string Dataset = "hr.employee_activity";
 
     private static async Task<(HttpStatusCode, string)> Call(HttpClient client, string route, Target target, Principal p)
@@ -323,6 +333,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         var method = route[..route.IndexOf(' ')];
         var path = route[(method.Length + 1)..];
         if (path.StartsWith("/api/datasets/", StringComparison.Ordinal) || path.StartsWith("/datasets/", StringComparison.Ordinal)) path = path.Replace("{name}", Dataset).Replace("{hash}", _datasetHash);
+        if (path.StartsWith("/api/access-requests/", StringComparison.Ordinal)) path = path.Replace("{id}", _accessRequest);
         path = path
             .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")
             .Replace("{evidenceId}", target.EvidenceId.ToString()).Replace("{taskId}", target.TaskId.ToString())

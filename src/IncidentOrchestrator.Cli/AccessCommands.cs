@@ -1,0 +1,54 @@
+using System.CommandLine;
+using static IncidentOrchestrator.Cli.Output;
+
+namespace IncidentOrchestrator.Cli;
+
+/// <summary>Access to catalogued datasets: ask for it, and follow what became of it.</summary>
+public static class AccessCommands
+{
+    public static IEnumerable<Command> All(CliContext cli)
+    {
+        var dataset = new Option<string>("--dataset") { Required = true, Description = "The catalogued dataset, e.g. hr.employee_activity" };
+        var grantee = new Option<string>("--grantee") { Required = true, Description = "The database role that is to read it" };
+        var purpose = new Option<string>("--purpose") { Required = true, Description = "One of the dataset's purposes, e.g. analytics" };
+        var duration = new Option<string>("--for") { Required = true, Description = "How long, at most the dataset's longest grant: 8h, 5d" };
+        var reason = new Option<string>("--reason") { Required = true, Description = "Why the access is needed" };
+        var ticket = new Option<string?>("--ticket") { Description = "A change or privacy ticket, if any" };
+        var request = new Command("request", "Ask for a role to read a dataset for a time: its approvers decide, then it is granted and taken back at its end.\n" +
+                                             "Example: incident access request --dataset hr.employee_activity --grantee attrition_study --purpose analytics --for 5d --reason \"Q4 study\"")
+            { dataset, grantee, purpose, duration, reason, ticket };
+        request.SetAction(cli.Run(async (r, ct) =>
+        {
+            var accepted = await cli.Api(r).PostAsync("/api/access-requests", new Contracts.RequestAccess(r.GetValue(dataset), r.GetValue(grantee),
+                r.GetValue(purpose), r.GetValue(duration), r.GetValue(reason), r.GetValue(ticket)), ct);
+            var output = cli.Output(r);
+            output.Item(accepted, "requestId", Field("request", "requestId"), Field("run", "runId"));
+            output.Say("Asked: its approvers decide in My work; `incident access show` follows it.");
+            return ExitCodes.Ok;
+        }));
+
+        var list = new Command("list", "The access requests you may see (yours, those you are asked to decide), newest first.\nExample: incident access list");
+        list.SetAction(cli.Run(async (r, ct) =>
+        {
+            var requests = (await cli.Api(r).GetAsync("/api/access-requests", ct)).EnumerateArray().ToList();
+            cli.Output(r).List(requests, "requestId", Field("request", "requestId"), Field("dataset", "dataset"), Field("grantee", "grantee"),
+                Field("status", "status"), Field("for", "duration"), Field("by", "requestedBy"), Time("asked", "requestedAt"), Time("ends", "endsAt"));
+            return ExitCodes.Ok;
+        }));
+
+        var id = new Argument<string>("request") { Description = "The request's id" };
+        var show = new Command("show", "One access request: its status, who decided, when it was granted and when it ends.\nExample: incident access show 01a2…") { id };
+        show.SetAction(cli.Run(async (r, ct) =>
+        {
+            var found = await cli.Api(r).GetAsync($"/api/access-requests/{Uri.EscapeDataString(r.GetValue(id)!)}", ct);
+            cli.Output(r).Item(found, "requestId", Field("request", "requestId"), Field("dataset", "dataset"), Field("grantee", "grantee"),
+                Field("purpose", "purpose"), Field("for", "duration"), Field("reason", "reason"), Field("status", "status"), Field("asked by", "requestedBy"),
+                new("approvers", e => $"{Text(e, "quorum")} of {string.Join(", ", e.GetProperty("approvers").EnumerateArray())}"),
+                new("decisions", e => string.Join("; ", e.GetProperty("decisions").EnumerateArray().Select(d => $"{Text(d, "by")} {Text(d, "decision")}"))),
+                Time("granted", "grantedAt"), Time("ends", "endsAt"), Time("ended", "endedAt"), Field("why it ended", "endReason"));
+            return ExitCodes.Ok;
+        }));
+
+        yield return new Command("access", "Access to catalogued datasets: request it, list and follow requests") { request, list, show };
+    }
+}
