@@ -10,10 +10,11 @@ public sealed class BuiltInActions : IActionCatalog
         new("postgres.grant", "GRANT privileges on a table or schema to a role (the inverse of postgres.revoke)",
             ["connection", "grantee"], ["privileges"], [["table", "schema"]], ["granted", "changed"]),
         // Not RequiresApproval: the approvals it needs are the request's own (its catalogue approvers' quorum), which the action checks.
-        new("access.grant", "Grant an access request its catalogue approvers approved: SELECT on its table to its grantee (postgres.grant), read back, with its end recorded",
-            ["request", "dataset", "connection", "table", "grantee", "for"], [], [], ["endsAt", "canRead", "changed"]),
-        new("access.revoke", "Take back what an access request granted (postgres.revoke), read back",
-            ["request", "dataset", "connection", "table", "grantee"], [], [], ["canRead", "changed"]),
+        // No parameters: what is granted, to whom and for how long is the run's access request's, never the playbook's.
+        new("access.grant", "Grant the run's access request, once its catalogue approvers approved it: SELECT on its table to its grantee (postgres.grant), read back, with its end recorded",
+            [], [], [], ["endsAt", "canRead", "changed"]),
+        new("access.revoke", "Take back what the run's access request granted (postgres.revoke), read back",
+            [], [], [], ["canRead", "changed"]),
         new("postgres.verify-no-access", "Fail unless the role can no longer read the table",
             ["connection", "table", "grantee"], [], [], ["verifiedAt"]),
         new("postgres.disable-login", "ALTER ROLE … NOLOGIN and end the role's open sessions",

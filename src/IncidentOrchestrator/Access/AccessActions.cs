@@ -6,8 +6,9 @@ using IncidentOrchestrator.Playbooks.Model;
 namespace IncidentOrchestrator.Access;
 
 /// <summary>
-/// <c>access.grant</c>: what an approved request asks for, made with <c>postgres.grant</c> (SELECT on the table) and read back;
-/// its end (now plus <c>for</c>) is recorded on the request. A grant the database does not show afterwards fails the step.
+/// <c>access.grant</c>: what the run's access request asks for, once its own approvers approved it, made with <c>postgres.grant</c>
+/// (SELECT on its table) and read back; its end (now plus the request's duration) is recorded on the request. Everything comes
+/// from the request, nothing from the playbook: whoever adapts the playbook cannot widen a grant or skip its approvals.
 /// </summary>
 public sealed class GrantRequestedAccess(NamedConnections connections) : IAction
 {
@@ -15,52 +16,63 @@ public sealed class GrantRequestedAccess(NamedConnections connections) : IAction
 
     public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
-        if (!Durations.TryParse(context.Text("for"), out var duration) || duration <= TimeSpan.Zero)
-            throw new ActionFailedException($"'for' must be a duration, not '{context.Text("for")}'");
-        // Whatever the playbook says, a grant needs the request's own approvals: whoever starts a run cannot choose them.
-        var request = await context.Session.LoadAsync<AccessRequest>(RequestOf(context), ct)
-                      ?? throw new ActionFailedException($"no access request {context.Text("request")} exists");
+        var request = await RequestedAccess.OfRunAsync(context, ct);
         if (request.WhyNotApproved() is { } why) throw new ActionFailedException(why);
-        if (request.Grantee != context.Text("grantee") || request.Dataset != context.Text("dataset"))
-            throw new ActionFailedException($"request {request.Id} is for {request.Grantee} on {request.Dataset}, not {context.Text("grantee")} on {context.Text("dataset")}");
-        var granted = await new Grant(connections).ExecuteAsync(context with { Parameters = Postgres(context) }, ct);
-        var table = context.Text("table");
-        if (!await CanReadAsync(connections, context, ct))
-            throw new ActionFailedException($"after the grant, {context.Text("grantee")} still cannot read {table}");
+        if (!Durations.TryParse(request.Duration, out var duration) || duration <= TimeSpan.Zero)
+            throw new ActionFailedException($"the request's duration '{request.Duration}' is not a duration");
+        var granted = await new Grant(connections).ExecuteAsync(context with { Parameters = RequestedAccess.Postgres(request) }, ct);
+        if (!await RequestedAccess.CanReadAsync(connections, request, ct))
+            throw new ActionFailedException($"after the grant, {request.Grantee} still cannot read {request.Table}");
         var endsAt = context.Now + duration;
-        context.RecordOnIncident(new AccessGranted(RequestOf(context), context.Text("dataset"), context.Text("grantee"), context.Text("connection"), table,
-            ["SELECT"], endsAt, context.Now));
+        context.RecordOnIncident(new AccessGranted(request.Id, request.Dataset, request.Grantee, request.Connection!, request.Table!, ["SELECT"], endsAt,
+            context.Now));
         return new ActionResult(new Dictionary<string, object?>(granted.Outputs) { ["endsAt"] = endsAt, ["canRead"] = true });
-    }
-
-    internal static Dictionary<string, object?> Postgres(ActionContext context) => new(StringComparer.Ordinal)
-    {
-        ["connection"] = context.Text("connection"), ["table"] = context.Text("table"), ["grantee"] = context.Text("grantee"),
-    };
-
-    /// <summary>The request the action acts for: the run's own subject, the request's stream (a run on an incident cannot grant).</summary>
-    internal static Guid RequestOf(ActionContext context) => Guid.TryParse(context.Text("request"), out var id) && id == context.IncidentId
-        ? id : throw new ActionFailedException($"'{context.Text("request")}' is not the access request this run carries out");
-
-    /// <summary>What the database says now: can the grantee read the table (directly or through a role it belongs to)?</summary>
-    internal static async Task<bool> CanReadAsync(NamedConnections connections, ActionContext context, CancellationToken ct)
-    {
-        await using var db = await connections.Get(context.Text("connection")).OpenConnectionAsync(ct);
-        return await Catalog.CanReadAsync(db, await Catalog.TableAsync(db, context.Text("table"), ct), context.Text("grantee"), ct);
     }
 }
 
-/// <summary><c>access.revoke</c>: takes back what a request granted, with <c>postgres.revoke</c>, and reads back whether the grantee can still read.</summary>
+/// <summary><c>access.revoke</c>: takes back what the run's access request granted, with <c>postgres.revoke</c>, and reads back whether
+/// the grantee can still read.</summary>
 public sealed class RevokeRequestedAccess(NamedConnections connections) : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("access.revoke")!;
 
     public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
-        var revoked = await new Revoke(connections).ExecuteAsync(context with { Parameters = GrantRequestedAccess.Postgres(context) }, ct);
-        var stillReads = await GrantRequestedAccess.CanReadAsync(connections, context, ct);
-        context.RecordOnIncident(new AccessRevoked(GrantRequestedAccess.RequestOf(context), context.Text("dataset"), context.Text("grantee"),
-            context.Text("table"), stillReads, context.Now));
-        return new ActionResult(new Dictionary<string, object?>(revoked.Outputs) { ["canRead"] = stillReads });
+        var request = await RequestedAccess.OfRunAsync(context, ct);
+        var (outputs, revoked) = await RequestedAccess.RevokeAsync(connections, request, context, null, null, ct);
+        context.RecordOnIncident(revoked);
+        return new ActionResult(outputs);
+    }
+}
+
+/// <summary>What the access actions share: the request a run carries out, and its grant on the database.</summary>
+internal static class RequestedAccess
+{
+    /// <summary>The access request the run carries out: its subject (a run on an incident grants nothing).</summary>
+    public static async Task<AccessRequest> OfRunAsync(ActionContext context, CancellationToken ct) =>
+        await context.Session.LoadAsync<AccessRequest>(context.IncidentId, ct) is { Connection: not null, Table: not null } request
+            ? request
+            : throw new ActionFailedException("this run carries out no access request: access.grant and access.revoke act only in a run of an access request");
+
+    public static Dictionary<string, object?> Postgres(AccessRequest request) => new(StringComparer.Ordinal)
+    {
+        ["connection"] = request.Connection, ["table"] = request.Table, ["grantee"] = request.Grantee,
+    };
+
+    /// <summary>Revokes the request's grant and reads back: what <c>postgres.revoke</c> said, and the event that records it.</summary>
+    public static async Task<(Dictionary<string, object?> Outputs, AccessRevoked Revoked)> RevokeAsync(NamedConnections connections,
+        AccessRequest request, ActionContext context, string? by, string? reason, CancellationToken ct)
+    {
+        var revoked = await new Revoke(connections).ExecuteAsync(context with { Parameters = Postgres(request) }, ct);
+        var stillReads = await CanReadAsync(connections, request, ct);
+        return (new Dictionary<string, object?>(revoked.Outputs) { ["canRead"] = stillReads },
+            new AccessRevoked(request.Id, request.Dataset, request.Grantee, request.Table!, stillReads, context.Now, by, reason));
+    }
+
+    /// <summary>What the database says now: can the grantee read the table (directly or through a role it belongs to)?</summary>
+    public static async Task<bool> CanReadAsync(NamedConnections connections, AccessRequest request, CancellationToken ct)
+    {
+        await using var db = await connections.Get(request.Connection!).OpenConnectionAsync(ct);
+        return await Catalog.CanReadAsync(db, await Catalog.TableAsync(db, request.Table!, ct), request.Grantee, ct);
     }
 }

@@ -3,9 +3,12 @@ using IncidentOrchestrator.Timeline;
 
 namespace IncidentOrchestrator.Access;
 
-/// <summary>Someone asked for access to a catalogued dataset, for a purpose and a time; checked against the catalogue version named.</summary>
+/// <summary>
+/// Someone asked for access to a catalogued dataset, for a purpose and a time; checked against the catalogue version named, whose
+/// connection, table, approvers and quorum it records: what is granted, and who must approve it, is the request's, not a playbook's.
+/// </summary>
 public sealed record AccessRequested(
-    Guid RequestId, string Dataset, string Grantee, string Purpose, string Duration, [property: Sensitive] string Reason, string? Ticket,
+    Guid RequestId, string Dataset, string? Connection, string? Table, string Grantee, string Purpose, string Duration, [property: Sensitive] string Reason, string? Ticket,
     string RequestedBy, string DatasetHash, string CatalogueHash, IReadOnlyList<string> Approvers, int Quorum, Guid RunId, DateTimeOffset At)
     : ITimelineEvent
 {
@@ -21,10 +24,11 @@ public sealed record AccessGranted(Guid RequestId, string Dataset, string Grante
     string ITimelineEvent.Describe() => $"{Grantee} was granted {string.Join(", ", Privileges)} on {Table} until {EndsAt:u} (read back)";
 }
 
-/// <summary>The access was taken back on the database and read back: at its end, or earlier.</summary>
-public sealed record AccessRevoked(Guid RequestId, string Dataset, string Grantee, string Table, bool CouldStillRead, DateTimeOffset At) : ITimelineEvent
+/// <summary>The access was taken back on the database and read back: at its end, or earlier by <see cref="By"/> for <see cref="Reason"/>.</summary>
+public sealed record AccessRevoked(Guid RequestId, string Dataset, string Grantee, string Table, bool CouldStillRead, DateTimeOffset At,
+    string? By = null, [property: Sensitive] string? Reason = null) : ITimelineEvent
 {
-    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Actor => By ?? "system";
     string ITimelineEvent.Describe() => CouldStillRead
         ? $"{Grantee}'s grant on {Table} was revoked, yet {Grantee} can still read it through another role"
         : $"{Grantee}'s grant on {Table} was revoked (read back: no access)";

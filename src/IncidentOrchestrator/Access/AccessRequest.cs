@@ -4,14 +4,16 @@ using IncidentOrchestrator.Runs;
 namespace IncidentOrchestrator.Access;
 
 /// <summary>
-/// A request for access as its own stream tells it: asked, decided, granted, revoked, and how its run ended. Kept inline as a
-/// snapshot document so that reads see their own writes. Apply methods stay public: Marten dispatches only public conventions.
+/// A request for access as its own stream tells it: asked, decided, granted, revoked, and how its run ended. Kept inline by
+/// <see cref="AccessRequestProjection"/> so that reads see their own writes; only <see cref="AccessRequested"/> begins one.
 /// </summary>
 public sealed class AccessRequest
 {
     public Guid Id { get; set; }
     public int Version { get; set; }
     public string Dataset { get; set; } = "";
+    public string? Connection { get; set; }
+    public string? Table { get; set; }
     public string Grantee { get; set; } = "";
     public string Purpose { get; set; } = "";
     public string Duration { get; set; } = "";
@@ -25,56 +27,96 @@ public sealed class AccessRequest
     public int Quorum { get; set; }
     public Guid RunId { get; set; }
 
-    /// <summary>pending, granted, ended (granted, then revoked), refused (an approver rejected it) or failed (it ended without a grant).</summary>
+    /// <summary>See <see cref="AccessStatuses"/>.</summary>
     public string Status { get; set; } = AccessStatuses.Pending;
 
+    /// <summary>The approvals of its run that ask the request's own approvers for at least its quorum: only their decisions count.</summary>
+    public List<Guid> Asked { get; set; } = [];
     public List<ApprovalDecision> Decisions { get; set; } = [];
     public DateTimeOffset? GrantedAt { get; set; }
     public DateTimeOffset? EndsAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
+    public string? EndedBy { get; set; }
     public string? EndReason { get; set; }
 
-    /// <summary>Why the request may not be granted now, or null: a quorum of distinct approvers other than the requester, and no rejection.</summary>
+    /// <summary>Whether the grant stands now: granted, and not past its end.</summary>
+    public bool IsLive(DateTimeOffset now) => Status == AccessStatuses.Granted && EndsAt > now;
+
+    /// <summary>Why the request may not be granted now, or null: the request's approvers decided by its quorum (<see cref="ApprovalRule"/>).</summary>
     public string? WhyNotApproved()
     {
         if (Status is not (AccessStatuses.Pending or AccessStatuses.Granted)) return $"the request is {Status}";
-        if (Decisions.FirstOrDefault(d => d.Decision == "rejected") is { } rejected) return $"{rejected.By} rejected the request";
-        var approvedBy = Decisions.Where(d => d.Decision == "approved" && d.By != RequestedBy).Select(d => d.By).Distinct().Count();
-        return approvedBy >= Quorum ? null : $"the request has {approvedBy} of the {Quorum} approvals it needs";
+        return ApprovalRule.Outcome(Decisions, Quorum, RequestedBy) switch
+        {
+            ApprovalRule.Approved => null,
+            ApprovalRule.Rejected => $"{Decisions.First(d => d.Decision == ApprovalRule.Rejected).By} rejected the request",
+            _ => $"the request has {ApprovalRule.Approvals(Decisions, RequestedBy)} of the {Quorum} approvals it needs from {string.Join(", ", Approvers)}",
+        };
     }
 
-    public static AccessRequest Create(AccessRequested e) => new()
-    {
-        Id = e.RequestId, Dataset = e.Dataset, Grantee = e.Grantee, Purpose = e.Purpose, Duration = e.Duration, Reason = e.Reason, Ticket = e.Ticket,
-        RequestedBy = e.RequestedBy, RequestedAt = e.At, DatasetHash = e.DatasetHash, CatalogueHash = e.CatalogueHash, Approvers = e.Approvers.ToList(),
-        Quorum = e.Quorum, RunId = e.RunId,
-    };
+    internal static AccessRequest? Begin(object e) => e is AccessRequested r
+        ? new AccessRequest
+        {
+            Id = r.RequestId, Dataset = r.Dataset, Connection = r.Connection, Table = r.Table, Grantee = r.Grantee, Purpose = r.Purpose,
+            Duration = r.Duration, Reason = r.Reason, Ticket = r.Ticket, RequestedBy = r.RequestedBy, RequestedAt = r.At, DatasetHash = r.DatasetHash,
+            CatalogueHash = r.CatalogueHash, Approvers = r.Approvers.ToList(), Quorum = r.Quorum, RunId = r.RunId,
+        }
+        : null;
 
-    public void Apply(ApprovalDecided e) => Decisions.Add(new ApprovalDecision(e.By, e.Decision, e.Comment, e.At));
-
-    public void Apply(AccessGranted e)
+    internal void When(object e)
     {
-        Status = AccessStatuses.Granted;
-        GrantedAt ??= e.At;
-        EndsAt = e.EndsAt;
+        switch (e)
+        {
+            case ApprovalRequested asked when asked.RunId == RunId && AsksForThis(asked):
+                Asked.Add(asked.ApprovalId);
+                break;
+            case ApprovalDecided decided when Asked.Contains(decided.ApprovalId):
+                Decisions.Add(new ApprovalDecision(decided.By, decided.Decision, decided.Comment, decided.At));
+                break;
+            case AccessGranted granted:
+                Status = AccessStatuses.Granted;
+                GrantedAt ??= granted.At;
+                EndsAt = granted.EndsAt;
+                Connection ??= granted.Connection;
+                Table ??= granted.Table;
+                break;
+            case AccessRevoked revoked:
+                Status = AccessStatuses.Ended;
+                EndedAt = revoked.At;
+                EndedBy = revoked.By;
+                EndReason = revoked.Reason ?? (revoked.By is null ? "its time ended" : null);
+                break;
+            case PlaybookRunEnded ended when ended.RunId == RunId:
+                RunEnded(ended);
+                break;
+        }
     }
 
-    public void Apply(AccessRevoked e)
-    {
-        Status = AccessStatuses.Ended;
-        EndedAt = e.At;
-    }
+    private bool AsksForThis(ApprovalRequested asked) =>
+        asked.Quorum >= Quorum && asked.Approvers.ToHashSet(StringComparer.Ordinal).SetEquals(Approvers);
 
-    public void Apply(PlaybookRunEnded e)
+    private void RunEnded(PlaybookRunEnded ended)
     {
-        if (e.RunId != RunId || Status != AccessStatuses.Pending) return;
-        Status = Decisions.Any(d => d.Decision == "rejected") ? AccessStatuses.Refused : AccessStatuses.Failed;
-        EndedAt = e.At;
-        EndReason = e.Reason ?? $"its run ended {e.Status} without a grant";
+        if (Status == AccessStatuses.Pending)
+        {
+            Status = ApprovalRule.Outcome(Decisions, Quorum, RequestedBy) == ApprovalRule.Rejected ? AccessStatuses.Refused : AccessStatuses.Failed;
+            EndedAt = ended.At;
+            EndReason = ended.Reason ?? $"its run ended {ended.Status} without a grant";
+        }
+        else if (Status == AccessStatuses.Granted)
+        {
+            // The grant is still on the database and nothing will take it back: the drift scanner reports it from now on.
+            Status = AccessStatuses.Unrevoked;
+            EndReason = $"its run ended {ended.Status} without taking the access back{(ended.Reason is null ? "" : $": {ended.Reason}")}";
+        }
     }
 }
 
 public static class AccessStatuses
 {
-    public const string Pending = "pending", Granted = "granted", Ended = "ended", Refused = "refused", Failed = "failed";
+    /// <summary>pending (waiting for its approvers), granted (live until its end), ended (granted, then revoked and read back), refused (an
+    /// approver rejected it), failed (it ended without a grant), unrevoked (granted, and its run ended without taking it back).</summary>
+    public const string Pending = "pending", Granted = "granted", Ended = "ended", Refused = "refused", Failed = "failed", Unrevoked = "unrevoked";
+
+    public static readonly string[] All = [Pending, Granted, Ended, Refused, Failed, Unrevoked];
 }

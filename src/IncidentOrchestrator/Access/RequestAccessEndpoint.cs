@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Catalogue;
 using IncidentOrchestrator.Hosting;
@@ -65,7 +66,13 @@ public static class RequestAccessEndpoint
                 validation.Add("duration", $"{dataset.Name} is granted for at most {Durations.Format(dataset.MaxGrant)}; '{request.Duration}' is longer.");
             if (dataset.Standing.Contains(request.Grantee!, StringComparer.Ordinal))
                 validation.Add("grantee", $"{request.Grantee} may read {dataset.Name} without asking (the catalogue's standing access).");
-            else if (await RoleKnownAsync(connections, dataset, request.Grantee!, ct) is { } unknown) validation.Add("grantee", unknown);
+            else if (string.Equals(request.Grantee, Catalog.Public, StringComparison.OrdinalIgnoreCase))
+                validation.Add("grantee", $"Access is granted to a role, never to {Catalog.Public} (everyone).");
+            else if (await RoleKnownAsync(connections, dataset, request.Grantee!, ct) is { } unknown)
+            {
+                if (unknown.Refused is { } unavailable) return unavailable;
+                validation.Add("grantee", unknown.Value!);
+            }
         }
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The access request is not valid"));
         if (playbooks.Library.Find(Playbook) is not { Subject: Subjects.AccessRequest } playbook)
@@ -76,18 +83,19 @@ public static class RequestAccessEndpoint
         var requestId = Guid.CreateVersion7();
         var runId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
+        // What the run's steps are told; what is granted, and who must approve it, the actions read from the request itself.
         var inputs = InputBinding.Bind(playbook, new Dictionary<string, object?>
         {
             ["request"] = requestId.ToString(), ["dataset"] = d.Name, ["connection"] = d.Connection, ["table"] = d.Object, ["grantee"] = request.Grantee,
             ["duration"] = request.Duration, ["approvers"] = d.Approvers.From.Cast<object?>().ToList(), ["quorum"] = (decimal)d.Approvers.Quorum,
-        });
+        }.Where(i => playbook.Input(i.Key) is not null).ToDictionary());
         if (!inputs.IsValid)
             return Refusal.Conflict("Access requests cannot run",
                 $"The '{Playbook}' playbook does not take a request's inputs: {string.Join("; ", inputs.Problems.Values)}.");
 
-        session.Events.StartStream<AccessRequest>(requestId, new AccessRequested(requestId, d.Name, request.Grantee!, request.Purpose!, request.Duration!,
-            request.Reason!, string.IsNullOrWhiteSpace(request.Ticket) ? null : request.Ticket, caller.Subject, d.Hash, version.Hash, d.Approvers.From,
-            d.Approvers.Quorum, runId, now));
+        session.Events.StartStream<AccessRequest>(requestId, new AccessRequested(requestId, d.Name, d.Connection, d.Object, request.Grantee!,
+            request.Purpose!, request.Duration!, request.Reason!, string.IsNullOrWhiteSpace(request.Ticket) ? null : request.Ticket, caller.Subject, d.Hash,
+            version.Hash, d.Approvers.From, d.Approvers.Quorum, runId, now));
         await pinned.PinAsync(session, playbook, now, ct);
         // The requester starts the run, so that they can never approve their own request.
         session.Insert(PlaybookRun.Request(runId, requestId, playbook, RunValues.Serialize(inputs.Values), null, null, null, null, caller.Subject, now));
@@ -95,21 +103,26 @@ public static class RequestAccessEndpoint
         return new AccessRequestAccepted(requestId, runId);
     }
 
-    /// <summary>Why the grantee is not a role the dataset's database knows, or null when it is.</summary>
-    private static async Task<string?> RoleKnownAsync(NamedConnections connections, Dataset dataset, string grantee, CancellationToken ct)
+    /// <summary>Why the grantee is not a role the dataset's database knows (a field's error), null when it is, or a refusal when the
+    /// database did not answer.</summary>
+    private static async Task<Outcome<string>?> RoleKnownAsync(NamedConnections connections, Dataset dataset, string grantee, CancellationToken ct)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
             await using var db = await connections.Get(dataset.Connection).OpenConnectionAsync(limit.Token);
-            return await Catalog.ScalarAsync(db, "select 1 from pg_roles where rolname = $1", [grantee], limit.Token) is null
-                ? $"No role '{grantee}' exists on {dataset.Name}'s database ({dataset.Connection})."
-                : null;
+            await Catalog.RoleAsync(db, grantee, limit.Token);
+            return null;
+        }
+        catch (ActionFailedException)
+        {
+            return Outcome<string>.Done($"No role '{grantee}' exists on {dataset.Name}'s database ({dataset.Connection}).");
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
         {
-            return $"Whether '{grantee}' exists could not be checked: {dataset.Connection} did not answer. Try again later.";
+            return Refusal.Unavailable("The dataset's database did not answer",
+                $"Whether '{grantee}' exists could not be checked: {dataset.Connection} did not answer. Nothing was requested; try again later.");
         }
     }
 }

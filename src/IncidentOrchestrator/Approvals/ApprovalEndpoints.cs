@@ -110,14 +110,14 @@ public static class DecideApprovalEndpoint
         if (approval.Decisions.Any(d => d.By == caller.Subject)) return Outcome.Done; // deciding twice counts once
 
         var now = clock.GetUtcNow();
-        var decision = request.Decision == "approve" ? "approved" : "rejected";
+        var decision = request.Decision == "approve" ? ApprovalRule.Approved : ApprovalRule.Rejected;
         approval.Decisions.Add(new ApprovalDecision(caller.Subject, decision, request.Comment, now));
         stream.AppendOne(new ApprovalDecided(approval.IncidentId, approval.Id, approval.StepId, decision, request.Comment,
             caller.Subject, now));
-        if (decision == "rejected" || approval.Decisions.Count(d => d.Decision == "approved") >= approval.Quorum)
+        if (ApprovalRule.Outcome(approval.Decisions, approval.Quorum, approval.RequestedBy) is { } outcome)
         {
-            approval.Outcome = decision;
-            await bus.PublishAsync(new HumanStepEnded(approval.RunId, approval.StepId, decision, [], caller.Subject));
+            approval.Outcome = outcome;
+            await bus.PublishAsync(new HumanStepEnded(approval.RunId, approval.StepId, outcome, [], caller.Subject));
             if (notifications.Pages) await bus.PublishAsync(new Notifications.WorkChanged(approval.IncidentId, approval.Id, Notifications.WorkStatuses.Settled));
         }
         session.Store(approval);

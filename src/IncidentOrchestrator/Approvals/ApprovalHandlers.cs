@@ -53,7 +53,7 @@ public static class ApprovalDueHandler
         var approval = await store.LoadAsync<ApprovalItem>(due.ApprovalId, ct);
         if (approval is not { Outcome: null }) return [];
         store.Append(approval.IncidentId, new ApprovalOverdue(approval.IncidentId, approval.Id, approval.StepId, now));
-        var decided = approval.Decisions.Count(d => d.Decision == "approved");
+        var decided = ApprovalRule.Approvals(approval.Decisions, approval.RequestedBy);
         return
         [
             new Notifications.Notify(approval.IncidentId, "escalation",

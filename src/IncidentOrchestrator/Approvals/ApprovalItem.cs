@@ -33,6 +33,23 @@ public sealed class ApprovalItem
 
 public sealed record ApprovalDecision(string By, string Decision, string? Comment, DateTimeOffset At);
 
+/// <summary>How decisions settle an approval, wherever they are counted: any one rejection rejects; a quorum of distinct people
+/// approves; whoever asked never counts.</summary>
+public static class ApprovalRule
+{
+    public const string Approved = "approved", Rejected = "rejected";
+
+    /// <summary>How many distinct people other than <paramref name="requestedBy"/> approved.</summary>
+    public static int Approvals(IEnumerable<ApprovalDecision> decisions, string requestedBy) =>
+        decisions.Where(d => d.Decision == Approved && d.By != requestedBy).Select(d => d.By).Distinct(StringComparer.Ordinal).Count();
+
+    /// <summary>approved, rejected, or null while it waits for more decisions.</summary>
+    public static string? Outcome(IReadOnlyCollection<ApprovalDecision> decisions, int quorum, string requestedBy) =>
+        decisions.Any(d => d.Decision == Rejected && d.By != requestedBy) ? Rejected
+        : Approvals(decisions, requestedBy) >= quorum ? Approved
+        : null;
+}
+
 public sealed record ApprovalRequested(Guid IncidentId, Guid ApprovalId, Guid RunId, string StepId, string Title, List<string> Approvers,
     int Quorum, DateTimeOffset? DueBy, DateTimeOffset At) : ITimelineEvent
 {

@@ -1,8 +1,10 @@
+using IncidentOrchestrator.Access;
 using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Detection;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Playbooks.Catalogue;
 using IncidentOrchestrator.Security;
+using Marten;
 
 namespace IncidentOrchestrator.Catalogue;
 
@@ -13,7 +15,7 @@ namespace IncidentOrchestrator.Catalogue;
 /// dataset (its owner and stewards), privacy and administrators see them.
 /// </summary>
 public sealed class DatasetGrantsRead(CatalogueFolder folder, DatasetAccess access, ScannedAccess scanned, NamedConnections connections,
-    TimeProvider clock, ILogger<DatasetGrantsRead> logger)
+    IDocumentStore store, TimeProvider clock, ILogger<DatasetGrantsRead> logger)
 {
     /// <summary>How long a read waits for a dataset's database before it says it did not answer.</summary>
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(5);
@@ -37,8 +39,12 @@ public sealed class DatasetGrantsRead(CatalogueFolder folder, DatasetAccess acce
             if (await Catalog.FindTableAsync(db, d.Object, both.Token) is not { } table)
                 return Unchecked($"the database '{d.Connection}' has no table {d.Object}");
             var grants = await Catalog.GrantsAsync(db, table, both.Token);
-            return new DatasetGrants(d.Name, d.Connection, d.Object, clock.GetUtcNow(), isScanned,
-                grants.Select(g => new DatasetGrantView(g.Grantee, g.Privileges, d.Standing.Contains(g.Grantee, StringComparer.Ordinal))).ToList(), null);
+            await using var session = store.QuerySession();
+            var granted = await LiveGrants.ListAsync(session, clock.GetUtcNow(), both.Token, d.Connection);
+            return new DatasetGrants(d.Name, d.Connection, d.Object, clock.GetUtcNow(), isScanned, grants.Select(g =>
+                d.Standing.Contains(g.Grantee, StringComparer.Ordinal) ? new DatasetGrantView(g.Grantee, g.Privileges, true)
+                : granted.Covering(d.Connection, d.Object, g.Grantee) is { } request ? new DatasetGrantView(g.Grantee, g.Privileges, true, request.Id, request.EndsAt)
+                : new DatasetGrantView(g.Grantee, g.Privileges, false)).ToList(), null);
         }
         catch (ArgumentException e)
         {

@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Access;
 using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Security;
@@ -7,7 +8,7 @@ using Npgsql;
 
 namespace IncidentOrchestrator.Detection;
 
-/// <summary>A role holding privileges on a dataset that the access policy does not allow it.</summary>
+/// <summary>A role holding privileges on a dataset that neither the access policy nor an approved request's live grant allows it.</summary>
 public sealed record AclDrift(string Connection, string Dataset, string Grantee, IReadOnlyList<string> Privileges, string? Programme)
 {
     /// <summary>Deterministic, so repeated detections of the same drift join the same open incident.</summary>
@@ -46,9 +47,7 @@ public sealed class AclDriftScanner(ScannedAccess access, NamedConnections conne
                     return [];
                 }
 
-            var drifts = new List<AclDrift>();
-            foreach (var (connection, datasets) in policy.Connections)
-                drifts.AddRange(await ScanConnectionAsync(connection, datasets, ct));
+            var drifts = await FindAsync(policy, ct);
 
             // A drift whose incident is still under way was reported; one fixed and reintroduced, or still there after its
             // incident ended, is reported again.
@@ -67,13 +66,30 @@ public sealed class AclDriftScanner(ScannedAccess access, NamedConnections conne
         }
     }
 
-    private async Task<List<AclDrift>> ScanConnectionAsync(string connection, Dictionary<string, DatasetPolicy> datasets, CancellationToken ct)
+    /// <summary>
+    /// The drifts there are now, reported to nobody: grants on the policy's tables that neither its allowed roles hold by
+    /// standing nor an approved request granted until its end (an expired grant still present, or one whose run ended
+    /// without taking it back, is drift).
+    /// </summary>
+    public async Task<List<AclDrift>> FindAsync(AccessPolicy policy, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var granted = await LiveGrants.ListAsync(session, clock.GetUtcNow(), ct);
+        var drifts = new List<AclDrift>();
+        foreach (var (connection, datasets) in policy.Connections)
+            drifts.AddRange(await ScanConnectionAsync(connection, datasets, granted, ct));
+        return drifts;
+    }
+
+    private async Task<List<AclDrift>> ScanConnectionAsync(string connection, Dictionary<string, DatasetPolicy> datasets,
+        IReadOnlyList<AccessRequest> granted, CancellationToken ct)
     {
         var drifts = new List<AclDrift>();
         await using var db = await connections.Get(connection).OpenConnectionAsync(ct);
         foreach (var (dataset, policy) in datasets)
             if (await Catalog.FindTableAsync(db, dataset, ct) is { } table)
-                drifts.AddRange((await Catalog.GrantsAsync(db, table, ct)).Where(g => !policy.Allowed.Contains(g.Grantee, StringComparer.Ordinal))
+                drifts.AddRange((await Catalog.GrantsAsync(db, table, ct))
+                    .Where(g => !policy.Allowed.Contains(g.Grantee, StringComparer.Ordinal) && granted.Covering(connection, dataset, g.Grantee) is null)
                     .Select(g => new AclDrift(connection, dataset, g.Grantee, [.. g.Privileges], policy.Programme)));
         return drifts;
     }

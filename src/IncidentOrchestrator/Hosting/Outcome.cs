@@ -21,6 +21,9 @@ public sealed record Refusal(RefusalKind Kind, string Title, string Detail, IRea
 
     public static Refusal Conflict(string title, string detail) => new(RefusalKind.Conflict, title, detail);
 
+    /// <summary>Something the operation needs did not answer: nothing was changed; the same request may succeed later.</summary>
+    public static Refusal Unavailable(string title, string detail) => new(RefusalKind.Unavailable, title, detail);
+
     /// <summary>A restricted incident's read could not be recorded, so nothing of it is shown.</summary>
     public static readonly Refusal ReadNotRecorded = new(RefusalKind.Unavailable, "The read could not be recorded",
         "Reads of restricted incidents are recorded before anything is shown; recording failed, so nothing is shown. Try again later.");

@@ -106,7 +106,8 @@ public sealed class the_catalogue_says_who_may_read_what : IDisposable
     public async Task grants_that_cannot_be_read_are_said_so_with_why_not_failed()
     {
         var access = AccessOf(null, ("activity-insights", ActivityInsights));
-        var read = new DatasetGrantsRead(access.Folder, access.Catalogue, access.Scanned, access.Connections, TimeProvider.System,
+        // No store: no database answers here, so no grant is read that a request's grant could explain.
+        var read = new DatasetGrantsRead(access.Folder, access.Catalogue, access.Scanned, access.Connections, null!, TimeProvider.System,
             NullLogger<DatasetGrantsRead>.Instance);
         var owner = new IncidentOrchestrator.Security.Caller("hana", "Hana", new HashSet<string> { Roles.Responder });
         async Task<DatasetGrants> GrantsOf(string name) => (await read.ReadAsync(name, owner, CancellationToken.None)).Value!;
