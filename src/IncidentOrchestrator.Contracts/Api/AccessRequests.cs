@@ -5,6 +5,9 @@ namespace IncidentOrchestrator.Contracts;
 /// <param name="Duration">How long the grant lasts (<c>8h</c>, <c>14d</c>): at most the dataset's <c>maxGrant</c>.</param>
 public sealed record RequestAccess(string? Dataset, string? Grantee, string? Purpose, string? Duration, string? Reason, string? Ticket = null);
 
+/// <summary>The body of <c>POST /api/access-requests/{id}/revoke</c>: why the access ends before its time.</summary>
+public sealed record EndAccess(string? Reason);
+
 /// <summary>A request taken: its id (<c>/api/access-requests/{id}</c>) and the run of the access-request playbook that carries it.</summary>
 public sealed record AccessRequestAccepted(Guid RequestId, Guid RunId);
 
@@ -12,8 +15,13 @@ public sealed record AccessRequestAccepted(Guid RequestId, Guid RunId);
 public sealed record AccessDecisionView(string By, string Decision, string? Comment, DateTimeOffset At);
 
 /// <summary>A request for access as its stream tells it.</summary>
-/// <param name="Status">pending, granted, ended, refused or failed.</param>
+/// <param name="Status">pending (waiting for its approvers), granted (live until <paramref name="EndsAt"/>), ended (granted, then revoked and
+/// read back), refused (an approver rejected it), failed (it ended without a grant), or unrevoked (granted, and its run ended without taking
+/// it back: the drift scanner reports the grant).</param>
+/// <param name="Decisions">The decisions that count: those on approvals asking the request's own approvers for at least its quorum.</param>
+/// <param name="EndedBy">Who took it back early, or null (at its end, or never granted).</param>
+/// <param name="Run">Its run of the access-request playbook, step by step.</param>
 public sealed record AccessRequestView(Guid RequestId, string Dataset, string Grantee, string Purpose, string Duration, string Reason, string? Ticket,
     string RequestedBy, DateTimeOffset RequestedAt, IReadOnlyList<string> Approvers, int Quorum, string Status,
     IReadOnlyList<AccessDecisionView> Decisions, DateTimeOffset? GrantedAt, DateTimeOffset? EndsAt, DateTimeOffset? EndedAt, string? EndReason,
-    string DatasetHash, string CatalogueHash, Guid RunId);
+    string DatasetHash, string CatalogueHash, Guid RunId, string? Connection = null, string? Table = null, string? EndedBy = null, RunView? Run = null);

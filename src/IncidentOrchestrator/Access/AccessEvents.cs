@@ -33,3 +33,17 @@ public sealed record AccessRevoked(Guid RequestId, string Dataset, string Grante
         ? $"{Grantee}'s grant on {Table} was revoked, yet {Grantee} can still read it through another role"
         : $"{Grantee}'s grant on {Table} was revoked (read back: no access)";
 }
+
+/// <summary>The request was withdrawn before it was granted: by its requester, an approver or an administrator.</summary>
+public sealed record AccessWithdrawn(Guid RequestId, string By, [property: Sensitive] string Reason, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => $"{By} withdrew the request: {Reason}";
+}
+
+/// <summary>Nobody decided the request within <see cref="PendingFor"/> (<c>Access__PendingFor</c>): it expired, granting nothing.</summary>
+public sealed record AccessRequestExpired(Guid RequestId, string PendingFor, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Describe() => $"The request was not decided within {PendingFor} and expired; nothing was granted";
+}

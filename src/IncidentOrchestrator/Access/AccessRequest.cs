@@ -86,6 +86,12 @@ public sealed class AccessRequest
                 EndedBy = revoked.By;
                 EndReason = revoked.Reason ?? (revoked.By is null ? "its time ended" : null);
                 break;
+            case AccessWithdrawn withdrawn when Status == AccessStatuses.Pending:
+                (Status, EndedAt, EndedBy, EndReason) = (AccessStatuses.Withdrawn, withdrawn.At, withdrawn.By, withdrawn.Reason);
+                break;
+            case AccessRequestExpired expired when Status == AccessStatuses.Pending:
+                (Status, EndedAt, EndReason) = (AccessStatuses.Expired, expired.At, $"not decided within {expired.PendingFor}");
+                break;
             case PlaybookRunEnded ended when ended.RunId == RunId:
                 RunEnded(ended);
                 break;
@@ -115,8 +121,10 @@ public sealed class AccessRequest
 public static class AccessStatuses
 {
     /// <summary>pending (waiting for its approvers), granted (live until its end), ended (granted, then revoked and read back), refused (an
-    /// approver rejected it), failed (it ended without a grant), unrevoked (granted, and its run ended without taking it back).</summary>
-    public const string Pending = "pending", Granted = "granted", Ended = "ended", Refused = "refused", Failed = "failed", Unrevoked = "unrevoked";
+    /// approver rejected it), withdrawn (before a grant), expired (nobody decided in time), failed (it ended without a grant), unrevoked
+    /// (granted, and its run ended without taking it back).</summary>
+    public const string Pending = "pending", Granted = "granted", Ended = "ended", Refused = "refused", Withdrawn = "withdrawn", Expired = "expired",
+        Failed = "failed", Unrevoked = "unrevoked";
 
-    public static readonly string[] All = [Pending, Granted, Ended, Refused, Failed, Unrevoked];
+    public static readonly string[] All = [Pending, Granted, Ended, Refused, Withdrawn, Expired, Failed, Unrevoked];
 }

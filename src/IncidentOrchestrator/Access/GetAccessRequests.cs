@@ -1,11 +1,16 @@
 using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using Marten;
+using Marten.Linq.MatchesSql;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
 
 namespace IncidentOrchestrator.Access;
+
+/// <summary>What a list of access requests is asked for: the filters of <c>GET /api/access-requests</c>, as given.</summary>
+public sealed record AccessRequestQuery(string? Status = null, string? Dataset = null, bool? Mine = null, int? Limit = null, string? Cursor = null);
 
 /// <summary>
 /// Requests for access, for whom they concern: the requester, the people asked to decide (by name or role), and
@@ -17,24 +22,61 @@ public static class GetAccessRequestsEndpoint
         caller.IsAdmin || caller.Subject == request.RequestedBy || request.Approvers.Any(caller.IsAddressedAs);
 
     [WolverineGet("/api/access-requests/{id}"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IResult> Get(Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
-        (await FindAsync(id, session, user.Caller(), ct)).ToHttp(TypedResults.Ok);
+    public static async Task<IResult> Get(Guid id, IQuerySession session, PinnedPlaybooks playbooks, ClaimsPrincipal user, CancellationToken ct) =>
+        (await FindAsync(id, session, playbooks, user.Caller(), ct)).ToHttp(TypedResults.Ok);
 
-    public static async Task<Outcome<AccessRequestView>> FindAsync(Guid id, IQuerySession session, Caller caller, CancellationToken ct) =>
-        await session.LoadAsync<AccessRequest>(id, ct) is { } request && caller.MaySee(request)
-            ? View(request)
-            : Refusal.NotFound("Access request", id);
-
-    /// <summary>The requests the caller may see, newest first (at most 200).</summary>
-    [WolverineGet("/api/access-requests"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IReadOnlyList<AccessRequestView>> List(IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>The request, with its run's steps, for any door.</summary>
+    public static async Task<Outcome<AccessRequestView>> FindAsync(Guid id, IQuerySession session, PinnedPlaybooks playbooks, Caller caller,
+        CancellationToken ct)
     {
-        var caller = user.Caller();
-        var requests = await session.Query<AccessRequest>().OrderByDescending(r => r.RequestedAt).Take(1000).ToListAsync(ct);
-        return requests.Where(caller.MaySee).Take(200).Select(View).ToList();
+        if (await session.LoadAsync<AccessRequest>(id, ct) is not { } request || !caller.MaySee(request)) return Refusal.NotFound("Access request", id);
+        var run = await session.LoadAsync<PlaybookRun>(request.RunId, ct);
+        var steps = run is null ? null : RunViews.Of(run, (await playbooks.GetAsync(run.PlaybookHash, session, ct)).Steps.Select(s => s.Id).ToList());
+        return View(request, steps);
     }
 
-    public static AccessRequestView View(AccessRequest r) => new(r.Id, r.Dataset, r.Grantee, r.Purpose, r.Duration, r.Reason, r.Ticket, r.RequestedBy,
-        r.RequestedAt, r.Approvers, r.Quorum, r.Status, r.Decisions.Select(d => new AccessDecisionView(d.By, d.Decision, d.Comment, d.At)).ToList(),
-        r.GrantedAt, r.EndsAt, r.EndedAt, r.EndReason, r.DatasetHash, r.CatalogueHash, r.RunId);
+    /// <summary>
+    /// <c>GET /api/access-requests</c>: the requests the caller may see, newest first, <c>limit</c> at a time (default 50, at most
+    /// 500), the next page in the <c>Link</c> header. Filters: <c>status</c> (one or a comma list), <c>dataset</c>, <c>mine</c> (asked by
+    /// the caller).
+    /// </summary>
+    [WolverineGet("/api/access-requests"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> List(string? status, string? dataset, bool? mine, int? limit, string? cursor, IQuerySession session,
+        HttpContext context, CancellationToken ct) =>
+        (await ListAsync(new AccessRequestQuery(status, dataset, mine, limit, cursor), context.User.Caller(), session, ct))
+        .ToHttp(listed => Paging.Ok(context, listed));
+
+    public static async Task<Outcome<Listed<AccessRequestView>>> ListAsync(AccessRequestQuery filter, Caller caller, IQuerySession session,
+        CancellationToken ct)
+    {
+        var validation = new Problems.Validation();
+        var statuses = filter.Status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+        foreach (var unknown in statuses.Where(s => !AccessStatuses.All.Contains(s)))
+            validation.Add("status", $"'{unknown}' is not one of {string.Join(", ", AccessStatuses.All)}.");
+        var pageSize = Paging.Limit(filter.Limit, validation);
+        var after = Paging.ParseCursor(filter.Cursor, validation);
+        if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The access request list query is not valid"));
+
+        var (page, next) = await Paging.ScanAsync<AccessRequest, Cursor>(async (position, count) =>
+            {
+                var query = session.Query<AccessRequest>().AsQueryable();
+                // The same rule as MaySee, in the database: asked by the caller, or asking them (by name or by a role they hold).
+                if (filter.Mine == true) query = query.Where(r => r.RequestedBy == caller.Subject);
+                else if (!caller.IsAdmin)
+                    query = query.Where(r => r.MatchesSql("(d.data ->> 'requestedBy' = ? or jsonb_exists_any(d.data -> 'approvers', ?))",
+                        caller.Subject, caller.Principals.ToArray()));
+                if (statuses.Length > 0) query = query.Where(r => r.Status.IsOneOf(statuses));
+                if (!string.IsNullOrWhiteSpace(filter.Dataset)) query = query.Where(r => r.Dataset == filter.Dataset);
+                if (position is { } c) query = query.Where(r => r.MatchesSql("(d.requested_at, d.id) < (?, ?)", c.At, c.Id));
+                return await query.OrderByDescending(r => r.RequestedAt).ThenByDescending(r => r.Id).Take(count).ToListAsync(ct);
+            },
+            requests => Task.FromResult<IReadOnlyList<AccessRequest>>(requests.Where(caller.MaySee).ToList()),
+            r => Cursor.Of(r.RequestedAt, r.Id), after, pageSize);
+        return new Listed<AccessRequestView>(page.Select(r => View(r)).ToList(), next?.Encode());
+    }
+
+    public static AccessRequestView View(AccessRequest r, Contracts.RunView? run = null) => new(r.Id, r.Dataset, r.Grantee, r.Purpose, r.Duration,
+        r.Reason, r.Ticket, r.RequestedBy, r.RequestedAt, r.Approvers, r.Quorum, r.Status,
+        r.Decisions.Select(d => new AccessDecisionView(d.By, d.Decision, d.Comment, d.At)).ToList(), r.GrantedAt, r.EndsAt, r.EndedAt, r.EndReason,
+        r.DatasetHash, r.CatalogueHash, r.RunId, r.Connection, r.Table, r.EndedBy, run);
 }

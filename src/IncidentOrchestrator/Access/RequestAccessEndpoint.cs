@@ -41,14 +41,14 @@ public static class RequestAccessEndpoint
 
     [WolverinePost("/api/access-requests"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Post(RequestAccess request, IDocumentSession session, IMessageBus bus, CatalogueFolder catalogue,
-        DatasetAccess access, NamedConnections connections, PlaybookCatalog playbooks, PinnedPlaybooks pinned, ClaimsPrincipal user, TimeProvider clock,
-        CancellationToken ct) =>
-        (await RequestAsync(request, session, bus, catalogue, access, connections, playbooks, pinned, user, clock, ct))
+        DatasetAccess access, NamedConnections connections, PlaybookCatalog playbooks, PinnedPlaybooks pinned, AccessOptions options, ClaimsPrincipal user,
+        TimeProvider clock, CancellationToken ct) =>
+        (await RequestAsync(request, session, bus, catalogue, access, connections, playbooks, pinned, options, user, clock, ct))
         .ToHttp(accepted => TypedResults.Accepted($"/api/access-requests/{accepted.RequestId}", accepted));
 
     public static async Task<Outcome<AccessRequestAccepted>> RequestAsync(RequestAccess request, IDocumentSession session, IMessageBus bus,
         CatalogueFolder catalogue, DatasetAccess access, NamedConnections connections, PlaybookCatalog playbooks, PinnedPlaybooks pinned,
-        ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        AccessOptions options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var caller = user.Caller();
         var validation = new Problems.Validation();
@@ -100,6 +100,7 @@ public static class RequestAccessEndpoint
         // The requester starts the run, so that they can never approve their own request.
         session.Insert(PlaybookRun.Request(runId, requestId, playbook, RunValues.Serialize(inputs.Values), null, null, null, null, caller.Subject, now));
         await bus.PublishAsync(new StartRun(runId));
+        await bus.ScheduleAsync(new ExpireAccessRequest(requestId), options.PendingFor);
         return new AccessRequestAccepted(requestId, runId);
     }
 

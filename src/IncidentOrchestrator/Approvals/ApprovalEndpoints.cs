@@ -12,11 +12,13 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Approvals;
 
+/// <param name="Subject">What it is for: <c>incident</c>, or <c>access-request</c> (<paramref name="IncidentId"/> is then the request's id).</param>
+/// <param name="Link">Where the API answers for what it is for.</param>
 public sealed record ApprovalView(Guid ApprovalId, Guid IncidentId, Guid RunId, string StepId, string Title, IReadOnlyList<string> Approvers,
-    int Quorum, IReadOnlyList<ApprovalDecision> Decisions, string? Outcome, DateTimeOffset? DueBy, string Link)
+    int Quorum, IReadOnlyList<ApprovalDecision> Decisions, string? Outcome, DateTimeOffset? DueBy, string Link, string Subject)
 {
     public static ApprovalView Of(ApprovalItem a) => new(a.Id, a.IncidentId, a.RunId, a.StepId, a.Title, a.Approvers, a.Quorum, a.Decisions,
-        a.Outcome, a.DueBy, $"/api/incidents/{a.IncidentId}");
+        a.Outcome, a.DueBy, RunSubject.ApiLinkOf(a.Subject, a.IncidentId), a.Subject);
 }
 
 /// <summary>What a list of approvals is asked for: the filters of <c>GET /api/approvals</c>, as given.</summary>

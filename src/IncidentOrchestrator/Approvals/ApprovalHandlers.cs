@@ -5,8 +5,9 @@ using Wolverine;
 namespace IncidentOrchestrator.Approvals;
 
 /// <summary>A run's approval step began: open the approval.</summary>
+/// <param name="Subject">What the run acts for: an incident, or an access request (its IncidentId is the request's id).</param>
 public sealed record OpenApproval(Guid IncidentId, Guid RunId, string StepId, string Title, List<string> Approvers, int Quorum,
-    TimeSpan? Within, string RequestedBy);
+    TimeSpan? Within, string RequestedBy, string Subject = Playbooks.Model.Subjects.Incident);
 
 public sealed record ApprovalDue(Guid ApprovalId);
 
@@ -21,6 +22,7 @@ public static class OpenApprovalHandler
         {
             Id = Guid.CreateVersion7(), IncidentId = command.IncidentId, RunId = command.RunId, StepId = command.StepId, Title = command.Title,
             Approvers = command.Approvers, Quorum = command.Quorum, RequestedBy = command.RequestedBy, OpenedAt = now, DueBy = now + command.Within,
+            Subject = command.Subject,
         };
         store.Store(approval);
         store.Append(approval.IncidentId, new ApprovalRequested(approval.IncidentId, approval.Id, approval.RunId, approval.StepId,

@@ -15,6 +15,9 @@ public sealed class ApprovalItem
 
     public Guid Id { get; set; }
     public Guid IncidentId { get; set; }
+
+    /// <summary>What its run acts for: an incident, or an access request (<see cref="IncidentId"/> is then the request's id).</summary>
+    public string Subject { get; set; } = Playbooks.Model.Subjects.Incident;
     public Guid RunId { get; set; }
     public string StepId { get; set; } = "";
     public string Title { get; set; } = "";

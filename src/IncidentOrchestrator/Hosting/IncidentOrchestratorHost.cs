@@ -53,6 +53,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddIntegrations(configuration);
         builder.Services.AddPlaybooks(configuration);
         builder.Services.AddCatalogue(configuration);
+        builder.Services.AddAccess(configuration);
         builder.Services.AddActions(configuration);
         builder.Services.AddRuns();
         builder.Services.AddDetection(configuration);

@@ -158,10 +158,14 @@ public static class OpenApiOperations
             "the access-request playbook on the request's own stream: its catalogue approvers decide (the requester never counts), the grant is made " +
             "and read back, and taken back at its end. 202 with the request's id and its run's."),
         ["GET /api/access-requests"] = new("List access requests",
-            "The requests the caller may see (theirs, those they are asked to decide, all for administrators), newest first, at most 200."),
+            "The requests the caller may see (theirs, those they are asked to decide, all for administrators), newest first, limit at a time (default " +
+            "50, at most 500), the next page in the Link header. Filters: status (one or a comma list), dataset, mine (asked by the caller)."),
         ["GET /api/access-requests/{id}"] = new("Read an access request",
-            "Its status (pending, granted, ended, refused, failed), decisions, grant and end, and the catalogue versions it was checked against. " +
-            "404 for those it does not concern."),
+            "Its status (pending, granted, ended, refused, withdrawn, expired, failed, unrevoked), the decisions that count, its grant and end, the " +
+            "catalogue versions it was checked against, and its run step by step. 404 for those it does not concern."),
+        ["POST /api/access-requests/{id}/revoke"] = new("End an access request early",
+            "{reason}: a pending request is withdrawn; a granted one is revoked on its database and read back, and its run cancelled. 202; 409 when " +
+            "it has already ended. For its requester, its approvers and administrators (404 for others)."),
         ["GET /api/datasets/{name}/grants"] = new("Read who holds which privileges on a dataset now",
             "Read from the dataset's database when asked: each grantee with its privileges, and whether the catalogue lets it hold standing access " +
             "(one that does not is drift). For a schema-level dataset, a connection not configured here or a database that does not answer, " +

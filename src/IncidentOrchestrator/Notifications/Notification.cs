@@ -11,6 +11,15 @@ public sealed record Notification(
     public bool Restricted { get; init; }
     public IReadOnlyList<string> Participants { get; init; } = [];
 
+    /// <summary>Who else may see what it is about (principals): an access request's approvers.</summary>
+    public IReadOnlyList<string> Viewers { get; init; } = [];
+
+    /// <summary>What it is about: an incident, or an access request (<see cref="Playbooks.Model.Subjects"/>).</summary>
+    public string Subject { get; init; } = Playbooks.Model.Subjects.Incident;
+
+    /// <summary>Its page in the console, as a path.</summary>
+    public string? ConsoleLink { get; init; }
+
     /// <summary>The incident as it was when the notification was sent: its title and severity.</summary>
     public string? IncidentTitle { get; init; }
     public Contracts.Severity? Severity { get; init; }

@@ -21,7 +21,8 @@ public sealed class NotificationOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
-    public string LinkTo(Guid incidentId) => $"{ConsoleUrl?.TrimEnd('/')}/incidents/{incidentId}";
+    /// <summary>A console page (a path) as people open it from a channel.</summary>
+    public string LinkTo(string consolePath) => $"{ConsoleUrl?.TrimEnd('/')}{consolePath}";
 
     /// <summary>Whether some channel pages (PagerDuty): only then do acknowledgements and settled work go out as messages.</summary>
     public bool Pages => Channels.Values.Any(c => string.Equals(c.Kind, NotificationChannel.PagerDuty, StringComparison.OrdinalIgnoreCase));

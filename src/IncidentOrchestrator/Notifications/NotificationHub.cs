@@ -31,7 +31,7 @@ public sealed class NotificationHub
 
     public static bool IsFor(Notification n, Caller caller)
     {
-        var mayView = caller.CanSee(n.Restricted, n.Participants);
+        var mayView = caller.CanSee(n.Restricted, n.Participants) || n.Viewers.Any(caller.IsAddressedAs);
         var addressed = n.Audience.Count == 0
             || n.Audience.Any(caller.IsAddressedAs);
         // A person a notification names may hear it even before they are a participant (a task assigned to them makes them one).

@@ -1,4 +1,4 @@
-using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Runs;
 using Marten;
 using Wolverine;
 
@@ -9,21 +9,24 @@ public static class NotifyHandler
     public static async Task<OutgoingMessages> Handle(Notify notify, IQuerySession session, NotificationHub hub, NotificationOptions options,
         TimeProvider clock, CancellationToken ct)
     {
-        var incident = await session.LoadAsync<Incident>(notify.IncidentId, ct);
-        var notification = new Notification(notify.IncidentId, notify.Kind, notify.Title, $"/api/incidents/{notify.IncidentId}", notify.Audience,
-            clock.GetUtcNow())
+        var subject = await RunSubject.LoadAsync(session, notify.IncidentId, ct);
+        var notification = new Notification(notify.IncidentId, notify.Kind, notify.Title, subject?.ApiLink ?? $"/api/incidents/{notify.IncidentId}",
+            subject?.Audience(notify.Audience) ?? notify.Audience, clock.GetUtcNow())
         {
-            Restricted = incident?.Restricted ?? true,
-            Participants = incident?.Participants ?? [],
-            IncidentTitle = incident?.Title,
-            Severity = incident?.Severity,
+            Restricted = subject?.Restricted ?? true,
+            Participants = subject?.Participants ?? [],
+            Viewers = subject?.Viewers ?? [],
+            Subject = subject?.Kind ?? Playbooks.Model.Subjects.Incident,
+            ConsoleLink = subject?.ConsoleLink ?? RunSubject.ConsoleLinkOf(Playbooks.Model.Subjects.Incident, notify.IncidentId),
+            IncidentTitle = subject?.Title,
+            Severity = subject?.Incident?.Severity,
             WorkId = notify.WorkId,
             DueBy = notify.DueBy,
             WorkKind = notify.WorkKind,
         };
         hub.Publish(notification);
         var outgoing = new OutgoingMessages();
-        // The older webhooks never hear of a restricted incident; channels do, with nothing sensitive (see ChannelMessage).
+        // The older webhooks never hear of a restricted incident (nor of an access request); channels do, with nothing sensitive (see ChannelMessage).
         if (!notification.Restricted)
             foreach (var webhook in options.Webhooks.Keys) outgoing.Add(new DeliverNotification(webhook, notification, Guid.CreateVersion7()));
         foreach (var (name, channel) in options.Channels.Where(c => c.Value.Takes(notification)))

@@ -87,7 +87,8 @@ public sealed partial class PlaybookRun
                     turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, escalate.Step.Id,
                         $"Step {escalate.Step.Id} of {Playbook} failed: retry it, skip it or abort the run",
                         $"It failed after {escalate.Attempts} attempt(s): {escalate.Error}. Complete this task with the output decision = {string.Join(", ", RunDecider.EscalationAnswers)}.",
-                        RunDecider.Escalation, EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null, Decisions: [.. RunDecider.EscalationAnswers]));
+                        RunDecider.Escalation, EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null, Decisions: [.. RunDecider.EscalationAnswers],
+                        Subject: turn.Playbook.Subject));
                     break;
                 case D.FailStep fail:
                     Append(turn, new StepFailed(Id, fail.Step.Id, fail.Step.Phase, fail.Attempts, fail.Error, fail.Route.Name(), turn.Now, Json(fail.Read)));

@@ -186,7 +186,7 @@ public sealed partial class PlaybookRun
                 Wait(turn, step, $"a task for {task.Assignee}", null, read);
                 turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, step.Id, task.Title.RenderForPeople(scope), task.Instructions is { } i ? i.RenderForPeople(scope) : null,
                     task.Assignee, task.EscalateTo, task.Outputs.ToList(), task.AckWithin, task.DueWithin,
-                    OutputTypes: task.OutputTypes.Count == 0 ? null : task.OutputTypes.ToDictionary()));
+                    OutputTypes: task.OutputTypes.Count == 0 ? null : task.OutputTypes.ToDictionary(), Subject: turn.Playbook.Subject));
                 break;
 
             case ApprovalRequest approval:
@@ -194,7 +194,7 @@ public sealed partial class PlaybookRun
                 if (!Starts(turn, step, asked.Error, guardRead)) break;
                 Wait(turn, step, $"approval by {asked.Quorum} of {string.Join(", ", asked.Approvers)}", null, read);
                 turn.Outgoing.Add(new Approvals.OpenApproval(IncidentId, Id, step.Id, step.Title is { } t ? t.RenderForPeople(scope) : $"Approve {step.Id} of {Playbook}",
-                    asked.Approvers.ToList(), asked.Quorum, approval.Within, StartedBy));
+                    asked.Approvers.ToList(), asked.Quorum, approval.Within, StartedBy, turn.Playbook.Subject));
                 break;
         }
     }

@@ -60,26 +60,26 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
         return (admission, admission == Admission.Admitted ? loaded : null); // nothing of an incident the caller may not see
     }
 
-    /// <summary>The gate for a task, for any door: its incident's, or the task is addressed to the caller.</summary>
+    /// <summary>The gate for a task, for any door: its incident's (or access request's), or the task is addressed to the caller.</summary>
     public Task<Admission> TaskAsync(Guid taskId, Caller caller, string door, CancellationToken ct) => AdmitAsync(taskId, caller, door, async (session, id) =>
-    {
-        var task = await session.LoadAsync<TaskItem>(id, ct);
-        if (task is null) return null;
-        var incident = await session.LoadAsync<Incident>(task.IncidentId, ct);
-        return incident is null ? null : (incident, task.IsFor(caller));
-    }, ct);
+        await session.LoadAsync<TaskItem>(id, ct) is { } task ? For(await Runs.RunSubject.LoadAsync(session, task.IncidentId, ct), task.IsFor(caller), caller) : null,
+        ct);
 
-    /// <summary>The gate for an approval, for any door: its incident's, or the caller may decide it.</summary>
-    public Task<Admission> ApprovalAsync(Guid approvalId, Caller caller, string door, CancellationToken ct) => AdmitAsync(approvalId, caller, door, async (session, id) =>
+    /// <summary>The gate for an approval, for any door: its incident's (or access request's), or the caller may decide it.</summary>
+    public Task<Admission> ApprovalAsync(Guid approvalId, Caller caller, string door, CancellationToken ct) => AdmitAsync(approvalId, caller, door,
+        async (session, id) => await session.LoadAsync<ApprovalItem>(id, ct) is { } approval
+            ? For(await Runs.RunSubject.LoadAsync(session, approval.IncidentId, ct), approval.MayDecide(caller), caller)
+            : null,
+        ct);
+
+    /// <summary>What the gate weighs for a thing of <paramref name="subject"/>: its incident, or (for an access request, which is no incident)
+    /// whether it is for the caller or the caller may see the request.</summary>
+    private static (Incident? Incident, bool AddressedToCaller)? For(Runs.RunSubject? subject, bool addressed, Caller caller) => subject switch
     {
-        var approval = await session.LoadAsync<ApprovalItem>(id, ct);
-        if (approval is null) return null;
-        var incident = await session.LoadAsync<Incident>(approval.IncidentId, ct);
-        if (incident is not null) return (incident, approval.MayDecide(caller));
-        // An approval of an access request (its run's subject): for those it asks, and whoever may see the request.
-        var request = await session.LoadAsync<Access.AccessRequest>(approval.IncidentId, ct);
-        return request is null ? null : (null, approval.MayDecide(caller) || Access.GetAccessRequestsEndpoint.MaySee(caller, request));
-    }, ct);
+        null => null,
+        { Incident: { } incident } => (incident, addressed),
+        _ => (null, addressed || subject.MaySee(caller)),
+    };
 
     private static bool TryRouteId(HttpContext context, string parameter, out Guid id) => Guid.TryParse(context.GetRouteValue(parameter) as string, out id);
 

@@ -19,11 +19,11 @@ namespace IncidentOrchestrator.Tasks;
 public sealed record TaskView(Guid TaskId, Guid IncidentId, Guid RunId, string StepId, string Title, string? Instructions, string Assignee,
     string AssignedAs, string Status, DateTimeOffset OpenedAt, DateTimeOffset? AckBy, DateTimeOffset? DueBy, DateTimeOffset? AcknowledgedAt,
     DateTimeOffset? CompletedAt, string? CompletedBy, IReadOnlyList<string> Outputs, IReadOnlyList<string>? Decisions, Guid WorkId,
-    Guid? EscalationOf, string Link)
+    Guid? EscalationOf, string Link, string Subject)
 {
     public static TaskView Of(TaskItem t) => new(t.Id, t.IncidentId, t.RunId, t.StepId, t.Title, t.Instructions, t.Assignee, t.AssignedAs,
         t.Status, t.OpenedAt, t.AckBy, t.DueBy, t.AcknowledgedAt, t.CompletedAt, t.CompletedBy, t.Outputs, t.Decisions,
-        t.WorkId == Guid.Empty ? t.Id : t.WorkId, t.EscalationOf, $"/api/incidents/{t.IncidentId}");
+        t.WorkId == Guid.Empty ? t.Id : t.WorkId, t.EscalationOf, RunSubject.ApiLinkOf(t.Subject, t.IncidentId), t.Subject);
 }
 
 /// <summary>What a list of tasks is asked for: the filters of <c>GET /api/tasks</c>, as given.</summary>

@@ -20,7 +20,7 @@ public static class OpenTaskHandler
             Title = command.Title, Instructions = command.Instructions, AssignedAs = command.AssignedAs,
             Assignee = rotations.Resolve(command.AssignedAs, now), EscalateTo = command.EscalateTo, Outputs = command.Outputs,
             Decisions = command.Decisions, OpenedAt = now, AckBy = now + command.AckWithin, DueBy = now + command.DueWithin,
-            OutputTypes = command.OutputTypes ?? [],
+            OutputTypes = command.OutputTypes ?? [], Subject = command.Subject,
         };
         return Open(task, store, now);
     }

@@ -41,6 +41,9 @@ public sealed class TaskItem
     /// <summary>The original task of this piece of work: its own id, or the id of the task it is an escalated copy of.</summary>
     public Guid WorkId { get; set; }
     public Guid IncidentId { get; set; }
+
+    /// <summary>What its run acts for: an incident, or an access request (<see cref="IncidentId"/> is then the request's id).</summary>
+    public string Subject { get; set; } = Playbooks.Model.Subjects.Incident;
     public Guid RunId { get; set; }
     public string StepId { get; set; } = "";
     public string Title { get; set; } = "";

@@ -2,6 +2,7 @@ using System.Text.Json;
 using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Tasks;
 using IncidentOrchestrator.Web.Pages;
@@ -84,11 +85,11 @@ public static class ConsoleWork
         var ordered = shownTasks.OrderBy(t => (t.AcknowledgedAt is null ? t.AckBy : null) ?? t.DueBy ?? DateTimeOffset.MaxValue).ToList();
         var orderedApprovals = shownApprovals.OrderBy(a => a.DueBy ?? DateTimeOffset.MaxValue).ToList();
         var shown = shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)).Distinct().ToList();
-        var titles = (await session.LoadManyAsync<Incident>(ct, shown)).ToDictionary(i => i.Id, i => i.Title);
+        var subjects = await RunSubject.LoadManyAsync(session, shown, ct);
         return Page<MyWorkPage>(new
         {
             Signed = caller, Tasks = ordered, Approvals = orderedApprovals, Problem = problem, ProblemFor = problemFor,
-            Typed = typed ?? new Dictionary<string, string>(), IncidentTitles = titles,
+            Typed = typed ?? new Dictionary<string, string>(), Subjects = subjects,
             // The oldest come first from the lists; with more than the page shows, it says so.
             More = tasks.Value?.Next is not null || approvals.Value?.Next is not null, Shown,
         }, status);

@@ -1,6 +1,7 @@
 using IncidentOrchestrator.Access;
 using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Runs;
+using Microsoft.Extensions.Configuration;
 
 namespace IncidentOrchestrator.Tests.Access;
 
@@ -76,5 +77,23 @@ public sealed class an_access_request_is_what_its_stream_says
         Assert.False(LiveGrants.StandAt(At.AddHours(8).AddMinutes(1)).Compile()(request));
         request.When(new AccessRevoked(Id, "hr.employee_activity", "analyst", "hr.employee_activity", false, At.AddHours(8)));
         Assert.False(LiveGrants.StandAt(At.AddHours(1)).Compile()(request));
+    }
+
+    [Fact]
+    public void what_would_escalate_to_commanders_goes_to_its_approvers_for_it_has_none()
+    {
+        var subject = IncidentOrchestrator.Runs.RunSubject.Of(Requested());
+        Assert.Equal(["user:nina", "user:hana", "role:privacy"], subject.Audience(["user:nina", "role:commander"]));
+        Assert.Equal($"/access/{Id}", subject.ConsoleLink);
+        Assert.True(subject.Restricted);
+    }
+
+    [Fact]
+    public void a_pending_time_that_is_not_a_duration_is_refused_naming_the_setting()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Access:PendingFor"] = "tomorrow" }).Build();
+        Assert.Contains("Access__PendingFor is 'tomorrow'", Assert.Throws<InvalidOperationException>(() => { AccessOptions.From(configuration); }).Message);
+        Assert.Equal(TimeSpan.FromHours(24), AccessOptions.From(new ConfigurationBuilder().Build()).PendingFor);
     }
 }

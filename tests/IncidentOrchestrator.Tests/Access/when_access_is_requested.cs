@@ -5,6 +5,7 @@ using IncidentOrchestrator.Contracts;
 using IncidentOrchestrator.Detection;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Wolverine.Tracking;
 using IncidentOrchestrator.Tests.Fixtures;
 using IncidentOrchestrator.Tests.Runs;
 
@@ -188,5 +189,64 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
 
         // Nor does access.grant act in an incident's run.
         Assert.Contains("carries out no access request", (await GrantRefusedAsync(incident)).Message);
+    }
+
+    private async Task<string> GrantedAsync(string role, string duration = "1h")
+    {
+        var requestId = (await Host.Post("/api/access-requests",
+            new { dataset = Dataset, grantee = role, purpose = "analytics", duration, reason = "study" }, Requester, expect: 202))
+            .ReadJson().GetProperty("requestId").GetString()!;
+        var approval = await ApprovalOfAsync(requestId);
+        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Owner, expect: 204);
+        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Privacy, expect: 204);
+        await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() == "granted");
+        return requestId;
+    }
+
+    [Fact]
+    public async Task access_taken_back_early_is_revoked_read_back_and_its_run_cancelled()
+    {
+        var role = await RoleAsync();
+        var requestId = await GrantedAsync(role);
+        Assert.True(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+
+        await Host.Post($"/api/access-requests/{requestId}/revoke", new { reason = "study finished" }, Api.Leadership, expect: 404);
+        await Host.Post($"/api/access-requests/{requestId}/revoke", new { }, Requester, expect: 400);
+        await Host.Post($"/api/access-requests/{requestId}/revoke", new { reason = "study finished early" }, Requester, expect: 202);
+
+        var ended = await RunScenarios.Eventually(() => RequestAsync(requestId, Requester),
+            r => r.GetProperty("status").GetString() == "ended" && r.GetProperty("run").GetProperty("status").GetString() == "cancelled");
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+        Assert.Equal("nina.analyst", ended.GetProperty("endedBy").GetString());
+        Assert.Equal("study finished early", ended.GetProperty("endReason").GetString());
+        Assert.True(ended.GetProperty("endedAt").GetDateTimeOffset() < ended.GetProperty("endsAt").GetDateTimeOffset());
+        await Host.Post($"/api/access-requests/{requestId}/revoke", new { reason = "again" }, Privacy, expect: 409);
+    }
+
+    [Fact]
+    public async Task a_pending_request_withdrawn_or_expired_grants_nothing_and_closes_its_approval()
+    {
+        var role = await RoleAsync();
+        async Task<string> Pending() => (await Host.Post("/api/access-requests",
+            new { dataset = Dataset, grantee = role, purpose = "analytics", duration = "1h", reason = "study" }, Requester, expect: 202))
+            .ReadJson().GetProperty("requestId").GetString()!;
+
+        var withdrawn = await Pending();
+        var approval = await ApprovalOfAsync(withdrawn);
+        await Host.Post($"/api/access-requests/{withdrawn}/revoke", new { reason = "asked the wrong dataset" }, Requester, expect: 202);
+        Assert.Equal("withdrawn", (await RequestAsync(withdrawn, Requester)).GetProperty("status").GetString());
+        await RunScenarios.Eventually(async () => (await Host.Get($"/api/approvals?incident={withdrawn}", Owner)).ReadJson()[0],
+            a => a.GetProperty("outcome").GetString() == "cancelled");
+        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Owner, expect: 409);
+
+        // Nobody decides: at Access__PendingFor the request expires (the scheduled message, delivered now).
+        var expired = await Pending();
+        await ApprovalOfAsync(expired);
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(new ExpireAccessRequest(Guid.Parse(expired)));
+        var ended = await RunScenarios.Eventually(() => RequestAsync(expired, Requester),
+            r => r.GetProperty("run").GetProperty("status").GetString() == "cancelled");
+        Assert.Equal("expired", ended.GetProperty("status").GetString());
+        Assert.Equal("not decided within 1d", ended.GetProperty("endReason").GetString());
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
     }
 }

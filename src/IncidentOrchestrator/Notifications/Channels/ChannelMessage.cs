@@ -2,21 +2,21 @@ namespace IncidentOrchestrator.Notifications.Channels;
 
 /// <summary>
 /// What a channel may show of a notification. A restricted incident's notification says only that a restricted incident
-/// needs you, with the link (and the incident's title, on a channel allowed to show restricted titles): never what is
+/// needs you (an access request's, that an access request does), with the link (and the incident's title, on a channel allowed to show restricted titles): never what is
 /// asked, the severity or anything else about it. Channels are shared places.
 /// </summary>
 public sealed record ChannelMessage(string Headline, string? Incident, string? Severity, string? Asked, DateTimeOffset? DueBy, string Link,
     bool Restricted, Guid? WorkId, string Kind, string? WorkKind = null)
 {
-    public const string RestrictedHeadline = "A restricted incident needs you";
+    public const string RestrictedHeadline = "A restricted incident needs you", AccessRequestHeadline = "An access request needs you";
 
     public bool LinkIsAbsolute => Uri.TryCreate(Link, UriKind.Absolute, out _);
 
     public static ChannelMessage Of(Notification n, NotificationChannel channel, NotificationOptions options)
     {
-        var link = options.LinkTo(n.IncidentId);
+        var link = options.LinkTo(n.ConsoleLink ?? Runs.RunSubject.ConsoleLinkOf(n.Subject, n.IncidentId));
         if (n.Restricted)
-            return new ChannelMessage(RestrictedHeadline, channel.RestrictedTitles ? n.IncidentTitle : null, null, null, n.DueBy, link, true, n.WorkId, n.Kind,
+            return new ChannelMessage(n.Subject == Playbooks.Model.Subjects.AccessRequest ? AccessRequestHeadline : RestrictedHeadline, channel.RestrictedTitles ? n.IncidentTitle : null, null, null, n.DueBy, link, true, n.WorkId, n.Kind,
                 n.WorkKind);
         var headline = n.Kind switch
         {

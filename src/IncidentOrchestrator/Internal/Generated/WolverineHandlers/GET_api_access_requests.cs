@@ -30,12 +30,40 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "IncidentOrchestrator.Access.GetAccessRequestsEndpoint").SetTag("http.route", "/api/access-requests").SetTag("http.request.method", "GET");
+            var status = httpContext.Request.Query["status"];
+            var dataset = httpContext.Request.Query["dataset"];
+            string mine_rawValue = httpContext.Request.Query["mine"];
+            System.Nullable<bool> mine = default;
+
+            if (bool.TryParse(mine_rawValue, out var mine_parsed))
+            {
+                mine = mine_parsed;
+            }
+            else if (!string.IsNullOrEmpty(mine_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "mine", mine_rawValue, "bool").ConfigureAwait(false);
+                return;
+            }
+
+            string limit_rawValue = httpContext.Request.Query["limit"];
+            System.Nullable<int> limit = default;
+
+            if (limit_rawValue != null && int.TryParse(limit_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var limit_parsed))
+            {
+                limit = limit_parsed;
+            }
+            else if (!string.IsNullOrEmpty(limit_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "limit", limit_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
+
+            var cursor = httpContext.Request.Query["cursor"];
             
             // The actual HTTP request handler execution
-            var accessRequestViewIReadOnlyList_response = await IncidentOrchestrator.Access.GetAccessRequestsEndpoint.List(((Marten.IQuerySession)documentSession), httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await IncidentOrchestrator.Access.GetAccessRequestsEndpoint.List(status, dataset, mine, limit, cursor, ((Marten.IQuerySession)documentSession), httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
-            // Writing the response body to JSON because this was the first 'return variable' in the method signature
-            await WriteJsonAsync(httpContext, accessRequestViewIReadOnlyList_response, 404);
+            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

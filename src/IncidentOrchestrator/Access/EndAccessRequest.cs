@@ -1,0 +1,88 @@
+using System.Security.Claims;
+using IncidentOrchestrator.Actions;
+using IncidentOrchestrator.Actions.Postgres;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Incidents;
+using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Runs;
+using IncidentOrchestrator.Security;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+
+namespace IncidentOrchestrator.Access;
+
+/// <summary>Take back a granted request's access now: revoked on the database, read back, recorded, and its run cancelled.</summary>
+public sealed record RevokeGrantedAccess(Guid RequestId, string By, string Reason);
+
+/// <summary>A request nobody decided in time expires (<see cref="AccessOptions.PendingFor"/>).</summary>
+public sealed record ExpireAccessRequest(Guid RequestId);
+
+/// <summary>
+/// <c>POST /api/access-requests/{id}/revoke</c>: ends a request before its time, with a reason. A pending one is withdrawn (nothing was
+/// granted); a granted one is revoked on its database and read back, and its run cancelled. For those who may see the request: its
+/// requester, its approvers and administrators.
+/// </summary>
+public static class RevokeAccessEndpoint
+{
+    public static ProblemDetails Validate(EndAccess? request) => request is null
+        ? Problems.MissingBody()
+        : new Problems.Validation().Require(!string.IsNullOrWhiteSpace(request.Reason), "reason", "Why the access ends early is required.").ToProblem();
+
+    [WolverinePost("/api/access-requests/{id}/revoke"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> Post(Guid id, EndAccess request, IDocumentSession session, IMessageBus bus, ClaimsPrincipal user, TimeProvider clock,
+        CancellationToken ct) =>
+        (await RevokeAsync(id, request.Reason!, session, bus, user.Caller(), clock, ct)).ToHttp(() => TypedResults.Accepted($"/api/access-requests/{id}"));
+
+    public static async Task<Outcome> RevokeAsync(Guid id, string reason, IDocumentSession session, IMessageBus bus, Caller caller, TimeProvider clock,
+        CancellationToken ct)
+    {
+        if (await session.LoadAsync<AccessRequest>(id, ct) is not { } seen || !caller.MaySee(seen)) return Refusal.NotFound("Access request", id);
+        // Under the request's stream lock, on the request as it is then: its run appends to the same stream.
+        var stream = await IncidentStreams.ForPersonAsync(session, id, ct);
+        var request = (await session.LoadAsync<AccessRequest>(id, ct))!;
+        switch (request.Status)
+        {
+            case AccessStatuses.Pending:
+                stream.AppendOne(new AccessWithdrawn(id, caller.Subject, reason, clock.GetUtcNow()));
+                await bus.PublishAsync(new CancelRun(request.RunId, $"withdrawn by {caller.Subject}: {reason}", caller.Subject));
+                return Outcome.Done;
+            case AccessStatuses.Granted:
+                await bus.PublishAsync(new RevokeGrantedAccess(id, caller.Subject, reason));
+                return Outcome.Done;
+            default:
+                return Refusal.Conflict("The request has ended", $"Access request {id} is {request.Status}; there is nothing to take back.");
+        }
+    }
+}
+
+public static class RevokeGrantedAccessHandler
+{
+    public static async Task Handle(RevokeGrantedAccess command, IDocumentSession session, IMessageBus bus, NamedConnections connections,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var stream = await IncidentStreams.ForPersonAsync(session, command.RequestId, ct);
+        if (await session.LoadAsync<AccessRequest>(command.RequestId, ct) is not { Status: AccessStatuses.Granted } request) return; // taken back already
+        var now = clock.GetUtcNow();
+        var context = new Actions.ActionContext(request.Id, request.RunId, "revoke-early", 1, $"{request.Id}:revoke-early", new Dictionary<string, object?>(),
+            session, now, []);
+        var (_, revoked) = await RequestedAccess.RevokeAsync(connections, request, context, command.By, command.Reason, ct);
+        stream.AppendOne(revoked);
+        await bus.PublishAsync(new CancelRun(request.RunId, $"revoked early by {command.By}: {command.Reason}", command.By));
+    }
+}
+
+public static class ExpireAccessRequestHandler
+{
+    public static async Task Handle(ExpireAccessRequest command, IDocumentSession session, IMessageBus bus, AccessOptions options, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var stream = await IncidentStreams.ForPersonAsync(session, command.RequestId, ct);
+        if (await session.LoadAsync<AccessRequest>(command.RequestId, ct) is not { Status: AccessStatuses.Pending } request) return;
+        var pendingFor = Durations.Format(options.PendingFor);
+        stream.AppendOne(new AccessRequestExpired(request.Id, pendingFor, clock.GetUtcNow()));
+        await bus.PublishAsync(new CancelRun(request.RunId, $"not decided within {pendingFor}", "system"));
+    }
+}
