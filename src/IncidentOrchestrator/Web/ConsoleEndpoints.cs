@@ -88,6 +88,7 @@ public static class ConsoleEndpoints
         ConsolePlaybooks.Map(console);
         ConsoleReports.Map(console);
         ConsoleDatasets.Map(console);
+        ConsoleAccess.Map(console);
     }
 
     /// <summary>A form whose antiforgery token is missing or wrong changes nothing: 400, with a page that says what to do.</summary>

@@ -30,7 +30,7 @@ public sealed class every_page_is_accessible_in_both_colour_schemes(ConsoleFixtu
         [
             "/incidents", $"/incidents/{incident}", $"/incidents/{incident}/runs/{run}", $"/incidents/{incident}/start?playbook=sensitive-data-exposure",
             $"/incidents/{incident}/report", $"/incidents/{incident}/access-log", "/work", "/playbooks", "/playbooks/sensitive-data-exposure",
-            "/leadership", "/programmes", "/datasets", "/datasets/hr.employee_activity",
+            "/leadership", "/programmes", "/datasets", "/datasets/hr.employee_activity", "/access",
         ];
         var found = new List<string>();
         foreach (var path in paths) found.AddRange(await ViolationsAsync(page, path, scheme));

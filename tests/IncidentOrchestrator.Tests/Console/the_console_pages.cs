@@ -22,7 +22,7 @@ public sealed class the_console_pages(AppFixture fixture) : IntegrationContext(f
         var incident = await Host.DeclareIncident("An ordinary incident");
         foreach (var url in new[] { "/incidents", $"/incidents/{incident}", $"/incidents/{incident}/report", $"/incidents/{incident}/access-log", "/work",
                      "/playbooks", "/playbooks/sensitive-data-exposure", "/leadership", "/programmes", "/datasets", "/datasets/hr.employee_activity",
-                     $"/incidents/{incident}/start?playbook=insider-bulk-download" })
+                     "/access", $"/incidents/{incident}/start?playbook=insider-bulk-download" })
         {
             var page = await Page(url, Api.Commander);
             Assert.StartsWith("text/html", page.Context.Response.ContentType);

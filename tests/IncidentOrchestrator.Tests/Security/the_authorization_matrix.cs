@@ -126,6 +126,10 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /programmes"] = Readers,
         ["GET /datasets"] = Readers,
         ["GET /datasets/{name}"] = Readers,
+        ["GET /access"] = Readers,
+        ["POST /access"] = Readers,
+        ["GET /access/{id}"] = Readers, // for those the request concerns (404 for others, as the API)
+        ["POST /access/{id}/revoke"] = Readers,
         ["GET /leadership"] = "leadership,commander",
     };
 
@@ -226,7 +230,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
 
                 var expected = AllowedRoles[route] == SignedBySlack ? Expect.Unsigned
                     : !p.May(AllowedRoles[route]) ? Expect.Forbidden
-                    : route.Contains("/access-requests/{id}") && !p.May("privacy,admin") ? Expect.NotFound
+                    : (route.Contains("/access-requests/{id}") || route == "GET /access/{id}") && !p.May("privacy,admin") ? Expect.NotFound
                     : !NamesAnIncident(route) ? Expect.Answered
                     : target == nowhere || (target == othersRestricted && !p.IsAdmin) ? Expect.NotFound
                     : Expect.Answered;
@@ -336,7 +340,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         var method = route[..route.IndexOf(' ')];
         var path = route[(method.Length + 1)..];
         if (path.StartsWith("/api/datasets/", StringComparison.Ordinal) || path.StartsWith("/datasets/", StringComparison.Ordinal)) path = path.Replace("{name}", Dataset).Replace("{hash}", _datasetHash);
-        if (path.StartsWith("/api/access-requests/", StringComparison.Ordinal)) path = path.Replace("{id}", _accessRequest);
+        if (path.StartsWith("/api/access-requests/", StringComparison.Ordinal) || path.StartsWith("/access/", StringComparison.Ordinal)) path = path.Replace("{id}", _accessRequest);
         path = path
             .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")
             .Replace("{evidenceId}", target.EvidenceId.ToString()).Replace("{taskId}", target.TaskId.ToString())

@@ -1,0 +1,85 @@
+using IncidentOrchestrator.Access;
+using IncidentOrchestrator.Actions.Postgres;
+using IncidentOrchestrator.Approvals;
+using IncidentOrchestrator.Catalogue;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Playbooks;
+using IncidentOrchestrator.Runs;
+using IncidentOrchestrator.Security;
+using IncidentOrchestrator.Web.Pages;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using static IncidentOrchestrator.Web.ConsoleResults;
+
+namespace IncidentOrchestrator.Web;
+
+/// <summary>
+/// Access in the console: asking for access to a catalogued dataset, the requests that concern the signed-in person, and each
+/// request with its decisions, its grant and its run, ended early from its page. Every form goes through the API's operations.
+/// </summary>
+public static class ConsoleAccess
+{
+    public static void Map(RouteGroupBuilder console)
+    {
+        console.MapGet("/access", (string? dataset, HttpContext context, IQuerySession session, CatalogueFolder folder, CancellationToken ct) =>
+                AccessPageAsync(context, session, folder, new Dictionary<string, string> { ["dataset"] = dataset ?? "" }, null, ct))
+            .Through(GetAccessRequestsEndpoint.List);
+
+        console.MapPost("/access", async (HttpContext context, CatalogueFolder folder, TimeProvider clock, CancellationToken ct) =>
+        {
+            var form = await context.Request.ReadFormAsync(ct);
+            string? Field(string name) => ConsoleEndpoints.Blank(form[name]);
+            var request = new RequestAccess(Field("dataset"), Field("grantee"), Field("purpose"), Field("duration"), Field("reason"), Field("ticket"));
+            var services = context.RequestServices;
+            var requested = await Operations.InTransactionAsync(context, (session, bus) => Operations.Validated(RequestAccessEndpoint.Validate(request), () =>
+                RequestAccessEndpoint.RequestAsync(request, session, bus, folder, services.GetRequiredService<DatasetAccess>(),
+                    services.GetRequiredService<NamedConnections>(), services.GetRequiredService<PlaybookCatalog>(),
+                    services.GetRequiredService<PinnedPlaybooks>(), services.GetRequiredService<AccessOptions>(), context.User, clock, ct)));
+            if (requested.Refused is not { } refused) return SeeOther($"/access/{requested.Value!.RequestId}");
+            await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+            var typed = form.Keys.Where(k => !k.StartsWith("__", StringComparison.Ordinal)).ToDictionary(k => k, k => form[k].ToString());
+            return await AccessPageAsync(context, session, folder, typed, refused, ct);
+        }).Through(RequestAccessEndpoint.Post);
+
+        console.MapGet("/access/{id:guid}", (Guid id, HttpContext context, IQuerySession session, CancellationToken ct) =>
+                RequestPageAsync(id, context, session, null, ct))
+            .Through(GetAccessRequestsEndpoint.Get);
+
+        console.MapPost("/access/{id:guid}/revoke", async (Guid id, HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        {
+            var form = await context.Request.ReadFormAsync(ct);
+            var request = new EndAccess(ConsoleEndpoints.Blank(form["reason"]));
+            var ended = await Operations.InTransactionAsync(context, (session, bus) => Operations.Validated(RevokeAccessEndpoint.Validate(request), () =>
+                RevokeAccessEndpoint.RevokeAsync(id, request.Reason!, session, bus, context.User.Caller(), clock, ct)));
+            if (ended.Refused is not { } refused) return SeeOther($"/access/{id}");
+            await using var session = context.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
+            return await RequestPageAsync(id, context, session, refused, ct);
+        }).Through(RevokeAccessEndpoint.Post);
+    }
+
+    private static async Task<IResult> AccessPageAsync(HttpContext context, IQuerySession session, CatalogueFolder folder,
+        IReadOnlyDictionary<string, string> typed, Refusal? refused, CancellationToken ct)
+    {
+        var caller = context.User.Caller();
+        var listed = await GetAccessRequestsEndpoint.ListAsync(new AccessRequestQuery(Limit: 100), caller, session, ct);
+        return Page<AccessPage>(new
+        {
+            Signed = caller, Requests = listed.Value?.Items ?? [], More = listed.Value?.Next is not null,
+            Datasets = folder.Catalogue.Datasets.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Typed = typed, Problem = ProblemOf(refused ?? listed.Refused),
+        }, refused?.Status() ?? StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> RequestPageAsync(Guid id, HttpContext context, IQuerySession session, Refusal? refused, CancellationToken ct)
+    {
+        var caller = context.User.Caller();
+        var found = await GetAccessRequestsEndpoint.FindAsync(id, session, context.RequestServices.GetRequiredService<PinnedPlaybooks>(), caller, ct);
+        if (found.Refused is { } notFound) return RefusalPage(context, notFound);
+        // The approvals of this request that wait for the caller's decision, through the approvals list as the API answers it.
+        var mine = await ApprovalEndpoints.FindAsync(new ApprovalQuery(Mine: true, Incident: id, Status: ApprovalItem.Open), caller, session,
+            context.RequestServices.GetRequiredService<NeedToKnowGate>(), NeedToKnowGate.EndpointName(context), ct);
+        return Page<AccessRequestPage>(new
+        {
+            Signed = caller, Request = found.Value, Awaiting = mine.Value?.Items ?? [], Problem = ProblemOf(refused),
+        }, refused?.Status() ?? StatusCodes.Status200OK);
+    }
+}
