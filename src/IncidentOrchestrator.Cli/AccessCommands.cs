@@ -27,10 +27,20 @@ public static class AccessCommands
             return ExitCodes.Ok;
         }));
 
-        var list = new Command("list", "The access requests you may see (yours, those you are asked to decide), newest first.\nExample: incident access list");
+        var status = new Option<string?>("--status") { Description = "pending, granted, ended, refused, withdrawn, expired, failed, unrevoked (or a comma list)" };
+        var onDataset = new Option<string?>("--dataset") { Description = "Only requests for this dataset" };
+        var mine = new Option<bool>("--mine") { Description = "Only the requests you made" };
+        var all = new Option<bool>("--all") { Description = "Follow every page (else the first 50)" };
+        var list = new Command("list", "The access requests you may see (yours, those you are asked to decide), newest first.\n" +
+                                       "Example: incident access list --status pending,granted") { status, onDataset, mine, all };
         list.SetAction(cli.Run(async (r, ct) =>
         {
-            var requests = (await cli.Api(r).GetAsync("/api/access-requests", ct)).EnumerateArray().ToList();
+            var query = new List<string>();
+            void Add(string name, string? value) { if (!string.IsNullOrEmpty(value)) query.Add($"{name}={Uri.EscapeDataString(value)}"); }
+            Add("status", r.GetValue(status));
+            Add("dataset", r.GetValue(onDataset));
+            if (r.GetValue(mine)) Add("mine", "true");
+            var requests = await Pages.ReadAsync(cli.Api(r), "/api/access-requests" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), r.GetValue(all), ct);
             cli.Output(r).List(requests, "requestId", Field("request", "requestId"), Field("dataset", "dataset"), Field("grantee", "grantee"),
                 Field("status", "status"), Field("for", "duration"), Field("by", "requestedBy"), Time("asked", "requestedAt"), Time("ends", "endsAt"));
             return ExitCodes.Ok;
@@ -45,10 +55,24 @@ public static class AccessCommands
                 Field("purpose", "purpose"), Field("for", "duration"), Field("reason", "reason"), Field("status", "status"), Field("asked by", "requestedBy"),
                 new("approvers", e => $"{Text(e, "quorum")} of {string.Join(", ", e.GetProperty("approvers").EnumerateArray())}"),
                 new("decisions", e => string.Join("; ", e.GetProperty("decisions").EnumerateArray().Select(d => $"{Text(d, "by")} {Text(d, "decision")}"))),
-                Time("granted", "grantedAt"), Time("ends", "endsAt"), Time("ended", "endedAt"), Field("why it ended", "endReason"));
+                Time("granted", "grantedAt"), Time("ends", "endsAt"), Time("ended", "endedAt"), Field("ended by", "endedBy"), Field("why it ended", "endReason"),
+                new("run", e => e.TryGetProperty("run", out var run) && run.ValueKind == System.Text.Json.JsonValueKind.Object
+                    ? string.Join("; ", run.GetProperty("steps").EnumerateArray().Select(x => $"{Text(x, "id")} {Text(x, "status")}"))
+                    : ""));
             return ExitCodes.Ok;
         }));
 
-        yield return new Command("access", "Access to catalogued datasets: request it, list and follow requests") { request, list, show };
+        var why = new Option<string>("--reason") { Required = true, Description = "Why it ends before its time" };
+        var revoke = new Command("revoke", "End a request now: a pending one is withdrawn; a granted one is revoked on its database and read back.\n" +
+                                           "Example: incident access revoke 01a2… --reason \"study finished\"") { id, why };
+        revoke.SetAction(cli.Run(async (r, ct) =>
+        {
+            var requestId = Uri.EscapeDataString(r.GetValue(id)!);
+            await cli.Api(r).PostAsync($"/api/access-requests/{requestId}/revoke", new Contracts.EndAccess(r.GetValue(why)), ct);
+            cli.Output(r).Say("Ending it: `incident access show` says when it is withdrawn, or revoked and read back.");
+            return ExitCodes.Ok;
+        }));
+
+        yield return new Command("access", "Access to catalogued datasets: request it, list and follow requests, end one early") { request, list, show, revoke };
     }
 }

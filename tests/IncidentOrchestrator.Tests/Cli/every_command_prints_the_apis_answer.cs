@@ -85,6 +85,10 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
             "--reason", "a study", "--ticket", "PRIV-1"))!["requestId"]!.GetValue<string>();
         Assert.Equal("pending", (await Json(Rui, "access", "show", request))!["status"]!.GetValue<string>());
         Assert.Contains((await Json(Pia, "access", "list"))!.AsArray(), r => r!["requestId"]!.GetValue<string>() == request); // asked to decide
+        Assert.Contains((await Json(Rui, "access", "list", "--status", "pending", "--mine", "--dataset", "hr.employee_activity"))!.AsArray(),
+            r => r!["requestId"]!.GetValue<string>() == request);
+        await Json(Rui, "access", "revoke", request, "--reason", "asked by mistake");
+        Assert.Equal("withdrawn", (await Json(Rui, "access", "show", request))!["status"]!.GetValue<string>());
         var datasetHash = (await Json(Rui, "dataset", "versions", "hr.employee_activity"))!.AsArray()[0]!["hash"]!.GetValue<string>();
         await Json(Rui, "dataset", "diff", "hr.employee_activity", "--from", datasetHash);
         await Json(Api.Admin, "dataset", "reload");
