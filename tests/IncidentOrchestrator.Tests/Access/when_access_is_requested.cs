@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Alba;
 using IncidentOrchestrator.Access;
 using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Contracts;
@@ -77,7 +78,16 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Tokens.For("nina.analyst", Roles.Privacy), expect: 403);
         await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve", comment = "for the study" }, Owner, expect: 204);
         Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset)); // one of two
-        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Privacy, expect: 204);
+        // Privacy approves in Slack, with the button of the message that told them (UMXPIA is pia.privacy there).
+        await Host.Scenario(x =>
+        {
+            var body = SlackPress.Body("UMXPIA", IncidentOrchestrator.Notifications.Channels.SlackMessage.ApproveAction, approval);
+            var (timestamp, signature) = SlackPress.Signed(RunsFixture.SlackSecret, body, DateTimeOffset.UtcNow);
+            x.Post.Text(body).ToUrl(SlackPress.Path).ContentType("application/x-www-form-urlencoded");
+            x.WithRequestHeader("X-Slack-Request-Timestamp", timestamp);
+            x.WithRequestHeader("X-Slack-Signature", signature);
+            x.StatusCodeShouldBe(200);
+        });
 
         var granted = await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() != "pending");
         Assert.Equal("granted", granted.GetProperty("status").GetString());
