@@ -28,7 +28,11 @@ public sealed record Dataset(
     Position NamePosition)
 {
     /// <summary>What its purposes serve: <c>train-ai:activity-insights</c> serves the programme <c>activity-insights</c>.</summary>
-    public IEnumerable<string> Serves => Purposes.Where(p => p.Contains(':')).Select(p => p[(p.IndexOf(':') + 1)..]).Distinct(StringComparer.Ordinal);
+    public IEnumerable<string> Serves => Purposes.Select(ProgrammeOf).OfType<string>().Distinct(StringComparer.Ordinal);
+
+    /// <summary>What a purpose serves: the programme after its use (<c>train-ai:activity-insights</c> serves <c>activity-insights</c>), or
+    /// null for a purpose that names none (<c>analytics</c>).</summary>
+    public static string? ProgrammeOf(string purpose) => purpose.IndexOf(':') is var colon and >= 0 ? purpose[(colon + 1)..] : null;
 
     /// <summary>Whether one of its purposes serves <paramref name="programme"/>, which reads it on <paramref name="connection"/>.</summary>
     public bool ServesOn(string programme, string connection) => Connection == connection && Serves.Contains(programme, StringComparer.Ordinal);

@@ -29,6 +29,10 @@ public static class LiveGrants
         return await query.ToListAsync(ct);
     }
 
+    /// <summary>The requests whose grants stand now for a purpose that serves <paramref name="programme"/> (<c>train-ai:&lt;programme&gt;</c>).</summary>
+    public static async Task<IReadOnlyList<AccessRequest>> ServingAsync(IQuerySession session, string programme, DateTimeOffset now, CancellationToken ct) =>
+        (await ListAsync(session, now, ct)).Where(r => Playbooks.Catalogue.Dataset.ProgrammeOf(r.Purpose) == programme).ToList();
+
     /// <summary>The request whose grant lets <paramref name="grantee"/> hold access to <paramref name="table"/>, among <paramref name="live"/>.</summary>
     public static AccessRequest? Covering(this IEnumerable<AccessRequest> live, string connection, string table, string grantee) =>
         live.Where(r => r.Connection == connection && r.Table == table && r.Grantee == grantee).MaxBy(r => r.EndsAt);

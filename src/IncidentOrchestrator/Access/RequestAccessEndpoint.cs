@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Actions.Postgres;
+using IncidentOrchestrator.Actions.Programmes;
 using IncidentOrchestrator.Catalogue;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Playbooks;
@@ -60,6 +61,9 @@ public static class RequestAccessEndpoint
         {
             if (!dataset.Purposes.Contains(request.Purpose!, StringComparer.Ordinal))
                 validation.Add("purpose", $"{dataset.Name} is not approved for '{request.Purpose}' (approved: {string.Join(", ", dataset.Purposes)}).");
+            else if (Dataset.ProgrammeOf(request.Purpose!) is { } programme
+                     && await session.LoadAsync<Programme>(Programme.StreamId(programme), ct) is { Status: "suspended" })
+                validation.Add("purpose", $"The programme {programme} is suspended: access for it may be asked again once it resumes.");
             if (!Durations.TryParse(request.Duration!, out var duration) || duration <= TimeSpan.Zero)
                 validation.Add("duration", $"'{request.Duration}' is not a duration (like 8h or 14d).");
             else if (duration > dataset.MaxGrant)

@@ -259,4 +259,45 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         Assert.Equal("not decided within 1d", ended.GetProperty("endReason").GetString());
         Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
     }
+
+    [Fact]
+    public async Task suspending_the_programme_a_purpose_serves_revokes_its_grants_and_refuses_new_ones_while_it_is_suspended()
+    {
+        const string study = "hr.access_study";
+        var role = await RoleAsync();
+        var other = $"{role}_b";
+        await Fixture.Warehouse.ExecuteAsync($"create role {other} nologin");
+        async Task<string> Granted(string grantee, string purpose)
+        {
+            var id = (await Host.Post("/api/access-requests", new { dataset = study, grantee, purpose, duration = "1h", reason = "study" }, Requester,
+                expect: 202)).ReadJson().GetProperty("requestId").GetString()!;
+            var approval = await ApprovalOfAsync(id);
+            await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Owner, expect: 204);
+            await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Privacy, expect: 204);
+            await RunScenarios.Eventually(() => RequestAsync(id, Requester), r => r.GetProperty("status").GetString() == "granted");
+            return id;
+        }
+        var forTraining = await Granted(role, "train-ai:access-study");
+        var forAnalytics = await Granted(other, "analytics");
+
+        var incident = await Incident();
+        var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-suspend", new { programme = "access-study" }));
+        Assert.Equal("succeeded", run.Status);
+        Assert.Equal([forTraining], run.Step("suspend").Outputs.GetProperty("requestsRevoked").EnumerateArray().Select(r => r.GetString()));
+
+        var ended = await RunScenarios.Eventually(() => RequestAsync(forTraining, Requester),
+            r => r.GetProperty("run").GetProperty("status").GetString() == "cancelled");
+        Assert.Equal("ended", ended.GetProperty("status").GetString());
+        Assert.Equal("programme access-study was suspended", ended.GetProperty("endReason").GetString());
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, study));
+        Assert.Contains(await Host.Timeline(incident, Api.Admin), t => t.Type == "AccessRevoked");
+        // A purpose that serves no programme keeps its grant.
+        Assert.Equal("granted", (await RequestAsync(forAnalytics, Requester)).GetProperty("status").GetString());
+        Assert.True(await Fixture.Warehouse.CanReadAsync(other, study));
+
+        // While it is suspended, access for it is not even asked.
+        var refused = (await Host.Post("/api/access-requests", new { dataset = study, grantee = role, purpose = "train-ai:access-study", duration = "1h",
+            reason = "again" }, Requester, expect: 400)).ReadJson();
+        Assert.Contains("access-study is suspended", refused.GetProperty("errors").GetProperty("purpose")[0].GetString());
+    }
 }

@@ -26,6 +26,10 @@ public sealed class RunsFixture : IAsyncLifetime
 
     public string ReviewPipelineRole { get; } = $"review_pipeline_{Guid.NewGuid():N}"[..30];
 
+    /// <summary>The service account of the programme access-study, whose purpose train-ai:access-study the catalogue's hr.access_study
+    /// serves: a programme of its own, for the scenarios that suspend it with access requests granted for it.</summary>
+    public string AccessStudyRole { get; } = $"access_study_{Guid.NewGuid():N}"[..30];
+
     public const string SlackSecret = "the-slack-signing-secret-the-authorization-matrix-signs-with";
 
     public string AccessPolicy => Path.Combine(Playbooks, "..", Path.GetFileName(Playbooks) + "-access-policy.yaml");
@@ -41,6 +45,24 @@ public sealed class RunsFixture : IAsyncLifetime
             File.Copy(file, Path.Combine(Playbooks, Path.GetFileName(file)));
         foreach (var file in Directory.GetFiles(Path.Combine(Path.GetDirectoryName(AppFixture.RepositoryPlaybooks)!, "catalogue"), "*.yaml"))
             File.Copy(file, Path.Combine(Catalogue, Path.GetFileName(file)));
+        await File.WriteAllTextAsync(Path.Combine(Catalogue, "hr.access_study.yaml"), """
+            apiVersion: incidents/v1
+            kind: Dataset
+            name: hr.access_study
+            title: A copy of employee activity for the access-study programme
+            connection: warehouse
+            object: hr.access_study
+            classification: confidential
+            subjects: [employee]
+            owner: user:hana.hr-data
+            purposes: [train-ai:access-study, analytics]
+            standing: []
+            maxGrant: 7d
+            approvers:
+              from: [user:hana.hr-data, role:privacy]
+              quorum: 2
+            review: 90d
+            """);
         ConnectionString = await TestDatabase.CreateDatabaseAsync("runs");
         Warehouse = await Warehouse.CreateAsync();
         Receiver = await WebhookReceiver.StartAsync();
@@ -52,6 +74,8 @@ public sealed class RunsFixture : IAsyncLifetime
             insert into audit.access_log select 'hr.scenario_activity', 'engineer_' || g, now() - (g || ' hours')::interval, g * 10 from generate_series(1, 12) g;
             create role {ScenarioPipelineRole} login password 'pipeline-secret';
             create role {ReviewPipelineRole} login password 'pipeline-secret';
+            create table hr.access_study as select * from hr.employee_activity limit 5;
+            create role {AccessStudyRole} login password 'pipeline-secret';
             grant select on hr.scenario_activity to {ScenarioPipelineRole};
             """);
         await File.WriteAllTextAsync(AccessPolicy, $"""
@@ -106,6 +130,8 @@ public sealed class RunsFixture : IAsyncLifetime
         ["OnCall:security:Members:1"] = "sam.responder",
         ["OnCall:security:Start"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
         ["OnCall:security:HandoffEvery"] = "7.00:00:00",
+        ["Programmes:access-study:Connection"] = "warehouse",
+        ["Programmes:access-study:ServiceAccountRole"] = AccessStudyRole,
         ["Programmes:review-soon:Connection"] = "warehouse",
         ["Programmes:review-soon:ServiceAccountRole"] = ReviewPipelineRole,
         ["Programmes:review-soon:Datasets:0"] = "hr.payroll",

@@ -5,7 +5,11 @@ using Marten;
 
 namespace IncidentOrchestrator.Actions.Programmes;
 
-/// <summary><c>programme.suspend</c>: the service account can no longer log in nor read the programme's datasets.</summary>
+/// <summary>
+/// <c>programme.suspend</c>: the service account can no longer log in nor read the programme's datasets, and every access
+/// request granted for a purpose the programme serves is revoked (each read back, recorded on its request and on the incident,
+/// its run cancelled). Resuming brings back the service account's grants, never the requests': they are asked again.
+/// </summary>
 public sealed class SuspendProgramme(ProgrammeOptions programmes, ProgrammeDatasets datasetsOf, NamedConnections connections) : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("programme.suspend")!;
@@ -17,9 +21,14 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, ProgrammeDatas
     public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
         var (name, programme) = ProgrammeRegistry.Find(programmes, context.Text("programme"));
+        // First, and on every suspension: a grant for the programme's purpose is no more wanted while it is suspended than before.
+        var requests = await RevokeRequestedAccessAsync(name, context, ct);
         var current = await context.Session.Events.FetchForWriting<Programme>(Programme.StreamId(name), ct);
         if (current.Aggregate is { Status: "suspended" } already)
-            return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = already.SuspendedAt, ["reviewBy"] = already.ReviewBy });
+            return new ActionResult(new Dictionary<string, object?>
+            {
+                ["suspendedAt"] = already.SuspendedAt, ["reviewBy"] = already.ReviewBy, ["requestsRevoked"] = requests.Revoked,
+            }, requests.Cancel);
 
         var datasets = datasetsOf.Of(name, programme);
         var (revoked, ended) = await Contention.RetryAsync(connections.Get(programme.Connection), Objects(programme, datasets), async db =>
@@ -42,8 +51,26 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, ProgrammeDatas
         if (current.Aggregate is null) context.Session.Events.StartStream<Programme>(Programme.StreamId(name), suspended);
         else current.AppendOne(suspended);
         context.RecordOnIncident(suspended); // the incident's timeline tells it too
-        return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = context.Now, ["reviewBy"] = reviewBy },
-            [(new ProgrammeReviewDue(name, context.Now), reviewBy - context.Now)]);
+        return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = context.Now, ["reviewBy"] = reviewBy, ["requestsRevoked"] = requests.Revoked },
+            [(new ProgrammeReviewDue(name, context.Now), reviewBy - context.Now), .. requests.Cancel]);
+    }
+
+    /// <summary>Revokes each live request grant for a purpose the programme serves: recorded on the request and on the incident.</summary>
+    private async Task<(List<string> Revoked, List<(object, TimeSpan)> Cancel)> RevokeRequestedAccessAsync(string programme, ActionContext context,
+        CancellationToken ct)
+    {
+        var revoked = new List<string>();
+        var cancel = new List<(object, TimeSpan)>();
+        foreach (var request in await Access.LiveGrants.ServingAsync(context.Session, programme, context.Now, ct))
+        {
+            var reason = $"programme {programme} was suspended";
+            var (_, taken) = await Access.RequestedAccess.RevokeAsync(connections, request, context, $"playbook:{context.RunId:N}", reason, ct);
+            context.Session.Events.Append(request.Id, taken);
+            context.RecordOnIncident(taken);
+            cancel.Add((new Runs.CancelRun(request.RunId, reason, "system"), TimeSpan.Zero));
+            revoked.Add(request.Id.ToString());
+        }
+        return (revoked, cancel);
     }
 }
 
