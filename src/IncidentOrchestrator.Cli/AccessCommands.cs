@@ -55,7 +55,7 @@ public static class AccessCommands
                 Field("purpose", "purpose"), Field("for", "duration"), Field("reason", "reason"), Field("status", "status"), Field("asked by", "requestedBy"),
                 new("approvers", e => $"{Text(e, "quorum")} of {string.Join(", ", e.GetProperty("approvers").EnumerateArray())}"),
                 new("decisions", e => string.Join("; ", e.GetProperty("decisions").EnumerateArray().Select(d => $"{Text(d, "by")} {Text(d, "decision")}"))),
-                Time("granted", "grantedAt"), Time("ends", "endsAt"), Time("ended", "endedAt"), Field("ended by", "endedBy"), Field("why it ended", "endReason"),
+                Time("granted", "grantedAt"), Time("ends", "endsAt"), Time("ended", "endedAt"), Field("ended by", "endedBy"), Field("why it ended", "endReason"), Field("extends", "extends"), Field("held on by", "handedOverTo"),
                 new("run", e => e.TryGetProperty("run", out var run) && run.ValueKind == System.Text.Json.JsonValueKind.Object
                     ? string.Join("; ", run.GetProperty("steps").EnumerateArray().Select(x => $"{Text(x, "id")} {Text(x, "status")}"))
                     : ""));
@@ -73,6 +73,20 @@ public static class AccessCommands
             return ExitCodes.Ok;
         }));
 
-        yield return new Command("access", "Access to catalogued datasets: request it, list and follow requests, end one early") { request, list, show, revoke };
+        var longer = new Option<string>("--for") { Required = true, Description = "How long the extension lasts from its grant: 8h, 5d" };
+        var whyLonger = new Option<string>("--reason") { Required = true, Description = "Why the access is needed for longer" };
+        var extend = new Command("extend", "Ask to hold a granted request's access on: its approvers decide again; granted before its end, there is no revoke in between.\n" +
+                                           "Example: incident access extend 01a2… --for 5d --reason \"the study runs on\"") { id, longer, whyLonger };
+        extend.SetAction(cli.Run(async (r, ct) =>
+        {
+            var accepted = await cli.Api(r).PostAsync($"/api/access-requests/{Uri.EscapeDataString(r.GetValue(id)!)}/extend",
+                new Contracts.ExtendAccess(r.GetValue(longer), r.GetValue(whyLonger)), ct);
+            var output = cli.Output(r);
+            output.Item(accepted, "requestId", Field("request", "requestId"), Field("run", "runId"));
+            output.Say("Asked again: the extension's approvers decide; `incident access show` follows it.");
+            return ExitCodes.Ok;
+        }));
+
+        yield return new Command("access", "Access to catalogued datasets: request it, list and follow requests, extend or end one") { request, list, show, extend, revoke };
     }
 }

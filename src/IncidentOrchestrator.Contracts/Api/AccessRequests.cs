@@ -8,6 +8,9 @@ public sealed record RequestAccess(string? Dataset, string? Grantee, string? Pur
 /// <summary>The body of <c>POST /api/access-requests/{id}/revoke</c>: why the access ends before its time.</summary>
 public sealed record EndAccess(string? Reason);
 
+/// <summary>The body of <c>POST /api/access-requests/{id}/extend</c>: for how much longer (from the extension's grant), and why.</summary>
+public sealed record ExtendAccess(string? Duration, string? Reason);
+
 /// <summary>A request taken: its id (<c>/api/access-requests/{id}</c>) and the run of the access-request playbook that carries it.</summary>
 public sealed record AccessRequestAccepted(Guid RequestId, Guid RunId);
 
@@ -21,7 +24,10 @@ public sealed record AccessDecisionView(string By, string Decision, string? Comm
 /// <param name="Decisions">The decisions that count: those on approvals asking the request's own approvers for at least its quorum.</param>
 /// <param name="EndedBy">Who took it back early, or null (at its end, or never granted).</param>
 /// <param name="Run">Its run of the access-request playbook, step by step.</param>
+/// <param name="Extends">The request it extends, or null.</param>
+/// <param name="HandedOverTo">The request that held its access on when it ended (its extension), or null.</param>
 public sealed record AccessRequestView(Guid RequestId, string Dataset, string Grantee, string Purpose, string Duration, string Reason, string? Ticket,
     string RequestedBy, DateTimeOffset RequestedAt, IReadOnlyList<string> Approvers, int Quorum, string Status,
     IReadOnlyList<AccessDecisionView> Decisions, DateTimeOffset? GrantedAt, DateTimeOffset? EndsAt, DateTimeOffset? EndedAt, string? EndReason,
-    string DatasetHash, string CatalogueHash, Guid RunId, string? Connection = null, string? Table = null, string? EndedBy = null, RunView? Run = null);
+    string DatasetHash, string CatalogueHash, Guid RunId, string? Connection = null, string? Table = null, string? EndedBy = null, RunView? Run = null,
+    Guid? Extends = null, Guid? HandedOverTo = null);

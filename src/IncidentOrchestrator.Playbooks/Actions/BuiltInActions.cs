@@ -14,7 +14,7 @@ public sealed class BuiltInActions : IActionCatalog
         new("access.grant", "Grant the run's access request, once its catalogue approvers approved it: SELECT on its table to its grantee (postgres.grant), read back, with its end recorded",
             [], [], [], ["endsAt", "canRead", "changed"]),
         new("access.revoke", "Take back what the run's access request granted (postgres.revoke), read back",
-            [], [], [], ["canRead", "changed"]),
+            [], [], [], ["canRead", "changed", "handedOverTo"]),
         new("postgres.verify-no-access", "Fail unless the role can no longer read the table",
             ["connection", "table", "grantee"], [], [], ["verifiedAt"]),
         new("postgres.disable-login", "ALTER ROLE … NOLOGIN and end the role's open sessions",

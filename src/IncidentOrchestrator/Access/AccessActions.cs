@@ -31,7 +31,7 @@ public sealed class GrantRequestedAccess(NamedConnections connections) : IAction
 }
 
 /// <summary><c>access.revoke</c>: takes back what the run's access request granted, with <c>postgres.revoke</c>, and reads back whether
-/// the grantee can still read.</summary>
+/// the grantee can still read; a grant another live request still holds is handed over to it instead (see <see cref="RequestedAccess.RevokeAsync"/>).</summary>
 public sealed class RevokeRequestedAccess(NamedConnections connections) : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("access.revoke")!;
@@ -39,8 +39,8 @@ public sealed class RevokeRequestedAccess(NamedConnections connections) : IActio
     public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
         var request = await RequestedAccess.OfRunAsync(context, ct);
-        var (outputs, revoked) = await RequestedAccess.RevokeAsync(connections, request, context, null, null, ct);
-        context.RecordOnIncident(revoked);
+        var (outputs, ended) = await RequestedAccess.RevokeAsync(connections, request, context, null, null, ct);
+        context.RecordOnIncident(ended);
         return new ActionResult(outputs);
     }
 }
@@ -59,10 +59,19 @@ internal static class RequestedAccess
         ["connection"] = request.Connection, ["table"] = request.Table, ["grantee"] = request.Grantee,
     };
 
-    /// <summary>Revokes the request's grant and reads back: what <c>postgres.revoke</c> said, and the event that records it.</summary>
-    public static async Task<(Dictionary<string, object?> Outputs, AccessRevoked Revoked)> RevokeAsync(NamedConnections connections,
-        AccessRequest request, ActionContext context, string? by, string? reason, CancellationToken ct)
+    /// <summary>
+    /// Ends the request's grant: revoked and read back (what <c>postgres.revoke</c> said, and the event that records it); or, while
+    /// another request's grant still gives the grantee the same access (an extension, another purpose), handed over to it and left in
+    /// place, for revoking it would take that one's away too. <paramref name="endingTogether"/> are requests ended in the same breath.
+    /// </summary>
+    public static async Task<(Dictionary<string, object?> Outputs, object Ended)> RevokeAsync(NamedConnections connections,
+        AccessRequest request, ActionContext context, string? by, string? reason, CancellationToken ct, IReadOnlyCollection<Guid>? endingTogether = null)
     {
+        var live = await LiveGrants.ListAsync(context.Session, context.Now, ct, request.Connection);
+        if (live.Where(r => r.Id != request.Id && endingTogether?.Contains(r.Id) != true).Covering(request.Connection!, request.Table!, request.Grantee)
+            is { } successor)
+            return (new Dictionary<string, object?> { ["changed"] = false, ["canRead"] = true, ["handedOverTo"] = successor.Id.ToString() },
+                new AccessHandedOver(request.Id, request.Dataset, request.Grantee, request.Table!, successor.Id, successor.EndsAt!.Value, context.Now, by, reason));
         var revoked = await new Revoke(connections).ExecuteAsync(context with { Parameters = Postgres(request) }, ct);
         var stillReads = await CanReadAsync(connections, request, ct);
         return (new Dictionary<string, object?>(revoked.Outputs) { ["canRead"] = stillReads },

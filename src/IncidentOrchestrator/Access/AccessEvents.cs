@@ -9,11 +9,12 @@ namespace IncidentOrchestrator.Access;
 /// </summary>
 public sealed record AccessRequested(
     Guid RequestId, string Dataset, string? Connection, string? Table, string Grantee, string Purpose, string Duration, [property: Sensitive] string Reason, string? Ticket,
-    string RequestedBy, string DatasetHash, string CatalogueHash, IReadOnlyList<string> Approvers, int Quorum, Guid RunId, DateTimeOffset At)
-    : ITimelineEvent
+    string RequestedBy, string DatasetHash, string CatalogueHash, IReadOnlyList<string> Approvers, int Quorum, Guid RunId, DateTimeOffset At,
+    Guid? Extends = null) : ITimelineEvent
 {
     string ITimelineEvent.Actor => RequestedBy;
-    string ITimelineEvent.Describe() => $"{RequestedBy} asked for {Grantee} to read {Dataset} for {Duration}, for {Purpose}: {Reason}";
+    string ITimelineEvent.Describe() =>
+        $"{RequestedBy} asked for {Grantee} to read {Dataset} for {Duration}, for {Purpose}{(Extends is { } extended ? $", extending request {extended}" : "")}: {Reason}";
 }
 
 /// <summary>The access was granted on the database and read back: <see cref="Grantee"/> can read until <see cref="EndsAt"/>.</summary>
@@ -46,4 +47,15 @@ public sealed record AccessRequestExpired(Guid RequestId, string PendingFor, Dat
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"The request was not decided within {PendingFor} and expired; nothing was granted";
+}
+
+/// <summary>
+/// The request's time ended while another request's grant (<see cref="To"/>, an extension or another purpose) still gives the grantee
+/// the same access: the grant stays, held by that request until <see cref="Until"/>, and this request ends without a revoke.
+/// </summary>
+public sealed record AccessHandedOver(Guid RequestId, string Dataset, string Grantee, string Table, Guid To, DateTimeOffset Until, DateTimeOffset At,
+    string? By = null, [property: Sensitive] string? Reason = null) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By ?? "system";
+    string ITimelineEvent.Describe() => $"{Grantee}'s access to {Table} is held on by request {To} until {Until:u}; this request ended without revoking it";
 }

@@ -37,6 +37,12 @@ public sealed class AccessRequest
     public DateTimeOffset? EndsAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
     public string? EndedBy { get; set; }
+
+    /// <summary>The request that held the access on when this one ended (its extension), or null.</summary>
+    public Guid? HandedOverTo { get; set; }
+
+    /// <summary>The request this one extends: granted, it holds that one's access on past its end without a revoke in between.</summary>
+    public Guid? Extends { get; set; }
     public string? EndReason { get; set; }
 
     /// <summary>Whether the grant stands now: granted, and not past its end.</summary>
@@ -59,7 +65,7 @@ public sealed class AccessRequest
         {
             Id = r.RequestId, Dataset = r.Dataset, Connection = r.Connection, Table = r.Table, Grantee = r.Grantee, Purpose = r.Purpose,
             Duration = r.Duration, Reason = r.Reason, Ticket = r.Ticket, RequestedBy = r.RequestedBy, RequestedAt = r.At, DatasetHash = r.DatasetHash,
-            CatalogueHash = r.CatalogueHash, Approvers = r.Approvers.ToList(), Quorum = r.Quorum, RunId = r.RunId,
+            CatalogueHash = r.CatalogueHash, Approvers = r.Approvers.ToList(), Quorum = r.Quorum, RunId = r.RunId, Extends = r.Extends,
         }
         : null;
 
@@ -79,6 +85,11 @@ public sealed class AccessRequest
                 EndsAt = granted.EndsAt;
                 Connection ??= granted.Connection;
                 Table ??= granted.Table;
+                break;
+            case AccessHandedOver handed:
+                Status = AccessStatuses.Ended;
+                (EndedAt, EndedBy, HandedOverTo) = (handed.At, handed.By, handed.To);
+                EndReason = handed.Reason ?? $"handed over to request {handed.To}, which holds the access until {handed.Until:u}";
                 break;
             case AccessRevoked revoked:
                 Status = AccessStatuses.Ended;

@@ -86,3 +86,37 @@ public static class ExpireAccessRequestHandler
         await bus.PublishAsync(new CancelRun(request.RunId, $"not decided within {pendingFor}", "system"));
     }
 }
+
+/// <summary>
+/// <c>POST /api/access-requests/{id}/extend</c> <c>{duration, reason}</c>: asks again, for the same grantee, dataset and purpose, under
+/// the catalogue as it is now: a new request its approvers decide. Granted before the first one's end, it holds the access on, and
+/// the first one ends without a revoke in between (handed over). For those who may see the request, while it is granted.
+/// </summary>
+public static class ExtendAccessEndpoint
+{
+    public static ProblemDetails Validate(ExtendAccess? request) => request is null
+        ? Problems.MissingBody()
+        : new Problems.Validation()
+            .Require(!string.IsNullOrWhiteSpace(request.Duration), "duration", "How long the extension lasts from its grant is required (like 8h or 14d).")
+            .Require(!string.IsNullOrWhiteSpace(request.Reason), "reason", "Why the access is needed for longer is required.")
+            .ToProblem();
+
+    [WolverinePost("/api/access-requests/{id}/extend"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> Post(Guid id, ExtendAccess request, IDocumentSession session, IMessageBus bus, Catalogue.CatalogueFolder catalogue,
+        Catalogue.DatasetAccess access, NamedConnections connections, Playbooks.PlaybookCatalog playbooks, PinnedPlaybooks pinned, AccessOptions options,
+        ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+        (await ExtendAsync(id, request, session, bus, catalogue, access, connections, playbooks, pinned, options, user, clock, ct))
+        .ToHttp(accepted => TypedResults.Accepted($"/api/access-requests/{accepted.RequestId}", accepted));
+
+    public static async Task<Outcome<AccessRequestAccepted>> ExtendAsync(Guid id, ExtendAccess request, IDocumentSession session, IMessageBus bus,
+        Catalogue.CatalogueFolder catalogue, Catalogue.DatasetAccess access, NamedConnections connections, Playbooks.PlaybookCatalog playbooks,
+        PinnedPlaybooks pinned, AccessOptions options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+    {
+        if (await session.LoadAsync<AccessRequest>(id, ct) is not { } extended || !user.Caller().MaySee(extended)) return Refusal.NotFound("Access request", id);
+        if (extended.Status != AccessStatuses.Granted)
+            return Refusal.Conflict("Only a granted request is extended", $"Access request {id} is {extended.Status}; ask for access anew instead.");
+        return await RequestAccessEndpoint.RequestAsync(
+            new RequestAccess(extended.Dataset, extended.Grantee, extended.Purpose, request.Duration, request.Reason, extended.Ticket), session, bus, catalogue,
+            access, connections, playbooks, pinned, options, user, clock, ct, extends: id);
+    }
+}

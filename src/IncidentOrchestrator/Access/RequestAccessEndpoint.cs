@@ -49,7 +49,7 @@ public static class RequestAccessEndpoint
 
     public static async Task<Outcome<AccessRequestAccepted>> RequestAsync(RequestAccess request, IDocumentSession session, IMessageBus bus,
         CatalogueFolder catalogue, DatasetAccess access, NamedConnections connections, PlaybookCatalog playbooks, PinnedPlaybooks pinned,
-        AccessOptions options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        AccessOptions options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct, Guid? extends = null)
     {
         var caller = user.Caller();
         var validation = new Problems.Validation();
@@ -99,7 +99,7 @@ public static class RequestAccessEndpoint
 
         session.Events.StartStream<AccessRequest>(requestId, new AccessRequested(requestId, d.Name, d.Connection, d.Object, request.Grantee!,
             request.Purpose!, request.Duration!, request.Reason!, string.IsNullOrWhiteSpace(request.Ticket) ? null : request.Ticket, caller.Subject, d.Hash,
-            version.Hash, d.Approvers.From, d.Approvers.Quorum, runId, now));
+            version.Hash, d.Approvers.From, d.Approvers.Quorum, runId, now, extends));
         await pinned.PinAsync(session, playbook, now, ct);
         // The requester starts the run, so that they can never approve their own request.
         session.Insert(PlaybookRun.Request(runId, requestId, playbook, RunValues.Serialize(inputs.Values), null, null, null, null, caller.Subject, now));

@@ -163,6 +163,10 @@ public static class OpenApiOperations
         ["GET /api/access-requests/{id}"] = new("Read an access request",
             "Its status (pending, granted, ended, refused, withdrawn, expired, failed, unrevoked), the decisions that count, its grant and end, the " +
             "catalogue versions it was checked against, and its run step by step. 404 for those it does not concern."),
+        ["POST /api/access-requests/{id}/extend"] = new("Extend a granted access request",
+            "{duration, reason}: a new request for the same grantee, dataset and purpose, checked against the catalogue as it is now and decided " +
+            "by its approvers; granted before the first one's end, it holds the access on and the first ends without a revoke in between. 202 with " +
+            "the new request's id; 409 unless the request is granted; 404 for those it does not concern."),
         ["POST /api/access-requests/{id}/revoke"] = new("End an access request early",
             "{reason}: a pending request is withdrawn; a granted one is revoked on its database and read back, and its run cancelled. 202; 409 when " +
             "it has already ended. For its requester, its approvers and administrators (404 for others)."),

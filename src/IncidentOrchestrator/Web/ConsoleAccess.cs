@@ -45,6 +45,20 @@ public static class ConsoleAccess
                 RequestPageAsync(id, context, session, null, ct))
             .Through(GetAccessRequestsEndpoint.Get);
 
+        console.MapPost("/access/{id:guid}/extend", async (Guid id, HttpContext context, CatalogueFolder folder, TimeProvider clock, CancellationToken ct) =>
+        {
+            var form = await context.Request.ReadFormAsync(ct);
+            var request = new ExtendAccess(ConsoleEndpoints.Blank(form["duration"]), ConsoleEndpoints.Blank(form["extendReason"]));
+            var services = context.RequestServices;
+            var extended = await Operations.InTransactionAsync(context, (session, bus) => Operations.Validated(ExtendAccessEndpoint.Validate(request), () =>
+                ExtendAccessEndpoint.ExtendAsync(id, request, session, bus, folder, services.GetRequiredService<DatasetAccess>(),
+                    services.GetRequiredService<NamedConnections>(), services.GetRequiredService<PlaybookCatalog>(),
+                    services.GetRequiredService<PinnedPlaybooks>(), services.GetRequiredService<AccessOptions>(), context.User, clock, ct)));
+            if (extended.Refused is not { } refused) return SeeOther($"/access/{extended.Value!.RequestId}");
+            await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+            return await RequestPageAsync(id, context, session, refused, ct);
+        }).Through(ExtendAccessEndpoint.Post);
+
         console.MapPost("/access/{id:guid}/revoke", async (Guid id, HttpContext context, TimeProvider clock, CancellationToken ct) =>
         {
             var form = await context.Request.ReadFormAsync(ct);

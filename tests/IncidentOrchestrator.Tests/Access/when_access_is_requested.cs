@@ -300,4 +300,34 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
             reason = "again" }, Requester, expect: 400)).ReadJson();
         Assert.Contains("access-study is suspended", refused.GetProperty("errors").GetProperty("purpose")[0].GetString());
     }
+
+    [Fact]
+    public async Task an_extension_approved_again_holds_the_access_on_without_a_revoke_in_between()
+    {
+        var role = await RoleAsync();
+        var first = await GrantedAsync(role, "8s");
+        await Host.Post($"/api/access-requests/{first}/extend", new { duration = "1h", reason = "more" }, Api.Leadership, expect: 404);
+        await Host.Post($"/api/access-requests/{first}/extend", new { duration = "15d", reason = "more" }, Requester, expect: 400);
+        var second = (await Host.Post($"/api/access-requests/{first}/extend", new { duration = "1h", reason = "the study runs on" }, Requester, expect: 202))
+            .ReadJson().GetProperty("requestId").GetString()!;
+        var approval = await ApprovalOfAsync(second);
+        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Owner, expect: 204);
+        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Privacy, expect: 204);
+        var extension = await RunScenarios.Eventually(() => RequestAsync(second, Requester), r => r.GetProperty("status").GetString() == "granted");
+        Assert.Equal(first, extension.GetProperty("extends").GetString());
+
+        // The first one's time ends: handed over, not revoked; the grantee reads on, and no revoke is on its history.
+        var ended = await RunScenarios.Eventually(() => RequestAsync(first, Requester), r => r.GetProperty("status").GetString() == "ended",
+            TimeSpan.FromSeconds(60));
+        Assert.Equal(second, ended.GetProperty("handedOverTo").GetString());
+        Assert.True(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+        Assert.Equal("granted", (await RequestAsync(second, Requester)).GetProperty("status").GetString());
+        await using (var session = Host.DocumentStore().QuerySession())
+            Assert.DoesNotContain(await session.Events.FetchStreamAsync(Guid.Parse(first)), e => e.Data is AccessRevoked);
+
+        // Taking the extension back ends the access.
+        await Host.Post($"/api/access-requests/{second}/revoke", new { reason = "done" }, Requester, expect: 202);
+        await RunScenarios.Eventually(() => RequestAsync(second, Requester), r => r.GetProperty("status").GetString() == "ended");
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IncidentOrchestrator.Cli;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Tests.Fixtures;
 using IncidentOrchestrator.Tests.Runs;
@@ -87,6 +88,9 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         Assert.Contains((await Json(Pia, "access", "list"))!.AsArray(), r => r!["requestId"]!.GetValue<string>() == request); // asked to decide
         Assert.Contains((await Json(Rui, "access", "list", "--status", "pending", "--mine", "--dataset", "hr.employee_activity"))!.AsArray(),
             r => r!["requestId"]!.GetValue<string>() == request);
+        var notYet = await Host.Incident(Rui, "access", "extend", request, "--for", "5d", "--reason", "longer");
+        Assert.True(notYet.ExitCode == ExitCodes.Conflict, $"{notYet.ExitCode}: {notYet.Error}"); // only a granted request is extended
+        Assert.Contains("Only a granted request is extended", notYet.Error);
         await Json(Rui, "access", "revoke", request, "--reason", "asked by mistake");
         Assert.Equal("withdrawn", (await Json(Rui, "access", "show", request))!["status"]!.GetValue<string>());
         var datasetHash = (await Json(Rui, "dataset", "versions", "hr.employee_activity"))!.AsArray()[0]!["hash"]!.GetValue<string>();

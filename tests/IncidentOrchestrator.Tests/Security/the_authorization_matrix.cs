@@ -78,6 +78,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         // A request is seen by its requester, those asked to decide (here role:privacy) and administrators; to others it does not exist.
         ["GET /api/access-requests/{id}"] = Readers,
         ["POST /api/access-requests/{id}/revoke"] = Readers,
+        ["POST /api/access-requests/{id}/extend"] = Readers,
         ["POST /api/datasets/reload"] = "commander,admin",
         ["GET /api/catalogue/versions"] = Readers,
         ["GET /api/datasets/{name}"] = Readers,
@@ -130,6 +131,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /access"] = Readers,
         ["GET /access/{id}"] = Readers, // for those the request concerns (404 for others, as the API)
         ["POST /access/{id}/revoke"] = Readers,
+        ["POST /access/{id}/extend"] = Readers,
         ["GET /leadership"] = "leadership,commander",
     };
 
@@ -164,6 +166,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/signals/pagerduty"] = ("{}", "application/json"),
         // Valid, so that those it does not concern get the operation's 404: the first allowed caller withdraws it, the next are told it ended.
         ["POST /api/access-requests/{id}/revoke"] = ("""{"reason":"matrix"}""", "application/json"),
+        ["POST /api/access-requests/{id}/extend"] = ("""{"duration":"1h","reason":"matrix"}""", "application/json"),
     };
 
     /// <summary>Refusals a caller who may see the incident can still get: they are about the thing, not its existence.</summary>

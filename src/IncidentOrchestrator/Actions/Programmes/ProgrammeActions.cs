@@ -61,10 +61,12 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, ProgrammeDatas
     {
         var revoked = new List<string>();
         var cancel = new List<(object, TimeSpan)>();
-        foreach (var request in await Access.LiveGrants.ServingAsync(context.Session, programme, context.Now, ct))
+        var serving = await Access.LiveGrants.ServingAsync(context.Session, programme, context.Now, ct);
+        var ending = serving.Select(r => r.Id).ToHashSet();
+        foreach (var request in serving)
         {
             var reason = $"programme {programme} was suspended";
-            var (_, taken) = await Access.RequestedAccess.RevokeAsync(connections, request, context, $"playbook:{context.RunId:N}", reason, ct);
+            var (_, taken) = await Access.RequestedAccess.RevokeAsync(connections, request, context, $"playbook:{context.RunId:N}", reason, ct, ending);
             context.Session.Events.Append(request.Id, taken);
             context.RecordOnIncident(taken);
             cancel.Add((new Runs.CancelRun(request.RunId, reason, "system"), TimeSpan.Zero));
