@@ -19,15 +19,17 @@ public sealed record AccessDecisionView(string By, string Decision, string? Comm
 
 /// <summary>A request for access as its stream tells it.</summary>
 /// <param name="Status">pending (waiting for its approvers), granted (live until <paramref name="EndsAt"/>), ended (granted, then revoked and
-/// read back), refused (an approver rejected it), failed (it ended without a grant), or unrevoked (granted, and its run ended without taking
-/// it back: the drift scanner reports the grant).</param>
+/// read back, or handed over to its extension), refused (an approver rejected it), withdrawn (before a grant), expired (nobody decided in
+/// time), failed (it ended without a grant), or unrevoked (a grant stands that nothing will take back: its run ended without taking it back,
+/// or it landed after the request was withdrawn; the drift scanner reports it, and it can be revoked).</param>
 /// <param name="Decisions">The decisions that count: those on approvals asking the request's own approvers for at least its quorum.</param>
 /// <param name="EndedBy">Who took it back early, or null (at its end, or never granted).</param>
 /// <param name="Run">Its run of the access-request playbook, step by step.</param>
 /// <param name="Extends">The request it extends, or null.</param>
+/// <param name="RevokeFailure">Why the last attempt to take it back early failed, while the grant stands.</param>
 /// <param name="HandedOverTo">The request that held its access on when it ended (its extension), or null.</param>
 public sealed record AccessRequestView(Guid RequestId, string Dataset, string Grantee, string Purpose, string Duration, string Reason, string? Ticket,
     string RequestedBy, DateTimeOffset RequestedAt, IReadOnlyList<string> Approvers, int Quorum, string Status,
     IReadOnlyList<AccessDecisionView> Decisions, DateTimeOffset? GrantedAt, DateTimeOffset? EndsAt, DateTimeOffset? EndedAt, string? EndReason,
     string DatasetHash, string CatalogueHash, Guid RunId, string? Connection = null, string? Table = null, string? EndedBy = null, RunView? Run = null,
-    Guid? Extends = null, Guid? HandedOverTo = null);
+    Guid? Extends = null, Guid? HandedOverTo = null, string? RevokeFailure = null);

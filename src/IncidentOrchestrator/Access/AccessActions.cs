@@ -24,7 +24,7 @@ public sealed class GrantRequestedAccess(NamedConnections connections) : IAction
         if (!await RequestedAccess.CanReadAsync(connections, request, ct))
             throw new ActionFailedException($"after the grant, {request.Grantee} still cannot read {request.Table}");
         var endsAt = context.Now + duration;
-        context.RecordOnIncident(new AccessGranted(request.Id, request.Dataset, request.Grantee, request.Connection!, request.Table!, ["SELECT"], endsAt,
+        context.RecordOnIncident(new AccessGranted(request.Id, request.Dataset, request.Grantee, request.Connection!, request.Table!, [.. LiveGrants.Granted], endsAt,
             context.Now));
         return new ActionResult(new Dictionary<string, object?>(granted.Outputs) { ["endsAt"] = endsAt, ["canRead"] = true });
     }
@@ -57,6 +57,7 @@ internal static class RequestedAccess
     public static Dictionary<string, object?> Postgres(AccessRequest request) => new(StringComparer.Ordinal)
     {
         ["connection"] = request.Connection, ["table"] = request.Table, ["grantee"] = request.Grantee,
+        ["privileges"] = string.Join(",", LiveGrants.Granted),
     };
 
     /// <summary>

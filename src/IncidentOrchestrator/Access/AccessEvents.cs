@@ -59,3 +59,10 @@ public sealed record AccessHandedOver(Guid RequestId, string Dataset, string Gra
     string ITimelineEvent.Actor => By ?? "system";
     string ITimelineEvent.Describe() => $"{Grantee}'s access to {Table} is held on by request {To} until {Until:u}; this request ended without revoking it";
 }
+
+/// <summary>Taking the access back early failed on the database: the grant stands, and its run's end still takes it back.</summary>
+public sealed record AccessRevokeFailed(Guid RequestId, string By, [property: Sensitive] string Reason, string Error, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => By;
+    string ITimelineEvent.Describe() => $"{By} asked to revoke the access early, and the database refused: {Error}";
+}

@@ -45,8 +45,14 @@ public sealed class AccessRequest
     public Guid? Extends { get; set; }
     public string? EndReason { get; set; }
 
-    /// <summary>Whether the grant stands now: granted, and not past its end.</summary>
-    public bool IsLive(DateTimeOffset now) => Status == AccessStatuses.Granted && EndsAt > now;
+    /// <summary>Its approvers approved it by its quorum (set as their decisions arrive): while it is still pending, its grant is under way.</summary>
+    public bool Approved { get; set; }
+
+    /// <summary>What the grant gave (<c>SELECT</c>): more than this on the table is not the request's.</summary>
+    public List<string> Privileges { get; set; } = [];
+
+    /// <summary>Why the last attempt to take the access back early failed, while it stands; null otherwise.</summary>
+    public string? RevokeFailure { get; set; }
 
     /// <summary>Why the request may not be granted now, or null: the request's approvers decided by its quorum (<see cref="ApprovalRule"/>).</summary>
     public string? WhyNotApproved()
@@ -78,24 +84,32 @@ public sealed class AccessRequest
                 break;
             case ApprovalDecided decided when Asked.Contains(decided.ApprovalId):
                 Decisions.Add(new ApprovalDecision(decided.By, decided.Decision, decided.Comment, decided.At));
+                Approved = ApprovalRule.Outcome(Decisions, Quorum, RequestedBy) == ApprovalRule.Approved;
                 break;
             case AccessGranted granted:
-                Status = AccessStatuses.Granted;
+                // A grant that lands after the request was withdrawn or expired (its action was under way) stands with nothing
+                // to take it back: the drift scanner reports it, and it can be revoked.
+                if (Status is not (AccessStatuses.Pending or AccessStatuses.Granted))
+                    EndReason = $"granted after it was {Status}, so nothing takes it back at its end; revoke it";
+                Status = Status is AccessStatuses.Pending or AccessStatuses.Granted ? AccessStatuses.Granted : AccessStatuses.Unrevoked;
                 GrantedAt ??= granted.At;
                 EndsAt = granted.EndsAt;
                 Connection ??= granted.Connection;
                 Table ??= granted.Table;
+                Privileges = [.. granted.Privileges];
                 break;
-            case AccessHandedOver handed:
+            case AccessHandedOver handed when HoldsAGrant:
                 Status = AccessStatuses.Ended;
-                (EndedAt, EndedBy, HandedOverTo) = (handed.At, handed.By, handed.To);
+                (EndedAt, EndedBy, HandedOverTo, RevokeFailure) = (handed.At, handed.By, handed.To, null);
                 EndReason = handed.Reason ?? $"handed over to request {handed.To}, which holds the access until {handed.Until:u}";
                 break;
-            case AccessRevoked revoked:
+            case AccessRevoked revoked when HoldsAGrant:
                 Status = AccessStatuses.Ended;
-                EndedAt = revoked.At;
-                EndedBy = revoked.By;
+                (EndedAt, EndedBy, RevokeFailure) = (revoked.At, revoked.By, null);
                 EndReason = revoked.Reason ?? (revoked.By is null ? "its time ended" : null);
+                break;
+            case AccessRevokeFailed failed when HoldsAGrant:
+                RevokeFailure = $"{failed.By} asked to revoke it ({failed.Reason}) at {failed.At:u}, and the database refused: {failed.Error}";
                 break;
             case AccessWithdrawn withdrawn when Status == AccessStatuses.Pending:
                 (Status, EndedAt, EndedBy, EndReason) = (AccessStatuses.Withdrawn, withdrawn.At, withdrawn.By, withdrawn.Reason);
@@ -108,6 +122,9 @@ public sealed class AccessRequest
                 break;
         }
     }
+
+    /// <summary>Whether a grant of this request is on the database, as far as its stream knows.</summary>
+    public bool HoldsAGrant => Status is AccessStatuses.Granted or AccessStatuses.Unrevoked;
 
     private bool AsksForThis(ApprovalRequested asked) =>
         asked.Quorum >= Quorum && asked.Approvers.ToHashSet(StringComparer.Ordinal).SetEquals(Approvers);

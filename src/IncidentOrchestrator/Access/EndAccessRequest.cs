@@ -17,8 +17,8 @@ namespace IncidentOrchestrator.Access;
 /// <summary>Take back a granted request's access now: revoked on the database, read back, recorded, and its run cancelled.</summary>
 public sealed record RevokeGrantedAccess(Guid RequestId, string By, string Reason);
 
-/// <summary>A request nobody decided in time expires (<see cref="AccessOptions.PendingFor"/>).</summary>
-public sealed record ExpireAccessRequest(Guid RequestId);
+/// <summary>A request nobody decided in time expires (<see cref="AccessOptions.PendingFor"/>, as it was when the request was made).</summary>
+public sealed record ExpireAccessRequest(Guid RequestId, string PendingFor = "");
 
 /// <summary>
 /// <c>POST /api/access-requests/{id}/revoke</c>: ends a request before its time, with a reason. A pending one is withdrawn (nothing was
@@ -49,7 +49,7 @@ public static class RevokeAccessEndpoint
                 stream.AppendOne(new AccessWithdrawn(id, caller.Subject, reason, clock.GetUtcNow()));
                 await bus.PublishAsync(new CancelRun(request.RunId, $"withdrawn by {caller.Subject}: {reason}", caller.Subject));
                 return Outcome.Done;
-            case AccessStatuses.Granted:
+            case AccessStatuses.Granted or AccessStatuses.Unrevoked:
                 await bus.PublishAsync(new RevokeGrantedAccess(id, caller.Subject, reason));
                 return Outcome.Done;
             default:
@@ -58,19 +58,35 @@ public static class RevokeAccessEndpoint
     }
 }
 
+/// <summary>
+/// Takes a request's grant back now. The database is asked first, without holding the request's stream (its run appends to it);
+/// then what happened is recorded under the stream's lock: revoked (or handed over) and the run cancelled, or, when the database
+/// refused, that it did, with the grant left standing for the run's end to take back.
+/// </summary>
 public static class RevokeGrantedAccessHandler
 {
     public static async Task Handle(RevokeGrantedAccess command, IDocumentSession session, IMessageBus bus, NamedConnections connections,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, ILogger<RevokeGrantedAccess> logger, CancellationToken ct)
     {
-        var stream = await IncidentStreams.ForPersonAsync(session, command.RequestId, ct);
-        if (await session.LoadAsync<AccessRequest>(command.RequestId, ct) is not { Status: AccessStatuses.Granted } request) return; // taken back already
+        if (await session.LoadAsync<AccessRequest>(command.RequestId, ct) is not { HoldsAGrant: true } request) return; // taken back already
         var now = clock.GetUtcNow();
         var context = new Actions.ActionContext(request.Id, request.RunId, "revoke-early", 1, $"{request.Id}:revoke-early", new Dictionary<string, object?>(),
             session, now, []);
-        var (_, revoked) = await RequestedAccess.RevokeAsync(connections, request, context, command.By, command.Reason, ct);
-        stream.AppendOne(revoked);
-        await bus.PublishAsync(new CancelRun(request.RunId, $"revoked early by {command.By}: {command.Reason}", command.By));
+        object ended;
+        try
+        {
+            (_, ended) = await RequestedAccess.RevokeAsync(connections, request, context, command.By, command.Reason, ct);
+        }
+        catch (Exception e) when (e is ActionFailedException or System.Data.Common.DbException or TimeoutException)
+        {
+            logger.LogWarning(e, "Revoking access request {Request} early failed", request.Id);
+            ended = new AccessRevokeFailed(request.Id, command.By, command.Reason, e.Message, now);
+        }
+        var stream = await IncidentStreams.ForPersonAsync(session, command.RequestId, ct);
+        if ((await session.LoadAsync<AccessRequest>(command.RequestId, ct))?.HoldsAGrant != true) return; // its run took it back meanwhile
+        stream.AppendOne(ended);
+        if (ended is not AccessRevokeFailed)
+            await bus.PublishAsync(new CancelRun(request.RunId, $"revoked early by {command.By}: {command.Reason}", command.By));
     }
 }
 
@@ -81,7 +97,7 @@ public static class ExpireAccessRequestHandler
     {
         var stream = await IncidentStreams.ForPersonAsync(session, command.RequestId, ct);
         if (await session.LoadAsync<AccessRequest>(command.RequestId, ct) is not { Status: AccessStatuses.Pending } request) return;
-        var pendingFor = Durations.Format(options.PendingFor);
+        var pendingFor = command.PendingFor is { Length: > 0 } given ? given : Durations.Format(options.PendingFor);
         stream.AppendOne(new AccessRequestExpired(request.Id, pendingFor, clock.GetUtcNow()));
         await bus.PublishAsync(new CancelRun(request.RunId, $"not decided within {pendingFor}", "system"));
     }

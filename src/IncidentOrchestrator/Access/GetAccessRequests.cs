@@ -22,14 +22,30 @@ public static class GetAccessRequestsEndpoint
         caller.IsAdmin || caller.Subject == request.RequestedBy || request.Approvers.Any(caller.IsAddressedAs);
 
     [WolverineGet("/api/access-requests/{id}"), Authorize(Roles = Roles.Readers)]
-    public static async Task<IResult> Get(Guid id, IQuerySession session, PinnedPlaybooks playbooks, ClaimsPrincipal user, CancellationToken ct) =>
-        (await FindAsync(id, session, playbooks, user.Caller(), ct)).ToHttp(TypedResults.Ok);
+    public static async Task<IResult> Get(Guid id, IQuerySession session, PinnedPlaybooks playbooks, IncidentReads reads, HttpContext context,
+        CancellationToken ct) =>
+        (await FindAsync(id, session, playbooks, reads, context.User.Caller(), NeedToKnowGate.EndpointName(context), ct)).ToHttp(TypedResults.Ok);
 
-    /// <summary>The request, with its run's steps, for any door.</summary>
-    public static async Task<Outcome<AccessRequestView>> FindAsync(Guid id, IQuerySession session, PinnedPlaybooks playbooks, Caller caller,
-        CancellationToken ct)
+    /// <summary>
+    /// The request, with its run's steps, for any door. A request names a role, a dataset and a reason: every read of one is recorded
+    /// (<paramref name="door"/> names where), as a restricted incident's is, refused ones too; a read that cannot be recorded shows nothing.
+    /// </summary>
+    public static async Task<Outcome<AccessRequestView>> FindAsync(Guid id, IQuerySession session, PinnedPlaybooks playbooks, IncidentReads reads,
+        Caller caller, string door, CancellationToken ct)
     {
-        if (await session.LoadAsync<AccessRequest>(id, ct) is not { } request || !caller.MaySee(request)) return Refusal.NotFound("Access request", id);
+        var found = await session.LoadAsync<AccessRequest>(id, ct);
+        if (found is null) return Refusal.NotFound("Access request", id);
+        var allowed = caller.MaySee(found);
+        try
+        {
+            await reads.RecordAsync([id], caller, door, allowed ? IncidentReads.Allowed : IncidentReads.Denied, ct);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            if (allowed) return Refusal.ReadNotRecorded;
+        }
+        if (!allowed) return Refusal.NotFound("Access request", id);
+        var request = found;
         var run = await session.LoadAsync<PlaybookRun>(request.RunId, ct);
         var steps = run is null ? null : RunViews.Of(run, (await playbooks.GetAsync(run.PlaybookHash, session, ct)).Steps.Select(s => s.Id).ToList());
         return View(request, steps);
@@ -78,5 +94,5 @@ public static class GetAccessRequestsEndpoint
     public static AccessRequestView View(AccessRequest r, Contracts.RunView? run = null) => new(r.Id, r.Dataset, r.Grantee, r.Purpose, r.Duration,
         r.Reason, r.Ticket, r.RequestedBy, r.RequestedAt, r.Approvers, r.Quorum, r.Status,
         r.Decisions.Select(d => new AccessDecisionView(d.By, d.Decision, d.Comment, d.At)).ToList(), r.GrantedAt, r.EndsAt, r.EndedAt, r.EndReason,
-        r.DatasetHash, r.CatalogueHash, r.RunId, r.Connection, r.Table, r.EndedBy, run, r.Extends, r.HandedOverTo);
+        r.DatasetHash, r.CatalogueHash, r.RunId, r.Connection, r.Table, r.EndedBy, run, r.Extends, r.HandedOverTo, r.RevokeFailure);
 }

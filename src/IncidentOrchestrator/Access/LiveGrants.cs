@@ -9,15 +9,18 @@ namespace IncidentOrchestrator.Access;
 /// </summary>
 public static class LiveGrants
 {
-    /// <summary>How long after its end a grant's revoke may still be under way (its run's wait ends a moment after the recorded
-    /// end) before the scanner reports the grant as drift.</summary>
-    public static readonly TimeSpan RevokeGrace = TimeSpan.FromMinutes(1);
+    /// <summary>How long after its end a grant's revoke may still be under way (its run's end step retries for about twenty minutes
+    /// before the run fails and the request becomes unrevoked) before the scanner reports the grant as drift.</summary>
+    public static readonly TimeSpan RevokeGrace = TimeSpan.FromMinutes(30);
 
-    /// <summary>A request's grant stands at <paramref name="now"/>: granted, and not more than <see cref="RevokeGrace"/> past its end.</summary>
+    /// <summary>
+    /// A request's grant stands at <paramref name="now"/>: granted and not more than <see cref="RevokeGrace"/> past its end; or approved
+    /// and still pending, for its grant is under way (the database may show it before the request records it).
+    /// </summary>
     public static Expression<Func<AccessRequest, bool>> StandAt(DateTimeOffset now)
     {
         var cutoff = now - RevokeGrace;
-        return r => r.Status == AccessStatuses.Granted && r.EndsAt > cutoff;
+        return r => (r.Status == AccessStatuses.Granted && r.EndsAt > cutoff) || (r.Status == AccessStatuses.Pending && r.Approved);
     }
 
     /// <summary>The requests whose grants stand now, on <paramref name="connection"/> (every connection when null).</summary>
@@ -33,7 +36,14 @@ public static class LiveGrants
     public static async Task<IReadOnlyList<AccessRequest>> ServingAsync(IQuerySession session, string programme, DateTimeOffset now, CancellationToken ct) =>
         (await ListAsync(session, now, ct)).Where(r => Playbooks.Catalogue.Dataset.ProgrammeOf(r.Purpose) == programme).ToList();
 
-    /// <summary>The request whose grant lets <paramref name="grantee"/> hold access to <paramref name="table"/>, among <paramref name="live"/>.</summary>
-    public static AccessRequest? Covering(this IEnumerable<AccessRequest> live, string connection, string table, string grantee) =>
-        live.Where(r => r.Connection == connection && r.Table == table && r.Grantee == grantee).MaxBy(r => r.EndsAt);
+    /// <summary>The request whose grant lets <paramref name="grantee"/> hold <paramref name="privileges"/> on <paramref name="table"/>, among
+    /// <paramref name="live"/>: a request grants what it asked for (SELECT), so a grant of more is none of its.</summary>
+    public static AccessRequest? Covering(this IEnumerable<AccessRequest> live, string connection, string table, string grantee,
+        IReadOnlyCollection<string>? privileges = null) =>
+        live.Where(r => r.Connection == connection && r.Table == table && r.Grantee == grantee
+                        && (privileges is null || privileges.All(p => (r.Privileges.Count == 0 ? Granted : r.Privileges).Contains(p, StringComparer.Ordinal))))
+            .MaxBy(r => r.EndsAt ?? DateTimeOffset.MaxValue);
+
+    /// <summary>What access.grant grants.</summary>
+    public static readonly IReadOnlyList<string> Granted = ["SELECT"];
 }

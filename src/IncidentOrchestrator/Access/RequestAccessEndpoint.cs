@@ -104,7 +104,7 @@ public static class RequestAccessEndpoint
         // The requester starts the run, so that they can never approve their own request.
         session.Insert(PlaybookRun.Request(runId, requestId, playbook, RunValues.Serialize(inputs.Values), null, null, null, null, caller.Subject, now));
         await bus.PublishAsync(new StartRun(runId));
-        await bus.ScheduleAsync(new ExpireAccessRequest(requestId), options.PendingFor);
+        await bus.ScheduleAsync(new ExpireAccessRequest(requestId, Durations.Format(options.PendingFor)), options.PendingFor);
         return new AccessRequestAccepted(requestId, runId);
     }
 

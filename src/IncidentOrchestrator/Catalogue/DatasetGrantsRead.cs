@@ -43,7 +43,7 @@ public sealed class DatasetGrantsRead(CatalogueFolder folder, DatasetAccess acce
             var granted = await LiveGrants.ListAsync(session, clock.GetUtcNow(), both.Token, d.Connection);
             return new DatasetGrants(d.Name, d.Connection, d.Object, clock.GetUtcNow(), isScanned, grants.Select(g =>
                 d.Standing.Contains(g.Grantee, StringComparer.Ordinal) ? new DatasetGrantView(g.Grantee, g.Privileges, true)
-                : granted.Covering(d.Connection, d.Object, g.Grantee) is { } request ? new DatasetGrantView(g.Grantee, g.Privileges, true, request.Id, request.EndsAt)
+                : granted.Covering(d.Connection, d.Object, g.Grantee, g.Privileges) is { } request ? new DatasetGrantView(g.Grantee, g.Privileges, true, request.Id, request.EndsAt)
                 : new DatasetGrantView(g.Grantee, g.Privileges, false)).ToList(), null);
         }
         catch (ArgumentException e)

@@ -89,7 +89,7 @@ public sealed class AclDriftScanner(ScannedAccess access, NamedConnections conne
         foreach (var (dataset, policy) in datasets)
             if (await Catalog.FindTableAsync(db, dataset, ct) is { } table)
                 drifts.AddRange((await Catalog.GrantsAsync(db, table, ct))
-                    .Where(g => !policy.Allowed.Contains(g.Grantee, StringComparer.Ordinal) && granted.Covering(connection, dataset, g.Grantee) is null)
+                    .Where(g => !policy.Allowed.Contains(g.Grantee, StringComparer.Ordinal) && granted.Covering(connection, dataset, g.Grantee, g.Privileges) is null)
                     .Select(g => new AclDrift(connection, dataset, g.Grantee, [.. g.Privileges], policy.Programme)));
         return drifts;
     }

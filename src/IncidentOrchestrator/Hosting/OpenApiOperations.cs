@@ -168,11 +168,11 @@ public static class OpenApiOperations
             "by its approvers; granted before the first one's end, it holds the access on and the first ends without a revoke in between. 202 with " +
             "the new request's id; 409 unless the request is granted; 404 for those it does not concern."),
         ["POST /api/access-requests/{id}/revoke"] = new("End an access request early",
-            "{reason}: a pending request is withdrawn; a granted one is revoked on its database and read back, and its run cancelled. 202; 409 when " +
-            "it has already ended. For its requester, its approvers and administrators (404 for others)."),
+            "{reason}: a pending request is withdrawn; a granted (or unrevoked) one is revoked on its database and read back, and its run cancelled " +
+            "(a refusal by the database is recorded on the request, the grant left for its end). 202; 409 when it has already ended. For its requester, its approvers and administrators (404 for others)."),
         ["GET /api/datasets/{name}/grants"] = new("Read who holds which privileges on a dataset now",
-            "Read from the dataset's database when asked: each grantee with its privileges, and whether the catalogue lets it hold standing access " +
-            "(one that does not is drift). For a schema-level dataset, a connection not configured here or a database that does not answer, " +
+            "Read from the dataset's database when asked: each grantee with its privileges, and whether it is allowed: the catalogue's standing " +
+            "access, or an approved request's grant until its end (named, with its end); anything else is drift. For a schema-level dataset, a connection not configured here or a database that does not answer, " +
             "no grants and 'unchecked' saying why."),
         ["GET /api/datasets/{name}/versions"] = new("List a dataset's versions", "Every version of its file the service has loaded, by hash, with when it was first loaded."),
         ["GET /api/datasets/{name}/versions/{hash}"] = new("Read one version of a dataset's file"),

@@ -82,12 +82,13 @@ public sealed partial class PlaybookRun
                     Append(turn, new StepSkipped(Id, skip.Step.Id, skip.Step.Phase, skip.Reason, skip.By, turn.Now, skip.ByWhen, Json(skip.Read)));
                     break;
                 case D.EscalateStep escalate:
-                    Append(turn, new StepEscalated(Id, escalate.Step.Id, escalate.Error, RunDecider.Escalation, turn.Now, Json(escalate.Read)));
+                    Append(turn, new StepEscalated(Id, escalate.Step.Id, escalate.Error, RunSubject.EscalatesTo(turn.Playbook.Subject), turn.Now, Json(escalate.Read)));
                     // The commander's task: completing it with a decision resolves the step, as POST …/retry, …/skip or …/cancel do.
                     turn.Outgoing.Add(new Tasks.OpenTask(IncidentId, Id, escalate.Step.Id,
                         $"Step {escalate.Step.Id} of {Playbook} failed: retry it, skip it or abort the run",
                         $"It failed after {escalate.Attempts} attempt(s): {escalate.Error}. Complete this task with the output decision = {string.Join(", ", RunDecider.EscalationAnswers)}.",
-                        RunDecider.Escalation, EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null, Decisions: [.. RunDecider.EscalationAnswers],
+                        RunSubject.EscalatesTo(turn.Playbook.Subject), EscalateTo: null, Outputs: ["decision"], AckWithin: null, DueWithin: null,
+                        Decisions: [.. RunDecider.EscalationAnswers],
                         Subject: turn.Playbook.Subject));
                     break;
                 case D.FailStep fail:

@@ -37,11 +37,17 @@ public sealed record RunSubject(Guid Id, string Kind, string Title, Incident? In
 
     /// <summary>
     /// Who hears a notification meant for <paramref name="audience"/>: an incident's commanders are its commanders; an access
-    /// request has none, so what would escalate to them goes to those who answer for it, its approvers.
+    /// request has none, so what would go to them goes to those who answer for it, its approvers, and to whoever its escalated
+    /// steps are given to (<see cref="EscalatesTo"/>).
     /// </summary>
     public IReadOnlyList<string> Audience(IReadOnlyList<string> audience) => Request is null
         ? audience
-        : audience.SelectMany(a => a == Playbooks.Running.RunDecider.Escalation ? Request.Approvers : [a]).Distinct(StringComparer.Ordinal).ToList();
+        : audience.SelectMany(a => a == Playbooks.Running.RunDecider.Escalation ? [.. Request.Approvers, EscalatesTo(Kind)] : new[] { a })
+            .Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Who is given a run's escalated step to retry, skip or abort: an incident's commanders; for an access request, which has none
+    /// and whose steps act on a database, the administrators.</summary>
+    public static string EscalatesTo(string kind) => kind == Subjects.AccessRequest ? $"role:{Roles.Admin}" : Playbooks.Running.RunDecider.Escalation;
 
     public static async Task<RunSubject?> LoadAsync(IQuerySession session, Guid id, CancellationToken ct) =>
         (await LoadManyAsync(session, [id], ct)).GetValueOrDefault(id);

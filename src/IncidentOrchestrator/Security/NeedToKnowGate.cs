@@ -1,3 +1,4 @@
+using IncidentOrchestrator.Access;
 using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
@@ -134,7 +135,11 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
         Func<T, bool> addressedToCaller, CancellationToken ct)
     {
         var known = await incidents.LoadAsync(items.Select(incidentOf), ct);
-        return items.Where(x => addressedToCaller(x) || (known.TryGetValue(incidentOf(x), out var i) && caller.CanSee(i))).ToList();
+        // What belongs to no incident belongs to an access request (a run's subject): for those who may see the request.
+        var requests = await incidents.RequestsAsync(items.Select(incidentOf).Where(id => !known.ContainsKey(id)), ct);
+        return items.Where(x => addressedToCaller(x)
+                                || (known.TryGetValue(incidentOf(x), out var i) && caller.CanSee(i))
+                                || (requests.TryGetValue(incidentOf(x), out var r) && caller.MaySee(r))).ToList();
     }
 
     /// <summary>
@@ -157,6 +162,16 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
 public sealed class IncidentsLoaded(IQuerySession session)
 {
     private readonly Dictionary<Guid, Incident> _known = [];
+    private readonly Dictionary<Guid, Access.AccessRequest> _requests = [];
+
+    /// <summary>The access requests among <paramref name="ids"/> (the subjects of runs that are no incidents).</summary>
+    public async Task<IReadOnlyDictionary<Guid, Access.AccessRequest>> RequestsAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var missing = ids.Distinct().Where(id => !_requests.ContainsKey(id)).ToArray();
+        if (missing.Length > 0)
+            foreach (var request in await session.LoadManyAsync<Access.AccessRequest>(ct, missing)) _requests[request.Id] = request;
+        return _requests;
+    }
 
     public async Task<IReadOnlyDictionary<Guid, Incident>> LoadAsync(IEnumerable<Guid> ids, CancellationToken ct)
     {

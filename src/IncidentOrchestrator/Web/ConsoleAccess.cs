@@ -86,7 +86,8 @@ public static class ConsoleAccess
     private static async Task<IResult> RequestPageAsync(Guid id, HttpContext context, IQuerySession session, Refusal? refused, CancellationToken ct)
     {
         var caller = context.User.Caller();
-        var found = await GetAccessRequestsEndpoint.FindAsync(id, session, context.RequestServices.GetRequiredService<PinnedPlaybooks>(), caller, ct);
+        var found = await GetAccessRequestsEndpoint.FindAsync(id, session, context.RequestServices.GetRequiredService<PinnedPlaybooks>(),
+            context.RequestServices.GetRequiredService<IncidentReads>(), caller, NeedToKnowGate.EndpointName(context), ct);
         if (found.Refused is { } notFound) return RefusalPage(context, notFound);
         // The approvals of this request that wait for the caller's decision, through the approvals list as the API answers it.
         var mine = await ApprovalEndpoints.FindAsync(new ApprovalQuery(Mine: true, Incident: id, Status: ApprovalItem.Open), caller, session,

@@ -55,9 +55,14 @@ public static class ConsoleWork
         }).Through(DecideApprovalEndpoint.Post);
     }
 
+    /// <summary>Where a decided form goes back to: the access request's page it was made on, else My work (never another site).</summary>
+    private static string BackTo(HttpContext context) =>
+        context.Request.HasFormContentType && context.Request.Form["back"].ToString() is var back
+        && System.Text.RegularExpressions.Regex.IsMatch(back, "^/access/[0-9a-f-]{36}$") ? back : "/work";
+
     private static async Task<IResult> AfterAsync(HttpContext context, Guid item, Outcome outcome, CancellationToken ct)
     {
-        if (outcome.Refused is not { } refused) return SeeOther("/work");
+        if (outcome.Refused is not { } refused) return SeeOther(BackTo(context));
         await using var session = context.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
         // What the person typed comes back with the refusal, so only the wrong field needs fixing.
         var typed = context.Request.HasFormContentType

@@ -77,7 +77,8 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         // The requester never counts, even when a role they hold is asked.
         await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Tokens.For("nina.analyst", Roles.Privacy), expect: 403);
         await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve", comment = "for the study" }, Owner, expect: 204);
-        Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset)); // one of two
+        // One of two: the approval stays open, nothing is granted.
+        Assert.Equal(JsonValueKind.Null, (await AskedAsync(requestId)).GetProperty("outcome").ValueKind);
         // Privacy approves in Slack, with the button of the message that told them (UMXPIA is pia.privacy there).
         await Host.Scenario(x =>
         {
@@ -249,9 +250,20 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
             a => a.GetProperty("outcome").GetString() == "cancelled");
         await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Owner, expect: 409);
 
-        // Nobody decides: at Access__PendingFor the request expires (the scheduled message, delivered now).
+        // Nobody decides: at Access__PendingFor the request expires. Its expiry is scheduled, durably, a day from its asking…
         var expired = await Pending();
         await ApprovalOfAsync(expired);
+        await using (var db = Host.DocumentStore().Storage.Database.CreateConnection())
+        {
+            await db.OpenAsync();
+            var asked = (await RequestAsync(expired, Requester)).GetProperty("requestedAt").GetDateTimeOffset();
+            await using var scheduled = new Npgsql.NpgsqlCommand("""
+                select count(*) from incidents.wolverine_incoming_envelopes
+                where status = 'Scheduled' and message_type like '%ExpireAccessRequest%' and execution_time between $1 and $2
+                """, db) { Parameters = { new() { Value = asked.AddHours(24).AddSeconds(-2) }, new() { Value = asked.AddHours(24).AddSeconds(2) } } };
+            Assert.True((long)(await scheduled.ExecuteScalarAsync())! >= 1, "no expiry is scheduled a day after the request was asked");
+        }
+        // …and delivered now, as it would be then.
         await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(new ExpireAccessRequest(Guid.Parse(expired)));
         var ended = await RunScenarios.Eventually(() => RequestAsync(expired, Requester),
             r => r.GetProperty("run").GetProperty("status").GetString() == "cancelled");
@@ -328,6 +340,32 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         // Taking the extension back ends the access.
         await Host.Post($"/api/access-requests/{second}/revoke", new { reason = "done" }, Requester, expect: 202);
         await RunScenarios.Eventually(() => RequestAsync(second, Requester), r => r.GetProperty("status").GetString() == "ended");
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+    }
+
+    [Fact]
+    public async Task more_than_a_request_granted_is_drift_and_an_unrevoked_grant_can_be_taken_back()
+    {
+        var role = await RoleAsync();
+        var requestId = await GrantedAsync(role);
+        Assert.DoesNotContain(await DriftsAsync(), d => d.Grantee == role);
+
+        // A request grants SELECT: INSERT besides is nobody's approval.
+        await Fixture.Warehouse.ExecuteAsync($"grant insert on {Dataset} to {role}");
+        Assert.Contains(await DriftsAsync(), d => d.Grantee == role && d.Privileges.Contains("INSERT"));
+
+        // A grant whose run ended without taking it back (here: cancelled as an administrator would) stands unrevoked: drift, and revocable.
+        var runId = (await RequestAsync(requestId, Requester)).GetProperty("runId").GetGuid();
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30))
+            .InvokeMessageAndWaitAsync(new IncidentOrchestrator.Runs.CancelRun(runId, "stopped by hand", "ada.admin"));
+        var unrevoked = await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() != "granted");
+        Assert.Equal("unrevoked", unrevoked.GetProperty("status").GetString());
+        await Fixture.Warehouse.ExecuteAsync($"revoke insert on {Dataset} from {role}");
+        Assert.Contains(await DriftsAsync(), d => d.Grantee == role);
+
+        await Host.Post($"/api/access-requests/{requestId}/revoke", new { reason = "nothing would" }, Privacy, expect: 202);
+        var ended = await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() == "ended");
+        Assert.Equal("pia.privacy", ended.GetProperty("endedBy").GetString());
         Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
     }
 }

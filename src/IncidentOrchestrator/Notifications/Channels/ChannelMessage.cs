@@ -16,7 +16,9 @@ public sealed record ChannelMessage(string Headline, string? Incident, string? S
     {
         var link = options.LinkTo(n.ConsoleLink ?? Runs.RunSubject.ConsoleLinkOf(n.Subject, n.IncidentId));
         if (n.Restricted)
-            return new ChannelMessage(n.Subject == Playbooks.Model.Subjects.AccessRequest ? AccessRequestHeadline : RestrictedHeadline, channel.RestrictedTitles ? n.IncidentTitle : null, null, null, n.DueBy, link, true, n.WorkId, n.Kind,
+            // A request's title names a role and a dataset: never in a shared channel, whatever it may show of incidents.
+            return new ChannelMessage(n.Subject == Playbooks.Model.Subjects.AccessRequest ? AccessRequestHeadline : RestrictedHeadline,
+                channel.RestrictedTitles && n.Subject == Playbooks.Model.Subjects.Incident ? n.IncidentTitle : null, null, null, n.DueBy, link, true, n.WorkId, n.Kind,
                 n.WorkKind);
         var headline = n.Kind switch
         {
