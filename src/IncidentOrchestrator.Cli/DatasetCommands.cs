@@ -54,8 +54,27 @@ public static class DatasetCommands
             }
             output.List(answer.GetProperty("grants").EnumerateArray().ToList(), "grantee", Field("role", "grantee"),
                 new("privileges", e => string.Join(", ", e.GetProperty("privileges").EnumerateArray())),
-                new("under the catalogue", e => e.GetProperty("allowed").GetBoolean() ? "standing access" : "NOT IN THE CATALOGUE"));
+                new("under the catalogue", e => !e.GetProperty("allowed").GetBoolean() ? "NOT IN THE CATALOGUE"
+                    : e.TryGetProperty("request", out var request) && request.ValueKind == JsonValueKind.String ? $"requested ({request.GetString()})"
+                    : "standing access"), Time("until", "until"));
             if (!read.Scanned) output.Say("The drift scanner does not check this dataset while the older Detection__AccessPolicy file is set and does not list it.");
+            return ExitCodes.Ok;
+        }));
+
+        var readOf = new Argument<string>("name");
+        var at = new Option<string?>("--at") { Description = "An instant (ISO 8601, like 2026-12-01T09:00:00Z); default now" };
+        var whoCouldRead = new Command("who-could-read", "Who could read a dataset at an instant: standing access under the catalogue then, access " +
+                                                         "requests' grants live then (and who approved them), drift not yet contained.\n" +
+                                                         "Example: incident dataset who-could-read hr.employee_activity --at 2026-12-01T09:00:00Z") { readOf, at };
+        whoCouldRead.SetAction(cli.Run(async (r, ct) =>
+        {
+            var query = r.GetValue(at) is { Length: > 0 } instant ? $"?at={Uri.EscapeDataString(instant)}" : "";
+            var answer = await cli.Api(r).GetAsync($"/api/datasets/{Uri.EscapeDataString(r.GetValue(readOf)!)}/access{query}", ct);
+            var output = cli.Output(r);
+            if (!output.ForPeople) { output.Item(answer, "name"); return ExitCodes.Ok; }
+            output.List(answer.GetProperty("entries").EnumerateArray().ToList(), "grantee", Field("role", "grantee"), Field("how", "kind"),
+                Time("since", "from"), Time("until", "until"), Field("for", "purpose"),
+                new("approved by", e => string.Join(", ", e.GetProperty("approvedBy").EnumerateArray())), Field("source", "source"));
             return ExitCodes.Ok;
         }));
 
@@ -95,7 +114,7 @@ public static class DatasetCommands
             return ExitCodes.Ok;
         }));
 
-        yield return new Command("dataset", "The dataset catalogue") { list, show, grants, validate, versions, diff, reload };
+        yield return new Command("dataset", "The dataset catalogue") { list, show, grants, whoCouldRead, validate, versions, diff, reload };
     }
 
     private static Column Joined(string property) => new(property, e => string.Join(", ", e.GetProperty(property).EnumerateArray()));

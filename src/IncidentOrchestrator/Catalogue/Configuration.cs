@@ -9,6 +9,7 @@ public static class Configuration
         services.AddSingleton(configuration.GetSection("Catalogue").Get<CatalogueOptions>() ?? new CatalogueOptions());
         services.AddSingleton<CatalogueFolder>();
         services.AddSingleton<DatasetGrantsRead>();
+        services.AddSingleton<WhoCouldRead>();
         services.AddHostedService<CatalogueFolderWatcher>();
         services.AddHostedService<DatasetVersionsKept>();
         Hosting.StartupWarnings.Add<DatasetAccess>(services);

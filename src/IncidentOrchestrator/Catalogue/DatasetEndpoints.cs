@@ -89,6 +89,11 @@ public static class DatasetEndpoints
         CancellationToken ct) =>
         await grants.ReadAsync(name, user.Caller(), ct) is var read && read.Value is { } found ? TypedResults.Ok(found) : read.Refused!.ToProblemResult();
 
+    /// <summary><c>GET /api/datasets/{name}/access?at=</c>: who could read it at an instant (<see cref="WhoCouldRead"/>).</summary>
+    [WolverineGet("/api/datasets/{name}/access"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> Access(string name, string? at, WhoCouldRead who, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
+        (await who.ReadAsync(name, at, user.Caller(), session, ct)).ToHttp(TypedResults.Ok);
+
     [WolverineGet("/api/datasets/{name}/versions/{hash}"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Version(string name, string hash, CatalogueFolder folder, IQuerySession session, CancellationToken ct) =>
         await TextAsync(name, hash, folder, session, ct) is { } text ? TypedResults.Ok(text) : NoSuchVersion(name, hash).ToProblemResult();

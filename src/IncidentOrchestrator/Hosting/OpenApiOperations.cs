@@ -174,6 +174,10 @@ public static class OpenApiOperations
             "Read from the dataset's database when asked: each grantee with its privileges, and whether it is allowed: the catalogue's standing " +
             "access, or an approved request's grant until its end (named, with its end); anything else is drift. For a schema-level dataset, a connection not configured here or a database that does not answer, " +
             "no grants and 'unchecked' saying why."),
+        ["GET /api/datasets/{name}/access"] = new("Read who could read a dataset at an instant",
+            "at (ISO 8601, default now): the roles the catalogue's version in force then let read it, the grants of access requests live then " +
+            "(who approved each, under which dataset version), and drift the scanner had detected and not yet contained (its incident for " +
+            "those who may see it). For the dataset's owner and stewards, privacy and administrators."),
         ["GET /api/datasets/{name}/versions"] = new("List a dataset's versions", "Every version of its file the service has loaded, by hash, with when it was first loaded."),
         ["GET /api/datasets/{name}/versions/{hash}"] = new("Read one version of a dataset's file"),
         ["GET /api/datasets/{name}/diff"] = new("Compare two versions of a dataset's file line by line", "from= an older hash; to= a newer one (default: the loaded version)."),

@@ -368,4 +368,44 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         Assert.Equal("pia.privacy", ended.GetProperty("endedBy").GetString());
         Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
     }
+
+    [Fact]
+    public async Task who_could_read_the_dataset_is_right_before_during_and_after_a_grant_and_a_drift()
+    {
+        var role = await RoleAsync();
+        var ghost = $"ghost_{Key}";
+        async Task<List<JsonElement>> At(DateTimeOffset at) =>
+            (await Host.Get($"/api/datasets/{Dataset}/access?at={Uri.EscapeDataString(at.ToString("O"))}", Privacy)).ReadJson()
+            .GetProperty("entries").EnumerateArray().ToList();
+
+        var before = DateTimeOffset.UtcNow;
+        var requestId = await GrantedAsync(role);
+        // A grant nobody approved, as the scanner reports it (a signal of its fingerprint), then contained.
+        var drift = (await Host.SendSignal(Scenarios.Signal($"warehouse:{Dataset}:{ghost}"))).IncidentId;
+        var during = DateTimeOffset.UtcNow;
+        await Host.Post($"/api/access-requests/{requestId}/revoke", new { reason = "study done" }, Requester, expect: 202);
+        await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() == "ended");
+        await Host.Post($"/api/incidents/{drift}/status", new { status = "resolved", reason = "revoked by hand" },
+            Tokens.For(RunsFixture.OnCallCommander, Roles.Commander), expect: 204);
+        var after = DateTimeOffset.UtcNow;
+
+        var then = await At(before);
+        Assert.DoesNotContain(then, e => e.GetProperty("grantee").GetString() is var g && (g == role || g == ghost));
+        Assert.Contains(then, e => e.GetProperty("kind").GetString() == "standing" && e.GetProperty("grantee").GetString() == "hr_analysts");
+
+        var meanwhile = await At(during);
+        var requested = meanwhile.Single(e => e.GetProperty("grantee").GetString() == role);
+        Assert.Equal(("requested", requestId), (requested.GetProperty("kind").GetString(), requested.GetProperty("source").GetString()));
+        Assert.Equal(["hana.hr-data", "pia.privacy"], requested.GetProperty("approvedBy").EnumerateArray().Select(a => a.GetString()).Order());
+        var detected = meanwhile.Single(e => e.GetProperty("grantee").GetString() == ghost);
+        Assert.Equal("drift", detected.GetProperty("kind").GetString());
+        Assert.Contains(meanwhile, e => e.GetProperty("kind").GetString() == "standing" && e.GetProperty("grantee").GetString() == "hr_analysts");
+
+        var now = await At(after);
+        Assert.DoesNotContain(now, e => e.GetProperty("grantee").GetString() is var g && (g == role || g == ghost));
+
+        // For those who answer for the dataset: not for a responder who is none of them; a time that is none is a 400 naming it.
+        await Host.Get($"/api/datasets/{Dataset}/access", Requester, expect: 403);
+        Assert.True((await Host.Get($"/api/datasets/{Dataset}/access?at=yesterday", Privacy, expect: 400)).ReadJson().GetProperty("errors").TryGetProperty("at", out _));
+    }
 }

@@ -80,6 +80,7 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         await Json(Rui, "dataset", "list");
         await Json(Rui, "dataset", "show", "hr.employee_activity");
         Assert.NotNull((await Json(Pia, "dataset", "grants", "hr.employee_activity"))!["grants"]); // the whole answer, as read
+        Assert.NotNull((await Json(Pia, "dataset", "who-could-read", "hr.employee_activity", "--at", DateTimeOffset.UtcNow.ToString("O")))!["entries"]);
         var reader = $"cli_reader_{Key}";
         await Fixture.Warehouse.ExecuteAsync($"create role {reader} nologin");
         var request = (await Json(Rui, "access", "request", "--dataset", "hr.employee_activity", "--grantee", reader, "--purpose", "analytics", "--for", "5d",

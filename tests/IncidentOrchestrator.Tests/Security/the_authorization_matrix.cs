@@ -83,6 +83,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /api/catalogue/versions"] = Readers,
         ["GET /api/datasets/{name}"] = Readers,
         ["GET /api/datasets/{name}/grants"] = "privacy,admin", // and the dataset's owner and stewards, by name
+        ["GET /api/datasets/{name}/access"] = "privacy,admin", // and the dataset's owner and stewards, by name
         ["GET /api/datasets/{name}/versions"] = Readers,
         ["GET /api/datasets/{name}/versions/{hash}"] = Readers,
         ["GET /api/datasets/{name}/diff"] = Readers,
