@@ -14,13 +14,14 @@ public static class AccessCommands
         var duration = new Option<string>("--for") { Required = true, Description = "How long, at most the dataset's longest grant: 8h, 5d" };
         var reason = new Option<string>("--reason") { Required = true, Description = "Why the access is needed" };
         var ticket = new Option<string?>("--ticket") { Description = "A change or privacy ticket, if any" };
+        var breakGlass = new Option<bool>("--break-glass") { Description = "An emergency, where the catalogue allows it: granted at once, reviewed by its approvers after" };
         var request = new Command("request", "Ask for a role to read a dataset for a time: its approvers decide, then it is granted and taken back at its end.\n" +
                                              "Example: incident access request --dataset hr.employee_activity --grantee attrition_study --purpose analytics --for 5d --reason \"Q4 study\"")
-            { dataset, grantee, purpose, duration, reason, ticket };
+            { dataset, grantee, purpose, duration, reason, ticket, breakGlass };
         request.SetAction(cli.Run(async (r, ct) =>
         {
             var accepted = await cli.Api(r).PostAsync("/api/access-requests", new Contracts.RequestAccess(r.GetValue(dataset), r.GetValue(grantee),
-                r.GetValue(purpose), r.GetValue(duration), r.GetValue(reason), r.GetValue(ticket)), ct);
+                r.GetValue(purpose), r.GetValue(duration), r.GetValue(reason), r.GetValue(ticket), r.GetValue(breakGlass) ? true : null), ct);
             var output = cli.Output(r);
             output.Item(accepted, "requestId", Field("request", "requestId"), Field("run", "runId"));
             output.Say("Asked: its approvers decide in My work; `incident access show` follows it.");

@@ -3,7 +3,10 @@ namespace IncidentOrchestrator.Contracts;
 /// <summary>The body of <c>POST /api/access-requests</c>: who is to read which catalogued dataset, for what, for how long, and why.</summary>
 /// <param name="Grantee">The database role that is to read the dataset.</param>
 /// <param name="Duration">How long the grant lasts (<c>8h</c>, <c>14d</c>): at most the dataset's <c>maxGrant</c>.</param>
-public sealed record RequestAccess(string? Dataset, string? Grantee, string? Purpose, string? Duration, string? Reason, string? Ticket = null);
+/// <param name="BreakGlass">An emergency: granted at once, without approval, for at most the dataset's break-glass time, where the catalogue
+/// allows it; its approvers are told at once and review it.</param>
+public sealed record RequestAccess(string? Dataset, string? Grantee, string? Purpose, string? Duration, string? Reason, string? Ticket = null,
+    bool? BreakGlass = null);
 
 /// <summary>The body of <c>POST /api/access-requests/{id}/revoke</c>: why the access ends before its time.</summary>
 public sealed record EndAccess(string? Reason);
@@ -26,10 +29,11 @@ public sealed record AccessDecisionView(string By, string Decision, string? Comm
 /// <param name="EndedBy">Who took it back early, or null (at its end, or never granted).</param>
 /// <param name="Run">Its run of the access-request playbook, step by step.</param>
 /// <param name="Extends">The request it extends, or null.</param>
+/// <param name="BreakGlass">An emergency grant, made without approval and reviewed afterwards.</param>
 /// <param name="RevokeFailure">Why the last attempt to take it back early failed, while the grant stands.</param>
 /// <param name="HandedOverTo">The request that held its access on when it ended (its extension), or null.</param>
 public sealed record AccessRequestView(Guid RequestId, string Dataset, string Grantee, string Purpose, string Duration, string Reason, string? Ticket,
     string RequestedBy, DateTimeOffset RequestedAt, IReadOnlyList<string> Approvers, int Quorum, string Status,
     IReadOnlyList<AccessDecisionView> Decisions, DateTimeOffset? GrantedAt, DateTimeOffset? EndsAt, DateTimeOffset? EndedAt, string? EndReason,
     string DatasetHash, string CatalogueHash, Guid RunId, string? Connection = null, string? Table = null, string? EndedBy = null, RunView? Run = null,
-    Guid? Extends = null, Guid? HandedOverTo = null, string? RevokeFailure = null);
+    Guid? Extends = null, Guid? HandedOverTo = null, string? RevokeFailure = null, bool BreakGlass = false);

@@ -10,11 +10,11 @@ namespace IncidentOrchestrator.Access;
 public sealed record AccessRequested(
     Guid RequestId, string Dataset, string? Connection, string? Table, string Grantee, string Purpose, string Duration, [property: Sensitive] string Reason, string? Ticket,
     string RequestedBy, string DatasetHash, string CatalogueHash, IReadOnlyList<string> Approvers, int Quorum, Guid RunId, DateTimeOffset At,
-    Guid? Extends = null) : ITimelineEvent
+    Guid? Extends = null, bool BreakGlass = false) : ITimelineEvent
 {
     string ITimelineEvent.Actor => RequestedBy;
     string ITimelineEvent.Describe() =>
-        $"{RequestedBy} asked for {Grantee} to read {Dataset} for {Duration}, for {Purpose}{(Extends is { } extended ? $", extending request {extended}" : "")}: {Reason}";
+        $"{RequestedBy} {(BreakGlass ? "broke the glass" : "asked")} for {Grantee} to read {Dataset} for {Duration}, for {Purpose}{(Extends is { } extended ? $", extending request {extended}" : "")}: {Reason}";
 }
 
 /// <summary>The access was granted on the database and read back: <see cref="Grantee"/> can read until <see cref="EndsAt"/>.</summary>

@@ -43,6 +43,9 @@ public sealed class AccessRequest
 
     /// <summary>The request this one extends: granted, it holds that one's access on past its end without a revoke in between.</summary>
     public Guid? Extends { get; set; }
+
+    /// <summary>An emergency the catalogue allows: granted without approval, for at most its break-glass time, reviewed afterwards.</summary>
+    public bool BreakGlass { get; set; }
     public string? EndReason { get; set; }
 
     /// <summary>Its approvers approved it by its quorum (set as their decisions arrive): while it is still pending, its grant is under way.</summary>
@@ -54,10 +57,12 @@ public sealed class AccessRequest
     /// <summary>Why the last attempt to take the access back early failed, while it stands; null otherwise.</summary>
     public string? RevokeFailure { get; set; }
 
-    /// <summary>Why the request may not be granted now, or null: the request's approvers decided by its quorum (<see cref="ApprovalRule"/>).</summary>
+    /// <summary>Why the request may not be granted now, or null: the request's approvers decided by its quorum (<see cref="ApprovalRule"/>),
+    /// or it is a break-glass request the catalogue allowed.</summary>
     public string? WhyNotApproved()
     {
         if (Status is not (AccessStatuses.Pending or AccessStatuses.Granted)) return $"the request is {Status}";
+        if (BreakGlass) return null; // the catalogue allowed it without approval; its approvers review it once granted
         return ApprovalRule.Outcome(Decisions, Quorum, RequestedBy) switch
         {
             ApprovalRule.Approved => null,
@@ -71,7 +76,7 @@ public sealed class AccessRequest
         {
             Id = r.RequestId, Dataset = r.Dataset, Connection = r.Connection, Table = r.Table, Grantee = r.Grantee, Purpose = r.Purpose,
             Duration = r.Duration, Reason = r.Reason, Ticket = r.Ticket, RequestedBy = r.RequestedBy, RequestedAt = r.At, DatasetHash = r.DatasetHash,
-            CatalogueHash = r.CatalogueHash, Approvers = r.Approvers.ToList(), Quorum = r.Quorum, RunId = r.RunId, Extends = r.Extends,
+            CatalogueHash = r.CatalogueHash, Approvers = r.Approvers.ToList(), Quorum = r.Quorum, RunId = r.RunId, Extends = r.Extends, BreakGlass = r.BreakGlass,
         }
         : null;
 

@@ -94,5 +94,5 @@ public static class GetAccessRequestsEndpoint
     public static AccessRequestView View(AccessRequest r, Contracts.RunView? run = null) => new(r.Id, r.Dataset, r.Grantee, r.Purpose, r.Duration,
         r.Reason, r.Ticket, r.RequestedBy, r.RequestedAt, r.Approvers, r.Quorum, r.Status,
         r.Decisions.Select(d => new AccessDecisionView(d.By, d.Decision, d.Comment, d.At)).ToList(), r.GrantedAt, r.EndsAt, r.EndedAt, r.EndReason,
-        r.DatasetHash, r.CatalogueHash, r.RunId, r.Connection, r.Table, r.EndedBy, run, r.Extends, r.HandedOverTo, r.RevokeFailure);
+        r.DatasetHash, r.CatalogueHash, r.RunId, r.Connection, r.Table, r.EndedBy, run, r.Extends, r.HandedOverTo, r.RevokeFailure, r.BreakGlass);
 }

@@ -27,8 +27,8 @@ namespace IncidentOrchestrator.Access;
 /// </summary>
 public static class RequestAccessEndpoint
 {
-    /// <summary>The playbook every request runs.</summary>
-    public const string Playbook = "access-request";
+    /// <summary>The playbook every request runs, and the one every break-glass request runs.</summary>
+    public const string Playbook = "access-request", BreakGlassPlaybook = "access-break-glass";
 
     public static ProblemDetails Validate(RequestAccess? request) => request is null
         ? Problems.MissingBody()
@@ -64,8 +64,13 @@ public static class RequestAccessEndpoint
             else if (Dataset.ProgrammeOf(request.Purpose!) is { } programme
                      && await session.LoadAsync<Programme>(Programme.StreamId(programme), ct) is { Status: "suspended" })
                 validation.Add("purpose", $"The programme {programme} is suspended: access for it may be asked again once it resumes.");
+            var breakGlass = request.BreakGlass == true;
+            if (breakGlass && dataset.BreakGlassFor is null)
+                validation.Add("breakGlass", $"{dataset.Name} does not allow break-glass access: ask for it, and its approvers decide.");
             if (!Durations.TryParse(request.Duration!, out var duration) || duration <= TimeSpan.Zero)
                 validation.Add("duration", $"'{request.Duration}' is not a duration (like 8h or 14d).");
+            else if (breakGlass && dataset.BreakGlassFor is { } glass && duration > glass)
+                validation.Add("duration", $"{dataset.Name}'s break-glass access lasts at most {Durations.Format(glass)}; '{request.Duration}' is longer.");
             else if (duration > dataset.MaxGrant)
                 validation.Add("duration", $"{dataset.Name} is granted for at most {Durations.Format(dataset.MaxGrant)}; '{request.Duration}' is longer.");
             if (dataset.Standing.Contains(request.Grantee!, StringComparer.Ordinal))
@@ -79,9 +84,10 @@ public static class RequestAccessEndpoint
             }
         }
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The access request is not valid"));
-        if (playbooks.Library.Find(Playbook) is not { Subject: Subjects.AccessRequest } playbook)
+        var name = request.BreakGlass == true ? BreakGlassPlaybook : Playbook;
+        if (playbooks.Library.Find(name) is not { Subject: Subjects.AccessRequest } playbook)
             return Refusal.Conflict("Access requests cannot run",
-                $"No '{Playbook}' playbook for access requests (subject: {Subjects.AccessRequest}) is loaded, so no request can be carried out.");
+                $"No '{name}' playbook for access requests (subject: {Subjects.AccessRequest}) is loaded, so no such request can be carried out.");
 
         var d = dataset!;
         var requestId = Guid.CreateVersion7();
@@ -95,16 +101,16 @@ public static class RequestAccessEndpoint
         }.Where(i => playbook.Input(i.Key) is not null).ToDictionary());
         if (!inputs.IsValid)
             return Refusal.Conflict("Access requests cannot run",
-                $"The '{Playbook}' playbook does not take a request's inputs: {string.Join("; ", inputs.Problems.Values)}.");
+                $"The '{name}' playbook does not take a request's inputs: {string.Join("; ", inputs.Problems.Values)}.");
 
         session.Events.StartStream<AccessRequest>(requestId, new AccessRequested(requestId, d.Name, d.Connection, d.Object, request.Grantee!,
             request.Purpose!, request.Duration!, request.Reason!, string.IsNullOrWhiteSpace(request.Ticket) ? null : request.Ticket, caller.Subject, d.Hash,
-            version.Hash, d.Approvers.From, d.Approvers.Quorum, runId, now, extends));
+            version.Hash, d.Approvers.From, d.Approvers.Quorum, runId, now, extends, request.BreakGlass == true));
         await pinned.PinAsync(session, playbook, now, ct);
         // The requester starts the run, so that they can never approve their own request.
         session.Insert(PlaybookRun.Request(runId, requestId, playbook, RunValues.Serialize(inputs.Values), null, null, null, null, caller.Subject, now));
         await bus.PublishAsync(new StartRun(runId));
-        await bus.ScheduleAsync(new ExpireAccessRequest(requestId, Durations.Format(options.PendingFor)), options.PendingFor);
+        if (request.BreakGlass != true) await bus.ScheduleAsync(new ExpireAccessRequest(requestId, Durations.Format(options.PendingFor)), options.PendingFor);
         return new AccessRequestAccepted(requestId, runId);
     }
 

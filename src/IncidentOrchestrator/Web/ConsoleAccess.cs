@@ -29,7 +29,8 @@ public static class ConsoleAccess
         {
             var form = await context.Request.ReadFormAsync(ct);
             string? Field(string name) => ConsoleEndpoints.Blank(form[name]);
-            var request = new RequestAccess(Field("dataset"), Field("grantee"), Field("purpose"), Field("duration"), Field("reason"), Field("ticket"));
+            var request = new RequestAccess(Field("dataset"), Field("grantee"), Field("purpose"), Field("duration"), Field("reason"), Field("ticket"),
+                form["breakGlass"] == "true" ? true : null);
             var services = context.RequestServices;
             var requested = await Operations.InTransactionAsync(context, (session, bus) => Operations.Validated(RequestAccessEndpoint.Validate(request), () =>
                 RequestAccessEndpoint.RequestAsync(request, session, bus, folder, services.GetRequiredService<DatasetAccess>(),

@@ -11,7 +11,7 @@ public sealed class the_shipped_playbooks
 
         Assert.True(library.IsValid, string.Join("\n", library.Errors));
         Assert.Equal(
-            ["access-request", "compromised-service-credentials", "insider-bulk-download", "privacy-notification", "sensitive-data-exposure"],
+            ["access-break-glass", "access-request", "compromised-service-credentials", "insider-bulk-download", "privacy-notification", "sensitive-data-exposure"],
             library.Playbooks.Keys.Order());
     }
 

@@ -408,4 +408,34 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         await Host.Get($"/api/datasets/{Dataset}/access", Requester, expect: 403);
         Assert.True((await Host.Get($"/api/datasets/{Dataset}/access?at=yesterday", Privacy, expect: 400)).ReadJson().GetProperty("errors").TryGetProperty("at", out _));
     }
+
+    [Fact]
+    public async Task break_glass_grants_at_once_where_the_catalogue_allows_it_and_its_review_can_take_it_back()
+    {
+        var role = await RoleAsync();
+        // hr.employee_activity allows break-glass for at most 4h; hr.access_study does not allow it.
+        Assert.Contains("at most 4h", (await Host.Post("/api/access-requests", new { dataset = Dataset, grantee = role, purpose = "analytics",
+            duration = "5h", reason = "outage", breakGlass = true }, Requester, expect: 400)).ReadJson().GetProperty("errors").GetProperty("duration")[0].GetString());
+        Assert.Contains("does not allow break-glass", (await Host.Post("/api/access-requests", new { dataset = "hr.access_study", grantee = role,
+            purpose = "analytics", duration = "1h", reason = "outage", breakGlass = true }, Requester, expect: 400)).ReadJson().GetProperty("errors")
+            .GetProperty("breakGlass")[0].GetString());
+
+        var requestId = (await Host.Post("/api/access-requests", new { dataset = Dataset, grantee = role, purpose = "analytics", duration = "2h",
+            reason = "payroll outage: the on-call engineer must read the activity table", breakGlass = true }, Requester, expect: 202))
+            .ReadJson().GetProperty("requestId").GetString()!;
+        var granted = await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() != "pending");
+        Assert.Equal(("granted", true), (granted.GetProperty("status").GetString(), granted.GetProperty("breakGlass").GetBoolean()));
+        Assert.Empty(granted.GetProperty("decisions").EnumerateArray()); // nobody approved it first
+        Assert.True(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+        Assert.DoesNotContain(await DriftsAsync(), d => d.Grantee == role);
+
+        // Its approvers are asked at once to review it (owner and privacy, as the catalogue says); one rejection takes it back.
+        var review = await AskedAsync(requestId);
+        Assert.Equal(["user:hana.hr-data", "role:privacy"], review.GetProperty("approvers").EnumerateArray().Select(a => a.GetString()));
+        Assert.Contains("Review break-glass access", review.GetProperty("title").GetString());
+        await Host.Post($"/api/approvals/{review.GetProperty("approvalId").GetString()}/decision", new { decision = "reject", comment = "not an emergency" },
+            Privacy, expect: 204);
+        await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() == "ended");
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+    }
 }
