@@ -37,3 +37,17 @@ public sealed record AccessRequestView(Guid RequestId, string Dataset, string Gr
     IReadOnlyList<AccessDecisionView> Decisions, DateTimeOffset? GrantedAt, DateTimeOffset? EndsAt, DateTimeOffset? EndedAt, string? EndReason,
     string DatasetHash, string CatalogueHash, Guid RunId, string? Connection = null, string? Table = null, string? EndedBy = null, RunView? Run = null,
     Guid? Extends = null, Guid? HandedOverTo = null, string? RevokeFailure = null, bool BreakGlass = false);
+
+/// <summary>The body of <c>POST /api/catalogue/replay</c>: a candidate version of one dataset's file.</summary>
+public sealed record ReplayCatalogue(string? Text);
+
+/// <summary>A request a candidate dataset file would refuse, and why.</summary>
+public sealed record CatalogueReplayedRequest(Guid RequestId, string Grantee, string Status, string Purpose, string Duration, bool BreakGlass,
+    DateTimeOffset? EndsAt, IReadOnlyList<string> Refused);
+
+/// <summary>What a candidate dataset file would refuse of the access already granted and approved.</summary>
+/// <param name="Live">Grants that stand now (and requests still pending) that it would refuse.</param>
+/// <param name="Past">Requests granted before, now ended, whose approval it would not have given.</param>
+/// <param name="StandingDropped">Roles that read it without asking now and would not under the candidate.</param>
+public sealed record CatalogueReplayed(string Dataset, string CandidateHash, string? CurrentHash, IReadOnlyList<CatalogueReplayedRequest> Live,
+    IReadOnlyList<CatalogueReplayedRequest> Past, IReadOnlyList<string> StandingDropped);

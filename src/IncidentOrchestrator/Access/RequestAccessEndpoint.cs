@@ -59,20 +59,11 @@ public static class RequestAccessEndpoint
         else if (access.WhyNotChecked(dataset) is { } why) validation.Add("dataset", $"Access to {dataset.Name} cannot be granted here: {why}.");
         else
         {
-            if (!dataset.Purposes.Contains(request.Purpose!, StringComparer.Ordinal))
-                validation.Add("purpose", $"{dataset.Name} is not approved for '{request.Purpose}' (approved: {string.Join(", ", dataset.Purposes)}).");
-            else if (Dataset.ProgrammeOf(request.Purpose!) is { } programme
-                     && await session.LoadAsync<Programme>(Programme.StreamId(programme), ct) is { Status: "suspended" })
+            foreach (var (field, refused) in CatalogueAllows.Refusals(dataset, request.Purpose!, request.Duration!, request.BreakGlass == true))
+                validation.Add(field, refused);
+            if (!validation.Has("purpose") && Dataset.ProgrammeOf(request.Purpose!) is { } programme
+                && await session.LoadAsync<Programme>(Programme.StreamId(programme), ct) is { Status: "suspended" })
                 validation.Add("purpose", $"The programme {programme} is suspended: access for it may be asked again once it resumes.");
-            var breakGlass = request.BreakGlass == true;
-            if (breakGlass && dataset.BreakGlassFor is null)
-                validation.Add("breakGlass", $"{dataset.Name} does not allow break-glass access: ask for it, and its approvers decide.");
-            if (!Durations.TryParse(request.Duration!, out var duration) || duration <= TimeSpan.Zero)
-                validation.Add("duration", $"'{request.Duration}' is not a duration (like 8h or 14d).");
-            else if (breakGlass && dataset.BreakGlassFor is { } glass && duration > glass)
-                validation.Add("duration", $"{dataset.Name}'s break-glass access lasts at most {Durations.Format(glass)}; '{request.Duration}' is longer.");
-            else if (duration > dataset.MaxGrant)
-                validation.Add("duration", $"{dataset.Name} is granted for at most {Durations.Format(dataset.MaxGrant)}; '{request.Duration}' is longer.");
             if (dataset.Standing.Contains(request.Grantee!, StringComparer.Ordinal))
                 validation.Add("grantee", $"{request.Grantee} may read {dataset.Name} without asking (the catalogue's standing access).");
             else if (string.Equals(request.Grantee, Catalog.Public, StringComparison.OrdinalIgnoreCase))

@@ -163,6 +163,11 @@ public static class OpenApiOperations
         ["GET /api/access-requests/{id}"] = new("Read an access request",
             "Its status (pending, granted, ended, refused, withdrawn, expired, failed, unrevoked), the decisions that count, its grant and end, the " +
             "catalogue versions it was checked against, and its run step by step. 404 for those it does not concern."),
+        ["POST /api/catalogue/replay"] = new("Try a tightened dataset file against the access already given",
+            "{text}: one dataset file as it might become. Which live grants (and pending requests) and which past approvals it would refuse, and " +
+            "why (a purpose no longer approved, a duration over its limit, break-glass not allowed, other approvers), and which standing roles " +
+            "it drops. Nothing changes. 422 with every error of a text that does not parse. For the dataset's owner and stewards, privacy and " +
+            "administrators."),
         ["POST /api/access-requests/{id}/extend"] = new("Extend a granted access request",
             "{duration, reason}: a new request for the same grantee, dataset and purpose, checked against the catalogue as it is now and decided " +
             "by its approvers; granted before the first one's end, it holds the access on and the first ends without a revoke in between. 202 with " +

@@ -30,6 +30,9 @@ public static class Problems
 
         public bool HasErrors => _errors.Count > 0;
 
+        /// <summary>Whether <paramref name="field"/> has an error already.</summary>
+        public bool Has(string field) => _errors.ContainsKey(field);
+
         public ProblemDetails ToProblem(string title = "The request is not valid") => !HasErrors
             ? WolverineContinue.NoProblems
             : new HttpValidationProblemDetails(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()))

@@ -438,4 +438,43 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() == "ended");
         Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
     }
+
+    [Fact]
+    public async Task a_tightened_dataset_file_tried_first_lists_what_it_would_refuse_and_changes_nothing()
+    {
+        var role = await RoleAsync();
+        var live = await GrantedAsync(role);
+        var past = await GrantedAsync(await PastRoleAsync(role));
+        await Host.Post($"/api/access-requests/{past}/revoke", new { reason = "done" }, Requester, expect: 202);
+        await RunScenarios.Eventually(() => RequestAsync(past, Requester), r => r.GetProperty("status").GetString() == "ended");
+
+        var text = await File.ReadAllTextAsync(Path.Combine(Fixture.Catalogue, $"{Dataset}.yaml"));
+        var tightened = text.Replace("  - analytics\n", "").Replace("maxGrant: 14d", "maxGrant: 30m").Replace("for: 4h", "for: 30m")
+            .Replace("standing: [hr_analysts, training_pipeline]", "standing: [hr_analysts]").Replace("quorum: 2", "quorum: 3")
+            .Replace("from: [user:hana.hr-data, role:privacy]", "from: [user:hana.hr-data, role:privacy, role:admin]");
+        Assert.NotEqual(text, tightened);
+        var replayed = (await Host.Post("/api/catalogue/replay", new { text = tightened }, Privacy)).ReadJson();
+
+        var mine = replayed.GetProperty("live").EnumerateArray().Single(r => r.GetProperty("requestId").GetString() == live);
+        var why = mine.GetProperty("refused").EnumerateArray().Select(w => w.GetString()!).ToList();
+        Assert.Contains(why, w => w.Contains("is not approved for 'analytics'"));
+        Assert.Contains(why, w => w.Contains("at most 30m"));
+        Assert.Contains(why, w => w.Contains("now asks 3 of user:hana.hr-data, role:privacy, role:admin"));
+        Assert.Contains(replayed.GetProperty("past").EnumerateArray(), r => r.GetProperty("requestId").GetString() == past);
+        Assert.Equal(["training_pipeline"], replayed.GetProperty("standingDropped").EnumerateArray().Select(r => r.GetString()));
+
+        // Nothing changed: the grant stands, the catalogue is as it was.
+        Assert.Equal("granted", (await RequestAsync(live, Requester)).GetProperty("status").GetString());
+        Assert.Equal(text, (await Host.Get($"/api/datasets/{Dataset}", Privacy)).ReadJson().GetProperty("text").GetString());
+        // A text that does not parse is every error at its place; a responder who answers for nothing may not try it.
+        await Host.Post("/api/catalogue/replay", new { text = "name: [" }, Privacy, expect: 422);
+        await Host.Post("/api/catalogue/replay", new { text = tightened }, Requester, expect: 403);
+    }
+
+    private async Task<string> PastRoleAsync(string role)
+    {
+        var past = $"{role}_p";
+        await Fixture.Warehouse.ExecuteAsync($"create role {past} nologin");
+        return past;
+    }
 }
