@@ -11,12 +11,34 @@ namespace IncidentOrchestrator.Chaos;
 /// <summary>
 /// The experiment, Jepsen's shape: clients start runs whose steps have effects others can count (signed webhooks to a
 /// slow counting receiver, a revoked grant in a warehouse, a durable wait), a seeded nemesis kills a random node with
-/// SIGKILL and restarts it, and restarts the database once; afterwards a checker reads what happened.
+/// SIGKILL and restarts it, and restarts the database once; afterwards a checker reads what happened. Meanwhile access to a
+/// catalogued table is asked for, approved and granted for a few seconds, each grant to end (revoked, read back) in time.
 /// </summary>
 public static class ChaosExperiment
 {
     public sealed record Settings(string App, string Connection, string Warehouse, string? RestartDatabase, int Nodes, int Runs, int Kills,
-        TimeSpan KillEvery, int Seed, TimeSpan Quiescence);
+        TimeSpan KillEvery, int Seed, TimeSpan Quiescence, int Grants = 0, string? AccessPlaybook = null);
+
+    /// <summary>How long each time-boxed grant lasts, and how far past its end it may stand.</summary>
+    public static readonly TimeSpan GrantFor = TimeSpan.FromSeconds(15), GrantOverrun = TimeSpan.FromMinutes(1);
+
+    private const string ChaosDataset = """
+        apiVersion: incidents/v1
+        kind: Dataset
+        name: chaos.data
+        title: The table the chaos runs revoke grants on
+        connection: warehouse
+        object: chaos.data
+        classification: confidential
+        owner: user:chaos-owner
+        purposes: [analytics]
+        standing: []
+        maxGrant: 1h
+        approvers:
+          from: [role:privacy]
+          quorum: 1
+        review: 90d
+        """;
 
     public const string SigningKey = "chaos-signing-key-of-at-least-32-bytes!!";
     private const int EffectSteps = 3; // notify, revoke, confirm
@@ -61,11 +83,18 @@ public static class ChaosExperiment
         await PrepareWarehouseAsync(settings.Warehouse, grantees, ct);
         var playbooks = Directory.CreateTempSubdirectory("chaos-playbooks-").FullName;
         await File.WriteAllTextAsync(Path.Combine(playbooks, "chaos.yaml"), Playbook, ct);
+        var catalogue = Directory.CreateTempSubdirectory("chaos-catalogue-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(catalogue, "chaos.data.yaml"), ChaosDataset, ct);
+        if (settings.Grants > 0)
+            File.Copy(settings.AccessPlaybook ?? throw new ArgumentException("time-boxed grants need the access-request playbook (--access-playbook)"),
+                Path.Combine(playbooks, "access-request.yaml"));
+        var readers = Enumerable.Range(1, settings.Grants).Select(i => $"chaos_reader{i}").ToList();
+        await PrepareReadersAsync(settings.Warehouse, readers, ct);
 
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Incidents"] = settings.Connection, ["Connections__warehouse"] = settings.Warehouse,
-            ["Auth__SigningKey"] = SigningKey, ["Playbooks__Path"] = playbooks,
+            ["Auth__SigningKey"] = SigningKey, ["Playbooks__Path"] = playbooks, ["Catalogue__Path"] = catalogue,
             ["Webhooks__Endpoints__receiver__Url"] = receiver.Url, ["Webhooks__Endpoints__receiver__Secret"] = WebhookReceiver.Secret,
             ["Incidents__CommanderRotation"] = "commanders", ["OnCall__commanders__Members__0"] = "chaos-commander",
             ["RateLimits__Api__PermitLimit"] = "1000000", ["Logging__LogLevel__Default"] = "Warning", ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -102,6 +131,21 @@ public static class ChaosExperiment
             started.AddRange(await Task.WhenAll(pending));
         }, ct);
 
+        // Time-boxed grants, asked for and approved while the nemesis works: each must end on time whatever it kills.
+        var approver = DevelopmentTokens.Issue(SigningKey, null, null, "chaos-approver", "Chaos approver", [Roles.Privacy], TimeSpan.FromHours(2),
+            DateTimeOffset.UtcNow);
+        var grantPace = faultsLast / Math.Max(1, settings.Grants + 1);
+        var grantClients = Task.Run(async () =>
+        {
+            var asked = new List<Task>();
+            foreach (var reader in readers)
+            {
+                asked.Add(GrantAsync(http, approver, () => nodes, reader, ct));
+                await Task.Delay(grantPace, ct);
+            }
+            await Task.WhenAll(asked);
+        }, ct);
+
         // The nemesis.
         var kills = new List<Kill>();
         var databaseRestartAt = settings.Kills / 2;
@@ -130,7 +174,8 @@ public static class ChaosExperiment
             Say($"{replacement.Name} joined on {replacement.Url}");
         }
         await clients;
-        Say($"{started.Count} runs started");
+        await grantClients;
+        Say($"{started.Count} runs started, {settings.Grants} grants asked for and approved");
         var lastFault = clock.Elapsed;
 
         // Quiescence: every run ended and nothing waits in any inbox, or the time is up.
@@ -139,10 +184,11 @@ public static class ChaosExperiment
         while (true)
         {
             counts = await CountAsync(settings.Connection, ct);
-            if (counts.Ended == settings.Runs && counts.Waiting == 0) break;
+            if (counts.Ended == settings.Runs && counts.Waiting == 0 && counts.GrantsOpen == 0) break;
             if (quiet.Elapsed > settings.Quiescence)
             {
-                Say($"not quiet after {settings.Quiescence.TotalSeconds:0} s: {counts.Ended} of {settings.Runs} runs ended, {counts.Waiting} envelopes waiting");
+                Say($"not quiet after {settings.Quiescence.TotalSeconds:0} s: {counts.Ended} of {settings.Runs} runs ended, {counts.Waiting} envelopes waiting, " +
+                    $"{counts.GrantsOpen} access requests not ended");
                 break;
             }
             await Task.Delay(500, ct);
@@ -156,6 +202,8 @@ public static class ChaosExperiment
             if (!verify.GetProperty("valid").GetBoolean()) chainsBroken++;
         }
         var stillGranted = await StillGrantedAsync(settings.Warehouse, grantees, ct);
+        var grants = await GrantsAsync(http, nodes[0], ct);
+        var readersStillReading = await StillGrantedAsync(settings.Warehouse, readers, ct);
         // The runs the faults interrupted, replayed with the text they ran: the record and the engine still agree.
         var replayed = await ReplayOverTheApi.DifferencesAsync(nodes[0].Url, token);
         Say($"replayed every run with its own text: {replayed.Count} difference(s)");
@@ -166,6 +214,7 @@ public static class ChaosExperiment
         {
             DeadLetterReasons = await DeadLetterReasonsAsync(settings.Connection, ct),
             ReplayDifferences = replayed,
+            GrantsAsked = settings.Grants, Grants = grants, ReadersStillReading = readersStillReading,
         };
     }
 
@@ -195,7 +244,74 @@ public static class ChaosExperiment
         }
     }
 
-    public sealed record Counts(long Ended, long Succeeded, long Waiting, long DeadLetters);
+    public sealed record Counts(long Ended, long Succeeded, long Waiting, long DeadLetters, long GrantsOpen = 0);
+
+    /// <summary>One time-boxed grant as its request tells it: its status, when it was to end and when it did.</summary>
+    public sealed record GrantEnded(string Grantee, string Status, DateTimeOffset? EndsAt, DateTimeOffset? EndedAt)
+    {
+        public TimeSpan? Overrun => EndedAt - EndsAt;
+    }
+
+    /// <summary>Asks for a reader to read the chaos table for <see cref="GrantFor"/>, then approves it as its approver, each on whichever node
+    /// answers. A request cut by a kill is asked again only when no node knows it (its list), so each reader is asked for once.</summary>
+    private static async Task GrantAsync(HttpClient http, string approver, Func<ServiceProcess[]> nodes, string reader, CancellationToken ct)
+    {
+        var request = await AnyNodeAsync(nodes, async node =>
+            (await GetAsync(http, node, "/api/access-requests?mine=true&dataset=chaos.data&limit=500", ct)).EnumerateArray()
+            .FirstOrDefault(r => r.GetProperty("grantee").GetString() == reader) is { ValueKind: JsonValueKind.Object } known
+                ? known
+                : await PostAsync(http, node, "/api/access-requests", new
+                {
+                    dataset = "chaos.data", grantee = reader, purpose = "analytics", duration = $"{GrantFor.TotalSeconds:0}s", reason = "chaos",
+                }, ct), ct);
+        var id = request.GetProperty("requestId").GetGuid();
+        using var asApprover = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        asApprover.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", approver);
+        await AnyNodeAsync(nodes, async node =>
+        {
+            var approvals = await GetAsync(asApprover, node, $"/api/approvals?incident={id}", ct);
+            if (approvals.GetArrayLength() == 0) throw new InvalidOperationException("not asked yet");
+            var approval = approvals[0];
+            if (approval.GetProperty("outcome").ValueKind == JsonValueKind.Null)
+                using (var decided = await asApprover.PostAsJsonAsync($"{node.Url}/api/approvals/{approval.GetProperty("approvalId").GetGuid()}/decision",
+                           new { decision = "approve" }, ct))
+                    if (!decided.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)decided.StatusCode} {await decided.Content.ReadAsStringAsync(ct)}");
+            return approval;
+        }, ct);
+    }
+
+    private static async Task<JsonElement> AnyNodeAsync(Func<ServiceProcess[]> nodes, Func<ServiceProcess, Task<JsonElement>> call, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var live = nodes();
+            try
+            {
+                return await call(live[attempt % live.Length]);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException && attempt < 120)
+            {
+                await Task.Delay(500, ct);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<GrantEnded>> GrantsAsync(HttpClient http, ServiceProcess node, CancellationToken ct) =>
+        (await GetAsync(http, node, "/api/access-requests?limit=500", ct)).EnumerateArray().Select(r => new GrantEnded(r.GetProperty("grantee").GetString()!,
+            r.GetProperty("status").GetString()!, Time(r, "endsAt"), Time(r, "endedAt"))).ToList();
+
+    private static DateTimeOffset? Time(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : e.GetProperty(name).GetDateTimeOffset();
+
+    private static async Task PrepareReadersAsync(string warehouse, IReadOnlyList<string> readers, CancellationToken ct)
+    {
+        if (readers.Count == 0) return;
+        await using var db = Open(warehouse);
+        await db.OpenAsync(ct);
+        var sql = "create schema if not exists chaos; create table if not exists chaos.data (id int);" +
+                  string.Concat(readers.Select(g => $"drop role if exists {g}; create role {g} nologin;"));
+        await using var command = new NpgsqlCommand(sql, db);
+        await command.ExecuteNonQueryAsync(ct);
+    }
 
     /// <summary>The checker's own connections: unpooled, so a restarted database leaves none of them broken.</summary>
     private static NpgsqlConnection Open(string connection) => new(new NpgsqlConnectionStringBuilder(connection) { Pooling = false }.ConnectionString);
@@ -208,14 +324,17 @@ public static class ChaosExperiment
             await db.OpenAsync(ct);
             await using var command = new NpgsqlCommand("""
                 select
-                  (select count(*) from incidents.mt_doc_playbookrun where data->>'state' in ('succeeded', 'failed', 'compensated', 'cancelled')),
-                  (select count(*) from incidents.mt_doc_playbookrun where data->>'state' = 'succeeded'),
-                  (select count(*) from incidents.wolverine_incoming_envelopes where status in ('Incoming', 'Scheduled')),
-                  (select count(*) from incidents.wolverine_dead_letters)
+                  (select count(*) from incidents.mt_doc_playbookrun where data->>'playbook' = 'chaos' and data->>'state' in ('succeeded', 'failed', 'compensated', 'cancelled')),
+                  (select count(*) from incidents.mt_doc_playbookrun where data->>'playbook' = 'chaos' and data->>'state' = 'succeeded'),
+                  -- timers an hour or more away (a request's expiry, an approval's due time) wait by design, and do nothing once decided
+                  (select count(*) from incidents.wolverine_incoming_envelopes
+                   where status = 'Incoming' or (status = 'Scheduled' and execution_time < now() + interval '1 hour')),
+                  (select count(*) from incidents.wolverine_dead_letters),
+                  (select count(*) from incidents.mt_doc_playbookrun where data->>'playbook' = 'access-request' and data->>'state' not in ('succeeded', 'failed', 'compensated', 'cancelled'))
                 """, db);
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
-            return new Counts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+            return new Counts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
         }
         catch (NpgsqlException)
         {

@@ -16,8 +16,17 @@ public sealed record Findings(
     /// <summary>What replaying every run with the text it ran names (it must name nothing).</summary>
     public IReadOnlyList<string> ReplayDifferences { get; init; } = [];
 
+    /// <summary>The time-boxed grants: how many were asked for, each request as it ended, and how many readers can still read.</summary>
+    public int GrantsAsked { get; init; }
+    public IReadOnlyList<ChaosExperiment.GrantEnded> Grants { get; init; } = [];
+    public int ReadersStillReading { get; init; }
+
+    /// <summary>Grants that did not end (revoked, read back) within a minute of their end.</summary>
+    public int GrantsLate => Grants.Count(g => g.Status != "ended" || g.Overrun is not { } overrun || overrun > ChaosExperiment.GrantOverrun);
+
     public bool Passed => Ended == Runs && Succeeded == Runs && DistinctEffects == ExpectedEffects && KeysWithTwoEffects == 0
-                          && StillGranted == 0 && EnvelopesWaiting == 0 && ChainsBroken == 0 && ReplayDifferences.Count == 0;
+                          && StillGranted == 0 && EnvelopesWaiting == 0 && ChainsBroken == 0 && ReplayDifferences.Count == 0
+                          && Grants.Count >= GrantsAsked && GrantsLate == 0 && ReadersStillReading == 0;
 
     public static Findings From(ChaosExperiment.Settings settings, IReadOnlyList<string> keys, IReadOnlyList<WebhookReceiver.Received> deliveries,
         ChaosExperiment.Counts counts, IReadOnlyList<ChaosExperiment.Kill> kills, DateTimeOffset? databaseRestarted, int stillGranted, int chainsBroken,
@@ -75,6 +84,11 @@ public sealed record Findings(
         text.AppendLine($"| dead letters | reported | {DeadLetters} | |");
         text.AppendLine($"| incidents whose hash chain does not verify | 0 | {ChainsBroken} | {Verdict(ChainsBroken == 0)} |");
         text.AppendLine($"| differences when every run is replayed with its own text | 0 | {ReplayDifferences.Count} | {Verdict(ReplayDifferences.Count == 0)} |");
+        var longest = Grants.Select(g => g.Overrun).OfType<TimeSpan>().DefaultIfEmpty().Max();
+        text.AppendLine($"| time-boxed grants ended (revoked, read back) within {Seconds(ChaosExperiment.GrantOverrun.TotalSeconds)} of their end | " +
+                        $"{GrantsAsked} | {Grants.Count - GrantsLate} of {Grants.Count}, the longest {Seconds(longest.TotalSeconds)} past | " +
+                        $"{Verdict(Grants.Count >= GrantsAsked && GrantsLate == 0)} |");
+        text.AppendLine($"| readers who can still read after their grant ended | 0 | {ReadersStillReading} | {Verdict(ReadersStillReading == 0)} |");
         text.AppendLine($"| kill → the dead node's action taken up elsewhere | | p50 {p50}, max {max} ({PickupSeconds.Count} actions) | |");
         text.AppendLine($"| actions repeated after the database restart | | {RedeliveredAfterRestart} | |");
         text.AppendLine($"| quiet after the last fault | ≤ {Seconds(settings.Quiescence.TotalSeconds)} | {Seconds(Quiescence.TotalSeconds)} | |");

@@ -66,7 +66,11 @@ public static class ReplayPlaybookEndpoint
         var loaded = new IncidentsLoaded(session);
         var known = await loaded.LoadAsync(runs.Select(r => r.IncidentId), ct);
         var caller = user.Caller();
-        var visible = runs.Where(r => known.TryGetValue(r.IncidentId, out var i) && caller.CanSee(i)).ToList();
+        // A run acts for an incident, or for an access request (whose incident facts are empty): each for those who may see it.
+        var requests = await loaded.RequestsAsync(runs.Select(r => r.IncidentId).Where(id => !known.ContainsKey(id)), ct);
+        var visible = runs.Where(r => known.TryGetValue(r.IncidentId, out var i)
+            ? caller.CanSee(i)
+            : requests.TryGetValue(r.IncidentId, out var q) && Access.GetAccessRequestsEndpoint.MaySee(caller, q)).ToList();
         var hidden = runs.Count - visible.Count;
         await needToKnow.RecordShownAsync(loaded, context.User.Caller(), NeedToKnowGate.EndpointName(context), visible.Select(r => r.IncidentId), context.RequestAborted);
 
@@ -74,7 +78,7 @@ public static class ReplayPlaybookEndpoint
         foreach (var run in visible)
         {
             var recordedPlaybook = await TryPinnedAsync(pinned, run.PlaybookHash, session, ct);
-            results.Add(Replayer.Replay(candidate, recordedPlaybook, Recorded(run, known[run.IncidentId]), request.Decisions));
+            results.Add(Replayer.Replay(candidate, recordedPlaybook, Recorded(run, known.GetValueOrDefault(run.IncidentId)), request.Decisions));
         }
 
         session.Events.StartStream<PlaybookReplayLog>(Guid.CreateVersion7(),
@@ -82,11 +86,13 @@ public static class ReplayPlaybookEndpoint
         await session.SaveChangesAsync(ct);
 
         return new ReplayAnswer(candidate.Name, candidate.Hash, results, hidden,
-            hidden == 0 ? null : $"{hidden} run(s) on incidents you may not see were left out");
+            hidden == 0 ? null : $"{hidden} run(s) on incidents (or access requests) you may not see were left out");
     }
 
-    public static RecordedRun Recorded(PlaybookRun run, Incident incident) => new(run.IncidentId, run.Id, run.PlaybookHash, run.Status,
-        JsonValues.ToPlain(run.Inputs), run.Signal is null ? null : JsonValues.ToPlain(run.Signal), RunScope.Facts(incident),
+    /// <param name="incident">The run's incident, or null for a run of an access request (its incident facts are empty).</param>
+    public static RecordedRun Recorded(PlaybookRun run, Incident? incident) => new(run.IncidentId, run.Id, run.PlaybookHash, run.Status,
+        JsonValues.ToPlain(run.Inputs), run.Signal is null ? null : JsonValues.ToPlain(run.Signal),
+        incident is null ? new Dictionary<string, object?>() : RunScope.Facts(incident),
         run.Steps.ToDictionary(s => s.Key, s => new RecordedStep(s.Value.Status, s.Value.Outcome, s.Value.Attempts, JsonValues.ToPlain(s.Value.Outputs), s.Value.Resolution,
             s.Value.EndedAt, s.Value.Escalated, s.Value.IncidentRead is { } read ? new IncidentFactsRead(JsonValues.ToPlain(read)) : null)));
 
