@@ -25,10 +25,10 @@ public static class ChaosExperiment
     private const string ChaosDataset = """
         apiVersion: incidents/v1
         kind: Dataset
-        name: chaos.data
-        title: The table the chaos runs revoke grants on
+        name: chaos.readable
+        title: The table time-boxed grants are asked for on (its own: the runs' grants on chaos.data are none of the catalogue's)
         connection: warehouse
-        object: chaos.data
+        object: chaos.readable
         classification: confidential
         owner: user:chaos-owner
         purposes: [analytics]
@@ -84,7 +84,7 @@ public static class ChaosExperiment
         var playbooks = Directory.CreateTempSubdirectory("chaos-playbooks-").FullName;
         await File.WriteAllTextAsync(Path.Combine(playbooks, "chaos.yaml"), Playbook, ct);
         var catalogue = Directory.CreateTempSubdirectory("chaos-catalogue-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(catalogue, "chaos.data.yaml"), ChaosDataset, ct);
+        await File.WriteAllTextAsync(Path.Combine(catalogue, "chaos.readable.yaml"), ChaosDataset, ct);
         if (settings.Grants > 0)
             File.Copy(settings.AccessPlaybook ?? throw new ArgumentException("time-boxed grants need the access-request playbook (--access-playbook)"),
                 Path.Combine(playbooks, "access-request.yaml"));
@@ -201,9 +201,9 @@ public static class ChaosExperiment
             var verify = await GetAsync(http, nodes[0], $"/api/incidents/{incident}/verify", ct);
             if (!verify.GetProperty("valid").GetBoolean()) chainsBroken++;
         }
-        var stillGranted = await StillGrantedAsync(settings.Warehouse, grantees, ct);
+        var stillGranted = await StillGrantedAsync(settings.Warehouse, grantees, "chaos.data", ct);
         var grants = await GrantsAsync(http, nodes[0], ct);
-        var readersStillReading = await StillGrantedAsync(settings.Warehouse, readers, ct);
+        var readersStillReading = await StillGrantedAsync(settings.Warehouse, readers, "chaos.readable", ct);
         // The runs the faults interrupted, replayed with the text they ran: the record and the engine still agree.
         var replayed = await ReplayOverTheApi.DifferencesAsync(nodes[0].Url, token);
         Say($"replayed every run with its own text: {replayed.Count} difference(s)");
@@ -257,12 +257,12 @@ public static class ChaosExperiment
     private static async Task GrantAsync(HttpClient http, string approver, Func<ServiceProcess[]> nodes, string reader, CancellationToken ct)
     {
         var request = await AnyNodeAsync(nodes, async node =>
-            (await GetAsync(http, node, "/api/access-requests?mine=true&dataset=chaos.data&limit=500", ct)).EnumerateArray()
+            (await GetAsync(http, node, "/api/access-requests?mine=true&dataset=chaos.readable&limit=500", ct)).EnumerateArray()
             .FirstOrDefault(r => r.GetProperty("grantee").GetString() == reader) is { ValueKind: JsonValueKind.Object } known
                 ? known
                 : await PostAsync(http, node, "/api/access-requests", new
                 {
-                    dataset = "chaos.data", grantee = reader, purpose = "analytics", duration = $"{GrantFor.TotalSeconds:0}s", reason = "chaos",
+                    dataset = "chaos.readable", grantee = reader, purpose = "analytics", duration = $"{GrantFor.TotalSeconds:0}s", reason = "chaos",
                 }, ct), ct);
         var id = request.GetProperty("requestId").GetGuid();
         using var asApprover = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
@@ -307,7 +307,7 @@ public static class ChaosExperiment
         if (readers.Count == 0) return;
         await using var db = Open(warehouse);
         await db.OpenAsync(ct);
-        var sql = "create schema if not exists chaos; create table if not exists chaos.data (id int);" +
+        var sql = "create schema if not exists chaos; create table if not exists chaos.readable (id int);" +
                   string.Concat(readers.Select(g => $"drop role if exists {g}; create role {g} nologin;"));
         await using var command = new NpgsqlCommand(sql, db);
         await command.ExecuteNonQueryAsync(ct);
@@ -364,13 +364,15 @@ public static class ChaosExperiment
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<int> StillGrantedAsync(string warehouse, IReadOnlyList<string> grantees, CancellationToken ct)
+    private static async Task<int> StillGrantedAsync(string warehouse, IReadOnlyList<string> grantees, string table, CancellationToken ct)
     {
+        if (grantees.Count == 0) return 0;
         await using var db = Open(warehouse);
         await db.OpenAsync(ct);
         await using var command = new NpgsqlCommand(
-            "select count(*) from unnest(@roles) as r(name) where has_table_privilege(r.name, 'chaos.data', 'SELECT')", db);
+            "select count(*) from unnest(@roles) as r(name) where has_table_privilege(r.name, @table::regclass, 'SELECT')", db);
         command.Parameters.AddWithValue("roles", grantees.ToArray());
+        command.Parameters.AddWithValue("table", table);
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct));
     }
 

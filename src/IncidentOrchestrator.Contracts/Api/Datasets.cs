@@ -13,8 +13,8 @@ public sealed record DatasetGrants(string Name, string Connection, string Object
     IReadOnlyList<DatasetGrantView> Grants, string? Unchecked);
 
 /// <summary>One way a role could read a dataset at an instant.</summary>
-/// <param name="Kind">standing (the catalogue let it read without asking), requested (an approved access request's grant), or drift (a grant
-/// the scanner detected that nobody approved, not yet contained).</param>
+/// <param name="Kind">standing (the catalogue let it read without asking), requested (an approved access request's grant), break-glass (an
+/// emergency grant, approved by nobody first), or drift (a grant the scanner detected that nobody approved, not yet contained).</param>
 /// <param name="From">Since when: the file version's first load, the grant, or the drift's first observation.</param>
 /// <param name="Until">Until when, if known: the grant's end or when it ended, or the drift's containment.</param>
 /// <param name="Source">The access request, or the drift's incident (for those who may see it).</param>

@@ -22,7 +22,7 @@ public sealed class BuiltInActions : IActionCatalog
         new("postgres.enable-login", "ALTER ROLE … LOGIN (the inverse of postgres.disable-login)",
             ["connection", "role"], [], [], ["changed"]),
         new("programme.suspend", "Suspend a registered programme and run its declared suspension actions",
-            ["programme"], [], [], ["suspendedAt", "reviewBy", "requestsRevoked"]),
+            ["programme"], [], [], ["suspendedAt", "reviewBy", "requestsRevoked", "requestsHandedOver", "requestsWithdrawn"]),
         new("programme.resume", "Resume a suspended programme",
             ["programme"], [], [], ["resumedAt"]) { RequiresApproval = true },
         new("evidence.snapshot", "Copy the rows a query returns into the incident as evidence, with a content hash",

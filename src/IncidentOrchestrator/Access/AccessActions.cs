@@ -18,6 +18,7 @@ public sealed class GrantRequestedAccess(NamedConnections connections) : IAction
     {
         var request = await RequestedAccess.OfRunAsync(context, ct);
         if (request.WhyNotApproved() is { } why) throw new ActionFailedException(why);
+        if (await CatalogueAllows.SuspendedAsync(context.Session, request.Purpose, ct) is { } suspended) throw new ActionFailedException(suspended);
         if (!Durations.TryParse(request.Duration, out var duration) || duration <= TimeSpan.Zero)
             throw new ActionFailedException($"the request's duration '{request.Duration}' is not a duration");
         var granted = await new Grant(connections).ExecuteAsync(context with { Parameters = RequestedAccess.Postgres(request) }, ct);
@@ -39,7 +40,11 @@ public sealed class RevokeRequestedAccess(NamedConnections connections) : IActio
     public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
         var request = await RequestedAccess.OfRunAsync(context, ct);
-        var (outputs, ended) = await RequestedAccess.RevokeAsync(connections, request, context, null, null, ct);
+        // A break-glass grant its review rejected is taken back by the reviewer's decision; any other at its end.
+        var (by, reason) = request.Review is { Decision: Approvals.ApprovalRule.Rejected } review
+            ? (review.By, $"its break-glass review rejected it{(review.Comment is { } comment ? $": {comment}" : "")}")
+            : ((string?)null, (string?)null);
+        var (outputs, ended) = await RequestedAccess.RevokeAsync(connections, request, context, by, reason, ct);
         context.RecordOnIncident(ended);
         return new ActionResult(outputs);
     }
@@ -69,8 +74,7 @@ internal static class RequestedAccess
         AccessRequest request, ActionContext context, string? by, string? reason, CancellationToken ct, IReadOnlyCollection<Guid>? endingTogether = null)
     {
         var live = await LiveGrants.ListAsync(context.Session, context.Now, ct, request.Connection);
-        if (live.Where(r => r.Id != request.Id && endingTogether?.Contains(r.Id) != true).Covering(request.Connection!, request.Table!, request.Grantee)
-            is { } successor)
+        if (live.Where(r => r.Id != request.Id && endingTogether?.Contains(r.Id) != true).SuccessorOf(request, context.Now) is { } successor)
             return (new Dictionary<string, object?> { ["changed"] = false, ["canRead"] = true, ["handedOverTo"] = successor.Id.ToString() },
                 new AccessHandedOver(request.Id, request.Dataset, request.Grantee, request.Table!, successor.Id, successor.EndsAt!.Value, context.Now, by, reason));
         var revoked = await new Revoke(connections).ExecuteAsync(context with { Parameters = Postgres(request) }, ct);

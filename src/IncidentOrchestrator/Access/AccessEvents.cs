@@ -60,7 +60,7 @@ public sealed record AccessHandedOver(Guid RequestId, string Dataset, string Gra
     string ITimelineEvent.Describe() => $"{Grantee}'s access to {Table} is held on by request {To} until {Until:u}; this request ended without revoking it";
 }
 
-/// <summary>Taking the access back early failed on the database: the grant stands, and its run's end still takes it back.</summary>
+/// <summary>Taking the access back early failed on the database: the grant stands (its run's end takes it back, if its run still runs).</summary>
 public sealed record AccessRevokeFailed(Guid RequestId, string By, [property: Sensitive] string Reason, string Error, DateTimeOffset At) : ITimelineEvent
 {
     string ITimelineEvent.Actor => By;

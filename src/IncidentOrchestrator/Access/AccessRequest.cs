@@ -32,6 +32,10 @@ public sealed class AccessRequest
 
     /// <summary>The approvals of its run that ask the request's own approvers for at least its quorum: only their decisions count.</summary>
     public List<Guid> Asked { get; set; } = [];
+
+    /// <summary>A break-glass request's review approvals (asked after its grant), and how the first was decided.</summary>
+    public List<Guid> Reviews { get; set; } = [];
+    public ApprovalDecision? Review { get; set; }
     public List<ApprovalDecision> Decisions { get; set; } = [];
     public DateTimeOffset? GrantedAt { get; set; }
     public DateTimeOffset? EndsAt { get; set; }
@@ -84,7 +88,13 @@ public sealed class AccessRequest
     {
         switch (e)
         {
-            case ApprovalRequested asked when asked.RunId == RunId && AsksForThis(asked):
+            case ApprovalRequested review when review.RunId == RunId && BreakGlass:
+                Reviews.Add(review.ApprovalId); // granted without approval: what it asks afterwards is a review, not an approval
+                break;
+            case ApprovalDecided decided when Reviews.Contains(decided.ApprovalId):
+                Review ??= new ApprovalDecision(decided.By, decided.Decision, decided.Comment, decided.At);
+                break;
+            case ApprovalRequested asked when asked.RunId == RunId && AsksEnough(asked.Approvers, asked.Quorum, Approvers, Quorum):
                 Asked.Add(asked.ApprovalId);
                 break;
             case ApprovalDecided decided when Asked.Contains(decided.ApprovalId):
@@ -131,8 +141,10 @@ public sealed class AccessRequest
     /// <summary>Whether a grant of this request is on the database, as far as its stream knows.</summary>
     public bool HoldsAGrant => Status is AccessStatuses.Granted or AccessStatuses.Unrevoked;
 
-    private bool AsksForThis(ApprovalRequested asked) =>
-        asked.Quorum >= Quorum && asked.Approvers.ToHashSet(StringComparer.Ordinal).SetEquals(Approvers);
+    /// <summary>Whether an approval asking <paramref name="asked"/> for <paramref name="askedQuorum"/> asks what <paramref name="required"/> and
+    /// <paramref name="quorum"/> require: the same approvers, and at least as many of them.</summary>
+    public static bool AsksEnough(IEnumerable<string> asked, int askedQuorum, IReadOnlyCollection<string> required, int quorum) =>
+        askedQuorum >= quorum && asked.ToHashSet(StringComparer.Ordinal).SetEquals(required);
 
     private void RunEnded(PlaybookRunEnded ended)
     {

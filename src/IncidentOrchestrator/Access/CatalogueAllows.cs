@@ -25,9 +25,17 @@ public static class CatalogueAllows
             yield return ("duration", $"{dataset.Name} is granted for at most {Durations.Format(dataset.MaxGrant)}; '{duration}' is longer.");
     }
 
-    /// <summary>Why an approval given under other approvers would not do under <paramref name="dataset"/>'s, or null.</summary>
+    /// <summary>Why an approval that asked <paramref name="approvers"/> for <paramref name="quorum"/> would not do under <paramref name="dataset"/>'s
+    /// approvers, by the rule a grant is checked with (<see cref="AccessRequest.AsksEnough"/>), or null.</summary>
     public static string? ApproversRefuse(Dataset dataset, IReadOnlyCollection<string> approvers, int quorum) =>
-        approvers.ToHashSet(StringComparer.Ordinal).SetEquals(dataset.Approvers.From) && quorum >= dataset.Approvers.Quorum
+        AccessRequest.AsksEnough(approvers, quorum, dataset.Approvers.From, dataset.Approvers.Quorum)
             ? null
-            : $"approved by {quorum} of {string.Join(", ", approvers)}; {dataset.Name} now asks {dataset.Approvers.Quorum} of {string.Join(", ", dataset.Approvers.From)}";
+            : $"its approval asked {quorum} of {string.Join(", ", approvers)}; {dataset.Name} would ask {dataset.Approvers.Quorum} of {string.Join(", ", dataset.Approvers.From)}";
+
+    /// <summary>Why a purpose cannot be granted now because the programme it serves is suspended, or null: asking and granting both ask.</summary>
+    public static async Task<string?> SuspendedAsync(Marten.IQuerySession session, string purpose, CancellationToken ct) =>
+        Dataset.ProgrammeOf(purpose) is { } programme
+        && await session.LoadAsync<Actions.Programmes.Programme>(Actions.Programmes.Programme.StreamId(programme), ct) is { Status: "suspended" }
+            ? $"The programme {programme} is suspended: access for it may be asked again once it resumes."
+            : null;
 }

@@ -61,9 +61,8 @@ public static class RequestAccessEndpoint
         {
             foreach (var (field, refused) in CatalogueAllows.Refusals(dataset, request.Purpose!, request.Duration!, request.BreakGlass == true))
                 validation.Add(field, refused);
-            if (!validation.Has("purpose") && Dataset.ProgrammeOf(request.Purpose!) is { } programme
-                && await session.LoadAsync<Programme>(Programme.StreamId(programme), ct) is { Status: "suspended" })
-                validation.Add("purpose", $"The programme {programme} is suspended: access for it may be asked again once it resumes.");
+            if (!validation.Has("purpose") && await CatalogueAllows.SuspendedAsync(session, request.Purpose!, ct) is { } suspended)
+                validation.Add("purpose", suspended);
             if (dataset.Standing.Contains(request.Grantee!, StringComparer.Ordinal))
                 validation.Add("grantee", $"{request.Grantee} may read {dataset.Name} without asking (the catalogue's standing access).");
             else if (string.Equals(request.Grantee, Catalog.Public, StringComparison.OrdinalIgnoreCase))

@@ -16,7 +16,7 @@ namespace IncidentOrchestrator.Catalogue;
 /// </summary>
 public sealed class WhoCouldRead(CatalogueFolder folder, TimeProvider clock)
 {
-    public const string Standing = "standing", Requested = "requested", Drift = "drift";
+    public const string Standing = "standing", Requested = "requested", BreakGlass = "break-glass", Drift = "drift";
 
     public async Task<Outcome<DatasetAccessAt>> ReadAsync(string name, string? at, Caller caller, IQuerySession session, CancellationToken ct)
     {
@@ -28,7 +28,7 @@ public sealed class WhoCouldRead(CatalogueFolder folder, TimeProvider clock)
         var versions = await session.Query<DatasetVersion>().Where(v => v.Name == name).ToListAsync(ct);
         var current = folder.Catalogue.Find(name);
         if (current is null && versions.Count == 0) return DatasetEndpoints.NoSuchDataset(name);
-        if (current is not null ? !DatasetGrantsRead.MaySee(caller, current) : !caller.IsAdmin && !caller.Roles.Contains(Roles.Privacy))
+        if (!DatasetGrantsRead.MaySeeAny(caller, current))
             return Refusal.Forbidden("Not for you to see", $"Who could read {name} is shown to its owner and stewards, privacy and administrators.");
 
         var entries = new List<DatasetAccessEntry>();
@@ -39,9 +39,11 @@ public sealed class WhoCouldRead(CatalogueFolder folder, TimeProvider clock)
             entries.AddRange(declared.Standing.Select(role => new DatasetAccessEntry(Standing, role, inForce!.FirstLoadedAt, null, null, null, [], inForce.Id)));
 
         var requests = await session.Query<AccessRequest>().Where(r => r.Dataset == name && r.GrantedAt != null && r.GrantedAt <= instant).ToListAsync(ct);
-        entries.AddRange(requests.Where(r => r.HoldsAGrant ? true : r.EndedAt > instant).Select(r => new DatasetAccessEntry(Requested, r.Grantee,
+        entries.AddRange(requests.Where(r => r.HoldsAGrant ? true : r.EndedAt > instant).Select(r => new DatasetAccessEntry(r.BreakGlass ? BreakGlass : Requested, r.Grantee,
             r.GrantedAt!.Value, r.HoldsAGrant ? r.EndsAt : r.EndedAt, r.Id, r.Purpose,
-            r.Decisions.Where(d => d.Decision == Approvals.ApprovalRule.Approved).Select(d => d.By).ToList(), r.DatasetHash)));
+            // A break-glass grant was approved by nobody first; its review, if any, says who kept it.
+            r.BreakGlass ? (r.Review is { Decision: Approvals.ApprovalRule.Approved } kept ? [kept.By] : [])
+                : r.Decisions.Where(d => d.Decision == Approvals.ApprovalRule.Approved).Select(d => d.By).ToList(), r.DatasetHash)));
 
         var d = declared ?? current;
         if (d is not null)

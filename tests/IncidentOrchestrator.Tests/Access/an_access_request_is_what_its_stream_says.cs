@@ -70,11 +70,11 @@ public sealed class an_access_request_is_what_its_stream_says
     }
 
     [Fact]
-    public void a_grant_stands_until_half_an_hour_past_its_end_while_its_revoke_is_under_way()
+    public void a_grant_stands_until_45_minutes_past_its_end_while_its_revoke_is_under_way()
     {
         var request = Requested(new AccessGranted(Id, "hr.employee_activity", "analyst", "warehouse", "hr.employee_activity", ["SELECT"], At.AddHours(8), At));
-        Assert.True(LiveGrants.StandAt(At.AddHours(8).AddMinutes(29)).Compile()(request));
-        Assert.False(LiveGrants.StandAt(At.AddHours(8).AddMinutes(30)).Compile()(request));
+        Assert.True(LiveGrants.StandAt(At.AddHours(8).AddMinutes(44)).Compile()(request));
+        Assert.False(LiveGrants.StandAt(At.AddHours(8).AddMinutes(45)).Compile()(request));
         request.When(new AccessRevoked(Id, "hr.employee_activity", "analyst", "hr.employee_activity", false, At.AddHours(8)));
         Assert.False(LiveGrants.StandAt(At.AddHours(1)).Compile()(request));
     }
@@ -116,5 +116,29 @@ public sealed class an_access_request_is_what_its_stream_says
         request.When(new AccessRevoked(Id, "hr.employee_activity", "analyst", "hr.employee_activity", false, At.AddMinutes(1), "pia", "nothing would"));
         request.When(new AccessRevoked(Id, "hr.employee_activity", "analyst", "hr.employee_activity", false, At.AddHours(8)));
         Assert.Equal((AccessStatuses.Ended, "pia", "nothing would"), (request.Status, request.EndedBy, request.EndReason));
+    }
+
+    [Fact]
+    public void of_two_grants_of_the_same_access_ending_at_once_only_one_hands_over_to_the_other()
+    {
+        AccessRequest Granted(Guid id, DateTimeOffset endsAt)
+        {
+            var request = AccessRequest.Begin(new AccessRequested(id, "hr.employee_activity", "warehouse", "hr.employee_activity", "analyst", "analytics",
+                "8h", "study", null, "nina", "d1", "c1", ["role:privacy"], 1, Guid.NewGuid(), At))!;
+            request.When(new AccessGranted(id, "hr.employee_activity", "analyst", "warehouse", "hr.employee_activity", ["SELECT"], endsAt, At));
+            return request;
+        }
+        var end = At.AddHours(8);
+        var (a, b) = (Granted(Guid.NewGuid(), end), Granted(Guid.NewGuid(), end));
+        var handOvers = new[] { new[] { b }.SuccessorOf(a, At.AddHours(1)), new[] { a }.SuccessorOf(b, At.AddHours(1)) };
+        Assert.Single(handOvers, s => s is not null);
+
+        // A later end takes the earlier one's access on, never the other way round; one not granted yet takes nothing on.
+        var later = Granted(Guid.NewGuid(), end.AddHours(1));
+        Assert.Same(later, new[] { later }.SuccessorOf(a, At.AddHours(1)));
+        Assert.Null(new[] { a }.SuccessorOf(later, At.AddHours(1)));
+        var pending = AccessRequest.Begin(new AccessRequested(Guid.NewGuid(), "hr.employee_activity", "warehouse", "hr.employee_activity", "analyst",
+            "analytics", "8h", "study", null, "nina", "d1", "c1", ["role:privacy"], 1, Guid.NewGuid(), At))!;
+        Assert.Null(new[] { pending }.SuccessorOf(a, At.AddHours(1)));
     }
 }

@@ -291,11 +291,17 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         }
         var forTraining = await Granted(role, "train-ai:access-study");
         var forAnalytics = await Granted(other, "analytics");
+        var undecided = (await Host.Post("/api/access-requests", new { dataset = study, grantee = other, purpose = "train-ai:access-study", duration = "1h",
+            reason = "later" }, Requester, expect: 202)).ReadJson().GetProperty("requestId").GetString()!;
+        await ApprovalOfAsync(undecided);
 
         var incident = await Incident();
         var run = await Host.RunEnded(incident, await Host.StartRun(incident, "test-suspend", new { programme = "access-study" }));
         Assert.Equal("succeeded", run.Status);
         Assert.Equal([forTraining], run.Step("suspend").Outputs.GetProperty("requestsRevoked").EnumerateArray().Select(r => r.GetString()));
+        // One still waiting for its approvers is withdrawn: approved later, it would grant during the suspension.
+        Assert.Equal([undecided], run.Step("suspend").Outputs.GetProperty("requestsWithdrawn").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("withdrawn", (await RequestAsync(undecided, Requester)).GetProperty("status").GetString());
 
         var ended = await RunScenarios.Eventually(() => RequestAsync(forTraining, Requester),
             r => r.GetProperty("run").GetProperty("status").GetString() == "cancelled");
@@ -317,7 +323,7 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
     public async Task an_extension_approved_again_holds_the_access_on_without_a_revoke_in_between()
     {
         var role = await RoleAsync();
-        var first = await GrantedAsync(role, "8s");
+        var first = await GrantedAsync(role, "20s");
         await Host.Post($"/api/access-requests/{first}/extend", new { duration = "1h", reason = "more" }, Api.Leadership, expect: 404);
         await Host.Post($"/api/access-requests/{first}/extend", new { duration = "15d", reason = "more" }, Requester, expect: 400);
         var second = (await Host.Post($"/api/access-requests/{first}/extend", new { duration = "1h", reason = "the study runs on" }, Requester, expect: 202))
@@ -435,8 +441,11 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         Assert.Contains("Review break-glass access", review.GetProperty("title").GetString());
         await Host.Post($"/api/approvals/{review.GetProperty("approvalId").GetString()}/decision", new { decision = "reject", comment = "not an emergency" },
             Privacy, expect: 204);
-        await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() == "ended");
+        var ended = await RunScenarios.Eventually(() => RequestAsync(requestId, Requester), r => r.GetProperty("status").GetString() == "ended");
         Assert.False(await Fixture.Warehouse.CanReadAsync(role, Dataset));
+        Assert.Equal(("pia.privacy", "its break-glass review rejected it: not an emergency"),
+            (ended.GetProperty("endedBy").GetString(), ended.GetProperty("endReason").GetString()));
+        Assert.Empty(ended.GetProperty("decisions").EnumerateArray()); // a review is no approval
     }
 
     [Fact]
@@ -459,7 +468,7 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         var why = mine.GetProperty("refused").EnumerateArray().Select(w => w.GetString()!).ToList();
         Assert.Contains(why, w => w.Contains("is not approved for 'analytics'"));
         Assert.Contains(why, w => w.Contains("at most 30m"));
-        Assert.Contains(why, w => w.Contains("now asks 3 of user:hana.hr-data, role:privacy, role:admin"));
+        Assert.Contains(why, w => w.Contains("would ask 3 of user:hana.hr-data, role:privacy, role:admin"));
         Assert.Contains(replayed.GetProperty("past").EnumerateArray(), r => r.GetProperty("requestId").GetString() == past);
         Assert.Equal(["training_pipeline"], replayed.GetProperty("standingDropped").EnumerateArray().Select(r => r.GetString()));
 

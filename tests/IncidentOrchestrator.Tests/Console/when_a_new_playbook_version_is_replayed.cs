@@ -74,7 +74,7 @@ public sealed class when_a_new_playbook_version_is_replayed(ConsoleFixture fixtu
         var stranger = await ApiAsync(HttpMethod.Post, "/api/playbooks/replay", Sam, new { text = candidate, incidents = new[] { withProgramme.Incident } });
         Assert.Empty(stranger.GetProperty("runs").EnumerateArray());
         Assert.Equal(1, stranger.GetProperty("hidden").GetInt32());
-        Assert.Equal("1 run(s) on incidents you may not see were left out", stranger.GetProperty("note").GetString());
+        Assert.Equal("1 run(s) on incidents (or access requests) you may not see were left out", stranger.GetProperty("note").GetString());
 
         // The versions: the loaded one has these runs; its text is served exactly.
         var versions = await ApiAsync(HttpMethod.Get, "/api/playbooks/sensitive-data-exposure/versions", Cora);

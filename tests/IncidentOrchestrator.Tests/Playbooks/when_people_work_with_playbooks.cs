@@ -11,9 +11,9 @@ public sealed class when_people_work_with_playbooks(AppFixture fixture) : Integr
     {
         var list = (await Host.Get("/api/playbooks", Api.Leadership)).ReadJson().EnumerateArray().ToList();
 
-        Assert.Equal(["access-request", "compromised-service-credentials", "insider-bulk-download", "privacy-notification", "sensitive-data-exposure"],
+        Assert.Equal(["access-break-glass", "access-request", "compromised-service-credentials", "insider-bulk-download", "privacy-notification", "sensitive-data-exposure"],
             list.Select(p => p.GetProperty("name").GetString()));
-        Assert.Equal(["access-request"], list.Where(p => p.GetProperty("subject").GetString() == "access-request").Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(["access-break-glass", "access-request"], list.Where(p => p.GetProperty("subject").GetString() == "access-request").Select(p => p.GetProperty("name").GetString()));
         var exposure = list.Single(p => p.GetProperty("name").GetString() == "sensitive-data-exposure");
         Assert.Matches("^[0-9a-f]{64}$", exposure.GetProperty("hash").GetString());
         Assert.Equal("dataset.acl_drift", exposure.GetProperty("triggers")[0].GetProperty("signal").GetString());

@@ -22,13 +22,11 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, ProgrammeDatas
     {
         var (name, programme) = ProgrammeRegistry.Find(programmes, context.Text("programme"));
         // First, and on every suspension: a grant for the programme's purpose is no more wanted while it is suspended than before.
-        var requests = await RevokeRequestedAccessAsync(name, context, ct);
+        var requests = await EndRequestedAccessAsync(name, context, ct);
         var current = await context.Session.Events.FetchForWriting<Programme>(Programme.StreamId(name), ct);
         if (current.Aggregate is { Status: "suspended" } already)
-            return new ActionResult(new Dictionary<string, object?>
-            {
-                ["suspendedAt"] = already.SuspendedAt, ["reviewBy"] = already.ReviewBy, ["requestsRevoked"] = requests.Revoked,
-            }, requests.Cancel);
+            return new ActionResult(new Dictionary<string, object?>(requests.Outputs) { ["suspendedAt"] = already.SuspendedAt, ["reviewBy"] = already.ReviewBy },
+                requests.Cancel);
 
         var datasets = datasetsOf.Of(name, programme);
         var (revoked, ended) = await Contention.RetryAsync(connections.Get(programme.Connection), Objects(programme, datasets), async db =>
@@ -51,28 +49,34 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, ProgrammeDatas
         if (current.Aggregate is null) context.Session.Events.StartStream<Programme>(Programme.StreamId(name), suspended);
         else current.AppendOne(suspended);
         context.RecordOnIncident(suspended); // the incident's timeline tells it too
-        return new ActionResult(new Dictionary<string, object?> { ["suspendedAt"] = context.Now, ["reviewBy"] = reviewBy, ["requestsRevoked"] = requests.Revoked },
+        return new ActionResult(new Dictionary<string, object?>(requests.Outputs) { ["suspendedAt"] = context.Now, ["reviewBy"] = reviewBy },
             [(new ProgrammeReviewDue(name, context.Now), reviewBy - context.Now), .. requests.Cancel]);
     }
 
-    /// <summary>Revokes each live request grant for a purpose the programme serves: recorded on the request and on the incident.</summary>
-    private async Task<(List<string> Revoked, List<(object, TimeSpan)> Cancel)> RevokeRequestedAccessAsync(string programme, ActionContext context,
-        CancellationToken ct)
+    /// <summary>
+    /// Ends every open request for a purpose the programme serves, each recorded on the request and on the incident and its run
+    /// cancelled: a pending one is withdrawn; a granted one revoked and read back, or handed over to another request that still
+    /// grants the same access for another purpose (which keeps it).
+    /// </summary>
+    private async Task<(Dictionary<string, object?> Outputs, List<(object, TimeSpan)> Cancel)> EndRequestedAccessAsync(string programme,
+        ActionContext context, CancellationToken ct)
     {
-        var revoked = new List<string>();
+        var (revoked, handedOver, withdrawn) = (new List<string>(), new List<string>(), new List<string>());
         var cancel = new List<(object, TimeSpan)>();
-        var serving = await Access.LiveGrants.ServingAsync(context.Session, programme, context.Now, ct);
+        var serving = await Access.LiveGrants.OpenServingAsync(context.Session, programme, ct);
         var ending = serving.Select(r => r.Id).ToHashSet();
+        var (by, reason) = ($"playbook:{context.RunId:N}", $"programme {programme} was suspended");
         foreach (var request in serving)
         {
-            var reason = $"programme {programme} was suspended";
-            var (_, taken) = await Access.RequestedAccess.RevokeAsync(connections, request, context, $"playbook:{context.RunId:N}", reason, ct, ending);
-            context.Session.Events.Append(request.Id, taken);
-            context.RecordOnIncident(taken);
+            object ended;
+            if (request.HoldsAGrant) (_, ended) = await Access.RequestedAccess.RevokeAsync(connections, request, context, by, reason, ct, ending);
+            else ended = new Access.AccessWithdrawn(request.Id, by, reason, context.Now);
+            context.Session.Events.Append(request.Id, ended);
+            context.RecordOnIncident(ended);
             cancel.Add((new Runs.CancelRun(request.RunId, reason, "system"), TimeSpan.Zero));
-            revoked.Add(request.Id.ToString());
+            (ended switch { Access.AccessHandedOver => handedOver, Access.AccessWithdrawn => withdrawn, _ => revoked }).Add(request.Id.ToString());
         }
-        return (revoked, cancel);
+        return (new Dictionary<string, object?> { ["requestsRevoked"] = revoked, ["requestsHandedOver"] = handedOver, ["requestsWithdrawn"] = withdrawn }, cancel);
     }
 }
 
