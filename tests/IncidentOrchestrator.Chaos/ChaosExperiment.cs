@@ -26,7 +26,7 @@ public static class ChaosExperiment
         apiVersion: incidents/v1
         kind: Dataset
         name: chaos.readable
-        title: The table time-boxed grants are asked for on (its own: the runs' grants on chaos.data are none of the catalogue's)
+        title: The table time-boxed grants are asked for on, apart from the one the runs revoke grants on
         connection: warehouse
         object: chaos.readable
         classification: confidential
