@@ -9,6 +9,9 @@ using Wolverine.Http;
 
 namespace IncidentOrchestrator.Access;
 
+/// <summary>A request's history as its stream tells it, and whether it verifies.</summary>
+public sealed record AccessRequestHistory(IReadOnlyList<Timeline.TimelineItem> Events, ChainVerification Chain);
+
 /// <summary>What a list of access requests is asked for: the filters of <c>GET /api/access-requests</c>, as given.</summary>
 public sealed record AccessRequestQuery(string? Status = null, string? Dataset = null, bool? Mine = null, int? Limit = null, string? Cursor = null);
 
@@ -33,6 +36,18 @@ public static class GetAccessRequestsEndpoint
     public static async Task<Outcome<AccessRequestView>> FindAsync(Guid id, IQuerySession session, PinnedPlaybooks playbooks, IncidentReads reads,
         Caller caller, string door, CancellationToken ct)
     {
+        var admitted = await AdmitAsync(id, session, reads, caller, door, ct);
+        if (admitted.Refused is { } refused) return refused;
+        var request = admitted.Value!;
+        var run = await session.LoadAsync<PlaybookRun>(request.RunId, ct);
+        var steps = run is null ? null : RunViews.Of(run, (await playbooks.GetAsync(run.PlaybookHash, session, ct)).Steps.Select(s => s.Id).ToList());
+        return View(request, steps);
+    }
+
+    /// <summary>The request for one who may see it, that read recorded first (the same 404 for unknown and unseen; nothing shown unrecorded).</summary>
+    private static async Task<Outcome<AccessRequest>> AdmitAsync(Guid id, IQuerySession session, IncidentReads reads, Caller caller, string door,
+        CancellationToken ct)
+    {
         var found = await session.LoadAsync<AccessRequest>(id, ct);
         if (found is null) return Refusal.NotFound("Access request", id);
         var allowed = caller.MaySee(found);
@@ -44,11 +59,26 @@ public static class GetAccessRequestsEndpoint
         {
             if (allowed) return Refusal.ReadNotRecorded;
         }
-        if (!allowed) return Refusal.NotFound("Access request", id);
-        var request = found;
-        var run = await session.LoadAsync<PlaybookRun>(request.RunId, ct);
-        var steps = run is null ? null : RunViews.Of(run, (await playbooks.GetAsync(run.PlaybookHash, session, ct)).Steps.Select(s => s.Id).ToList());
-        return View(request, steps);
+        return allowed ? found : Refusal.NotFound("Access request", id);
+    }
+
+    /// <summary>
+    /// <c>GET /api/access-requests/{id}/history</c>: everything its stream says, oldest first (asked, decided, granted, ended, its run's
+    /// steps), and whether that history verifies: each event linked by SHA-256 to the one before, as an incident's.
+    /// </summary>
+    [WolverineGet("/api/access-requests/{id}/history"), Authorize(Roles = Roles.Readers)]
+    public static async Task<IResult> History(Guid id, IQuerySession session, IncidentReads reads, Security.TamperEvidence.ChainVerifier verifier,
+        HttpContext context, CancellationToken ct) =>
+        (await HistoryAsync(id, session, reads, verifier, context.User.Caller(), NeedToKnowGate.EndpointName(context), ct)).ToHttp(TypedResults.Ok);
+
+    public static async Task<Outcome<AccessRequestHistory>> HistoryAsync(Guid id, IQuerySession session, IncidentReads reads,
+        Security.TamperEvidence.ChainVerifier verifier, Caller caller, string door, CancellationToken ct)
+    {
+        var admitted = await AdmitAsync(id, session, reads, caller, door, ct);
+        if (admitted.Refused is { } refused) return refused;
+        var events = await session.Events.FetchStreamAsync(id, token: ct);
+        return new AccessRequestHistory(events.OrderBy(e => e.Version).Select(e => Timeline.TimelineProjection.Project(e)).ToList(),
+            await verifier.VerifyAsync(id, ct));
     }
 
     /// <summary>
@@ -66,9 +96,7 @@ public static class GetAccessRequestsEndpoint
         CancellationToken ct)
     {
         var validation = new Problems.Validation();
-        var statuses = filter.Status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
-        foreach (var unknown in statuses.Where(s => !AccessStatuses.All.Contains(s)))
-            validation.Add("status", $"'{unknown}' is not one of {string.Join(", ", AccessStatuses.All)}.");
+        var statuses = EnumFilter.Parse(filter.Status, AccessStatuses.All, "status", validation);
         var pageSize = Paging.Limit(filter.Limit, validation);
         var after = Paging.ParseCursor(filter.Cursor, validation);
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The access request list query is not valid"));

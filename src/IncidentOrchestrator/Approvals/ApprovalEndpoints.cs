@@ -53,9 +53,7 @@ public static class ApprovalEndpoints
         NeedToKnowGate needToKnow, string readBy, CancellationToken ct, ISet<Guid>? recorded = null)
     {
         var validation = new Problems.Validation();
-        var statuses = filter.Status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
-        foreach (var unknown in statuses.Where(s => !ApprovalItem.Statuses.Contains(s)))
-            validation.Add("status", $"'{unknown}' is not one of {string.Join(", ", ApprovalItem.Statuses)}.");
+        var statuses = EnumFilter.Parse(filter.Status, ApprovalItem.Statuses, "status", validation);
         var pageSize = Paging.Limit(filter.Limit, validation);
         var after = Paging.ParseCursor(filter.Cursor, validation);
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The approval list query is not valid"));

@@ -15,4 +15,13 @@ public static class EnumFilter
         }
         return parsed.ToArray();
     }
+
+    /// <summary>The same filter on a set of names (a status kept as text): the names given, each unknown one a field error; empty when not given.</summary>
+    public static string[] Parse(string? value, IReadOnlyCollection<string> names, string field, Problems.Validation validation)
+    {
+        var given = value?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+        foreach (var unknown in given.Where(s => !names.Contains(s)))
+            validation.Add(field, $"'{unknown}' is not one of {string.Join(", ", names)}.");
+        return given;
+    }
 }

@@ -168,6 +168,9 @@ public static class OpenApiOperations
             "why (a purpose no longer approved, a duration over its limit, break-glass not allowed, other approvers), and which standing roles " +
             "it drops. Nothing changes. 422 with every error of a text that does not parse. For the dataset's owner and stewards, privacy and " +
             "administrators."),
+        ["GET /api/access-requests/{id}/history"] = new("Read an access request's history",
+            "Every event of its stream, oldest first (asked, decided, granted, ended, its run's steps), and whether the history verifies: each " +
+            "event linked by SHA-256 to the one before. For those who may see the request (404 for others); the read is recorded."),
         ["POST /api/access-requests/{id}/extend"] = new("Extend a granted access request",
             "{duration, reason}: a new request for the same grantee, dataset and purpose, checked against the catalogue as it is now and decided " +
             "by its approvers; granted before the first one's end, it holds the access on and the first ends without a revoke in between. 202 with " +

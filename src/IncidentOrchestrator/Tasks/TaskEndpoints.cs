@@ -52,9 +52,7 @@ public static class TaskEndpoints
         string readBy, CancellationToken ct, ISet<Guid>? recorded = null)
     {
         var validation = new Problems.Validation();
-        var statuses = filter.Status?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        foreach (var unknown in statuses?.Where(s => !TaskStatuses.All.Contains(s)) ?? [])
-            validation.Add("status", $"'{unknown}' is not one of {string.Join(", ", TaskStatuses.All)}.");
+        var statuses = EnumFilter.Parse(filter.Status, TaskStatuses.All, "status", validation);
         var pageSize = Paging.Limit(filter.Limit, validation);
         var after = Paging.ParseCursor(filter.Cursor, validation);
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The task list query is not valid"));

@@ -44,7 +44,7 @@ public static class ConsoleAccess
 
         console.MapGet("/access/{id:guid}", (Guid id, HttpContext context, IQuerySession session, CancellationToken ct) =>
                 RequestPageAsync(id, context, session, null, ct))
-            .Through(GetAccessRequestsEndpoint.Get);
+            .Through(GetAccessRequestsEndpoint.Get, GetAccessRequestsEndpoint.History);
 
         console.MapPost("/access/{id:guid}/extend", async (Guid id, HttpContext context, CatalogueFolder folder, TimeProvider clock, CancellationToken ct) =>
         {
@@ -93,9 +93,11 @@ public static class ConsoleAccess
         // The approvals of this request that wait for the caller's decision, through the approvals list as the API answers it.
         var mine = await ApprovalEndpoints.FindAsync(new ApprovalQuery(Mine: true, Incident: id, Status: ApprovalItem.Open), caller, session,
             context.RequestServices.GetRequiredService<NeedToKnowGate>(), NeedToKnowGate.EndpointName(context), ct);
+        var history = await GetAccessRequestsEndpoint.HistoryAsync(id, session, context.RequestServices.GetRequiredService<IncidentReads>(),
+            context.RequestServices.GetRequiredService<Security.TamperEvidence.ChainVerifier>(), caller, NeedToKnowGate.EndpointName(context), ct);
         return Page<AccessRequestPage>(new
         {
-            Signed = caller, Request = found.Value, Awaiting = mine.Value?.Items ?? [], Problem = ProblemOf(refused),
+            Signed = caller, Request = found.Value, Awaiting = mine.Value?.Items ?? [], Problem = ProblemOf(refused), History = history.Value,
         }, refused?.Status() ?? StatusCodes.Status200OK);
     }
 }

@@ -113,6 +113,16 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         await Fixture.Warehouse.ExecuteAsync($"grant select on {Dataset} to {role}");
         Assert.Contains(await DriftsAsync(), d => d.Grantee == role && d.Dataset == Dataset);
 
+        // Its history is its own stream, hash-chained: asked, decided, granted, ended, and it verifies.
+        var history = (await Host.Get($"/api/access-requests/{requestId}/history", Privacy)).ReadJson();
+        var types = history.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.Equal("AccessRequested", types[0]);
+        Assert.True(types.IndexOf("AccessGranted") < types.IndexOf("AccessRevoked"), string.Join(", ", types));
+        Assert.Contains("ApprovalDecided", types);
+        Assert.True(history.GetProperty("chain").GetProperty("valid").GetBoolean());
+        Assert.Equal(types.Count, history.GetProperty("chain").GetProperty("events").GetInt32());
+        await Host.Get($"/api/access-requests/{requestId}/history", Api.Leadership, expect: 404);
+
         // The request is its own stream, not an incident: it is in no incident list.
         await Host.Get($"/api/incidents/{requestId}", Api.Admin, expect: 404);
         // And only those it concerns see it.

@@ -79,6 +79,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /api/access-requests/{id}"] = Readers,
         ["POST /api/access-requests/{id}/revoke"] = Readers,
         ["POST /api/access-requests/{id}/extend"] = Readers,
+        ["GET /api/access-requests/{id}/history"] = Readers,
         ["POST /api/datasets/reload"] = "commander,admin",
         ["GET /api/catalogue/versions"] = Readers,
         ["GET /api/datasets/{name}"] = Readers,
