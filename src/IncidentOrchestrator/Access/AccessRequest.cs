@@ -138,6 +138,18 @@ public sealed class AccessRequest
         }
     }
 
+    /// <summary>When its approvers settled it: the decision that made the quorum, or the first rejection; null while undecided.</summary>
+    public DateTimeOffset? DecidedAt()
+    {
+        var seen = new List<ApprovalDecision>();
+        foreach (var decision in Decisions.OrderBy(d => d.At))
+        {
+            seen.Add(decision);
+            if (ApprovalRule.Outcome(seen, Quorum, RequestedBy) is not null) return decision.At;
+        }
+        return null;
+    }
+
     /// <summary>Whether a grant of this request is on the database, as far as its stream knows.</summary>
     public bool HoldsAGrant => Status is AccessStatuses.Granted or AccessStatuses.Unrevoked;
 

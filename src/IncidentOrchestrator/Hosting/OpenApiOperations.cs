@@ -168,6 +168,9 @@ public static class OpenApiOperations
             "why (a purpose no longer approved, a duration over its limit, break-glass not allowed, other approvers), and which standing roles " +
             "it drops. Nothing changes. 422 with every error of a text that does not parse. For the dataset's owner and stewards, privacy and " +
             "administrators."),
+        ["GET /api/metrics/access"] = new("Read the figures of access to sensitive datasets",
+            "from, to (as the summary): requests asked and how they ended, break-glass use, the median time their approvers took to decide, and " +
+            "standing roles against time-boxed grants now. Counts only."),
         ["GET /api/access-requests/{id}/history"] = new("Read an access request's history",
             "Every event of its stream, oldest first (asked, decided, granted, ended, its run's steps), and whether the history verifies: each " +
             "event linked by SHA-256 to the one before. For those who may see the request (404 for others); the read is recorded."),

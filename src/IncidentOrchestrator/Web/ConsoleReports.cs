@@ -38,7 +38,7 @@ public static class ConsoleReports
         console.MapGet("/programmes", async (HttpContext context, ProgrammeOptions programmes, IQuerySession session, CancellationToken ct) =>
             Page<ProgrammesPage>(new { Signed = context.User.Caller(), Programmes = await ProgrammeEndpoints.Get(programmes, session, context.User, ct) }))
             .Through(ProgrammeEndpoints.Get);
-        console.MapGet("/leadership", LeadershipAsync).Through(MetricsSummaryEndpoint.Get, WeeklySeriesEndpoint.Get);
+        console.MapGet("/leadership", LeadershipAsync).Through(MetricsSummaryEndpoint.Get, WeeklySeriesEndpoint.Get, Access.AccessFiguresEndpoint.Get);
     }
 
     private static async Task<IResult> LeadershipAsync(string? from, string? to, HttpContext context, IQuerySession session, TimeProvider clock,
@@ -55,6 +55,8 @@ public static class ConsoleReports
 
         var summary = await MetricsSummaryEndpoint.SummaryAsync(window.From, window.To, caller, session, ct);
         var series = await WeeklySeriesEndpoint.SeriesAsync(window.From, window.To, null, caller, session, now, ct);
-        return Page<LeadershipPage>(new { Signed = caller, Summary = summary, Weeks = series.Weeks, Ages = series.OpenByAge, GeneratedAt = now });
+        var access = await Access.AccessFiguresEndpoint.FiguresAsync(window.From, window.To, session,
+            context.RequestServices.GetRequiredService<Catalogue.CatalogueFolder>(), now, ct);
+        return Page<LeadershipPage>(new { Signed = caller, Summary = summary, Weeks = series.Weeks, Ages = series.OpenByAge, Access = access, GeneratedAt = now });
     }
 }

@@ -496,4 +496,28 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         await Fixture.Warehouse.ExecuteAsync($"create role {past} nologin");
         return past;
     }
+
+    [Fact]
+    public async Task leadership_counts_requests_their_ends_break_glass_and_the_time_to_decide_and_sees_nothing_more()
+    {
+        var since = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O"));
+        var role = await RoleAsync();
+        await GrantedAsync(role);
+        var refused = (await Host.Post("/api/access-requests", new { dataset = Dataset, grantee = role, purpose = "analytics", duration = "1h",
+            reason = "again" }, Requester, expect: 202)).ReadJson().GetProperty("requestId").GetString()!;
+        await Host.Post($"/api/approvals/{await ApprovalOfAsync(refused)}/decision", new { decision = "reject" }, Privacy, expect: 204);
+        var glass = (await Host.Post("/api/access-requests", new { dataset = Dataset, grantee = role, purpose = "analytics", duration = "1h",
+            reason = "outage", breakGlass = true }, Requester, expect: 202)).ReadJson().GetProperty("requestId").GetString()!;
+        await RunScenarios.Eventually(() => RequestAsync(glass, Requester), r => r.GetProperty("status").GetString() == "granted");
+        await RunScenarios.Eventually(() => RequestAsync(refused, Requester), r => r.GetProperty("status").GetString() == "refused");
+
+        var answer = await Host.Get($"/api/metrics/access?from={since}", Api.Leadership);
+        var figures = answer.ReadJson();
+        Assert.Equal((3, 2, 1, 1), (figures.GetProperty("requested").GetInt32(), figures.GetProperty("granted").GetInt32(),
+            figures.GetProperty("refused").GetInt32(), figures.GetProperty("breakGlass").GetInt32()));
+        Assert.True(figures.GetProperty("medianSecondsToDecide").GetDouble() >= 0);
+        Assert.True(figures.GetProperty("timeBoxedGrantsNow").GetInt32() >= 2);
+        Assert.DoesNotContain(role, answer.ReadAsText()); // counts only
+        await Host.Get("/api/metrics/access", Requester, expect: 403);
+    }
 }

@@ -92,6 +92,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/detection/scan"] = "admin",
         ["GET /api/metrics/summary"] = "leadership,commander",
         ["GET /api/metrics/weekly"] = "leadership,commander",
+        ["GET /api/metrics/access"] = "leadership,commander",
         ["GET /api/stream"] = Readers,
 
         // Slack's buttons, pressed by the person each Slack user is mapped to: the operation's roles, then the same gate.
