@@ -66,3 +66,10 @@ public sealed record AccessRevokeFailed(Guid RequestId, string By, [property: Se
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => $"{By} asked to revoke the access early, and the database refused: {Error}";
 }
+
+/// <summary>The drift scanner found the request's grant gone from the table before its end: revoked outside the product. The request ends.</summary>
+public sealed record AccessFoundRevoked(Guid RequestId, string Dataset, string Grantee, string Table, DateTimeOffset At) : ITimelineEvent
+{
+    string ITimelineEvent.Actor => "acl-drift-scanner";
+    string ITimelineEvent.Describe() => $"{Grantee}'s grant on {Table} was found gone before its end: revoked outside the product";
+}

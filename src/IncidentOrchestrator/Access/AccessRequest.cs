@@ -123,6 +123,11 @@ public sealed class AccessRequest
                 (EndedAt, EndedBy, RevokeFailure) = (revoked.At, revoked.By, null);
                 EndReason = revoked.Reason ?? (revoked.By is null ? "its time ended" : null);
                 break;
+            case AccessFoundRevoked found when Status == AccessStatuses.Granted:
+                Status = AccessStatuses.Ended;
+                (EndedAt, EndedBy, RevokeFailure) = (found.At, "acl-drift-scanner", null);
+                EndReason = "its grant was found gone from the database before its end: revoked outside the product";
+                break;
             case AccessRevokeFailed failed when HoldsAGrant:
                 RevokeFailure = $"{failed.By} asked to revoke it ({failed.Reason}) at {failed.At:u}, and the database refused: {failed.Error}";
                 break;

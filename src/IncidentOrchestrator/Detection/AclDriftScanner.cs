@@ -48,6 +48,7 @@ public sealed class AclDriftScanner(ScannedAccess access, NamedConnections conne
                 }
 
             var drifts = await FindAsync(policy, ct);
+            await RecordGoneAsync(policy, ct);
 
             // A drift whose incident is still under way was reported; one fixed and reintroduced, or still there after its
             // incident ended, is reported again.
@@ -79,6 +80,36 @@ public sealed class AclDriftScanner(ScannedAccess access, NamedConnections conne
         foreach (var (connection, datasets) in policy.Connections)
             drifts.AddRange(await ScanConnectionAsync(connection, datasets, granted, ct));
         return drifts;
+    }
+
+    /// <summary>
+    /// Records, on each request whose grant stands by its stream but is gone from its table's access list before its end (revoked by
+    /// hand, outside the product), that the scanner found it gone: the request ends then. Returns those requests.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> RecordGoneAsync(AccessPolicy policy, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var read = store.QuerySession();
+        var granted = (await LiveGrants.ListAsync(read, now, ct)).Where(r => r.Status == AccessStatuses.Granted && r.EndsAt > now).ToList();
+        var gone = new List<AccessRequest>();
+        foreach (var (connection, datasets) in policy.Connections)
+        {
+            var here = granted.Where(r => r.Connection == connection && r.Table is { } t && datasets.ContainsKey(t)).ToList();
+            if (here.Count == 0) continue;
+            await using var db = await connections.Get(connection).OpenConnectionAsync(ct);
+            foreach (var table in here.GroupBy(r => r.Table!))
+            {
+                if (await Catalog.FindTableAsync(db, table.Key, ct) is not { } quoted) continue;
+                var holders = (await Catalog.GrantsAsync(db, quoted, ct)).Where(g => g.Privileges.Contains("SELECT")).Select(g => g.Grantee).ToHashSet(StringComparer.Ordinal);
+                gone.AddRange(table.Where(r => !holders.Contains(r.Grantee)));
+            }
+        }
+        if (gone.Count == 0) return [];
+        await using var write = store.LightweightSession();
+        foreach (var request in gone) write.Events.Append(request.Id, new AccessFoundRevoked(request.Id, request.Dataset, request.Grantee, request.Table!, now));
+        await write.SaveChangesAsync(ct);
+        logger.LogWarning("Access granted by request and revoked outside the product: {Requests}", string.Join("; ", gone.Select(r => r.Id)));
+        return gone.Select(r => r.Id).ToList();
     }
 
     private async Task<List<AclDrift>> ScanConnectionAsync(string connection, Dictionary<string, DatasetPolicy> datasets,

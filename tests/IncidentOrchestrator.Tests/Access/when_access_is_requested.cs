@@ -521,4 +521,23 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         Assert.DoesNotContain(role, answer.ReadAsText()); // counts only
         await Host.Get("/api/metrics/access", Requester, expect: 403);
     }
+
+    [Fact]
+    public async Task a_grant_revoked_by_hand_before_its_end_is_found_and_recorded_and_the_request_ends()
+    {
+        var role = await RoleAsync();
+        var requestId = await GrantedAsync(role);
+        var scanned = ActivatorUtilities.CreateInstance<ScannedAccess>(Host.Services, new DetectionOptions());
+        var scanner = ActivatorUtilities.CreateInstance<AclDriftScanner>(Host.Services, scanned);
+        Assert.DoesNotContain(Guid.Parse(requestId), await scanner.RecordGoneAsync(scanned.Policy()!, CancellationToken.None)); // still there
+
+        await Fixture.Warehouse.ExecuteAsync($"revoke select on {Dataset} from {role}");
+        Assert.Contains(Guid.Parse(requestId), await scanner.RecordGoneAsync(scanned.Policy()!, CancellationToken.None));
+        var ended = await RequestAsync(requestId, Requester);
+        Assert.Equal(("ended", "acl-drift-scanner"), (ended.GetProperty("status").GetString(), ended.GetProperty("endedBy").GetString()));
+        Assert.Contains("revoked outside the product", ended.GetProperty("endReason").GetString());
+        Assert.Contains((await Host.Get($"/api/access-requests/{requestId}/history", Requester)).ReadJson().GetProperty("events").EnumerateArray(),
+            e => e.GetProperty("type").GetString() == "AccessFoundRevoked");
+        Assert.DoesNotContain(Guid.Parse(requestId), await scanner.RecordGoneAsync(scanned.Policy()!, CancellationToken.None)); // once
+    }
 }
