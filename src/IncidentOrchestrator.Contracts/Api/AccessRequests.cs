@@ -3,6 +3,8 @@ namespace IncidentOrchestrator.Contracts;
 /// <summary>The body of <c>POST /api/access-requests</c>: who is to read which catalogued dataset, for what, for how long, and why.</summary>
 /// <param name="Grantee">The database role that is to read the dataset.</param>
 /// <param name="Duration">How long the grant lasts (<c>8h</c>, <c>14d</c>): at most the dataset's <c>maxGrant</c>.</param>
+/// <param name="MayEnd">Whether it can be ended now (<c>POST …/revoke</c>): withdrawn while pending, revoked while it holds a grant.</param>
+/// <param name="MayExtend">Whether it can be extended now (<c>POST …/extend</c>).</param>
 /// <param name="BreakGlass">An emergency: granted at once, without approval, for at most the dataset's break-glass time, where the catalogue
 /// allows it; its approvers are told at once and review it.</param>
 public sealed record RequestAccess(string? Dataset, string? Grantee, string? Purpose, string? Duration, string? Reason, string? Ticket = null,
@@ -36,7 +38,7 @@ public sealed record AccessRequestView(Guid RequestId, string Dataset, string Gr
     string RequestedBy, DateTimeOffset RequestedAt, IReadOnlyList<string> Approvers, int Quorum, string Status,
     IReadOnlyList<AccessDecisionView> Decisions, DateTimeOffset? GrantedAt, DateTimeOffset? EndsAt, DateTimeOffset? EndedAt, string? EndReason,
     string DatasetHash, string CatalogueHash, Guid RunId, string? Connection = null, string? Table = null, string? EndedBy = null, RunView? Run = null,
-    Guid? Extends = null, Guid? HandedOverTo = null, string? RevokeFailure = null, bool BreakGlass = false);
+    Guid? Extends = null, Guid? HandedOverTo = null, string? RevokeFailure = null, bool BreakGlass = false, bool MayEnd = false, bool MayExtend = false);
 
 /// <summary>The body of <c>POST /api/catalogue/replay</c>: a candidate version of one dataset's file.</summary>
 public sealed record ReplayCatalogue(string? Text);

@@ -158,6 +158,12 @@ public sealed class AccessRequest
     /// <summary>Whether a grant of this request is on the database, as far as its stream knows.</summary>
     public bool HoldsAGrant => Status is AccessStatuses.Granted or AccessStatuses.Unrevoked;
 
+    /// <summary>Whether it can be ended now: withdrawn while pending, or revoked while it holds a grant.</summary>
+    public bool MayBeEnded => Status == AccessStatuses.Pending || HoldsAGrant;
+
+    /// <summary>Whether it can be extended now: only a grant that stands and will end at its time.</summary>
+    public bool MayBeExtended => Status == AccessStatuses.Granted;
+
     /// <summary>Whether an approval asking <paramref name="asked"/> for <paramref name="askedQuorum"/> asks what <paramref name="required"/> and
     /// <paramref name="quorum"/> require: the same approvers, and at least as many of them.</summary>
     public static bool AsksEnough(IEnumerable<string> asked, int askedQuorum, IReadOnlyCollection<string> required, int quorum) =>

@@ -39,22 +39,20 @@ public static class RevokeAccessEndpoint
     public static async Task<Outcome> RevokeAsync(Guid id, string reason, IDocumentSession session, IMessageBus bus, Caller caller, TimeProvider clock,
         CancellationToken ct)
     {
-        if (await session.LoadAsync<AccessRequest>(id, ct) is not { } seen || !caller.MaySee(seen)) return Refusal.NotFound("Access request", id);
+        if ((await GetAccessRequestsEndpoint.VisibleAsync(session, id, caller, ct)).Refused is { } unseen) return unseen;
         // Under the request's stream lock, on the request as it is then: its run appends to the same stream.
         var stream = await IncidentStreams.ForPersonAsync(session, id, ct);
         var request = (await session.LoadAsync<AccessRequest>(id, ct))!;
-        switch (request.Status)
+        if (!request.MayBeEnded)
+            return Refusal.Conflict("The request has ended", $"Access request {id} is {request.Status}; there is nothing to take back.");
+        if (request.HoldsAGrant)
         {
-            case AccessStatuses.Pending:
-                stream.AppendOne(new AccessWithdrawn(id, caller.Subject, reason, clock.GetUtcNow()));
-                await bus.PublishAsync(new CancelRun(request.RunId, $"withdrawn by {caller.Subject}: {reason}", caller.Subject));
-                return Outcome.Done;
-            case AccessStatuses.Granted or AccessStatuses.Unrevoked:
-                await bus.PublishAsync(new RevokeGrantedAccess(id, caller.Subject, reason));
-                return Outcome.Done;
-            default:
-                return Refusal.Conflict("The request has ended", $"Access request {id} is {request.Status}; there is nothing to take back.");
+            await bus.PublishAsync(new RevokeGrantedAccess(id, caller.Subject, reason));
+            return Outcome.Done;
         }
+        stream.AppendOne(new AccessWithdrawn(id, caller.Subject, reason, clock.GetUtcNow()));
+        await bus.PublishAsync(new CancelRun(request.RunId, $"withdrawn by {caller.Subject}: {reason}", caller.Subject));
+        return Outcome.Done;
     }
 }
 
@@ -128,8 +126,9 @@ public static class ExtendAccessEndpoint
         Catalogue.CatalogueFolder catalogue, Catalogue.DatasetAccess access, NamedConnections connections, Playbooks.PlaybookCatalog playbooks,
         PinnedPlaybooks pinned, AccessOptions options, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        if (await session.LoadAsync<AccessRequest>(id, ct) is not { } extended || !user.Caller().MaySee(extended)) return Refusal.NotFound("Access request", id);
-        if (extended.Status != AccessStatuses.Granted)
+        var visible = await GetAccessRequestsEndpoint.VisibleAsync(session, id, user.Caller(), ct);
+        if (visible.Value is not { } extended) return visible.Refused!;
+        if (!extended.MayBeExtended)
             return Refusal.Conflict("Only a granted request is extended", $"Access request {id} is {extended.Status}; ask for access anew instead.");
         return await RequestAccessEndpoint.RequestAsync(
             new RequestAccess(extended.Dataset, extended.Grantee, extended.Purpose, request.Duration, request.Reason, extended.Ticket), session, bus, catalogue,

@@ -44,6 +44,10 @@ public static class GetAccessRequestsEndpoint
         return View(request, steps);
     }
 
+    /// <summary>The request, for one who may see it; the same 404 for unknown and unseen (for the operations that act on one).</summary>
+    public static async Task<Outcome<AccessRequest>> VisibleAsync(IQuerySession session, Guid id, Caller caller, CancellationToken ct) =>
+        await session.LoadAsync<AccessRequest>(id, ct) is { } request && caller.MaySee(request) ? request : Refusal.NotFound("Access request", id);
+
     /// <summary>The request for one who may see it, that read recorded first (the same 404 for unknown and unseen; nothing shown unrecorded).</summary>
     private static async Task<Outcome<AccessRequest>> AdmitAsync(Guid id, IQuerySession session, IncidentReads reads, Caller caller, string door,
         CancellationToken ct)
@@ -122,5 +126,5 @@ public static class GetAccessRequestsEndpoint
     public static AccessRequestView View(AccessRequest r, Contracts.RunView? run = null) => new(r.Id, r.Dataset, r.Grantee, r.Purpose, r.Duration,
         r.Reason, r.Ticket, r.RequestedBy, r.RequestedAt, r.Approvers, r.Quorum, r.Status,
         r.Decisions.Select(d => new AccessDecisionView(d.By, d.Decision, d.Comment, d.At)).ToList(), r.GrantedAt, r.EndsAt, r.EndedAt, r.EndReason,
-        r.DatasetHash, r.CatalogueHash, r.RunId, r.Connection, r.Table, r.EndedBy, run, r.Extends, r.HandedOverTo, r.RevokeFailure, r.BreakGlass);
+        r.DatasetHash, r.CatalogueHash, r.RunId, r.Connection, r.Table, r.EndedBy, run, r.Extends, r.HandedOverTo, r.RevokeFailure, r.BreakGlass, r.MayBeEnded, r.MayBeExtended);
 }

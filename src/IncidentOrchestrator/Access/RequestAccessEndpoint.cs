@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Actions.Postgres;
-using IncidentOrchestrator.Actions.Programmes;
 using IncidentOrchestrator.Catalogue;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Playbooks;
