@@ -35,7 +35,7 @@ public static class CatalogueAllows
     /// <summary>Why a purpose cannot be granted now because the programme it serves is suspended, or null: asking and granting both ask.</summary>
     public static async Task<string?> SuspendedAsync(Marten.IQuerySession session, string purpose, CancellationToken ct) =>
         Dataset.ProgrammeOf(purpose) is { } programme
-        && await session.LoadAsync<Actions.Programmes.Programme>(Actions.Programmes.Programme.StreamId(programme), ct) is { Status: "suspended" }
+        && await session.LoadAsync<Actions.Programmes.Programme>(Actions.Programmes.Programme.StreamId(programme), ct) is { IsSuspended: true }
             ? $"The programme {programme} is suspended: access for it may be asked again once it resumes."
             : null;
 }

@@ -57,15 +57,17 @@ public static class RevokeAccessEndpoint
 }
 
 /// <summary>
-/// Takes a request's grant back now. The database is asked first, without holding the request's stream (its run appends to it);
-/// then what happened is recorded under the stream's lock: revoked (or handed over) and the run cancelled, or, when the database
-/// refused, that it did, with the grant left standing for the run's end to take back.
+/// Takes a request's grant back now, under its stream's lock from before the database is asked until what happened is recorded:
+/// revoked (or handed over) and the run cancelled, or, when the database refused, that it did, with the grant left standing. The
+/// lock is held across the revoke (seconds at most) so that nothing else records an end meanwhile: the drift scanner, finding the
+/// grant gone, would otherwise call this revoke one made outside the product.
 /// </summary>
 public static class RevokeGrantedAccessHandler
 {
     public static async Task Handle(RevokeGrantedAccess command, IDocumentSession session, IMessageBus bus, NamedConnections connections,
         TimeProvider clock, ILogger<RevokeGrantedAccess> logger, CancellationToken ct)
     {
+        var stream = await IncidentStreams.ForPersonAsync(session, command.RequestId, ct);
         if (await session.LoadAsync<AccessRequest>(command.RequestId, ct) is not { HoldsAGrant: true } request) return; // taken back already
         var now = clock.GetUtcNow();
         var context = new Actions.ActionContext(request.Id, request.RunId, "revoke-early", 1, $"{request.Id}:revoke-early", new Dictionary<string, object?>(),
@@ -80,8 +82,6 @@ public static class RevokeGrantedAccessHandler
             logger.LogWarning(e, "Revoking access request {Request} early failed", request.Id);
             ended = new AccessRevokeFailed(request.Id, command.By, command.Reason, e.Message, now);
         }
-        var stream = await IncidentStreams.ForPersonAsync(session, command.RequestId, ct);
-        if ((await session.LoadAsync<AccessRequest>(command.RequestId, ct))?.HoldsAGrant != true) return; // its run took it back meanwhile
         stream.AppendOne(ended);
         if (ended is not AccessRevokeFailed)
             await bus.PublishAsync(new CancelRun(request.RunId, $"revoked early by {command.By}: {command.Reason}", command.By));
@@ -94,7 +94,8 @@ public static class ExpireAccessRequestHandler
         CancellationToken ct)
     {
         var stream = await IncidentStreams.ForPersonAsync(session, command.RequestId, ct);
-        if (await session.LoadAsync<AccessRequest>(command.RequestId, ct) is not { Status: AccessStatuses.Pending } request) return;
+        // Decided in time (its grant may be under way), or ended otherwise: nothing expires.
+        if (await session.LoadAsync<AccessRequest>(command.RequestId, ct) is not { Status: AccessStatuses.Pending, Approved: false } request) return;
         var pendingFor = command.PendingFor is { Length: > 0 } given ? given : Durations.Format(options.PendingFor);
         stream.AppendOne(new AccessRequestExpired(request.Id, pendingFor, clock.GetUtcNow()));
         await bus.PublishAsync(new CancelRun(request.RunId, $"not decided within {pendingFor}", "system"));

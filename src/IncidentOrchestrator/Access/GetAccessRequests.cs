@@ -79,7 +79,13 @@ public static class GetAccessRequestsEndpoint
         Security.TamperEvidence.ChainVerifier verifier, Caller caller, string door, CancellationToken ct)
     {
         var admitted = await AdmitAsync(id, session, reads, caller, door, ct);
-        if (admitted.Refused is { } refused) return refused;
+        return admitted.Refused is { } refused ? refused : await HistoryOfAsync(id, session, verifier, ct);
+    }
+
+    /// <summary>The history of a request the caller was admitted to already (its page, which records its one read).</summary>
+    public static async Task<AccessRequestHistory> HistoryOfAsync(Guid id, IQuerySession session, Security.TamperEvidence.ChainVerifier verifier,
+        CancellationToken ct)
+    {
         var events = await session.Events.FetchStreamAsync(id, token: ct);
         return new AccessRequestHistory(events.OrderBy(e => e.Version).Select(e => Timeline.TimelineProjection.Project(e)).ToList(),
             await verifier.VerifyAsync(id, ct));

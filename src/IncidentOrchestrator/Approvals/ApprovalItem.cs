@@ -42,9 +42,12 @@ public static class ApprovalRule
 {
     public const string Approved = "approved", Rejected = "rejected";
 
+    /// <summary>The distinct people other than <paramref name="requestedBy"/> who approved.</summary>
+    public static IReadOnlyList<string> ApprovedBy(IEnumerable<ApprovalDecision> decisions, string requestedBy) =>
+        decisions.Where(d => d.Decision == Approved && d.By != requestedBy).Select(d => d.By).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>How many distinct people other than <paramref name="requestedBy"/> approved.</summary>
-    public static int Approvals(IEnumerable<ApprovalDecision> decisions, string requestedBy) =>
-        decisions.Where(d => d.Decision == Approved && d.By != requestedBy).Select(d => d.By).Distinct(StringComparer.Ordinal).Count();
+    public static int Approvals(IEnumerable<ApprovalDecision> decisions, string requestedBy) => ApprovedBy(decisions, requestedBy).Count;
 
     /// <summary>approved, rejected, or null while it waits for more decisions.</summary>
     public static string? Outcome(IReadOnlyCollection<ApprovalDecision> decisions, int quorum, string requestedBy) =>

@@ -43,7 +43,7 @@ public sealed class WhoCouldRead(CatalogueFolder folder, TimeProvider clock)
             r.GrantedAt!.Value, r.HoldsAGrant ? r.EndsAt : r.EndedAt, r.Id, r.Purpose,
             // A break-glass grant was approved by nobody first; its review, if any, says who kept it.
             r.BreakGlass ? (r.Review is { Decision: Approvals.ApprovalRule.Approved } kept ? [kept.By] : [])
-                : r.Decisions.Where(d => d.Decision == Approvals.ApprovalRule.Approved).Select(d => d.By).ToList(), r.DatasetHash)));
+                : Approvals.ApprovalRule.ApprovedBy(r.Decisions, r.RequestedBy), r.DatasetHash)));
 
         var d = declared ?? current;
         if (d is not null)

@@ -100,7 +100,7 @@ public sealed class AclDriftScanner(ScannedAccess access, NamedConnections conne
             foreach (var table in here.GroupBy(r => r.Table!))
             {
                 if (await Catalog.FindTableAsync(db, table.Key, ct) is not { } quoted) continue;
-                var holders = (await Catalog.GrantsAsync(db, quoted, ct)).Where(g => g.Privileges.Contains("SELECT")).Select(g => g.Grantee).ToHashSet(StringComparer.Ordinal);
+                var holders = (await Catalog.GrantsAsync(db, quoted, ct)).Where(g => LiveGrants.Granted.All(g.Privileges.Contains)).Select(g => g.Grantee).ToHashSet(StringComparer.Ordinal);
                 gone.AddRange(table.Where(r => !holders.Contains(r.Grantee)));
             }
         }

@@ -93,11 +93,11 @@ public static class ConsoleAccess
         // The approvals of this request that wait for the caller's decision, through the approvals list as the API answers it.
         var mine = await ApprovalEndpoints.FindAsync(new ApprovalQuery(Mine: true, Incident: id, Status: ApprovalItem.Open), caller, session,
             context.RequestServices.GetRequiredService<NeedToKnowGate>(), NeedToKnowGate.EndpointName(context), ct);
-        var history = await GetAccessRequestsEndpoint.HistoryAsync(id, session, context.RequestServices.GetRequiredService<IncidentReads>(),
-            context.RequestServices.GetRequiredService<Security.TamperEvidence.ChainVerifier>(), caller, NeedToKnowGate.EndpointName(context), ct);
+        var history = await GetAccessRequestsEndpoint.HistoryOfAsync(id, session,
+            context.RequestServices.GetRequiredService<Security.TamperEvidence.ChainVerifier>(), ct);
         return Page<AccessRequestPage>(new
         {
-            Signed = caller, Request = found.Value, Awaiting = mine.Value?.Items ?? [], Problem = ProblemOf(refused), History = history.Value,
+            Signed = caller, Request = found.Value, Awaiting = mine.Value?.Items ?? [], Problem = ProblemOf(refused), History = history,
         }, refused?.Status() ?? StatusCodes.Status200OK);
     }
 }

@@ -540,4 +540,23 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
             e => e.GetProperty("type").GetString() == "AccessFoundRevoked");
         Assert.DoesNotContain(Guid.Parse(requestId), await scanner.RecordGoneAsync(scanned.Policy()!, CancellationToken.None)); // once
     }
+
+    [Fact]
+    public async Task a_request_approved_in_time_does_not_expire_while_its_grant_is_under_way()
+    {
+        var role = await RoleAsync();
+        var requestId = (await Host.Post("/api/access-requests", new { dataset = Dataset, grantee = role, purpose = "analytics", duration = "1h",
+            reason = "study" }, Requester, expect: 202)).ReadJson().GetProperty("requestId").GetString()!;
+        // Its grant will fail and retry for a while: the role is gone by the time it is approved.
+        await Fixture.Warehouse.ExecuteAsync($"drop role {role}");
+        var approval = await ApprovalOfAsync(requestId);
+        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Owner, expect: 204);
+        await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Privacy, expect: 204);
+        await RunScenarios.Eventually(() => RequestAsync(requestId, Requester),
+            r => r.GetProperty("run").GetProperty("steps").EnumerateArray().Any(s => s.GetProperty("id").GetString() == "grant"
+                                                                                    && s.GetProperty("attempts").GetInt32() >= 1));
+
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(new ExpireAccessRequest(Guid.Parse(requestId), "1d"));
+        Assert.NotEqual("expired", (await RequestAsync(requestId, Requester)).GetProperty("status").GetString());
+    }
 }

@@ -33,6 +33,8 @@ public sealed partial class Programme
     public Guid Id { get; set; }
     public string Name { get; set; } = "";
     public string Status { get; set; } = "active";
+
+    public bool IsSuspended => Status == "suspended";
     public DateTimeOffset? SuspendedAt { get; set; }
     public DateTimeOffset? ReviewBy { get; set; }
     public Guid? SuspendedForIncident { get; set; }

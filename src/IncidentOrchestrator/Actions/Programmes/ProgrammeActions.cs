@@ -24,7 +24,7 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, ProgrammeDatas
         // First, and on every suspension: a grant for the programme's purpose is no more wanted while it is suspended than before.
         var requests = await EndRequestedAccessAsync(name, context, ct);
         var current = await context.Session.Events.FetchForWriting<Programme>(Programme.StreamId(name), ct);
-        if (current.Aggregate is { Status: "suspended" } already)
+        if (current.Aggregate is { IsSuspended: true } already)
             return new ActionResult(new Dictionary<string, object?>(requests.Outputs) { ["suspendedAt"] = already.SuspendedAt, ["reviewBy"] = already.ReviewBy },
                 requests.Cancel);
 
@@ -68,10 +68,12 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, ProgrammeDatas
         var (by, reason) = ($"playbook:{context.RunId:N}", $"programme {programme} was suspended");
         foreach (var request in serving)
         {
+            // Locked before the database is asked, as an early revoke is: the scanner cannot find this revoke "gone" meanwhile.
+            var stream = await Incidents.IncidentStreams.ForPersonAsync(context.Session, request.Id, ct);
             object ended;
             if (request.HoldsAGrant) (_, ended) = await Access.RequestedAccess.RevokeAsync(connections, request, context, by, reason, ct, ending);
             else ended = new Access.AccessWithdrawn(request.Id, by, reason, context.Now);
-            context.Session.Events.Append(request.Id, ended);
+            stream.AppendOne(ended);
             context.RecordOnIncident(ended);
             cancel.Add((new Runs.CancelRun(request.RunId, reason, "system"), TimeSpan.Zero));
             (ended switch { Access.AccessHandedOver => handedOver, Access.AccessWithdrawn => withdrawn, _ => revoked }).Add(request.Id.ToString());
@@ -91,7 +93,7 @@ public sealed class ResumeProgramme(ProgrammeOptions programmes, ProgrammeDatase
             throw new ActionFailedException("a suspended programme is resumed only after an approval step of this run approved it");
         var (name, programme) = ProgrammeRegistry.Find(programmes, context.Text("programme"));
         var current = await context.Session.Events.FetchForWriting<Programme>(Programme.StreamId(name), ct);
-        if (current.Aggregate is not { Status: "suspended" } suspended)
+        if (current.Aggregate is not { IsSuspended: true } suspended)
             return new ActionResult(new Dictionary<string, object?> { ["resumedAt"] = null });
 
         // What the suspension took away comes back, and nothing else: a dataset that came to serve the programme since was
