@@ -88,6 +88,79 @@ public static class AccessCommands
             return ExitCodes.Ok;
         }));
 
-        yield return new Command("access", "Access to catalogued datasets: request it, list and follow requests, extend or end one") { request, list, show, extend, revoke };
+        yield return new Command("access", "Access to catalogued datasets: request it, list and follow requests, extend or end one, review who holds it")
+            { request, list, show, extend, revoke, Review(cli) };
+    }
+
+    /// <summary><c>incident access review open|list|show|answer</c>: who holds a dataset's access, put to its owner to keep or revoke.</summary>
+    private static Command Review(CliContext cli)
+    {
+        var dataset = new Option<string>("--dataset") { Required = true, Description = "The catalogued dataset whose access is reviewed" };
+        var within = new Option<string?>("--within") { Description = "How long its owner has to answer (default the service's, 7d)" };
+        var open = new Command("open", "Review a dataset's access now: each standing or long-lived grant becomes a task for its owner, keep or revoke.\n" +
+                                       "Example: incident access review open --dataset hr.employee_activity --within 3d") { dataset, within };
+        open.SetAction(cli.Run(async (r, ct) =>
+        {
+            var accepted = await cli.Api(r).PostAsync("/api/access-reviews", new Contracts.OpenAccessReview(r.GetValue(dataset), r.GetValue(within)), ct);
+            var output = cli.Output(r);
+            output.Item(accepted, "reviewId", Field("review", "reviewId"), Field("grants", "grants"));
+            output.Say("Opened: its owner answers in My work or with `incident access review answer`.");
+            return ExitCodes.Ok;
+        }));
+
+        var onDataset = new Option<string?>("--dataset") { Description = "Only reviews of this dataset" };
+        var status = new Option<string?>("--status") { Description = "open or completed" };
+        var overdue = new Option<bool>("--overdue") { Description = "Only open reviews past their due date" };
+        var all = new Option<bool>("--all") { Description = "Follow every page (else the first 50)" };
+        var list = new Command("list", "The access reviews of datasets you answer for, newest first.\nExample: incident access review list --overdue")
+            { onDataset, status, overdue, all };
+        list.SetAction(cli.Run(async (r, ct) =>
+        {
+            var query = new List<string>();
+            void Add(string name, string? value) { if (!string.IsNullOrEmpty(value)) query.Add($"{name}={Uri.EscapeDataString(value)}"); }
+            Add("dataset", r.GetValue(onDataset));
+            Add("status", r.GetValue(status));
+            if (r.GetValue(overdue)) Add("overdue", "true");
+            var reviews = await Pages.ReadAsync(cli.Api(r), "/api/access-reviews" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), r.GetValue(all), ct);
+            cli.Output(r).List(reviews, "id", Field("review", "id"), Field("dataset", "dataset"), Field("why", "trigger"), Field("status", "status"),
+                new("answered", e => $"{e.GetProperty("items").EnumerateArray().Count(i => i.GetProperty("decision").ValueKind != System.Text.Json.JsonValueKind.Null)} of {e.GetProperty("items").GetArrayLength()}"),
+                Field("overdue", "overdue"), Time("opened", "openedAt"), Time("due", "dueBy"));
+            return ExitCodes.Ok;
+        }));
+
+        var id = new Argument<string>("review") { Description = "The review's id" };
+        var show = new Command("show", "One access review: each grant under review and its answer.\nExample: incident access review show 01a2…") { id };
+        show.SetAction(cli.Run(async (r, ct) =>
+        {
+            var found = await cli.Api(r).GetAsync($"/api/access-reviews/{Uri.EscapeDataString(r.GetValue(id)!)}", ct);
+            cli.Output(r).Item(found, "id", Field("review", "id"), Field("dataset", "dataset"), Field("classification", "classification"), Field("why", "trigger"),
+                Field("status", "status"), Field("owner", "owner"), Field("escalates to", "escalateTo"), Time("opened", "openedAt"), Time("due", "dueBy"),
+                Time("deadline", "deadlineAt"), Field("overdue", "overdue"),
+                new("grants", e => string.Join("; ", e.GetProperty("items").EnumerateArray().Select(i =>
+                    $"{Text(i, "grantee")} ({Text(i, "kind")}): {(i.GetProperty("decision").ValueKind == System.Text.Json.JsonValueKind.Null ? "unanswered" : $"{Text(i, "decision")} by {Text(i, "by")}")}"))));
+            return ExitCodes.Ok;
+        }));
+
+        var grantee = new Option<string>("--grantee") { Required = true, Description = "The role whose access is answered for" };
+        var keep = new Option<bool>("--keep") { Description = "Keep it (a reason is required)" };
+        var revoke = new Option<bool>("--revoke") { Description = "Revoke it now, on the database, read back" };
+        var reason = new Option<string?>("--reason") { Description = "Why" };
+        var answer = new Command("answer", "Keep or revoke one grant under review.\n" +
+                                           "Example: incident access review answer 01a2… --grantee hr_analysts --keep --reason \"daily reports\"") { id, grantee, keep, revoke, reason };
+        answer.SetAction(cli.Run(async (r, ct) =>
+        {
+            var decision = (r.GetValue(keep), r.GetValue(revoke)) switch
+            {
+                (true, false) => "keep",
+                (false, true) => "revoke",
+                _ => throw new CliException(ExitCodes.Usage, "Say --keep or --revoke (one of them)."),
+            };
+            await cli.Api(r).PostAsync($"/api/access-reviews/{Uri.EscapeDataString(r.GetValue(id)!)}/answer",
+                new Contracts.AnswerAccessReview(r.GetValue(grantee), decision, r.GetValue(reason)), ct);
+            cli.Output(r).Say(decision == "keep" ? "Kept." : "Revoking: `incident access review show` says when it is read back.");
+            return ExitCodes.Ok;
+        }));
+
+        return new Command("review", "Access reviews: who holds a dataset's access, put to its owner to keep or revoke") { open, list, show, answer };
     }
 }

@@ -40,8 +40,9 @@ public sealed record AccessRequestView(Guid RequestId, string Dataset, string Gr
     string DatasetHash, string CatalogueHash, Guid RunId, string? Connection = null, string? Table = null, string? EndedBy = null, RunView? Run = null,
     Guid? Extends = null, Guid? HandedOverTo = null, string? RevokeFailure = null, bool BreakGlass = false, bool MayEnd = false, bool MayExtend = false);
 
-/// <summary>The body of <c>POST /api/catalogue/replay</c>: a candidate version of one dataset's file.</summary>
-public sealed record ReplayCatalogue(string? Text);
+/// <summary>The body of <c>POST /api/catalogue/replay</c>: a candidate version of one dataset's file; with <paramref name="OpenReview"/>, the
+/// live grants it would refuse (and the standing roles it drops) are put to the dataset's owner in an access review.</summary>
+public sealed record ReplayCatalogue(string? Text, bool? OpenReview = null);
 
 /// <summary>A request a candidate dataset file would refuse, and why.</summary>
 public sealed record CatalogueReplayedRequest(Guid RequestId, string Grantee, string Status, string Purpose, string Duration, bool BreakGlass,
@@ -51,5 +52,6 @@ public sealed record CatalogueReplayedRequest(Guid RequestId, string Grantee, st
 /// <param name="Live">Grants that stand now (and requests still pending) that it would refuse.</param>
 /// <param name="Past">Requests granted before, now ended, whose approval it would not have given.</param>
 /// <param name="StandingDropped">Roles that read it without asking now and would not under the candidate.</param>
+/// <param name="ReviewId">The access review opened for those grants, when asked for and there were any.</param>
 public sealed record CatalogueReplayed(string Dataset, string CandidateHash, string? CurrentHash, IReadOnlyList<CatalogueReplayedRequest> Live,
-    IReadOnlyList<CatalogueReplayedRequest> Past, IReadOnlyList<string> StandingDropped);
+    IReadOnlyList<CatalogueReplayedRequest> Past, IReadOnlyList<string> StandingDropped, Guid? ReviewId = null);

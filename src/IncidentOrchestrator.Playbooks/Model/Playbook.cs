@@ -35,6 +35,9 @@ public static class Subjects
     public const string Incident = "incident", AccessRequest = "access-request";
 
     public static readonly string[] All = [Incident, AccessRequest];
+
+    /// <summary>Not a playbook's subject: what the tasks of a dataset's access review act for (the review's own stream).</summary>
+    public const string AccessReview = "access-review";
 }
 
 public sealed record Trigger(string Signal, Condition? When, Position Position);

@@ -23,6 +23,8 @@ public static class Configuration
         services.AddSingleton<IAction, Revoke>();
         services.AddSingleton<IAction, Grant>();
         services.AddSingleton<IAction, Access.GrantRequestedAccess>();
+        services.AddSingleton<IAction, Access.Reviews.ReviewAccess>();
+        services.AddSingleton<IAction, Catalogue.RecordWhoCouldRead>();
         services.AddSingleton<IAction, Access.RevokeRequestedAccess>();
         services.AddSingleton<IAction, VerifyNoAccess>();
         services.AddSingleton<IAction, DisableLogin>();

@@ -20,8 +20,12 @@ public sealed class DatasetGrantsRead(CatalogueFolder folder, DatasetAccess acce
     /// <summary>How long a read waits for a dataset's database before it says it did not answer.</summary>
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(5);
 
-    public static bool MaySee(Caller caller, Dataset dataset) => caller.IsAdmin || caller.Roles.Contains(Roles.Privacy)
-        || caller.IsAddressedAs(dataset.Owner) || dataset.Stewards.Any(caller.IsAddressedAs);
+    public static bool MaySee(Caller caller, Dataset dataset) => MaySee(caller, dataset.Owner, dataset.Stewards);
+
+    /// <summary>Whether the caller answers for a dataset owned by <paramref name="owner"/> and stewarded by <paramref name="stewards"/>, or is
+    /// privacy or an administrator: who sees its grants, and who may open and read its access reviews.</summary>
+    public static bool MaySee(Caller caller, string owner, IEnumerable<string> stewards) => caller.IsAdmin || caller.Roles.Contains(Roles.Privacy)
+        || caller.IsAddressedAs(owner) || stewards.Any(caller.IsAddressedAs);
 
     /// <summary>The same rule for a dataset the catalogue may no longer hold (null): privacy and administrators only.</summary>
     public static bool MaySeeAny(Caller caller, Dataset? dataset) =>

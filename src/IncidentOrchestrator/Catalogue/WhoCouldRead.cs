@@ -25,11 +25,24 @@ public sealed class WhoCouldRead(CatalogueFolder folder, TimeProvider clock)
                 System.Globalization.DateTimeStyles.AssumeUniversal, out instant))
             return Refusal.Invalid(new Problems.Validation().Add("at", $"'{at}' is not a time (ISO 8601, like 2026-12-01T09:00:00Z).")
                 .ToProblem("The access query is not valid"));
+        var current = folder.Catalogue.Find(name);
+        if (current is not null && !DatasetGrantsRead.MaySeeAny(caller, current))
+            return Refusal.Forbidden("Not for you to see", $"Who could read {name} is shown to its owner and stewards, privacy and administrators.");
+        var found = await ComputeAsync(name, instant, session, caller.CanSee, ct);
+        if (found is null) return DatasetEndpoints.NoSuchDataset(name);
+        if (current is null && !DatasetGrantsRead.MaySeeAny(caller, null))
+            return Refusal.Forbidden("Not for you to see", $"Who could read {name} is shown to its owner and stewards, privacy and administrators.");
+        return found;
+    }
+
+    /// <summary>The answer for anyone allowed to ask (a person admitted above, or a playbook recording it as evidence); null for a dataset
+    /// the catalogue never held. <paramref name="linksTo"/> says which drift incidents may be named by id.</summary>
+    public async Task<DatasetAccessAt?> ComputeAsync(string name, DateTimeOffset instant, IQuerySession session, Func<Incident, bool> linksTo,
+        CancellationToken ct)
+    {
         var versions = await session.Query<DatasetVersion>().Where(v => v.Name == name).ToListAsync(ct);
         var current = folder.Catalogue.Find(name);
-        if (current is null && versions.Count == 0) return DatasetEndpoints.NoSuchDataset(name);
-        if (!DatasetGrantsRead.MaySeeAny(caller, current))
-            return Refusal.Forbidden("Not for you to see", $"Who could read {name} is shown to its owner and stewards, privacy and administrators.");
+        if (current is null && versions.Count == 0) return null;
 
         var entries = new List<DatasetAccessEntry>();
         // The version of its file in force then: the one first loaded last before the instant.
@@ -56,7 +69,7 @@ public sealed class WhoCouldRead(CatalogueFolder folder, TimeProvider clock)
             foreach (var incident in drifted.Where(i => (i.ContainedAt ?? i.ResolvedAt ?? i.ClosedAt ?? DateTimeOffset.MaxValue) > instant))
             foreach (var fingerprint in incident.Fingerprints.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)))
                 entries.Add(new DatasetAccessEntry(Drift, fingerprint[prefix.Length..], incident.FirstObservedAt ?? incident.OpenedAt,
-                    incident.ContainedAt ?? incident.ResolvedAt ?? incident.ClosedAt, caller.CanSee(incident) ? incident.Id : null, null, [], null));
+                    incident.ContainedAt ?? incident.ResolvedAt ?? incident.ClosedAt, linksTo(incident) ? incident.Id : null, null, [], null));
         }
         return new DatasetAccessAt(name, instant, inForce?.Id, entries.OrderBy(e => e.Grantee, StringComparer.Ordinal).ThenBy(e => e.Kind).ToList());
     }

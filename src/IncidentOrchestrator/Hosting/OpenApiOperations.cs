@@ -166,7 +166,8 @@ public static class OpenApiOperations
         ["POST /api/catalogue/replay"] = new("Try a tightened dataset file against the access already given",
             "{text}: one dataset file as it might become. Which live grants (and pending requests) and which past approvals it would refuse, and " +
             "why (a purpose no longer approved, a duration over its limit, break-glass not allowed, other approvers), and which standing roles " +
-            "it drops. Nothing changes. 422 with every error of a text that does not parse. For the dataset's owner and stewards, privacy and " +
+            "it drops. Nothing changes, unless openReview is true: then those live grants and dropped standing roles are put to the dataset's owner in an " +
+            "access review (its id in reviewId). 422 with every error of a text that does not parse. For the dataset's owner and stewards, privacy and " +
             "administrators."),
         ["GET /api/metrics/access"] = new("Read the figures of access to sensitive datasets",
             "from, to (as the summary): requests asked and how they ended, break-glass use, the median time their approvers took to decide, and " +
@@ -181,6 +182,22 @@ public static class OpenApiOperations
         ["POST /api/access-requests/{id}/revoke"] = new("End an access request early",
             "{reason}: a pending request is withdrawn; a granted (or unrevoked) one is revoked on its database and read back, and its run cancelled " +
             "(a refusal by the database is recorded on the request, the grant left for its end). 202; 409 when it has already ended. For its requester, its approvers and administrators (404 for others)."),
+        ["POST /api/access-reviews"] = new("Review a dataset's access now",
+            "{dataset, within?}: reads who holds what on the dataset's table and asks its owner, one task per grant (the catalogue's standing roles, " +
+            "and requested or break-glass grants that outlive the answer's due date), to keep it (with a reason) or revoke it. Unanswered by the " +
+            "due date (within, by default Access__ReviewWithin) a task escalates to the dataset's first steward; as long again, a restricted " +
+            "dataset's unanswered grants are revoked. 202 with the review's id; 503 when the dataset's database does not answer. For the dataset's " +
+            "owner and stewards, privacy and administrators."),
+        ["GET /api/access-reviews"] = new("List access reviews",
+            "The reviews of datasets the caller answers for (owner, steward, privacy, administrators), newest first, limit at a time (default 50, at " +
+            "most 500), the next page in the Link header. Filters: dataset, status (open, completed), overdue (open past its due date)."),
+        ["GET /api/access-reviews/{id}"] = new("Read an access review",
+            "Why it opened (schedule, incident, catalogue-replay, asked), its due date and deadline, and each grant with its answer: kept with a " +
+            "reason, or revoked and read back. 404 for those it does not concern; the read is recorded."),
+        ["POST /api/access-reviews/{id}/answer"] = new("Keep or revoke a grant under review",
+            "{grantee, decision: keep|revoke, reason}: completes the grant's review task (the same rule as completing it from My work: its " +
+            "assignee, or whom it escalated to); a revoke follows at once, on the database, read back and recorded on the review (and on the " +
+            "request, for a requested grant). 202; 400 naming the field (a reason is required to keep); 409 when answered already."),
         ["GET /api/datasets/{name}/grants"] = new("Read who holds which privileges on a dataset now",
             "Read from the dataset's database when asked: each grantee with its privileges, and whether it is allowed: the catalogue's standing " +
             "access, or an approved request's grant until its end (named, with its end); anything else is drift. For a schema-level dataset, a connection not configured here or a database that does not answer, " +

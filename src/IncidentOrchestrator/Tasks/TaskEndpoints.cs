@@ -140,6 +140,7 @@ public static class CompleteTaskEndpoint
         if (task.Decisions is { } decisions && outputs.TryGetValue("decision", out var decision)
             && !(decision.ValueKind == JsonValueKind.String && decisions.Contains(decision.GetString()!)))
             validation.Add("outputs.decision", $"One of: {string.Join(", ", decisions)}.");
+        if (task.Subject == Playbooks.Model.Subjects.AccessReview) Access.Reviews.AccessReviewAnswers.Check(outputs, validation);
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The outputs do not match the task"));
 
         var now = clock.GetUtcNow();
@@ -166,6 +167,9 @@ public static class CompleteTaskEndpoint
         }
         if (notifications.Pages) await bus.PublishAsync(new Notifications.WorkChanged(task.IncidentId, task.Id, Notifications.WorkStatuses.Settled));
         if (task.RunId != TaskItem.NoRun) await bus.PublishAsync(new HumanStepEnded(task.RunId, task.StepId, "succeeded", outputs, caller.Subject));
+        else if (task.Subject == Playbooks.Model.Subjects.AccessReview && Access.Reviews.AccessReviews.GranteeOf(task.StepId) is { } grantee)
+            await bus.PublishAsync(new Access.Reviews.AccessReviewAnswered(task.IncidentId, grantee, outputs["decision"].GetString()!,
+                outputs.TryGetValue("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString()! : "", caller.Subject));
         return Outcome.Done;
     }
 }

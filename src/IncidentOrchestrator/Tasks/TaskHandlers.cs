@@ -122,7 +122,7 @@ public sealed class TaskEscalation(Rotations rotations, EscalationPolicies polic
         store.Append(task.IncidentId, new TaskEscalated(task.IncidentId, task.Id, reason, target, now));
         return OpenTaskHandler.Open(new TaskItem
         {
-            Id = Guid.CreateVersion7(), WorkId = task.WorkId, IncidentId = task.IncidentId, RunId = task.RunId, StepId = task.StepId,
+            Id = Guid.CreateVersion7(), WorkId = task.WorkId, IncidentId = task.IncidentId, Subject = task.Subject, RunId = task.RunId, StepId = task.StepId,
             Title = $"Escalated ({reason}): {UnescalatedTitle(task)}", Instructions = task.Instructions, AssignedAs = target,
             Assignee = rotations.Resolve(target, now), EscalateTo = step is null ? null : task.EscalateTo, EscalationStep = step,
             Outputs = task.Outputs, OutputTypes = task.OutputTypes, Decisions = task.Decisions, OpenedAt = now, AckBy = now + ackWithin, EscalationOf = task.Id,

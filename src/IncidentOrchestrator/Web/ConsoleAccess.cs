@@ -1,4 +1,5 @@
 using IncidentOrchestrator.Access;
+using IncidentOrchestrator.Access.Reviews;
 using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.Catalogue;
@@ -23,7 +24,34 @@ public static class ConsoleAccess
     {
         console.MapGet("/access", (string? dataset, HttpContext context, IQuerySession session, CatalogueFolder folder, CancellationToken ct) =>
                 AccessPageAsync(context, session, folder, new Dictionary<string, string> { ["dataset"] = dataset ?? "" }, null, ct))
-            .Through(GetAccessRequestsEndpoint.List);
+            .Through(GetAccessRequestsEndpoint.List, AccessReviewEndpoints.List);
+
+        console.MapGet("/access/reviews/{id:guid}", (Guid id, HttpContext context, IQuerySession session, CancellationToken ct) =>
+                ReviewPageAsync(id, context, session, null, ct))
+            .Through(AccessReviewEndpoints.Get);
+
+        console.MapPost("/access/reviews", async (HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        {
+            var form = await context.Request.ReadFormAsync(ct);
+            var request = new OpenAccessReview(ConsoleEndpoints.Blank(form["dataset"]), ConsoleEndpoints.Blank(form["within"]));
+            var services = context.RequestServices;
+            var opened = await Operations.InTransactionAsync(context, (session, bus) => Operations.Validated(OpenAccessReviewEndpoint.Validate(request), () =>
+                OpenAccessReviewEndpoint.OpenAsync(request, session, bus, services.GetRequiredService<CatalogueFolder>(), services.GetRequiredService<DatasetAccess>(),
+                    services.GetRequiredService<AccessReviews>(), context.User.Caller(), clock, ct)));
+            return opened.Refused is { } refused ? RefusalPage(context, refused) : SeeOther($"/access/reviews/{opened.Value!.ReviewId}");
+        }).Through(OpenAccessReviewEndpoint.Open);
+
+        console.MapPost("/access/reviews/{id:guid}/answer", async (Guid id, HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        {
+            var form = await context.Request.ReadFormAsync(ct);
+            var request = new AnswerAccessReview(ConsoleEndpoints.Blank(form["grantee"]), ConsoleEndpoints.Blank(form["decision"]), ConsoleEndpoints.Blank(form["reason"]));
+            var notifications = context.RequestServices.GetRequiredService<Notifications.NotificationOptions>();
+            var answered = await Operations.InTransactionAsync(context, (session, bus) => Operations.Validated(AnswerAccessReviewEndpoint.Validate(request), () =>
+                AnswerAccessReviewEndpoint.AnswerAsync(id, request, session, bus, context.User, clock, notifications, ct)));
+            if (answered.Refused is not { } refused) return SeeOther($"/access/reviews/{id}");
+            await using var session = context.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
+            return await ReviewPageAsync(id, context, session, refused, ct);
+        }).Through(AnswerAccessReviewEndpoint.Answer);
 
         console.MapPost("/access", async (HttpContext context, CatalogueFolder folder, TimeProvider clock, CancellationToken ct) =>
         {
@@ -77,11 +105,22 @@ public static class ConsoleAccess
     {
         var caller = context.User.Caller();
         var listed = await GetAccessRequestsEndpoint.ListAsync(new AccessRequestQuery(Limit: 100), caller, session, ct);
+        var reviews = await AccessReviewEndpoints.ListAsync(new AccessReviewQuery(Limit: 20), caller, session,
+            context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         return Page<AccessPage>(new
         {
-            Signed = caller, Requests = listed.Value?.Items ?? [], More = listed.Value?.Next is not null,
+            Signed = caller, Requests = listed.Value?.Items ?? [], More = listed.Value?.Next is not null, Reviews = reviews.Value?.Items ?? [],
             Datasets = folder.Catalogue.Datasets.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Typed = typed, Problem = ProblemOf(refused ?? listed.Refused),
         }, refused?.Status() ?? StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> ReviewPageAsync(Guid id, HttpContext context, IQuerySession session, Refusal? refused, CancellationToken ct)
+    {
+        var caller = context.User.Caller();
+        var found = await AccessReviewEndpoints.FindAsync(id, session, context.RequestServices.GetRequiredService<IncidentReads>(), caller,
+            NeedToKnowGate.EndpointName(context), context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+        if (found.Refused is { } notFound) return RefusalPage(context, notFound);
+        return Page<AccessReviewPage>(new { Signed = caller, Review = found.Value, Problem = ProblemOf(refused) }, refused?.Status() ?? StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> RequestPageAsync(Guid id, HttpContext context, IQuerySession session, Refusal? refused, CancellationToken ct)

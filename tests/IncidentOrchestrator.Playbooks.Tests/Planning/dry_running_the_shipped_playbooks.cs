@@ -16,10 +16,10 @@ public sealed class dry_running_the_shipped_playbooks
         Assert.Equal(6, plan.Waves);
         Assert.Equal(new Dictionary<string, int?>
         {
-            ["revoke-grant"] = 1, ["suspend-programme"] = 1,
+            ["revoke-grant"] = 1, ["suspend-programme"] = 1, ["record-who-could-read"] = 1,
             ["verify-containment"] = 2, ["snapshot-access-log"] = 2,
             ["scope-exposure"] = 3, ["find-root-cause"] = 3,
-            ["notify-privacy"] = 4, ["tighten-access-controls"] = 4, ["minimise-training-data"] = 4,
+            ["notify-privacy"] = 4, ["tighten-access-controls"] = 4, ["minimise-training-data"] = 4, ["review-dataset-access"] = 4,
             ["approve-resume"] = 5, ["post-incident-review"] = 5,
             ["resume-programme"] = 6,
         }, plan.Waves());

@@ -36,6 +36,7 @@ public sealed class replaying_a_candidate_over_recorded_runs
         new Dictionary<string, RecordedStep>
         {
             ["revoke-grant"] = Done(), ["suspend-programme"] = Done(), ["verify-containment"] = Done(), ["snapshot-access-log"] = Done(attempts: 2),
+            ["record-who-could-read"] = Done(), ["review-dataset-access"] = Done(),
             ["scope-exposure"] = Task(new() { ["readers"] = "ann,bob", ["firstExposedAt"] = "2026-11-28", ["affectedEmployees"] = 200 }),
             ["find-root-cause"] = Task(new() { ["change"] = "CR-1", ["changedBy"] = "dba", ["changedAt"] = "2026-11-27" }),
             ["notify-privacy"] = Done(), ["tighten-access-controls"] = Task(new() { ["changeRequest"] = "CR-2" }),

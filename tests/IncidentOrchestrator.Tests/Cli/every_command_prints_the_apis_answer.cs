@@ -94,6 +94,22 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         Assert.Contains("Only a granted request is extended", notYet.Error);
         await Json(Rui, "access", "revoke", request, "--reason", "asked by mistake");
         Assert.Equal("withdrawn", (await Json(Rui, "access", "show", request))!["status"]!.GetValue<string>());
+        var hana = Tokens.For("hana.hr-data", Roles.Responder);
+        var (reviewed, standing) = await Fixture.CatalogueTableAsync(Key);
+        try
+        {
+            var review = (await Json(Pia, "access", "review", "open", "--dataset", reviewed, "--within", "7d"))!["reviewId"]!.GetValue<string>();
+            Assert.Contains((await Json(hana, "access", "review", "list", "--dataset", reviewed, "--status", "open"))!.AsArray(),
+                r => r!["id"]!.GetValue<string>() == review);
+            Assert.Equal(standing, (await Json(hana, "access", "review", "show", review))!["items"]!.AsArray()[0]!["grantee"]!.GetValue<string>());
+            var neither = await Host.Incident(hana, "access", "review", "answer", review, "--grantee", standing);
+            Assert.Equal(ExitCodes.Usage, neither.ExitCode);
+            await Json(hana, "access", "review", "answer", review, "--grantee", standing, "--keep", "--reason", "the analysts' reports");
+        }
+        finally
+        {
+            await Fixture.Uncatalogue(reviewed);
+        }
         var datasetHash = (await Json(Rui, "dataset", "versions", "hr.employee_activity"))!.AsArray()[0]!["hash"]!.GetValue<string>();
         await Json(Rui, "dataset", "diff", "hr.employee_activity", "--from", datasetHash);
         await Json(Api.Admin, "dataset", "reload");

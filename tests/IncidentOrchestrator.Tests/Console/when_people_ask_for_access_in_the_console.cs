@@ -62,6 +62,59 @@ public sealed class when_people_ask_for_access_in_the_console(ConsoleFixture fix
         await ConsoleFixture.ScreenshotAsync(nina, "access");
     }
 
+    [Fact]
+    public async Task the_owner_reviews_the_datasets_access_from_its_page_and_a_revoke_is_read_back()
+    {
+        var role = $"console_reviewed_{Key}";
+        await Fixture.Warehouse.ExecuteAsync($"create role {role} nologin");
+        var request = (await ApiAsync(HttpMethod.Post, "/api/access-requests", Nina,
+            new { dataset = "hr.employee_activity", grantee = role, purpose = "analytics", duration = "14d", reason = "a long study" })).GetProperty("requestId").GetString();
+        var approvals = await ApiAsync(HttpMethod.Get, $"/api/approvals?incident={request}", Hana);
+        for (var until = DateTime.UtcNow.AddSeconds(30); approvals.GetArrayLength() == 0 && DateTime.UtcNow < until; await Task.Delay(100))
+            approvals = await ApiAsync(HttpMethod.Get, $"/api/approvals?incident={request}", Hana);
+        var approval = approvals[0].GetProperty("approvalId").GetString();
+        await ApiAsync(HttpMethod.Post, $"/api/approvals/{approval}/decision", Hana, new { decision = "approve" });
+        await ApiAsync(HttpMethod.Post, $"/api/approvals/{approval}/decision", Pia, new { decision = "approve" });
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await Fixture.Warehouse.CanReadAsync(role, "hr.employee_activity"))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{role} was never granted");
+            await Task.Delay(100);
+        }
+
+        var hana = await Fixture.SignedInAsync(Hana);
+        await hana.GotoAsync("/datasets/hr.employee_activity");
+        await hana.GetByRole(AriaRole.Button, new() { Name = "Review its access now" }).ClickAsync();
+        await Expect(hana).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/access/reviews/[0-9a-f-]+$"));
+        var row = hana.Locator("tr", new() { Has = hana.Locator($"code:text-is('{role}')") });
+        await Expect(row).ToContainTextAsync("requested");
+
+        // Keeping needs a reason: the page says so and nothing changes.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Keep" }).ClickAsync();
+        await Expect(hana.Locator("main")).ToContainTextAsync("Why the access is kept is required");
+        row = hana.Locator("tr", new() { Has = hana.Locator($"code:text-is('{role}')") });
+        await row.Locator("input[name=reason]").FillAsync("the study was cancelled");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await hana.Locator("tr", new() { Has = hana.Locator($"code:text-is('{role}')") }).TextContentAsync())!.Contains("read back: no access"))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The review's page never said the revoke was read back");
+            await Task.Delay(200);
+            await hana.ReloadAsync();
+        }
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, "hr.employee_activity"));
+        await ConsoleFixture.ScreenshotAsync(hana, "access-review");
+
+        // The rest are kept, so that the owner's work is left as it was.
+        var review = hana.Url[(hana.Url.LastIndexOf('/') + 1)..];
+        foreach (var item in (await ApiAsync(HttpMethod.Get, $"/api/access-reviews/{review}", Hana)).GetProperty("items").EnumerateArray()
+                     .Where(i => i.GetProperty("decision").ValueKind == System.Text.Json.JsonValueKind.Null))
+            await ApiAsync(HttpMethod.Post, $"/api/access-reviews/{review}/answer", Hana,
+                new { grantee = item.GetProperty("grantee").GetString(), decision = "keep", reason = "still needed" });
+        await hana.GotoAsync("/access");
+        await Expect(hana.Locator("#reviews-heading")).ToBeVisibleAsync();
+    }
+
     /// <summary>Reloads the request's page until it says <paramref name="status"/> (its run works in the background).</summary>
     private static async Task StatusAsync(IPage page, string status)
     {

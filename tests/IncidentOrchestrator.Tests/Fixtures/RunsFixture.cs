@@ -63,6 +63,26 @@ public sealed class RunsFixture : IAsyncLifetime
               quorum: 2
             review: 90d
             """);
+        // The founding case's table in the end-to-end scenario, catalogued so that its exposure playbook can say who could read it.
+        await File.WriteAllTextAsync(Path.Combine(Catalogue, "hr.scenario_activity.yaml"), $"""
+            apiVersion: incidents/v1
+            kind: Dataset
+            name: hr.scenario_activity
+            title: Employee activity of the end-to-end scenario
+            connection: warehouse
+            object: hr.scenario_activity
+            classification: restricted
+            subjects: [employee]
+            owner: user:hana.hr-data
+            stewards: [role:privacy]
+            purposes: [train-ai:scenario-insights]
+            standing: [{ScenarioPipelineRole}]
+            maxGrant: 7d
+            approvers:
+              from: [user:hana.hr-data, role:privacy]
+              quorum: 2
+            review: 90d
+            """);
         ConnectionString = await TestDatabase.CreateDatabaseAsync("runs");
         Warehouse = await Warehouse.CreateAsync();
         Receiver = await WebhookReceiver.StartAsync();
@@ -86,6 +106,45 @@ public sealed class RunsFixture : IAsyncLifetime
                   programme: scenario-insights
             """);
         Host = await StartAsync();
+    }
+
+    /// <summary>
+    /// A table of its own (<c>hr.review_KEY</c>, read by the standing role <c>std_KEY</c>), catalogued with <paramref name="classification"/>,
+    /// owned by user:hana.hr-data with role:privacy its steward, and the catalogue reloaded; <see cref="Uncatalogue"/> takes it out again.
+    /// </summary>
+    public async Task<(string Dataset, string Standing)> CatalogueTableAsync(string key, string classification = "restricted", string review = "90d")
+    {
+        var (dataset, standing) = ($"hr.review_{key}", $"std_{key}");
+        await Warehouse.ExecuteAsync($"create table {dataset} as select * from hr.employee_activity limit 3; create role {standing} nologin; grant select on {dataset} to {standing}");
+        await File.WriteAllTextAsync(Path.Combine(Catalogue, $"{dataset}.yaml"), $"""
+            apiVersion: incidents/v1
+            kind: Dataset
+            name: {dataset}
+            title: A table whose access is reviewed
+            connection: warehouse
+            object: {dataset}
+            classification: {classification}
+            subjects: [employee]
+            owner: user:hana.hr-data
+            stewards: [role:privacy]
+            purposes: [analytics]
+            standing: [{standing}]
+            maxGrant: 7d
+            approvers:
+              from: [user:hana.hr-data, role:privacy]
+              quorum: 2
+            review: {review}
+            """);
+        await Host.Send(HttpMethod.Post, "/api/datasets/reload", Api.Admin, expect: 200);
+        return (dataset, standing);
+    }
+
+    public async Task Uncatalogue(string dataset)
+    {
+        var file = Path.Combine(Catalogue, $"{dataset}.yaml");
+        if (!File.Exists(file)) return;
+        File.Delete(file);
+        await Host.Send(HttpMethod.Post, "/api/datasets/reload", Api.Admin, expect: 200);
     }
 
     /// <summary>Stops the service as a crash would leave it (nothing more is processed) and starts a new one on the same database.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using IncidentOrchestrator.Tests.Fixtures;
 using Npgsql;
 
@@ -41,11 +42,20 @@ public sealed class the_scenario_end_to_end(RunsFixture fixture) : RunContext(fi
         Assert.Equal("sensitive-data-exposure", run.Playbook);
         Assert.Equal(["succeeded", "succeeded", "succeeded", "succeeded"],
             new[] { "revoke-grant", "suspend-programme", "verify-containment", "snapshot-access-log" }.Select(s => run.Step(s).Status));
-        Assert.Equal("waiting", run.Step("scope-exposure").Status); // people take it from here
+        // Who could read the table as the incident opened is kept as evidence: the pipeline's standing access, and the drift itself.
+        run = await Host.RunUntil(incident.Id, runId, r => r.Step("scope-exposure").Status == "waiting"); // people take it from here
+        Assert.Equal("succeeded", run.Step("record-who-could-read").Status);
 
-        var evidence = (await Host.Get($"/api/incidents/{incident.Id}/evidence", Api.Admin)).ReadJson().EnumerateArray().Single();
-        Assert.Equal(12, evidence.GetProperty("rowCount").GetInt32());
-        Assert.Matches("^[0-9a-f]{64}$", evidence.GetProperty("sha256").GetString());
+        var evidence = (await Host.Get($"/api/incidents/{incident.Id}/evidence", Api.Admin)).ReadJson().EnumerateArray().ToList();
+        var accessLog = evidence.Single(e => e.GetProperty("name").GetString() == "access log of hr.scenario_activity");
+        Assert.Equal(12, accessLog.GetProperty("rowCount").GetInt32());
+        Assert.Matches("^[0-9a-f]{64}$", accessLog.GetProperty("sha256").GetString());
+        var whoCouldRead = evidence.Single(e => e.GetProperty("name").GetString()!.StartsWith("who could read hr.scenario_activity"));
+        var content = (await Host.Get($"/api/incidents/{incident.Id}/evidence/{whoCouldRead.GetProperty("evidenceId").GetString()}", Api.Admin)).ReadJson()
+            .GetProperty("content").GetString()!;
+        var rows = JsonDocument.Parse(content).RootElement.EnumerateArray().Select(r => (r.GetProperty("kind").GetString(), r.GetProperty("grantee").GetString())).ToList();
+        Assert.Contains(("standing", Fixture.ScenarioPipelineRole), rows);
+        Assert.Contains(("drift", engineers), rows);
 
         var timeline = await Host.Timeline(incident.Id, Api.Admin);
         var secondsToContain = timeline.Single(t => t.Type == "IncidentContained").Data.GetProperty("secondsToContain").GetInt64();

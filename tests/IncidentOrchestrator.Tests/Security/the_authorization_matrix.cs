@@ -80,6 +80,11 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/access-requests/{id}/revoke"] = Readers,
         ["POST /api/access-requests/{id}/extend"] = Readers,
         ["GET /api/access-requests/{id}/history"] = Readers,
+        // A review is seen by its dataset's owner and stewards (here role:privacy), privacy and administrators; to others it does not exist.
+        ["GET /api/access-reviews"] = Readers,
+        ["POST /api/access-reviews"] = Readers, // who may open one is the dataset's own check (403 "Not for you to open")
+        ["GET /api/access-reviews/{id}"] = Readers,
+        ["POST /api/access-reviews/{id}/answer"] = Readers,
         ["POST /api/datasets/reload"] = "commander,admin",
         ["GET /api/catalogue/versions"] = Readers,
         ["GET /api/datasets/{name}"] = Readers,
@@ -136,6 +141,9 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /access/{id}"] = Readers, // for those the request concerns (404 for others, as the API)
         ["POST /access/{id}/revoke"] = Readers,
         ["POST /access/{id}/extend"] = Readers,
+        ["GET /access/reviews/{id}"] = Readers, // for those the review concerns (404 for others, as the API)
+        ["POST /access/reviews"] = Readers,
+        ["POST /access/reviews/{id}/answer"] = Readers,
         ["GET /leadership"] = "leadership,commander",
     };
 
@@ -171,10 +179,13 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         // Valid, so that those it does not concern get the operation's 404: the first allowed caller withdraws it, the next are told it ended.
         ["POST /api/access-requests/{id}/revoke"] = ("""{"reason":"matrix"}""", "application/json"),
         ["POST /api/access-requests/{id}/extend"] = ("""{"duration":"1h","reason":"matrix"}""", "application/json"),
+        ["POST /api/access-reviews"] = ("""{"dataset":"hr.employee_activity","within":"7d"}""", "application/json"),
+        // Valid in shape, naming no grantee under review: those it concerns get 400, others the review's 404.
+        ["POST /api/access-reviews/{id}/answer"] = ("""{"grantee":"nobody","decision":"revoke","reason":"matrix"}""", "application/json"),
     };
 
     /// <summary>Refusals a caller who may see the incident can still get: they are about the thing, not its existence.</summary>
-    private static readonly string[] DomainRefusals = ["Not your task", "Not an approver", "Separation of duties"];
+    private static readonly string[] DomainRefusals = ["Not your task", "Not an approver", "Separation of duties", "Not for you to open"];
 
     private sealed record Principal(string Subject, string[] Roles)
     {
@@ -214,6 +225,8 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         await Fixture.Warehouse.ExecuteAsync($"create role {reader} nologin");
         _accessRequest = (await Host.Post("/api/access-requests", new { dataset = Dataset, grantee = reader, purpose = "analytics", duration = "1h", reason = "matrix" },
             Tokens.For("nina.analyst", Roles.Responder), expect: 202)).ReadJson().GetProperty("requestId").GetString()!;
+        _accessReview = (await Host.Post("/api/access-reviews", new { dataset = Dataset, within = "7d" }, Api.Admin, expect: 202)).ReadJson()
+            .GetProperty("reviewId").GetString()!;
         var routes = Routes().Where(r => !Exempt.Contains(r)).Concat(SlackActions()).ToList();
         var failures = new List<string>();
         failures.AddRange(routes.Where(r => !AllowedRoles.ContainsKey(r)).Select(r => $"{r}: not in the matrix; give it its roles"));
@@ -237,7 +250,8 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
 
                 var expected = AllowedRoles[route] == SignedBySlack ? Expect.Unsigned
                     : !p.May(AllowedRoles[route]) ? Expect.Forbidden
-                    : (route.Contains("/access-requests/{id}") || route == "GET /access/{id}") && !p.May("privacy,admin") ? Expect.NotFound
+                    : (route.Contains("/access-requests/{id}") || route.Contains("/access-reviews/{id}") || route == "GET /access/reviews/{id}"
+                       || route == "GET /access/{id}") && !p.May("privacy,admin") ? Expect.NotFound
                     : !NamesAnIncident(route) ? Expect.Answered
                     : target == nowhere || (target == othersRestricted && !p.IsAdmin) ? Expect.NotFound
                     : Expect.Answered;
@@ -339,6 +353,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
     private static string _matrixHash = "";
     private static string _datasetHash = "";
     private static string _accessRequest = "";
+    private static string _accessReview = "";
     private const string Dataset = "hr.employee_activity";
 
     private static async Task<(HttpStatusCode, string)> Call(HttpClient client, string route, Target target, Principal p)
@@ -347,6 +362,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         var method = route[..route.IndexOf(' ')];
         var path = route[(method.Length + 1)..];
         if (path.StartsWith("/api/datasets/", StringComparison.Ordinal) || path.StartsWith("/datasets/", StringComparison.Ordinal)) path = path.Replace("{name}", Dataset).Replace("{hash}", _datasetHash);
+        if (path.StartsWith("/api/access-reviews/", StringComparison.Ordinal) || path.StartsWith("/access/reviews/", StringComparison.Ordinal)) path = path.Replace("{id}", _accessReview);
         if (path.StartsWith("/api/access-requests/", StringComparison.Ordinal) || path.StartsWith("/access/", StringComparison.Ordinal)) path = path.Replace("{id}", _accessRequest);
         path = path
             .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")

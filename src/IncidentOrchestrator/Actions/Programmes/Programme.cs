@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using IncidentOrchestrator.Timeline;
 
 namespace IncidentOrchestrator.Actions.Programmes;
@@ -74,7 +72,7 @@ public sealed partial class Programme
     }
 
     /// <summary>The stream of a programme: a stable id derived from its name.</summary>
-    public static Guid StreamId(string name) => new(SHA256.HashData(Encoding.UTF8.GetBytes("programme:" + name))[..16]);
+    public static Guid StreamId(string name) => Hosting.StableIds.Of("programme:" + name);
 }
 
 public sealed record ProgrammeChange(string Change, Guid IncidentId, Guid RunId, string By, DateTimeOffset At);

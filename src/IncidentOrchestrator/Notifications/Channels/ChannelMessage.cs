@@ -8,7 +8,8 @@ namespace IncidentOrchestrator.Notifications.Channels;
 public sealed record ChannelMessage(string Headline, string? Incident, string? Severity, string? Asked, DateTimeOffset? DueBy, string Link,
     bool Restricted, Guid? WorkId, string Kind, string? WorkKind = null)
 {
-    public const string RestrictedHeadline = "A restricted incident needs you", AccessRequestHeadline = "An access request needs you";
+    public const string RestrictedHeadline = "A restricted incident needs you", AccessRequestHeadline = "An access request needs you",
+        AccessReviewHeadline = "An access review needs you";
 
     public bool LinkIsAbsolute => Uri.TryCreate(Link, UriKind.Absolute, out _);
 
@@ -17,7 +18,12 @@ public sealed record ChannelMessage(string Headline, string? Incident, string? S
         var link = options.LinkTo(n.ConsoleLink ?? Runs.RunSubject.ConsoleLinkOf(n.Subject, n.IncidentId));
         if (n.Restricted)
             // A request's title names a role and a dataset: never in a shared channel, whatever it may show of incidents.
-            return new ChannelMessage(n.Subject == Playbooks.Model.Subjects.AccessRequest ? AccessRequestHeadline : RestrictedHeadline,
+            return new ChannelMessage(n.Subject switch
+                {
+                    Playbooks.Model.Subjects.AccessRequest => AccessRequestHeadline,
+                    Playbooks.Model.Subjects.AccessReview => AccessReviewHeadline,
+                    _ => RestrictedHeadline,
+                },
                 channel.RestrictedTitles && n.Subject == Playbooks.Model.Subjects.Incident ? n.IncidentTitle : null, null, null, n.DueBy, link, true, n.WorkId, n.Kind,
                 n.WorkKind);
         var headline = n.Kind switch

@@ -1,0 +1,126 @@
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+
+namespace IncidentOrchestrator.Access.Reviews;
+
+/// <summary>A grant under review, and what became of it.</summary>
+public sealed class ReviewedGrant
+{
+    public string Grantee { get; set; } = "";
+
+    /// <summary><c>standing</c>, <c>requested</c> or <c>break-glass</c>.</summary>
+    public string Kind { get; set; } = "";
+    public List<string> Privileges { get; set; } = [];
+    public Guid? RequestId { get; set; }
+    public DateTimeOffset? EndsAt { get; set; }
+
+    /// <summary><c>keep</c> or <c>revoke</c> once answered (or revoked unanswered); null while open.</summary>
+    public string? Decision { get; set; }
+    public string? Reason { get; set; }
+    public string? By { get; set; }
+    public DateTimeOffset? At { get; set; }
+    public bool Unanswered { get; set; }
+    public bool? CouldStillRead { get; set; }
+
+    /// <summary>Why the last revoke failed, while the item stays open; null otherwise.</summary>
+    public string? RevokeFailure { get; set; }
+}
+
+/// <summary>
+/// A review of a dataset's access as its own stream tells it (kept inline by <see cref="AccessReviewProjection"/>): which grants it asks
+/// about, and how each was answered. Whether it is overdue is a matter of the time it is read at (<see cref="IsOverdue"/>), not stored.
+/// </summary>
+public sealed class AccessReview
+{
+    public Guid Id { get; set; }
+    public string Dataset { get; set; } = "";
+    public string DatasetHash { get; set; } = "";
+    public string Classification { get; set; } = "";
+    public string Connection { get; set; } = "";
+    public string Table { get; set; } = "";
+    public string Trigger { get; set; } = "";
+    public Guid? IncidentId { get; set; }
+    public string Owner { get; set; } = "";
+    public List<string> Stewards { get; set; } = [];
+    public string EscalateTo { get; set; } = "";
+    public string OpenedBy { get; set; } = "";
+    public DateTimeOffset OpenedAt { get; set; }
+    public DateTimeOffset DueBy { get; set; }
+    public DateTimeOffset DeadlineAt { get; set; }
+    public List<ReviewedGrant> Items { get; set; } = [];
+
+    /// <summary><c>open</c> while a grant is unanswered; <c>completed</c> once every grant is.</summary>
+    public string Status { get; set; } = AccessReviewStatuses.Open;
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>The deadline passed on a dataset that is not restricted, with these grants unanswered (they stand).</summary>
+    public List<string> LeftUnanswered { get; set; } = [];
+
+    /// <summary>Who may see it: those who answer for its dataset (its owner and stewards), privacy and administrators.</summary>
+    public bool MaySee(Security.Caller caller) => Catalogue.DatasetGrantsRead.MaySee(caller, Owner, Stewards);
+
+    public bool IsOverdue(DateTimeOffset now) => Status == AccessReviewStatuses.Open && now > DueBy;
+
+    public ReviewedGrant? Item(string grantee) => Items.FirstOrDefault(i => i.Grantee == grantee);
+
+    internal static AccessReview? Begin(object e) => e is AccessReviewOpened o
+        ? new AccessReview
+        {
+            Id = o.ReviewId, Dataset = o.Dataset, DatasetHash = o.DatasetHash, Classification = o.Classification, Connection = o.Connection, Table = o.Table,
+            Trigger = o.Trigger, IncidentId = o.IncidentId, Owner = o.Owner, Stewards = [.. o.Stewards], EscalateTo = o.EscalateTo, OpenedBy = o.OpenedBy, OpenedAt = o.At,
+            DueBy = o.DueBy, DeadlineAt = o.DeadlineAt, Status = o.Items.Count == 0 ? AccessReviewStatuses.Completed : AccessReviewStatuses.Open,
+            CompletedAt = o.Items.Count == 0 ? o.At : null,
+            Items = o.Items.Select(i => new ReviewedGrant
+            {
+                Grantee = i.Grantee, Kind = i.Kind, Privileges = [.. i.Privileges], RequestId = i.RequestId, EndsAt = i.EndsAt,
+            }).ToList(),
+        }
+        : null;
+
+    internal void When(object e)
+    {
+        switch (e)
+        {
+            case AccessReviewKept kept when Item(kept.Grantee) is { Decision: null } item:
+                (item.Decision, item.Reason, item.By, item.At, item.RevokeFailure) = (AccessReviewDecisions.Keep, kept.Reason, kept.By, kept.At, null);
+                break;
+            case AccessReviewRevoked revoked when Item(revoked.Grantee) is { Decision: null } item:
+                (item.Decision, item.Reason, item.By, item.At, item.Unanswered, item.CouldStillRead, item.RevokeFailure) =
+                    (AccessReviewDecisions.Revoke, revoked.Reason, revoked.By, revoked.At, revoked.Unanswered, revoked.CouldStillRead, null);
+                break;
+            case AccessReviewRevokeFailed failed when Item(failed.Grantee) is { Decision: null } item:
+                item.RevokeFailure = $"{failed.By} asked to revoke it at {failed.At:u}, and the database refused: {failed.Error}";
+                break;
+            case AccessReviewOverdue overdue:
+                LeftUnanswered = [.. overdue.Unanswered];
+                break;
+            case AccessReviewCompleted completed:
+                (Status, CompletedAt) = (AccessReviewStatuses.Completed, completed.At);
+                break;
+        }
+    }
+}
+
+public static class AccessReviewStatuses
+{
+    public const string Open = "open", Completed = "completed";
+    public static readonly string[] All = [Open, Completed];
+}
+
+public static class AccessReviewDecisions
+{
+    public const string Keep = "keep", Revoke = "revoke";
+    public static readonly List<string> All = [Keep, Revoke];
+}
+
+/// <summary>The review, kept inline from its stream; only <see cref="AccessReviewOpened"/> begins one.</summary>
+public sealed class AccessReviewProjection : SingleStreamProjection<AccessReview, Guid>
+{
+    public override AccessReview? Evolve(AccessReview? snapshot, Guid id, IEvent e)
+    {
+        // Only its own stream begins one: an incident's timeline may tell of the review it opened.
+        if (snapshot is null) return e.Data is AccessReviewOpened opened && opened.ReviewId == id ? AccessReview.Begin(opened) : null;
+        snapshot.When(e.Data);
+        return snapshot;
+    }
+}
