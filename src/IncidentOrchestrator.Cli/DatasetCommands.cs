@@ -114,7 +114,27 @@ public static class DatasetCommands
             return ExitCodes.Ok;
         }));
 
-        yield return new Command("dataset", "The dataset catalogue") { list, show, grants, whoCouldRead, validate, versions, diff, reload };
+        var candidate = new Argument<FileInfo>("file") { Description = "The dataset's file as it might become" };
+        var openReview = new Option<bool>("--open-review") { Description = "Put the live grants it would refuse, and the standing roles it drops, to the dataset's owner in an access review" };
+        var replay = new Command("replay", "Try a tightened dataset file against the access already given, changing nothing: the live grants and past " +
+                                           "approvals it would refuse, and why, and the standing roles it drops.\n" +
+                                           "Example: incident dataset replay catalogue/hr.employee_activity.yaml --open-review") { candidate, openReview };
+        replay.SetAction(cli.Run(async (r, ct) =>
+        {
+            var file = r.GetValue(candidate)!;
+            if (!file.Exists) throw new CliException(ExitCodes.Usage, $"{file.FullName}: no such file.");
+            var result = await cli.Api(r).PostAsync("/api/catalogue/replay",
+                new Contracts.ReplayCatalogue(await File.ReadAllTextAsync(file.FullName, ct), r.GetValue(openReview) ? true : null), ct);
+            static string Requests(System.Text.Json.JsonElement e, string name) => string.Join("; ", e.GetProperty(name).EnumerateArray()
+                .Select(x => $"{Text(x, "grantee")} ({Text(x, "status")}): {string.Join(", ", x.GetProperty("refused").EnumerateArray().Select(w => w.GetString()))}"));
+            cli.Output(r).Item(result, "dataset", Field("dataset", "dataset"), new("live grants refused", e => Requests(e, "live")),
+                new("past approvals refused", e => Requests(e, "past")),
+                new("standing dropped", e => string.Join(", ", e.GetProperty("standingDropped").EnumerateArray().Select(x => x.GetString()))),
+                Field("review opened", "reviewId"));
+            return ExitCodes.Ok;
+        }));
+
+        yield return new Command("dataset", "The dataset catalogue") { list, show, grants, whoCouldRead, validate, versions, diff, reload, replay };
     }
 
     private static Column Joined(string property) => new(property, e => string.Join(", ", e.GetProperty(property).EnumerateArray()));

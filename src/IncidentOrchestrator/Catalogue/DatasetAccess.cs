@@ -25,6 +25,13 @@ public sealed class DatasetAccess(CatalogueFolder catalogue, CatalogueOptions op
     public IEnumerable<string> TablesServing(string programme, string connection) => catalogue.Catalogue.Datasets.Values
         .Where(d => d.ServesOn(programme, connection) && d.IsTable).Select(d => d.Object);
 
+    /// <summary>Whether the catalogue lets <paramref name="role"/> read <paramref name="table"/> on <paramref name="connection"/> without asking:
+    /// false when a catalogued dataset is that table and does not list the role among its standing roles; true when it does, or when the
+    /// catalogue holds no such table (what older settings name is theirs to say).</summary>
+    public bool MayStand(string connection, string table, string role) =>
+        catalogue.Catalogue.Datasets.Values.FirstOrDefault(d => d.Connection == connection && d.Object == table) is not { } d
+        || d.Standing.Contains(role, StringComparer.Ordinal);
+
     /// <summary>What of the catalogue cannot be checked; logged at start.</summary>
     public IReadOnlyList<(LogLevel Level, string Text)> Warnings() =>
     [

@@ -105,6 +105,11 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
             var neither = await Host.Incident(hana, "access", "review", "answer", review, "--grantee", standing);
             Assert.Equal(ExitCodes.Usage, neither.ExitCode);
             await Json(hana, "access", "review", "answer", review, "--grantee", standing, "--keep", "--reason", "the analysts' reports");
+            var candidate = Path.Combine(Path.GetTempPath(), $"{reviewed}-{Key}.yaml");
+            await File.WriteAllTextAsync(candidate, (await File.ReadAllTextAsync(Path.Combine(Fixture.Catalogue, $"{reviewed}.yaml")))
+                .Replace($"standing: [{standing}]", "standing: []"));
+            Assert.Equal(standing, (await Json(hana, "dataset", "replay", candidate))!["standingDropped"]!.AsArray().Single()!.GetValue<string>());
+            File.Delete(candidate);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Tests.Fixtures;
@@ -44,6 +45,18 @@ public sealed class when_a_programme_is_suspended(RunsFixture fixture) : RunCont
         await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(resume);
         Assert.Equal("suspended", (await Programme("activity-insights")).GetProperty("status").GetString());
         Assert.False(await Fixture.Warehouse.CanLoginAsync(role));
+
+        // Approved, it resumes: its account logs in again, but the catalogue does not let it read hr.employee_activity without
+        // asking (its standing roles are others), so that access stays taken: it is requested anew, under the catalogue as it is now.
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(resume with { Approvals = ["approve-resume"] });
+        Assert.Equal("active", (await Programme("activity-insights")).GetProperty("status").GetString());
+        Assert.True(await Fixture.Warehouse.CanLoginAsync(role));
+        Assert.False(await Fixture.Warehouse.CanReadAsync(role, "hr.employee_activity"));
+        await using var session = Host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+        var resumed = (await session.Events.FetchStreamAsync(IncidentOrchestrator.Actions.Programmes.Programme.StreamId("activity-insights")))
+            .Select(e => e.Data).OfType<IncidentOrchestrator.Actions.Programmes.ProgrammeResumed>().Single();
+        Assert.Equal(["hr.employee_activity"], resumed.AccessToRequest);
+        Assert.Contains("was not restored", ((IncidentOrchestrator.Timeline.ITimelineEvent)resumed).Describe());
     }
 
     private async Task<JsonElement> Programme(string name) =>

@@ -10,11 +10,15 @@ public sealed record ProgrammeSuspended(
     string ITimelineEvent.Describe() => $"Programme {Programme} suspended until reviewed by {ReviewBy:yyyy-MM-dd}";
 }
 
-public sealed record ProgrammeResumed(string Programme, Guid IncidentId, Guid RunId, List<string> ApprovedBySteps, string By, DateTimeOffset At)
-    : ITimelineEvent
+/// <param name="AccessToRequest">Tables the suspension revoked whose access did not come back: the catalogue no longer lets the programme's
+/// account read them without asking, so it asks for access like anyone (none on resumptions recorded before this was kept).</param>
+public sealed record ProgrammeResumed(string Programme, Guid IncidentId, Guid RunId, List<string> ApprovedBySteps, string By, DateTimeOffset At,
+    IReadOnlyList<string>? AccessToRequest = null) : ITimelineEvent
 {
     string ITimelineEvent.Actor => By;
-    string ITimelineEvent.Describe() => $"Programme {Programme} resumed after approval";
+    string ITimelineEvent.Describe() => $"Programme {Programme} resumed after approval" + (AccessToRequest is { Count: > 0 } tables
+        ? $"; its access to {string.Join(", ", tables)} was not restored: the catalogue now asks for it to be requested"
+        : "");
 }
 
 /// <summary>The review date of a suspension passed while the programme was still suspended.</summary>

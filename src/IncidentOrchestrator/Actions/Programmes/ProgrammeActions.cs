@@ -83,7 +83,8 @@ public sealed class SuspendProgramme(ProgrammeOptions programmes, ProgrammeDatas
 }
 
 /// <summary><c>programme.resume</c>: only after an approval step of the same run approved it.</summary>
-public sealed class ResumeProgramme(ProgrammeOptions programmes, ProgrammeDatasets datasetsOf, NamedConnections connections) : IAction
+public sealed class ResumeProgramme(ProgrammeOptions programmes, ProgrammeDatasets datasetsOf, Catalogue.DatasetAccess catalogue, NamedConnections connections)
+    : IAction
 {
     public ActionDescriptor Descriptor => BuiltInActions.Catalog.Find("programme.resume")!;
 
@@ -98,7 +99,10 @@ public sealed class ResumeProgramme(ProgrammeOptions programmes, ProgrammeDatase
 
         // What the suspension took away comes back, and nothing else: a dataset that came to serve the programme since was
         // never granted by it. A suspension recorded before the programme kept this list resumes what the catalogue says.
-        var datasets = suspended.RevokedOn ?? datasetsOf.Of(name, programme);
+        // Nor what the catalogue, as it is now, no longer lets its account read without asking: that is requested anew.
+        var revoked = suspended.RevokedOn ?? datasetsOf.Of(name, programme);
+        var datasets = revoked.Where(t => catalogue.MayStand(programme.Connection, t, programme.ServiceAccountRole)).ToList();
+        var toRequest = revoked.Except(datasets, StringComparer.Ordinal).ToList();
         await Contention.RetryAsync(connections.Get(programme.Connection), SuspendProgramme.Objects(programme, datasets), async db =>
         {
             var role = await Catalog.RoleAsync(db, programme.ServiceAccountRole, ct);
@@ -108,10 +112,11 @@ public sealed class ResumeProgramme(ProgrammeOptions programmes, ProgrammeDatase
             return true;
         }, ct);
 
-        var resumed = new ProgrammeResumed(name, context.IncidentId, context.RunId, context.Approvals.ToList(), $"playbook:{context.RunId:N}", context.Now);
+        var resumed = new ProgrammeResumed(name, context.IncidentId, context.RunId, context.Approvals.ToList(), $"playbook:{context.RunId:N}", context.Now,
+            toRequest);
         current.AppendOne(resumed);
         context.RecordOnIncident(resumed);
-        return new ActionResult(new Dictionary<string, object?> { ["resumedAt"] = context.Now });
+        return new ActionResult(new Dictionary<string, object?> { ["resumedAt"] = context.Now, ["accessToRequest"] = toRequest });
     }
 }
 
