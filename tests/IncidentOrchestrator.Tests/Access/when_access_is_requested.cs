@@ -445,7 +445,13 @@ public sealed class when_access_is_requested(RunsFixture fixture) : RunContext(f
         Assert.True(await Fixture.Warehouse.CanReadAsync(role, Dataset));
         Assert.DoesNotContain(await DriftsAsync(), d => d.Grantee == role);
 
-        // Its approvers are asked at once to review it (owner and privacy, as the catalogue says); one rejection takes it back.
+        // Its approvers are asked at once to review it (owner and privacy, as the catalogue says), and told on the team's channel, which says
+        // only that an access request needs them (never the dataset, the role or the reason), with the link to it.
+        var told = (await RunScenarios.Eventually(() => Task.FromResult(Fixture.Receiver.For(requestId, "/channels/team")), r => r.Count >= 1))[0].Body;
+        Assert.Contains("An access request needs you", told);
+        Assert.DoesNotContain("payroll outage", told);
+        Assert.DoesNotContain(role, told);
+        // One rejection takes it back.
         var review = await AskedAsync(requestId);
         Assert.Equal(["user:hana.hr-data", "role:privacy"], review.GetProperty("approvers").EnumerateArray().Select(a => a.GetString()));
         Assert.Contains("Review break-glass access", review.GetProperty("title").GetString());

@@ -177,6 +177,9 @@ public sealed class RunsFixture : IAsyncLifetime
         ["Notifications:Webhooks:chat:Url"] = Receiver.Url.Replace("/hook", "/notify"),
         ["Notifications:Webhooks:chat:Secret"] = WebhookReceiver.Secret,
         ["Notifications:Webhooks:chat:Format"] = "slack",
+        // The team's channel, for what a restricted subject (an access request) may tell a shared place.
+        ["Notifications:Channels:team:Kind"] = "slack",
+        ["Notifications:Channels:team:Url"] = $"{Receiver.Base}/channels/team",
         ["Integrations:Slack:SigningSecret"] = SlackSecret,
         // The authorization matrix presses Slack's buttons as each of its people (the stranger, with no role, is not mapped).
         ["Integrations:Slack:Users:UMXCARL:Subject"] = "carl.commander", ["Integrations:Slack:Users:UMXCARL:Roles:0"] = "commander",
