@@ -136,10 +136,15 @@ public static class AccessCommands
             cli.Output(r).Item(found, "id", Field("review", "id"), Field("dataset", "dataset"), Field("classification", "classification"), Field("why", "trigger"),
                 Field("status", "status"), Field("owner", "owner"), Field("escalates to", "escalateTo"), Time("opened", "openedAt"), Time("due", "dueBy"),
                 Time("deadline", "deadlineAt"), Field("overdue", "overdue"),
-                new("grants", e => string.Join("; ", e.GetProperty("items").EnumerateArray().Select(i =>
-                    $"{Text(i, "grantee")} ({Text(i, "kind")}): {(i.GetProperty("decision").ValueKind == System.Text.Json.JsonValueKind.Null ? "unanswered" : $"{Text(i, "decision")} by {Text(i, "by")}")}"))));
+                new("grants", e => string.Join("; ", e.GetProperty("items").EnumerateArray().Select(Grant))));
             return ExitCodes.Ok;
         }));
+
+        static string Grant(System.Text.Json.JsonElement i) => $"{Text(i, "grantee")} ({Text(i, "kind")}): " + (
+            i.GetProperty("decision").ValueKind == System.Text.Json.JsonValueKind.Null ? "unanswered"
+            : Text(i, "decision") == "keep" ? $"kept by {Text(i, "by")}"
+            : i.GetProperty("revoked").GetBoolean() ? $"revoked by {Text(i, "by")}, read back: {(i.GetProperty("couldStillRead").GetBoolean() ? "can still read through another role" : "no access")}"
+            : $"rejected by {Text(i, "by")}, being revoked") + (i.GetProperty("revokeFailure").GetString() is { } failure ? $" ({failure})" : "");
 
         var grantee = new Option<string>("--grantee") { Required = true, Description = "The role whose access is answered for" };
         var keep = new Option<bool>("--keep") { Description = "Keep it (a reason is required)" };

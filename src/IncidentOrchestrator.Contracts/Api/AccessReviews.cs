@@ -11,13 +11,15 @@ public sealed record AnswerAccessReview(string? Grantee, string? Decision, strin
 public sealed record AccessReviewAccepted(Guid ReviewId, int Grants);
 
 /// <summary>One grant under review: <c>standing</c>, <c>requested</c> or <c>break-glass</c> (with its request); its answer once given
-/// (<c>keep</c> or <c>revoke</c>; <c>unanswered</c> when a restricted dataset's deadline revoked it), and whether the grantee could still read
-/// after a revoke, read back.</summary>
+/// (<c>keep</c> or <c>revoke</c>; <c>unanswered</c> when a restricted dataset's deadline revoked it); once <c>revoked</c> on the database,
+/// whether the grantee could still read (read back) and the requests that ended with it; while a revoke keeps failing, why.</summary>
 public sealed record AccessReviewItemView(string Grantee, string Kind, IReadOnlyList<string> Privileges, Guid? RequestId, DateTimeOffset? EndsAt,
-    string? Decision, string? Reason, string? By, DateTimeOffset? At, bool Unanswered, bool? CouldStillRead, string? RevokeFailure);
+    string? Decision, string? Reason, string? By, DateTimeOffset? At, bool Unanswered, bool? CouldStillRead, string? RevokeFailure, bool Revoked = false,
+    IReadOnlyList<Guid>? RequestsEnded = null);
 
 /// <summary>A review of a dataset's access: why it opened (<c>schedule</c>, <c>incident</c>, <c>catalogue-replay</c>, <c>asked</c>), whom it
 /// asks, when answers are due (then escalated) and its deadline (then, on a restricted dataset, what is unanswered is revoked).</summary>
 public sealed record AccessReviewView(Guid Id, string Dataset, string Classification, string Table, string Trigger, Guid? IncidentId, string Owner,
     string EscalateTo, string OpenedBy, DateTimeOffset OpenedAt, DateTimeOffset DueBy, DateTimeOffset DeadlineAt, string Status, bool Overdue,
-    DateTimeOffset? CompletedAt, IReadOnlyList<AccessReviewItemView> Items, IReadOnlyList<string> LeftUnanswered);
+    DateTimeOffset? CompletedAt, IReadOnlyList<AccessReviewItemView> Items, IReadOnlyList<string> LeftUnanswered, string AssignedTo = "",
+    bool RevokesUnanswered = false);

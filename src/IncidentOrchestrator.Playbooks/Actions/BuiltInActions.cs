@@ -17,7 +17,7 @@ public sealed class BuiltInActions : IActionCatalog
             [], [], [], ["canRead", "changed", "handedOverTo"]),
         new("access.review", "Review a catalogued dataset's access now: each standing or long-lived grant becomes a task for its owner, keep or revoke (revoked and read back)",
             ["dataset"], ["within"], [], ["reviewId", "grants"]),
-        new("dataset.who-could-read", "Record as evidence who could read a catalogued dataset at an instant (now by default): standing, requested, break-glass and drift, with who approved each",
+        new("dataset.who-could-read", "Record as evidence who could read a catalogued dataset at an instant (by default when the incident opened): standing, requested, break-glass and drift, with who approved each",
             ["dataset"], ["at"], [], ["evidenceId", "rows", "sha256"]),
         new("postgres.verify-no-access", "Fail unless the role can no longer read the table",
             ["connection", "table", "grantee"], [], [], ["verifiedAt"]),

@@ -2,6 +2,8 @@ using IncidentOrchestrator.Actions;
 using IncidentOrchestrator.Actions.Postgres;
 using IncidentOrchestrator.Playbooks.Actions;
 using IncidentOrchestrator.Playbooks.Model;
+using IncidentOrchestrator.Runs;
+using Marten;
 
 namespace IncidentOrchestrator.Access;
 
@@ -81,6 +83,39 @@ internal static class RequestedAccess
         var stillReads = await CanReadAsync(connections, request, ct);
         return (new Dictionary<string, object?>(revoked.Outputs) { ["canRead"] = stillReads },
             new AccessRevoked(request.Id, request.Dataset, request.Grantee, request.Table!, stillReads, context.Now, by, reason));
+    }
+
+    /// <summary>
+    /// Takes <paramref name="grantee"/>'s access to <paramref name="table"/> away whatever holds it: every privilege revoked on the database
+    /// (<c>postgres.revoke</c>), read back, and every access request whose grant it was ended (its stream records the revoke, its run is
+    /// cancelled), for an access review that rejected the grant. Unlike a request's own end, nothing is handed over: the grantee's access is what
+    /// goes. Each request's stream is locked first (by id), so its run and the drift scanner see the end together with the revoke.
+    /// </summary>
+    public static async Task<(bool StillReads, IReadOnlyList<Guid> Ended)> RevokeEveryGrantAsync(NamedConnections connections, IDocumentSession session,
+        string connection, string table, string grantee, ActionContext context, string by, string reason, Wolverine.OutgoingMessages outgoing, CancellationToken ct)
+    {
+        var candidates = await session.Query<AccessRequest>()
+            .Where(r => r.Connection == connection && r.Table == table && r.Grantee == grantee
+                        && (r.Status == AccessStatuses.Granted || r.Status == AccessStatuses.Unrevoked || r.Status == AccessStatuses.Pending))
+            .Select(r => r.Id).ToListAsync(ct);
+        var holding = new List<(AccessRequest Request, JasperFx.Events.IEventStream<Incidents.Incident> Stream)>();
+        foreach (var id in candidates.Order())
+        {
+            var stream = await Incidents.IncidentStreams.ForPersonAsync(session, id, ct);
+            if (await session.LoadAsync<AccessRequest>(id, ct) is { HoldsAGrant: true } request) holding.Add((request, stream));
+        }
+        await new Revoke(connections).ExecuteAsync(context with
+        {
+            Parameters = new Dictionary<string, object?> { ["connection"] = connection, ["table"] = table, ["grantee"] = grantee },
+        }, ct);
+        await using var db = await connections.Get(connection).OpenConnectionAsync(ct);
+        var stillReads = await Catalog.CanReadAsync(db, await Catalog.TableAsync(db, table, ct), grantee, ct);
+        foreach (var (request, stream) in holding)
+        {
+            stream.AppendOne(new AccessRevoked(request.Id, request.Dataset, request.Grantee, table, stillReads, context.Now, by, reason));
+            outgoing.Add(new CancelRun(request.RunId, $"revoked by {by}: {reason}", by));
+        }
+        return (stillReads, holding.Select(h => h.Request.Id).ToList());
     }
 
     /// <summary>What the database says now: can the grantee read the table (directly or through a role it belongs to)?</summary>

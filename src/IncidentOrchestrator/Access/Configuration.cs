@@ -22,7 +22,7 @@ public sealed record AccessOptions(TimeSpan PendingFor, TimeSpan ReviewWithin, T
     private static TimeSpan Read(IConfiguration configuration, string name, TimeSpan fallback, bool zeroAllowed = false) =>
         configuration[$"Access:{name}"] is not { Length: > 0 } text ? fallback
         : text == "0" && zeroAllowed ? TimeSpan.Zero
-        : Durations.TryParse(text, out var value) && value > TimeSpan.Zero ? value
+        : Durations.TryParse(text, out var value) && (value > TimeSpan.Zero || (zeroAllowed && value == TimeSpan.Zero)) ? value
         : throw new InvalidOperationException($"Access__{name} is '{text}', which is not a duration (like 24h or 3d)");
 }
 

@@ -7,8 +7,9 @@ using IncidentOrchestrator.Playbooks.Actions;
 namespace IncidentOrchestrator.Catalogue;
 
 /// <summary>
-/// <c>dataset.who-could-read</c>: what <see cref="WhoCouldRead"/> answers for a dataset at an instant (the step's time by default), kept as the
-/// incident's evidence with its SHA-256, one row per grant: the exposure's scope as the product knew it, preserved before anything changes.
+/// <c>dataset.who-could-read</c>: what <see cref="WhoCouldRead"/> answers for a dataset at an instant (by default when the incident
+/// opened), kept as the incident's evidence with its SHA-256, one row per grant: the exposure's scope as the product knew it.
+/// Drift is linked to this incident only: another incident's id is not for everyone who may read this one's evidence.
 /// </summary>
 public sealed class RecordWhoCouldRead(WhoCouldRead whoCouldRead) : IAction
 {
@@ -17,12 +18,12 @@ public sealed class RecordWhoCouldRead(WhoCouldRead whoCouldRead) : IAction
     public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
         var name = context.Text("dataset");
-        var instant = context.Now;
+        var incident = await context.Session.LoadAsync<Incidents.Incident>(context.IncidentId, ct);
+        var instant = incident?.OpenedAt ?? context.Now;
         if (context.OptionalText("at") is { Length: > 0 } at && !DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal, out instant))
             throw new ActionFailedException($"'at' is '{at}', not a time (ISO 8601)");
-        // Evidence of the incident that asks: drift incidents are named by id, for those who may open them will.
-        var found = await whoCouldRead.ComputeAsync(name, instant, context.Session, _ => true, ct)
+        var found = await whoCouldRead.ComputeAsync(name, instant, context.Session, i => i.Id == context.IncidentId, ct)
                     ?? throw new ActionFailedException($"no dataset named '{name}' is or was in the catalogue");
         var rows = found.Entries.Select(e => new Dictionary<string, object?>
         {

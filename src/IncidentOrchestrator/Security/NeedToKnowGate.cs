@@ -135,11 +135,11 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
         Func<T, bool> addressedToCaller, CancellationToken ct)
     {
         var known = await incidents.LoadAsync(items.Select(incidentOf), ct);
-        // What belongs to no incident belongs to an access request (a run's subject): for those who may see the request.
-        var requests = await incidents.RequestsAsync(items.Select(incidentOf).Where(id => !known.ContainsKey(id)), ct);
+        // What belongs to no incident belongs to another subject (an access request, an access review): for those who may see it.
+        var others = await incidents.OtherSubjectsAsync(items.Select(incidentOf).Where(id => !known.ContainsKey(id)), ct);
         return items.Where(x => addressedToCaller(x)
                                 || (known.TryGetValue(incidentOf(x), out var i) && caller.CanSee(i))
-                                || (requests.TryGetValue(incidentOf(x), out var r) && caller.MaySee(r))).ToList();
+                                || (others.TryGetValue(incidentOf(x), out var other) && other.MaySee(caller))).ToList();
     }
 
     /// <summary>
@@ -163,6 +163,17 @@ public sealed class IncidentsLoaded(IQuerySession session)
 {
     private readonly Dictionary<Guid, Incident> _known = [];
     private readonly Dictionary<Guid, Access.AccessRequest> _requests = [];
+
+    /// <summary>The subjects that are not incidents among <paramref name="ids"/> (access requests, access reviews), each loaded once.</summary>
+    public async Task<IReadOnlyDictionary<Guid, Runs.RunSubject>> OtherSubjectsAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var missing = ids.Distinct().Where(id => !_others.ContainsKey(id)).ToArray();
+        if (missing.Length > 0)
+            foreach (var (id, subject) in await Runs.RunSubject.LoadManyAsync(session, missing, ct)) _others[id] = subject;
+        return _others;
+    }
+
+    private readonly Dictionary<Guid, Runs.RunSubject> _others = [];
 
     /// <summary>The access requests among <paramref name="ids"/> (the subjects of runs that are no incidents).</summary>
     public async Task<IReadOnlyDictionary<Guid, Access.AccessRequest>> RequestsAsync(IEnumerable<Guid> ids, CancellationToken ct)

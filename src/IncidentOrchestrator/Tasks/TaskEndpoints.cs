@@ -152,6 +152,10 @@ public static class CompleteTaskEndpoint
         session.Store(task);
         var incident = await IncidentStreams.ForPersonAsync(session, task.IncidentId, ct);
         incident.AppendOne(new TaskCompleted(task.IncidentId, task.Id, task.StepId, outputs, request.Notes, caller.Subject, now));
+        // A review's answer is the review's, recorded under the same lock, with the task.
+        if (task.Subject == Playbooks.Model.Subjects.AccessReview
+            && await Access.Reviews.AccessReviewAnswers.RecordAsync(session, incident, task, outputs, caller.Subject, now, bus, ct) is { } refusedAnswer)
+            return refusedAnswer;
 
         // The other copies of the same work (the original, or its escalations) are closed; optimistic concurrency on
         // each of them makes a second completion at the same moment fail instead of resolving the step twice.
@@ -167,9 +171,7 @@ public static class CompleteTaskEndpoint
         }
         if (notifications.Pages) await bus.PublishAsync(new Notifications.WorkChanged(task.IncidentId, task.Id, Notifications.WorkStatuses.Settled));
         if (task.RunId != TaskItem.NoRun) await bus.PublishAsync(new HumanStepEnded(task.RunId, task.StepId, "succeeded", outputs, caller.Subject));
-        else if (task.Subject == Playbooks.Model.Subjects.AccessReview && Access.Reviews.AccessReviews.GranteeOf(task.StepId) is { } grantee)
-            await bus.PublishAsync(new Access.Reviews.AccessReviewAnswered(task.IncidentId, grantee, outputs["decision"].GetString()!,
-                outputs.TryGetValue("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString()! : "", caller.Subject));
+
         return Outcome.Done;
     }
 }

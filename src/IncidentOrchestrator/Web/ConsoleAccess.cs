@@ -120,7 +120,12 @@ public static class ConsoleAccess
         var found = await AccessReviewEndpoints.FindAsync(id, session, context.RequestServices.GetRequiredService<IncidentReads>(), caller,
             NeedToKnowGate.EndpointName(context), context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         if (found.Refused is { } notFound) return RefusalPage(context, notFound);
-        return Page<AccessReviewPage>(new { Signed = caller, Review = found.Value, Problem = ProblemOf(refused) }, refused?.Status() ?? StatusCodes.Status200OK);
+        // Forms only where the caller has the task to answer (its assignee, or whom it escalated to).
+        var answerable = (await session.Query<Tasks.TaskItem>().Where(t => t.IncidentId == id).ToListAsync(ct))
+            .Where(t => Tasks.TaskStatuses.IsActionable(t.Status) && Tasks.TaskEndpoints.IsFor(t, caller))
+            .Select(t => AccessReviews.GranteeOf(t.StepId)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return Page<AccessReviewPage>(new { Signed = caller, Review = found.Value, Problem = ProblemOf(refused), Answerable = answerable },
+            refused?.Status() ?? StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> RequestPageAsync(Guid id, HttpContext context, IQuerySession session, Refusal? refused, CancellationToken ct)

@@ -25,11 +25,12 @@ public sealed class when_access_is_reviewed(RunsFixture fixture) : RunContext(fi
 
     public Task DisposeAsync() => Fixture.Uncatalogue(Dataset);
 
-    private Task CatalogueAsync(string classification, string review = "90d") => Fixture.CatalogueTableAsync(Key, classification, review);
+    private Task CatalogueAsync(string classification, string review = "90d", string owner = "user:hana.hr-data") =>
+        Fixture.CatalogueTableAsync(Key, classification, review, owner);
 
-    private async Task<string> OpenAsync(string within, int grants)
+    private async Task<string> OpenAsync(string within, int grants, string? token = null)
     {
-        var opened = (await Host.Post("/api/access-reviews", new { dataset = Dataset, within }, Owner, expect: 202)).ReadJson();
+        var opened = (await Host.Post("/api/access-reviews", new { dataset = Dataset, within }, token ?? Owner, expect: 202)).ReadJson();
         Assert.Equal(grants, opened.GetProperty("grants").GetInt32());
         return opened.GetProperty("reviewId").GetString()!;
     }
@@ -49,13 +50,18 @@ public sealed class when_access_is_reviewed(RunsFixture fixture) : RunContext(fi
         await Fixture.Warehouse.ExecuteAsync($"create role {grantee} nologin");
         var requestId = (await Host.Post("/api/access-requests", new { dataset = Dataset, grantee, purpose = "analytics", duration = "1d", reason = "a study" },
             Tokens.For("nina.analyst", Roles.Responder), expect: 202)).ReadJson().GetProperty("requestId").GetString()!;
+        await ApproveAsync(requestId);
+        return requestId;
+    }
+
+    private async Task ApproveAsync(string requestId)
+    {
         var approval = (await RunScenarios.Eventually(async () => (await Host.Get($"/api/approvals?incident={requestId}", Owner)).ReadJson(),
             a => a.GetArrayLength() == 1))[0].GetProperty("approvalId").GetString()!;
         await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Owner, expect: 204);
         await Host.Post($"/api/approvals/{approval}/decision", new { decision = "approve" }, Privacy, expect: 204);
         await RunScenarios.Eventually(async () => (await Host.Get($"/api/access-requests/{requestId}", Owner)).ReadJson(),
             r => r.GetProperty("status").GetString() == "granted");
-        return requestId;
     }
 
     [Fact]
@@ -97,7 +103,9 @@ public sealed class when_access_is_reviewed(RunsFixture fixture) : RunContext(fi
         var done = await RunScenarios.Eventually(() => ReviewAsync(id), r => r.GetProperty("status").GetString() == "completed");
         Assert.Equal(("keep", "the analysts' daily reports", "hana.hr-data"), (Item(done, Standing).GetProperty("decision").GetString(),
             Item(done, Standing).GetProperty("reason").GetString(), Item(done, Standing).GetProperty("by").GetString()));
-        Assert.Equal(("revoke", false), (Item(done, requested).GetProperty("decision").GetString(), Item(done, requested).GetProperty("couldStillRead").GetBoolean()));
+        Assert.Equal(("revoke", true, false), (Item(done, requested).GetProperty("decision").GetString(), Item(done, requested).GetProperty("revoked").GetBoolean(),
+            Item(done, requested).GetProperty("couldStillRead").GetBoolean()));
+        Assert.Equal([requestId], Item(done, requested).GetProperty("requestsEnded").EnumerateArray().Select(r => r.GetString()));
         Assert.True(await Fixture.Warehouse.CanReadAsync(Standing, Dataset));
         Assert.False(await Fixture.Warehouse.CanReadAsync(requested, Dataset));
         // The request says it ended, by whom and through which review; its run was cancelled, so its end revokes nothing again.
@@ -139,6 +147,10 @@ public sealed class when_access_is_reviewed(RunsFixture fixture) : RunContext(fi
         Assert.True(await Fixture.Warehouse.CanReadAsync(Standing, Dataset));
         Assert.Contains((await Host.Get($"/api/access-reviews?dataset={Dataset}&overdue=true", Owner)).ReadJson().EnumerateArray(),
             r => r.GetProperty("id").GetString() == id);
+        // Leadership counts it, and nothing more.
+        var figures = (await Host.Get("/api/metrics/access", Tokens.For("lena.leadership", Roles.Leadership))).ReadJson();
+        Assert.True(figures.GetProperty("reviewsOverdue").GetInt32() >= 1);
+        Assert.DoesNotContain(Standing, figures.GetRawText());
         // Still answerable, by whom it escalated to as well.
         await Host.Post($"/api/access-reviews/{id}/answer", new { grantee = Standing, decision = "keep", reason = "checked late" }, Privacy, expect: 202);
         await RunScenarios.Eventually(() => ReviewAsync(id), r => r.GetProperty("status").GetString() == "completed");
@@ -151,25 +163,61 @@ public sealed class when_access_is_reviewed(RunsFixture fixture) : RunContext(fi
         await CatalogueAsync("confidential", review: "1d");
         var periodic = Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<PeriodicAccessReviews>().Single();
         var now = DateTimeOffset.UtcNow;
-        // Not due yet: nothing opens.
-        Assert.Empty(await OursAsync(await periodic.OpenDueAsync(now.AddHours(1), CancellationToken.None)));
+        // Not due yet: nothing is.
+        Assert.DoesNotContain(await periodic.DueAsync(now.AddHours(1), CancellationToken.None), d => d.Dataset == Dataset);
 
-        // A day on, two nodes look at once: one review of this dataset opens.
-        var looks = await Task.WhenAll(periodic.OpenDueAsync(now.AddDays(1).AddMinutes(1), CancellationToken.None),
-            periodic.OpenDueAsync(now.AddDays(1).AddMinutes(1), CancellationToken.None));
-        var ours = await OursAsync(looks.SelectMany(l => l));
-        Assert.Single(ours);
-        var review = await ReviewAsync(ours[0].ToString());
+        // A day on, two nodes look before either opens it: both find the same review due, and only one of them opens it.
+        var later = now.AddDays(1).AddMinutes(1);
+        var first = (await periodic.DueAsync(later, CancellationToken.None)).Single(d => d.Dataset == Dataset);
+        var second = (await periodic.DueAsync(later, CancellationToken.None)).Single(d => d.Dataset == Dataset);
+        Assert.Equal(first, second);
+        Assert.InRange(first.DueAt, now.AddDays(1).AddMinutes(-1), now.AddDays(1).AddMinutes(1));
+        Assert.True(await periodic.OpenAsync(first, later, CancellationToken.None));
+        Assert.False(await periodic.OpenAsync(second, later, CancellationToken.None));
+
+        var review = await ReviewAsync(first.ReviewId.ToString());
         Assert.Equal(("schedule", "system", 1), (review.GetProperty("trigger").GetString(), review.GetProperty("openedBy").GetString(),
             review.GetProperty("items").GetArrayLength()));
-        // The next one is due a day after it, not again now.
-        Assert.Empty(await OursAsync(await periodic.OpenDueAsync(now.AddDays(1).AddMinutes(2), CancellationToken.None)));
+        // The next one is due a day after this one was due, not again now, however late it was opened.
+        Assert.DoesNotContain(await periodic.DueAsync(later.AddHours(1), CancellationToken.None), d => d.Dataset == Dataset);
+        Assert.Equal(first.DueAt.AddDays(1), (await periodic.DueAsync(later.AddDays(1), CancellationToken.None)).Single(d => d.Dataset == Dataset).DueAt);
+    }
 
-        async Task<List<Guid>> OursAsync(IEnumerable<Guid> ids)
-        {
-            await using var session = Host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
-            return (await session.LoadManyAsync<AccessReview>(ids.ToArray())).Where(r => r.Dataset == Dataset).Select(r => r.Id).ToList();
-        }
+    [Fact]
+    public async Task a_revoked_grant_ends_every_request_that_held_it_an_extension_too()
+    {
+        await CatalogueAsync("restricted");
+        var requested = $"req_{Key}";
+        var first = await GrantedRequestAsync(requested);
+        var extension = (await Host.Post($"/api/access-requests/{first}/extend", new { duration = "2d", reason = "longer" },
+            Tokens.For("nina.analyst", Roles.Responder), expect: 202)).ReadJson().GetProperty("requestId").GetString()!;
+        await ApproveAsync(extension);
+
+        var id = await OpenAsync("1h", grants: 2);
+        await RunScenarios.Eventually(() => TasksAsync(id, Owner), t => t.Count == 2);
+        await Host.Post($"/api/access-reviews/{id}/answer", new { grantee = requested, decision = "revoke", reason = "no longer needed" }, Owner, expect: 202);
+        var revoked = await RunScenarios.Eventually(() => ReviewAsync(id), r => Item(r, requested).GetProperty("revoked").GetBoolean());
+        Assert.Equal([first, extension], Item(revoked, requested).GetProperty("requestsEnded").EnumerateArray().Select(r => r.GetString()!).Order());
+        Assert.False(await Fixture.Warehouse.CanReadAsync(requested, Dataset));
+        foreach (var request in new[] { first, extension })
+            Assert.Equal("ended", (await Host.Get($"/api/access-requests/{request}", Owner)).ReadJson().GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task an_owner_on_call_is_whoever_is_on_call_when_it_opens_and_they_may_see_and_answer_it()
+    {
+        await CatalogueAsync("confidential", owner: "oncall:security");
+        var id = await OpenAsync("1h", grants: 1, Privacy);
+        var review = await ReviewAsync(id, Privacy);
+        var onCall = review.GetProperty("assignedTo").GetString()!;
+        Assert.Matches("^user:(rui|sam).responder$", onCall);
+        var person = Tokens.For(onCall["user:".Length..], Roles.Responder);
+        var other = Tokens.For(onCall.Contains("rui") ? "sam.responder" : "rui.responder", Roles.Responder);
+        await ReviewAsync(id, person);
+        await Host.Get($"/api/access-reviews/{id}", other, expect: 404);
+        await RunScenarios.Eventually(() => TasksAsync(id, person), t => t.Count == 1);
+        await Host.Post($"/api/access-reviews/{id}/answer", new { grantee = Standing, decision = "keep", reason = "on-call checked it" }, person, expect: 202);
+        await RunScenarios.Eventually(() => ReviewAsync(id, person), r => r.GetProperty("status").GetString() == "completed");
     }
 
     [Fact]
@@ -191,7 +239,8 @@ public sealed class when_access_is_reviewed(RunsFixture fixture) : RunContext(fi
         Assert.Equal(("incident", incident.ToString(), 1), (review.GetProperty("trigger").GetString(), review.GetProperty("incidentId").GetString(),
             review.GetProperty("items").GetArrayLength()));
         var timeline = (await Host.Get($"/api/incidents/{incident}/timeline?limit=200", Api.Commander)).ReadJson().GetRawText();
-        Assert.Contains($"Access review of {Dataset}", timeline);
+        Assert.Contains($"Access review {reviewId} of {Dataset} opened: 1 grant put to its owner", timeline);
+        Assert.DoesNotContain(Standing, timeline);
     }
 
     [Fact]

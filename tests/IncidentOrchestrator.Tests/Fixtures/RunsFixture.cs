@@ -112,7 +112,8 @@ public sealed class RunsFixture : IAsyncLifetime
     /// A table of its own (<c>hr.review_KEY</c>, read by the standing role <c>std_KEY</c>), catalogued with <paramref name="classification"/>,
     /// owned by user:hana.hr-data with role:privacy its steward, and the catalogue reloaded; <see cref="Uncatalogue"/> takes it out again.
     /// </summary>
-    public async Task<(string Dataset, string Standing)> CatalogueTableAsync(string key, string classification = "restricted", string review = "90d")
+    public async Task<(string Dataset, string Standing)> CatalogueTableAsync(string key, string classification = "restricted", string review = "90d",
+        string owner = "user:hana.hr-data")
     {
         var (dataset, standing) = ($"hr.review_{key}", $"std_{key}");
         await Warehouse.ExecuteAsync($"create table {dataset} as select * from hr.employee_activity limit 3; create role {standing} nologin; grant select on {dataset} to {standing}");
@@ -125,7 +126,7 @@ public sealed class RunsFixture : IAsyncLifetime
             object: {dataset}
             classification: {classification}
             subjects: [employee]
-            owner: user:hana.hr-data
+            owner: {owner}
             stewards: [role:privacy]
             purposes: [analytics]
             standing: [{standing}]
@@ -136,6 +137,8 @@ public sealed class RunsFixture : IAsyncLifetime
             review: {review}
             """);
         await Host.Send(HttpMethod.Post, "/api/datasets/reload", Api.Admin, expect: 200);
+        // Its version is kept in the background: what "who could read at T" reads the standing roles from.
+        await RunScenarios.Eventually(async () => (await Host.Get($"/api/datasets/{dataset}/versions", Api.Admin)).ReadJson(), v => v.GetArrayLength() == 1);
         return (dataset, standing);
     }
 

@@ -16,14 +16,24 @@ public sealed class ReviewedGrant
 
     /// <summary><c>keep</c> or <c>revoke</c> once answered (or revoked unanswered); null while open.</summary>
     public string? Decision { get; set; }
+
+    /// <summary>The revoke was carried out (read back: <see cref="CouldStillRead"/>); a rejected grant is revoked next, so it is settled only then.</summary>
+    public bool Revoked { get; set; }
+
+    /// <summary>Kept, or revoked on the database: nothing is left to do for it.</summary>
+    public bool Settled => Decision == AccessReviewDecisions.Keep || Revoked;
+
+    /// <summary>The access requests that held the grant and ended with its revoke.</summary>
+    public List<Guid> RequestsEnded { get; set; } = [];
     public string? Reason { get; set; }
     public string? By { get; set; }
     public DateTimeOffset? At { get; set; }
     public bool Unanswered { get; set; }
     public bool? CouldStillRead { get; set; }
 
-    /// <summary>Why the last revoke failed, while the item stays open; null otherwise.</summary>
+    /// <summary>Why the last revoke failed, while the grant stands; null otherwise.</summary>
     public string? RevokeFailure { get; set; }
+    public int RevokeAttempts { get; set; }
 }
 
 /// <summary>
@@ -42,7 +52,11 @@ public sealed class AccessReview
     public Guid? IncidentId { get; set; }
     public string Owner { get; set; } = "";
     public List<string> Stewards { get; set; } = [];
+
+    /// <summary>Whom its tasks are for: the owner, or who was on call for an on-call owner when it opened.</summary>
+    public string AssignedTo { get; set; } = "";
     public string EscalateTo { get; set; } = "";
+    public DateTimeOffset? ScheduledFor { get; set; }
     public string OpenedBy { get; set; } = "";
     public DateTimeOffset OpenedAt { get; set; }
     public DateTimeOffset DueBy { get; set; }
@@ -56,8 +70,12 @@ public sealed class AccessReview
     /// <summary>The deadline passed on a dataset that is not restricted, with these grants unanswered (they stand).</summary>
     public List<string> LeftUnanswered { get; set; } = [];
 
-    /// <summary>Who may see it: those who answer for its dataset (its owner and stewards), privacy and administrators.</summary>
-    public bool MaySee(Security.Caller caller) => Catalogue.DatasetGrantsRead.MaySee(caller, Owner, Stewards);
+    /// <summary>Who may see it: those who answer for its dataset (its owner and stewards, and whom its tasks went to), privacy and administrators.</summary>
+    public bool MaySee(Security.Caller caller) => Catalogue.DatasetGrantsRead.MaySee(caller, Owner, Stewards)
+        || caller.IsAddressedAs(AssignedTo) || caller.IsAddressedAs(EscalateTo);
+
+    /// <summary>Whether its deadline revokes what is left unanswered: on a restricted dataset.</summary>
+    public bool RevokesUnanswered => Classification == Playbooks.Catalogue.Classifications.Restricted;
 
     public bool IsOverdue(DateTimeOffset now) => Status == AccessReviewStatuses.Open && now > DueBy;
 
@@ -67,7 +85,8 @@ public sealed class AccessReview
         ? new AccessReview
         {
             Id = o.ReviewId, Dataset = o.Dataset, DatasetHash = o.DatasetHash, Classification = o.Classification, Connection = o.Connection, Table = o.Table,
-            Trigger = o.Trigger, IncidentId = o.IncidentId, Owner = o.Owner, Stewards = [.. o.Stewards], EscalateTo = o.EscalateTo, OpenedBy = o.OpenedBy, OpenedAt = o.At,
+            Trigger = o.Trigger, IncidentId = o.IncidentId, Owner = o.Owner, Stewards = [.. o.Stewards], AssignedTo = o.AssignedTo, EscalateTo = o.EscalateTo,
+            OpenedBy = o.OpenedBy, OpenedAt = o.At, ScheduledFor = o.ScheduledFor,
             DueBy = o.DueBy, DeadlineAt = o.DeadlineAt, Status = o.Items.Count == 0 ? AccessReviewStatuses.Completed : AccessReviewStatuses.Open,
             CompletedAt = o.Items.Count == 0 ? o.At : null,
             Items = o.Items.Select(i => new ReviewedGrant
@@ -82,14 +101,20 @@ public sealed class AccessReview
         switch (e)
         {
             case AccessReviewKept kept when Item(kept.Grantee) is { Decision: null } item:
-                (item.Decision, item.Reason, item.By, item.At, item.RevokeFailure) = (AccessReviewDecisions.Keep, kept.Reason, kept.By, kept.At, null);
+                (item.Decision, item.Reason, item.By, item.At) = (AccessReviewDecisions.Keep, kept.Reason, kept.By, kept.At);
                 break;
-            case AccessReviewRevoked revoked when Item(revoked.Grantee) is { Decision: null } item:
-                (item.Decision, item.Reason, item.By, item.At, item.Unanswered, item.CouldStillRead, item.RevokeFailure) =
-                    (AccessReviewDecisions.Revoke, revoked.Reason, revoked.By, revoked.At, revoked.Unanswered, revoked.CouldStillRead, null);
+            case AccessReviewRejected rejected when Item(rejected.Grantee) is { Decision: null } item:
+                (item.Decision, item.Reason, item.By, item.At) = (AccessReviewDecisions.Revoke, rejected.Reason, rejected.By, rejected.At);
                 break;
-            case AccessReviewRevokeFailed failed when Item(failed.Grantee) is { Decision: null } item:
-                item.RevokeFailure = $"{failed.By} asked to revoke it at {failed.At:u}, and the database refused: {failed.Error}";
+            case AccessReviewRevoked revoked when Item(revoked.Grantee) is { Revoked: false } item && item.Decision != AccessReviewDecisions.Keep:
+                if (item.Decision is null)
+                    (item.Decision, item.Reason, item.By, item.At, item.Unanswered) =
+                        (AccessReviewDecisions.Revoke, revoked.Reason, revoked.By, revoked.At, revoked.Unanswered);
+                (item.Revoked, item.CouldStillRead, item.RevokeFailure, item.RequestsEnded) = (true, revoked.CouldStillRead, null, [.. revoked.RequestsEnded ?? []]);
+                break;
+            case AccessReviewRevokeFailed failed when Item(failed.Grantee) is { Revoked: false } item:
+                item.RevokeFailure = $"revoking it failed at {failed.At:u} (attempt {failed.Attempt}): {failed.Error}";
+                item.RevokeAttempts = failed.Attempt;
                 break;
             case AccessReviewOverdue overdue:
                 LeftUnanswered = [.. overdue.Unanswered];

@@ -116,7 +116,7 @@ public static class AccessReviewEndpoints
                 var query = session.Query<AccessReview>().AsQueryable();
                 if (!string.IsNullOrWhiteSpace(filter.Dataset)) query = query.Where(r => r.Dataset == filter.Dataset);
                 if (filter.Overdue == true) query = query.Where(r => r.Status == AccessReviewStatuses.Open && r.DueBy < now);
-                else if (statuses.Length > 0) query = query.Where(r => r.Status.IsOneOf(statuses));
+                if (statuses.Length > 0) query = query.Where(r => r.Status.IsOneOf(statuses));
                 if (position is { } c) query = query.Where(r => r.MatchesSql("(d.opened_at, d.id) < (?, ?)", c.At, c.Id));
                 return await query.OrderByDescending(r => r.OpenedAt).ThenByDescending(r => r.Id).Take(count).ToListAsync(ct);
             },
@@ -129,13 +129,16 @@ public static class AccessReviewEndpoints
 
 public static class AnswerAccessReviewEndpoint
 {
-    public static ProblemDetails Validate(AnswerAccessReview? request) => request is null
-        ? Problems.MissingBody()
-        : new Problems.Validation()
+    public static ProblemDetails Validate(AnswerAccessReview? request)
+    {
+        if (request is null) return Problems.MissingBody();
+        var reason = AccessReviewAnswers.WhyNot(request.Decision, request.Reason);
+        return new Problems.Validation()
             .Require(!string.IsNullOrWhiteSpace(request.Grantee), "grantee", "The grantee whose access is answered for is required.")
             .Require(request.Decision is AccessReviewDecisions.Keep or AccessReviewDecisions.Revoke, "decision", "One of: keep, revoke.")
-            .Require(AccessReviewAnswers.WhyNot(request.Decision, request.Reason) is null, "reason", AccessReviewAnswers.WhyNot(request.Decision, request.Reason) ?? "")
+            .Require(reason is null, "reason", reason ?? "")
             .ToProblem();
+    }
 
     /// <summary>
     /// <c>POST /api/access-reviews/{id}/answer</c> <c>{grantee, decision, reason}</c>: completes the grant's task, by the same rule as
@@ -160,7 +163,7 @@ public static class AnswerAccessReviewEndpoint
         var open = (await session.Query<TaskItem>().Where(t => t.IncidentId == id && t.StepId == step).ToListAsync(ct))
             .Where(t => TaskStatuses.IsActionable(t.Status)).ToList();
         if ((open.FirstOrDefault(t => t.IsFor(caller)) ?? open.FirstOrDefault()) is not { } task)
-            return Refusal.Conflict("Being answered", $"{item.Grantee}'s answer is being carried out; look again in a moment.");
+            return Refusal.Conflict("Not open yet", $"The task for {item.Grantee}'s access is being opened; answer again in a moment.");
         var outputs = new Dictionary<string, JsonElement>
         {
             ["decision"] = JsonSerializer.SerializeToElement(request.Decision), ["reason"] = JsonSerializer.SerializeToElement(request.Reason ?? ""),
@@ -175,5 +178,5 @@ public static class AccessReviewViews
     public static AccessReviewView View(AccessReview r, DateTimeOffset now) => new(r.Id, r.Dataset, r.Classification, r.Table, r.Trigger, r.IncidentId,
         r.Owner, r.EscalateTo, r.OpenedBy, r.OpenedAt, r.DueBy, r.DeadlineAt, r.Status, r.IsOverdue(now), r.CompletedAt,
         r.Items.Select(i => new AccessReviewItemView(i.Grantee, i.Kind, i.Privileges, i.RequestId, i.EndsAt, i.Decision, i.Reason, i.By, i.At, i.Unanswered,
-            i.CouldStillRead, i.RevokeFailure)).ToList(), r.LeftUnanswered);
+            i.CouldStillRead, i.RevokeFailure, i.Revoked, i.RequestsEnded)).ToList(), r.LeftUnanswered, r.AssignedTo, r.RevokesUnanswered);
 }

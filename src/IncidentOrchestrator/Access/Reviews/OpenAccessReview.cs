@@ -7,8 +7,9 @@ using Marten;
 
 namespace IncidentOrchestrator.Access.Reviews;
 
-/// <summary>A review's deadline: what is still unanswered is revoked (restricted datasets) or left standing and reported.</summary>
-public sealed record AccessReviewDeadline(Guid ReviewId);
+/// <summary>A review's deadline: what is still unanswered is revoked (restricted datasets) or left standing and reported; a revoke the
+/// database refused is tried again, <paramref name="Attempt"/> counting.</summary>
+public sealed record AccessReviewDeadline(Guid ReviewId, int Attempt = 1);
 
 /// <summary>Why a review was opened.</summary>
 public static class ReviewTriggers
@@ -23,11 +24,12 @@ public static class ReviewTriggers
 /// break-glass grants that outlive the review's due date (one that ends sooner ends by itself). Grants with neither are drift, which the
 /// scanner reports as incidents.
 /// </summary>
-public sealed class AccessReviews(NamedConnections connections, AccessOptions options)
+public sealed class AccessReviews(NamedConnections connections, AccessOptions options, Rotations rotations)
 {
     /// <summary>The review's first event and the messages that give it its tasks and its deadline; throws when the database does not answer.</summary>
     public async Task<(AccessReviewOpened Opened, IReadOnlyList<(object Message, TimeSpan Delay)> Messages)> PrepareAsync(Dataset d, Guid id, string trigger,
-        Guid? incident, string by, TimeSpan? within, IReadOnlyCollection<string>? only, IQuerySession session, DateTimeOffset now, CancellationToken ct)
+        Guid? incident, string by, TimeSpan? within, IReadOnlyCollection<string>? only, IQuerySession session, DateTimeOffset now, CancellationToken ct,
+        DateTimeOffset? scheduledFor = null)
     {
         var answerWithin = within ?? options.ReviewWithin;
         var dueBy = now + answerWithin;
@@ -45,27 +47,31 @@ public sealed class AccessReviews(NamedConnections connections, AccessOptions op
                 items.Add(new AccessReviewItem(grant.Grantee, request.BreakGlass ? Catalogue.WhoCouldRead.BreakGlass : Catalogue.WhoCouldRead.Requested,
                     grant.Privileges, request.Id, request.EndsAt));
         }
-        var escalateTo = d.Stewards.FirstOrDefault() ?? $"role:{Contracts.Roles.Privacy}";
-        var opened = new AccessReviewOpened(id, d.Name, d.Hash, d.Classification, d.Connection, d.Object, trigger, incident, d.Owner, d.Stewards, escalateTo,
-            items, dueBy, dueBy + answerWithin, by, now);
+        var opened = new AccessReviewOpened(id, d.Name, d.Hash, d.Classification, d.Connection, d.Object, trigger, incident, d.Owner, d.Stewards,
+            Answerer(d.Owner, now), Answerer(d.Stewards.FirstOrDefault() ?? Privacy, now), items, dueBy, dueBy + answerWithin, by, now, scheduledFor);
         var review = AccessReview.Begin(opened)!;
-        var messages = review.Items.Select(item => ((object)TaskFor(review, item, answerWithin, null), TimeSpan.Zero)).ToList();
+        var messages = review.Items.Select(item => ((object)TaskFor(review, item, answerWithin), TimeSpan.Zero)).ToList();
         if (items.Count > 0) messages.Add((new AccessReviewDeadline(id), opened.DeadlineAt - now));
         return (opened, messages);
     }
 
+    private static readonly string Privacy = $"role:{Contracts.Roles.Privacy}";
+
+    /// <summary>Who answers for <paramref name="principal"/> now: the person on call for an on-call rotation, or privacy when nobody is (never every
+    /// responder: a review names grants only those who answer for the dataset see).</summary>
+    private string Answerer(string principal, DateTimeOffset now) =>
+        rotations.Resolve(principal, now) is var resolved && principal.StartsWith("oncall:", StringComparison.Ordinal) && !resolved.StartsWith("user:", StringComparison.Ordinal)
+            ? Privacy
+            : resolved;
+
     /// <summary>The owner's task for one grant: keep (with a reason) or revoke; escalated to the dataset's first steward when not done in time.</summary>
-    internal static OpenTask TaskFor(AccessReview review, ReviewedGrant item, TimeSpan? dueWithin, string? failure) => new(review.Id,
-        TaskItem.NoRun, StepOf(item.Grantee),
-        failure is null
-            ? $"Review {item.Grantee}'s access to {review.Dataset}: keep or revoke"
-            : $"Revoking {item.Grantee}'s access to {review.Dataset} failed: keep or revoke again",
-        (failure is null ? "" : $"The database refused the revoke: {failure}. ")
-        + $"{item.Grantee} holds {string.Join(", ", item.Privileges)} on {review.Table}"
+    internal static OpenTask TaskFor(AccessReview review, ReviewedGrant item, TimeSpan dueWithin) => new(review.Id,
+        TaskItem.NoRun, StepOf(item.Grantee), $"Review {item.Grantee}'s access to {review.Dataset}: keep or revoke",
+        $"{item.Grantee} holds {string.Join(", ", item.Privileges)} on {review.Table}"
         + (item.RequestId is { } request ? $" through access request {request}{(item.EndsAt is { } ends ? $" until {ends:u}" : "")}" : " as the catalogue's standing access")
         + ". Keep it (say why) or revoke it (done on the database and read back)."
-        + (review.Classification == Classifications.Restricted ? $" The dataset is restricted: unanswered at {review.DeadlineAt:u}, it is revoked." : ""),
-        review.Owner, review.EscalateTo, ["decision", "reason"], AckWithin: null, DueWithin: dueWithin, Decisions: AccessReviewDecisions.All,
+        + (review.RevokesUnanswered ? $" The dataset is restricted: unanswered at {review.DeadlineAt:u}, it is revoked." : ""),
+        review.AssignedTo, review.EscalateTo, ["decision", "reason"], AckWithin: null, DueWithin: dueWithin, Decisions: AccessReviewDecisions.All,
         Subject: Subjects.AccessReview);
 
     /// <summary>The task step that stands for a grant: one per grantee in a review.</summary>

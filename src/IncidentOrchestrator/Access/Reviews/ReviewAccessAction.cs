@@ -8,7 +8,7 @@ namespace IncidentOrchestrator.Access.Reviews;
 
 /// <summary>
 /// <c>access.review</c>: an incident on a dataset reviews its access now (<see cref="AccessReviews"/>), the review linked to the incident, whose
-/// timeline says so. Its id follows from the step's idempotency key: a retried or redelivered step finds the review it opened.
+/// timeline says so (which review, and how many grants: whose they are is for those who answer for the dataset). Its id follows from the step's idempotency key: a retried or redelivered step finds the review it opened.
 /// </summary>
 public sealed class ReviewAccess(CatalogueFolder folder, DatasetAccess access, AccessReviews reviews) : IAction
 {
@@ -29,7 +29,7 @@ public sealed class ReviewAccess(CatalogueFolder folder, DatasetAccess access, A
         var (opened, messages) = await reviews.PrepareAsync(d, id, ReviewTriggers.Incident, context.IncidentId, $"playbook:{context.RunId:N}", within, null,
             context.Session, context.Now, ct);
         AccessReviews.Begin(context.Session, opened);
-        context.RecordOnIncident(opened);
+        context.RecordOnIncident(new AccessReviewOpenedForIncident(context.IncidentId, id, d.Name, opened.Items.Count, opened.OpenedBy, context.Now));
         return new ActionResult(new Dictionary<string, object?> { ["reviewId"] = id.ToString(), ["grants"] = opened.Items.Count }, messages);
     }
 }

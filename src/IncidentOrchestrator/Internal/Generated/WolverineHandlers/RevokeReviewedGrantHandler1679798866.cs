@@ -7,16 +7,16 @@ using Wolverine.Marten.Publishing;
 
 namespace Internal.Generated.WolverineHandlers
 {
-    // START: AccessReviewAnsweredHandler1425172822
+    // START: RevokeReviewedGrantHandler1679798866
     [global::System.CodeDom.Compiler.GeneratedCode("JasperFx", "1.0.0")]
-    public sealed class AccessReviewAnsweredHandler1425172822 : Wolverine.Runtime.Handlers.MessageHandler
+    public sealed class RevokeReviewedGrantHandler1679798866 : Wolverine.Runtime.Handlers.MessageHandler
     {
         private readonly IncidentOrchestrator.Actions.Postgres.NamedConnections _namedConnections;
-        private readonly Microsoft.Extensions.Logging.ILogger<IncidentOrchestrator.Access.Reviews.AccessReviewAnswered> _loggerForMessage;
+        private readonly Microsoft.Extensions.Logging.ILogger<IncidentOrchestrator.Access.Reviews.RevokeReviewedGrant> _loggerForMessage;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public AccessReviewAnsweredHandler1425172822(IncidentOrchestrator.Actions.Postgres.NamedConnections namedConnections, Microsoft.Extensions.Logging.ILogger<IncidentOrchestrator.Access.Reviews.AccessReviewAnswered> loggerForMessage, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public RevokeReviewedGrantHandler1679798866(IncidentOrchestrator.Actions.Postgres.NamedConnections namedConnections, Microsoft.Extensions.Logging.ILogger<IncidentOrchestrator.Access.Reviews.RevokeReviewedGrant> loggerForMessage, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
             _namedConnections = namedConnections;
             _loggerForMessage = loggerForMessage;
@@ -29,13 +29,13 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // The actual message body
-            var accessReviewAnswered = (IncidentOrchestrator.Access.Reviews.AccessReviewAnswered)context.Envelope.Message;
+            var revokeReviewedGrant = (IncidentOrchestrator.Access.Reviews.RevokeReviewedGrant)context.Envelope.Message;
 
-            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "IncidentOrchestrator.Access.Reviews.AccessReviewAnsweredHandler");
-            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "IncidentOrchestrator.Access.Reviews.AccessReviewAnsweredHandler");
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("message.handler", "IncidentOrchestrator.Access.Reviews.RevokeReviewedGrantHandler");
+            Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "IncidentOrchestrator.Access.Reviews.RevokeReviewedGrantHandler");
             
             // The actual message execution
-            var outgoing1 = await IncidentOrchestrator.Access.Reviews.AccessReviewAnsweredHandler.Handle(accessReviewAnswered, documentSession, _namedConnections, _timeProvider, _loggerForMessage, cancellation).ConfigureAwait(false);
+            var outgoing1 = await IncidentOrchestrator.Access.Reviews.RevokeReviewedGrantHandler.Handle(revokeReviewedGrant, documentSession, _namedConnections, _timeProvider, _loggerForMessage, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
@@ -51,7 +51,7 @@ namespace Internal.Generated.WolverineHandlers
         }
     }
 
-    // END: AccessReviewAnsweredHandler1425172822
+    // END: RevokeReviewedGrantHandler1679798866
     
     
 }
