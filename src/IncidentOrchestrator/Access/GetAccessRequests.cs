@@ -55,14 +55,7 @@ public static class GetAccessRequestsEndpoint
         var found = await session.LoadAsync<AccessRequest>(id, ct);
         if (found is null) return Refusal.NotFound("Access request", id);
         var allowed = caller.MaySee(found);
-        try
-        {
-            await reads.RecordAsync([id], caller, door, allowed ? IncidentReads.Allowed : IncidentReads.Denied, ct);
-        }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
-        {
-            if (allowed) return Refusal.ReadNotRecorded;
-        }
+        if (!await reads.RecordOneAsync(id, allowed, caller, door, ct)) return Refusal.ReadNotRecorded;
         return allowed ? found : Refusal.NotFound("Access request", id);
     }
 

@@ -24,6 +24,21 @@ public sealed class IncidentReads(IDocumentStore store, TimeProvider clock)
     public const string Allowed = "allowed";
     public const string Denied = "denied";
 
+    /// <summary>Records one read of a thing that is no incident (an access request, an access review), allowed or refused, for any door:
+    /// false when an allowed read could not be recorded, which then shows nothing (a refused one is refused either way).</summary>
+    public async Task<bool> RecordOneAsync(Guid id, bool allowed, Caller caller, string door, CancellationToken ct)
+    {
+        try
+        {
+            await RecordAsync([id], caller, door, allowed ? Allowed : Denied, ct);
+            return true;
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            return !allowed;
+        }
+    }
+
     public async Task RecordAsync(IReadOnlyCollection<Guid> incidents, Caller caller, string endpoint, string outcome, CancellationToken ct)
     {
         if (incidents.Count == 0) return;

@@ -81,14 +81,7 @@ public static class AccessReviewEndpoints
         var found = await session.LoadAsync<AccessReview>(id, ct);
         if (found is null) return Refusal.NotFound("Access review", id);
         var allowed = found.MaySee(caller);
-        try
-        {
-            await reads.RecordAsync([id], caller, door, allowed ? IncidentReads.Allowed : IncidentReads.Denied, ct);
-        }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
-        {
-            if (allowed) return Refusal.ReadNotRecorded;
-        }
+        if (!await reads.RecordOneAsync(id, allowed, caller, door, ct)) return Refusal.ReadNotRecorded;
         return allowed ? AccessReviewViews.View(found, now) : Refusal.NotFound("Access review", id);
     }
 
