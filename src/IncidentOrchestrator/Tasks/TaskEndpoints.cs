@@ -144,18 +144,19 @@ public static class CompleteTaskEndpoint
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The outputs do not match the task"));
 
         var now = clock.GetUtcNow();
+        var incident = await IncidentStreams.ForPersonAsync(session, task.IncidentId, ct);
+        // A review's answer is the review's, recorded under the same lock, with the task, before anything else is: a refusal (the deadline
+        // settled the grant first) must leave nothing to save.
+        if (task.Subject == Playbooks.Model.Subjects.AccessReview
+            && await Access.Reviews.AccessReviewAnswers.RecordAsync(session, incident, task, outputs, caller.Subject, now, bus, ct) is { } refusedAnswer)
+            return refusedAnswer;
         task.Status = TaskStatuses.Completed;
         task.CompletedAt = now;
         task.CompletedBy = caller.Subject;
         task.Results = outputs;
         task.Notes = request.Notes;
         session.Store(task);
-        var incident = await IncidentStreams.ForPersonAsync(session, task.IncidentId, ct);
         incident.AppendOne(new TaskCompleted(task.IncidentId, task.Id, task.StepId, outputs, request.Notes, caller.Subject, now));
-        // A review's answer is the review's, recorded under the same lock, with the task.
-        if (task.Subject == Playbooks.Model.Subjects.AccessReview
-            && await Access.Reviews.AccessReviewAnswers.RecordAsync(session, incident, task, outputs, caller.Subject, now, bus, ct) is { } refusedAnswer)
-            return refusedAnswer;
 
         // The other copies of the same work (the original, or its escalations) are closed; optimistic concurrency on
         // each of them makes a second completion at the same moment fail instead of resolving the step twice.

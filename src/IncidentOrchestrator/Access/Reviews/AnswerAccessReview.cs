@@ -37,6 +37,9 @@ public static class AccessReviewAnswers
         var grantee = AccessReviews.GranteeOf(task.StepId)!;
         if (await session.LoadAsync<AccessReview>(task.IncidentId, ct) is not { } review || review.Item(grantee) is not { } item)
             return Refusal.NotFound("Access review", task.IncidentId);
+        // Read again under the lock: the deadline may have closed it since it was read.
+        if (await session.LoadAsync<TaskItem>(task.Id, ct) is not { } current || !TaskStatuses.IsActionable(current.Status))
+            return Refusal.Conflict("The task cannot be completed", $"Task {task.Id} was closed meanwhile: {grantee}'s access was settled.");
         if (item.Decision is { } decided)
             return Refusal.Conflict("Answered already", $"{grantee}'s access was answered ({decided}) by {item.By} at {item.At:u}.");
         var reason = Text(outputs, "reason") ?? "";
