@@ -148,7 +148,7 @@ public static class AccessCommands
 
         var grantee = new Option<string>("--grantee") { Required = true, Description = "The role whose access is answered for" };
         var keep = new Option<bool>("--keep") { Description = "Keep it (a reason is required)" };
-        var revoke = new Option<bool>("--revoke") { Description = "Revoke it now, on the database, read back" };
+        var revoke = new Option<bool>("--revoke") { Description = "Revoke it: the revoke follows on the database, read back" };
         var reason = new Option<string?>("--reason") { Description = "Why" };
         var answer = new Command("answer", "Keep or revoke one grant under review.\n" +
                                            "Example: incident access review answer 01a2… --grantee hr_analysts --keep --reason \"daily reports\"") { id, grantee, keep, revoke, reason };

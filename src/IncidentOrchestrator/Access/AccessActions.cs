@@ -86,36 +86,49 @@ internal static class RequestedAccess
     }
 
     /// <summary>
-    /// Takes <paramref name="grantee"/>'s access to <paramref name="table"/> away whatever holds it: every privilege revoked on the database
-    /// (<c>postgres.revoke</c>), read back, and every access request whose grant it was ended (its stream records the revoke, its run is
-    /// cancelled), for an access review that rejected the grant. Unlike a request's own end, nothing is handed over: the grantee's access is what
-    /// goes. Each request's stream is locked first (by id), so its run and the drift scanner see the end together with the revoke.
+    /// The access requests that give, or are about to give, <paramref name="grantee"/> access to <paramref name="table"/> (holding a grant, or
+    /// pending), each with its stream locked, in the order of their ids: what <see cref="RevokeEveryGrantAsync"/> ends.
     /// </summary>
-    public static async Task<(bool StillReads, IReadOnlyList<Guid> Ended)> RevokeEveryGrantAsync(NamedConnections connections, IDocumentSession session,
-        string connection, string table, string grantee, ActionContext context, string by, string reason, Wolverine.OutgoingMessages outgoing, CancellationToken ct)
+    public static async Task<IReadOnlyList<(AccessRequest Request, JasperFx.Events.IEventStream<Incidents.Incident> Stream)>> HoldersAsync(
+        IDocumentSession session, string connection, string table, string grantee, CancellationToken ct)
     {
         var candidates = await session.Query<AccessRequest>()
             .Where(r => r.Connection == connection && r.Table == table && r.Grantee == grantee
                         && (r.Status == AccessStatuses.Granted || r.Status == AccessStatuses.Unrevoked || r.Status == AccessStatuses.Pending))
             .Select(r => r.Id).ToListAsync(ct);
-        var holding = new List<(AccessRequest Request, JasperFx.Events.IEventStream<Incidents.Incident> Stream)>();
+        var holders = new List<(AccessRequest, JasperFx.Events.IEventStream<Incidents.Incident>)>();
         foreach (var id in candidates.Order())
         {
             var stream = await Incidents.IncidentStreams.ForPersonAsync(session, id, ct);
-            if (await session.LoadAsync<AccessRequest>(id, ct) is { HoldsAGrant: true } request) holding.Add((request, stream));
+            if (await session.LoadAsync<AccessRequest>(id, ct) is { MayBeEnded: true } request) holders.Add((request, stream));
         }
+        return holders;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="grantee"/>'s access to <paramref name="table"/> away whatever holds it, for an access review that rejected it: every
+    /// privilege revoked on the database (<c>postgres.revoke</c>) and read back; then every request in <paramref name="holders"/> ends, each on its
+    /// own stream, its run cancelled: one holding a grant revoked, a pending one (an extension, a grant under way) withdrawn. Unlike a request's
+    /// own end, nothing is handed over: the grantee's access is what goes. Throws when the warehouse refuses; nothing is recorded then.
+    /// </summary>
+    public static async Task<bool> RevokeEveryGrantAsync(NamedConnections connections,
+        IReadOnlyList<(AccessRequest Request, JasperFx.Events.IEventStream<Incidents.Incident> Stream)> holders, string connection, string table,
+        string grantee, ActionContext context, string by, string reason, Wolverine.OutgoingMessages outgoing, CancellationToken ct)
+    {
         await new Revoke(connections).ExecuteAsync(context with
         {
             Parameters = new Dictionary<string, object?> { ["connection"] = connection, ["table"] = table, ["grantee"] = grantee },
         }, ct);
         await using var db = await connections.Get(connection).OpenConnectionAsync(ct);
         var stillReads = await Catalog.CanReadAsync(db, await Catalog.TableAsync(db, table, ct), grantee, ct);
-        foreach (var (request, stream) in holding)
+        foreach (var (request, stream) in holders)
         {
-            stream.AppendOne(new AccessRevoked(request.Id, request.Dataset, request.Grantee, table, stillReads, context.Now, by, reason));
-            outgoing.Add(new CancelRun(request.RunId, $"revoked by {by}: {reason}", by));
+            stream.AppendOne(request.HoldsAGrant
+                ? new AccessRevoked(request.Id, request.Dataset, request.Grantee, table, stillReads, context.Now, by, reason)
+                : new AccessWithdrawn(request.Id, by, reason, context.Now));
+            outgoing.Add(new CancelRun(request.RunId, $"ended by {by}: {reason}", by));
         }
-        return (stillReads, holding.Select(h => h.Request.Id).ToList());
+        return stillReads;
     }
 
     /// <summary>What the database says now: can the grantee read the table (directly or through a role it belongs to)?</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Alba;
+using Marten;
 using IncidentOrchestrator.Access.Reviews;
 using Microsoft.Extensions.DependencyInjection;
 using IncidentOrchestrator.Tests.Fixtures;
@@ -174,13 +175,20 @@ public sealed class when_access_is_reviewed(RunsFixture fixture) : RunContext(fi
         Assert.InRange(first.DueAt, now.AddDays(1).AddMinutes(-1), now.AddDays(1).AddMinutes(1));
         Assert.True(await periodic.OpenAsync(first, later, CancellationToken.None));
         Assert.False(await periodic.OpenAsync(second, later, CancellationToken.None));
+        await using (var session = Host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession())
+            Assert.Single(await session.Query<AccessReview>().Where(r => r.Dataset == Dataset).ToListAsync());
 
         var review = await ReviewAsync(first.ReviewId.ToString());
         Assert.Equal(("schedule", "system", 1), (review.GetProperty("trigger").GetString(), review.GetProperty("openedBy").GetString(),
             review.GetProperty("items").GetArrayLength()));
-        // The next one is due a day after this one was due, not again now, however late it was opened.
+        // While it is open, no other opens; answered, the next is due a day after this one was due, however late it was opened.
+        Assert.DoesNotContain(await periodic.DueAsync(later.AddDays(1), CancellationToken.None), d => d.Dataset == Dataset);
+        await RunScenarios.Eventually(() => TasksAsync(first.ReviewId.ToString(), Owner), t => t.Count == 1);
+        await Host.Post($"/api/access-reviews/{first.ReviewId}/answer", new { grantee = Standing, decision = "keep", reason = "checked" }, Owner, expect: 202);
         Assert.DoesNotContain(await periodic.DueAsync(later.AddHours(1), CancellationToken.None), d => d.Dataset == Dataset);
         Assert.Equal(first.DueAt.AddDays(1), (await periodic.DueAsync(later.AddDays(1), CancellationToken.None)).Single(d => d.Dataset == Dataset).DueAt);
+        // Five intervals missed (the service was down): one review, due at the latest of them.
+        Assert.Equal(first.DueAt.AddDays(5), (await periodic.DueAsync(first.DueAt.AddDays(5).AddHours(3), CancellationToken.None)).Single(d => d.Dataset == Dataset).DueAt);
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class AccessReview
         ? new AccessReview
         {
             Id = o.ReviewId, Dataset = o.Dataset, DatasetHash = o.DatasetHash, Classification = o.Classification, Connection = o.Connection, Table = o.Table,
-            Trigger = o.Trigger, IncidentId = o.IncidentId, Owner = o.Owner, Stewards = [.. o.Stewards], AssignedTo = o.AssignedTo, EscalateTo = o.EscalateTo,
+            Trigger = o.Trigger, IncidentId = o.IncidentId, Owner = o.Owner, Stewards = [.. o.Stewards], AssignedTo = string.IsNullOrEmpty(o.AssignedTo) ? o.Owner : o.AssignedTo, EscalateTo = o.EscalateTo,
             OpenedBy = o.OpenedBy, OpenedAt = o.At, ScheduledFor = o.ScheduledFor,
             DueBy = o.DueBy, DeadlineAt = o.DeadlineAt, Status = o.Items.Count == 0 ? AccessReviewStatuses.Completed : AccessReviewStatuses.Open,
             CompletedAt = o.Items.Count == 0 ? o.At : null,
@@ -101,7 +101,7 @@ public sealed class AccessReview
         switch (e)
         {
             case AccessReviewKept kept when Item(kept.Grantee) is { Decision: null } item:
-                (item.Decision, item.Reason, item.By, item.At) = (AccessReviewDecisions.Keep, kept.Reason, kept.By, kept.At);
+                (item.Decision, item.Reason, item.By, item.At, item.RevokeFailure) = (AccessReviewDecisions.Keep, kept.Reason, kept.By, kept.At, null);
                 break;
             case AccessReviewRejected rejected when Item(rejected.Grantee) is { Decision: null } item:
                 (item.Decision, item.Reason, item.By, item.At) = (AccessReviewDecisions.Revoke, rejected.Reason, rejected.By, rejected.At);

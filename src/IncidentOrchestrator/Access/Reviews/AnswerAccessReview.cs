@@ -70,7 +70,7 @@ public static class RevokeReviewedGrantHandler
         var result = await ReviewRevoke.RevokeAsync(review, item, item.By!, item.Reason ?? "", false, command.Attempt, session, connections, outgoing, now, logger, ct);
         stream.AppendOne(result);
         review.When(result);
-        if (result is AccessReviewRevokeFailed && ReviewRevoke.Again(command.Attempt) is { } wait) outgoing.Delay(command with { Attempt = command.Attempt + 1 }, wait);
+        if (result is AccessReviewRevokeFailed) outgoing.Delay(command with { Attempt = command.Attempt + 1 }, ReviewRevoke.Again(command.Attempt));
         ReviewRevoke.CompleteIfSettled(stream.AppendOne, review, now);
         return outgoing;
     }
@@ -112,33 +112,34 @@ public static class AccessReviewDeadlineHandler
             session.Store(task);
             if (notifications.Pages) outgoing.Add(new Notifications.WorkChanged(task.IncidentId, task.Id, Notifications.WorkStatuses.Settled));
         }
-        if (unanswered.Any(i => !i.Revoked) && ReviewRevoke.Again(deadline.Attempt) is { } wait) outgoing.Delay(deadline with { Attempt = deadline.Attempt + 1 }, wait);
+        if (unanswered.Any(i => !i.Revoked)) outgoing.Delay(deadline with { Attempt = deadline.Attempt + 1 }, ReviewRevoke.Again(deadline.Attempt));
         ReviewRevoke.CompleteIfSettled(stream.AppendOne, review, now);
         return outgoing;
     }
 }
 
-/// <summary>How a review takes a grant away (<see cref="RequestedAccess.RevokeEveryGrantAsync"/>), read back; what the database refuses is
-/// recorded, not thrown, and tried again a few times.</summary>
+/// <summary>How a review takes a grant away (<see cref="RequestedAccess.RevokeEveryGrantAsync"/>), read back; what the warehouse refuses is
+/// recorded, not thrown, and tried again until it takes.</summary>
 internal static class ReviewRevoke
 {
-    /// <summary>How many times a revoke the database refuses is tried.</summary>
-    private const int Attempts = 5;
-
-    /// <summary>When to try again after attempt <paramref name="attempt"/> failed: 1, 2, 4, 8 minutes; null once it has been tried enough (the
-    /// failure then stands on the review's page).</summary>
-    public static TimeSpan? Again(int attempt) => attempt < Attempts ? TimeSpan.FromMinutes(Math.Pow(2, attempt - 1)) : null;
+    /// <summary>When to try a revoke the warehouse refused again after attempt <paramref name="attempt"/>: 1, 2, 4, 8 minutes, then every 15
+    /// minutes for as long as it refuses: a rejected grant, or a restricted dataset's unanswered one, is never left standing by giving up.</summary>
+    public static TimeSpan Again(int attempt) => TimeSpan.FromMinutes(Math.Min(15, Math.Pow(2, attempt - 1)));
 
     public static async Task<object> RevokeAsync(AccessReview review, ReviewedGrant item, string by, string reason, bool unanswered, int attempt,
         IDocumentSession session, NamedConnections connections, OutgoingMessages outgoing, DateTimeOffset now, ILogger logger, CancellationToken ct)
     {
         var context = new ActionContext(review.Id, TaskItem.NoRun, AccessReviews.StepOf(item.Grantee), attempt, $"{review.Id}:{item.Grantee}:revoke",
             new Dictionary<string, object?>(), session, now, []);
+        // The requests' locks are the event store's, taken outside: only what the warehouse says is recorded as its refusal.
+        var holders = await RequestedAccess.HoldersAsync(session, review.Connection, review.Table, item.Grantee, ct);
         try
         {
-            var (stillReads, ended) = await RequestedAccess.RevokeEveryGrantAsync(connections, session, review.Connection, review.Table, item.Grantee, context,
-                by, $"access review {review.Id}: {reason}", outgoing, ct);
-            return new AccessReviewRevoked(review.Id, item.Grantee, stillReads, by, reason, unanswered, now, ended);
+            var ends = new OutgoingMessages();
+            var stillReads = await RequestedAccess.RevokeEveryGrantAsync(connections, holders, review.Connection, review.Table, item.Grantee, context,
+                by, $"access review {review.Id}: {reason}", ends, ct);
+            outgoing.AddRange(ends);
+            return new AccessReviewRevoked(review.Id, item.Grantee, stillReads, by, reason, unanswered, now, holders.Select(h => h.Request.Id).ToList());
         }
         catch (Exception e) when (e is ActionFailedException or System.Data.Common.DbException or TimeoutException)
         {

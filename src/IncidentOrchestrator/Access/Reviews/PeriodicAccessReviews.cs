@@ -12,8 +12,9 @@ public sealed record DueReview(string Dataset, DateTimeOffset DueAt, Guid Review
 /// <summary>
 /// Each dataset's access is reviewed every <c>review</c> interval its catalogue entry declares: counted from when its last whole review was due
 /// (a periodic one), or opened (one an incident or a person opened), or else from when the service first loaded the dataset. A review of a
-/// tightened catalogue's refusals covers only those grants and moves nothing. A review missed while the service was down opens at the next look,
-/// once. Every node looks; a review's id follows from its dataset and due time, so only one node opens it.
+/// tightened catalogue's refusals covers only those grants and moves nothing. Reviews missed while the service was down (or before the dataset
+/// had an interval) open as one, due at the latest interval passed; none opens while a whole review of the dataset is still open. Every node
+/// looks; a review's id follows from its dataset and due time, so only one node opens it.
 /// </summary>
 public sealed class PeriodicAccessReviews(DatasetAccess access, AccessReviews reviews, AccessOptions options, IDocumentStore store,
     IServiceScopeFactory scopes, TimeProvider clock, ILogger<PeriodicAccessReviews> logger) : BackgroundService
@@ -44,10 +45,12 @@ public sealed class PeriodicAccessReviews(DatasetAccess access, AccessReviews re
         {
             var last = await session.Query<AccessReview>().Where(r => r.Dataset == d.Name && r.Trigger != ReviewTriggers.Catalogue)
                 .OrderByDescending(r => r.OpenedAt).FirstOrDefaultAsync(ct);
+            if (last is { Status: AccessReviewStatuses.Open }) continue;
             var firstLoaded = await session.Query<DatasetVersion>().Where(v => v.Name == d.Name).OrderBy(v => v.FirstLoadedAt).FirstOrDefaultAsync(ct);
-            if ((last is null ? firstLoaded?.FirstLoadedAt : last.ScheduledFor ?? last.OpenedAt) is not { } since) continue;
-            var at = since + d.ReviewEvery;
-            if (at <= now) due.Add(new DueReview(d.Name, at, StableIds.Of($"access-review:{d.Name}:{at.ToUnixTimeMilliseconds()}")));
+            if ((last is null ? firstLoaded?.FirstLoadedAt : last.ScheduledFor ?? last.OpenedAt) is not { } since || since + d.ReviewEvery > now) continue;
+            // The latest interval passed: however many were missed, one review.
+            var at = since + d.ReviewEvery * Math.Floor((now - since) / d.ReviewEvery);
+            due.Add(new DueReview(d.Name, at, StableIds.Of($"access-review:{d.Name}:{at.ToUnixTimeMilliseconds()}")));
         }
         return due;
     }
