@@ -104,6 +104,8 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
             Assert.Equal(standing, (await Json(hana, "access", "review", "show", review))!["items"]!.AsArray()[0]!["grantee"]!.GetValue<string>());
             var neither = await Host.Incident(hana, "access", "review", "answer", review, "--grantee", standing);
             Assert.Equal(ExitCodes.Usage, neither.ExitCode);
+            // Its task opens just after the review does (202: accepted).
+            await RunScenarios.Eventually(async () => (await Host.Get($"/api/tasks?mine=true&incident={review}", hana)).ReadJson(), t => t.GetArrayLength() == 1);
             await Json(hana, "access", "review", "answer", review, "--grantee", standing, "--keep", "--reason", "the analysts' reports");
             var candidate = Path.Combine(Path.GetTempPath(), $"{reviewed}-{Key}.yaml");
             await File.WriteAllTextAsync(candidate, (await File.ReadAllTextAsync(Path.Combine(Fixture.Catalogue, $"{reviewed}.yaml")))
