@@ -1,5 +1,6 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Tests.Fixtures;
 using Microsoft.Playwright;
 
@@ -44,6 +45,21 @@ public sealed class every_page_is_accessible_in_both_colour_schemes(ConsoleFixtu
         await task.GetByRole(AriaRole.Button, new() { Name = "Complete" }).ClickAsync();
         await Assertions.Expect(task.Locator(".field-error").First).ToBeVisibleAsync();
         found.AddRange(await ViolationsAsync(pia, null, $"{scheme}-work-refused")); // (a danger button: the run page's Cancel)
+
+        // An access review with a grant to answer, as the dataset's owner sees it (hr_analysts reads it without asking, as the catalogue says).
+        await Fixture.Warehouse.ExecuteAsync("""
+            do $$ begin if not exists (select 1 from pg_roles where rolname = 'hr_analysts') then create role hr_analysts nologin; end if; end $$;
+            grant select on hr.employee_activity to hr_analysts
+            """);
+        var hanaToken = Tokens.For("hana.hr-data", Roles.Responder);
+        var review = (await ApiAsync(HttpMethod.Post, "/api/access-reviews", hanaToken, new { dataset = "hr.employee_activity", within = "7d" }))
+            .GetProperty("reviewId").GetString();
+        var hana = await Fixture.SignedInAsync(hanaToken);
+        await hana.EmulateMediaAsync(new() { ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light });
+        await hana.GotoAsync($"/access/reviews/{review}");
+        await Assertions.Expect(hana.Locator("form[aria-label='Answer for hr_analysts']")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        found.AddRange(await ViolationsAsync(hana, null, $"{scheme}-access-review"));
+        await ApiAsync(HttpMethod.Post, $"/api/access-reviews/{review}/answer", hanaToken, new { grantee = "hr_analysts", decision = "keep", reason = "the analysts' reports" });
 
         var responder = await Fixture.SignedInAsync(Rui);
         await responder.EmulateMediaAsync(new() { ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light });
