@@ -124,7 +124,7 @@ public static class AccessCommands
             var reviews = await Pages.ReadAsync(cli.Api(r), "/api/access-reviews" + (query.Count == 0 ? "" : "?" + string.Join('&', query)), r.GetValue(all), ct);
             cli.Output(r).List(reviews, "id", Field("review", "id"), Field("dataset", "dataset"), Field("why", "trigger"), Field("status", "status"),
                 new("answered", e => $"{e.GetProperty("items").EnumerateArray().Count(i => i.GetProperty("decision").ValueKind != System.Text.Json.JsonValueKind.Null)} of {e.GetProperty("items").GetArrayLength()}"),
-                Field("overdue", "overdue"), Time("opened", "openedAt"), Time("due", "dueBy"));
+                new("overdue", e => e.GetProperty("overdue").GetBoolean() ? "yes" : "no"), Time("opened", "openedAt"), Time("due", "dueBy"));
             return ExitCodes.Ok;
         }));
 
@@ -135,7 +135,7 @@ public static class AccessCommands
             var found = await cli.Api(r).GetAsync($"/api/access-reviews/{Uri.EscapeDataString(r.GetValue(id)!)}", ct);
             cli.Output(r).Item(found, "id", Field("review", "id"), Field("dataset", "dataset"), Field("classification", "classification"), Field("why", "trigger"),
                 Field("status", "status"), Field("owner", "owner"), Field("escalates to", "escalateTo"), Time("opened", "openedAt"), Time("due", "dueBy"),
-                Time("deadline", "deadlineAt"), Field("overdue", "overdue"),
+                Time("deadline", "deadlineAt"), new("overdue", e => e.GetProperty("overdue").GetBoolean() ? "yes" : "no"),
                 new("grants", e => string.Join("; ", e.GetProperty("items").EnumerateArray().Select(Grant))));
             return ExitCodes.Ok;
         }));
