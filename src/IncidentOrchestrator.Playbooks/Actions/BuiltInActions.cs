@@ -39,6 +39,8 @@ public sealed class BuiltInActions : IActionCatalog
             ["note"], [], [], []) { RunsInTheRunsTurn = true },
         new("incident.notify", "Notify the incident's participants",
             ["message"], ["to"], [], []) { RunsInTheRunsTurn = true },
+        new("followup.create", "Create a follow-up of the incident: owned (by default by its commander), due (by default by its severity), reminded of and escalated when overdue",
+            ["title"], ["description", "owner", "due", "priority", "tags"], [], ["followUpId", "owner", "dueAt"]) { RunsInTheRunsTurn = true },
     ];
 
     // Declared after Descriptors: static fields initialise in order.

@@ -19,6 +19,7 @@ public static class Configuration
         services.AddSingleton<IAction, SetSeverity>();
         services.AddSingleton<IAction, AddNote>();
         services.AddSingleton<IAction, Notify>();
+        services.AddSingleton<IAction, FollowUps.CreateFollowUpAction>();
         services.AddSingleton<NamedConnections>();
         services.AddSingleton<IAction, Revoke>();
         services.AddSingleton<IAction, Grant>();

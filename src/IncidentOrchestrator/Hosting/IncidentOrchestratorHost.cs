@@ -1,3 +1,4 @@
+using IncidentOrchestrator.FollowUps;
 using IncidentOrchestrator.Access;
 using IncidentOrchestrator.Catalogue;
 using IncidentOrchestrator.Incidents;
@@ -59,6 +60,7 @@ public static class IncidentOrchestratorHost
         builder.Services.AddDetection(configuration);
         builder.Services.AddTasks(configuration);
         builder.Services.AddIncidents(configuration);
+        builder.Services.AddFollowUps(configuration);
         builder.Services.AddTimeline();
         builder.Services.AddWebConsole();
         // The console's files come from the build's wwwroot when the service runs from bin/ (tests, development); a published
@@ -88,6 +90,7 @@ public static class IncidentOrchestratorHost
                 opts.OpenTelemetry.TrackEventCounters();
 
                 opts.ConfigureIncidents();
+                opts.ConfigureFollowUps();
                 opts.ConfigureSignals();
                 opts.ConfigureIntegrations();
                 opts.ConfigureCatalogue();

@@ -1,4 +1,5 @@
 using IncidentOrchestrator.Approvals;
+using IncidentOrchestrator.FollowUps;
 using IncidentOrchestrator.Incidents.Commanders;
 using IncidentOrchestrator.Playbooks.Running;
 using IncidentOrchestrator.Runs;
@@ -45,6 +46,14 @@ public partial class Incident
 
     public List<IncidentRun> Runs { get; set; } = [];
 
+    /// <summary>The post-incident review's written fields, by key (<see cref="Reviewing.ReviewFields"/>).</summary>
+    public Dictionary<string, string> Review { get; set; } = [];
+
+    public List<Reviewing.ReviewDecision> ReviewDecisions { get; set; } = [];
+
+    /// <summary>The incident's follow-ups, as far as deciding on them needs (their lists read <see cref="FollowUp"/>).</summary>
+    public List<IncidentFollowUp> FollowUps { get; set; } = [];
+
     /// <summary>Containment steps of its runs that have not yet ended successfully, as "run:step".</summary>
     public List<string> OpenContainmentSteps { get; set; } = [];
 
@@ -78,6 +87,12 @@ public partial class Incident
             case ParticipantAdded e: On(e); break;
             case IncidentResolved e: On(e); break;
             case IncidentClosed e: On(e); break;
+            case FollowUpCreated e: FollowUps.Add(new IncidentFollowUp(e.FollowUpId, e.Title, e.Owner, e.DueAt, FollowUpStatuses.Open, [.. e.Tags], 0)); break;
+            case FollowUpStatusChanged e: OnFollowUp(e.FollowUpId, f => f with { Status = e.Status }); break;
+            case FollowUpEscalated e: OnFollowUp(e.FollowUpId, f => f with { EscalationLevel = Math.Max(f.EscalationLevel, e.Level) }); break;
+            case Reviewing.IncidentReviewBegan e: On(e); break;
+            case Reviewing.IncidentReviewEdited e: On(e); break;
+            case Reviewing.IncidentReviewDecisionRecorded e: ReviewDecisions.Add(new Reviewing.ReviewDecision(e.Decision, e.By, e.At)); break;
         }
     }
 
@@ -186,6 +201,24 @@ public partial class Incident
         Phase = "review";
     }
 
+    private void OnFollowUp(Guid id, Func<IncidentFollowUp, IncidentFollowUp> change)
+    {
+        var index = FollowUps.FindIndex(f => f.Id == id);
+        if (index >= 0) FollowUps[index] = change(FollowUps[index]);
+    }
+
+    private void On(Reviewing.IncidentReviewBegan e)
+    {
+        Status = IncidentStatus.Reviewing;
+        Phase = "review";
+    }
+
+    private void On(Reviewing.IncidentReviewEdited e)
+    {
+        if (e.Text.Length == 0) Review.Remove(e.Field);
+        else Review[e.Field] = e.Text;
+    }
+
     private void On(IncidentClosed e)
     {
         Status = IncidentStatus.Closed;
@@ -197,3 +230,9 @@ public partial class Incident
 
 /// <summary>A run of a playbook on the incident, as the incident lists it.</summary>
 public sealed record IncidentRun(Guid RunId, string Playbook, string Status);
+
+/// <summary>A follow-up of the incident, as the incident decides on it.</summary>
+public sealed record IncidentFollowUp(Guid Id, string Title, string Owner, DateTimeOffset DueAt, string Status, List<string> Tags, int EscalationLevel)
+{
+    public bool IsPending => FollowUpStatuses.IsPending(Status);
+}

@@ -1,6 +1,7 @@
 using IncidentOrchestrator.Hosting;
 using JasperFx;
 using Marten;
+using Wolverine;
 using Wolverine.Marten;
 
 namespace IncidentOrchestrator.Incidents;
@@ -8,6 +9,9 @@ namespace IncidentOrchestrator.Incidents;
 /// <summary>What a person's command does to an incident: a refusal, or the events to append and the messages to send after.</summary>
 public sealed record IncidentDecision(Refusal? Refusal, IReadOnlyList<object> Events, IReadOnlyList<object> Messages)
 {
+    /// <summary>Messages to deliver later (timers), durably, with the events.</summary>
+    public IReadOnlyList<(object Message, DateTimeOffset At)> Scheduled { get; init; } = [];
+
     public static IncidentDecision Refuse(Refusal refusal) => new(refusal, [], []);
     public static IncidentDecision Append(params object[] events) => new(null, events, []);
     public static readonly IncidentDecision Nothing = new(null, [], []);
@@ -39,6 +43,7 @@ public sealed class IncidentCommands(IDocumentStore store, IServiceScopeFactory 
             if (decision.Events.Count == 0 && decision.Messages.Count == 0) return Outcome.Done;
             stream.AppendMany(decision.Events);
             foreach (var message in decision.Messages) await outbox.PublishAsync(message);
+            foreach (var (message, at) in decision.Scheduled) await outbox.ScheduleAsync(message, at);
             try
             {
                 await session.SaveChangesAsync(ct);

@@ -41,9 +41,12 @@ public sealed record Notify(Guid IncidentId, string Kind, string Title, IReadOnl
 /// <summary>The kinds of notification, which channels route by.</summary>
 public static class NotificationKinds
 {
-    public const string Task = "task", Escalation = "escalation", Approval = "approval", Run = "run", Incident = "incident";
+    public const string Task = "task", Escalation = "escalation", Approval = "approval", Run = "run", Incident = "incident", FollowUp = "followup";
 
     /// <summary>What a notification's work item is.</summary>
-    public const string TaskWork = "task", ApprovalWork = "approval";
-    public static readonly string[] All = [Task, Escalation, Approval, Run, Incident];
+    public const string TaskWork = "task", ApprovalWork = "approval", FollowUpWork = "followup";
+    public static readonly string[] All = [Task, Escalation, Approval, Run, Incident, FollowUp];
+
+    /// <summary>The kinds that change somebody's work (My work refreshes on them).</summary>
+    public static bool ChangesWork(string kind) => kind is Task or Escalation or Approval or Run or FollowUp;
 }

@@ -44,6 +44,18 @@ public sealed class NeedToKnowGate(IDocumentStore store, IncidentReads reads, IL
         ? await TaskAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted)
         : Admission.NotFound;
 
+    public async Task<IResult> ForFollowUp(HttpContext context) => Http(await AdmitToFollowUpAsync(context), "Follow-up", context, "followUpId");
+
+    /// <summary>The gate for the follow-up a request's route names (<c>{followUpId}</c>): its incident's, or it is the caller's own.</summary>
+    public async Task<Admission> AdmitToFollowUpAsync(HttpContext context) => TryRouteId(context, "followUpId", out var id)
+        ? await AdmitAsync(id, context.User.Caller(), EndpointName(context), async (session, followUpId) =>
+                await session.LoadAsync<FollowUps.FollowUp>(followUpId, context.RequestAborted) is { } followUp
+                && await session.LoadAsync<Incident>(followUp.IncidentId, context.RequestAborted) is { } incident
+                    ? (incident, followUp.Owner == context.User.Caller().Subject)
+                    : null,
+            context.RequestAborted)
+        : Admission.NotFound;
+
     /// <summary>The gate for the approval a request's route names (<c>{approvalId}</c>).</summary>
     public async Task<Admission> AdmitToApprovalAsync(HttpContext context) => TryRouteId(context, "approvalId", out var id)
         ? await ApprovalAsync(id, context.User.Caller(), EndpointName(context), context.RequestAborted)

@@ -9,8 +9,8 @@ namespace IncidentOrchestrator.Security;
 
 /// <summary>
 /// Puts <see cref="NeedToKnowGate"/> in front of every endpoint, present or future, whose route
-/// names an incident (<c>/api/incidents/{id}…</c>), a task (<c>{taskId}</c>) or an approval
-/// (<c>{approvalId}</c>). Endpoints behind it do not check visibility themselves.
+/// names an incident (<c>/api/incidents/{id}…</c>), a task (<c>{taskId}</c>), an approval
+/// (<c>{approvalId}</c>) or a follow-up (<c>{followUpId}</c>). Endpoints behind it do not check visibility themselves.
 /// </summary>
 public sealed class NeedToKnowPolicy : IHttpPolicy
 {
@@ -30,6 +30,7 @@ public sealed class NeedToKnowPolicy : IHttpPolicy
     private static readonly Gate ForIncident = new(nameof(NeedToKnowGate.ForIncident), "incident", (gate, context) => gate.AdmitToIncidentAsync(context));
     private static readonly Gate ForTask = new(nameof(NeedToKnowGate.ForTask), "task", (gate, context) => gate.AdmitToTaskAsync(context));
     private static readonly Gate ForApproval = new(nameof(NeedToKnowGate.ForApproval), "approval", (gate, context) => gate.AdmitToApprovalAsync(context));
+    private static readonly Gate ForFollowUp = new(nameof(NeedToKnowGate.ForFollowUp), "follow-up", (gate, context) => gate.AdmitToFollowUpAsync(context));
 
     /// <summary>
     /// Which gate guards a route of any door (the API's <c>/api/incidents/{id}…</c>, the console's <c>/incidents/{id}…</c>,
@@ -45,6 +46,7 @@ public sealed class NeedToKnowPolicy : IHttpPolicy
         var named = Regex.Replace(route, @"\{(\w+):[^}]*\}", "{$1}");
         if (named.StartsWith("/api/incidents/{id}", StringComparison.Ordinal) || named.StartsWith("/incidents/{id}", StringComparison.Ordinal)) return ForIncident;
         if (named.Contains("{taskId}", StringComparison.Ordinal)) return ForTask;
+        if (named.Contains("{followUpId}", StringComparison.Ordinal)) return ForFollowUp;
         return named.Contains("{approvalId}", StringComparison.Ordinal) ? ForApproval : null;
     }
 }

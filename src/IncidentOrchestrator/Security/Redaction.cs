@@ -29,7 +29,7 @@ public static class Redaction
 
     private sealed record SensitiveField(PropertyInfo Property, string JsonName);
 
-    public static bool AppliesTo(Caller caller, Incident incident) => !caller.IsAdmin && !incident.Participants.Contains(caller.Subject);
+    public static bool AppliesTo(Caller caller, Incident incident) => !caller.TakesPart(incident);
 
     public static string? Text(string? value, bool redact) => redact && value is not null ? Placeholder : value;
 

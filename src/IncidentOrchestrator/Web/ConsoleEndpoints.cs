@@ -75,11 +75,11 @@ public static class ConsoleEndpoints
                 return Operations.Validated(HandOverCommandEndpoint.Validate(command), () => HandOverCommandEndpoint.HandOverAsync(id, command, commands, user, clock.GetUtcNow(), ct));
             }))
             .Through(HandOverCommandEndpoint.Post);
-        console.MapPost("/incidents/{id:guid}/status", (Guid id, HttpContext context, IncidentCommands commands, TimeProvider clock) =>
+        console.MapPost("/incidents/{id:guid}/status", (Guid id, HttpContext context, IncidentCommands commands, IncidentOptions options, TimeProvider clock) =>
             IncidentCommandAsync(context, id, (user, ct) =>
             {
                 var change = new ChangeStatus(Form(context, "status"), Form(context, "reason") is { Length: > 0 } r ? r : null);
-                return Operations.Validated(ChangeStatusEndpoint.Validate(change), () => ChangeStatusEndpoint.ChangeAsync(id, change, commands, user, clock.GetUtcNow(), ct));
+                return Operations.Validated(ChangeStatusEndpoint.Validate(change), () => ChangeStatusEndpoint.ChangeAsync(id, change, commands, options, user, clock.GetUtcNow(), ct));
             }))
             .Through(ChangeStatusEndpoint.Post);
         ConsoleLive.Map(console);

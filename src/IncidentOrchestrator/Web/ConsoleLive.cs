@@ -73,7 +73,7 @@ public static class ConsoleLive
         using var subscription = hub.Subscribe(context.User.Caller(), out var reader);
         yield return new SseItem<string>("", "connected");
         await foreach (var notification in reader.ReadAllAsync(ct))
-            if (notification.Kind is "task" or "escalation" or "approval" or "run")
+            if (Notifications.NotificationKinds.ChangesWork(notification.Kind))
                 yield return new SseItem<string>(notification.Title, "work");
     }
 

@@ -23,7 +23,7 @@ public static class Api
         object? body = null, int expect = 200) => host.Scenario(x =>
     {
         if (method == HttpMethod.Get) x.Get.Url(url);
-        else x.Post.RawJson(body as string ?? JsonSerializer.Serialize(body ?? new { }, Json)).ToUrl(url);
+        else (method == HttpMethod.Put ? x.Put : x.Post).RawJson(body as string ?? JsonSerializer.Serialize(body ?? new { }, Json)).ToUrl(url);
         if (token is not null) x.WithBearerToken(token);
         x.StatusCodeShouldBe(expect);
     });
@@ -33,6 +33,9 @@ public static class Api
 
     public static Task<IScenarioResult> Post(this IAlbaHost host, string url, object? body, string? token = null, int expect = 200) =>
         host.Send(HttpMethod.Post, url, token ?? Commander, body, expect);
+
+    public static Task<IScenarioResult> Put(this IAlbaHost host, string url, object? body, string? token = null, int expect = 200) =>
+        host.Send(HttpMethod.Put, url, token ?? Commander, body, expect);
 
     public static T Read<T>(this IScenarioResult result) =>
         JsonSerializer.Deserialize<T>(result.ReadAsText(), Json) ?? throw new InvalidOperationException("Empty JSON body");

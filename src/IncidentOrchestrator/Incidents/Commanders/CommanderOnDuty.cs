@@ -9,6 +9,10 @@ public sealed class IncidentOptions
 {
     /// <summary>The on-call rotation (<c>OnCall__&lt;rotation&gt;__…</c>) whose person on call commands every incident a signal opens.</summary>
     public string? CommanderRotation { get; set; }
+
+    /// <summary>The severities whose incidents close only once their review is written (<c>Incidents__ReviewRequiredFor__0=critical</c>);
+    /// unset: critical and high.</summary>
+    public Severity[]? ReviewRequiredFor { get; set; }
 }
 
 /// <summary>

@@ -32,6 +32,7 @@ public sealed record ChannelMessage(string Headline, string? Incident, string? S
             NotificationKinds.Escalation => "Escalated to you",
             NotificationKinds.Approval => "Your approval is asked",
             NotificationKinds.Run => "A playbook run ended",
+            NotificationKinds.FollowUp => "A follow-up for you",
             _ => "Incident",
         };
         return new ChannelMessage(headline, n.IncidentTitle, (n.Severity is { } severity ? ApiJson.Name(severity) : null), n.Title, n.DueBy, link, false, n.WorkId, n.Kind,

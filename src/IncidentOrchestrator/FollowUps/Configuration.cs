@@ -1,0 +1,24 @@
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace IncidentOrchestrator.FollowUps;
+
+public static class Configuration
+{
+    public static IServiceCollection AddFollowUps(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection("FollowUps").Get<FollowUpOptions>() ?? new FollowUpOptions());
+        return services;
+    }
+
+    public static StoreOptions ConfigureFollowUps(this StoreOptions opts)
+    {
+        opts.Projections.Add(new FollowUpProjection(), ProjectionLifecycle.Inline);
+        // due_at is a real column: the list pages by (due_at, id).
+        opts.Schema.For<FollowUp>()
+            .Duplicate(x => x.DueAt, configure: index => index.Columns = ["due_at", "id"])
+            .Index(x => x.IncidentId)
+            .Index(x => x.Owner);
+        return opts;
+    }
+}
