@@ -87,6 +87,8 @@ public sealed class ApiClient(HttpClient http, string baseUrl)
 
     public async Task<JsonElement> PostAsync(string path, object? body, CancellationToken ct) => (await SendAsync(HttpMethod.Post, path, body, ct)).Body;
 
+    public async Task<JsonElement> PutAsync(string path, object? body, CancellationToken ct) => (await SendAsync(HttpMethod.Put, path, body, ct)).Body;
+
     private async Task<(JsonElement Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, BaseUrl + path);

@@ -55,7 +55,7 @@ public static class IncidentCli
             Url, Token, Format, Quiet, Color, TimeFormat,
         };
         foreach (var command in IncidentCommands.All(context).Concat(RunCommands.All(context)).Concat(WorkCommands.All(context))
-                     .Concat(PlaybookCommands.All(context)).Concat(DatasetCommands.All(context)).Concat(AccessCommands.All(context)).Concat(RecordCommands.All(context)).Concat(TokenCommands.All(context))
+                     .Concat(PlaybookCommands.All(context)).Concat(DatasetCommands.All(context)).Concat(AccessCommands.All(context)).Concat(FollowUpCommands.All(context)).Concat(RecordCommands.All(context)).Concat(TokenCommands.All(context))
                      .Concat(CompletionCommand.All(context)))
             root.Subcommands.Add(command);
         return root;

@@ -133,10 +133,12 @@ public static class IncidentCommands
     private static Command Status(CliContext cli)
     {
         var id = new Argument<string>("id");
-        var status = new Argument<string>("status") { Description = "resolved or closed" };
-        status.AcceptOnlyFromAmong("resolved", "closed");
+        var status = new Argument<string>("status") { Description = "resolved, reviewing or closed" };
+        status.AcceptOnlyFromAmong("resolved", "reviewing", "closed");
         var reason = new Option<string?>("--reason");
-        var command = new Command("status", "Resolve or close an incident (commanders).\nExample: incident status 01a2… resolved --reason \"grant revoked\"") { id, status, reason };
+        var command = new Command("status",
+            "Resolve an incident, begin its review, or close it (commanders). A high or critical incident closes once its review is written.\n" +
+            "Example: incident status 01a2… resolved --reason \"grant revoked\"") { id, status, reason };
         command.SetAction(cli.Run(async (r, ct) =>
         {
             var answer = await cli.Api(r).PostAsync($"/api/incidents/{r.GetValue(id)}/status", new ChangeStatus(r.GetValue(status), r.GetValue(reason)), ct);

@@ -207,7 +207,8 @@ public sealed class Output(CliConsole console, Output.Settings settings)
     private static readonly Dictionary<string, string> Colours = new(StringComparer.OrdinalIgnoreCase)
     {
         ["critical"] = "bold red", ["high"] = "red", ["medium"] = "yellow", ["low"] = "grey",
-        ["open"] = "red", ["contained"] = "yellow", ["resolved"] = "green", ["closed"] = "grey",
+        ["open"] = "red", ["contained"] = "yellow", ["resolved"] = "green", ["reviewing"] = "blue", ["closed"] = "grey",
+        ["in-progress"] = "blue", ["done"] = "green", ["wont-do"] = "grey",
         ["running"] = "blue", ["pending"] = "grey", ["waiting"] = "yellow", ["retrying"] = "yellow", ["escalated"] = "bold red",
         ["succeeded"] = "green", ["failed"] = "red", ["compensated"] = "red", ["cancelled"] = "grey", ["skipped"] = "grey",
         ["acknowledged"] = "blue", ["completed"] = "green", ["superseded"] = "grey", ["approved"] = "green", ["rejected"] = "red",

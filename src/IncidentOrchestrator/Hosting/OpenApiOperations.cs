@@ -109,7 +109,30 @@ public static class OpenApiOperations
         ["GET /api/incidents/{id}/export"] = new("Export an incident", "Everything about it as JSON, with its chain, re-verifiable offline."),
         ["GET /api/incidents/{id}/access-log"] = new("Read who read a restricted incident", "Commanders of the incident and admins."),
         ["POST /api/incidents/{id}/participants"] = new("Add a participant", "Gives a person need-to-know on the incident."),
-        ["POST /api/incidents/{id}/status"] = new("Resolve or close an incident"),
+        ["POST /api/incidents/{id}/status"] = new("Resolve an incident, begin its review, or close it",
+            "{status: resolved|reviewing|closed, reason?}. 409 when the incident is already there or closed, when its review begins before it is resolved, " +
+            "and when a high or critical incident (Incidents__ReviewRequiredFor) would close before every field of its review is written: the errors name the fields."),
+        ["PUT /api/incidents/{id}/review"] = new("Write the post-incident review",
+            "The fields given are written (an empty text clears one), each change an event with who and when: summary, impact {people, data, duration}, " +
+            "rootCause, contributingFactors, wentWell, wentBadly. By the incident's commander and participants and admins (403 otherwise); 409 once it is closed.",
+            """{"rootCause":"A group grant added for the AI-training pipeline included all staff.","impact":{"people":"412 employees"}}"""),
+        ["POST /api/incidents/{id}/review/decisions"] = new("Record a decision of the review meeting",
+            "{decision}: on the incident's timeline and in its report. By those who may write the review."),
+        ["GET /api/incidents/{id}/followups"] = new("List an incident's follow-ups", "Oldest first, with status, owner, due date and whether it is overdue."),
+        ["POST /api/incidents/{id}/followups"] = new("Create a follow-up",
+            "{title, description?, owner?, due?, priority?, tags?}. Left out, the commander owns it, it is due by the incident's severity " +
+            "(FollowUps__DueWithin__Critical: 14 days; high 30, medium 60, low 90) and as urgent. owner: alice, user:alice or oncall:<rotation>; due: a date " +
+            "(its whole day, UTC), a date and time, or a duration (14d). The owner gets need-to-know, is reminded before the due date, and an overdue " +
+            "follow-up goes to the commander, then leadership. 201 with its id; 403 for who takes no part in the incident.",
+            """{"title":"Give hr.employee_activity an owner","owner":"user:hana.owner","due":"30d","tags":["safeguard","programme:ai-training"]}""",
+            ResponseStatus: "201"),
+        ["GET /api/followups"] = new("List follow-ups",
+            "Those the caller may see, soonest due first, paged (limit, cursor; next page in Link). Filters: incident, owner (me for yourself), " +
+            "status (open, in-progress, done, wont-do; comma list), overdue, severity, tag."),
+        ["GET /api/followups/{followUpId}"] = new("Read a follow-up", "For those who may see its incident, and its owner."),
+        ["POST /api/followups/{followUpId}/status"] = new("Change a follow-up's status",
+            "{status: open|in-progress|done|wont-do, reason?}: wont-do needs a reason. By its owner, the incident's commander and participants, and admins, " +
+            "after the incident closed too. A follow-up reopened after its due date is escalated again."),
         ["POST /api/incidents/{id}/commander"] = new("Hand command over", "By the incident's commander or an admin; anyone who commands may take an incident nobody commands."),
         ["GET /api/incidents/{id}/evidence"] = new("List the evidence captured for an incident", "Names, row counts and SHA-256 hashes."),
         ["GET /api/incidents/{id}/evidence/{evidenceId}"] = new("Read one piece of evidence", "Its rows are redacted for readers without need-to-know."),

@@ -127,6 +127,27 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         await Json(Api.Commander, "metrics");
         await Json(Api.Commander, "metrics", "--weekly", "--since", "90d", "--severity", "high,critical");
         await Json(Api.Commander, "status", id, "resolved", "--reason", "done");
+
+        await Json(Api.Commander, "status", id, "reviewing");
+        await Json(Api.Commander, "review", "write", id, "--root-cause", "An all-staff group grant", "--people", "412 employees");
+        await Json(Api.Commander, "review", "decide", id, "Every AI-training dataset gets an owner");
+        var written = (await Json(Api.Commander, "review", "show", id))!["review"]!;
+        Assert.Equal("412 employees", written["impact"]!["people"]!.GetValue<string>());
+        Assert.Equal(ExitCodes.Usage, (await Host.Incident(Api.Commander, "review", "write", id)).ExitCode);
+        var closing = await Host.Incident(Api.Commander, "status", id, "closed");
+        Assert.Equal(ExitCodes.Conflict, closing.ExitCode);
+        Assert.Contains("wentWell: Not written yet.", closing.Error);
+
+        var followUp = (await Json(Api.Commander, "followup", "create", id, "--title", "Give the dataset an owner", "--owner", "rui.responder", "--due", "30d",
+            "--tag", "safeguard", "--tag", "programme:ai-training"))!["followUpId"]!.GetValue<string>();
+        var listed = (await Json(Rui, "followup", "list", "--mine", "--incident", id))!.AsArray();
+        Assert.Equal(["safeguard", "programme:ai-training"], listed.Single()!["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        await Json(Rui, "followup", "status", followUp, "in-progress");
+        await Json(Rui, "followup", "done", followUp);
+        Assert.Equal("done", (await Json(Rui, "followup", "show", followUp))!["status"]!.GetValue<string>());
+        Assert.Equal(ExitCodes.Usage, (await Host.Incident(Rui, "followup", "status", followUp, "finished")).ExitCode);
+        var noReason = await Host.Incident(Rui, "followup", "status", followUp, "wont-do");
+        Assert.Contains("reason", noReason.Error);
     }
 
     [Fact]

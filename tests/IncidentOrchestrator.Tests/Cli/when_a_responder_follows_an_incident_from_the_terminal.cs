@@ -111,7 +111,7 @@ public sealed class when_a_responder_follows_an_incident_from_the_terminal(AppFi
         }
         Assert.Equal("run", (await Suggest("incident ru")).Trim());
         var statuses = (await Suggest("incident list --status ")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["closed", "contained", "open", "resolved"], statuses);
+        Assert.Equal(["closed", "contained", "open", "resolved", "reviewing"], statuses);
         var script = await Host.Incident("", "completion", "bash");
         Assert.Contains("complete -o default -F _incident_complete incident", script.Out);
         Assert.Equal(ExitCodes.Usage, (await Host.Incident("", "completion", "fish")).ExitCode);

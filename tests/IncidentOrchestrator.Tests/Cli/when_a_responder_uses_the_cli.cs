@@ -34,7 +34,7 @@ public sealed class when_a_responder_uses_the_cli(AppFixture fixture) : Integrat
     [Fact]
     public async Task refusals_map_to_exit_codes_and_say_what_to_do()
     {
-        var id = await Host.DeclareIncident("Restricted", restricted: true);
+        var id = await Host.DeclareIncident("Restricted", "medium", restricted: true);
 
         var notFound = await Host.Incident(Api.Responder, "show", id.ToString());
         Assert.True(notFound.ExitCode == ExitCodes.NotFoundOrForbidden, notFound.Error + notFound.Out);

@@ -28,7 +28,7 @@ public sealed class when_a_commander_declares_an_incident(AppFixture fixture) : 
     [Fact]
     public async Task the_timeline_lists_what_happened_oldest_first_with_who_and_when()
     {
-        var id = await Host.DeclareIncident();
+        var id = await Host.DeclareIncident(severity: "medium");
         await Host.Post($"/api/incidents/{id}/participants", new { subject = "rui.responder" }, expect: 204);
         await Host.Post($"/api/incidents/{id}/status", new { status = "resolved", reason = "grant revoked" }, expect: 204);
         await Host.Post($"/api/incidents/{id}/status", new { status = "closed", reason = "reviewed" }, expect: 204);
@@ -66,7 +66,7 @@ public sealed class when_a_commander_declares_an_incident(AppFixture fixture) : 
     [Fact]
     public async Task a_closed_incident_cannot_be_resolved_again()
     {
-        var id = await Host.DeclareIncident();
+        var id = await Host.DeclareIncident(severity: "medium");
         await Host.Post($"/api/incidents/{id}/status", new { status = "closed" }, expect: 204);
 
         var problem = (await Host.Post($"/api/incidents/{id}/status", new { status = "resolved" }, expect: 409)).Read<ProblemView>();

@@ -82,6 +82,14 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /api/access-requests/{id}/history"] = Readers,
         // A review is seen by its dataset's owner and stewards (here role:privacy), privacy and administrators; to others it does not exist.
         ["GET /api/access-reviews"] = Readers,
+        // Who takes part in the incident writes its review and creates its follow-ups (403 "Not a participant"); a follow-up's owner changes its status too.
+        ["PUT /api/incidents/{id}/review"] = Readers,
+        ["POST /api/incidents/{id}/review/decisions"] = Readers,
+        ["GET /api/incidents/{id}/followups"] = Readers,
+        ["POST /api/incidents/{id}/followups"] = Readers,
+        ["GET /api/followups"] = Readers,
+        ["GET /api/followups/{followUpId}"] = Readers,
+        ["POST /api/followups/{followUpId}/status"] = Readers,
         ["POST /api/access-reviews"] = Readers, // who may open one is the dataset's own check (403 "Not for you to open")
         ["GET /api/access-reviews/{id}"] = Readers,
         ["POST /api/access-reviews/{id}/answer"] = Readers,
@@ -164,6 +172,10 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/incidents"] = ("{}", "application/json"),
         ["POST /api/incidents/{id}/participants"] = ("{}", "application/json"),
         ["POST /api/incidents/{id}/status"] = ("""{"status":"exploded"}""", "application/json"),
+        ["PUT /api/incidents/{id}/review"] = ("{}", "application/json"),
+        ["POST /api/incidents/{id}/review/decisions"] = ("{}", "application/json"),
+        ["POST /api/incidents/{id}/followups"] = ("{}", "application/json"),
+        ["POST /api/followups/{followUpId}/status"] = ("""{"status":"finished"}""", "application/json"),
         ["POST /api/incidents/{id}/commander"] = ("{}", "application/json"),
         ["POST /api/incidents/{id}/runs"] = ("""{"playbook":"no-such-playbook"}""", "application/json"),
         ["POST /api/tasks/{taskId}/complete"] = ("""{"outputs":{}}""", "application/json"),
@@ -185,7 +197,8 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
     };
 
     /// <summary>Refusals a caller who may see the incident can still get: they are about the thing, not its existence.</summary>
-    private static readonly string[] DomainRefusals = ["Not your task", "Not an approver", "Separation of duties", "Not for you to open"];
+    private static readonly string[] DomainRefusals = ["Not your task", "Not an approver", "Separation of duties", "Not for you to open", "Not a participant",
+        "Not your follow-up"];
 
     private sealed record Principal(string Subject, string[] Roles)
     {
@@ -207,7 +220,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
     ];
 
     /// <summary>An incident with a run that holds evidence, an open task and an open approval; <see cref="Marker"/> is in its title, summary and texts.</summary>
-    private sealed record Target(string Name, Guid Id, Guid RunId, Guid TaskId, Guid ApprovalId, Guid EvidenceId, string Marker);
+    private sealed record Target(string Name, Guid Id, Guid RunId, Guid TaskId, Guid ApprovalId, Guid EvidenceId, string Marker, Guid FollowUpId);
 
     [Fact]
     public async Task every_endpoint_answers_every_role_as_expected_and_leaks_nothing()
@@ -216,7 +229,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         foreach (var p in Principals) own[p] = await AnIncident($"own by {p.Subject}", restricted: true, participant: p.Subject);
         var othersRestricted = await AnIncident("someone else's restricted", restricted: true);
         var othersOpen = await AnIncident("someone else's open", restricted: false);
-        var nowhere = new Target("nonexistent", Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "none");
+        var nowhere = new Target("nonexistent", Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "none", Guid.NewGuid());
         var all = own.Values.Append(othersRestricted).Append(othersOpen).ToList();
 
         _matrixHash = (await Host.Get("/api/playbooks/test-matrix", Api.Admin)).ReadJson().GetProperty("hash").GetString()!;
@@ -306,7 +319,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
     private enum Expect { Forbidden, NotFound, Answered, Unsigned }
 
     private static bool NamesAnIncident(string route) =>
-        route.Contains("/incidents/{id}") || route.Contains("{taskId}") || route.Contains("{approvalId}")
+        route.Contains("/incidents/{id}") || route.Contains("{taskId}") || route.Contains("{approvalId}") || route.Contains("{followUpId}")
         || route is $"SLACK {SlackMessage.AcknowledgeAction}" or $"SLACK {SlackMessage.ApproveAction}";
 
     /// <summary>Every button our Slack messages carry (the constants of <see cref="SlackMessage"/> that name an action).</summary>
@@ -346,8 +359,9 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
             a => a.GetArrayLength() == 1);
         var evidence = await RunScenarios.Eventually(async () => (await Host.Get($"/api/incidents/{id}/evidence", Api.Commander)).ReadJson(),
             e => e.GetArrayLength() == 1);
+        var followUp = (await Host.Post($"/api/incidents/{id}/followups", new { title = $"follow-up {marker}" }, Api.Commander, expect: 201)).ReadJson();
         return new Target(name, id, runId, task[0].GetProperty("taskId").GetGuid(), approval[0].GetProperty("approvalId").GetGuid(),
-            evidence[0].GetProperty("evidenceId").GetGuid(), marker);
+            evidence[0].GetProperty("evidenceId").GetGuid(), marker, followUp.GetProperty("followUpId").GetGuid());
     }
 
     private static string _matrixHash = "";
@@ -367,7 +381,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         path = path
             .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")
             .Replace("{evidenceId}", target.EvidenceId.ToString()).Replace("{taskId}", target.TaskId.ToString())
-            .Replace("{approvalId}", target.ApprovalId.ToString()).Replace("{name}", "test-matrix").Replace("{hash}", _matrixHash)
+            .Replace("{approvalId}", target.ApprovalId.ToString()).Replace("{followUpId}", target.FollowUpId.ToString()).Replace("{name}", "test-matrix").Replace("{hash}", _matrixHash)
             .Replace("{resolution}", "retry") + Queries.GetValueOrDefault(route, "");
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", p.Token);

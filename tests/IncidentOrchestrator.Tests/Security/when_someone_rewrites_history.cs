@@ -16,7 +16,7 @@ public sealed class when_someone_rewrites_history(AppFixture fixture) : Integrat
     /// <summary>An incident with five events: declared, two participants added, resolved, closed.</summary>
     private async Task<Guid> AnIncidentWithAHistory()
     {
-        var id = await Host.DeclareIncident("Activity data exposed", restricted: true);
+        var id = await Host.DeclareIncident("Activity data exposed", "medium", restricted: true);
         await Host.Post($"/api/incidents/{id}/participants", new { subject = "rui.responder" }, expect: 204);
         await Host.Post($"/api/incidents/{id}/participants", new { subject = "pia.privacy" }, expect: 204);
         await Host.Post($"/api/incidents/{id}/status", new { status = "resolved", reason = "grant revoked" }, expect: 204);

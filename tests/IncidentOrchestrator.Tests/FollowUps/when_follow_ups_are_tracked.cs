@@ -1,0 +1,172 @@
+using System.Text.Json;
+using IncidentOrchestrator.FollowUps;
+using IncidentOrchestrator.Tests.Fixtures;
+using IncidentOrchestrator.Tests.Runs;
+using Wolverine.Tracking;
+
+namespace IncidentOrchestrator.Tests.FollowUps;
+
+/// <summary>
+/// Follow-ups: created in the review (or by a playbook step), owned by a person, due by the incident's severity, reminded of before they are
+/// due, escalated to the commander and then leadership once overdue, and moved to done or won't-do by those who answer for them.
+/// </summary>
+public sealed class when_follow_ups_are_tracked(AppFixture fixture) : IntegrationContext(fixture)
+{
+    private async Task<JsonElement> CreateAsync(Guid incident, object body, string? token = null) =>
+        (await Host.Post($"/api/incidents/{incident}/followups", body, token, expect: 201)).ReadJson();
+
+    private async Task<JsonElement> FollowUpAsync(string id, string? token = null) => (await Host.Get($"/api/followups/{id}", token)).ReadJson();
+
+    private Task InvokeAsync(object message) => Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(message);
+
+    [Fact]
+    public async Task left_out_the_commander_owns_it_and_its_due_date_and_priority_follow_the_severity()
+    {
+        var incident = await Host.DeclareIncident(severity: "critical");
+        var before = DateTimeOffset.UtcNow;
+        var created = await CreateAsync(incident, new { title = "Give hr.employee_activity an owner", tags = new[] { "safeguard" } });
+        var followUp = await FollowUpAsync(created.GetProperty("followUpId").GetString()!);
+
+        Assert.Equal("cora.commander", followUp.GetProperty("owner").GetString());
+        Assert.Equal("urgent", followUp.GetProperty("priority").GetString());
+        Assert.Equal("open", followUp.GetProperty("status").GetString());
+        var due = followUp.GetProperty("dueAt").GetDateTimeOffset();
+        Assert.InRange(due, before.AddDays(14), DateTimeOffset.UtcNow.AddDays(14));
+        Assert.Contains((await Host.Timeline(incident)), t => t.Type == "FollowUpCreated"
+                                                            && t.Summary == $"Follow-up for cora.commander, due {due:yyyy-MM-dd}: Give hr.employee_activity an owner");
+    }
+
+    [Fact]
+    public async Task its_owner_gets_need_to_know_and_moves_it_to_done_and_an_outsider_sees_nothing()
+    {
+        var incident = await Host.DeclareIncident(restricted: true);
+        var id = (await CreateAsync(incident, new { title = "Audit who read the dataset", owner = "user:rui.responder", due = "2030-01-15", priority = "low" }))
+            .GetProperty("followUpId").GetString()!;
+
+        var mine = await FollowUpAsync(id, Api.Responder);
+        Assert.Equal("Audit who read the dataset", mine.GetProperty("title").GetString());
+        Assert.Equal(new DateTimeOffset(2030, 1, 15, 23, 59, 59, TimeSpan.Zero), mine.GetProperty("dueAt").GetDateTimeOffset());
+        Assert.Contains("rui.responder", (await Host.Get($"/api/incidents/{incident}")).ReadJson().GetProperty("participants").EnumerateArray()
+            .Select(p => p.GetString()));
+
+        await Host.Post($"/api/followups/{id}/status", new { status = "in-progress" }, Api.Responder, expect: 204);
+        await Host.Post($"/api/followups/{id}/status", new { status = "done" }, Api.Responder, expect: 204);
+        var done = await FollowUpAsync(id);
+        Assert.Equal("done", done.GetProperty("status").GetString());
+        Assert.NotEqual(JsonValueKind.Null, done.GetProperty("closedAt").ValueKind);
+
+        // Leadership may not see the restricted incident, so neither its follow-up nor a list that shows it.
+        await Host.Get($"/api/followups/{id}", Api.Leadership, expect: 404);
+        await Host.Post($"/api/followups/{id}/status", new { status = "open" }, Api.Leadership, expect: 404);
+        Assert.DoesNotContain(id, (await Host.Get($"/api/followups?incident={incident}", Api.Leadership)).ReadJson().EnumerateArray()
+            .Select(f => f.GetProperty("id").GetString()));
+        Assert.Equal(["FollowUpStatusChanged", "FollowUpStatusChanged"],
+            (await Host.Timeline(incident)).Where(t => t.Type.StartsWith("FollowUpStatus")).Select(t => t.Type));
+    }
+
+    [Fact]
+    public async Task wont_do_needs_a_reason_and_bad_input_names_its_field()
+    {
+        var incident = await Host.DeclareIncident();
+        Field(await Host.Post($"/api/incidents/{incident}/followups", new { description = "no title" }, expect: 400), "title");
+        Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", owner = "role:responder" }, expect: 400), "owner");
+        Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", tags = new[] { "Has Spaces" } }, expect: 400), "tags");
+        Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", due = "next week" }, expect: 400), "due");
+        Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", due = "2001-01-01" }, expect: 400), "due");
+        Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", priority = "whenever" }, expect: 400), "priority");
+        Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", owner = "oncall:nobody-rotation" }, expect: 400), "owner");
+        await Host.Post($"/api/incidents/{incident}/followups", new { title = "t" }, Api.Responder, expect: 403);
+        await Host.Post($"/api/incidents/{Guid.NewGuid()}/followups", new { title = "t" }, expect: 404);
+        Assert.DoesNotContain(await Host.Timeline(incident), t => t.Type == "FollowUpCreated");
+
+        var id = (await CreateAsync(incident, new { title = "Rotate the pipeline's credentials" })).GetProperty("followUpId").GetString()!;
+        Field(await Host.Post($"/api/followups/{id}/status", new { status = "wont-do" }, expect: 400), "reason");
+        Field(await Host.Post($"/api/followups/{id}/status", new { status = "finished" }, expect: 400), "status");
+        await Host.Post($"/api/followups/{id}/status", new { status = "done" }, Api.Responder, expect: 403);
+        await Host.Post($"/api/followups/{id}/status", new { status = "wont-do", reason = "The pipeline is retired." }, expect: 204);
+        var wontDo = await FollowUpAsync(id);
+        Assert.Equal("wont-do", wontDo.GetProperty("status").GetString());
+        Assert.Equal("The pipeline is retired.", wontDo.GetProperty("reason").GetString());
+        await Host.Get($"/api/followups/{Guid.NewGuid()}", expect: 404);
+    }
+
+    [Fact]
+    public async Task overdue_it_escalates_to_the_commander_and_then_to_leadership_and_its_owner_was_reminded()
+    {
+        var incident = await Host.DeclareIncident(severity: "critical");
+        var id = (await CreateAsync(incident, new { title = "Write the dataset's allow-list down", owner = "rui.responder", due = "2s" }))
+            .GetProperty("followUpId").GetString()!;
+
+        // Its first escalation is a durable timer at its due date.
+        var escalated = await RunScenarios.Eventually(() => FollowUpAsync(id), f => f.GetProperty("escalationLevel").GetInt32() == 1,
+            TimeSpan.FromSeconds(60));
+        Assert.True(escalated.GetProperty("overdue").GetBoolean());
+        var first = (await Host.Timeline(incident)).Single(t => t.Type == "FollowUpEscalated");
+        Assert.Equal("user:cora.commander", first.Data.GetProperty("to").GetString());
+
+        // The next level (and the reminder) are timers too, days away: delivered here by hand.
+        var dueAt = escalated.GetProperty("dueAt").GetDateTimeOffset();
+        await InvokeAsync(new FollowUpOverdue(incident, Guid.Parse(id), dueAt, 2));
+        await InvokeAsync(new FollowUpOverdue(incident, Guid.Parse(id), dueAt, 2)); // delivered twice: escalated once
+        await InvokeAsync(new FollowUpReminderDue(incident, Guid.Parse(id), dueAt));
+        var timeline = await Host.Timeline(incident);
+        Assert.Equal(["user:cora.commander", "role:leadership"],
+            timeline.Where(t => t.Type == "FollowUpEscalated").Select(t => t.Data.GetProperty("to").GetString()));
+        Assert.Single(timeline, t => t.Type == "FollowUpReminded");
+        Assert.Equal(2, (await FollowUpAsync(id)).GetProperty("escalationLevel").GetInt32());
+
+        // Done, its timers find nothing to do; overdue lists no longer show it.
+        await Host.Post($"/api/followups/{id}/status", new { status = "done" }, Api.Responder, expect: 204);
+        var other = (await CreateAsync(incident, new { title = "Another" })).GetProperty("followUpId").GetString()!;
+        await InvokeAsync(new FollowUpReminderDue(incident, Guid.Parse(id), dueAt));
+        Assert.Single(await Host.Timeline(incident), t => t.Type == "FollowUpReminded");
+        var overdue = (await Host.Get($"/api/followups?incident={incident}&overdue=true")).ReadJson();
+        Assert.Empty(overdue.EnumerateArray());
+        Assert.Equal([id, other], (await Host.Get($"/api/followups?incident={incident}")).ReadJson().EnumerateArray().Select(f => f.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task the_list_filters_pages_and_says_whose()
+    {
+        var incident = await Host.DeclareIncident(severity: "medium");
+        var a = (await CreateAsync(incident, new { title = "a", owner = "rui.responder", due = "3d", tags = new[] { "safeguard" } })).GetProperty("followUpId").GetString();
+        var b = (await CreateAsync(incident, new { title = "b", due = "4d" })).GetProperty("followUpId").GetString();
+        var c = (await CreateAsync(incident, new { title = "c", owner = "rui.responder", due = "5d" })).GetProperty("followUpId").GetString();
+
+        var mine = (await Host.Get($"/api/followups?incident={incident}&owner=me", Api.Responder)).ReadJson().EnumerateArray().Select(f => f.GetProperty("id").GetString());
+        Assert.Equal([a, c], mine);
+        Assert.Equal([a], (await Host.Get($"/api/followups?incident={incident}&tag=safeguard")).ReadJson().EnumerateArray().Select(f => f.GetProperty("id").GetString()));
+        Assert.Empty((await Host.Get($"/api/followups?incident={incident}&severity=critical")).ReadJson().EnumerateArray());
+
+        var page = await Host.Get($"/api/followups?incident={incident}&limit=2");
+        Assert.Equal([a, b], page.ReadJson().EnumerateArray().Select(f => f.GetProperty("id").GetString()));
+        var next = page.Context.Response.Headers["Link"].ToString();
+        var nextUrl = next[(next.IndexOf('<') + 1)..next.IndexOf('>')];
+        Assert.Equal([c], (await Host.Get(nextUrl)).ReadJson().EnumerateArray().Select(f => f.GetProperty("id").GetString()));
+
+        Field(await Host.Get("/api/followups?status=finished", expect: 400), "status");
+        Field(await Host.Get("/api/followups?severity=huge", expect: 400), "severity");
+        Assert.Equal(3, (await Host.Get($"/api/incidents/{incident}/followups")).ReadJson().GetArrayLength());
+    }
+
+    private static void Field(Alba.IScenarioResult result, string field) => Assert.Contains(field, result.Read<ProblemView>().Errors!.Keys);
+}
+
+/// <summary><c>followup.create</c>: a playbook step creates a follow-up by the same rule as a person, once.</summary>
+public sealed class when_a_playbook_creates_a_follow_up(RunsFixture fixture) : RunContext(fixture)
+{
+    [Fact]
+    public async Task a_playbook_step_creates_one_follow_up_however_often_it_runs()
+    {
+        var incident = await Host.DeclareIncident(severity: "critical");
+        var run = await Host.StartRun(incident, "test-followup", new { owner = "rui.responder" });
+        var ended = await Host.RunEnded(incident, run);
+        Assert.Equal("succeeded", ended.Status);
+
+        var followUps = (await Host.Get($"/api/incidents/{incident}/followups")).ReadJson();
+        var only = Assert.Single(followUps.EnumerateArray());
+        Assert.Equal("rui.responder", only.GetProperty("owner").GetString());
+        Assert.Equal(["safeguard", "programme:ai-training"], only.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.StartsWith("playbook:", only.GetProperty("createdBy").GetString());
+    }
+}
