@@ -22,6 +22,9 @@ public sealed record SignalSummary(string Source, string Type, int Count, DateTi
 public sealed record IncidentRecord(Incident Incident, bool Redacted, IReadOnlyList<TimelineItem> Timeline, IReadOnlyList<SignalSummary> Signals,
     IReadOnlyList<PlaybookRun> Runs, IReadOnlyList<EvidenceItem> Evidence, ChainVerification Chain)
 {
+    /// <summary>The incident's follow-ups, oldest first.</summary>
+    public IReadOnlyList<FollowUps.FollowUp> FollowUps { get; init; } = [];
+
     public static async Task<IncidentRecord?> LoadAsync(Guid id, Caller caller, IQuerySession session, ChainVerifier verifier,
         TimelineEventTypes eventTypes, CancellationToken ct)
     {
@@ -39,8 +42,9 @@ public sealed record IncidentRecord(Incident Incident, bool Redacted, IReadOnlyL
             """, ct, id, signal);
         var runs = await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).OrderBy(r => r.StartedAt).ToListAsync(ct);
         var evidence = await session.Query<EvidenceItem>().Where(e => e.IncidentId == id).OrderBy(e => e.CapturedAt).ToListAsync(ct);
+        var followUps = await session.Query<FollowUps.FollowUp>().Where(f => f.IncidentId == id).OrderBy(f => f.CreatedAt).ToListAsync(ct);
         return new IncidentRecord(incident, redact, TimelineProjection.Project(events, redact),
             signals.ToList(),
-            runs.ToList(), evidence.ToList(), await verifier.VerifyAsync(id, ct));
+            runs.ToList(), evidence.ToList(), await verifier.VerifyAsync(id, ct)) { FollowUps = followUps };
     }
 }

@@ -39,6 +39,9 @@ public static class IncidentReport
 
         if (incident.Summary is { } summary) md.AppendLine("## Summary").AppendLine().AppendLine(Redaction.Text(summary, redacted)).AppendLine();
 
+        Review(md, incident, redacted);
+        FollowUps(md, record.FollowUps, redacted, now);
+
         md.AppendLine("## Response").AppendLine();
         if (runs.Count == 0) md.AppendLine("No playbook ran.").AppendLine();
         foreach (var run in runs)
@@ -84,6 +87,46 @@ public static class IncidentReport
         md.AppendLine().AppendLine($"_Report generated {Time(now)}._");
         return md.ToString();
     }
+
+    /// <summary>The post-incident review, field by field in its own order, and the decisions of its meeting.</summary>
+    private static void Review(StringBuilder md, Incidents.Incident incident, bool redacted)
+    {
+        md.AppendLine("## Review").AppendLine();
+        if (incident.Review.Count == 0 && incident.ReviewDecisions.Count == 0)
+        {
+            md.AppendLine("Not written yet.").AppendLine();
+            return;
+        }
+        foreach (var field in Incidents.Reviewing.ReviewFields.All)
+        {
+            md.AppendLine($"### {char.ToUpperInvariant(field.Label[0])}{field.Label[1..]}").AppendLine();
+            md.AppendLine(incident.Review.TryGetValue(field.Key, out var text) ? Paragraph(Redaction.Text(text, redacted)!) : "_Not written._").AppendLine();
+        }
+        if (incident.ReviewDecisions.Count == 0) return;
+        md.AppendLine("### Decisions").AppendLine();
+        foreach (var d in incident.ReviewDecisions) md.AppendLine($"- {Cell(Redaction.Text(d.Decision, redacted))} ({Cell(d.By)}, {Time(d.At)})");
+        md.AppendLine();
+    }
+
+    private static void FollowUps(StringBuilder md, IReadOnlyList<FollowUps.FollowUp> followUps, bool redacted, DateTimeOffset now)
+    {
+        md.AppendLine("## Follow-ups").AppendLine();
+        if (followUps.Count == 0)
+        {
+            md.AppendLine("None.").AppendLine();
+            return;
+        }
+        md.AppendLine("| Follow-up | Owner | Due | Status | Priority | Tags |").AppendLine("|---|---|---|---|---|---|");
+        foreach (var f in followUps)
+        {
+            var status = f.Status + (f.IsOverdue(now) ? " (overdue)" : "") + (f.Reason is { } reason ? $": {Redaction.Text(reason, redacted)}" : "");
+            md.AppendLine($"| {Cell(Redaction.Text(f.Title, redacted))} | {Cell(f.Owner)} | {f.DueAt.UtcDateTime:yyyy-MM-dd} | {Cell(status)} | {f.Priority} | {Cell(string.Join(", ", f.Tags))} |");
+        }
+        md.AppendLine();
+    }
+
+    /// <summary>A person's text as its own paragraph: its lines kept, no raw HTML.</summary>
+    private static string Paragraph(string text) => text.Replace("<", "&lt;").Replace(">", "&gt;").ReplaceLineEndings("  \n");
 
     private static void Row(StringBuilder md, string name, string value) => md.AppendLine($"| {name} | {value} |");
 

@@ -58,6 +58,27 @@ public sealed class when_an_incident_is_reviewed(AppFixture fixture) : Integrati
     }
 
     [Fact]
+    public async Task the_report_shows_the_review_and_its_follow_ups_redacted_for_who_takes_no_part()
+    {
+        var id = await Host.DeclareIncident(severity: "high");
+        await Host.Put($"/api/incidents/{id}/review", WholeReview, expect: 204);
+        await Host.Post($"/api/incidents/{id}/review/decisions", new { decision = "Monthly access reviews" }, expect: 204);
+        await Host.Post($"/api/incidents/{id}/followups", new { title = "Give the dataset an owner", due = "2031-03-01", tags = new[] { "safeguard" } }, expect: 201);
+
+        var report = (await Host.Get($"/api/incidents/{id}/report")).ReadAsText();
+        Assert.Contains("## Review", report);
+        Assert.Contains("### Root cause\n\nA group grant added for the AI-training pipeline included all staff.", report.ReplaceLineEndings("\n"));
+        Assert.Contains("- Monthly access reviews (cora.commander, ", report);
+        Assert.Contains("| Give the dataset an owner | cora.commander | 2031-03-01 | open | high | safeguard |", report);
+
+        // A reader who takes no part reads the shape, not the words.
+        var theirs = (await Host.Get($"/api/incidents/{id}/report", Api.Leadership)).ReadAsText();
+        Assert.DoesNotContain("all staff", theirs);
+        Assert.DoesNotContain("Give the dataset an owner", theirs);
+        Assert.Contains("| [redacted] | cora.commander | 2031-03-01 | open | high | safeguard |", theirs);
+    }
+
+    [Fact]
     public async Task the_same_text_again_records_nothing_and_an_empty_text_clears_a_field()
     {
         var id = await Host.DeclareIncident(severity: "low");
