@@ -89,6 +89,7 @@ public static class ConsoleEndpoints
         ConsoleReports.Map(console);
         ConsoleDatasets.Map(console);
         ConsoleAccess.Map(console);
+        ConsoleFollowUps.Map(console);
     }
 
     /// <summary>A form whose antiforgery token is missing or wrong changes nothing: 400, with a page that says what to do.</summary>
@@ -157,7 +158,8 @@ public static class ConsoleEndpoints
         Page<IncidentPage>(new { V = await IncidentViewAsync(id, system == true, context, session, eventTypes, catalog, pinned, null, ct) });
 
     public static async Task<IncidentView> IncidentViewAsync(Guid id, bool showSystem, HttpContext context, IQuerySession session,
-        TimelineEventTypes eventTypes, PlaybookCatalog catalog, PinnedPlaybooks pinned, Microsoft.AspNetCore.Mvc.ProblemDetails? problem, CancellationToken ct)
+        TimelineEventTypes eventTypes, PlaybookCatalog catalog, PinnedPlaybooks pinned, Microsoft.AspNetCore.Mvc.ProblemDetails? problem, CancellationToken ct,
+        string? problemFor = null)
     {
         var caller = context.User.Caller();
         var incident = NeedToKnowGate.Admitted(context, id) ?? (await session.LoadAsync<Incident>(id, ct))!;
@@ -169,10 +171,14 @@ public static class ConsoleEndpoints
         var tasks = await session.Query<TaskItem>().Where(t => t.IncidentId == id).OrderBy(t => t.OpenedAt).ToListAsync(ct);
         var approvals = await session.Query<ApprovalItem>().Where(a => a.IncidentId == id).OrderBy(a => a.OpenedAt).ToListAsync(ct);
         var evidence = await session.Query<EvidenceItem>().Where(e => e.IncidentId == id).OrderBy(e => e.CapturedAt).ToListAsync(ct);
+        var followUps = await FollowUps.FollowUpEndpoints.OfIncidentAsync(incident, caller, session, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         return new IncidentView(caller, IncidentDetails.From(incident, redact), timeline, older, showSystem, runs, tasks.Select(TaskView.Of).ToList(),
             approvals.Select(ApprovalView.Of).ToList(),
             evidence.Select(e => new EvidenceSummary(e.Id, e.Name, e.RowCount, e.Truncated, e.Sha256, e.RunId, e.StepId, e.CapturedAt)).ToList(),
-            catalog.Library.Playbooks.Values.Where(p => p.Subject == Playbooks.Model.Subjects.Incident).OrderBy(p => p.Title).Select(PlaybookViews.Summary).ToList(), problem);
+            catalog.Library.Playbooks.Values.Where(p => p.Subject == Playbooks.Model.Subjects.Incident).OrderBy(p => p.Title).Select(PlaybookViews.Summary).ToList(), problem)
+        {
+            FollowUps = followUps, TakesPart = caller.TakesPart(incident), ProblemFor = problemFor,
+        };
     }
 
     /// <summary>The newest events before a sequence, newest first, and the sequence to load older ones from (null at the start).</summary>
@@ -199,15 +205,21 @@ public static class ConsoleEndpoints
     }
 
     /// <summary>A commander's command on an incident, behind the gate: back to the incident page, or the page again with the refusal.</summary>
-    private static async Task<IResult> IncidentCommandAsync(HttpContext context, Guid id, Func<System.Security.Claims.ClaimsPrincipal, CancellationToken, Task<Outcome>> command)
+    /// <param name="part">The part of the page the command's form is in, where a refusal is shown (null: the actions).</param>
+    public static async Task<IResult> IncidentCommandAsync(HttpContext context, Guid id, Func<System.Security.Claims.ClaimsPrincipal, CancellationToken, Task<Outcome>> command,
+        string? part = null)
     {
         await context.Request.ReadFormAsync(context.RequestAborted);
-        if ((await command(context.User, context.RequestAborted)).Refused is not { } refused) return SeeOther($"/incidents/{id}");
+        if ((await command(context.User, context.RequestAborted)).Refused is not { } refused)
+            return SeeOther(part is null ? $"/incidents/{id}" : $"/incidents/{id}#{part}");
         var services = context.RequestServices;
         await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+        if (NeedToKnowGate.Admitted(context, id) is null && await session.LoadAsync<Incident>(id, context.RequestAborted) is { } loaded)
+            context.Items[typeof(Incident)] = loaded; // a follow-up's route names no incident; its incident is shown
         var view = await IncidentViewAsync(id, false, context, session, services.GetRequiredService<TimelineEventTypes>(),
-            services.GetRequiredService<PlaybookCatalog>(), services.GetRequiredService<PinnedPlaybooks>(), ProblemOf(refused), context.RequestAborted);
-        return Page<IncidentPage>(new { V = view }, refused.Status());
+            services.GetRequiredService<PlaybookCatalog>(), services.GetRequiredService<PinnedPlaybooks>(), ProblemOf(refused), context.RequestAborted, part);
+        var typed = context.Request.Form.Keys.Where(k => !k.StartsWith("__", StringComparison.Ordinal)).ToDictionary(k => k, k => context.Request.Form[k].ToString());
+        return Page<IncidentPage>(new { V = view with { Typed = typed } }, refused.Status());
     }
 
     public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -24,7 +24,7 @@ public static class ConsoleWork
     public static void Map(RouteGroupBuilder console)
     {
         console.MapGet("/work", (HttpContext context, IQuerySession session, CancellationToken ct) => WorkPageAsync(context, session, null, null, ct))
-            .Through(TaskEndpoints.List, ApprovalEndpoints.List);
+            .Through(TaskEndpoints.List, ApprovalEndpoints.List, FollowUps.FollowUpEndpoints.List);
 
 
         console.MapPost("/tasks/{taskId:guid}/ack", async (Guid taskId, HttpContext context, TimeProvider clock,
@@ -71,7 +71,7 @@ public static class ConsoleWork
         return await WorkPageAsync(context, session, ProblemOf(refused), item, ct, refused.Status(), typed);
     }
 
-    private static async Task<IResult> WorkPageAsync(HttpContext context, IQuerySession session, ProblemDetails? problem, Guid? problemFor,
+    public static async Task<IResult> WorkPageAsync(HttpContext context, IQuerySession session, ProblemDetails? problem, Guid? problemFor,
         CancellationToken ct, int status = StatusCodes.Status200OK, IReadOnlyDictionary<string, string>? typed = null)
     {
         var caller = context.User.Caller();
@@ -82,21 +82,26 @@ public static class ConsoleWork
             session, needToKnow, readBy, ct, recorded);
         var approvals = await ApprovalEndpoints.FindAsync(new ApprovalQuery(Mine: true, Status: ApprovalItem.Open, Limit: Shown), caller, session,
             needToKnow, readBy, ct, recorded);
+        var followUps = await FollowUps.FollowUpEndpoints.ListAsync(new FollowUps.FollowUpQuery(Owner: "me",
+                Status: $"{FollowUps.FollowUpStatuses.Open},{FollowUps.FollowUpStatuses.InProgress}", Limit: Shown), caller, session, needToKnow, readBy,
+            context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         var shownTasks = tasks.Value?.Items ?? [];
         var shownApprovals = approvals.Value?.Items ?? [];
-        problem ??= ProblemOf(tasks.Refused ?? approvals.Refused);
+        problem ??= ProblemOf(tasks.Refused ?? approvals.Refused ?? followUps.Refused);
 
         // Most urgent first: what is due soonest (an acknowledgement or a completion), then what has waited longest.
         var ordered = shownTasks.OrderBy(t => (t.AcknowledgedAt is null ? t.AckBy : null) ?? t.DueBy ?? DateTimeOffset.MaxValue).ToList();
         var orderedApprovals = shownApprovals.OrderBy(a => a.DueBy ?? DateTimeOffset.MaxValue).ToList();
-        var shown = shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)).Distinct().ToList();
+        var shownFollowUps = followUps.Value?.Items ?? [];
+        var shown = shownTasks.Select(t => t.IncidentId).Concat(shownApprovals.Select(a => a.IncidentId)).Concat(shownFollowUps.Select(f => f.IncidentId))
+            .Distinct().ToList();
         var subjects = await RunSubject.LoadManyAsync(session, shown, ct);
         return Page<MyWorkPage>(new
         {
-            Signed = caller, Tasks = ordered, Approvals = orderedApprovals, Problem = problem, ProblemFor = problemFor,
+            Signed = caller, Tasks = ordered, Approvals = orderedApprovals, FollowUps = shownFollowUps, Problem = problem, ProblemFor = problemFor,
             Typed = typed ?? new Dictionary<string, string>(), Subjects = subjects,
             // The oldest come first from the lists; with more than the page shows, it says so.
-            More = tasks.Value?.Next is not null || approvals.Value?.Next is not null, Shown,
+            More = tasks.Value?.Next is not null || approvals.Value?.Next is not null || followUps.Value?.Next is not null, Shown,
         }, status);
     }
 }

@@ -136,7 +136,7 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         Assert.Equal(ExitCodes.Usage, (await Host.Incident(Api.Commander, "review", "write", id)).ExitCode);
         var closing = await Host.Incident(Api.Commander, "status", id, "closed");
         Assert.Equal(ExitCodes.Conflict, closing.ExitCode);
-        Assert.Contains("wentWell: Not written yet.", closing.Error);
+        Assert.Contains("wentWell: What went well is not written yet.", closing.Error);
 
         var followUp = (await Json(Api.Commander, "followup", "create", id, "--title", "Give the dataset an owner", "--owner", "rui.responder", "--due", "30d",
             "--tag", "safeguard", "--tag", "programme:ai-training"))!["followUpId"]!.GetValue<string>();

@@ -18,6 +18,9 @@ public sealed class every_page_is_accessible_in_both_colour_schemes(ConsoleFixtu
     public async Task no_serious_or_critical_violation(string scheme)
     {
         var incident = await DeclaredAsync($"Accessible {Key}", restricted: true);
+        // Its review begun and a follow-up: the page shows both, with their forms.
+        await ApiAsync(HttpMethod.Put, $"/api/incidents/{incident}/review", Cora, new { summary = "Readable by all engineers", rootCause = "A group grant" });
+        await ApiAsync(HttpMethod.Post, $"/api/incidents/{incident}/followups", Cora, new { title = "Give the dataset an owner", tags = new[] { "safeguard" } });
         var run = (await ApiAsync(HttpMethod.Post, $"/api/incidents/{incident}/runs", Cora,
             new { playbook = "privacy-notification", inputs = new { dataset = "hr.employee_activity" } })).GetProperty("runId").GetGuid();
         await ApiAsync(HttpMethod.Post, "/api/signals", Cora, new

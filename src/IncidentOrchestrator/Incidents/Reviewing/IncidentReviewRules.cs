@@ -20,6 +20,6 @@ public static class IncidentReviewRules
         options.RequiresReview(incident.Severity) && Missing(incident) is { Count: > 0 } missing
             ? new Hosting.Refusal(Hosting.RefusalKind.Conflict, "The review is not written yet",
                 $"A {ApiJson.Name(incident.Severity)} incident closes once its review is written; it still lacks: {string.Join(", ", missing.Select(f => f.Label))}.",
-                missing.ToDictionary(f => f.Key, _ => new[] { "Not written yet." }))
+                missing.ToDictionary(f => f.Key, f => new[] { $"{char.ToUpperInvariant(f.Label[0])}{f.Label[1..]} is not written yet." }))
             : null;
 }

@@ -32,13 +32,12 @@ public static class ChangeStatusEndpoint
         var caller = user.Caller();
         return commands.DecideAsync(id, incident => (command.Status, incident.Status) switch
         {
-            (_, IncidentStatus.Closed) or ("resolved", IncidentStatus.Resolved or IncidentStatus.Reviewing) or ("reviewing", IncidentStatus.Reviewing) =>
-                IncidentDecision.Refuse(Refusal.Conflict("Status cannot change",
-                    $"The incident is already {ApiJson.Name(incident.Status)}; it cannot become {command.Status}.")),
-            ("resolved", _) => IncidentDecision.Append(new IncidentResolved(id, command.Reason, caller.Subject, now)),
-            ("reviewing", IncidentStatus.Resolved) => IncidentDecision.Append(new IncidentReviewBegan(id, caller.Subject, now)),
-            ("reviewing", _) => IncidentDecision.Refuse(Refusal.Conflict("Not resolved yet",
+            ("reviewing", IncidentStatus.Open or IncidentStatus.Contained) => IncidentDecision.Refuse(Refusal.Conflict("Not resolved yet",
                 $"The incident is {ApiJson.Name(incident.Status)}; its review begins once it is resolved.")),
+            _ when !incident.Status.Next().Contains(command.Status) => IncidentDecision.Refuse(Refusal.Conflict("Status cannot change",
+                $"The incident is already {ApiJson.Name(incident.Status)}; it cannot become {command.Status}.")),
+            ("resolved", _) => IncidentDecision.Append(new IncidentResolved(id, command.Reason, caller.Subject, now)),
+            ("reviewing", _) => IncidentDecision.Append(new IncidentReviewBegan(id, caller.Subject, now)),
             _ => IncidentReviewRules.WhyNotClose(options, incident) is { } why
                 ? IncidentDecision.Refuse(why)
                 : IncidentDecision.Append(new IncidentClosed(id, command.Reason, caller.Subject, now)),
