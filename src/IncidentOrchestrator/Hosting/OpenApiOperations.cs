@@ -129,6 +129,10 @@ public static class OpenApiOperations
         ["GET /api/followups"] = new("List follow-ups",
             "Those the caller may see, soonest due first, paged (limit, cursor; next page in Link). Filters: incident, owner (me for yourself), " +
             "status (open, in-progress, done, wont-do; comma list), overdue, severity, tag."),
+        ["GET /api/metrics/followups"] = new("Follow-up figures",
+            "Pending and overdue follow-ups now by the incident's severity (and how long overdue: under 7 days, 7 to 30, over 30), and per month of the " +
+            "window (from, to; by default the last 90 days) the follow-ups due that month: done by the due date, done late, pending, won't do, and the " +
+            "on-time rate. Only follow-ups of incidents the caller may see count."),
         ["GET /api/followups/{followUpId}"] = new("Read a follow-up", "For those who may see its incident, and its owner."),
         ["POST /api/followups/{followUpId}/status"] = new("Change a follow-up's status",
             "{status: open|in-progress|done|wont-do, reason?}: wont-do needs a reason. By its owner, the incident's commander and participants, and admins, " +

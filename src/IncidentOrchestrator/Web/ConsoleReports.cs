@@ -38,7 +38,8 @@ public static class ConsoleReports
         console.MapGet("/programmes", async (HttpContext context, ProgrammeOptions programmes, IQuerySession session, CancellationToken ct) =>
             Page<ProgrammesPage>(new { Signed = context.User.Caller(), Programmes = await ProgrammeEndpoints.Get(programmes, session, context.User, ct) }))
             .Through(ProgrammeEndpoints.Get);
-        console.MapGet("/leadership", LeadershipAsync).Through(MetricsSummaryEndpoint.Get, WeeklySeriesEndpoint.Get, Access.AccessFiguresEndpoint.Get);
+        console.MapGet("/leadership", LeadershipAsync).Through(MetricsSummaryEndpoint.Get, WeeklySeriesEndpoint.Get, Access.AccessFiguresEndpoint.Get,
+            FollowUps.FollowUpFiguresEndpoint.Get);
     }
 
     private static async Task<IResult> LeadershipAsync(string? from, string? to, HttpContext context, IQuerySession session, TimeProvider clock,
@@ -57,6 +58,10 @@ public static class ConsoleReports
         var series = await WeeklySeriesEndpoint.SeriesAsync(window.From, window.To, null, caller, session, now, ct);
         var access = await Access.AccessFiguresEndpoint.FiguresAsync(window.From, window.To, session,
             context.RequestServices.GetRequiredService<Catalogue.CatalogueFolder>(), now, ct);
-        return Page<LeadershipPage>(new { Signed = caller, Summary = summary, Weeks = series.Weeks, Ages = series.OpenByAge, Access = access, GeneratedAt = now });
+        var followUps = await FollowUps.FollowUpFiguresEndpoint.FiguresAsync(window.From, window.To, caller, session, now, ct);
+        return Page<LeadershipPage>(new
+        {
+            Signed = caller, Summary = summary, Weeks = series.Weeks, Ages = series.OpenByAge, Access = access, FollowUps = followUps, GeneratedAt = now,
+        });
     }
 }

@@ -149,6 +149,37 @@ public sealed class when_follow_ups_are_tracked(AppFixture fixture) : Integratio
         Assert.Equal(3, (await Host.Get($"/api/incidents/{incident}/followups")).ReadJson().GetArrayLength());
     }
 
+    [Fact]
+    public async Task leaderships_figures_count_only_the_follow_ups_of_incidents_the_viewer_may_see()
+    {
+        async Task<JsonElement> CriticalAsync(string token) => (await Host.Get("/api/metrics/followups", token)).ReadJson().GetProperty("bySeverity")
+            .EnumerateArray().Single(s => s.GetProperty("severity").GetString() == "critical");
+        var lenaBefore = await CriticalAsync(Api.Leadership);
+        var coraBefore = await CriticalAsync(Api.Commander);
+
+        var restricted = await Host.DeclareIncident(severity: "critical", restricted: true);
+        await CreateAsync(restricted, new { title = "Restricted one", due = "1s" });
+
+        var cora = await RunScenarios.Eventually(() => CriticalAsync(Api.Commander),
+            c => c.GetProperty("overdue").GetInt32() == coraBefore.GetProperty("overdue").GetInt32() + 1);
+        Assert.Equal(coraBefore.GetProperty("open").GetInt32() + 1, cora.GetProperty("open").GetInt32());
+        Assert.Equal(coraBefore.GetProperty("overdueUnder7Days").GetInt32() + 1, cora.GetProperty("overdueUnder7Days").GetInt32());
+        var lena = await CriticalAsync(Api.Leadership);
+        Assert.Equal(lenaBefore.GetProperty("open").GetInt32(), lena.GetProperty("open").GetInt32());
+        Assert.Equal(lenaBefore.GetProperty("overdue").GetInt32(), lena.GetProperty("overdue").GetInt32());
+
+        // Due this month: pending now; done after its due date, it counts as done late.
+        var open = await Host.DeclareIncident(severity: "critical");
+        var late = (await CreateAsync(open, new { title = "Open one", due = "1s" })).GetProperty("followUpId").GetString()!;
+        await RunScenarios.Eventually(() => FollowUpAsync(late), f => f.GetProperty("overdue").GetBoolean());
+        await Host.Post($"/api/followups/{late}/status", new { status = "done" }, expect: 204);
+        var month = (await Host.Get("/api/metrics/followups", Api.Leadership)).ReadJson().GetProperty("months").EnumerateArray()
+            .Single(m => m.GetProperty("month").GetString() == DateTimeOffset.UtcNow.ToString("yyyy-MM"));
+        Assert.True(month.GetProperty("doneLate").GetInt32() >= 1);
+        await Host.Get("/api/metrics/followups", Api.Responder, expect: 403);
+        await Host.Get("/api/metrics/followups?from=yesterday", Api.Leadership, expect: 400);
+    }
+
     private static void Field(Alba.IScenarioResult result, string field) => Assert.Contains(field, result.Read<ProblemView>().Errors!.Keys);
 }
 

@@ -88,6 +88,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["GET /api/incidents/{id}/followups"] = Readers,
         ["POST /api/incidents/{id}/followups"] = Readers,
         ["GET /api/followups"] = Readers,
+        ["GET /api/metrics/followups"] = "leadership,commander",
         ["GET /api/followups/{followUpId}"] = Readers,
         ["POST /api/followups/{followUpId}/status"] = Readers,
         ["POST /api/access-reviews"] = Readers, // who may open one is the dataset's own check (403 "Not for you to open")
