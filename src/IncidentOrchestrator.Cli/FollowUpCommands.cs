@@ -120,7 +120,7 @@ public static class FollowUpCommands
         var ownedBy = new Option<string?>("--owner") { Description = "Who owns it: alice, user:alice or oncall:<rotation> (default the commander)" };
         var due = new Option<string?>("--due") { Description = "A date (2027-01-15), a date and time, or a duration (14d); default by severity" };
         var priority = new Option<string?>("--priority") { Description = "low, medium, high or urgent (default by severity)" };
-        priority.AcceptOnlyFromAmong("low", "medium", "high", "urgent");
+        priority.AcceptOnlyFromAmong(FollowUpPriorities.All);
         var tags = new Option<string[]>("--tag") { Description = "A tag (repeat for more), like safeguard or programme:ai-training", AllowMultipleArgumentsPerToken = false };
         var create = new Command("create", "Create a follow-up of an incident (its commander and participants).\n" +
                                            "Example: incident followup create 01a2… --title \"Give the dataset an owner\" --owner hana.owner --due 30d --tag safeguard")
@@ -136,7 +136,7 @@ public static class FollowUpCommands
         }));
 
         var to = new Argument<string>("status") { Description = "open, in-progress, done or wont-do" };
-        to.AcceptOnlyFromAmong("open", "in-progress", "done", "wont-do");
+        to.AcceptOnlyFromAmong(FollowUpStatuses.All);
         var reason = new Option<string?>("--reason") { Description = "Why (required for wont-do)" };
         var change = new Command("status", "Move a follow-up to another status.\nExample: incident followup status 01a2… wont-do --reason \"the pipeline is retired\"")
             { id, to, reason };

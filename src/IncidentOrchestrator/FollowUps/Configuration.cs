@@ -8,6 +8,7 @@ public static class Configuration
     public static IServiceCollection AddFollowUps(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection("FollowUps").Get<FollowUpOptions>() ?? new FollowUpOptions());
+        Trackers.Configuration.AddTrackers(services, configuration);
         return services;
     }
 
@@ -19,6 +20,7 @@ public static class Configuration
             .Duplicate(x => x.DueAt, configure: index => index.Columns = ["due_at", "id"])
             .Index(x => x.IncidentId)
             .Index(x => x.Owner);
+        opts.Schema.For<Trackers.TrackerDeliverySeen>().Index(x => x.At);
         return opts;
     }
 }

@@ -23,7 +23,7 @@ public sealed class CreateFollowUpAction(FollowUpOptions options, Rotations rota
 
         var request = new CreateFollowUp(context.Text("title"), context.OptionalText("description"), context.OptionalText("owner"), context.OptionalText("due"),
             context.OptionalText("priority"), Tags(context.Parameters.GetValueOrDefault("tags")));
-        var decided = FollowUpCreation.Decide(incident, request, id, $"playbook:{context.RunId:N}", context.Now, options, rotations,
+        var decided = FollowUpCreation.Decide(incident, request, id, $"playbook:{context.RunId:N}", mayGrantNeedToKnow: true, context.Now, options, rotations,
             $"{context.RunId:N}:{context.StepId}");
         if (decided.Refused is { } refused)
             throw new ActionFailedException(string.Join("; ", refused.Errors?.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}") ?? [refused.Detail]));
@@ -42,7 +42,7 @@ public sealed class CreateFollowUpAction(FollowUpOptions options, Rotations rota
     private static List<string>? Tags(object? value) => value switch
     {
         null => null,
-        string text => [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+        string text => FollowUpCreation.SplitTags(text),
         IEnumerable<object?> items => [.. items.Select(i => Playbooks.Expressions.Evaluator.Display(i))],
         _ => [Playbooks.Expressions.Evaluator.Display(value)],
     };

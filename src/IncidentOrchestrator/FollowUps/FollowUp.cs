@@ -3,30 +3,6 @@ using Marten.Events.Projections;
 
 namespace IncidentOrchestrator.FollowUps;
 
-public static class FollowUpStatuses
-{
-    public const string Open = "open", InProgress = "in-progress", Done = "done", WontDo = "wont-do";
-    public static readonly string[] All = [Open, InProgress, Done, WontDo];
-
-    /// <summary>Open and in-progress follow-ups still have work in them: they are reminded of and escalated when overdue.</summary>
-    public static bool IsPending(string status) => status is Open or InProgress;
-}
-
-public static class FollowUpPriorities
-{
-    public const string Low = "low", Medium = "medium", High = "high", Urgent = "urgent";
-    public static readonly string[] All = [Low, Medium, High, Urgent];
-
-    /// <summary>A follow-up is as urgent as its incident was severe, unless its creator says otherwise.</summary>
-    public static string Of(Severity severity) => severity switch
-    {
-        Severity.Critical => Urgent,
-        Severity.High => High,
-        Severity.Medium => Medium,
-        _ => Low,
-    };
-}
-
 /// <summary>A follow-up as its events tell it, kept inline for lists, My work and the figures.</summary>
 public sealed class FollowUp
 {
@@ -38,6 +14,7 @@ public sealed class FollowUp
     public DateTimeOffset DueAt { get; set; }
     public string Priority { get; set; } = FollowUpPriorities.Medium;
     public List<string> Tags { get; set; } = [];
+    /// <summary>The incident's severity when the follow-up was created; lists and figures read the incident's own, which may have changed since.</summary>
     public Severity Severity { get; set; }
     public bool Restricted { get; set; }
     public string Status { get; set; } = FollowUpStatuses.Open;
@@ -48,6 +25,9 @@ public sealed class FollowUp
 
     /// <summary>When it was last done (or declared not to be done); null while it is pending.</summary>
     public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>Its issues in the trackers it was exported to.</summary>
+    public List<Trackers.TrackerLink> Links { get; set; } = [];
 
     public DateTimeOffset? RemindedAt { get; set; }
     public int EscalationLevel { get; set; }
@@ -79,6 +59,9 @@ public sealed class FollowUp
             case FollowUpEscalated e:
                 EscalationLevel = Math.Max(EscalationLevel, e.Level);
                 break;
+            case Trackers.FollowUpExported e when Links.All(l => l.Tracker != e.Tracker):
+                Links.Add(new Trackers.TrackerLink(e.Tracker, e.Key, e.Url));
+                break;
         }
     }
 }
@@ -94,4 +77,14 @@ public sealed class FollowUpProjection : MultiStreamProjection<FollowUp, Guid>
         snapshot.When(e.Data);
         return snapshot;
     }
+}
+
+/// <summary>Who may move a follow-up on (its status, its export): its owner, and whoever takes part in its incident.</summary>
+public static class FollowUpRules
+{
+    public static bool MayChange(this Security.Caller caller, Incidents.Incident incident, Incidents.IncidentFollowUp followUp) =>
+        followUp.Owner == caller.Subject || Security.IncidentAccess.TakesPart(caller, incident);
+
+    public static Hosting.Refusal NotYours => Hosting.Refusal.Forbidden("Not your follow-up",
+        "A follow-up is moved on by its owner, the incident's commander and participants, and administrators.");
 }

@@ -33,19 +33,26 @@ public static partial class FollowUpCreation
                 $"'{tag}' is not a tag: lower-case letters, digits and - . : / (like safeguard or programme:ai-training), at most 100.");
         if (OwnerSyntax(request.Owner) is { } ownerError) validation.Add("owner", ownerError);
         if (request.Due is { } due && !TryParseDue(due, DateTimeOffset.UnixEpoch, out _))
-            validation.Add("due", $"'{due}' is neither a date and time (2027-01-15, 2027-01-15T12:00:00Z) nor a duration (14d).");
+            validation.Add("due", Durations.TryParse(due.Trim(), out _)
+                ? $"'{due}' is no time at all: a follow-up is due some time from now (14d)."
+                : $"'{due}' is neither a date or date and time in ISO 8601 (2027-01-15, 2027-01-15T12:00:00Z) nor a duration (14d).");
         return validation;
     }
 
     /// <summary>The follow-up <paramref name="request"/> asks for on <paramref name="incident"/>, or why it cannot be created.</summary>
-    public static Outcome<Created> Decide(Incident incident, CreateFollowUp request, Guid id, string by, DateTimeOffset now, FollowUpOptions options,
-        Rotations rotations, string? step = null)
+    /// <param name="mayGrantNeedToKnow">Whether <paramref name="by"/> may give an owner who is no participant need-to-know (as adding a participant
+    /// does): a commander, or a playbook's step.</param>
+    public static Outcome<Created> Decide(Incident incident, CreateFollowUp request, Guid id, string by, bool mayGrantNeedToKnow, DateTimeOffset now,
+        FollowUpOptions options, Rotations rotations, string? step = null)
     {
         var validation = Check(request, new Problems.Validation());
         if (validation.HasErrors) return Refusal.Invalid(validation.ToProblem("The follow-up is not valid"));
 
         var owner = OwnerOf(request.Owner, incident, rotations, now, out var ownerError);
         if (owner is null) return Refusal.Invalid(new Problems.Validation().Add("owner", ownerError!).ToProblem("The follow-up is not valid"));
+        if (!incident.Participants.Contains(owner) && !mayGrantNeedToKnow)
+            return Refusal.Forbidden("The owner takes no part in the incident",
+                $"{owner} is not a participant; owning the follow-up would give them need-to-know, which only a commander gives. Ask the commander to add them first.");
         var dueAt = request.Due is { } due && TryParseDue(due, now, out var given) ? given : now + options.DueWithin.Of(incident.Severity);
         if (dueAt <= now)
             return Refusal.Invalid(new Problems.Validation().Add("due", $"{dueAt:u} has passed; a follow-up is due later than now.")
@@ -55,8 +62,9 @@ public static partial class FollowUpCreation
             owner, dueAt, request.Priority ?? FollowUpPriorities.Of(incident.Severity), (request.Tags ?? []).Distinct().ToList(), incident.Severity,
             incident.Restricted, by, now, step);
         List<object> events = [created];
-        if (!incident.Participants.Contains(owner)) events.Add(new ParticipantAdded(incident.Id, owner, "system", now));
-        var notice = new Notifications.Notify(incident.Id, Notifications.NotificationKinds.FollowUp, $"Follow-up for you: {created.Title} (due {dueAt:yyyy-MM-dd})",
+        if (!incident.Participants.Contains(owner)) events.Add(new ParticipantAdded(incident.Id, owner, by, now));
+        // No title: a notice reaches channels that may not read the incident's texts; its link shows what the reader may.
+        var notice = new Notifications.Notify(incident.Id, Notifications.NotificationKinds.FollowUp, $"A follow-up for you, due {dueAt:yyyy-MM-dd}",
             [$"user:{owner}"], id, dueAt, Notifications.NotificationKinds.FollowUpWork);
         return new Created(created, events, notice, FollowUpTimers.For(incident.Id, id, dueAt, now, options));
     }
@@ -76,8 +84,13 @@ public static partial class FollowUpCreation
             due = new DateTimeOffset(day.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero);
             return true;
         }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out due);
+        return DateTimeOffset.TryParseExact(text, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out due);
     }
+
+    private static readonly string[] IsoFormats = ["yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
+
+    /// <summary>Tags as one comma-separated text (a form's field, a playbook's parameter) reads them.</summary>
+    public static List<string> SplitTags(string text) => [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
     private static string? OwnerSyntax(string? owner) => owner switch
     {

@@ -14,11 +14,17 @@ namespace IncidentOrchestrator.FollowUps;
 /// <summary>A follow-up as the API shows it. Its title and description are the incident's sensitive text: redacted for who takes no part in it.</summary>
 public sealed record FollowUpView(
     Guid Id, Guid IncidentId, string Title, string? Description, string Owner, DateTimeOffset DueAt, string Priority, IReadOnlyList<string> Tags,
-    Severity Severity, string Status, string? Reason, bool Overdue, int EscalationLevel, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt)
+    Severity Severity, string Status, string? Reason, bool Overdue, int EscalationLevel, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt,
+    IReadOnlyList<Trackers.TrackerLink> Links)
 {
-    public static FollowUpView Of(FollowUp f, bool redact, DateTimeOffset now) => new(f.Id, f.IncidentId, Redaction.Text(f.Title, redact)!,
-        Redaction.Text(f.Description, redact), f.Owner, f.DueAt, f.Priority, f.Tags, f.Severity, f.Status, Redaction.Text(f.Reason, redact), f.IsOverdue(now),
-        f.EscalationLevel, f.CreatedBy, f.CreatedAt, f.ClosedAt);
+    /// <summary>The follow-up as <paramref name="caller"/> may read it, with its incident's severity now.</summary>
+    public static FollowUpView Of(FollowUp f, Incident? incident, Caller caller, DateTimeOffset now)
+    {
+        var redact = FollowUpEndpoints.Redacts(caller, f, incident);
+        return new(f.Id, f.IncidentId, Redaction.Text(f.Title, redact)!, Redaction.Text(f.Description, redact), f.Owner, f.DueAt, f.Priority, f.Tags,
+            incident?.Severity ?? f.Severity, f.Status, Redaction.Text(f.Reason, redact), f.IsOverdue(now), f.EscalationLevel, f.CreatedBy, f.CreatedAt,
+            f.ClosedAt, f.Links);
+    }
 }
 
 public sealed record FollowUpAccepted(Guid FollowUpId, DateTimeOffset DueAt, string Owner);
@@ -51,7 +57,8 @@ public static class CreateFollowUpEndpoint
             if (!caller.TakesPart(incident))
                 return IncidentDecision.Refuse(Refusal.Forbidden("Not a participant",
                     "Follow-ups are created by the incident's commander and participants; ask the commander to add you."));
-            var decided = FollowUpCreation.Decide(incident, request, followUpId, caller.Subject, now, options, rotations);
+            var decided = FollowUpCreation.Decide(incident, request, followUpId, caller.Subject, Incidents.Participants.AddParticipantEndpoint.MayAdd(caller),
+                now, options, rotations);
             if (decided.Refused is { } refused) return IncidentDecision.Refuse(refused);
             created = decided.Value!.Event;
             return new IncidentDecision(null, decided.Value.Events, [decided.Value.Notice]) { Scheduled = decided.Value.Timers };
@@ -80,29 +87,31 @@ public static class ChangeFollowUpStatusEndpoint
     /// <summary><c>POST /api/followups/{followUpId}/status</c> <c>{status, reason?}</c>.</summary>
     [WolverinePost("/api/followups/{followUpId}/status"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Post(Guid followUpId, ChangeFollowUpStatus change, IQuerySession session, IncidentCommands commands,
-        ClaimsPrincipal user, DateTimeOffset now, CancellationToken ct) =>
-        (await ChangeAsync(followUpId, change, session, commands, user.Caller(), now, ct)).ToHttp();
+        FollowUpOptions options, ClaimsPrincipal user, DateTimeOffset now, CancellationToken ct) =>
+        (await ChangeAsync(followUpId, change, session, commands, options, user.Caller(), now, ct)).ToHttp();
 
-    public static async Task<Outcome> ChangeAsync(Guid followUpId, ChangeFollowUpStatus change, IQuerySession session, IncidentCommands commands,
-        Caller caller, DateTimeOffset now, CancellationToken ct)
+    public static Task<Outcome> ChangeAsync(Guid followUpId, ChangeFollowUpStatus change, IQuerySession session, IncidentCommands commands,
+        FollowUpOptions options, Caller caller, DateTimeOffset now, CancellationToken ct) =>
+        MoveAsync(followUpId, change.Status!, change.Reason, caller.Subject, (incident, followUp) => caller.MayChange(incident, followUp) ? null : FollowUpRules.NotYours,
+            session, commands, options, now, ct);
+
+    /// <summary>Moves the follow-up to <paramref name="status"/> in <paramref name="by"/>'s name, when <paramref name="refuse"/> finds nothing against it.</summary>
+    public static async Task<Outcome> MoveAsync(Guid followUpId, string status, string? reason, string by, Func<Incident, IncidentFollowUp, Refusal?> refuse,
+        IQuerySession session, IncidentCommands commands, FollowUpOptions options, DateTimeOffset now, CancellationToken ct)
     {
         if (await session.LoadAsync<FollowUp>(followUpId, ct) is not { } found) return Refusal.NotFound("Follow-up", followUpId);
         return await commands.DecideAsync(found.IncidentId, incident =>
         {
             if (incident.FollowUps.Find(f => f.Id == followUpId) is not { } followUp) return IncidentDecision.Refuse(Refusal.NotFound("Follow-up", followUpId));
-            if (followUp.Owner != caller.Subject && !caller.TakesPart(incident))
-                return IncidentDecision.Refuse(Refusal.Forbidden("Not your follow-up",
-                    "A follow-up's status is changed by its owner, the incident's commander and participants, and administrators."));
-            if (followUp.Status == change.Status) return IncidentDecision.Nothing;
-            var reason = string.IsNullOrWhiteSpace(change.Reason) ? null : change.Reason.Trim();
-            var changed = new FollowUpStatusChanged(incident.Id, followUpId, followUp.Title, followUp.Status, change.Status!, reason, caller.Subject, now);
-            var reopened = !followUp.IsPending && FollowUpStatuses.IsPending(change.Status!);
-            return reopened && followUp.EscalationLevel < FollowUpTimers.LastLevel
-                ? IncidentDecision.Append(changed) with
-                {
-                    Scheduled = [(new FollowUpOverdue(incident.Id, followUpId, followUp.DueAt, followUp.EscalationLevel + 1),
-                        followUp.DueAt > now ? followUp.DueAt : now)],
-                }
+            if (refuse(incident, followUp) is { } refused) return IncidentDecision.Refuse(refused);
+            reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+            // The same status again changes nothing, unless it says a new reason (why it will not be done, say).
+            if (followUp.Status == status && (reason is null || reason == followUp.Reason)) return IncidentDecision.Nothing;
+            var changed = new FollowUpStatusChanged(incident.Id, followUpId, followUp.Title, followUp.Status, status, reason, by, now);
+            // Reopened, it is escalated again from where it was: at its due date, or once more after the commander had it for a while.
+            var reopened = !followUp.IsPending && FollowUpStatuses.IsPending(status);
+            return reopened && FollowUpTimers.NextEscalation(followUp.DueAt, followUp.EscalationLevel, now, options) is { } next
+                ? IncidentDecision.Append(changed) with { Scheduled = [(new FollowUpOverdue(incident.Id, followUpId, followUp.DueAt, next.Level), next.At)] }
                 : IncidentDecision.Append(changed);
         }, ct);
     }
@@ -117,7 +126,7 @@ public static class FollowUpEndpoints
         var followUp = await session.LoadAsync<FollowUp>(followUpId, ct); // the gate admitted the caller to it
         if (followUp is null) return Problems.NotFound("Follow-up", followUpId);
         var incident = await session.LoadAsync<Incident>(followUp.IncidentId, ct);
-        return TypedResults.Ok(FollowUpView.Of(followUp, Redacts(user.Caller(), followUp, incident), clock.GetUtcNow()));
+        return TypedResults.Ok(FollowUpView.Of(followUp, incident, user.Caller(), clock.GetUtcNow()));
     }
 
     /// <summary><c>GET /api/incidents/{id}/followups</c>: the incident's follow-ups, oldest first.</summary>
@@ -131,7 +140,7 @@ public static class FollowUpEndpoints
     {
         if (incident is null) return [];
         var followUps = await session.Query<FollowUp>().Where(f => f.IncidentId == incident.Id).OrderBy(f => f.CreatedAt).ToListAsync(ct);
-        return followUps.Select(f => FollowUpView.Of(f, Redacts(caller, f, incident), now)).ToList();
+        return followUps.Select(f => FollowUpView.Of(f, incident, caller, now)).ToList();
     }
 
     /// <summary>
@@ -146,8 +155,9 @@ public static class FollowUpEndpoints
             NeedToKnowGate.EndpointName(context), clock.GetUtcNow(), ct))
         .ToHttp(listed => Paging.Ok(context, listed));
 
+    /// <param name="recorded">The incidents a page made of several lists already recorded a read of (each is recorded once).</param>
     public static async Task<Outcome<Listed<FollowUpView>>> ListAsync(FollowUpQuery filter, Caller caller, IQuerySession session, NeedToKnowGate gate,
-        string door, DateTimeOffset now, CancellationToken ct)
+        string door, DateTimeOffset now, CancellationToken ct, ISet<Guid>? recorded = null)
     {
         var validation = new Problems.Validation();
         var statuses = EnumFilter.Parse(filter.Status, FollowUpStatuses.All, "status", validation);
@@ -164,19 +174,23 @@ public static class FollowUpEndpoints
                 if (filter.Incident is { } incident) query = query.Where(f => f.IncidentId == incident);
                 if (!string.IsNullOrWhiteSpace(owner)) query = query.Where(f => f.Owner == owner);
                 if (statuses.Length > 0) query = query.Where(f => f.Status.IsOneOf(statuses));
-                if (filter.Overdue == true)
-                    query = query.Where(f => (f.Status == FollowUpStatuses.Open || f.Status == FollowUpStatuses.InProgress) && f.DueAt < now);
-                if (severities is { Length: > 0 }) query = query.Where(f => f.Severity.IsOneOf(severities));
+                if (filter.Overdue == true) query = query.Where(f => f.Status.IsOneOf(FollowUpStatuses.Pending) && f.DueAt < now);
                 if (!string.IsNullOrWhiteSpace(filter.Tag)) query = query.Where(f => f.Tags.Contains(filter.Tag));
                 if (position is { } c) query = query.Where(f => f.MatchesSql("(d.due_at, d.id) > (?, ?)", c.At, c.Id));
                 return await query.OrderBy(f => f.DueAt).ThenBy(f => f.Id).Take(count).ToListAsync(ct);
             },
-            async rows => await NeedToKnowGate.VisibleAsync(incidents, caller, rows, f => f.IncidentId, f => f.Owner == caller.Subject, ct),
+            async rows =>
+            {
+                var visible = await NeedToKnowGate.VisibleAsync(incidents, caller, rows, f => f.IncidentId, f => f.Owner == caller.Subject, ct);
+                if (severities is not { Length: > 0 }) return visible;
+                // By the incident's severity now: it may have changed since the follow-up was created.
+                var known = await incidents.LoadAsync(visible.Select(f => f.IncidentId), ct);
+                return visible.Where(f => known.TryGetValue(f.IncidentId, out var i) && severities.Contains(i.Severity)).ToList();
+            },
             f => Cursor.Of(f.DueAt, f.Id), after, pageSize);
-        await gate.RecordShownAsync(incidents, caller, door, page.Select(f => f.IncidentId), ct);
-        var known = await incidents.LoadAsync(page.Select(f => f.IncidentId), ct);
-        return new Listed<FollowUpView>(page.Select(f => FollowUpView.Of(f, Redacts(caller, f, known.GetValueOrDefault(f.IncidentId)), now)).ToList(),
-            next?.Encode());
+        await gate.RecordShownAsync(incidents, caller, door, page.Select(f => f.IncidentId), ct, recorded);
+        var shown = await incidents.LoadAsync(page.Select(f => f.IncidentId), ct);
+        return new Listed<FollowUpView>(page.Select(f => FollowUpView.Of(f, shown.GetValueOrDefault(f.IncidentId), caller, now)).ToList(), next?.Encode());
     }
 
     /// <summary>Its owner reads a follow-up whole; anyone else as they read its incident.</summary>

@@ -32,11 +32,12 @@ public sealed record FollowUpStatusChanged(
     string ITimelineEvent.Actor => By;
     string ITimelineEvent.Describe() => Status switch
     {
-        FollowUpStatuses.Done => $"Follow-up done: {Title}",
-        FollowUpStatuses.WontDo => $"Follow-up will not be done: {Title} ({Reason})",
-        FollowUpStatuses.InProgress => $"Follow-up in progress: {Title}",
-        _ => $"Follow-up reopened: {Title}{(Reason is null ? "" : $" ({Reason})")}",
-    };
+        FollowUpStatuses.Done => "Follow-up done: ",
+        FollowUpStatuses.WontDo => "Follow-up will not be done: ",
+        FollowUpStatuses.InProgress => "Follow-up in progress: ",
+        _ when FollowUpStatuses.IsPending(From) => "Follow-up back to open: ",
+        _ => "Follow-up reopened: ",
+    } + Title + (Reason is null ? "" : $" ({Reason})");
 }
 
 /// <summary>The follow-up's owner was reminded that it is due soon.</summary>

@@ -15,9 +15,9 @@ public static class FollowUpTimerHandler
     {
         var now = clock.GetUtcNow();
         return commands.DecideAsync(due.IncidentId, incident => incident.FollowUps.Find(f => f.Id == due.FollowUpId) is { IsPending: true } followUp
-                                                                && followUp.DueAt == due.DueAt
+                                                                && followUp.DueAt == due.DueAt && followUp.RemindedFor != due.DueAt
             ? new IncidentDecision(null, [new FollowUpReminded(incident.Id, followUp.Id, followUp.Owner, followUp.DueAt, now)],
-                [new Notify(incident.Id, NotificationKinds.FollowUp, $"Follow-up due {followUp.DueAt:yyyy-MM-dd}: {followUp.Title}", [$"user:{followUp.Owner}"],
+                [new Notify(incident.Id, NotificationKinds.FollowUp, $"Your follow-up is due {followUp.DueAt:yyyy-MM-dd}", [$"user:{followUp.Owner}"],
                     followUp.Id, followUp.DueAt, NotificationKinds.FollowUpWork)])
             : IncidentDecision.Nothing, ct);
     }
@@ -30,13 +30,14 @@ public static class FollowUpTimerHandler
             if (incident.FollowUps.Find(f => f.Id == due.FollowUpId) is not { IsPending: true } followUp || followUp.DueAt != due.DueAt
                 || followUp.EscalationLevel >= due.Level)
                 return IncidentDecision.Nothing;
-            var to = due.Level == 1 && incident.Commander is { } commander ? $"user:{commander}" : $"role:{Roles.Leadership}";
+            var to = due.Level > 1 ? $"role:{Roles.Leadership}" : incident.Commander is { } commander ? $"user:{commander}" : $"role:{Roles.Commander}";
             var escalated = new FollowUpEscalated(incident.Id, followUp.Id, to, due.Level, followUp.DueAt, now);
-            var notice = new Notify(incident.Id, NotificationKinds.Escalation, $"Follow-up overdue since {followUp.DueAt:yyyy-MM-dd} ({followUp.Owner}): {followUp.Title}",
+            // No title: a notice reaches people and channels that may not read the incident's texts; its link shows what they may.
+            var notice = new Notify(incident.Id, NotificationKinds.Escalation, $"A follow-up owned by {followUp.Owner} is overdue since {followUp.DueAt:yyyy-MM-dd}",
                 [to, $"user:{followUp.Owner}"], followUp.Id, followUp.DueAt, NotificationKinds.FollowUpWork);
-            return due.Level < FollowUpTimers.LastLevel
+            return FollowUpTimers.NextEscalation(followUp.DueAt, due.Level, now, options) is { } next
                 ? new IncidentDecision(null, [escalated], [notice])
-                    { Scheduled = [(new FollowUpOverdue(incident.Id, followUp.Id, followUp.DueAt, due.Level + 1), now + options.LeadershipAfter)] }
+                    { Scheduled = [(new FollowUpOverdue(incident.Id, followUp.Id, followUp.DueAt, next.Level), next.At)] }
                 : new IncidentDecision(null, [escalated], [notice]);
         }, ct);
     }

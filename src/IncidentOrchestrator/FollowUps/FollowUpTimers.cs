@@ -19,4 +19,13 @@ public static class FollowUpTimers
         timers.Add((new FollowUpOverdue(incidentId, followUpId, dueAt, 1), dueAt > now ? dueAt : now));
         return timers;
     }
+
+    /// <summary>The escalation after <paramref name="level"/>: the commander's at the due date, leadership's once the commander has had it for
+    /// <see cref="FollowUpOptions.LeadershipAfter"/>; null past the last.</summary>
+    public static (int Level, DateTimeOffset At)? NextEscalation(DateTimeOffset dueAt, int level, DateTimeOffset now, FollowUpOptions options) => level switch
+    {
+        0 => (1, dueAt > now ? dueAt : now),
+        < LastLevel => (level + 1, now + options.LeadershipAfter),
+        _ => null,
+    };
 }

@@ -129,6 +129,16 @@ public static class OpenApiOperations
         ["GET /api/followups"] = new("List follow-ups",
             "Those the caller may see, soonest due first, paged (limit, cursor; next page in Link). Filters: incident, owner (me for yourself), " +
             "status (open, in-progress, done, wont-do; comma list), overdue, severity, tag."),
+        ["POST /api/followups/{followUpId}/export"] = new("Export a follow-up to a tracker",
+            "{tracker}: a tracker configured by name (Trackers__<name>__Kind github or jira). 202: the issue is made in the background, found again by " +
+            "the label followup-<id> if an earlier attempt made it, so one issue per follow-up however often it is retried; the follow-up's links say " +
+            "where it is. Asking again changes nothing. A restricted incident's follow-up goes out as \"A follow-up of a restricted incident\" unless " +
+            "the tracker's RestrictedTitles is on. By its owner and whoever takes part in the incident; 400 names an unknown tracker."),
+        ["POST /api/trackers/{tracker}/webhook"] = new("Take a tracker's webhook",
+            "GitHub's issues event (signed X-Hub-Signature-256) or Jira's jira:issue_updated (signed X-Hub-Signature), both sha256=<hex HMAC-SHA256 of " +
+            "the body with the tracker's WebhookSecret>: an issue closed moves its follow-up to done, reopened back to open. A body not signed so is " +
+            "401 and recorded; a delivery taken before (X-GitHub-Delivery, X-Atlassian-Webhook-Identifier) changes nothing. 404 for a tracker " +
+            "without a webhook secret."),
         ["GET /api/metrics/followups"] = new("Follow-up figures",
             "Pending and overdue follow-ups now by the incident's severity (and how long overdue: under 7 days, 7 to 30, over 30), and per month of the " +
             "window (from, to; by default the last 90 days) the follow-ups due that month: done by the due date, done late, pending, won't do, and the " +

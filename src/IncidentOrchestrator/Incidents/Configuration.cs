@@ -8,7 +8,9 @@ public static class Configuration
 {
     public static IServiceCollection AddIncidents(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection("Incidents").Get<IncidentOptions>() ?? new IncidentOptions());
+        var options = configuration.GetSection("Incidents").Get<IncidentOptions>() ?? new IncidentOptions();
+        Reviewing.IncidentReviewRules.Severities(options.ReviewRequiredFor); // a severity it does not know stops the start
+        services.AddSingleton(options);
         services.AddSingleton<CommanderOnDuty>();
         services.AddSingleton<IncidentCommands>();
         services.AddHostedService<CommanderRotationNotice>();

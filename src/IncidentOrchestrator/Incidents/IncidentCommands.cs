@@ -40,7 +40,7 @@ public sealed class IncidentCommands(IDocumentStore store, IServiceScopeFactory 
 
             var decision = decide(incident);
             if (decision.Refusal is { } refusal) return refusal;
-            if (decision.Events.Count == 0 && decision.Messages.Count == 0) return Outcome.Done;
+            if (decision.Events.Count == 0 && decision.Messages.Count == 0 && decision.Scheduled.Count == 0) return Outcome.Done;
             stream.AppendMany(decision.Events);
             foreach (var message in decision.Messages) await outbox.PublishAsync(message);
             foreach (var (message, at) in decision.Scheduled) await outbox.ScheduleAsync(message, at);

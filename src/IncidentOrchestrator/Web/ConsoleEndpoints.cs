@@ -178,6 +178,7 @@ public static class ConsoleEndpoints
             catalog.Library.Playbooks.Values.Where(p => p.Subject == Playbooks.Model.Subjects.Incident).OrderBy(p => p.Title).Select(PlaybookViews.Summary).ToList(), problem)
         {
             FollowUps = followUps, TakesPart = caller.TakesPart(incident), ProblemFor = problemFor,
+            MayWriteReview = Incidents.Reviewing.EditReviewEndpoint.WhyNotWrite(incident, caller) is null,
         };
     }
 
@@ -214,8 +215,13 @@ public static class ConsoleEndpoints
             return SeeOther(part is null ? $"/incidents/{id}" : $"/incidents/{id}#{part}");
         var services = context.RequestServices;
         await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
-        if (NeedToKnowGate.Admitted(context, id) is null && await session.LoadAsync<Incident>(id, context.RequestAborted) is { } loaded)
-            context.Items[typeof(Incident)] = loaded; // a follow-up's route names no incident; its incident is shown
+        if (NeedToKnowGate.Admitted(context, id) is null)
+        {
+            // A follow-up's route names no incident: its incident is shown with the refusal only to who may see it.
+            if (await session.LoadAsync<Incident>(id, context.RequestAborted) is not { } loaded || !context.User.Caller().CanSee(loaded))
+                return RefusalPage(context, refused);
+            context.Items[typeof(Incident)] = loaded;
+        }
         var view = await IncidentViewAsync(id, false, context, session, services.GetRequiredService<TimelineEventTypes>(),
             services.GetRequiredService<PlaybookCatalog>(), services.GetRequiredService<PinnedPlaybooks>(), ProblemOf(refused), context.RequestAborted, part);
         var typed = context.Request.Form.Keys.Where(k => !k.StartsWith("__", StringComparison.Ordinal)).ToDictionary(k => k, k => context.Request.Form[k].ToString());

@@ -21,9 +21,11 @@ public static class ConsoleFollowUps
         console.MapPost("/incidents/{id:guid}/review", (Guid id, HttpContext context, IncidentCommands commands, TimeProvider clock) =>
                 IncidentCommandAsync(context, id, (user, ct) =>
                 {
-                    var edit = new EditIncidentReview(Form(context, "summary"),
-                        new ReviewImpact(Form(context, "impact.people"), Form(context, "impact.data"), Form(context, "impact.duration")),
-                        Form(context, "rootCause"), Form(context, "contributingFactors"), Form(context, "wentWell"), Form(context, "wentBadly"));
+                    // Only the fields this person changed since the page was loaded (was.*): a field someone else wrote meanwhile stays theirs.
+                    string? Changed(string key) => Form(context, key) is var now && now != Form(context, $"was.{key}") ? now : null;
+                    var edit = new EditIncidentReview(Changed("summary"),
+                        new ReviewImpact(Changed("impact.people"), Changed("impact.data"), Changed("impact.duration")),
+                        Changed("rootCause"), Changed("contributingFactors"), Changed("wentWell"), Changed("wentBadly"));
                     return Operations.Validated(EditReviewEndpoint.Validate(edit), () => EditReviewEndpoint.EditAsync(id, edit, commands, user.Caller(), clock.GetUtcNow(), ct));
                 }, "review"))
             .Through(EditReviewEndpoint.Put);
@@ -41,7 +43,7 @@ public static class ConsoleFollowUps
                 TimeProvider clock) =>
                 IncidentCommandAsync(context, id, async (user, ct) =>
                 {
-                    var tags = Blank(Form(context, "tags"))?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+                    var tags = Blank(Form(context, "tags")) is { } text ? FollowUpCreation.SplitTags(text) : null;
                     var request = new CreateFollowUp(Form(context, "title"), Blank(Form(context, "description")), Blank(Form(context, "owner")),
                         Blank(Form(context, "due")), Blank(Form(context, "priority")), tags);
                     return await Operations.Validated(CreateFollowUpEndpoint.Validate(request),
@@ -51,22 +53,19 @@ public static class ConsoleFollowUps
 
         // Moved from the incident page, or from My work (back=work).
         console.MapPost("/followups/{followUpId:guid}/status", async (Guid followUpId, HttpContext context, IQuerySession session, IncidentCommands commands,
-                TimeProvider clock, CancellationToken ct) =>
+                FollowUpOptions options, TimeProvider clock, CancellationToken ct) =>
             {
                 var followUp = await session.LoadAsync<FollowUp>(followUpId, ct);
                 if (followUp is null) return Problems.NotFound("Follow-up", followUpId);
                 var form = await context.Request.ReadFormAsync(ct);
                 var change = new ChangeFollowUpStatus(Blank(form["status"]), Blank(form["reason"]));
+                Task<Outcome> Move(CancellationToken token) => Operations.Validated(ChangeFollowUpStatusEndpoint.Validate(change),
+                    () => ChangeFollowUpStatusEndpoint.ChangeAsync(followUpId, change, session, commands, options, context.User.Caller(), clock.GetUtcNow(), token));
                 if (form["back"] == "work")
-                {
-                    var outcome = await Operations.Validated(ChangeFollowUpStatusEndpoint.Validate(change),
-                        () => ChangeFollowUpStatusEndpoint.ChangeAsync(followUpId, change, session, commands, context.User.Caller(), clock.GetUtcNow(), ct));
-                    return outcome.Refused is { } refused
-                        ? await ConsoleWork.WorkPageAsync(context, session, ProblemOf(refused), followUpId, ct)
+                    return (await Move(ct)).Refused is { } refused
+                        ? await ConsoleWork.WorkPageAsync(context, session, ProblemOf(refused), followUpId, ct, refused.Status())
                         : SeeOther("/work");
-                }
-                return await IncidentCommandAsync(context, followUp.IncidentId, (user, token) => Operations.Validated(ChangeFollowUpStatusEndpoint.Validate(change),
-                    () => ChangeFollowUpStatusEndpoint.ChangeAsync(followUpId, change, session, commands, user.Caller(), clock.GetUtcNow(), token)), "followups");
+                return await IncidentCommandAsync(context, followUp.IncidentId, (_, token) => Move(token), "followups");
             })
             .Through(ChangeFollowUpStatusEndpoint.Post);
     }

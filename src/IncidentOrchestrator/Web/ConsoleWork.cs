@@ -83,8 +83,8 @@ public static class ConsoleWork
         var approvals = await ApprovalEndpoints.FindAsync(new ApprovalQuery(Mine: true, Status: ApprovalItem.Open, Limit: Shown), caller, session,
             needToKnow, readBy, ct, recorded);
         var followUps = await FollowUps.FollowUpEndpoints.ListAsync(new FollowUps.FollowUpQuery(Owner: "me",
-                Status: $"{FollowUps.FollowUpStatuses.Open},{FollowUps.FollowUpStatuses.InProgress}", Limit: Shown), caller, session, needToKnow, readBy,
-            context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+                Status: string.Join(',', FollowUpStatuses.Pending), Limit: Shown), caller, session, needToKnow, readBy,
+            context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), ct, recorded);
         var shownTasks = tasks.Value?.Items ?? [];
         var shownApprovals = approvals.Value?.Items ?? [];
         problem ??= ProblemOf(tasks.Refused ?? approvals.Refused ?? followUps.Refused);

@@ -20,12 +20,15 @@ public sealed class when_an_incident_is_reviewed_in_the_console(ConsoleFixture f
         await page.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
         await Expect(page.Locator("#incident-header .badges")).ToContainTextAsync("reviewing");
 
+        // Someone else writes the contributing factors after this page was loaded: saving the page's other fields keeps them.
+        await ApiAsync(HttpMethod.Put, $"/api/incidents/{incident}/review", Cora, new { contributingFactors = "Nobody reviewed the grant." });
         var review = page.Locator("#review");
         await review.GetByLabel("Summary").FillAsync("Activity data was readable by every engineer for nine days.");
         await review.GetByLabel("Root cause").FillAsync("A group grant for the AI-training pipeline included all staff.");
         await review.GetByRole(AriaRole.Button, new() { Name = "Save the review" }).ClickAsync();
         await Expect(page.Locator("#review .meta").First).ToContainTextAsync("Still to write: people affected");
         await Expect(page.Locator("#review").GetByLabel("Root cause")).ToHaveValueAsync("A group grant for the AI-training pipeline included all staff.");
+        await Expect(page.Locator("#review").GetByLabel("Contributing factors")).ToHaveValueAsync("Nobody reviewed the grant.");
 
         await page.Locator("#review").GetByLabel("Record a decision of the review meeting").FillAsync("Every AI-training dataset gets an owner");
         await page.Locator("#review").GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
@@ -57,7 +60,9 @@ public sealed class when_an_incident_is_reviewed_in_the_console(ConsoleFixture f
         await Expect(item).ToBeVisibleAsync();
         await ConsoleFixture.ScreenshotAsync(rui, "my-work-followups");
         await item.GetByLabel("Move to").SelectOptionAsync("wont-do");
-        await item.GetByRole(AriaRole.Button, new() { Name = "Move" }).ClickAsync();
+        var refusedAnswer = await rui.RunAndWaitForResponseAsync(() => item.GetByRole(AriaRole.Button, new() { Name = "Move" }).ClickAsync(),
+            r => r.Url.Contains("/status") && r.Request.Method == "POST");
+        Assert.Equal(400, refusedAnswer.Status);
         await Expect(rui.Locator("article.followup .problem")).ToContainTextAsync("Say why the follow-up will not be done.");
         item = rui.Locator("article.followup", new() { HasText = $"Give hr.employee_activity an owner {Key}" });
         await item.GetByLabel("Move to").SelectOptionAsync("done");

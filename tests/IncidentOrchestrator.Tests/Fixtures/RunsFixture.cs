@@ -15,6 +15,9 @@ public sealed class RunsFixture : IAsyncLifetime
 
     public WebhookReceiver Receiver { get; private set; } = null!;
 
+    /// <summary>GitHub's and Jira's stand-ins, configured as the trackers <c>github</c> and <c>jira</c>.</summary>
+    public TrackerStandIns Trackers { get; private set; } = null!;
+
     /// <summary>The service account of the registered programme "activity-insights" (roles are cluster-wide, so it is unique).</summary>
     public string PipelineRole { get; } = $"training_pipeline_{Guid.NewGuid():N}"[..30];
 
@@ -86,6 +89,7 @@ public sealed class RunsFixture : IAsyncLifetime
         ConnectionString = await TestDatabase.CreateDatabaseAsync("runs");
         Warehouse = await Warehouse.CreateAsync();
         Receiver = await WebhookReceiver.StartAsync();
+        Trackers = await TrackerStandIns.StartAsync();
         await Warehouse.ExecuteAsync($"create role {PipelineRole} login password 'pipeline-secret'; grant select on hr.employee_activity to {PipelineRole}");
         await Warehouse.ExecuteAsync($"""
             create table hr.scenario_activity as select * from hr.employee_activity;
@@ -166,6 +170,11 @@ public sealed class RunsFixture : IAsyncLifetime
         ["Connections:warehouse"] = Warehouse.ConnectionString,
         ["Catalogue:Path"] = Catalogue,
         ["Webhooks:Endpoints:test-receiver:Url"] = Receiver.Url,
+        ["Trackers:github:Kind"] = "github", ["Trackers:github:Url"] = $"{Trackers.Url}/github", ["Trackers:github:Repository"] = TrackerStandIns.Repository,
+        ["Trackers:github:Token"] = TrackerStandIns.GitHubToken, ["Trackers:github:WebhookSecret"] = TrackerStandIns.GitHubSecret,
+        ["Trackers:jira:Kind"] = "jira", ["Trackers:jira:Url"] = $"{Trackers.Url}/jira", ["Trackers:jira:Project"] = TrackerStandIns.Project,
+        ["Trackers:jira:User"] = TrackerStandIns.JiraUser, ["Trackers:jira:Token"] = TrackerStandIns.JiraToken,
+        ["Trackers:jira:WebhookSecret"] = TrackerStandIns.JiraSecret, ["Trackers:jira:RestrictedTitles"] = "true",
         ["Webhooks:Endpoints:test-receiver:Secret"] = WebhookReceiver.Secret,
         ["Programmes:activity-insights:Owner"] = "people-analytics",
         ["Programmes:activity-insights:Description"] = "Trains internal assistants on employee activity data",
@@ -221,6 +230,7 @@ public sealed class RunsFixture : IAsyncLifetime
         await Host.StopAsync();
         await Host.DisposeAsync();
         await Receiver.DisposeAsync();
+        await Trackers.DisposeAsync();
         File.Delete(AccessPolicy);
         Directory.Delete(Playbooks, recursive: true);
         Directory.Delete(Catalogue, recursive: true);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using IncidentOrchestrator.FollowUps;
 using IncidentOrchestrator.Tests.Fixtures;
 using IncidentOrchestrator.Tests.Runs;
+using Microsoft.Extensions.DependencyInjection;
 using Wolverine.Tracking;
 
 namespace IncidentOrchestrator.Tests.FollowUps;
@@ -73,6 +74,8 @@ public sealed class when_follow_ups_are_tracked(AppFixture fixture) : Integratio
         Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", tags = new[] { "Has Spaces" } }, expect: 400), "tags");
         Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", due = "next week" }, expect: 400), "due");
         Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", due = "2001-01-01" }, expect: 400), "due");
+        Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", due = "01/02/2031" }, expect: 400), "due"); // ISO 8601 only
+        Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", due = "0d" }, expect: 400), "due");
         Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", priority = "whenever" }, expect: 400), "priority");
         Field(await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", owner = "oncall:nobody-rotation" }, expect: 400), "owner");
         await Host.Post($"/api/incidents/{incident}/followups", new { title = "t" }, Api.Responder, expect: 403);
@@ -109,6 +112,7 @@ public sealed class when_follow_ups_are_tracked(AppFixture fixture) : Integratio
         await InvokeAsync(new FollowUpOverdue(incident, Guid.Parse(id), dueAt, 2));
         await InvokeAsync(new FollowUpOverdue(incident, Guid.Parse(id), dueAt, 2)); // delivered twice: escalated once
         await InvokeAsync(new FollowUpReminderDue(incident, Guid.Parse(id), dueAt));
+        await InvokeAsync(new FollowUpReminderDue(incident, Guid.Parse(id), dueAt)); // delivered twice: reminded once
         var timeline = await Host.Timeline(incident);
         Assert.Equal(["user:cora.commander", "role:leadership"],
             timeline.Where(t => t.Type == "FollowUpEscalated").Select(t => t.Data.GetProperty("to").GetString()));
@@ -123,6 +127,21 @@ public sealed class when_follow_ups_are_tracked(AppFixture fixture) : Integratio
         var overdue = (await Host.Get($"/api/followups?incident={incident}&overdue=true")).ReadJson();
         Assert.Empty(overdue.EnumerateArray());
         Assert.Equal([id, other], (await Host.Get($"/api/followups?incident={incident}")).ReadJson().EnumerateArray().Select(f => f.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task only_a_commander_gives_an_owner_need_to_know()
+    {
+        var incident = await Host.DeclareIncident(restricted: true);
+        await Host.Post($"/api/incidents/{incident}/participants", new { subject = "rui.responder" }, expect: 204);
+        // A participant who does not command may hand a follow-up to another participant, not to someone outside the incident.
+        var outsider = (await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", owner = "sam.outsider" }, Api.Responder, expect: 403))
+            .Read<ProblemView>();
+        Assert.Contains("only a commander", outsider.Detail);
+        await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", owner = "cora.commander" }, Api.Responder, expect: 201);
+        await Host.Post($"/api/incidents/{incident}/followups", new { title = "t", owner = "sam.outsider" }, expect: 201);
+        var joined = (await Host.Timeline(incident)).Where(t => t.Type == "ParticipantAdded").Select(t => (t.Data.GetProperty("subject").GetString(), t.Actor));
+        Assert.Contains(("sam.outsider", "cora.commander"), joined);
     }
 
     [Fact]
@@ -154,6 +173,9 @@ public sealed class when_follow_ups_are_tracked(AppFixture fixture) : Integratio
     {
         async Task<JsonElement> CriticalAsync(string token) => (await Host.Get("/api/metrics/followups", token)).ReadJson().GetProperty("bySeverity")
             .EnumerateArray().Single(s => s.GetProperty("severity").GetString() == "critical");
+        async Task<int> DoneLateAsync() => (await Host.Get("/api/metrics/followups", Api.Leadership)).ReadJson().GetProperty("months").EnumerateArray()
+            .Where(m => m.GetProperty("month").GetString() == DateTimeOffset.UtcNow.ToString("yyyy-MM")).Sum(m => m.GetProperty("doneLate").GetInt32());
+        var doneLateBefore = await DoneLateAsync();
         var lenaBefore = await CriticalAsync(Api.Leadership);
         var coraBefore = await CriticalAsync(Api.Commander);
 
@@ -173,9 +195,7 @@ public sealed class when_follow_ups_are_tracked(AppFixture fixture) : Integratio
         var late = (await CreateAsync(open, new { title = "Open one", due = "1s" })).GetProperty("followUpId").GetString()!;
         await RunScenarios.Eventually(() => FollowUpAsync(late), f => f.GetProperty("overdue").GetBoolean());
         await Host.Post($"/api/followups/{late}/status", new { status = "done" }, expect: 204);
-        var month = (await Host.Get("/api/metrics/followups", Api.Leadership)).ReadJson().GetProperty("months").EnumerateArray()
-            .Single(m => m.GetProperty("month").GetString() == DateTimeOffset.UtcNow.ToString("yyyy-MM"));
-        Assert.True(month.GetProperty("doneLate").GetInt32() >= 1);
+        Assert.Equal(doneLateBefore + 1, await DoneLateAsync());
         await Host.Get("/api/metrics/followups", Api.Responder, expect: 403);
         await Host.Get("/api/metrics/followups?from=yesterday", Api.Leadership, expect: 400);
     }
@@ -199,5 +219,17 @@ public sealed class when_a_playbook_creates_a_follow_up(RunsFixture fixture) : R
         Assert.Equal("rui.responder", only.GetProperty("owner").GetString());
         Assert.Equal(["safeguard", "programme:ai-training"], only.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
         Assert.StartsWith("playbook:", only.GetProperty("createdBy").GetString());
+
+        // The same step again (a retry, a redelivery): the follow-up it made is found, nothing more is recorded.
+        var action = Host.Services.GetServices<IncidentOrchestrator.Actions.IAction>().Single(a => a.Descriptor.Name == "followup.create");
+        var store = Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        await using var session = store.LightweightSession();
+        var context = new IncidentOrchestrator.Actions.ActionContext(incident, run, "tighten-acl", 2,
+            IncidentOrchestrator.Actions.ActionExecution.KeyFor(incident, run, "tighten-acl", false),
+            new Dictionary<string, object?> { ["title"] = "Tighten the dataset's ACL", ["owner"] = "rui.responder", ["due"] = "10d" }, session,
+            DateTimeOffset.UtcNow, []) { Incident = await session.LoadAsync<IncidentOrchestrator.Incidents.Incident>(incident) };
+        var again = await action.ExecuteAsync(context, CancellationToken.None);
+        Assert.Equal(only.GetProperty("id").GetString(), again.Outputs["followUpId"]);
+        Assert.Empty(context.IncidentEvents);
     }
 }

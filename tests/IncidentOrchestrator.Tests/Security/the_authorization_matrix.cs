@@ -25,6 +25,9 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
     /// <summary>No role may call it: it takes Slack's request signature, never a bearer token, so everyone here is refused with 401.</summary>
     private const string SignedBySlack = "signed-by-slack";
 
+    /// <summary>A tracker's webhook: anonymous, but only a body signed with the tracker's secret changes anything (401 otherwise).</summary>
+    private const string SignedByTracker = "signed-by-tracker";
+
     /// <summary>Anyone Slack maps to a person here: the button does nothing but open the console (the stranger is not mapped).</summary>
     private const string AnyMapped = "commander,responder,leadership,privacy,admin,ingest";
 
@@ -71,6 +74,8 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/signals/pagerduty"] = "ingest,commander",
         ["GET /api/integrations/refusals"] = "admin",
         ["POST /api/integrations/slack/actions"] = SignedBySlack,
+        ["POST /api/trackers/{tracker}/webhook"] = SignedByTracker,
+        ["POST /api/followups/{followUpId}/export"] = Readers,
         ["GET /api/programmes"] = Readers,
         ["GET /api/datasets"] = Readers,
         ["GET /api/access-requests"] = Readers,
@@ -181,6 +186,8 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /api/incidents/{id}/review/decisions"] = ("{}", "application/json"),
         ["POST /api/incidents/{id}/followups"] = ("{}", "application/json"),
         ["POST /api/followups/{followUpId}/status"] = ("""{"status":"finished"}""", "application/json"),
+        ["POST /api/followups/{followUpId}/export"] = ("""{"tracker":"nowhere"}""", "application/json"),
+        ["POST /api/trackers/{tracker}/webhook"] = ("""{"action":"closed"}""", "application/json"),
         ["POST /api/incidents/{id}/commander"] = ("{}", "application/json"),
         ["POST /api/incidents/{id}/runs"] = ("""{"playbook":"no-such-playbook"}""", "application/json"),
         ["POST /api/tasks/{taskId}/complete"] = ("""{"outputs":{}}""", "application/json"),
@@ -266,7 +273,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
                 var (status, body) = await Call(client, route, target, p);
                 var cell = $"{route} as {p} on {(NamesAnIncident(route) ? target.Name : "-")}: {status}";
 
-                var expected = AllowedRoles[route] == SignedBySlack ? Expect.Unsigned
+                var expected = AllowedRoles[route] is SignedBySlack or SignedByTracker ? Expect.Unsigned
                     : !p.May(AllowedRoles[route]) ? Expect.Forbidden
                     : (route.Contains("/access-requests/{id}") || route.Contains("/access-reviews/{id}") || route == "GET /access/reviews/{id}"
                        || route == "GET /access/{id}") && !p.May("privacy,admin") ? Expect.NotFound
@@ -387,7 +394,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
             .Replace("{id}", target.Id.ToString()).Replace("{runId}", target.RunId.ToString()).Replace("{stepId}", "investigate")
             .Replace("{evidenceId}", target.EvidenceId.ToString()).Replace("{taskId}", target.TaskId.ToString())
             .Replace("{approvalId}", target.ApprovalId.ToString()).Replace("{followUpId}", target.FollowUpId.ToString()).Replace("{name}", "test-matrix").Replace("{hash}", _matrixHash)
-            .Replace("{resolution}", "retry") + Queries.GetValueOrDefault(route, "");
+            .Replace("{resolution}", "retry").Replace("{tracker}", "github") + Queries.GetValueOrDefault(route, "");
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", p.Token);
         if (method != "GET")

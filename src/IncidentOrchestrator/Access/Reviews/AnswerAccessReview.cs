@@ -70,7 +70,7 @@ public static class RevokeReviewedGrantHandler
         var result = await ReviewRevoke.RevokeAsync(review, item, item.By!, item.Reason ?? "", false, command.Attempt, session, connections, outgoing, now, logger, ct);
         stream.AppendOne(result);
         review.When(result);
-        if (result is AccessReviewRevokeFailed) outgoing.Delay(command with { Attempt = command.Attempt + 1 }, ReviewRevoke.Again(command.Attempt));
+        if (result is AccessReviewRevokeFailed) outgoing.Delay(command with { Attempt = command.Attempt + 1 }, TryAgain.After(command.Attempt));
         ReviewRevoke.CompleteIfSettled(stream.AppendOne, review, now);
         return outgoing;
     }
@@ -112,7 +112,7 @@ public static class AccessReviewDeadlineHandler
             session.Store(task);
             if (notifications.Pages) outgoing.Add(new Notifications.WorkChanged(task.IncidentId, task.Id, Notifications.WorkStatuses.Settled));
         }
-        if (unanswered.Any(i => !i.Revoked)) outgoing.Delay(deadline with { Attempt = deadline.Attempt + 1 }, ReviewRevoke.Again(deadline.Attempt));
+        if (unanswered.Any(i => !i.Revoked)) outgoing.Delay(deadline with { Attempt = deadline.Attempt + 1 }, TryAgain.After(deadline.Attempt));
         ReviewRevoke.CompleteIfSettled(stream.AppendOne, review, now);
         return outgoing;
     }
@@ -122,9 +122,6 @@ public static class AccessReviewDeadlineHandler
 /// recorded, not thrown, and tried again until it takes.</summary>
 internal static class ReviewRevoke
 {
-    /// <summary>When to try a revoke the warehouse refused again after attempt <paramref name="attempt"/>: 1, 2, 4, 8 minutes, then every 15
-    /// minutes for as long as it refuses: a rejected grant, or a restricted dataset's unanswered one, is never left standing by giving up.</summary>
-    public static TimeSpan Again(int attempt) => TimeSpan.FromMinutes(Math.Min(15, Math.Pow(2, attempt - 1)));
 
     public static async Task<object> RevokeAsync(AccessReview review, ReviewedGrant item, string by, string reason, bool unanswered, int attempt,
         IDocumentSession session, NamedConnections connections, OutgoingMessages outgoing, DateTimeOffset now, ILogger logger, CancellationToken ct)

@@ -10,9 +10,9 @@ public sealed class IncidentOptions
     /// <summary>The on-call rotation (<c>OnCall__&lt;rotation&gt;__…</c>) whose person on call commands every incident a signal opens.</summary>
     public string? CommanderRotation { get; set; }
 
-    /// <summary>The severities whose incidents close only once their review is written (<c>Incidents__ReviewRequiredFor__0=critical</c>);
-    /// unset: critical and high.</summary>
-    public Severity[]? ReviewRequiredFor { get; set; }
+    /// <summary>The severities whose incidents close only once their review is written, as a comma list (<c>Incidents__ReviewRequiredFor=critical,high</c>,
+    /// the default), or <c>none</c>.</summary>
+    public string ReviewRequiredFor { get; set; } = "critical,high";
 }
 
 /// <summary>

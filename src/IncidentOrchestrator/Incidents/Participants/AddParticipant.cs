@@ -20,6 +20,9 @@ public static class AddParticipantEndpoint
     public static async Task<IResult> Post(Guid id, AddParticipant command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
         CancellationToken ct) => (await AddAsync(id, command, commands, user, now, ct)).ToHttp();
 
+    /// <summary>Who gives a person need-to-know: a commander (as this endpoint's role says; a follow-up's new owner gets it by the same rule).</summary>
+    public static bool MayAdd(Caller caller) => caller.Roles.Contains(Roles.Commander);
+
     /// <summary>Gives a person need-to-know on the incident (once: adding them again changes nothing).</summary>
     public static Task<Outcome> AddAsync(Guid id, AddParticipant command, IncidentCommands commands, ClaimsPrincipal user, DateTimeOffset now,
         CancellationToken ct)

@@ -33,7 +33,7 @@ public static class EditReviewEndpoint
         commands.DecideAsync(id, incident => WhyNotWrite(incident, caller) is { } why
             ? IncidentDecision.Refuse(why)
             : IncidentDecision.Append([.. ReviewFields.All
-                .Select(f => (f.Key, Text: f.From(edit)?.Trim()))
+                .Select(f => (f.Key, Text: f.From(edit)?.ReplaceLineEndings("\n").Trim()))
                 .Where(f => f.Text is not null && f.Text != incident.Review.GetValueOrDefault(f.Key, ""))
                 .Select(f => new IncidentReviewEdited(id, f.Key, f.Text!, caller.Subject, now))]), ct);
 

@@ -5,11 +5,15 @@ namespace IncidentOrchestrator.Incidents.Reviewing;
 /// <summary>When an incident's review must be written before it closes, and what it still lacks.</summary>
 public static class IncidentReviewRules
 {
-    /// <summary>Incidents of these severities close only once every field of their review is written, unless configured otherwise.</summary>
-    public static readonly Severity[] RequiredByDefault = [Severity.Critical, Severity.High];
+    public static bool RequiresReview(this IncidentOptions options, Severity severity) => Severities(options.ReviewRequiredFor).Contains(severity);
 
-    public static bool RequiresReview(this IncidentOptions options, Severity severity) =>
-        (options.ReviewRequiredFor ?? RequiredByDefault).Contains(severity);
+    /// <summary>The severities <c>Incidents__ReviewRequiredFor</c> names (<c>none</c>: no severity); a name it does not know stops the start.</summary>
+    public static IReadOnlyList<Severity> Severities(string configured) => configured.Trim() == "none"
+        ? []
+        : configured.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(name => ApiJson.Value<Severity>(name) ?? throw new InvalidOperationException(
+                $"Incidents__ReviewRequiredFor: '{name}' is not a severity; a comma list of {string.Join(", ", ApiJson.Names<Severity>())}, or none"))
+            .ToList();
 
     /// <summary>The review's fields not yet written, in the review's order.</summary>
     public static IReadOnlyList<ReviewFields.Field> Missing(Incident incident) =>

@@ -4,10 +4,10 @@ using IncidentOrchestrator.Timeline;
 namespace IncidentOrchestrator.Incidents.Reviewing;
 
 /// <summary>The resolved incident went into its post-incident review.</summary>
-public sealed record IncidentReviewBegan(Guid IncidentId, string By, DateTimeOffset At) : ITimelineEvent
+public sealed record IncidentReviewBegan(Guid IncidentId, string By, DateTimeOffset At, [property: Sensitive] string? Reason = null) : ITimelineEvent
 {
     string ITimelineEvent.Actor => By;
-    string ITimelineEvent.Describe() => "Post-incident review began";
+    string ITimelineEvent.Describe() => Reason is null ? "Post-incident review began" : $"Post-incident review began: {Reason}";
 }
 
 /// <summary>A field of the review was written (an empty text clears it).</summary>

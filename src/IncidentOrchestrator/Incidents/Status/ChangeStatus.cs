@@ -37,7 +37,7 @@ public static class ChangeStatusEndpoint
             _ when !incident.Status.Next().Contains(command.Status) => IncidentDecision.Refuse(Refusal.Conflict("Status cannot change",
                 $"The incident is already {ApiJson.Name(incident.Status)}; it cannot become {command.Status}.")),
             ("resolved", _) => IncidentDecision.Append(new IncidentResolved(id, command.Reason, caller.Subject, now)),
-            ("reviewing", _) => IncidentDecision.Append(new IncidentReviewBegan(id, caller.Subject, now)),
+            ("reviewing", _) => IncidentDecision.Append(new IncidentReviewBegan(id, caller.Subject, now, command.Reason)),
             _ => IncidentReviewRules.WhyNotClose(options, incident) is { } why
                 ? IncidentDecision.Refuse(why)
                 : IncidentDecision.Append(new IncidentClosed(id, command.Reason, caller.Subject, now)),

@@ -18,8 +18,11 @@ public sealed record IncidentView(
 {
     public IReadOnlyList<FollowUps.FollowUpView> FollowUps { get; init; } = [];
 
-    /// <summary>Whether the caller takes part in the incident: writes its review, creates and moves its follow-ups.</summary>
+    /// <summary>Whether the caller takes part in the incident: creates and moves its follow-ups.</summary>
     public bool TakesPart { get; init; }
+
+    /// <summary>Whether the caller may write the review now (they take part, and the incident is not closed).</summary>
+    public bool MayWriteReview { get; init; }
 
     /// <summary>Which part of the page <see cref="Problem"/> belongs to: <c>review</c>, <c>followups</c>, or null for the actions.</summary>
     public string? ProblemFor { get; init; }

@@ -1,0 +1,47 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace IncidentOrchestrator.FollowUps.Trackers;
+
+/// <summary>
+/// GitHub Issues' REST API (api.github.com, or a GitHub Enterprise Server's <c>/api/v3</c>): an issue is created with a label that names the follow-up, and
+/// found again by that label (listing is consistent; search is not).
+/// </summary>
+public sealed class GitHubIssues(HttpClient http, TrackerOptions options) : ITrackerClient
+{
+    public async Task<TrackerIssue?> FindAsync(string label, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Get, $"repos/{options.Repository}/issues?labels={Uri.EscapeDataString(label)}&state=all&per_page=1");
+        var issues = await SendAsync(request, ct);
+        return issues.ValueKind == JsonValueKind.Array && issues.GetArrayLength() > 0 ? Issue(issues[0]) : null;
+    }
+
+    public async Task<TrackerIssue> CreateAsync(IssueDraft draft, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Post, $"repos/{options.Repository}/issues");
+        request.Content = JsonContent.Create(new { title = draft.Title, body = draft.Body, labels = new[] { draft.Label, "incident-follow-up" } });
+        return Issue(await SendAsync(request, ct));
+    }
+
+    private TrackerIssue Issue(JsonElement issue) =>
+        new($"{options.Repository}#{issue.GetProperty("number").GetInt32()}", issue.GetProperty("html_url").GetString() ?? "");
+
+    private HttpRequestMessage Request(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, new Uri(new Uri(options.Url.TrimEnd('/') + "/"), path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
+        request.Headers.Add("X-GitHub-Api-Version", "2022-11-28");
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("IncidentOrchestrator", "1"));
+        return request;
+    }
+
+    private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        using var response = await http.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode) throw new TrackerException($"GitHub answered {(int)response.StatusCode}: {TrackerText.Short(text)}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text;
+using System.Text.Json;
+using IncidentOrchestrator.FollowUps.Trackers;
+using IncidentOrchestrator.Tests.Fixtures;
+using IncidentOrchestrator.Tests.Runs;
+using Wolverine.Tracking;
+
+namespace IncidentOrchestrator.Tests.FollowUps;
+
+/// <summary>
+/// Follow-ups exported to GitHub Issues and Jira (their stand-ins check each request against the vendor's documented shape): one issue per follow-up
+/// however often the export is tried, and the trackers' signed webhooks move the follow-up to done and back; a forged one changes nothing.
+/// </summary>
+public sealed class when_follow_ups_go_to_the_tracker(RunsFixture fixture) : RunContext(fixture)
+{
+    private TrackerStandIns Trackers => Fixture.Trackers;
+
+    private async Task<(Guid Incident, string FollowUp)> FollowUpAsync(bool restricted = false, string title = "Give hr.employee_activity an owner")
+    {
+        var incident = await Host.DeclareIncident($"Tracked {Key}", "critical", restricted);
+        var id = (await Host.Post($"/api/incidents/{incident}/followups", new { title, description = "Name one person.", tags = new[] { "safeguard" } },
+            expect: 201)).ReadJson().GetProperty("followUpId").GetString()!;
+        return (incident, id);
+    }
+
+    private Task<JsonElement> LinkedAsync(string followUp, string tracker) => RunScenarios.Eventually(
+        async () => (await Host.Get($"/api/followups/{followUp}")).ReadJson(),
+        f => f.GetProperty("links").EnumerateArray().Any(l => l.GetProperty("tracker").GetString() == tracker));
+
+    private static IEnumerable<TrackerStandIns.Issue> For(IEnumerable<TrackerStandIns.Issue> issues, string followUp) =>
+        issues.Where(i => i.Labels.Contains($"followup-{Guid.Parse(followUp):N}"));
+
+    [Theory]
+    [InlineData("github")]
+    [InlineData("jira")]
+    public async Task one_issue_is_made_however_often_the_export_is_tried(string tracker)
+    {
+        var (incident, followUp) = await FollowUpAsync();
+        Interlocked.Exchange(ref Trackers.LoseNextAnswers, 1); // the issue is made, but its answer is lost on the way back
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker }, expect: 202);
+
+        var failed = await RunScenarios.Eventually(() => Host.Timeline(incident), t => t.Any(e => e.Type == "FollowUpExportFailed"));
+        Assert.Contains("502", failed.Single(e => e.Type == "FollowUpExportFailed").Summary);
+        // Its retry is a timer a minute away: delivered now, and once more as a redelivery would.
+        var retry = new ExportFollowUp(incident, Guid.Parse(followUp), tracker, 2);
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(retry);
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(retry);
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker }, expect: 202); // asked again: already there
+
+        var link = (await LinkedAsync(followUp, tracker)).GetProperty("links").EnumerateArray().Single();
+        var issues = For(tracker == "github" ? Trackers.GitHubIssues : Trackers.JiraIssues, followUp).ToList();
+        var issue = Assert.Single(issues);
+        Assert.Equal(issue.Key, link.GetProperty("key").GetString());
+        Assert.Equal("Give hr.employee_activity an owner", issue.Title);
+        Assert.Contains("Name one person.", issue.Body);
+        Assert.Contains("incident-follow-up", issue.Labels);
+        Assert.Empty(Trackers.Violations);
+        Assert.Single(await Host.Timeline(incident), e => e.Type == "FollowUpExported");
+    }
+
+    [Fact]
+    public async Task a_restricted_incidents_follow_up_goes_out_without_its_title_unless_the_tracker_shows_titles()
+    {
+        var (_, followUp) = await FollowUpAsync(restricted: true, title: $"Audit every reader of the leaked table {Key}");
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker = "github" }, expect: 202);
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker = "jira" }, expect: 202); // configured RestrictedTitles
+        await LinkedAsync(followUp, "github");
+        await LinkedAsync(followUp, "jira");
+
+        var github = Assert.Single(For(Trackers.GitHubIssues, followUp));
+        Assert.Equal(ExportFollowUpHandler.RestrictedTitle, github.Title);
+        Assert.DoesNotContain(Key, github.Body);
+        Assert.DoesNotContain("Name one person", github.Body);
+        Assert.Equal($"Audit every reader of the leaked table {Key}", Assert.Single(For(Trackers.JiraIssues, followUp)).Title);
+    }
+
+    [Fact]
+    public async Task an_unknown_tracker_or_someone_elses_follow_up_is_refused()
+    {
+        var (_, followUp) = await FollowUpAsync();
+        var unknown = (await Host.Post($"/api/followups/{followUp}/export", new { tracker = "linear" }, expect: 400)).Read<ProblemView>();
+        Assert.Contains("configured: github, jira", unknown.Errors!["tracker"][0]);
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker = "github" }, Api.Responder, expect: 403);
+        await Host.Post($"/api/followups/{followUp}/export", new { }, expect: 400);
+        Assert.Empty(For(Trackers.GitHubIssues, followUp));
+    }
+
+    private async Task<Alba.IScenarioResult> WebhookAsync(string tracker, string body, string? signature = null, string? delivery = null,
+        string githubEvent = "issues", int expect = 200)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var secret = tracker == "github" ? TrackerStandIns.GitHubSecret : TrackerStandIns.JiraSecret;
+        return await Host.Scenario(x =>
+        {
+            x.Post.ByteArray(bytes).ToUrl($"/api/trackers/{tracker}/webhook");
+            x.WithRequestHeader("Content-Type", "application/json");
+            x.WithRequestHeader(tracker == "github" ? "X-Hub-Signature-256" : "X-Hub-Signature", signature ?? TrackerWebhookEndpoint.Sign(secret, bytes));
+            if (tracker == "github") x.WithRequestHeader("X-GitHub-Event", githubEvent);
+            if (delivery is not null) x.WithRequestHeader(tracker == "github" ? "X-GitHub-Delivery" : "X-Atlassian-Webhook-Identifier", delivery);
+            x.StatusCodeShouldBe(expect);
+        });
+    }
+
+    private async Task<string> StatusAsync(string followUp) => (await Host.Get($"/api/followups/{followUp}")).ReadJson().GetProperty("status").GetString()!;
+
+    [Fact]
+    public async Task githubs_signed_webhook_closes_and_reopens_the_follow_up_and_a_forged_one_changes_nothing()
+    {
+        var (incident, followUp) = await FollowUpAsync();
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker = "github" }, expect: 202);
+        var key = (await LinkedAsync(followUp, "github")).GetProperty("links")[0].GetProperty("key").GetString()!;
+        var number = int.Parse(key[(key.IndexOf('#') + 1)..]);
+        string Event(string action) => JsonSerializer.Serialize(new
+        {
+            action, issue = new { number, state = action == "closed" ? "closed" : "open" }, repository = new { full_name = TrackerStandIns.Repository },
+        });
+
+        var forged = await WebhookAsync("github", Event("closed"), signature: TrackerWebhookEndpoint.Sign("guessed", Encoding.UTF8.GetBytes(Event("closed"))),
+            expect: 401);
+        Assert.Contains("does not match", forged.Read<ProblemView>().Detail);
+        await WebhookAsync("github", Event("closed"), signature: "", expect: 401);
+        Assert.Equal("open", await StatusAsync(followUp));
+
+        await WebhookAsync("github", JsonSerializer.Serialize(new { zen = "Keep it logically awesome." }), githubEvent: "ping");
+        var delivery = Guid.NewGuid().ToString();
+        await WebhookAsync("github", Event("closed"), delivery: delivery);
+        Assert.Equal("done", await StatusAsync(followUp));
+        await WebhookAsync("github", Event("reopened"));
+        Assert.Equal("open", await StatusAsync(followUp));
+        // The closing delivery again (a redelivery, or a replay): taken once only.
+        var replay = await WebhookAsync("github", Event("closed"), delivery: delivery);
+        Assert.False(replay.ReadJson().GetProperty("taken").GetBoolean());
+        Assert.Equal("open", await StatusAsync(followUp));
+
+        var changes = (await Host.Timeline(incident)).Where(e => e.Type == "FollowUpStatusChanged").ToList();
+        Assert.Equal(["tracker:github", "tracker:github"], changes.Select(c => c.Actor));
+        Assert.Contains($"{key} closed in github", changes[0].Summary);
+    }
+
+    [Fact]
+    public async Task jiras_signed_webhook_closes_the_follow_up_when_its_issue_is_done()
+    {
+        var (_, followUp) = await FollowUpAsync();
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker = "jira" }, expect: 202);
+        var key = (await LinkedAsync(followUp, "jira")).GetProperty("links")[0].GetProperty("key").GetString()!;
+        string Updated(string category) => JsonSerializer.Serialize(new
+        {
+            webhookEvent = "jira:issue_updated", issue_event_type_name = "issue_generic",
+            issue = new { key, fields = new { status = new { name = category == "done" ? "Done" : "In Progress", statusCategory = new { key = category } } } },
+        });
+
+        await WebhookAsync("jira", Updated("done"), signature: "sha256=" + new string('0', 64), expect: 401);
+        Assert.Equal("open", await StatusAsync(followUp));
+        await WebhookAsync("jira", Updated("done"));
+        Assert.Equal("done", await StatusAsync(followUp));
+        await WebhookAsync("jira", Updated("indeterminate"));
+        Assert.Equal("open", await StatusAsync(followUp));
+        var broken = await WebhookAsync("jira", "{not json", expect: 400);
+        Assert.Contains("$", broken.Read<ProblemView>().Errors!.Keys);
+        await WebhookAsync("nowhere", Updated("done"), expect: 404);
+    }
+}
