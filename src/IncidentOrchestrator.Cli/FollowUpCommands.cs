@@ -110,7 +110,8 @@ public static class FollowUpCommands
                 Field("owner", "owner"), State("status", "status"), Field("reason", "reason"), Field("priority", "priority"), Time("due", "dueAt"),
                 new("overdue", e => e.GetProperty("overdue").GetBoolean() ? "yes" : "no"),
                 new("tags", e => string.Join(",", e.GetProperty("tags").EnumerateArray().Select(t => t.GetString()))), Field("created by", "createdBy"),
-                Time("created", "createdAt"), Time("closed", "closedAt"));
+                Time("created", "createdAt"), Time("closed", "closedAt"),
+                new("in trackers", e => string.Join("; ", e.GetProperty("links").EnumerateArray().Select(l => $"{Text(l, "key")} {Text(l, "url")}"))));
             return ExitCodes.Ok;
         }));
 
@@ -144,7 +145,20 @@ public static class FollowUpCommands
         var done = new Command("done", "Mark a follow-up done.\nExample: incident followup done 01a2…") { id };
         done.SetAction(cli.Run((r, ct) => ChangeAsync(cli, r, r.GetValue(id)!, "done", null, ct)));
 
-        return new Command("followup", "Follow-ups of incidents: owned, due, reminded and escalated until done") { list, show, create, change, done };
+        var tracker = new Option<string>("--tracker") { Required = true, Description = "A tracker the service is configured with (github, jira, …)" };
+        var export = new Command("export", "Export a follow-up to the team's tracker: one issue, however often you ask; its closing there marks it done here.\n" +
+                                           "Example: incident followup export 01a2… --tracker github") { id, tracker };
+        export.SetAction(cli.Run(async (r, ct) =>
+        {
+            var accepted = await cli.Api(r).PostAsync($"/api/followups/{Uri.EscapeDataString(r.GetValue(id)!)}/export",
+                new Contracts.ExportFollowUpTo(r.GetValue(tracker)), ct);
+            cli.Output(r).Answer(accepted, accepted.TryGetProperty("link", out var link) && link.ValueKind == JsonValueKind.Object
+                ? $"Already in {r.GetValue(tracker)} as {Text(link, "key")}: {Text(link, "url")}"
+                : $"Exporting to {r.GetValue(tracker)}: `incident followup show {r.GetValue(id)}` gives the issue once it is made.", r.GetValue(id));
+            return ExitCodes.Ok;
+        }));
+
+        return new Command("followup", "Follow-ups of incidents: owned, due, reminded and escalated until done") { list, show, create, change, done, export };
     }
 
     private static async Task<int> ChangeAsync(CliContext cli, ParseResult r, string id, string status, string? reason, CancellationToken ct)

@@ -11,6 +11,9 @@ namespace IncidentOrchestrator.Actions;
 public sealed record ActionOutcome(bool Succeeded, Dictionary<string, JsonElement> Outputs, string? Error, bool TimedOut,
     IReadOnlyList<object> IncidentEvents, IReadOnlyList<(object Message, TimeSpan Delay)> FollowUps)
 {
+    /// <summary>The action waits (<see cref="ActionResult.Waiting"/>): the step goes on running.</summary>
+    public bool Waiting { get; init; }
+
     public static ActionOutcome Failed(string error, bool timedOut = false) => new(false, [], error, timedOut, [], []);
 }
 
@@ -42,7 +45,7 @@ public static class ActionAttempt
         {
             var result = await action.ExecuteAsync(context, timeout.Token);
             var outputs = result.Outputs.ToDictionary(o => o.Key, o => JsonSerializer.SerializeToElement(o.Value, Json));
-            return new ActionOutcome(true, outputs, null, false, context.IncidentEvents, result.FollowUps ?? []);
+            return new ActionOutcome(true, outputs, null, false, context.IncidentEvents, result.FollowUps ?? []) { Waiting = result.Waiting };
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {

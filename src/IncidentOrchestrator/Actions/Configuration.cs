@@ -20,6 +20,7 @@ public static class Configuration
         services.AddSingleton<IAction, AddNote>();
         services.AddSingleton<IAction, Notify>();
         services.AddSingleton<IAction, FollowUps.CreateFollowUpAction>();
+        services.AddSingleton<IAction, FollowUps.AwaitFollowUpsDone>();
         services.AddSingleton<NamedConnections>();
         services.AddSingleton<IAction, Revoke>();
         services.AddSingleton<IAction, Grant>();

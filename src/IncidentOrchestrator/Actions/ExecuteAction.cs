@@ -26,6 +26,13 @@ public static class ExecuteActionHandler
         if (action is null) return [Ended(command, ActionOutcome.Failed($"no implementation of action '{command.Action}' is installed"), [])];
 
         var outcome = await ActionAttempt.RunAsync(action, command, session, null, clock.GetUtcNow(), logger, ct);
+        if (outcome is { Succeeded: true, Waiting: true })
+        {
+            // Not ended: what the action stored to be woken by stays, and it looks again later whatever happens (a wake-up may cross it).
+            var waiting = new OutgoingMessages();
+            waiting.Delay(command, ActionResult.WaitingRecheck);
+            return waiting;
+        }
         if (!outcome.Succeeded)
         {
             // Whatever the action queued in the session is dropped: a failed attempt changes nothing.

@@ -49,6 +49,15 @@ public sealed record ActionContext(
 public sealed record ActionResult(IReadOnlyDictionary<string, object?> Outputs, IReadOnlyList<(object Message, TimeSpan Delay)>? FollowUps = null)
 {
     public static readonly ActionResult Empty = new(new Dictionary<string, object?>());
+
+    /// <summary>
+    /// The step cannot end yet: the action waits for something to happen (its follow-ups to be done). Its step stays running, nothing is recorded
+    /// as executed, and the action is tried again when what it waits for may have happened, and every <see cref="WaitingRecheck"/> besides.
+    /// Only an action that runs through the executor may wait.
+    /// </summary>
+    public bool Waiting { get; init; }
+
+    public static readonly TimeSpan WaitingRecheck = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>An expected failure of an action, reported without a stack trace.</summary>

@@ -21,7 +21,7 @@ public sealed record RecordedIncidentEvent(string Type, JsonElement Data)
         typeof(IncidentSeverityChanged), typeof(IncidentNoteAdded), typeof(IncidentNotified), typeof(EvidenceCaptured),
         typeof(ProgrammeSuspended), typeof(ProgrammeResumed), typeof(Access.AccessGranted), typeof(Access.AccessRevoked),
         typeof(Access.AccessHandedOver), typeof(Access.AccessWithdrawn), typeof(Access.Reviews.AccessReviewOpenedForIncident),
-        typeof(FollowUps.FollowUpCreated), typeof(ParticipantAdded),
+        typeof(FollowUps.FollowUpCreated), typeof(ParticipantAdded), typeof(FollowUps.FollowUpsSettled),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static RecordedIncidentEvent Of(object @event) => Types.ContainsKey(@event.GetType().Name)

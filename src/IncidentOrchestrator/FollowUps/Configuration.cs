@@ -21,6 +21,7 @@ public static class Configuration
             .Index(x => x.IncidentId)
             .Index(x => x.Owner);
         opts.Schema.For<Trackers.TrackerDeliverySeen>().Index(x => x.At);
+        opts.Schema.For<FollowUpGate>().Index(x => x.IncidentId);
         return opts;
     }
 }

@@ -110,9 +110,11 @@ public static class ChangeFollowUpStatusEndpoint
             var changed = new FollowUpStatusChanged(incident.Id, followUpId, followUp.Title, followUp.Status, status, reason, by, now);
             // Reopened, it is escalated again from where it was: at its due date, or once more after the commander had it for a while.
             var reopened = !followUp.IsPending && FollowUpStatuses.IsPending(status);
+            // A step waiting for the incident's follow-ups (followups.done) looks again.
+            var moved = new IncidentDecision(null, [changed], [new FollowUpsMoved(incident.Id)]);
             return reopened && FollowUpTimers.NextEscalation(followUp.DueAt, followUp.EscalationLevel, now, options) is { } next
-                ? IncidentDecision.Append(changed) with { Scheduled = [(new FollowUpOverdue(incident.Id, followUpId, followUp.DueAt, next.Level), next.At)] }
-                : IncidentDecision.Append(changed);
+                ? moved with { Scheduled = [(new FollowUpOverdue(incident.Id, followUpId, followUp.DueAt, next.Level), next.At)] }
+                : moved;
         }, ct);
     }
 }

@@ -86,6 +86,8 @@ public static class OpenApiDescription
             if (anonymous) operation.Security = []; // health: no token
             // Slack's buttons carry Slack's signature instead of a token: refused (401, 403) and limited (429) all the same.
             var signedBySlack = route.StartsWith("/api/integrations/slack/", StringComparison.Ordinal);
+            // A tracker's webhook carries its signature instead of a token.
+            var signedByTracker = route.StartsWith("/api/trackers/", StringComparison.Ordinal);
 
             var tag = TagOf(route);
             if (tag is not null) operation.Tags = new HashSet<OpenApiTagReference> { new(tag, context.Document) };
@@ -98,7 +100,7 @@ public static class OpenApiDescription
             {
                 var applies = status switch
                 {
-                    "401" or "403" or "429" => !anonymous || signedBySlack,
+                    "401" or "403" or "429" => !anonymous || signedBySlack || signedByTracker,
                     "400" => hasBody || endpoint.ParameterDescriptions.Any(p => p.Source.Id == "Query"),
                     "404" => route.Contains('{'),
                     "409" => hasBody,
@@ -109,7 +111,9 @@ public static class OpenApiDescription
                 if (!applies || operation.Responses.ContainsKey(status)) continue;
                 operation.Responses[status] = new OpenApiResponse
                 {
-                    Description = !signedBySlack ? description : status switch
+                    Description = signedByTracker && status == "401"
+                        ? "The tracker's signature (GitHub: X-Hub-Signature-256; Jira: X-Hub-Signature) is missing or wrong."
+                        : !signedBySlack ? description : status switch
                     {
                         "401" => "The Slack signature is missing or wrong, the request is more than five minutes old, or it was already played.",
                         "403" => "The Slack user is not mapped to anyone here, or the API's rules refuse them (not their task, separation of duties).",
@@ -128,6 +132,9 @@ public static class OpenApiDescription
     private static string? TagOf(string route) => route switch
     {
         _ when route.StartsWith("/api/signals", StringComparison.Ordinal) => "Signals",
+        _ when route.StartsWith("/api/followups", StringComparison.Ordinal) || route.StartsWith("/api/trackers", StringComparison.Ordinal)
+               || route.EndsWith("/followups", StringComparison.Ordinal) || route.EndsWith("/review", StringComparison.Ordinal)
+               || route.EndsWith("/review/decisions", StringComparison.Ordinal) => "Reviews and follow-ups",
         _ when route.Contains("/runs", StringComparison.Ordinal) => "Runs",
         _ when route.StartsWith("/api/tasks", StringComparison.Ordinal) => "Tasks",
         _ when route.StartsWith("/api/approvals", StringComparison.Ordinal) => "Approvals",

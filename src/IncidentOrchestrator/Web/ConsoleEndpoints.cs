@@ -178,6 +178,7 @@ public static class ConsoleEndpoints
             catalog.Library.Playbooks.Values.Where(p => p.Subject == Playbooks.Model.Subjects.Incident).OrderBy(p => p.Title).Select(PlaybookViews.Summary).ToList(), problem)
         {
             FollowUps = followUps, TakesPart = caller.TakesPart(incident), ProblemFor = problemFor,
+            Trackers = [.. context.RequestServices.GetRequiredService<FollowUps.Trackers.Trackers>().Keys.Order()],
             MayWriteReview = Incidents.Reviewing.EditReviewEndpoint.WhyNotWrite(incident, caller) is null,
         };
     }

@@ -68,5 +68,19 @@ public static class ConsoleFollowUps
                 return await IncidentCommandAsync(context, followUp.IncidentId, (_, token) => Move(token), "followups");
             })
             .Through(ChangeFollowUpStatusEndpoint.Post);
+
+        console.MapPost("/followups/{followUpId:guid}/export", async (Guid followUpId, HttpContext context, IQuerySession session, IncidentCommands commands,
+                FollowUps.Trackers.Trackers trackers, TimeProvider clock, CancellationToken ct) =>
+            {
+                if (await session.LoadAsync<FollowUp>(followUpId, ct) is not { } followUp) return Problems.NotFound("Follow-up", followUpId);
+                return await IncidentCommandAsync(context, followUp.IncidentId, async (user, token) =>
+                {
+                    var request = new ExportFollowUpTo(Form(context, "tracker"));
+                    return await Operations.Validated(FollowUps.Trackers.ExportFollowUpEndpoint.Validate(request), async () =>
+                        (Outcome)await FollowUps.Trackers.ExportFollowUpEndpoint.ExportAsync(followUpId, request, session, commands, trackers, user.Caller(),
+                            clock.GetUtcNow(), token));
+                }, "followups");
+            })
+            .Through(FollowUps.Trackers.ExportFollowUpEndpoint.Post);
     }
 }

@@ -13,15 +13,17 @@ public sealed class dry_running_the_shipped_playbooks
         var plan = DryRun.Of("sensitive-data-exposure", Exposure);
 
         Assert.Equal(Outcomes.Succeeded, plan.Outcome);
-        Assert.Equal(6, plan.Waves);
+        Assert.Equal(7, plan.Waves);
         Assert.Equal(new Dictionary<string, int?>
         {
             ["revoke-grant"] = 1, ["suspend-programme"] = 1, ["record-who-could-read"] = 1,
             ["verify-containment"] = 2, ["snapshot-access-log"] = 2,
             ["scope-exposure"] = 3, ["find-root-cause"] = 3,
             ["notify-privacy"] = 4, ["tighten-access-controls"] = 4, ["minimise-training-data"] = 4, ["review-dataset-access"] = 4,
-            ["approve-resume"] = 5, ["post-incident-review"] = 5,
-            ["resume-programme"] = 6,
+            ["safeguard-follow-up"] = 4,
+            ["safeguards-done"] = 5, ["post-incident-review"] = 5,
+            ["approve-resume"] = 6,
+            ["resume-programme"] = 7,
         }, plan.Waves());
         Assert.Equal(["revoke-grant", "suspend-programme"], plan.Steps.Take(2).Select(s => s.Id));
     }

@@ -41,6 +41,7 @@ public sealed class replaying_a_candidate_over_recorded_runs
             ["find-root-cause"] = Task(new() { ["change"] = "CR-1", ["changedBy"] = "dba", ["changedAt"] = "2026-11-27" }),
             ["notify-privacy"] = Done(), ["tighten-access-controls"] = Task(new() { ["changeRequest"] = "CR-2" }),
             ["minimise-training-data"] = Task(new() { ["decision"] = "aggregate" }),
+            ["safeguard-follow-up"] = Done(), ["safeguards-done"] = Done(),
             ["approve-resume"] = Done("approved", 0), ["resume-programme"] = Done(), ["post-incident-review"] = Task(new() { ["reviewNotes"] = "done" }),
         });
 

@@ -142,6 +142,9 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
             "--tag", "safeguard", "--tag", "programme:ai-training"))!["followUpId"]!.GetValue<string>();
         var listed = (await Json(Rui, "followup", "list", "--mine", "--incident", id))!.AsArray();
         Assert.Equal(["safeguard", "programme:ai-training"], listed.Single()!["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        await Json(Rui, "followup", "export", followUp, "--tracker", "github");
+        await RunScenarios.Eventually(async () => (await Json(Rui, "followup", "show", followUp))!["links"]!.AsArray(), l => l.Count == 1);
+        Assert.Equal(ExitCodes.Usage, (await Host.Incident(Rui, "followup", "export", followUp)).ExitCode);
         await Json(Rui, "followup", "status", followUp, "in-progress");
         await Json(Rui, "followup", "done", followUp);
         Assert.Equal("done", (await Json(Rui, "followup", "show", followUp))!["status"]!.GetValue<string>());

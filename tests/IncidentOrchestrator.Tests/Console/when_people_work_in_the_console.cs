@@ -198,6 +198,10 @@ public sealed class when_people_work_in_the_console(ConsoleFixture fixture) : Co
         await CompleteTaskAsync(incident, "assess-notification-duty", Pia, new { mustNotify = "no", deadline = "" });
         await CompleteTaskAsync(incident, "tighten-access-controls", Rui, new { changeRequest = "CR-2" });
         await CompleteTaskAsync(incident, "minimise-training-data", Pia, new { decision = "keep minimised" });
+        // The run made the programme's safeguards a follow-up; the approval waits until it is done.
+        var safeguard = await RunScenarios.Eventually(() => ApiAsync(HttpMethod.Get, $"/api/followups?incident={incident}&tag=safeguard", Cora),
+            f => f.GetArrayLength() == 1);
+        await ApiAsync(HttpMethod.Post, $"/api/followups/{safeguard[0].GetProperty("id").GetString()}/status", Cora, new { status = "done" });
 
         foreach (var (token, name) in new[] { (Lena, "leadership"), (Pia, "privacy") })
         {

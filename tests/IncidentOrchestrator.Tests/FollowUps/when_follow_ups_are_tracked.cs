@@ -233,3 +233,32 @@ public sealed class when_a_playbook_creates_a_follow_up(RunsFixture fixture) : R
         Assert.Empty(context.IncidentEvents);
     }
 }
+
+/// <summary><c>followups.done</c>: a run waits for the incident's follow-ups with given tags to be settled, then records which.</summary>
+public sealed class when_a_run_waits_for_follow_ups(RunsFixture fixture) : RunContext(fixture)
+{
+    [Fact]
+    public async Task resumption_waits_until_the_safeguards_are_done_and_the_approvers_see_what_will_not_be()
+    {
+        var incident = await Host.DeclareIncident(severity: "critical");
+        var run = await Host.StartRun(incident, "test-followups-gate", new { key = Key });
+        var followUps = await RunScenarios.Eventually(async () => (await Host.Get($"/api/incidents/{incident}/followups")).ReadJson(), f => f.GetArrayLength() == 3);
+        string IdOf(string title) => followUps.EnumerateArray().Single(f => f.GetProperty("title").GetString()!.StartsWith(title)).GetProperty("id").GetString()!;
+        await RunScenarios.Eventually(() => Host.Run(incident, run), r => r.Steps.Any(s => s.Id == "safeguards-done" && s.Status == "running"));
+
+        // While a safeguard is still open, each follow-up that moves wakes the step, which looks and goes on waiting.
+        await Host.Post($"/api/followups/{IdOf("Allow-list")}/status", new { status = "done" }, expect: 204);
+        await Host.Post($"/api/followups/{IdOf("Unrelated")}/status", new { status = "done" }, expect: 204);
+        var lastMoved = DateTimeOffset.UtcNow;
+        await Host.Post($"/api/followups/{IdOf("Audit")}/status", new { status = "wont-do", reason = "the audit table already exists" }, expect: 204);
+
+        var waiting = await RunScenarios.Eventually(() => Host.Run(incident, run), r => r.Steps.Any(s => s.Id == "approve-resume" && s.Status == "waiting"));
+        var gate = waiting.Steps.Single(s => s.Id == "safeguards-done");
+        Assert.Equal("succeeded", gate.Status);
+        Assert.True(gate.EndedAt >= lastMoved, $"the step ended at {gate.EndedAt:O}, before the last safeguard was settled at {lastMoved:O}");
+        var settled = (await Host.Timeline(incident)).Single(t => t.Type == "FollowUpsSettled");
+        Assert.Equal("Every follow-up tagged safeguard is settled: 1 done, 1 will not be done (for the approvers to weigh)", settled.Summary);
+        var approval = (await Host.Get($"/api/approvals?incident={incident}", Api.Admin)).ReadJson()[0];
+        Assert.Equal($"Resume? 2 safeguards, won't do: {IdOf("Audit")}", approval.GetProperty("title").GetString());
+    }
+}

@@ -143,6 +143,7 @@ public sealed class the_authorization_matrix(RunsFixture fixture) : RunContext(f
         ["POST /incidents/{id}/review/decisions"] = Readers,
         ["POST /incidents/{id}/followups"] = Readers,
         ["POST /followups/{followUpId}/status"] = Readers,
+        ["POST /followups/{followUpId}/export"] = Readers,
         ["POST /tasks/{taskId}/ack"] = Readers,
         ["POST /tasks/{taskId}/complete"] = Readers,
         ["POST /approvals/{approvalId}/decision"] = Readers,

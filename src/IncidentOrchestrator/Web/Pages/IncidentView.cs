@@ -18,6 +18,9 @@ public sealed record IncidentView(
 {
     public IReadOnlyList<FollowUps.FollowUpView> FollowUps { get; init; } = [];
 
+    /// <summary>The trackers follow-ups can be exported to, by name.</summary>
+    public IReadOnlyList<string> Trackers { get; init; } = [];
+
     /// <summary>Whether the caller takes part in the incident: creates and moves its follow-ups.</summary>
     public bool TakesPart { get; init; }
 
