@@ -132,7 +132,8 @@ public static class FollowUpCommands
                 new Contracts.CreateFollowUp(r.GetValue(title), r.GetValue(description), r.GetValue(ownedBy), r.GetValue(due), r.GetValue(priority),
                     r.GetValue(tags) is { Length: > 0 } given ? [.. given] : null), ct);
             var followUpId = Text(created, "followUpId");
-            cli.Output(r).Answer(created, $"Created follow-up {followUpId} for {Text(created, "owner")}, due {Text(created, "dueAt")}.", followUpId);
+            cli.Output(r).Answer(created, $"Created follow-up {followUpId} for {Text(created, "owner")}, due {created.GetProperty("dueAt").GetDateTimeOffset():yyyy-MM-dd}.",
+                followUpId);
             return ExitCodes.Ok;
         }));
 

@@ -116,11 +116,12 @@ public static class IncidentReport
             md.AppendLine("None.").AppendLine();
             return;
         }
-        md.AppendLine("| Follow-up | Owner | Due | Status | Priority | Tags |").AppendLine("|---|---|---|---|---|---|");
+        md.AppendLine("| Follow-up | Owner | Due | Status | Priority | Tags | Tracked in |").AppendLine("|---|---|---|---|---|---|---|");
         foreach (var f in followUps)
         {
             var status = f.Status + (f.IsOverdue(now) ? " (overdue)" : "") + (f.Reason is { } reason ? $": {Redaction.Text(reason, redacted)}" : "");
-            md.AppendLine($"| {Cell(Redaction.Text(f.Title, redacted))} | {Cell(f.Owner)} | {f.DueAt.UtcDateTime:yyyy-MM-dd} | {Cell(status)} | {f.Priority} | {Cell(string.Join(", ", f.Tags))} |");
+            var tracked = string.Join(", ", f.Links.Select(l => $"[{Cell(l.Key)}](<{l.Url}>)"));
+            md.AppendLine($"| {Cell(Redaction.Text(f.Title, redacted))} | {Cell(f.Owner)} | {f.DueAt.UtcDateTime:yyyy-MM-dd} | {Cell(status)} | {f.Priority} | {Cell(string.Join(", ", f.Tags))} | {tracked} |");
         }
         md.AppendLine();
     }

@@ -69,13 +69,13 @@ public sealed class when_an_incident_is_reviewed(AppFixture fixture) : Integrati
         Assert.Contains("## Review", report);
         Assert.Contains("### Root cause\n\nA group grant added for the AI-training pipeline included all staff.", report.ReplaceLineEndings("\n"));
         Assert.Contains("- Monthly access reviews (cora.commander, ", report);
-        Assert.Contains("| Give the dataset an owner | cora.commander | 2031-03-01 | open | high | safeguard |", report);
+        Assert.Contains("| Give the dataset an owner | cora.commander | 2031-03-01 | open | high | safeguard |  |", report);
 
         // A reader who takes no part reads the shape, not the words.
         var theirs = (await Host.Get($"/api/incidents/{id}/report", Api.Leadership)).ReadAsText();
         Assert.DoesNotContain("all staff", theirs);
         Assert.DoesNotContain("Give the dataset an owner", theirs);
-        Assert.Contains("| [redacted] | cora.commander | 2031-03-01 | open | high | safeguard |", theirs);
+        Assert.Contains("| [redacted] | cora.commander | 2031-03-01 | open | high | safeguard |  |", theirs);
     }
 
     [Fact]

@@ -56,6 +56,7 @@ public sealed class when_follow_ups_go_to_the_tracker(RunsFixture fixture) : Run
         Assert.Contains("incident-follow-up", issue.Labels);
         Assert.Empty(Trackers.Violations);
         Assert.Single(await Host.Timeline(incident), e => e.Type == "FollowUpExported");
+        Assert.Contains($"[{issue.Key}](<{link.GetProperty("url").GetString()}>)", (await Host.Get($"/api/incidents/{incident}/report")).ReadAsText());
     }
 
     [Fact]
