@@ -40,7 +40,7 @@ public sealed class BuiltInActions : IActionCatalog
         new("incident.notify", "Notify the incident's participants",
             ["message"], ["to"], [], []) { RunsInTheRunsTurn = true },
         new("followups.done", "Wait until every follow-up of the incident with all the given tags is done or declared not to be done; records which (won't-do ones for the approvers who decide next)",
-            ["tags"], [], [], ["done", "wontDo", "count"]),
+            ["tags"], [], [], ["done", "wontDo", "count", "wontDoCount"]),
         new("followup.create", "Create a follow-up of the incident: owned (by default by its commander), due (by default by its severity), reminded of and escalated when overdue",
             ["title"], ["description", "owner", "due", "priority", "tags"], [], ["followUpId", "owner", "dueAt"]) { RunsInTheRunsTurn = true },
     ];

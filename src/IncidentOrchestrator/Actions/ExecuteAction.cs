@@ -28,9 +28,9 @@ public static class ExecuteActionHandler
         var outcome = await ActionAttempt.RunAsync(action, command, session, null, clock.GetUtcNow(), logger, ct);
         if (outcome is { Succeeded: true, Waiting: true })
         {
-            // Not ended: what the action stored to be woken by stays, and it looks again later whatever happens (a wake-up may cross it).
+            // Not ended: what the action stored to be woken by stays, with the timer it set to look again (a wake-up may cross the store).
             var waiting = new OutgoingMessages();
-            waiting.Delay(command, ActionResult.WaitingRecheck);
+            foreach (var (message, delay) in outcome.FollowUps) waiting.Delay(message, delay);
             return waiting;
         }
         if (!outcome.Succeeded)

@@ -52,8 +52,8 @@ public sealed record ActionResult(IReadOnlyDictionary<string, object?> Outputs, 
 
     /// <summary>
     /// The step cannot end yet: the action waits for something to happen (its follow-ups to be done). Its step stays running, nothing is recorded
-    /// as executed, and the action is tried again when what it waits for may have happened, and every <see cref="WaitingRecheck"/> besides.
-    /// Only an action that runs through the executor may wait.
+    /// as executed, and the action is tried again when what it waits for may have happened; it sets its own look-again timer in
+    /// <see cref="FollowUps"/> (every <see cref="WaitingRecheck"/>). Only an action that runs through the executor may wait.
     /// </summary>
     public bool Waiting { get; init; }
 

@@ -19,6 +19,12 @@ public sealed class FollowUpGate
     public string StepId { get; set; } = "";
     public int Attempt { get; set; }
     public Dictionary<string, JsonElement> Parameters { get; set; } = [];
+
+    /// <summary>When its step looks again by itself (a wake-up may come sooner).</summary>
+    public DateTimeOffset? NextCheckAt { get; set; }
+
+    /// <summary>The step's action, to be executed again.</summary>
+    public ExecuteAction Command() => new(IncidentId, RunId, StepId, Attempt, false, "followups.done", Parameters, null);
 }
 
 /// <summary>The follow-ups a <c>followups.done</c> step waited for are all done (or declared not to be).</summary>
@@ -44,44 +50,47 @@ public sealed class AwaitFollowUpsDone : IAction
 
     public async Task<ActionResult> ExecuteAsync(ActionContext context, CancellationToken ct)
     {
-        var tags = Tags(context.Parameters.GetValueOrDefault("tags"));
+        var tags = FollowUpCreation.TagsOf(context.Parameters.GetValueOrDefault("tags"));
         if (tags.Count == 0) throw new ActionFailedException("'tags' names no tag");
+        if (tags.FirstOrDefault(t => !FollowUpCreation.IsTag(t)) is { } wrong)
+            throw new ActionFailedException($"'{wrong}' is not a tag: letters, digits and - _ . : / (like safeguard or programme:ai-training)");
+        tags = [.. tags.Select(FollowUpCreation.Normal).Distinct()];
         var key = ActionExecution.KeyFor(context.IncidentId, context.RunId, context.StepId, false);
+        var gate = await context.Session.LoadAsync<FollowUpGate>(key, ct);
+
+        // Its step may have ended meanwhile (the run cancelled, compensated, or the step skipped by the commander): nothing waits any more,
+        // and what this says is not heard.
+        var run = await context.Session.LoadAsync<PlaybookRun>(context.RunId, ct);
+        if (run is null || run.HasEnded || run.Steps.GetValueOrDefault(context.StepId) is not { Status: Playbooks.Running.StepStatuses.Running })
+        {
+            if (gate is not null) context.Session.Delete(gate);
+            return ActionResult.Empty;
+        }
+
         var followUps = (await context.Session.Query<FollowUp>().Where(f => f.IncidentId == context.IncidentId).ToListAsync(ct))
             .Where(f => tags.All(f.Tags.Contains)).OrderBy(f => f.CreatedAt).ToList();
-        var run = await context.Session.LoadAsync<PlaybookRun>(context.RunId, ct);
         if (followUps.Count == 0 || followUps.Any(f => f.IsPending))
         {
-            if (run is { HasEnded: true }) // nothing waits any more: its run ignores what this says
-            {
-                context.Session.Delete<FollowUpGate>(key);
-                return ActionResult.Empty;
-            }
-            context.Session.Store(new FollowUpGate
-            {
-                Id = key, IncidentId = context.IncidentId, RunId = context.RunId, StepId = context.StepId, Attempt = context.Attempt,
-                Parameters = context.Parameters.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value)),
-            });
-            return new ActionResult(new Dictionary<string, object?> { ["pending"] = followUps.Where(f => f.IsPending).Select(f => f.Id.ToString()).ToList() })
-                { Waiting = true };
+            // One look-again timer at a time: a wake-up that finds the step still waiting does not start another.
+            var recheck = gate?.NextCheckAt is { } next && next > context.Now ? null : (DateTimeOffset?)context.Now + ActionResult.WaitingRecheck;
+            gate ??= new FollowUpGate { Id = key, IncidentId = context.IncidentId, RunId = context.RunId, StepId = context.StepId };
+            gate.Attempt = context.Attempt;
+            gate.Parameters = context.Parameters.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value));
+            if (recheck is { } at) gate.NextCheckAt = at;
+            context.Session.Store(gate);
+            return new ActionResult(new Dictionary<string, object?> { ["pending"] = followUps.Where(f => f.IsPending).Select(f => f.Id.ToString()).ToList() },
+                recheck is null ? [] : [(gate.Command(), ActionResult.WaitingRecheck)]) { Waiting = true };
         }
-        context.Session.Delete<FollowUpGate>(key);
+        if (gate is not null) context.Session.Delete(gate);
         var done = followUps.Where(f => f.Status == FollowUpStatuses.Done).Select(f => f.Id).ToList();
         var wontDo = followUps.Where(f => f.Status == FollowUpStatuses.WontDo).Select(f => f.Id).ToList();
         context.RecordOnIncident(new FollowUpsSettled(context.IncidentId, tags, done, wontDo, context.RunId, context.StepId, context.Now));
         return new ActionResult(new Dictionary<string, object?>
         {
             ["done"] = done.Select(id => id.ToString()).ToList(), ["wontDo"] = wontDo.Select(id => id.ToString()).ToList(), ["count"] = followUps.Count,
+            ["wontDoCount"] = wontDo.Count,
         });
     }
-
-    private static List<string> Tags(object? value) => value switch
-    {
-        null => [],
-        string text => FollowUpCreation.SplitTags(text),
-        IEnumerable<object?> items => [.. items.Select(i => Playbooks.Expressions.Evaluator.Display(i)).Where(t => t.Length > 0)],
-        _ => [Playbooks.Expressions.Evaluator.Display(value)],
-    };
 }
 
 /// <summary>A follow-up moved: every <c>followups.done</c> step waiting on its incident tries again now.</summary>
@@ -91,7 +100,7 @@ public static class FollowUpsMovedHandler
     {
         var woken = new OutgoingMessages();
         foreach (var gate in await session.Query<FollowUpGate>().Where(g => g.IncidentId == moved.IncidentId).ToListAsync(ct))
-            woken.Add(new ExecuteAction(gate.IncidentId, gate.RunId, gate.StepId, gate.Attempt, false, "followups.done", gate.Parameters, null));
+            woken.Add(gate.Command());
         return woken;
     }
 }

@@ -22,7 +22,7 @@ public sealed class CreateFollowUpAction(FollowUpOptions options, Rotations rota
         if (incident.FollowUps.Find(f => f.Id == id) is { } existing) return Outputs(id, existing.Owner, existing.DueAt);
 
         var request = new CreateFollowUp(context.Text("title"), context.OptionalText("description"), context.OptionalText("owner"), context.OptionalText("due"),
-            context.OptionalText("priority"), Tags(context.Parameters.GetValueOrDefault("tags")));
+            context.OptionalText("priority"), FollowUpCreation.TagsOf(context.Parameters.GetValueOrDefault("tags")) is { Count: > 0 } tags ? tags : null);
         var decided = FollowUpCreation.Decide(incident, request, id, $"playbook:{context.RunId:N}", mayGrantNeedToKnow: true, context.Now, options, rotations,
             $"{context.RunId:N}:{context.StepId}");
         if (decided.Refused is { } refused)
@@ -37,13 +37,4 @@ public sealed class CreateFollowUpAction(FollowUpOptions options, Rotations rota
 
     private static ActionResult Outputs(Guid id, string owner, DateTimeOffset dueAt) =>
         new(new Dictionary<string, object?> { ["followUpId"] = id.ToString(), ["owner"] = owner, ["dueAt"] = dueAt.ToString("O") });
-
-    /// <summary>Tags as a list, or as one comma-separated text.</summary>
-    private static List<string>? Tags(object? value) => value switch
-    {
-        null => null,
-        string text => FollowUpCreation.SplitTags(text),
-        IEnumerable<object?> items => [.. items.Select(i => Playbooks.Expressions.Evaluator.Display(i))],
-        _ => [Playbooks.Expressions.Evaluator.Display(value)],
-    };
 }

@@ -29,8 +29,8 @@ public static partial class FollowUpCreation
                 $"One of: {string.Join(", ", FollowUpPriorities.All)}.")
             .Require((request.Tags?.Count ?? 0) <= TagsMax, "tags", $"At most {TagsMax} tags.");
         foreach (var tag in request.Tags ?? [])
-            validation.Require(tag is not null && Tag().IsMatch(tag), "tags",
-                $"'{tag}' is not a tag: lower-case letters, digits and - . : / (like safeguard or programme:ai-training), at most 100.");
+            validation.Require(IsTag(tag), "tags",
+                $"'{tag}' is not a tag: letters, digits and - _ . : / (like safeguard or programme:ai-training), at most 100.");
         if (OwnerSyntax(request.Owner) is { } ownerError) validation.Add("owner", ownerError);
         if (request.Due is { } due && !TryParseDue(due, DateTimeOffset.UnixEpoch, out _))
             validation.Add("due", Durations.TryParse(due.Trim(), out _)
@@ -59,7 +59,7 @@ public static partial class FollowUpCreation
                 .ToProblem("The follow-up is not valid"));
 
         var created = new FollowUpCreated(incident.Id, id, request.Title!.Trim(), string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(),
-            owner, dueAt, request.Priority ?? FollowUpPriorities.Of(incident.Severity), (request.Tags ?? []).Distinct().ToList(), incident.Severity,
+            owner, dueAt, request.Priority ?? FollowUpPriorities.Of(incident.Severity), (request.Tags ?? []).Select(Normal).Distinct().ToList(), incident.Severity,
             incident.Restricted, by, now, step);
         List<object> events = [created];
         if (!incident.Participants.Contains(owner)) events.Add(new ParticipantAdded(incident.Id, owner, by, now));
@@ -89,8 +89,22 @@ public static partial class FollowUpCreation
 
     private static readonly string[] IsoFormats = ["yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
 
-    /// <summary>Tags as one comma-separated text (a form's field, a playbook's parameter) reads them.</summary>
+    /// <summary>Tags as one comma-separated text (a form's field) reads them.</summary>
     public static List<string> SplitTags(string text) => [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
+    /// <summary>Tags as a playbook's parameter gives them: a list, or one comma-separated text.</summary>
+    public static List<string> TagsOf(object? value) => value switch
+    {
+        null => [],
+        string text => SplitTags(text),
+        IEnumerable<object?> items => [.. items.Select(i => Playbooks.Expressions.Evaluator.Display(i).Trim()).Where(t => t.Length > 0)],
+        _ => [Playbooks.Expressions.Evaluator.Display(value)],
+    };
+
+    /// <summary>A tag is compared in lower case (<c>programme:Activity-Insights</c> is <c>programme:activity-insights</c>).</summary>
+    public static string Normal(string tag) => tag.Trim().ToLowerInvariant();
+
+    public static bool IsTag(string? tag) => tag is not null && Tag().IsMatch(Normal(tag));
 
     private static string? OwnerSyntax(string? owner) => owner switch
     {
@@ -119,6 +133,6 @@ public static partial class FollowUpCreation
         return null;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9.:/-]{0,99}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9_.:/-]{0,99}$")]
     private static partial Regex Tag();
 }

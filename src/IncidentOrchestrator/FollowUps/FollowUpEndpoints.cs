@@ -177,7 +177,7 @@ public static class FollowUpEndpoints
                 if (!string.IsNullOrWhiteSpace(owner)) query = query.Where(f => f.Owner == owner);
                 if (statuses.Length > 0) query = query.Where(f => f.Status.IsOneOf(statuses));
                 if (filter.Overdue == true) query = query.Where(f => f.Status.IsOneOf(FollowUpStatuses.Pending) && f.DueAt < now);
-                if (!string.IsNullOrWhiteSpace(filter.Tag)) query = query.Where(f => f.Tags.Contains(filter.Tag));
+                if (!string.IsNullOrWhiteSpace(filter.Tag) && FollowUpCreation.Normal(filter.Tag) is var tag) query = query.Where(f => f.Tags.Contains(tag));
                 if (position is { } c) query = query.Where(f => f.MatchesSql("(d.due_at, d.id) > (?, ?)", c.At, c.Id));
                 return await query.OrderBy(f => f.DueAt).ThenBy(f => f.Id).Take(count).ToListAsync(ct);
             },

@@ -94,6 +94,8 @@ public partial class Incident
             case FollowUpCreated e: FollowUps.Add(new IncidentFollowUp(e.FollowUpId, e.Title, e.Owner, e.DueAt, FollowUpStatuses.Open, [.. e.Tags], 0)); break;
             case FollowUpStatusChanged e: OnFollowUp(e.FollowUpId, f => f with { Status = e.Status, Reason = e.Reason }); break;
             case FollowUpEscalated e: OnFollowUp(e.FollowUpId, f => f with { EscalationLevel = Math.Max(f.EscalationLevel, e.Level) }); break;
+            case FollowUpExportRequested e: OnFollowUp(e.FollowUpId, f => f with { ExportsAsked = [.. f.ExportsAsked, e.Tracker] }); break;
+            case FollowUpExportAbandoned e: OnFollowUp(e.FollowUpId, f => f with { ExportsAsked = [.. f.ExportsAsked.Where(t => t != e.Tracker)] }); break;
             case FollowUpExported e: OnFollowUp(e.FollowUpId, f => f with { Trackers = [.. f.Trackers, e.Tracker] }); break;
             case FollowUpReminded e: OnFollowUp(e.FollowUpId, f => f with { RemindedFor = e.DueAt }); break;
             case Reviewing.IncidentReviewBegan e: On(e); break;
@@ -242,6 +244,9 @@ public sealed record IncidentFollowUp(Guid Id, string Title, string Owner, DateT
 {
     /// <summary>The trackers it was exported to.</summary>
     public List<string> Trackers { get; init; } = [];
+
+    /// <summary>The trackers it was asked to be exported to: one export each, however often it is asked.</summary>
+    public List<string> ExportsAsked { get; init; } = [];
 
     /// <summary>Why it stands where it is (won't do, reopened), as last said.</summary>
     public string? Reason { get; init; }

@@ -22,7 +22,9 @@ public static class ConsoleFollowUps
                 IncidentCommandAsync(context, id, (user, ct) =>
                 {
                     // Only the fields this person changed since the page was loaded (was.*): a field someone else wrote meanwhile stays theirs.
-                    string? Changed(string key) => Form(context, key) is var now && now != Form(context, $"was.{key}") ? now : null;
+                    string? Changed(string key) => Form(context, key) is var now && now?.ReplaceLineEndings("\n") != Form(context, $"was.{key}")?.ReplaceLineEndings("\n")
+                        ? now
+                        : null;
                     var edit = new EditIncidentReview(Changed("summary"),
                         new ReviewImpact(Changed("impact.people"), Changed("impact.data"), Changed("impact.duration")),
                         Changed("rootCause"), Changed("contributingFactors"), Changed("wentWell"), Changed("wentBadly"));

@@ -201,6 +201,12 @@ public sealed class when_people_work_in_the_console(ConsoleFixture fixture) : Co
         // The run made the programme's safeguards a follow-up; the approval waits until it is done.
         var safeguard = await RunScenarios.Eventually(() => ApiAsync(HttpMethod.Get, $"/api/followups?incident={incident}&tag=safeguard", Cora),
             f => f.GetArrayLength() == 1);
+        var waiting = await RunScenarios.Eventually(() => ApiAsync(HttpMethod.Get, $"/api/incidents/{incident}/runs/{run}", Cora),
+            r => r.GetProperty("steps").EnumerateArray().Any(s => s.GetProperty("id").GetString() == "safeguards-done" && s.GetProperty("status").GetString() == "running")
+                 && r.GetProperty("steps").EnumerateArray().Where(s => s.GetProperty("id").GetString() is "tighten-access-controls" or "minimise-training-data" or "notify-privacy")
+                     .All(s => s.GetProperty("status").GetString() == "succeeded"));
+        Assert.Equal("pending", waiting.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "approve-resume").GetProperty("status").GetString());
+        Assert.Equal(0, (await ApiAsync(HttpMethod.Get, $"/api/approvals?incident={incident}", Cora)).GetArrayLength());
         await ApiAsync(HttpMethod.Post, $"/api/followups/{safeguard[0].GetProperty("id").GetString()}/status", Cora, new { status = "done" });
 
         foreach (var (token, name) in new[] { (Lena, "leadership"), (Pia, "privacy") })

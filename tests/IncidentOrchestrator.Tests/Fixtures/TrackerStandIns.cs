@@ -31,6 +31,9 @@ public sealed partial class TrackerStandIns : IAsyncDisposable
     /// <summary>How many creations to carry out and then answer 502, as a gateway that lost the answer would.</summary>
     public int LoseNextAnswers;
 
+    /// <summary>How many GitHub requests to answer 401, as GitHub does a revoked token.</summary>
+    public int RevokedTokenFor;
+
     public string Url { get; private set; } = "";
 
     private TrackerStandIns(WebApplication app) => _app = app;
@@ -53,6 +56,8 @@ public sealed partial class TrackerStandIns : IAsyncDisposable
 
     private IResult? GitHubHeaders(HttpContext context)
     {
+        if (Interlocked.Decrement(ref RevokedTokenFor) >= 0) return Results.Json(new { message = "Bad credentials" }, statusCode: 401);
+        Interlocked.Increment(ref RevokedTokenFor); // none to refuse: it stays at 0
         var h = context.Request.Headers;
         if (h.Authorization.ToString() is not ($"Bearer {GitHubToken}" or $"token {GitHubToken}"))
             return Violation("GitHub: Authorization is not the token", 401, new { message = "Bad credentials" });

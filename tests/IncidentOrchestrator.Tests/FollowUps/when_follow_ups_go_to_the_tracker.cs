@@ -72,7 +72,27 @@ public sealed class when_follow_ups_go_to_the_tracker(RunsFixture fixture) : Run
         Assert.Equal(ExportFollowUpHandler.RestrictedTitle, github.Title);
         Assert.DoesNotContain(Key, github.Body);
         Assert.DoesNotContain("Name one person", github.Body);
-        Assert.Equal($"Audit every reader of the leaked table {Key}", Assert.Single(For(Trackers.JiraIssues, followUp)).Title);
+        var jira = Assert.Single(For(Trackers.JiraIssues, followUp));
+        Assert.Equal($"Audit every reader of the leaked table {Key}", jira.Title); // that tracker shows titles, and only them
+        Assert.DoesNotContain("Name one person", jira.Body);
+        Assert.DoesNotContain("safeguard", jira.Body);
+    }
+
+    [Fact]
+    public async Task asked_twice_it_is_exported_once_and_a_refused_token_ends_the_export_until_asked_again()
+    {
+        var (incident, followUp) = await FollowUpAsync();
+        Interlocked.Exchange(ref Trackers.RevokedTokenFor, 1);
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker = "GitHub" }, expect: 202); // names read as configured, in any case
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker = "github" }, expect: 202);
+        var abandoned = await RunScenarios.Eventually(() => Host.Timeline(incident), t => t.Any(e => e.Type == "FollowUpExportAbandoned"));
+        Assert.Single(abandoned, e => e.Type == "FollowUpExportRequested");
+        Assert.Contains("401", abandoned.Single(e => e.Type == "FollowUpExportAbandoned").Summary);
+        Assert.DoesNotContain(abandoned, e => e.Type == "FollowUpExportFailed"); // not tried again: no attempt could do better
+
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker = "github" }, expect: 202); // the token fixed, asked again
+        await LinkedAsync(followUp, "github");
+        Assert.Single(For(Trackers.GitHubIssues, followUp));
     }
 
     [Fact]
@@ -124,7 +144,7 @@ public sealed class when_follow_ups_go_to_the_tracker(RunsFixture fixture) : Run
 
         await WebhookAsync("github", JsonSerializer.Serialize(new { zen = "Keep it logically awesome." }), githubEvent: "ping");
         var delivery = Guid.NewGuid().ToString();
-        await WebhookAsync("github", Event("closed"), delivery: delivery);
+        await WebhookAsync("github", Event("closed"), delivery: delivery, expect: 200);
         Assert.Equal("done", await StatusAsync(followUp));
         await WebhookAsync("github", Event("reopened"));
         Assert.Equal("open", await StatusAsync(followUp));
@@ -133,9 +153,17 @@ public sealed class when_follow_ups_go_to_the_tracker(RunsFixture fixture) : Run
         Assert.False(replay.ReadJson().GetProperty("taken").GetBoolean());
         Assert.Equal("open", await StatusAsync(followUp));
 
+        // Closed as not planned: it will not be done, which whoever decides next must weigh.
+        await WebhookAsync("github", JsonSerializer.Serialize(new
+        {
+            action = "closed", issue = new { number, state = "closed", state_reason = "not_planned" }, repository = new { full_name = TrackerStandIns.Repository },
+        }));
+        Assert.Equal("wont-do", await StatusAsync(followUp));
+
         var changes = (await Host.Timeline(incident)).Where(e => e.Type == "FollowUpStatusChanged").ToList();
-        Assert.Equal(["tracker:github", "tracker:github"], changes.Select(c => c.Actor));
+        Assert.Equal(["tracker:github", "tracker:github", "tracker:github"], changes.Select(c => c.Actor));
         Assert.Contains($"{key} closed in github", changes[0].Summary);
+        Assert.Contains("not planned", changes[2].Summary);
     }
 
     [Fact]
@@ -144,10 +172,21 @@ public sealed class when_follow_ups_go_to_the_tracker(RunsFixture fixture) : Run
         var (_, followUp) = await FollowUpAsync();
         await Host.Post($"/api/followups/{followUp}/export", new { tracker = "jira" }, expect: 202);
         var key = (await LinkedAsync(followUp, "jira")).GetProperty("links")[0].GetProperty("key").GetString()!;
-        string Updated(string category) => JsonSerializer.Serialize(new
+        // As Jira sends it: the issue as it is now, and a changelog of what this update changed.
+        string Updated(string category, string changed = "status", string? resolution = null) => JsonSerializer.Serialize(new
         {
-            webhookEvent = "jira:issue_updated", issue_event_type_name = "issue_generic",
-            issue = new { key, fields = new { status = new { name = category == "done" ? "Done" : "In Progress", statusCategory = new { key = category } } } },
+            timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), webhookEvent = "jira:issue_updated", issue_event_type_name = "issue_generic",
+            user = new { accountId = "5b10ac8d82e05b22cc7d4ef5", displayName = "Hana" },
+            issue = new
+            {
+                id = "10002", key,
+                fields = new
+                {
+                    summary = "Give hr.employee_activity an owner", resolution = resolution is null ? null : new { name = resolution },
+                    status = new { name = category == "done" ? "Done" : "In Progress", statusCategory = new { key = category, name = category } },
+                },
+            },
+            changelog = new { id = "10100", items = new[] { new { field = changed, fieldtype = "jira", fromString = "To Do", toString = "Done" } } },
         });
 
         await WebhookAsync("jira", Updated("done"), signature: "sha256=" + new string('0', 64), expect: 401);
@@ -156,6 +195,14 @@ public sealed class when_follow_ups_go_to_the_tracker(RunsFixture fixture) : Run
         Assert.Equal("done", await StatusAsync(followUp));
         await WebhookAsync("jira", Updated("indeterminate"));
         Assert.Equal("open", await StatusAsync(followUp));
+        // Done here while its issue is still open there: a comment on the issue moves no status, so it says nothing here.
+        await Host.Post($"/api/followups/{followUp}/status", new { status = "done" }, expect: 204);
+        await WebhookAsync("jira", Updated("indeterminate", changed: "comment"));
+        Assert.Equal("done", await StatusAsync(followUp));
+        await Host.Post($"/api/followups/{followUp}/status", new { status = "open" }, expect: 204);
+        await WebhookAsync("jira", Updated("done", resolution: "Won't Do"));
+        Assert.Equal("wont-do", await StatusAsync(followUp));
+        await WebhookAsync("jira", """{"webhookEvent":"jira:issue_updated","issue":null}""");
         var broken = await WebhookAsync("jira", "{not json", expect: 400);
         Assert.Contains("$", broken.Read<ProblemView>().Errors!.Keys);
         await WebhookAsync("nowhere", Updated("done"), expect: 404);

@@ -31,7 +31,7 @@ public static class ExportFollowUpEndpoint
     public static async Task<Outcome<FollowUpExportAccepted>> ExportAsync(Guid followUpId, ExportFollowUpTo request, IQuerySession session,
         IncidentCommands commands, Trackers trackers, Caller caller, DateTimeOffset now, CancellationToken ct)
     {
-        var name = request.Tracker!.Trim();
+        var name = trackers.Keys.FirstOrDefault(k => string.Equals(k, request.Tracker!.Trim(), StringComparison.OrdinalIgnoreCase)) ?? request.Tracker!.Trim();
         if (!trackers.ContainsKey(name))
             return Refusal.Invalid(new Problems.Validation().Add("tracker", trackers.Count == 0
                     ? "No tracker is configured (Trackers__<name>__Kind github or jira)."
@@ -42,7 +42,7 @@ public static class ExportFollowUpEndpoint
         {
             if (incident.FollowUps.Find(f => f.Id == followUpId) is not { } followUp) return IncidentDecision.Refuse(Refusal.NotFound("Follow-up", followUpId));
             if (!caller.MayChange(incident, followUp)) return IncidentDecision.Refuse(FollowUpRules.NotYours);
-            if (followUp.Trackers.Contains(name)) return IncidentDecision.Nothing;
+            if (followUp.Trackers.Contains(name) || followUp.ExportsAsked.Contains(name)) return IncidentDecision.Nothing; // one export each
             return new IncidentDecision(null, [new FollowUpExportRequested(incident.Id, followUpId, name, caller.Subject, now)],
                 [new ExportFollowUp(incident.Id, followUpId, name)]);
         }, ct);

@@ -31,14 +31,22 @@ public static class ExportFollowUpHandler
             var label = Label(followUp.Id);
             issue = await client.FindAsync(label, ct) ?? await client.CreateAsync(Draft(followUp, options, notifications, label), ct);
         }
-        catch (Exception e) when (e is TrackerException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is TrackerException or HttpRequestException or System.Text.Json.JsonException or KeyNotFoundException
+                                      or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();
-            var retryAt = now + TryAgain.After(export.Attempt);
             logger.LogWarning("Exporting follow-up {FollowUp} to {Tracker} failed (attempt {Attempt}): {Reason}", export.FollowUpId, export.Tracker,
                 export.Attempt, e.Message);
+            if (e is TrackerException { Final: true })
+            {
+                await commands.DecideAsync(export.IncidentId, _ => IncidentDecision.Append(
+                    new FollowUpExportAbandoned(export.IncidentId, export.FollowUpId, export.Tracker, export.Attempt, e.Message, now)), ct);
+                return;
+            }
+            var retryAt = now + TryAgain.After(export.Attempt);
+            var reason = e is TrackerException or HttpRequestException ? e.Message : $"an answer it could not read ({e.Message})";
             await commands.DecideAsync(export.IncidentId, _ => IncidentDecision.Append(
-                    new FollowUpExportFailed(export.IncidentId, export.FollowUpId, export.Tracker, export.Attempt, e.Message, retryAt, now))
+                    new FollowUpExportFailed(export.IncidentId, export.FollowUpId, export.Tracker, export.Attempt, reason, retryAt, now))
                 with { Scheduled = [(export with { Attempt = export.Attempt + 1 }, retryAt)] }, ct);
             return;
         }
@@ -55,9 +63,13 @@ public static class ExportFollowUpHandler
     {
         var link = notifications.LinkTo($"/incidents/{f.IncidentId}#followup-{f.Id}");
         var facts = $"Due {f.DueAt:yyyy-MM-dd}. Owner: {f.Owner}. Priority: {f.Priority}.{(f.Tags.Count > 0 ? $" Tags: {string.Join(", ", f.Tags)}." : "")}";
-        return f.Restricted && !options.RestrictedTitles
-            ? new IssueDraft(RestrictedTitle, $"Due {f.DueAt:yyyy-MM-dd}.\n\nThe incident is need-to-know: what is to be done, and by whom, is in IncidentOrchestrator, {link}", label)
-            : new IssueDraft(f.Title, $"{(f.Description is { } d ? d + "\n\n" : "")}{facts}\n\nIn IncidentOrchestrator: {link}", label);
+        const string needToKnow = "The incident is need-to-know: the rest of what is to be done, and by whom, is in IncidentOrchestrator";
+        return (f.Restricted, options.RestrictedTitles) switch
+        {
+            (true, false) => new IssueDraft(RestrictedTitle, $"Due {f.DueAt:yyyy-MM-dd}.\n\n{needToKnow}, {link}", label),
+            (true, true) => new IssueDraft(f.Title, $"Due {f.DueAt:yyyy-MM-dd}.\n\n{needToKnow}, {link}", label), // the title, and only it
+            _ => new IssueDraft(f.Title, $"{(f.Description is { } d ? d + "\n\n" : "")}{facts}\n\nIn IncidentOrchestrator: {link}", label),
+        };
     }
 }
 

@@ -21,11 +21,18 @@ public sealed class GitHubIssues(HttpClient http, TrackerOptions options) : ITra
     {
         using var request = Request(HttpMethod.Post, $"repos/{options.Repository}/issues");
         request.Content = JsonContent.Create(new { title = draft.Title, body = draft.Body, labels = new[] { draft.Label, "incident-follow-up" } });
-        return Issue(await SendAsync(request, ct));
+        var created = await SendAsync(request, ct);
+        // GitHub drops labels the token may not set (no push access) without a word; without its label no retry could find the issue again.
+        if (!created.TryGetProperty("labels", out var labels) || labels.ValueKind != JsonValueKind.Array
+            || !labels.EnumerateArray().Any(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("name", out var n) && n.GetString() == draft.Label))
+            throw new TrackerException($"GitHub made {options.Repository}#{Number(created)} without its label {draft.Label}: the token needs push access to label issues",
+                final: true);
+        return Issue(created);
     }
 
-    private TrackerIssue Issue(JsonElement issue) =>
-        new($"{options.Repository}#{issue.GetProperty("number").GetInt32()}", issue.GetProperty("html_url").GetString() ?? "");
+    private TrackerIssue Issue(JsonElement issue) => new($"{options.Repository}#{Number(issue)}", issue.GetProperty("html_url").GetString() ?? "");
+
+    private static int Number(JsonElement issue) => issue.GetProperty("number").GetInt32();
 
     private HttpRequestMessage Request(HttpMethod method, string path)
     {
@@ -41,7 +48,8 @@ public sealed class GitHubIssues(HttpClient http, TrackerOptions options) : ITra
     {
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
-        if (!response.IsSuccessStatusCode) throw new TrackerException($"GitHub answered {(int)response.StatusCode}: {TrackerText.Short(text)}");
+        if (!response.IsSuccessStatusCode)
+            throw new TrackerException($"GitHub answered {(int)response.StatusCode}: {TrackerText.Short(text)}", TrackerException.IsFinal(response.StatusCode));
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 }

@@ -15,5 +15,11 @@ public interface ITrackerClient
     Task<TrackerIssue> CreateAsync(IssueDraft draft, CancellationToken ct);
 }
 
-/// <summary>The tracker answered with an error, or not at all: the export is tried again.</summary>
-public sealed class TrackerException(string message) : Exception(message);
+/// <summary>The tracker answered with an error, or not at all: the export is tried again, unless <see cref="Final"/> says no attempt will ever
+/// do better (a 4xx other than 408 and 429: a bad token, a project that does not exist, a field it refuses).</summary>
+public sealed class TrackerException(string message, bool final = false) : Exception(message)
+{
+    public bool Final { get; } = final;
+
+    public static bool IsFinal(System.Net.HttpStatusCode status) => (int)status is >= 400 and < 500 and not 408 and not 429;
+}

@@ -33,7 +33,7 @@ public sealed class JiraIssues(HttpClient http, TrackerOptions options) : ITrack
                 description = new
                 {
                     type = "doc", version = 1,
-                    content = draft.Body.Split("\n\n").Select(paragraph => new
+                    content = draft.Body.Split("\n\n").Where(p => p.Trim().Length > 0).Select(paragraph => new
                     {
                         type = "paragraph", content = new[] { new { type = "text", text = paragraph } },
                     }),
@@ -57,7 +57,8 @@ public sealed class JiraIssues(HttpClient http, TrackerOptions options) : ITrack
     {
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
-        if (!response.IsSuccessStatusCode) throw new TrackerException($"Jira answered {(int)response.StatusCode}: {TrackerText.Short(text)}");
+        if (!response.IsSuccessStatusCode)
+            throw new TrackerException($"Jira answered {(int)response.StatusCode}: {TrackerText.Short(text)}", TrackerException.IsFinal(response.StatusCode));
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 }

@@ -24,6 +24,15 @@ public sealed record FollowUpExportFailed(Guid IncidentId, Guid FollowUpId, stri
     string ITimelineEvent.Describe() => $"Export to {Tracker} failed (attempt {Attempt}: {Reason}); trying again at {RetryAt:u}";
 }
 
+/// <summary>The tracker refused the follow-up in a way no attempt could do better (a bad token, a project it does not have): the export ends, and
+/// may be asked for again once the tracker's settings are fixed.</summary>
+public sealed record FollowUpExportAbandoned(Guid IncidentId, Guid FollowUpId, string Tracker, int Attempt, string Reason, DateTimeOffset At)
+    : ITimelineEvent, IFollowUpEvent
+{
+    string ITimelineEvent.Actor => "system";
+    string ITimelineEvent.Describe() => $"Export to {Tracker} failed and is not tried again: {Reason}. Fix the tracker's settings, then export it again.";
+}
+
 /// <summary>Where a follow-up is tracked: the tracker's name, the key there (acme/privacy#12, PRIV-12) and its address.</summary>
 public sealed record TrackerLink(string Tracker, string Key, string Url);
 

@@ -22,7 +22,7 @@ public sealed class TrackerOptions
     public string? Token { get; set; }
     public string? WebhookSecret { get; set; }
 
-    /// <summary>Whether a restricted incident's follow-ups go out with their titles (off: "A follow-up of a restricted incident", nothing else).</summary>
+    /// <summary>Whether a restricted incident's follow-ups go out with their titles (and only those); off: "A follow-up of a restricted incident".</summary>
     public bool RestrictedTitles { get; set; }
 
     /// <summary>What is wrong with it, or null when it can be used.</summary>
@@ -31,7 +31,8 @@ public sealed class TrackerOptions
         TrackerKinds.GitHub when string.IsNullOrWhiteSpace(Repository) || !Repository.Contains('/') => "Repository (owner/name) is required for GitHub",
         TrackerKinds.Jira when string.IsNullOrWhiteSpace(Project) => "Project (its key) is required for Jira",
         TrackerKinds.Jira when string.IsNullOrWhiteSpace(User) => "User (the Jira account's email) is required for Jira",
-        TrackerKinds.GitHub or TrackerKinds.Jira when !Uri.TryCreate(Url, UriKind.Absolute, out _) => "Url must be an absolute URL",
+        TrackerKinds.GitHub or TrackerKinds.Jira when !Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps && !url.IsLoopback =>
+            "Url must be an absolute https URL (its token goes with every request; http only to this machine)",
         TrackerKinds.GitHub or TrackerKinds.Jira when string.IsNullOrWhiteSpace(Token) => "Token is required",
         TrackerKinds.GitHub or TrackerKinds.Jira => null,
         _ => $"Kind must be one of {string.Join(", ", TrackerKinds.All)}",
@@ -41,5 +42,5 @@ public sealed class TrackerOptions
 /// <summary>The trackers configured, by name.</summary>
 public sealed class Trackers : Dictionary<string, TrackerOptions>
 {
-    public Trackers() : base(StringComparer.Ordinal) { }
+    public Trackers() : base(StringComparer.OrdinalIgnoreCase) { }
 }

@@ -17,8 +17,8 @@ public sealed class TrackerDeliverySeen
     public DateTimeOffset At { get; set; }
 }
 
-/// <summary>What a tracker's webhook said of one issue: closed (done) or open again.</summary>
-public sealed record IssueChange(string Key, bool Closed);
+/// <summary>What a tracker's webhook said of one issue: closed as done, closed as not to be done (with the tracker's words), or open again.</summary>
+public sealed record IssueChange(string Key, bool Closed, string? NotPlanned = null);
 
 /// <summary>
 /// <c>POST /api/trackers/{tracker}/webhook</c>: a tracker says an issue closed or reopened. The body must carry the HMAC-SHA256 of its exact bytes with
@@ -35,6 +35,7 @@ public static class TrackerWebhookEndpoint
     {
         if (!trackers.TryGetValue(tracker, out var options) || string.IsNullOrEmpty(options.WebhookSecret))
             return Problems.NotFound("Tracker webhook", tracker);
+        tracker = trackers.Keys.First(k => string.Equals(k, tracker, StringComparison.OrdinalIgnoreCase)); // the name its links carry
         var now = clock.GetUtcNow();
         var body = await ReadAsync(context.Request, ct);
         if (body is null) return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"At most {MaxBody} bytes.");
@@ -52,7 +53,9 @@ public static class TrackerWebhookEndpoint
             return TypedResults.Problem(new Problems.Validation().Add(IncomingText.Body, $"Not JSON: {e.Message}").ToProblem("Not a tracker event"));
         }
         var delivery = context.Request.Headers[options.Kind == TrackerKinds.GitHub ? "X-GitHub-Delivery" : "X-Atlassian-Webhook-Identifier"].ToString();
-        if (delivery.Length > 0 && !await FirstTimeAsync($"{tracker}:{delivery}"))
+        var seenId = $"{tracker}:{delivery}";
+        await using var session = store.QuerySession();
+        if (delivery.Length > 0 && await session.LoadAsync<TrackerDeliverySeen>(seenId, ct) is not null)
             return TypedResults.Ok(new { taken = false, why = "this delivery was taken before" });
 
         var change = options.Kind == TrackerKinds.GitHub
@@ -60,17 +63,20 @@ public static class TrackerWebhookEndpoint
             : Jira(payload);
         if (change is null) return TypedResults.Ok(new { taken = false, why = "not an issue closed or reopened" });
 
-        await using var session = store.QuerySession();
         var followUp = await session.Query<FollowUp>().Where(f => f.Links.Any(l => l.Tracker == tracker && l.Key == change.Key)).FirstOrDefaultAsync(ct);
         if (followUp is null) return TypedResults.Ok(new { taken = false, why = $"no follow-up is tracked as {change.Key}" });
-        var (status, reason) = change.Closed
-            ? (FollowUpStatuses.Done, $"{change.Key} closed in {tracker}")
-            : (FollowUpStatuses.Open, $"{change.Key} reopened in {tracker}");
+        var (status, reason) = change switch
+        {
+            { Closed: true, NotPlanned: { } why } => (FollowUpStatuses.WontDo, $"{change.Key} closed in {tracker} as {why}"),
+            { Closed: true } => (FollowUpStatuses.Done, $"{change.Key} closed in {tracker}"),
+            _ => (FollowUpStatuses.Open, $"{change.Key} reopened in {tracker}"),
+        };
+        // Closing moves only what is pending; reopening only what was closed.
         var outcome = await ChangeFollowUpStatusEndpoint.MoveAsync(followUp.Id, status, reason, $"tracker:{tracker}",
-            (_, f) => change.Closed && !f.IsPending || !change.Closed && f.Status != FollowUpStatuses.Done
-                ? Refusal.Conflict("Nothing to move", $"The follow-up is {f.Status}.")
-                : null,
+            (_, f) => change.Closed != f.IsPending ? Refusal.Conflict("Nothing to move", $"The follow-up is {f.Status}.") : null,
             session, commands, followUps, now, ct);
+        // Marked taken once what it said is recorded: a delivery that failed half-way is taken when it comes again.
+        if (delivery.Length > 0) await RememberAsync(seenId);
         return TypedResults.Ok(new { taken = outcome.Succeeded, followUpId = followUp.Id, status = outcome.Succeeded ? status : followUp.Status });
 
         async Task<IResult> RefuseAsync(string reason)
@@ -86,38 +92,45 @@ public static class TrackerWebhookEndpoint
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refused", detail: $"The webhook was refused: {reason}.");
         }
 
-        async Task<bool> FirstTimeAsync(string id)
+        async Task RememberAsync(string id)
         {
             await using var seen = store.LightweightSession();
-            seen.Insert(new TrackerDeliverySeen { Id = id, At = now });
+            seen.Store(new TrackerDeliverySeen { Id = id, At = now });
             seen.DeleteWhere<TrackerDeliverySeen>(s => s.At < now.AddDays(-30)); // trackers redeliver within days, not months
-            try
-            {
-                await seen.SaveChangesAsync(ct);
-                return true;
-            }
-            catch (JasperFx.DocumentAlreadyExistsException)
-            {
-                return false;
-            }
+            await seen.SaveChangesAsync(ct);
         }
     }
 
-    /// <summary>GitHub's <c>issues</c> event: <c>closed</c> or <c>reopened</c>, its issue named <c>owner/name#number</c>.</summary>
+    /// <summary>GitHub's <c>issues</c> event: <c>closed</c> (as <c>not_planned</c>: not to be done) or <c>reopened</c>, its issue named
+    /// <c>owner/name#number</c>.</summary>
     public static IssueChange? GitHub(string @event, JsonElement payload) =>
-        @event == "issues" && Text(payload, "action") is "closed" or "reopened" && payload.TryGetProperty("issue", out var issue)
-        && issue.TryGetProperty("number", out var number) && number.TryGetInt32(out var n)
-        && payload.TryGetProperty("repository", out var repository) && Text(repository, "full_name") is { } repo
-            ? new IssueChange($"{repo}#{n}", Text(payload, "action") == "closed")
+        @event == "issues" && Text(payload, "action") is "closed" or "reopened" && Object(payload, "issue") is { } issue
+        && Object(issue, "number") is { ValueKind: JsonValueKind.Number } number && number.TryGetInt32(out var n)
+        && Object(payload, "repository") is { } repository && Text(repository, "full_name") is { } repo
+            ? new IssueChange($"{repo}#{n}", Text(payload, "action") == "closed", Text(issue, "state_reason") == "not_planned" ? "not planned" : null)
             : null;
 
-    /// <summary>Jira's <c>jira:issue_updated</c>: closed when its status is in the done category, open otherwise.</summary>
-    public static IssueChange? Jira(JsonElement payload) =>
-        Text(payload, "webhookEvent") == "jira:issue_updated" && payload.TryGetProperty("issue", out var issue) && Text(issue, "key") is { } key
-        && issue.TryGetProperty("fields", out var fields) && fields.TryGetProperty("status", out var status)
-        && status.TryGetProperty("statusCategory", out var category) && Text(category, "key") is { } done
-            ? new IssueChange(key, done == "done")
-            : null;
+    private static readonly string[] NotToBeDone = ["won't do", "won't fix", "declined", "not a bug", "obsolete", "duplicate"];
+
+    /// <summary>
+    /// Jira's <c>jira:issue_updated</c> whose changelog moved its status: closed when the status is now in the done category (not to be done when
+    /// its resolution says so: Won't Do, Declined…), open otherwise. An update that moved no status (a comment, an assignee) says nothing here.
+    /// </summary>
+    public static IssueChange? Jira(JsonElement payload)
+    {
+        if (Text(payload, "webhookEvent") != "jira:issue_updated" || Object(payload, "issue") is not { } issue || Text(issue, "key") is not { } key) return null;
+        var movedStatus = Object(payload, "changelog") is { } changelog && Object(changelog, "items") is { ValueKind: JsonValueKind.Array } items
+                          && items.EnumerateArray().Any(i => Text(i, "field") == "status");
+        if (!movedStatus || Object(issue, "fields") is not { } fields || Object(fields, "status") is not { } status
+            || Object(status, "statusCategory") is not { } category || Text(category, "key") is not { } done)
+            return null;
+        var resolution = Object(fields, "resolution") is { } r ? Text(r, "name") : null;
+        return new IssueChange(key, done == "done",
+            done == "done" && resolution is not null && NotToBeDone.Contains(resolution.ToLowerInvariant()) ? resolution : null);
+    }
+
+    private static JsonElement? Object(JsonElement e, string property) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
 
     /// <summary><c>sha256=</c> and the hex HMAC-SHA256 of the body's bytes with the secret, as GitHub and Jira sign their webhooks.</summary>
     public static string Sign(string secret, byte[] body) => "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));

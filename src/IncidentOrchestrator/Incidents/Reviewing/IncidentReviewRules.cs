@@ -8,12 +8,15 @@ public static class IncidentReviewRules
     public static bool RequiresReview(this IncidentOptions options, Severity severity) => Severities(options.ReviewRequiredFor).Contains(severity);
 
     /// <summary>The severities <c>Incidents__ReviewRequiredFor</c> names (<c>none</c>: no severity); a name it does not know stops the start.</summary>
-    public static IReadOnlyList<Severity> Severities(string configured) => configured.Trim() == "none"
-        ? []
-        : configured.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+    public static IReadOnlyList<Severity> Severities(string configured) => configured.Trim() switch
+    {
+        "none" => [],
+        "" => throw new InvalidOperationException("Incidents__ReviewRequiredFor is empty; say none for no severity, or a comma list of severities"),
+        _ => configured.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(name => ApiJson.Value<Severity>(name) ?? throw new InvalidOperationException(
                 $"Incidents__ReviewRequiredFor: '{name}' is not a severity; a comma list of {string.Join(", ", ApiJson.Names<Severity>())}, or none"))
-            .ToList();
+            .ToList(),
+    };
 
     /// <summary>The review's fields not yet written, in the review's order.</summary>
     public static IReadOnlyList<ReviewFields.Field> Missing(Incident incident) =>
