@@ -23,6 +23,7 @@ public static class ConfigurationMap
         ["Cluster"] = typeof(ClusterOptions),
         ["Detection"] = typeof(DetectionOptions),
         ["Escalation"] = typeof(EscalationPolicies),
+        ["FollowUps"] = typeof(FollowUps.FollowUpOptions),
         ["Incidents"] = typeof(IncidentOptions),
         ["Intake"] = typeof(IntakeLimits),
         ["Integrations"] = typeof(Integrations.IntegrationOptions),
@@ -31,6 +32,7 @@ public static class ConfigurationMap
         ["Playbooks"] = typeof(PlaybookOptions),
         ["Programmes"] = typeof(ProgrammeOptions),
         ["RateLimits"] = typeof(RateLimitSettings),
+        ["Trackers"] = typeof(FollowUps.Trackers.Trackers),
         ["Webhooks"] = typeof(WebhookOptions),
         // Named connection strings: the incident store, and the databases actions act on.
         ["ConnectionStrings"] = typeof(Dictionary<string, string>),

@@ -152,7 +152,8 @@ public sealed class when_access_is_reviewed(RunsFixture fixture) : RunContext(fi
         var figures = (await Host.Get("/api/metrics/access", Tokens.For("lena.leadership", Roles.Leadership))).ReadJson();
         Assert.True(figures.GetProperty("reviewsOverdue").GetInt32() >= 1);
         Assert.DoesNotContain(Standing, figures.GetRawText());
-        // Still answerable, by whom it escalated to as well.
+        // Still answerable, by whom it escalated to as well (once its escalation, a timer of its own, has given them their task).
+        await RunScenarios.Eventually(() => TasksAsync(id, Privacy), t => t.Count == 1);
         await Host.Post($"/api/access-reviews/{id}/answer", new { grantee = Standing, decision = "keep", reason = "checked late" }, Privacy, expect: 202);
         await RunScenarios.Eventually(() => ReviewAsync(id), r => r.GetProperty("status").GetString() == "completed");
         Assert.Empty((await Host.Get($"/api/access-reviews?dataset={Dataset}&overdue=true", Owner)).ReadJson().EnumerateArray());
