@@ -40,8 +40,9 @@ public sealed record RunSubject(Guid Id, string Kind, string Title, Incident? In
     /// <summary>Who may see it by name (subjects), besides administrators.</summary>
     public IReadOnlyList<string> Participants => Incident?.Participants ?? (Request is { } r ? [r.RequestedBy] : []);
 
-    /// <summary>Who else may see it (principals: <c>user:x</c>, <c>role:y</c>): an access request's approvers; a review's dataset owner and stewards.</summary>
-    public IReadOnlyList<string> Viewers => Request?.Approvers ?? (Review is { } review ? [review.Owner, .. review.Stewards] : []);
+    /// <summary>Who else may see it (principals: <c>user:x</c>, <c>role:y</c>): an access request's approvers; a review's own viewers (its dataset's
+    /// owner and stewards, and whom its tasks went to).</summary>
+    public IReadOnlyList<string> Viewers => Request?.Approvers ?? Review?.Viewers ?? [];
 
     public bool MaySee(Caller caller) => Incident is { } incident ? caller.CanSee(incident)
         : Request is { } request ? caller.MaySee(request)

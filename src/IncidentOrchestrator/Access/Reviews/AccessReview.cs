@@ -70,9 +70,11 @@ public sealed class AccessReview
     /// <summary>The deadline passed on a dataset that is not restricted, with these grants unanswered (they stand).</summary>
     public List<string> LeftUnanswered { get; set; } = [];
 
-    /// <summary>Who may see it: those who answer for its dataset (its owner and stewards, and whom its tasks went to), privacy and administrators.</summary>
-    public bool MaySee(Security.Caller caller) => Catalogue.DatasetGrantsRead.MaySee(caller, Owner, Stewards)
-        || caller.IsAddressedAs(AssignedTo) || caller.IsAddressedAs(EscalateTo);
+    /// <summary>Who may see it besides privacy and administrators, as principals: its dataset's owner and stewards, and whom its tasks went to.</summary>
+    public IReadOnlyList<string> Viewers => [.. new[] { Owner, AssignedTo, EscalateTo }.Concat(Stewards).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Who may see it: those who answer for its dataset (<see cref="Viewers"/>), privacy and administrators.</summary>
+    public bool MaySee(Security.Caller caller) => Catalogue.DatasetGrantsRead.MaySee(caller, Owner, Stewards) || Viewers.Any(caller.IsAddressedAs);
 
     /// <summary>Whether its deadline revokes what is left unanswered: on a restricted dataset.</summary>
     public bool RevokesUnanswered => Classification == Playbooks.Catalogue.Classifications.Restricted;
