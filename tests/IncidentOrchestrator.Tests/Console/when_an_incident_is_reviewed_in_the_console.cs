@@ -51,6 +51,17 @@ public sealed class when_an_incident_is_reviewed_in_the_console(ConsoleFixture f
         await page.Locator("#followups").GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await Expect(page.Locator("#followups tbody tr")).ToHaveCountAsync(1);
         await Expect(page.Locator("#followups tbody tr")).ToContainTextAsync("rui.responder");
+        // To the team's tracker: the issue is made in the background; the row links to it once it is.
+        await page.Locator("#followups tbody tr").GetByLabel("Export to").SelectOptionAsync("github");
+        await page.Locator("#followups tbody tr").GetByRole(AriaRole.Button, new() { Name = "Export" }).ClickAsync();
+        for (var until = DateTime.UtcNow.AddSeconds(30); await page.Locator("#followups tbody tr a[href*='github.example']").CountAsync() == 0; await page.ReloadAsync())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("The follow-up never linked to its GitHub issue");
+            await Task.Delay(200);
+        }
+        await Expect(page.Locator("#followups tbody tr a[href*='github.example']")).ToHaveTextAsync(new Regex($"^{Regex.Escape(TrackerStandIns.Repository)}#\\d+$"));
+        Assert.Single(Fixture.Trackers.GitHubIssues, i => i.Title == $"Give hr.employee_activity an owner {Key}");
+        Assert.Empty(Fixture.Trackers.Violations);
         await page.Locator("#review").ScrollIntoViewIfNeededAsync();
         await ConsoleFixture.ScreenshotAsync(page, "incident-review");
 

@@ -16,6 +16,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public string Url { get; private set; } = "";
     public Warehouse Warehouse { get; private set; } = null!;
+
+    /// <summary>GitHub's stand-in, configured as the tracker <c>github</c>.</summary>
+    public TrackerStandIns Trackers { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string PipelineRole { get; } = $"console_pipeline_{Guid.NewGuid():N}"[..30];
     public static string Screenshots { get; } = Path.Combine(Repository.Root, "tests", "IncidentOrchestrator.Tests", "TestResults", "screenshots");
@@ -27,6 +30,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
         var database = await TestDatabase.CreateDatabaseAsync("console");
         Warehouse = await Warehouse.CreateAsync();
+        Trackers = await TrackerStandIns.StartAsync();
         await Warehouse.ExecuteAsync($"create role {PipelineRole} login password 'pipeline-secret'; grant select on hr.employee_activity to {PipelineRole}");
         await Warehouse.ExecuteAsync("create schema audit; create table audit.access_log (object_name text, role_name text, read_at timestamptz, rows_read int); " +
             "insert into audit.access_log select 'hr.employee_activity', 'engineer_' || g, now() - (g || ' hours')::interval, g * 10 from generate_series(1, 12) g");
@@ -36,6 +40,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
         {
             ["ConnectionStrings__Incidents"] = database, ["Auth__SigningKey"] = Tokens.SigningKey,
             ["Playbooks__Path"] = AppFixture.RepositoryPlaybooks, ["Connections__warehouse"] = Warehouse.ConnectionString,
+            ["Trackers__github__Kind"] = "github", ["Trackers__github__Url"] = $"{Trackers.Url}/github", ["Trackers__github__Repository"] = TrackerStandIns.Repository,
+            ["Trackers__github__Token"] = TrackerStandIns.GitHubToken,
             ["Programmes__activity-insights__Owner"] = "people-analytics", ["Programmes__activity-insights__Connection"] = "warehouse",
             ["Programmes__activity-insights__Description"] = "Trains internal assistants on employee activity data",
             ["Programmes__activity-insights__ServiceAccountRole"] = PipelineRole, ["Programmes__activity-insights__Datasets__0"] = "hr.employee_activity",
@@ -111,6 +117,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         if (_service is not null) await _service.DisposeAsync();
+        if (Trackers is not null) await Trackers.DisposeAsync();
         RecordedRunsReplay.ThrowIfAny(differences);
     }
 }
