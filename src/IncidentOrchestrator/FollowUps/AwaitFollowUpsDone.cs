@@ -52,8 +52,7 @@ public sealed class AwaitFollowUpsDone : IAction
     {
         var tags = FollowUpCreation.TagsOf(context.Parameters.GetValueOrDefault("tags"));
         if (tags.Count == 0) throw new ActionFailedException("'tags' names no tag");
-        if (tags.FirstOrDefault(t => !FollowUpCreation.IsTag(t)) is { } wrong)
-            throw new ActionFailedException($"'{wrong}' is not a tag: letters, digits and - _ . : / (like safeguard or programme:ai-training)");
+        if (tags.Select(FollowUpCreation.TagProblem).FirstOrDefault(p => p is not null) is { } wrong) throw new ActionFailedException(wrong);
         tags = [.. tags.Select(FollowUpCreation.Normal).Distinct()];
         var key = ActionExecution.KeyFor(context.IncidentId, context.RunId, context.StepId, false);
         var gate = await context.Session.LoadAsync<FollowUpGate>(key, ct);

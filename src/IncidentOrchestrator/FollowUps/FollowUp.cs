@@ -16,6 +16,7 @@ public sealed class FollowUp
     public List<string> Tags { get; set; } = [];
     /// <summary>The incident's severity when the follow-up was created; lists and figures read the incident's own, which may have changed since.</summary>
     public Severity Severity { get; set; }
+    /// <summary>Its incident's restriction, which is set when the incident begins and never changes.</summary>
     public bool Restricted { get; set; }
     public string Status { get; set; } = FollowUpStatuses.Open;
     public string? Reason { get; set; }
@@ -29,7 +30,6 @@ public sealed class FollowUp
     /// <summary>Its issues in the trackers it was exported to.</summary>
     public List<Trackers.TrackerLink> Links { get; set; } = [];
 
-    public DateTimeOffset? RemindedAt { get; set; }
     public int EscalationLevel { get; set; }
 
     public bool IsPending => FollowUpStatuses.IsPending(Status);
@@ -52,9 +52,6 @@ public sealed class FollowUp
                 Status = e.Status;
                 Reason = e.Reason;
                 ClosedAt = FollowUpStatuses.IsPending(e.Status) ? null : e.At;
-                break;
-            case FollowUpReminded e:
-                RemindedAt = e.At;
                 break;
             case FollowUpEscalated e:
                 EscalationLevel = Math.Max(EscalationLevel, e.Level);

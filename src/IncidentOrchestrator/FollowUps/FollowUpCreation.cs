@@ -29,8 +29,7 @@ public static partial class FollowUpCreation
                 $"One of: {string.Join(", ", FollowUpPriorities.All)}.")
             .Require((request.Tags?.Count ?? 0) <= TagsMax, "tags", $"At most {TagsMax} tags.");
         foreach (var tag in request.Tags ?? [])
-            validation.Require(IsTag(tag), "tags",
-                $"'{tag}' is not a tag: letters, digits and - _ . : / (like safeguard or programme:ai-training), at most 100.");
+            if (TagProblem(tag) is { } problem) validation.Add("tags", problem);
         if (OwnerSyntax(request.Owner) is { } ownerError) validation.Add("owner", ownerError);
         if (request.Due is { } due && !TryParseDue(due, DateTimeOffset.UnixEpoch, out _))
             validation.Add("due", Durations.TryParse(due.Trim(), out _)
@@ -104,7 +103,10 @@ public static partial class FollowUpCreation
     /// <summary>A tag is compared in lower case (<c>programme:Activity-Insights</c> is <c>programme:activity-insights</c>).</summary>
     public static string Normal(string tag) => tag.Trim().ToLowerInvariant();
 
-    public static bool IsTag(string? tag) => tag is not null && Tag().IsMatch(Normal(tag));
+    /// <summary>What is wrong with a tag, or null when it is one.</summary>
+    public static string? TagProblem(string? tag) => tag is not null && Tag().IsMatch(Normal(tag))
+        ? null
+        : $"'{tag}' is not a tag: letters, digits and - _ . : / (like safeguard or programme:ai-training), at most 100.";
 
     private static string? OwnerSyntax(string? owner) => owner switch
     {

@@ -110,8 +110,10 @@ public static class ChangeFollowUpStatusEndpoint
             var changed = new FollowUpStatusChanged(incident.Id, followUpId, followUp.Title, followUp.Status, status, reason, by, now);
             // Reopened, it is escalated again from where it was: at its due date, or once more after the commander had it for a while.
             var reopened = !followUp.IsPending && FollowUpStatuses.IsPending(status);
-            // A step waiting for the incident's follow-ups (followups.done) looks again.
-            var moved = new IncidentDecision(null, [changed], [new FollowUpsMoved(incident.Id)]);
+            // A step waiting for the incident's follow-ups (followups.done) looks again, when this one went from pending to settled or back.
+            var moved = followUp.IsPending != FollowUpStatuses.IsPending(status)
+                ? new IncidentDecision(null, [changed], [new FollowUpsMoved(incident.Id)])
+                : IncidentDecision.Append(changed);
             return reopened && FollowUpTimers.NextEscalation(followUp.DueAt, followUp.EscalationLevel, now, options) is { } next
                 ? moved with { Scheduled = [(new FollowUpOverdue(incident.Id, followUpId, followUp.DueAt, next.Level), next.At)] }
                 : moved;

@@ -1,6 +1,5 @@
 using IncidentOrchestrator.Approvals;
 using IncidentOrchestrator.FollowUps;
-using IncidentOrchestrator.FollowUps.Trackers;
 using IncidentOrchestrator.Incidents.Commanders;
 using IncidentOrchestrator.Playbooks.Running;
 using IncidentOrchestrator.Runs;
@@ -52,11 +51,6 @@ public partial class Incident
 
     public List<Reviewing.ReviewDecision> ReviewDecisions { get; set; } = [];
 
-    /// <summary>
-    /// The incident's follow-ups, as far as deciding on them needs. Their lists and figures read <see cref="FollowUp"/>, folded from the same
-    /// events across incidents; decisions read this one, so that they are made on the incident's stream version and retried when it moved.
-    /// </summary>
-    public List<IncidentFollowUp> FollowUps { get; set; } = [];
 
     /// <summary>Containment steps of its runs that have not yet ended successfully, as "run:step".</summary>
     public List<string> OpenContainmentSteps { get; set; } = [];
@@ -91,13 +85,7 @@ public partial class Incident
             case ParticipantAdded e: On(e); break;
             case IncidentResolved e: On(e); break;
             case IncidentClosed e: On(e); break;
-            case FollowUpCreated e: FollowUps.Add(new IncidentFollowUp(e.FollowUpId, e.Title, e.Owner, e.DueAt, FollowUpStatuses.Open, [.. e.Tags], 0)); break;
-            case FollowUpStatusChanged e: OnFollowUp(e.FollowUpId, f => f with { Status = e.Status, Reason = e.Reason }); break;
-            case FollowUpEscalated e: OnFollowUp(e.FollowUpId, f => f with { EscalationLevel = Math.Max(f.EscalationLevel, e.Level) }); break;
-            case FollowUpExportRequested e: OnFollowUp(e.FollowUpId, f => f with { ExportsAsked = [.. f.ExportsAsked, e.Tracker] }); break;
-            case FollowUpExportAbandoned e: OnFollowUp(e.FollowUpId, f => f with { ExportsAsked = [.. f.ExportsAsked.Where(t => t != e.Tracker)] }); break;
-            case FollowUpExported e: OnFollowUp(e.FollowUpId, f => f with { Trackers = [.. f.Trackers, e.Tracker] }); break;
-            case FollowUpReminded e: OnFollowUp(e.FollowUpId, f => f with { RemindedFor = e.DueAt }); break;
+            case IFollowUpEvent e: OnFollowUp(e); break;
             case Reviewing.IncidentReviewBegan e: On(e); break;
             case Reviewing.IncidentReviewEdited e: On(e); break;
             case Reviewing.IncidentReviewDecisionRecorded e: ReviewDecisions.Add(new Reviewing.ReviewDecision(e.Decision, e.By, e.At)); break;
@@ -209,12 +197,6 @@ public partial class Incident
         Phase = "review";
     }
 
-    private void OnFollowUp(Guid id, Func<IncidentFollowUp, IncidentFollowUp> change)
-    {
-        var index = FollowUps.FindIndex(f => f.Id == id);
-        if (index >= 0) FollowUps[index] = change(FollowUps[index]);
-    }
-
     private void On(Reviewing.IncidentReviewBegan e)
     {
         Status = IncidentStatus.Reviewing;
@@ -238,21 +220,3 @@ public partial class Incident
 
 /// <summary>A run of a playbook on the incident, as the incident lists it.</summary>
 public sealed record IncidentRun(Guid RunId, string Playbook, string Status);
-
-/// <summary>A follow-up of the incident, as the incident decides on it.</summary>
-public sealed record IncidentFollowUp(Guid Id, string Title, string Owner, DateTimeOffset DueAt, string Status, List<string> Tags, int EscalationLevel)
-{
-    /// <summary>The trackers it was exported to.</summary>
-    public List<string> Trackers { get; init; } = [];
-
-    /// <summary>The trackers it was asked to be exported to: one export each, however often it is asked.</summary>
-    public List<string> ExportsAsked { get; init; } = [];
-
-    /// <summary>Why it stands where it is (won't do, reopened), as last said.</summary>
-    public string? Reason { get; init; }
-
-    /// <summary>The due date its owner was last reminded of (a reminder delivered again reminds nobody twice).</summary>
-    public DateTimeOffset? RemindedFor { get; init; }
-
-    public bool IsPending => FollowUpStatuses.IsPending(Status);
-}
