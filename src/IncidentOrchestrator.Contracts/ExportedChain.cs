@@ -3,10 +3,11 @@ using System.Text.Json;
 namespace IncidentOrchestrator.Contracts;
 
 /// <summary>
-/// One link of an export's chain. <see cref="Data"/> is the exact text that was hashed, so that anyone can recompute the
-/// chain offline; it is left out (null) of a redacted export.
+/// One link of an export's chain. <see cref="Data"/> (and the event's timeline lines, when it was stored with them) are the
+/// exact text that was hashed, so that anyone can recompute the chain offline; they are left out (null) of a redacted export.
 /// </summary>
-public sealed record ExportedLink(long Sequence, long SeqId, string Type, DateTime Timestamp, string PreviousHash, string? Hash, string? Data);
+public sealed record ExportedLink(long Sequence, long SeqId, string Type, DateTime Timestamp, string PreviousHash, string? Hash, string? Data,
+    string? Line = null, string? RedactedLine = null);
 
 /// <summary>
 /// Verifies an export's chain offline, link by link, with the walk the service makes (<see cref="ChainWalk"/>). What a file
@@ -29,7 +30,7 @@ public static class ExportedChain
         {
             var link = element.Deserialize<ExportedLink>(Json) ?? throw new FormatException("A link of the export's chain is null.");
             walk.Next(new ChainLink(link.SeqId, incidentId, link.Sequence, link.Type, link.Timestamp, link.Data, link.Sequence,
-                link.PreviousHash, link.Hash));
+                link.PreviousHash, link.Hash, link.Line, link.RedactedLine));
         }
         return walk.Verification();
     }

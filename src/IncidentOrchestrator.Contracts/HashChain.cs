@@ -6,7 +6,8 @@ namespace IncidentOrchestrator.Contracts;
 
 /// <summary>
 /// The incident's hash chain: each event is linked to the one before it in its stream by
-/// <c>sha256(previousHash \n seqId \n incidentId \n sequence \n type \n timestamp \n data)</c>. The database's
+/// <c>sha256(previousHash \n seqId \n incidentId \n sequence \n type \n timestamp \n data)</c>, followed by
+/// <c>\n line \n redactedLine</c> for an event stored with its timeline line (what a timeline page shows is covered too). The database's
 /// <c>event_chain_hash</c> makes the links, the service verifies them, and anyone holding an export verifies them offline:
 /// all with this canonical form.
 /// </summary>
@@ -18,9 +19,11 @@ public static class HashChain
     /// <summary>The canonical form in words, as an export states it.</summary>
     public const string CanonicalForm =
         "sha256(previousHash \\n seqId \\n incidentId \\n sequence \\n type \\n timestamp as yyyy-MM-ddTHH:mm:ss.ffffffZ \\n data), lower-case hex; " +
+        "an event stored with its timeline line adds \\n line \\n redactedLine (empty when it has none) after data; " +
         "the first previousHash is 64 zeros";
 
-    public static string Hash(string previous, long seqId, Guid streamId, long version, string type, DateTime timestamp, string data)
+    public static string Hash(string previous, long seqId, Guid streamId, long version, string type, DateTime timestamp, string data,
+        string? line = null, string? redactedLine = null)
     {
         var canonical = string.Join('\n',
             previous,
@@ -30,6 +33,7 @@ public static class HashChain
             type,
             Timestamp(timestamp),
             data);
+        if (line is not null) canonical = string.Join('\n', canonical, line, redactedLine ?? "");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
@@ -41,9 +45,12 @@ public static class HashChain
             .ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 }
 
-/// <summary>One event as its link covers it. <see cref="Data"/> is the exact text hashed; null when it was withheld (a redacted export).</summary>
+/// <summary>
+/// One event as its link covers it. <see cref="Data"/> is the exact text hashed; null when it was withheld (a redacted export).
+/// <see cref="Line"/> and <see cref="RedactedLine"/> are the timeline lines stored with the event, when it has them.
+/// </summary>
 public sealed record ChainLink(long SeqId, Guid StreamId, long Version, string Type, DateTime Timestamp, string? Data,
-    long? LinkedVersion, string? PreviousHash, string? StoredHash);
+    long? LinkedVersion, string? PreviousHash, string? StoredHash, string? Line = null, string? RedactedLine = null);
 
 /// <summary>What recomputing an incident's chain found. Sequences are stream positions, as on the timeline.</summary>
 public sealed record ChainVerification(bool Valid, int Events, long? FirstBrokenSequence, string? Reason, string? HeadHash);
@@ -71,7 +78,8 @@ public sealed class ChainWalk
             : link.LinkedVersion != link.Version ? (link.Version, "the event was moved from the position it was linked at")
             : link.PreviousHash != _previous ? (link.Version, "the link does not follow the previous event")
             : link.Data is null ? (link.Version, "the export is redacted: it has no hashed text to recompute")
-            : HashChain.Hash(_previous, link.SeqId, link.StreamId, link.Version, link.Type, link.Timestamp, link.Data) != link.StoredHash
+            : HashChain.Hash(_previous, link.SeqId, link.StreamId, link.Version, link.Type, link.Timestamp, link.Data, link.Line,
+                link.RedactedLine) != link.StoredHash
                 ? (link.Version, "the event's content differs from what was linked")
             : null;
         if (Broken is null) _previous = Head = link.StoredHash!;

@@ -89,6 +89,7 @@ public static class IncidentOrchestratorHost
                 opts.OpenTelemetry.TrackConnections = TrackLevel.Normal;
                 opts.OpenTelemetry.TrackEventCounters();
 
+                opts.ConfigureTimeline();
                 opts.ConfigureIncidents();
                 opts.ConfigureFollowUps();
                 opts.ConfigureSignals();

@@ -82,7 +82,7 @@ public static class ExportEndpoint
             async ValueTask Write(ChainLink l)
             {
                 JsonSerializer.Serialize(writer, new ExportedLink(l.Version, l.SeqId, l.Type, l.Timestamp, l.PreviousHash ?? "", l.StoredHash,
-                    redact ? null : l.Data), Json);
+                    redact ? null : l.Data, redact ? null : l.Line, redact ? null : l.RedactedLine), Json);
                 if (++written % Batch == 0) await flush();
             }
             ChainVerification? verification = null;

@@ -33,6 +33,9 @@ public static class Redaction
 
     public static string? Text(string? value, bool redact) => redact && value is not null ? Placeholder : value;
 
+    /// <summary>Whether events of this type have fields that redaction hides.</summary>
+    public static bool Hides(Type type) => SensitiveFields(type).Length > 0;
+
     /// <summary>The event with its sensitive fields hidden: strings read <see cref="Placeholder"/>, collections are emptied.</summary>
     public static object Event(object data, Type type)
     {

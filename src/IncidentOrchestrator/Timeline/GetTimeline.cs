@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Security;
@@ -15,7 +16,8 @@ namespace IncidentOrchestrator.Timeline;
 /// "load older"); <c>limit</c> defaults to 200 (at most 1,000). Filters: <c>types</c> (a comma list of
 /// event types), <c>actor</c>, <c>from</c> (events at or after a time) and <c>system=false</c> to hide the engine's
 /// bookkeeping. The next page's
-/// URL is in the <c>Link</c> header.
+/// URL is in the <c>Link</c> header. A page passes the events' stored lines through (<see cref="StoredLine"/>), unless it
+/// is filtered by actor or reaches events recorded before lines were stored.
 /// </summary>
 public static class GetTimelineEndpoint
 {
@@ -39,10 +41,20 @@ public static class GetTimelineEndpoint
         var hidden = system == false ? eventTypes.System : [];
         var backward = before is not null;
 
-        var (page, next) = await ScanAsync(session, id, backward, backward ? before!.Value : after ?? 0, pageSize, stored, hidden, actor, redact, ct,
-            incident.Version, from);
-        if (next is { } more) Paging.LinkNext(context, backward ? "before" : "after", more.ToString(), backward ? "after" : "before");
+        var start = backward ? before!.Value : after ?? 0;
+        if (actor is null && await StoredLine.PageAsync(session, new(id, backward, start, pageSize, stored, hidden, from, redact), ct) is { } lines)
+        {
+            Link(lines.Next);
+            return TypedResults.Text(lines.Json, "application/json", Encoding.UTF8);
+        }
+        var (page, next) = await ScanAsync(session, id, backward, start, pageSize, stored, hidden, actor, redact, ct, incident.Version, from);
+        Link(next);
         return TypedResults.Ok(page);
+
+        void Link(long? next)
+        {
+            if (next is { } more) Paging.LinkNext(context, backward ? "before" : "after", more.ToString(), backward ? "after" : "before");
+        }
     }
 
     /// <summary>The stored names of the event types a <c>types</c> parameter names; an unknown one is a field error.</summary>

@@ -14,10 +14,18 @@ public sealed record TimelineItem(long Sequence, DateTimeOffset At, DateTimeOffs
     object Data);
 
 /// <summary>
-/// The timeline is a live projection of the incident's stream: it is computed from the events
-/// themselves at read time, so it can never drift from the record it describes and costs no
-/// second write per event. Sensitive fields are redacted here, for viewers without need-to-know,
-/// in the data and in the sentence that describes it.
+/// What an event says on the timeline, apart from where it stands in its stream and when it was appended: when it
+/// happened (null when the event does not say, and the append time stands for it), its type, who, the sentence, and the data.
+/// </summary>
+public sealed record TimelineLine(
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    DateTimeOffset? At, string Type, string Actor, string Summary, object Data);
+
+/// <summary>
+/// The timeline is a projection of the incident's stream: each event's line is made from the event itself, once when it
+/// is appended (<see cref="StoredLine"/>), and again here for events recorded before lines were stored, so it can
+/// never drift from the record it describes. Sensitive fields are redacted here, for viewers without need-to-know, in the
+/// data and in the sentence that describes it.
 /// </summary>
 public static class TimelineProjection
 {
@@ -26,15 +34,16 @@ public static class TimelineProjection
 
     public static TimelineItem Project(IEvent e, bool redact = false)
     {
-        var shown = redact ? Redaction.Event(e.Data, e.EventType) : e.Data;
+        var line = Line(e.Data, e.EventType, redact);
+        return new TimelineItem(e.Version, line.At ?? e.Timestamp, e.Timestamp, line.Type, line.Actor, line.Summary, line.Data);
+    }
+
+    /// <summary>The line an event makes, for a viewer who sees it whole or redacted.</summary>
+    public static TimelineLine Line(object data, Type type, bool redact)
+    {
+        var shown = redact ? Redaction.Event(data, type) : data;
         var described = shown as ITimelineEvent;
-        return new TimelineItem(
-            e.Version,
-            described?.At ?? e.Timestamp,
-            e.Timestamp,
-            e.EventType.Name,
-            described?.Actor ?? "system",
-            described?.Describe() ?? e.EventType.Name,
-            redact ? Redaction.Data(e.Data, e.EventType, redact) : e.Data);
+        return new TimelineLine(described?.At, type.Name, described?.Actor ?? "system", described?.Describe() ?? type.Name,
+            redact ? Redaction.Data(data, type, redact) : data);
     }
 }

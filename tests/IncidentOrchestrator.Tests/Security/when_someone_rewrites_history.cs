@@ -51,6 +51,7 @@ public sealed class when_someone_rewrites_history(AppFixture fixture) : Integrat
                  {
                      $"update {Events} set data = jsonb_set(data, '{{reason}}', '\"nothing happened\"') where stream_id = @incident and version = 4",
                      $"delete from {Events} where stream_id = @incident and version = 2",
+                     $"update {Events} set headers = null where stream_id = @incident and version = 2",
                      $"truncate {Events} cascade",
                      "delete from incidents.event_chain where stream_id = @incident",
                      "update incidents.event_chain set hash = 'forged' where stream_id = @incident",
@@ -85,6 +86,12 @@ public sealed class when_someone_rewrites_history(AppFixture fixture) : Integrat
             update {Events} set version = 2 where stream_id = @incident and version = 3;
             update {Events} set version = 3 where stream_id = @incident and version = -1
             """, 2 },
+        { "a stored timeline line is changed", $$"""
+            update {{Events}} set headers = jsonb_set(headers, '{timeline}', to_jsonb(replace(headers ->> 'timeline', 'rui.responder', 'mallory')))
+             where stream_id = @incident and version = 2
+            """, 2 },
+        { "a redacted timeline line is removed", $"update {Events} set headers = headers - 'timeline-redacted' where stream_id = @incident and version = 4", 4 },
+        { "an event's stored lines are removed", $"update {Events} set headers = null where stream_id = @incident and version = 3", 3 },
         { "an event is appended around the service", Inserted(at: 6), 6 },
         { "an event is inserted in the middle", $"""
             update {Events} set version = version + 100 where stream_id = @incident and version >= 3;

@@ -56,9 +56,10 @@ public sealed class ChainVerifier(IDocumentStore store)
     private static async Task<int> ReadLinksAsync(NpgsqlConnection connection, Guid streamId, long after, long upTo, Func<ChainLink, ValueTask> onLink,
         CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"""
-            select e.seq_id, e.stream_id, e.version, e.type, e.timestamp, coalesce(e.data::text, ''), c.version, c.prev_hash, c.hash
-              from {S}.mt_events e left join {S}.event_chain c on c.seq_id = e.seq_id
+        await using var command = new NpgsqlCommand($$"""
+            select e.seq_id, e.stream_id, e.version, e.type, e.timestamp, coalesce(e.data::text, ''), c.version, c.prev_hash, c.hash,
+                   e.headers ->> '{{Timeline.StoredLine.Header}}', e.headers ->> '{{Timeline.StoredLine.RedactedHeader}}'
+              from {{S}}.mt_events e left join {{S}}.event_chain c on c.seq_id = e.seq_id
              where e.stream_id = @stream and e.version > @after and e.version <= @upTo
              order by e.version
             """, connection);
@@ -73,7 +74,8 @@ public sealed class ChainVerifier(IDocumentStore store)
             await onLink(new ChainLink(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetString(3),
                 reader.GetFieldValue<DateTime>(4), reader.GetString(5),
                 await reader.IsDBNullAsync(6, ct) ? null : reader.GetInt64(6), await reader.IsDBNullAsync(7, ct) ? null : reader.GetString(7),
-                await reader.IsDBNullAsync(8, ct) ? null : reader.GetString(8)));
+                await reader.IsDBNullAsync(8, ct) ? null : reader.GetString(8),
+                await reader.IsDBNullAsync(9, ct) ? null : reader.GetString(9), await reader.IsDBNullAsync(10, ct) ? null : reader.GetString(10)));
         }
         return count;
     }

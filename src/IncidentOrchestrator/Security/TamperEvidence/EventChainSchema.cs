@@ -5,7 +5,7 @@ namespace IncidentOrchestrator.Security.TamperEvidence;
 /// <summary>
 /// The database side of tamper evidence. Every row appended to the event table is linked, in the
 /// same transaction, to the previous event of its stream: <c>hash = SHA-256(previous hash, the
-/// event's canonical form)</c>, kept in <c>event_chain</c>; <see cref="Contracts.HashChain"/> states that form for everyone else. The link is made by a trigger so that
+/// event's canonical form, its stored timeline line included)</c>, kept in <c>event_chain</c>; <see cref="Contracts.HashChain"/> states that form for everyone else. The link is made by a trigger so that
 /// no append path can skip it, and so that it sees the values PostgreSQL actually stored
 /// (sequence, version, timestamp). Appends to one stream are already serialised by Marten's
 /// update of the stream row, which is what makes "the previous event" well defined.
@@ -22,19 +22,27 @@ public static class EventChainSchema
         select pg_advisory_xact_lock(7301, 1);
         lock table {{S}}.mt_events in share row exclusive mode; -- no append may slip between linking and the trigger
 
+        -- (the forms before timeline lines were stored: nothing calls them once the trigger below is replaced)
+        drop function if exists {{S}}.event_chain_link(bigint, uuid, bigint, text, timestamptz, jsonb);
+        drop function if exists {{S}}.event_chain_hash(text, bigint, uuid, bigint, text, timestamptz, jsonb);
+
         create or replace function {{S}}.event_chain_hash(
-            p_prev text, p_seq_id bigint, p_stream_id uuid, p_version bigint, p_type text, p_at timestamptz, p_data jsonb)
+            p_prev text, p_seq_id bigint, p_stream_id uuid, p_version bigint, p_type text, p_at timestamptz, p_data jsonb, p_headers jsonb)
         returns text language sql stable as $fn$
             select encode(sha256(convert_to(
                 p_prev || E'\n' || p_seq_id || E'\n' || p_stream_id || E'\n' || p_version || E'\n' || p_type || E'\n' ||
                 -- Marten's tombstones carry DateTimeOffset.MinValue, which Npgsql writes as -infinity (to_char gives null)
                 case when isfinite(p_at) then to_char(p_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') else p_at::text end
-                || E'\n' || coalesce(p_data::text, ''),
+                || E'\n' || coalesce(p_data::text, '')
+                -- an event stored with its timeline line: what a page shows is linked too
+                || case when p_headers ->> '{{Timeline.StoredLine.Header}}' is null then ''
+                        else E'\n' || (p_headers ->> '{{Timeline.StoredLine.Header}}') || E'\n' ||
+                             coalesce(p_headers ->> '{{Timeline.StoredLine.RedactedHeader}}', '') end,
                 'UTF8')), 'hex')
         $fn$;
 
         create or replace function {{S}}.event_chain_link(
-            p_seq_id bigint, p_stream_id uuid, p_version bigint, p_type text, p_at timestamptz, p_data jsonb)
+            p_seq_id bigint, p_stream_id uuid, p_version bigint, p_type text, p_at timestamptz, p_data jsonb, p_headers jsonb)
         returns void language plpgsql as $fn$
         declare prev text;
         begin
@@ -43,7 +51,7 @@ public static class EventChainSchema
             prev := coalesce(prev, '{{Contracts.HashChain.Genesis}}');
             insert into {{S}}.event_chain (seq_id, stream_id, version, prev_hash, hash)
             values (p_seq_id, p_stream_id, p_version, prev,
-                    {{S}}.event_chain_hash(prev, p_seq_id, p_stream_id, p_version, p_type, p_at, p_data));
+                    {{S}}.event_chain_hash(prev, p_seq_id, p_stream_id, p_version, p_type, p_at, p_data, p_headers));
         end
         $fn$;
 
@@ -60,7 +68,7 @@ public static class EventChainSchema
                 create unique index event_chain_stream_version on {{S}}.event_chain (stream_id, version);
                 -- First install on a database that already has events: link them once, in stream order.
                 -- Never again afterwards, or an event slipped in with the triggers off would be blessed.
-                perform {{S}}.event_chain_link(e.seq_id, e.stream_id, e.version, e.type, e.timestamp, e.data)
+                perform {{S}}.event_chain_link(e.seq_id, e.stream_id, e.version, e.type, e.timestamp, e.data, e.headers)
                    from (select * from {{S}}.mt_events order by stream_id, version) e;
             end if;
         end
@@ -68,7 +76,7 @@ public static class EventChainSchema
 
         create or replace function {{S}}.event_chain_on_append() returns trigger language plpgsql as $fn$
         begin
-            perform {{S}}.event_chain_link(NEW.seq_id, NEW.stream_id, NEW.version, NEW.type, NEW.timestamp, NEW.data);
+            perform {{S}}.event_chain_link(NEW.seq_id, NEW.stream_id, NEW.version, NEW.type, NEW.timestamp, NEW.data, NEW.headers);
             return NEW;
         end
         $fn$;
@@ -77,8 +85,8 @@ public static class EventChainSchema
         begin
             if TG_OP = 'UPDATE' and TG_TABLE_NAME = 'mt_events' then
                 -- (nested: the row fields below exist only on the event table)
-                if (NEW.seq_id, NEW.id, NEW.stream_id, NEW.version, NEW.type, NEW.timestamp, NEW.data)
-                   is not distinct from (OLD.seq_id, OLD.id, OLD.stream_id, OLD.version, OLD.type, OLD.timestamp, OLD.data) then
+                if (NEW.seq_id, NEW.id, NEW.stream_id, NEW.version, NEW.type, NEW.timestamp, NEW.data, NEW.headers)
+                   is not distinct from (OLD.seq_id, OLD.id, OLD.stream_id, OLD.version, OLD.type, OLD.timestamp, OLD.data, OLD.headers) then
                     return NEW; -- bookkeeping columns (archiving) may change; what the event says may not
                 end if;
             end if;

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IncidentOrchestrator.Hosting;
+using IncidentOrchestrator.Security.TamperEvidence;
+using IncidentOrchestrator.Tests.Fixtures;
+using IncidentOrchestrator.Timeline;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IncidentOrchestrator.Tests.Timeline;
+
+/// <summary>
+/// Each event's timeline line is made when it is appended and stored with it; a page passes the stored text through. What
+/// it shows must be what the event says, for a participant and redacted for everyone else, and a line rewritten in the
+/// database is shown as stored but found by verification.
+/// </summary>
+public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixture) : IntegrationContext(fixture)
+{
+    private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
+
+    private async Task<Guid> AnIncidentWithSensitiveText()
+    {
+        var signal = await Host.SendSignal(Scenarios.Signal($"stored-lines:{Guid.NewGuid():N}",
+            attributes: new { dataset = "hr.employee_activity", employee = "jane.doe" }));
+        await Host.Post($"/api/incidents/{signal.IncidentId}/participants", new { subject = "rui.responder" }, expect: 204);
+        await Host.Post($"/api/incidents/{signal.IncidentId}/status", new { status = "resolved", reason = "Jane Doe's history was exposed" },
+            expect: 204);
+        return signal.IncidentId;
+    }
+
+    /// <summary>The timeline as the events themselves describe it, read into their types now.</summary>
+    private async Task<JsonArray> Described(Guid id, bool redact)
+    {
+        await using var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(id);
+        return JsonSerializer.SerializeToNode(TimelineProjection.Project(events, redact), Json)!.AsArray();
+    }
+
+    private async Task<JsonArray> Page(string url, string? token = null) =>
+        JsonNode.Parse((await Host.Get(url, token)).ReadAsText())!.AsArray();
+
+    [Fact]
+    public async Task every_event_is_stored_with_its_line_and_a_page_says_what_the_events_say_in_full_and_redacted()
+    {
+        var id = await AnIncidentWithSensitiveText();
+        await using (var session = Host.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            var lines = await session.QueryAsync<int>(
+                $"select count(*)::int from incidents.mt_events where stream_id = ? and headers ->> '{StoredLine.Header}' is null", id);
+            Assert.Equal(0, lines.Single());
+        }
+
+        var full = await Page($"/api/incidents/{id}/timeline", Api.Admin);
+        var redacted = await Page($"/api/incidents/{id}/timeline", Api.Leadership);
+
+        Assert.True(JsonNode.DeepEquals(await Described(id, redact: false), full), full.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(await Described(id, redact: true), redacted), redacted.ToJsonString());
+        Assert.Contains("jane.doe", full.ToJsonString());
+        Assert.DoesNotContain("jane.doe", redacted.ToJsonString());
+        Assert.DoesNotContain("Jane Doe", redacted.ToJsonString());
+
+        // Filters in SQL, newest first: the same items the described timeline has, in its order reversed.
+        var resolved = await Page($"/api/incidents/{id}/timeline?types=IncidentResolved,ParticipantAdded&before=100", Api.Leadership);
+        Assert.Equal(["IncidentResolved", "ParticipantAdded"], resolved.Select(i => i!["type"]!.GetValue<string>()));
+        Assert.True(JsonNode.DeepEquals(new JsonArray((await Described(id, redact: true))
+            .Where(i => i!["type"]!.GetValue<string>() is "IncidentResolved" or "ParticipantAdded").Reverse().Select(i => i!.DeepClone()).ToArray()),
+            resolved));
+    }
+
+    [Fact]
+    public async Task a_page_shows_the_line_as_stored_and_verification_finds_one_rewritten()
+    {
+        var id = await AnIncidentWithSensitiveText();
+        var sequence = (await Page($"/api/incidents/{id}/timeline", Api.Admin))
+            .Single(i => i!["type"]!.GetValue<string>() == "ParticipantAdded")!["sequence"]!.GetValue<long>();
+        Assert.True((await Host.Services.GetRequiredService<ChainVerifier>().VerifyAsync(id, CancellationToken.None)).Valid);
+
+        await DatabaseOwner.RewriteHistoryAsync(Fixture.ConnectionString, $$"""
+            update incidents.mt_events
+               set headers = jsonb_set(headers, '{{{StoredLine.Header}}}', to_jsonb(replace(headers ->> '{{StoredLine.Header}}', 'rui.responder', 'mallory')))
+             where stream_id = @incident and version = {{sequence}}
+            """, id);
+
+        var shown = (await Page($"/api/incidents/{id}/timeline", Api.Admin)).Single(i => i!["sequence"]!.GetValue<long>() == sequence)!;
+        Assert.Contains("mallory", shown["summary"]!.GetValue<string>());
+        var verification = await Host.Services.GetRequiredService<ChainVerifier>().VerifyAsync(id, CancellationToken.None);
+        Assert.False(verification.Valid, "a rewritten timeline line went unnoticed");
+        Assert.Equal(sequence, verification.FirstBrokenSequence);
+    }
+}
