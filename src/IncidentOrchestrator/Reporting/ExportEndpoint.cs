@@ -66,8 +66,17 @@ public static class ExportEndpoint
             var (position, upTo) = (from, paged ? from + pageSize : long.MaxValue);
             while (position < upTo)
             {
-                var (page, next) = await GetTimelineEndpoint.ScanAsync(session, id, false, position, (int)Math.Min(Batch, upTo - position), [], [],
-                    null, redact, ct);
+                var batch = (int)Math.Min(Batch, upTo - position);
+                // the stored lines passed through; events recorded before lines were stored, described as they are read
+                if (await StoredLine.PageAsync(session, new(id, false, position, batch, [], [], null, redact), ct) is { } stored)
+                {
+                    foreach (var item in stored.Items) writer.WriteRawValue(item, skipInputValidation: true);
+                    await flush();
+                    if (stored.Items.Count == 0 || stored.Next is null) break;
+                    position = stored.Next.Value;
+                    continue;
+                }
+                var (page, next) = await GetTimelineEndpoint.ScanAsync(session, id, false, position, batch, [], [], null, redact, ct);
                 foreach (var item in page) JsonSerializer.Serialize(writer, item, Json);
                 await flush();
                 if (page.Count == 0 || next is null) break;

@@ -45,7 +45,7 @@ public static class GetTimelineEndpoint
         if (actor is null && await StoredLine.PageAsync(session, new(id, backward, start, pageSize, stored, hidden, from, redact), ct) is { } lines)
         {
             Link(lines.Next);
-            return TypedResults.Text(lines.Json, "application/json", Encoding.UTF8);
+            return TypedResults.Text($"[{string.Join(',', lines.Items)}]", "application/json", Encoding.UTF8);
         }
         var (page, next) = await ScanAsync(session, id, backward, start, pageSize, stored, hidden, actor, redact, ct, incident.Version, from);
         Link(next);

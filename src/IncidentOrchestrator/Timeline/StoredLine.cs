@@ -51,10 +51,10 @@ public static class StoredLine
     public sealed record Query(Guid StreamId, bool Backward, long From, int Limit, string[] Types, string[] Hidden, DateTimeOffset? Since, bool Redact);
 
     /// <summary>
-    /// A page of the timeline as the API's JSON array, from the stored lines, and the position the next page starts from;
-    /// null when an event of the page was appended before lines were stored.
+    /// A page of the timeline, each item the API's JSON made from its stored line, and the position the next page starts
+    /// from; null when an event of the page was appended before lines were stored.
     /// </summary>
-    public static async Task<(string Json, long? Next)?> PageAsync(IQuerySession session, Query q, CancellationToken ct)
+    public static async Task<(List<string> Items, long? Next)?> PageAsync(IQuerySession session, Query q, CancellationToken ct)
     {
         var sql = new StringBuilder($"""
             select version, timestamp, {(q.Redact ? $"coalesce(headers ->> '{RedactedHeader}', headers ->> '{Header}')" : $"headers ->> '{Header}'")}
@@ -70,30 +70,29 @@ public static class StoredLine
         command.Parameters.AddWithValue("limit", q.Limit + 1);
         command.CommandText = sql.ToString();
 
-        var page = new StringBuilder("[");
-        var (count, last) = (0, 0L);
+        var items = new List<string>(Math.Min(q.Limit, 1000));
         long? next = null;
         await using (var reader = await session.ExecuteReaderAsync(command, ct))
         {
+            var (item, last) = (new StringBuilder(), 0L);
             while (await reader.ReadAsync(ct))
             {
-                if (count == q.Limit) { next = last; break; }
+                if (items.Count == q.Limit) { next = last; break; }
                 if (await reader.IsDBNullAsync(2, ct)) return null;
                 last = reader.GetInt64(0);
-                if (count++ > 0) page.Append(',');
-                Append(page, last, reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2));
+                items.Add(Item(item.Clear(), last, reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2)));
             }
         }
-        return (page.Append(']').ToString(), next);
+        return (items, next);
     }
 
     /// <summary>A <see cref="TimelineItem"/> in the API's JSON: the event's position and append time, then its stored line.</summary>
-    private static void Append(StringBuilder page, long sequence, DateTimeOffset recordedAt, string line)
+    private static string Item(StringBuilder item, long sequence, DateTimeOffset recordedAt, string line)
     {
         var at = JsonSerializer.Serialize(recordedAt, Json);
-        page.Append("{\"sequence\":").Append(sequence).Append(",\"recordedAt\":").Append(at);
+        item.Append("{\"sequence\":").Append(sequence).Append(",\"recordedAt\":").Append(at);
         // A line carries "at" first when its event says when it happened; otherwise the append time stands for it.
-        if (!line.StartsWith("{\"at\":", StringComparison.Ordinal)) page.Append(",\"at\":").Append(at);
-        page.Append(',').Append(line, 1, line.Length - 1);
+        if (!line.StartsWith("{\"at\":", StringComparison.Ordinal)) item.Append(",\"at\":").Append(at);
+        return item.Append(',').Append(line, 1, line.Length - 1).ToString();
     }
 }

@@ -55,7 +55,8 @@ public sealed class when_an_export_is_verified_offline(AppFixture fixture) : Int
             var link = forged["chain"]!["links"]![20]!;
             link["data"] = link["data"]!.GetValue<string>().Replace("quoted", "QUOTED");
             link["hash"] = HashChain.Hash(link["previousHash"]!.GetValue<string>(), link["seqId"]!.GetValue<long>(), id, link["sequence"]!.GetValue<long>(),
-                link["type"]!.GetValue<string>(), link["timestamp"]!.GetValue<DateTime>(), link["data"]!.GetValue<string>());
+                link["type"]!.GetValue<string>(), link["timestamp"]!.GetValue<DateTime>(), link["data"]!.GetValue<string>(),
+                link["line"]?.GetValue<string>(), link["redactedLine"]?.GetValue<string>());
             var next = await VerifyAsync(folder, "forged.json", forged);
             Assert.Equal(ExitCodes.Failure, next.ExitCode);
             Assert.Equal(22, next.Verdict.GetProperty("firstBrokenSequence").GetInt64());

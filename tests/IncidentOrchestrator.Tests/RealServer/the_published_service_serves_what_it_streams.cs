@@ -81,15 +81,20 @@ public sealed class the_published_service_serves_what_it_streams(PublishedServic
         Assert.Equal(Enumerable.Range(1, (int)version).Select(i => (long)i), sequences);
 
         // the timeline's pages, the report, the chain's verdict
-        var timeline = new List<long>();
+        // (their stored lines written by hand into the answer: the same items as the export's)
+        var timeline = new List<System.Text.Json.Nodes.JsonNode>();
         for (string? next = $"/api/incidents/{id}/timeline?limit=1000"; next is not null;)
         {
             using var response = await _http.GetAsync(next);
             Assert.Equal(200, (int)response.StatusCode);
-            timeline.AddRange(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()));
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            timeline.AddRange(System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray().Select(e => e!.DeepClone()));
             next = Link(response);
         }
-        Assert.Equal(sequences, timeline);
+        Assert.Equal(sequences, timeline.Select(e => e["sequence"]!.GetValue<long>()));
+        var exported = whole.RootElement.GetProperty("timeline").EnumerateArray().Select(e => System.Text.Json.Nodes.JsonNode.Parse(e.GetRawText())!).ToList();
+        Assert.All(timeline.Zip(exported), pair => Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(pair.First, pair.Second),
+            $"{pair.First.ToJsonString()}\n{pair.Second.ToJsonString()}"));
         var report = await _http.GetStringAsync($"/api/incidents/{id}/report");
         Assert.StartsWith("# ", report);
         Assert.True((await _http.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/verify")).GetProperty("valid").GetBoolean());

@@ -36,6 +36,9 @@ public sealed class when_an_incident_is_exported(AppFixture fixture) : Integrati
             var canonical = string.Join('\n', previous, link.GetProperty("seqId").GetInt64(), id, link.GetProperty("sequence").GetInt64(),
                 link.GetProperty("type").GetString(), link.GetProperty("timestamp").GetDateTime().ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"),
                 link.GetProperty("data").GetString());
+            // an event stored with its timeline line: the line and the redacted line (empty when there is none) follow
+            Assert.Equal(JsonValueKind.String, link.GetProperty("line").ValueKind);
+            canonical = string.Join('\n', canonical, link.GetProperty("line").GetString(), link.GetProperty("redactedLine").GetString() ?? "");
             previous = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
             Assert.Equal(previous, link.GetProperty("hash").GetString());
         }
