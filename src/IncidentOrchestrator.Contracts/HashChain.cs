@@ -7,7 +7,8 @@ namespace IncidentOrchestrator.Contracts;
 /// <summary>
 /// The incident's hash chain: each event is linked to the one before it in its stream by
 /// <c>sha256(previousHash \n seqId \n incidentId \n sequence \n type \n timestamp \n data)</c>, followed by
-/// <c>\n line \n redactedLine</c> for an event stored with its timeline line (what a timeline page shows is covered too). The database's
+/// <c>\n line \n redactedLine</c> for an event stored with a timeline line or a redacted one, each empty when absent (what a
+/// timeline page shows is covered too). The database's
 /// <c>event_chain_hash</c> makes the links, the service verifies them, and anyone holding an export verifies them offline:
 /// all with this canonical form.
 /// </summary>
@@ -19,7 +20,7 @@ public static class HashChain
     /// <summary>The canonical form in words, as an export states it.</summary>
     public const string CanonicalForm =
         "sha256(previousHash \\n seqId \\n incidentId \\n sequence \\n type \\n timestamp as yyyy-MM-ddTHH:mm:ss.ffffffZ \\n data), lower-case hex; " +
-        "an event stored with its timeline line adds \\n line \\n redactedLine (empty when it has none) after data; " +
+        "an event stored with a timeline line (or a redacted one) adds \\n line \\n redactedLine after data, each empty when absent; " +
         "the first previousHash is 64 zeros";
 
     public static string Hash(string previous, long seqId, Guid streamId, long version, string type, DateTime timestamp, string data,
@@ -33,7 +34,7 @@ public static class HashChain
             type,
             Timestamp(timestamp),
             data);
-        if (line is not null) canonical = string.Join('\n', canonical, line, redactedLine ?? "");
+        if (line is not null || redactedLine is not null) canonical = string.Join('\n', canonical, line ?? "", redactedLine ?? "");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

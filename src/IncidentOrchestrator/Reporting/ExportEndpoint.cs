@@ -31,7 +31,7 @@ public static class ExportEndpoint
 
     [WolverineGet("/api/incidents/{id}/export"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Get(Guid id, long? after, int? limit, IQuerySession session, ChainVerifier verifier, PinnedPlaybooks playbooks,
-        HttpContext context, TimeProvider clock, CancellationToken ct)
+        TimelineEventTypes eventTypes, HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var validation = new Problems.Validation();
         validation.Require(after is null or >= 0, "after", "A sequence (0 or more).");
@@ -68,7 +68,7 @@ public static class ExportEndpoint
             {
                 var batch = (int)Math.Min(Batch, upTo - position);
                 // the stored lines passed through; events recorded before lines were stored, described as they are read
-                if (await StoredLine.PageAsync(session, new(id, false, position, batch, [], [], null, redact), ct) is { } stored)
+                if (await StoredLine.PageAsync(session, new(id, false, position, batch, [], [], null, redact, eventTypes.Hiding), ct) is { } stored)
                 {
                     foreach (var item in stored.Items) writer.WriteRawValue(item, skipInputValidation: true);
                     await flush();

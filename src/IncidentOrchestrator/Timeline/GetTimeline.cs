@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Security;
@@ -42,10 +41,10 @@ public static class GetTimelineEndpoint
         var backward = before is not null;
 
         var start = backward ? before!.Value : after ?? 0;
-        if (actor is null && await StoredLine.PageAsync(session, new(id, backward, start, pageSize, stored, hidden, from, redact), ct) is { } lines)
+        if (actor is null && await StoredLine.PageAsync(session, new(id, backward, start, pageSize, stored, hidden, from, redact, eventTypes.Hiding), ct) is { } lines)
         {
             Link(lines.Next);
-            return TypedResults.Text($"[{string.Join(',', lines.Items)}]", "application/json", Encoding.UTF8);
+            return new StoredLine.Page(lines.Items);
         }
         var (page, next) = await ScanAsync(session, id, backward, start, pageSize, stored, hidden, actor, redact, ct, incident.Version, from);
         Link(next);

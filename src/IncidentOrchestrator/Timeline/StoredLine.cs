@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using IncidentOrchestrator.Hosting;
@@ -30,69 +31,157 @@ public static class StoredLine
         return (line, redacted == line ? null : redacted);
     }
 
-    /// <summary>Gives every event a session is about to append its lines, whoever appends it.</summary>
+    /// <summary>
+    /// Gives every event a session is about to append its lines, whoever appends it. A line is always made here, never
+    /// taken from a header the session or its caller set.
+    /// </summary>
     public sealed class Writer : DocumentSessionListenerBase
     {
         public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
         {
+            Write(session);
+            return Task.CompletedTask;
+        }
+
+        private static void Write(IDocumentSession session)
+        {
             foreach (var stream in session.PendingChanges.Streams())
             foreach (var e in stream.Events)
             {
-                if (e.Headers?.ContainsKey(Header) == true) continue;
                 var (line, redacted) = Of(e.Data, e.EventType);
                 e.SetHeader(Header, line);
                 if (redacted is not null) e.SetHeader(RedactedHeader, redacted);
+                else e.Headers?.Remove(RedactedHeader);
             }
-            return Task.CompletedTask;
         }
     }
 
-    /// <summary>Where a page starts and what it keeps; filters by who acted are not among them (they need the line read).</summary>
-    public sealed record Query(Guid StreamId, bool Backward, long From, int Limit, string[] Types, string[] Hidden, DateTimeOffset? Since, bool Redact);
+    /// <summary>
+    /// Where a page starts and what it keeps; filters by who acted are not among them (they need the line read).
+    /// <paramref name="Hiding"/>: the stored names of the event types that have sensitive fields now.
+    /// </summary>
+    public sealed record Query(Guid StreamId, bool Backward, long From, int Limit, string[] Types, string[] Hidden, DateTimeOffset? Since, bool Redact,
+        string[] Hiding);
 
     /// <summary>
-    /// A page of the timeline, each item the API's JSON made from its stored line, and the position the next page starts
-    /// from; null when an event of the page was appended before lines were stored.
+    /// A page of the timeline, each item the API's JSON (UTF-8) made from its stored line, and the position the next page
+    /// starts from. Null when an event of the page has no line to pass through: it was appended before lines were stored,
+    /// its type has had a field marked sensitive since and a redacted reader asks, or its stored text is not a line as the
+    /// service writes them. The caller then describes the page's events as it reads them.
     /// </summary>
-    public static async Task<(List<string> Items, long? Next)?> PageAsync(IQuerySession session, Query q, CancellationToken ct)
+    public static async Task<(List<byte[]> Items, long? Next)?> PageAsync(IQuerySession session, Query q, CancellationToken ct)
     {
+        // A redacted reader never gets the full line of an event whose type hides anything today.
+        var shown = q.Redact
+            ? $"""
+               case when headers ->> '{Header}' is null then null
+                    when headers ->> '{RedactedHeader}' is not null then headers ->> '{RedactedHeader}'
+                    when type = any(@hiding) then null
+                    else headers ->> '{Header}' end
+               """
+            : $"headers ->> '{Header}'";
         var sql = new StringBuilder($"""
-            select version, timestamp, {(q.Redact ? $"coalesce(headers ->> '{RedactedHeader}', headers ->> '{Header}')" : $"headers ->> '{Header}'")}
+            select version, timestamp, {shown}
               from {S}.mt_events where stream_id = @stream and version {(q.Backward ? "<" : ">")} @from
             """);
         await using var command = new NpgsqlCommand();
         command.Parameters.AddWithValue("stream", q.StreamId);
         command.Parameters.AddWithValue("from", q.From);
+        if (q.Redact) command.Parameters.AddWithValue("hiding", q.Hiding);
         if (q.Types.Length > 0) { sql.Append(" and type = any(@types)"); command.Parameters.AddWithValue("types", q.Types); }
         if (q.Hidden.Length > 0) { sql.Append(" and not (type = any(@hidden))"); command.Parameters.AddWithValue("hidden", q.Hidden); }
-        if (q.Since is { } since) { sql.Append(" and timestamp >= @since"); command.Parameters.AddWithValue("since", since); }
+        if (q.Since is { } since) { sql.Append(" and timestamp >= @since"); command.Parameters.AddWithValue("since", since.ToUniversalTime()); }
         sql.Append($" order by version {(q.Backward ? "desc" : "")} limit @limit");
         command.Parameters.AddWithValue("limit", q.Limit + 1);
         command.CommandText = sql.ToString();
 
-        var items = new List<string>(Math.Min(q.Limit, 1000));
+        var items = new List<byte[]>(Math.Min(q.Limit, 1000));
         long? next = null;
         await using (var reader = await session.ExecuteReaderAsync(command, ct))
         {
-            var (item, last) = (new StringBuilder(), 0L);
+            var last = 0L;
             while (await reader.ReadAsync(ct))
             {
                 if (items.Count == q.Limit) { next = last; break; }
                 if (await reader.IsDBNullAsync(2, ct)) return null;
                 last = reader.GetInt64(0);
-                items.Add(Item(item.Clear(), last, reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2)));
+                if (Item(last, reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2)) is not { } item) return null;
+                items.Add(item);
             }
         }
         return (items, next);
     }
 
-    /// <summary>A <see cref="TimelineItem"/> in the API's JSON: the event's position and append time, then its stored line.</summary>
-    private static string Item(StringBuilder item, long sequence, DateTimeOffset recordedAt, string line)
+    /// <summary>
+    /// A <see cref="TimelineItem"/> in the API's JSON: the event's position and append time, then its stored line; null
+    /// when the stored text is not one JSON object of a line's fields.
+    /// </summary>
+    private static byte[]? Item(long sequence, DateTimeOffset recordedAt, string line)
     {
-        var at = JsonSerializer.Serialize(recordedAt, Json);
-        item.Append("{\"sequence\":").Append(sequence).Append(",\"recordedAt\":").Append(at);
-        // A line carries "at" first when its event says when it happened; otherwise the append time stands for it.
-        if (!line.StartsWith("{\"at\":", StringComparison.Ordinal)) item.Append(",\"at\":").Append(at);
-        return item.Append(',').Append(line, 1, line.Length - 1).ToString();
+        var text = Encoding.UTF8.GetBytes(line);
+        if (!IsLine(text, out var hasAt)) return null;
+        var item = new ArrayBufferWriter<byte>(text.Length + 128);
+        using (var writer = new Utf8JsonWriter(item))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("sequence", sequence);
+            writer.WritePropertyName("recordedAt");
+            JsonSerializer.Serialize(writer, recordedAt, Json);
+            if (!hasAt) // the event does not say when it happened: its append time stands for it
+            {
+                writer.WritePropertyName("at");
+                JsonSerializer.Serialize(writer, recordedAt, Json);
+            }
+            writer.Flush();
+        }
+        item.Write(","u8);
+        item.Write(text.AsSpan(1));
+        return item.WrittenSpan.ToArray();
+    }
+
+    /// <summary>One JSON object and nothing after it, whose fields are not the event table's own (position, append time).</summary>
+    private static bool IsLine(ReadOnlySpan<byte> text, out bool hasAt)
+    {
+        hasAt = false;
+        try
+        {
+            var reader = new Utf8JsonReader(text);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("sequence"u8) || reader.ValueTextEquals("recordedAt"u8)) return false;
+                hasAt |= reader.ValueTextEquals("at"u8);
+                reader.Read();
+                reader.Skip();
+            }
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A page's items as the API's JSON array, written into the response's pipe with its length: no page-sized string or
+    /// buffer is made (a page of 1,000 would be one on the large-object heap), and no write is synchronous.
+    /// </summary>
+    public sealed class Page(IReadOnlyList<byte[]> items) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = 2 + Math.Max(0, items.Count - 1) + items.Sum(i => (long)i.Length);
+            var body = context.Response.BodyWriter;
+            body.Write("["u8);
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (i > 0) body.Write(","u8);
+                body.Write(items[i]);
+                if (i % 64 == 63) await body.FlushAsync(context.RequestAborted);
+            }
+            body.Write("]"u8);
+            await body.FlushAsync(context.RequestAborted);
+        }
     }
 }

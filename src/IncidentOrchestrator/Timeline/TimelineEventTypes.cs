@@ -15,7 +15,11 @@ public sealed class TimelineEventTypes
         _stored = types.ToDictionary(t => t.Name, t => events.EventMappingFor(t).EventTypeName, StringComparer.Ordinal);
         System = types.Where(t => typeof(ISystemEvent).IsAssignableFrom(t)).Select(t => _stored[t.Name]).ToArray();
         Names = _stored.Keys.Order(StringComparer.Ordinal).ToArray();
+        Hiding = types.Where(Security.Redaction.Hides).Select(t => _stored[t.Name]).ToArray();
     }
+
+    /// <summary>The stored names of the event types with fields that redaction hides.</summary>
+    public string[] Hiding { get; }
 
     public IReadOnlyList<string> Names { get; }
 

@@ -91,6 +91,9 @@ public sealed class when_someone_rewrites_history(AppFixture fixture) : Integrat
              where stream_id = @incident and version = 2
             """, 2 },
         { "a redacted timeline line is removed", $"update {Events} set headers = headers - 'timeline-redacted' where stream_id = @incident and version = 4", 4 },
+        { "a redacted line is added to an event that had none", $$"""
+            update {{Events}} set headers = headers || jsonb_build_object('timeline-redacted', headers ->> 'timeline') where stream_id = @incident and version = 2
+            """, 2 },
         { "an event's stored lines are removed", $"update {Events} set headers = null where stream_id = @incident and version = 3", 3 },
         { "an event is appended around the service", Inserted(at: 6), 6 },
         { "an event is inserted in the middle", $"""

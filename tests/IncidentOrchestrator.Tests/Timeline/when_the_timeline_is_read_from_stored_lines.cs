@@ -65,6 +65,35 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
         Assert.True(JsonNode.DeepEquals(new JsonArray((await Described(id, redact: true))
             .Where(i => i!["type"]!.GetValue<string>() is "IncidentResolved" or "ParticipantAdded").Reverse().Select(i => i!.DeepClone()).ToArray()),
             resolved));
+
+        // A time with an offset reads as the same instant.
+        var since = full[^1]!["recordedAt"]!.GetValue<DateTimeOffset>();
+        var utc = await Page($"/api/incidents/{id}/timeline?from={Uri.EscapeDataString(since.ToUniversalTime().ToString("O"))}", Api.Admin);
+        var local = await Page($"/api/incidents/{id}/timeline?from={Uri.EscapeDataString(since.ToOffset(TimeSpan.FromHours(2)).ToString("O"))}", Api.Admin);
+        Assert.Equal(full.Count(i => i!["recordedAt"]!.GetValue<DateTimeOffset>() >= since), utc.Count);
+        Assert.NotEmpty(utc);
+        Assert.True(JsonNode.DeepEquals(utc, local));
+    }
+
+    [Theory]
+    [InlineData("its redacted line is removed", "headers - 'timeline-redacted'")]
+    [InlineData("its line is not one JSON object", "jsonb_set(headers, '{timeline}', to_jsonb((headers ->> 'timeline') || ',{\"extra\":1}'))")]
+    [InlineData("its line claims another position", "jsonb_set(headers, '{timeline}', to_jsonb(replace(headers ->> 'timeline', '{\"at\":', '{\"sequence\":1,\"at\":')))")]
+    public async Task an_event_whose_stored_lines_cannot_be_passed_through_is_described_as_it_is_read(string rewrite, string headers)
+    {
+        var id = await AnIncidentWithSensitiveText();
+        var resolved = (await Page($"/api/incidents/{id}/timeline", Api.Admin))
+            .Single(i => i!["type"]!.GetValue<string>() == "IncidentResolved")!["sequence"]!.GetValue<long>();
+        await DatabaseOwner.RewriteHistoryAsync(Fixture.ConnectionString,
+            $"update incidents.mt_events set headers = {headers} where stream_id = @incident and version = {resolved}", id);
+
+        foreach (var (token, redact) in new[] { (Api.Leadership, true), (Api.Admin, false) })
+        {
+            var page = await Page($"/api/incidents/{id}/timeline", token);
+            Assert.True(JsonNode.DeepEquals(await Described(id, redact), page), $"{rewrite}: {page.ToJsonString()}");
+        }
+        Assert.DoesNotContain("Jane Doe", (await Page($"/api/incidents/{id}/timeline", Api.Leadership)).ToJsonString());
+        Assert.False((await Host.Services.GetRequiredService<ChainVerifier>().VerifyAsync(id, CancellationToken.None)).Valid, rewrite);
     }
 
     [Fact]

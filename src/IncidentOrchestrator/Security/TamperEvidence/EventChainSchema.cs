@@ -21,6 +21,8 @@ public static class EventChainSchema
     public static readonly string Install = $$"""
         select pg_advisory_xact_lock(7301, 1);
         lock table {{S}}.mt_events in share row exclusive mode; -- no append may slip between linking and the trigger
+        -- Marten adds it too; here for a database whose schema is applied apart (ApplySchemaOnStart off), so no append fails on it
+        alter table {{S}}.mt_events add column if not exists headers jsonb;
 
         -- (the forms before timeline lines were stored: nothing calls them once the trigger below is replaced)
         drop function if exists {{S}}.event_chain_link(bigint, uuid, bigint, text, timestamptz, jsonb);
@@ -35,8 +37,9 @@ public static class EventChainSchema
                 case when isfinite(p_at) then to_char(p_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') else p_at::text end
                 || E'\n' || coalesce(p_data::text, '')
                 -- an event stored with its timeline line: what a page shows is linked too
-                || case when p_headers ->> '{{Timeline.StoredLine.Header}}' is null then ''
-                        else E'\n' || (p_headers ->> '{{Timeline.StoredLine.Header}}') || E'\n' ||
+                || case when p_headers ->> '{{Timeline.StoredLine.Header}}' is null
+                             and p_headers ->> '{{Timeline.StoredLine.RedactedHeader}}' is null then ''
+                        else E'\n' || coalesce(p_headers ->> '{{Timeline.StoredLine.Header}}', '') || E'\n' ||
                              coalesce(p_headers ->> '{{Timeline.StoredLine.RedactedHeader}}', '') end,
                 'UTF8')), 'hex')
         $fn$;

@@ -3,6 +3,7 @@
 using IncidentOrchestrator.Runs;
 using IncidentOrchestrator.Security;
 using IncidentOrchestrator.Security.TamperEvidence;
+using IncidentOrchestrator.Timeline;
 using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
@@ -20,16 +21,18 @@ namespace Internal.Generated.WolverineHandlers
         private readonly IncidentOrchestrator.Runs.PinnedPlaybooks _pinnedPlaybooks;
         private readonly IncidentOrchestrator.Security.NeedToKnowGate _needToKnowGate;
         private readonly IncidentOrchestrator.Security.TamperEvidence.ChainVerifier _chainVerifier;
+        private readonly IncidentOrchestrator.Timeline.TimelineEventTypes _timelineEventTypes;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_api_incidents_id_export(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, IncidentOrchestrator.Runs.PinnedPlaybooks pinnedPlaybooks, IncidentOrchestrator.Security.NeedToKnowGate needToKnowGate, IncidentOrchestrator.Security.TamperEvidence.ChainVerifier chainVerifier, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_incidents_id_export(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, IncidentOrchestrator.Runs.PinnedPlaybooks pinnedPlaybooks, IncidentOrchestrator.Security.NeedToKnowGate needToKnowGate, IncidentOrchestrator.Security.TamperEvidence.ChainVerifier chainVerifier, IncidentOrchestrator.Timeline.TimelineEventTypes timelineEventTypes, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _pinnedPlaybooks = pinnedPlaybooks;
             _needToKnowGate = needToKnowGate;
             _chainVerifier = chainVerifier;
+            _timelineEventTypes = timelineEventTypes;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
@@ -92,7 +95,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var result = await IncidentOrchestrator.Reporting.ExportEndpoint.Get(id, after, limit, ((Marten.IQuerySession)documentSession), _chainVerifier, _pinnedPlaybooks, httpContext, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await IncidentOrchestrator.Reporting.ExportEndpoint.Get(id, after, limit, ((Marten.IQuerySession)documentSession), _chainVerifier, _pinnedPlaybooks, _timelineEventTypes, httpContext, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
