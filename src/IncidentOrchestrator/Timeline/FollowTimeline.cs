@@ -29,7 +29,7 @@ public static class FollowTimelineEndpoint
         if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The timeline query is not valid"));
 
         var start = resumeFrom ?? NeedToKnowGate.Admitted(context, id)?.Version ?? 0;
-        var filter = new TimelineFeed.Filter(stored, system == false ? eventTypes.System : [], actor);
+        var filter = new TimelineFeed.Filter(stored, system == false ? eventTypes.System : [], eventTypes.Hiding, actor);
         return TypedResults.ServerSentEvents(Items(store, user.Caller(), id, start, filter, context.RequestAborted));
     }
 

@@ -87,12 +87,17 @@ public static class GetTimelineEndpoint
     }
 
     /// <summary>
-    /// Reads the stream from a position in batches, in SQL as far as the filters allow (types, bookkeeping), and
-    /// filters by actor in memory, until a page is full or <see cref="Paging.MaxScanned"/> events were read.
+    /// A page as items: from the events' stored lines where it can (<paramref name="hiding"/> given, no actor filter),
+    /// otherwise read from the stream in batches, in SQL as far as the filters allow (types, bookkeeping), filtered by actor
+    /// in memory, until a page is full or <see cref="Paging.MaxScanned"/> events were read.
     /// </summary>
     public static async Task<(List<TimelineItem> Page, long? Next)> ScanAsync(IQuerySession session, Guid id, bool backward, long from,
-        int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, long? streamVersion = null, DateTimeOffset? since = null)
+        int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, long? streamVersion = null, DateTimeOffset? since = null,
+        string[]? hiding = null)
     {
+        if (actor is null && hiding is not null
+            && await StoredLine.PageAsync(session, new(id, backward, from, limit, types, hidden, since, redact, hiding), ct) is { } stored)
+            return (stored.Items.Select(StoredLine.Read).ToList(), stored.Next);
         if (types.Length == 0 && hidden.Length == 0 && actor is null && since is null)
             return await RangeAsync(session, id, backward, from, limit, redact, streamVersion, ct);
 

@@ -139,6 +139,9 @@ public static class StoredLine
         return item.WrittenSpan.ToArray();
     }
 
+    /// <summary>An item of a stored page, for a door that shows items rather than passing their text on (the console, the live feed).</summary>
+    public static TimelineItem Read(byte[] item) => JsonSerializer.Deserialize<TimelineItem>(item, Json)!;
+
     /// <summary>One JSON object and nothing after it, whose fields are not the event table's own (position, append time).</summary>
     private static bool IsLine(ReadOnlySpan<byte> text, out bool hasAt)
     {

@@ -14,7 +14,8 @@ public static class TimelineFeed
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
 
-    public sealed record Filter(string[] Types, string[] Hidden, string? Actor = null);
+    /// <param name="Hiding">The stored names of the event types that hide fields (<see cref="TimelineEventTypes.Hiding"/>), so that stored lines are read.</param>
+    public sealed record Filter(string[] Types, string[] Hidden, string[] Hiding, string? Actor = null);
 
     public static async IAsyncEnumerable<IReadOnlyList<TimelineItem>> FollowAsync(IDocumentStore store, Caller caller, Guid id, long after,
         Filter filter, [EnumeratorCancellation] CancellationToken ct)
@@ -28,7 +29,7 @@ public static class TimelineFeed
                 while (incident.Version > seen)
                 {
                     var (items, next) = await GetTimelineEndpoint.ScanAsync(session, id, false, seen, GetTimelineEndpoint.MaxLimit, filter.Types,
-                        filter.Hidden, filter.Actor, Redaction.AppliesTo(caller, incident), ct, incident.Version);
+                        filter.Hidden, filter.Actor, Redaction.AppliesTo(caller, incident), ct, incident.Version, hiding: filter.Hiding);
                     // A page read forward may reach past the version the incident was read at (an event appended
                     // between the two reads); what was delivered is never delivered again.
                     seen = Math.Max(next ?? incident.Version, items.Count > 0 ? items[^1].Sequence : seen);

@@ -188,7 +188,7 @@ public static class ConsoleEndpoints
         long before, bool showSystem, bool redact, long streamVersion, CancellationToken ct)
     {
         var (page, next) = await GetTimelineEndpoint.ScanAsync(session, id, true, before, TimelinePage, [], showSystem ? [] : eventTypes.System, null,
-            redact, ct, streamVersion);
+            redact, ct, streamVersion, hiding: eventTypes.Hiding);
         return (page, next);
     }
 

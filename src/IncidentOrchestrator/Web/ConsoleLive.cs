@@ -38,7 +38,8 @@ public static class ConsoleLive
         [EnumeratorCancellation] CancellationToken ct)
     {
         var services = context.RequestServices;
-        var filter = new TimelineFeed.Filter([], showSystem ? [] : services.GetRequiredService<TimelineEventTypes>().System);
+        var eventTypes = services.GetRequiredService<TimelineEventTypes>();
+        var filter = new TimelineFeed.Filter([], showSystem ? [] : eventTypes.System, eventTypes.Hiding);
         yield return new SseItem<string>("", "connected");
         await foreach (var items in TimelineFeed.FollowAsync(services.GetRequiredService<IDocumentStore>(), context.User.Caller(), id, after, filter, ct))
             yield return new SseItem<string>(await RenderAsync<Shared.TimelineRows>(services, new { Items = items.OrderByDescending(i => i.Sequence).ToList() }),
