@@ -36,6 +36,17 @@ public static class Redaction
     /// <summary>Whether events of this type have fields that redaction hides.</summary>
     public static bool Hides(Type type) => SensitiveFields(type).Length > 0;
 
+    /// <summary>
+    /// Which fields of which types this build hides, in a few characters: what was redacted under another set (a field
+    /// marked sensitive since, or no longer) is redacted again rather than shown as it was stored.
+    /// </summary>
+    public static string Fingerprint => LazyFingerprint.Value;
+
+    private static readonly Lazy<string> LazyFingerprint = new(() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(string.Join('\n', typeof(Redaction).Assembly.GetTypes()
+            .Where(Hides).Select(t => $"{t.FullName}:{string.Join(',', SensitiveFields(t).Select(f => f.JsonName).Order(StringComparer.Ordinal))}")
+            .Order(StringComparer.Ordinal)))))[..16]);
+
     /// <summary>The event with its sensitive fields hidden: strings read <see cref="Placeholder"/>, collections are emptied.</summary>
     public static object Event(object data, Type type)
     {

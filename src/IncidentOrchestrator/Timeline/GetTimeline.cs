@@ -96,8 +96,9 @@ public static class GetTimelineEndpoint
         string[]? hiding = null)
     {
         if (actor is null && hiding is not null
-            && await StoredLine.PageAsync(session, new(id, backward, from, limit, types, hidden, since, redact, hiding), ct) is { } stored)
-            return (stored.Items.Select(StoredLine.Read).ToList(), stored.Next);
+            && await StoredLine.PageAsync(session, new(id, backward, from, limit, types, hidden, since, redact, hiding), ct) is { } stored
+            && StoredLine.Read(stored.Items) is { } items)
+            return (items, stored.Next);
         if (types.Length == 0 && hidden.Length == 0 && actor is null && since is null)
             return await RangeAsync(session, id, backward, from, limit, redact, streamVersion, ct);
 

@@ -19,16 +19,22 @@ public static class StoredLine
 {
     public const string Header = "timeline";
     public const string RedactedHeader = "timeline-redacted";
+    /// <summary>The <see cref="Redaction.Fingerprint"/> a redacted line was made under; not hashed, as it only chooses among hashed texts.</summary>
+    public const string RedactionHeader = "timeline-redaction";
 
     private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
     private const string S = IncidentOrchestratorHost.SchemaName;
 
+    /// <summary>
+    /// The line, and for a type that hides fields its redacted line: empty when it is the line itself (every sensitive field
+    /// absent), so that a redacted line is never missing where one is due.
+    /// </summary>
     public static (string Line, string? Redacted) Of(object data, Type type)
     {
         var line = JsonSerializer.Serialize(TimelineProjection.Line(data, type, false), Json);
         if (!Redaction.Hides(type)) return (line, null);
         var redacted = JsonSerializer.Serialize(TimelineProjection.Line(data, type, true), Json);
-        return (line, redacted == line ? null : redacted);
+        return (line, redacted == line ? "" : redacted);
     }
 
     /// <summary>
@@ -50,8 +56,16 @@ public static class StoredLine
             {
                 var (line, redacted) = Of(e.Data, e.EventType);
                 e.SetHeader(Header, line);
-                if (redacted is not null) e.SetHeader(RedactedHeader, redacted);
-                else e.Headers?.Remove(RedactedHeader);
+                if (redacted is not null)
+                {
+                    e.SetHeader(RedactedHeader, redacted);
+                    e.SetHeader(RedactionHeader, Redaction.Fingerprint);
+                }
+                else
+                {
+                    e.Headers?.Remove(RedactedHeader);
+                    e.Headers?.Remove(RedactionHeader);
+                }
             }
         }
     }
@@ -71,11 +85,14 @@ public static class StoredLine
     /// </summary>
     public static async Task<(List<byte[]> Items, long? Next)?> PageAsync(IQuerySession session, Query q, CancellationToken ct)
     {
-        // A redacted reader never gets the full line of an event whose type hides anything today.
+        // A redacted reader gets a redacted line made under this build's redaction ('' standing for the line itself), and the
+        // full line only of a type that hides nothing today; anything else is described as it is read.
         var shown = q.Redact
             ? $"""
                case when headers ->> '{Header}' is null then null
-                    when headers ->> '{RedactedHeader}' is not null then headers ->> '{RedactedHeader}'
+                    when headers ->> '{RedactedHeader}' is not null then
+                         case when headers ->> '{RedactionHeader}' = @redaction
+                              then coalesce(nullif(headers ->> '{RedactedHeader}', ''), headers ->> '{Header}') end
                     when type = any(@hiding) then null
                     else headers ->> '{Header}' end
                """
@@ -87,7 +104,11 @@ public static class StoredLine
         await using var command = new NpgsqlCommand();
         command.Parameters.AddWithValue("stream", q.StreamId);
         command.Parameters.AddWithValue("from", q.From);
-        if (q.Redact) command.Parameters.AddWithValue("hiding", q.Hiding);
+        if (q.Redact)
+        {
+            command.Parameters.AddWithValue("hiding", q.Hiding);
+            command.Parameters.AddWithValue("redaction", Redaction.Fingerprint);
+        }
         if (q.Types.Length > 0) { sql.Append(" and type = any(@types)"); command.Parameters.AddWithValue("types", q.Types); }
         if (q.Hidden.Length > 0) { sql.Append(" and not (type = any(@hidden))"); command.Parameters.AddWithValue("hidden", q.Hidden); }
         if (q.Since is { } since) { sql.Append(" and timestamp >= @since"); command.Parameters.AddWithValue("since", since.ToUniversalTime()); }
@@ -139,25 +160,48 @@ public static class StoredLine
         return item.WrittenSpan.ToArray();
     }
 
-    /// <summary>An item of a stored page, for a door that shows items rather than passing their text on (the console, the live feed).</summary>
-    public static TimelineItem Read(byte[] item) => JsonSerializer.Deserialize<TimelineItem>(item, Json)!;
+    /// <summary>
+    /// A stored page's items, for a door that shows items rather than passing their text on (the console, the live feed);
+    /// null when one does not read as an item, and the page is then described as it is read.
+    /// </summary>
+    public static List<TimelineItem>? Read(IEnumerable<byte[]> items)
+    {
+        try
+        {
+            return items.Select(i => JsonSerializer.Deserialize<TimelineItem>(i, Json)!).ToList();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
-    /// <summary>One JSON object and nothing after it, whose fields are not the event table's own (position, append time).</summary>
+    /// <summary>
+    /// Exactly a line as <see cref="Of"/> writes it: one JSON object that starts the text, with <c>type</c>, <c>actor</c>,
+    /// <c>summary</c> and <c>data</c>, perhaps <c>at</c> (a string), each once and nothing else, and nothing after it.
+    /// </summary>
     private static bool IsLine(ReadOnlySpan<byte> text, out bool hasAt)
     {
         hasAt = false;
+        if (text.IsEmpty || text[0] != (byte)'{') return false;
+        var seen = 0;
         try
         {
             var reader = new Utf8JsonReader(text);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("sequence"u8) || reader.ValueTextEquals("recordedAt"u8)) return false;
-                hasAt |= reader.ValueTextEquals("at"u8);
+                var field = reader.ValueTextEquals("type"u8) ? 1 : reader.ValueTextEquals("actor"u8) ? 2 : reader.ValueTextEquals("summary"u8) ? 4
+                    : reader.ValueTextEquals("data"u8) ? 8 : reader.ValueTextEquals("at"u8) ? 16 : 0;
+                if (field == 0 || (seen & field) != 0) return false;
+                seen |= field;
                 reader.Read();
+                if (field is 1 or 2 or 4 or 16 && reader.TokenType != JsonTokenType.String) return false;
+                if (field == 16 && !reader.TryGetDateTimeOffset(out _)) return false;
                 reader.Skip();
             }
-            return reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+            hasAt = (seen & 16) != 0;
+            return reader.TokenType == JsonTokenType.EndObject && (seen & 15) == 15 && !reader.Read();
         }
         catch (JsonException)
         {

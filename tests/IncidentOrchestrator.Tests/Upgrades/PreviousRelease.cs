@@ -12,11 +12,14 @@ public abstract class PreviousRelease(string dump) : IAsyncLifetime
 {
     protected IAlbaHost Host { get; private set; } = null!;
 
+    /// <summary>The restored database, for what a database owner would do behind the service's back.</summary>
+    protected string Connection { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
-        var connection = await TestDatabase.CreateDatabaseAsync("previous-release");
-        await RestoreAsync(connection, Path.Combine(AppContext.BaseDirectory, "Upgrades", dump));
-        Host = await AppFixture.StartHostAsync(connection);
+        Connection = await TestDatabase.CreateDatabaseAsync("previous-release");
+        await RestoreAsync(Connection, Path.Combine(AppContext.BaseDirectory, "Upgrades", dump));
+        Host = await AppFixture.StartHostAsync(Connection);
     }
 
     protected async Task<T> QueryAsync<T>(Func<IQuerySession, Task<T>> query)

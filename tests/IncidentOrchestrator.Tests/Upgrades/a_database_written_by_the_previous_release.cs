@@ -94,6 +94,28 @@ public sealed class a_database_written_by_the_previous_release() : PreviousRelea
     }
 
     [Fact]
+    public async Task a_line_added_to_an_event_it_wrote_is_not_shown_and_verification_finds_it_online_and_offline()
+    {
+        var incident = (await QueryAsync(s => s.Query<Incident>().ToListAsync())).First();
+        var before = JsonNode.Parse((await Host.Get($"/api/incidents/{incident.Id}/timeline", Api.Admin)).ReadAsText())!;
+
+        // Only a redacted line, on the first event, which was linked before lines were stored.
+        await DatabaseOwner.RewriteHistoryAsync(Connection, """
+            update incidents.mt_events set headers = jsonb_build_object('timeline-redacted', '{"type":"X","actor":"mallory","summary":"nothing","data":{}}',
+                                                                        'timeline-redaction', 'anything')
+             where stream_id = @incident and version = 1
+            """, incident.Id);
+
+        Assert.True(JsonNode.DeepEquals(before, JsonNode.Parse((await Host.Get($"/api/incidents/{incident.Id}/timeline", Api.Admin)).ReadAsText())));
+        var online = (await Host.Get($"/api/incidents/{incident.Id}/verify", Api.Admin)).Read<ChainVerification>();
+        Assert.False(online.Valid);
+        Assert.Equal(1, online.FirstBrokenSequence);
+        var offline = ExportedChain.Verify((await Host.Get($"/api/incidents/{incident.Id}/export", Api.Admin)).ReadJson());
+        Assert.False(offline.Valid);
+        Assert.Equal(1, offline.FirstBrokenSequence);
+    }
+
+    [Fact]
     public async Task its_runs_read_as_they_ended_and_replay_with_the_text_they_ran_with_no_difference()
     {
         var runs = await QueryAsync(s => s.Query<PlaybookRun>().Where(r => r.Started).ToListAsync());
