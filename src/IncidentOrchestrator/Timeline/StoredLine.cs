@@ -29,7 +29,19 @@ public static class StoredLine
     /// The line, and for a type that hides fields its redacted line: empty when it is the line itself (every sensitive field
     /// absent), so that a redacted line is never missing where one is due.
     /// </summary>
-    public static (string Line, string? Redacted) Of(object data, Type type)
+    public static (string Line, string? Redacted)? Of(object data, Type type)
+    {
+        try
+        {
+            return Make(data, type);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            return null; // an event no line can be made of is still appended, and described as it is read
+        }
+    }
+
+    private static (string Line, string? Redacted) Make(object data, Type type)
     {
         var line = JsonSerializer.Serialize(TimelineProjection.Line(data, type, false), Json);
         if (!Redaction.Hides(type)) return (line, null);
@@ -54,7 +66,11 @@ public static class StoredLine
             foreach (var stream in session.PendingChanges.Streams())
             foreach (var e in stream.Events)
             {
-                var (line, redacted) = Of(e.Data, e.EventType);
+                if (Of(e.Data, e.EventType) is not var (line, redacted))
+                {
+                    foreach (var header in new[] { Header, RedactedHeader, RedactionHeader }) e.Headers?.Remove(header);
+                    continue;
+                }
                 e.SetHeader(Header, line);
                 if (redacted is not null)
                 {
@@ -85,16 +101,14 @@ public static class StoredLine
     /// </summary>
     public static async Task<(List<byte[]> Items, long? Next)?> PageAsync(IQuerySession session, Query q, CancellationToken ct)
     {
-        // A redacted reader gets a redacted line made under this build's redaction ('' standing for the line itself), and the
-        // full line only of a type that hides nothing today; anything else is described as it is read.
+        // A redacted reader gets the full line of a type that hides nothing today, and otherwise a redacted line made under
+        // this build's redaction ('' standing for the line itself); anything else is described as it is read.
         var shown = q.Redact
             ? $"""
                case when headers ->> '{Header}' is null then null
-                    when headers ->> '{RedactedHeader}' is not null then
-                         case when headers ->> '{RedactionHeader}' = @redaction
-                              then coalesce(nullif(headers ->> '{RedactedHeader}', ''), headers ->> '{Header}') end
-                    when type = any(@hiding) then null
-                    else headers ->> '{Header}' end
+                    when not (type = any(@hiding)) then headers ->> '{Header}'
+                    when headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' is not null
+                         then coalesce(nullif(headers ->> '{RedactedHeader}', ''), headers ->> '{Header}') end
                """
             : $"headers ->> '{Header}'";
         var sql = new StringBuilder($"""

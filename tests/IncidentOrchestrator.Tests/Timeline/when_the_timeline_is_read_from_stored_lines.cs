@@ -76,13 +76,14 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
     }
 
     [Theory]
-    [InlineData("its redacted line is removed", "headers - 'timeline-redacted'", true)]
-    [InlineData("its redacted line was made under other sensitive fields", "jsonb_set(headers, '{timeline-redaction}', '\"0123456789abcdef\"')", false)]
-    [InlineData("its line is not one JSON object", "jsonb_set(headers, '{timeline}', to_jsonb((headers ->> 'timeline') || ',{\"extra\":1}'))", true)]
-    [InlineData("its line claims another position", "jsonb_set(headers, '{timeline}', to_jsonb(replace(headers ->> 'timeline', '{\"at\":', '{\"Sequence\":1,\"at\":')))", true)]
-    [InlineData("its line has a field no line has", "jsonb_set(headers, '{timeline}', to_jsonb(replace(headers ->> 'timeline', '{\"at\":', '{\"extra\":1,\"at\":')))", true)]
-    [InlineData("its line is an empty object", "jsonb_set(headers, '{timeline}', '\"{}\"')", true)]
-    public async Task an_event_whose_stored_lines_cannot_be_passed_through_is_described_as_it_is_read(string rewrite, string headers, bool verificationFindsIt)
+    [InlineData("its redacted line is removed", "headers - 'timeline-redacted'")]
+    [InlineData("its redacted line was made under other sensitive fields (which hid nothing here)",
+        "jsonb_set(jsonb_set(headers, '{timeline-redaction}', '\"0123456789abcdef\"'), '{timeline-redacted}', '\"\"')")]
+    [InlineData("its line is not one JSON object", "jsonb_set(headers, '{timeline}', to_jsonb((headers ->> 'timeline') || ',{\"extra\":1}'))")]
+    [InlineData("its line claims another position", "jsonb_set(headers, '{timeline}', to_jsonb(replace(headers ->> 'timeline', '{\"at\":', '{\"Sequence\":1,\"at\":')))")]
+    [InlineData("its line has a field no line has", "jsonb_set(headers, '{timeline}', to_jsonb(replace(headers ->> 'timeline', '{\"at\":', '{\"extra\":1,\"at\":')))")]
+    [InlineData("its line is an empty object", "jsonb_set(headers, '{timeline}', '\"{}\"')")]
+    public async Task an_event_whose_stored_lines_cannot_be_passed_through_is_described_as_it_is_read(string rewrite, string headers)
     {
         var id = await AnIncidentWithSensitiveText();
         var resolved = (await Page($"/api/incidents/{id}/timeline", Api.Admin))
@@ -96,11 +97,11 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
             Assert.True(JsonNode.DeepEquals(await Described(id, redact), page), $"{rewrite}: {page.ToJsonString()}");
         }
         Assert.DoesNotContain("Jane Doe", (await Page($"/api/incidents/{id}/timeline", Api.Leadership)).ToJsonString());
-        // (which redaction a line was made under only chooses among hashed texts, so it is not hashed)
-        Assert.Equal(!verificationFindsIt, (await Host.Services.GetRequiredService<ChainVerifier>().VerifyAsync(id, CancellationToken.None)).Valid);
+        Assert.False((await Host.Services.GetRequiredService<ChainVerifier>().VerifyAsync(id, CancellationToken.None)).Valid, rewrite);
 
         // the console's rows read the same items
-        var console = await GetTimelineEndpoint.ScanAsync(Store.QuerySession(), id, false, 0, 200, [], [], null, true, CancellationToken.None,
+        await using var session = Store.QuerySession();
+        var console = await GetTimelineEndpoint.ScanAsync(session, id, false, 0, 200, [], [], null, true, CancellationToken.None,
             hiding: Host.Services.GetRequiredService<TimelineEventTypes>().Hiding);
         Assert.True(JsonNode.DeepEquals(await Described(id, redact: true), JsonSerializer.SerializeToNode(console.Page, Json)), rewrite);
     }
