@@ -14,6 +14,10 @@ namespace IncidentOrchestrator.Contracts;
 /// </summary>
 public static class HashChain
 {
+    /// <summary>The event headers that hold an event's timeline line and its redacted line, which its link covers.</summary>
+    public const string LineHeader = "timeline";
+    public const string RedactedLineHeader = "timeline-redacted";
+
     /// <summary>The previous hash of a stream's first event.</summary>
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 

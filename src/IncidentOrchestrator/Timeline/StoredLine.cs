@@ -11,15 +11,15 @@ namespace IncidentOrchestrator.Timeline;
 
 /// <summary>
 /// Each event's timeline line, made once when it is appended and stored with it in the event table's headers, where its
-/// hash-chain link covers it (<c>EventChainSchema</c>): the API's JSON of a <see cref="TimelineLine"/>, and the redacted
-/// one beside it when it differs. A page of the timeline passes the stored text through instead of reading each event into
+/// hash-chain link covers it (<c>EventChainSchema</c>): the API's JSON of a <see cref="TimelineLine"/>, and for a type with
+/// sensitive fields the redacted one beside it. A page of the timeline passes the stored text through instead of reading each event into
 /// its type to describe it again. Events appended before lines were stored have none, and are described as they are read.
 /// </summary>
 public static class StoredLine
 {
-    public const string Header = "timeline";
-    public const string RedactedHeader = "timeline-redacted";
-    /// <summary>The <see cref="Redaction.Fingerprint"/> a redacted line was made under; not hashed, as it only chooses among hashed texts.</summary>
+    public const string Header = Contracts.HashChain.LineHeader;
+    public const string RedactedHeader = Contracts.HashChain.RedactedLineHeader;
+    /// <summary>The <see cref="Redaction.Fingerprint"/> a redacted line was made under; not hashed (docs/security.md says what that leaves open).</summary>
     public const string RedactionHeader = "timeline-redaction";
 
     private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
@@ -101,14 +101,15 @@ public static class StoredLine
     /// </summary>
     public static async Task<(List<byte[]> Items, long? Next)?> PageAsync(IQuerySession session, Query q, CancellationToken ct)
     {
-        // A redacted reader gets the full line of a type that hides nothing today, and otherwise a redacted line made under
-        // this build's redaction ('' standing for the line itself); anything else is described as it is read.
+        // A redacted reader gets a redacted line made under this build's redaction ('' standing for the line itself), the
+        // writer having stored one for every type that hides fields, whatever the list of hiding types says; otherwise the
+        // full line of a type that hides nothing today; anything else is described as it is read.
         var shown = q.Redact
             ? $"""
                case when headers ->> '{Header}' is null then null
-                    when not (type = any(@hiding)) then headers ->> '{Header}'
                     when headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' is not null
-                         then coalesce(nullif(headers ->> '{RedactedHeader}', ''), headers ->> '{Header}') end
+                         then coalesce(nullif(headers ->> '{RedactedHeader}', ''), headers ->> '{Header}')
+                    when not (type = any(@hiding)) then headers ->> '{Header}' end
                """
             : $"headers ->> '{Header}'";
         var sql = new StringBuilder($"""

@@ -126,4 +126,37 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
         Assert.False(verification.Valid, "a rewritten timeline line went unnoticed");
         Assert.Equal(sequence, verification.FirstBrokenSequence);
     }
+
+    [Fact]
+    public async Task every_door_shows_the_lines_as_stored_in_full_and_redacted()
+    {
+        var id = await AnIncidentWithSensitiveText();
+        var resolved = (await Page($"/api/incidents/{id}/timeline", Api.Admin))
+            .Single(i => i!["type"]!.GetValue<string>() == "IncidentResolved")!["sequence"]!.GetValue<long>();
+
+        // A mark in both stored lines of an event that hides a field: only a door that passes them through can show it.
+        await DatabaseOwner.RewriteHistoryAsync(Fixture.ConnectionString, $$"""
+            update incidents.mt_events
+               set headers = headers
+                   || jsonb_build_object('{{StoredLine.Header}}', replace(headers ->> '{{StoredLine.Header}}', 'Incident resolved', 'Marked full'))
+                   || jsonb_build_object('{{StoredLine.RedactedHeader}}', replace(headers ->> '{{StoredLine.RedactedHeader}}', 'Incident resolved', 'Marked redacted'))
+             where stream_id = @incident and version = {{resolved}}
+            """, id);
+
+        string SummaryIn(JsonArray items) => items.Single(i => i!["sequence"]!.GetValue<long>() == resolved)!["summary"]!.GetValue<string>();
+        Assert.StartsWith("Marked full", SummaryIn(await Page($"/api/incidents/{id}/timeline", Api.Admin)));
+        Assert.StartsWith("Marked redacted", SummaryIn(await Page($"/api/incidents/{id}/timeline", Api.Leadership)));
+        Assert.StartsWith("Marked full", SummaryIn(JsonNode.Parse((await Host.Get($"/api/incidents/{id}/export", Api.Admin)).ReadAsText())!["timeline"]!.AsArray()));
+        Assert.StartsWith("Marked redacted",
+            SummaryIn(JsonNode.Parse((await Host.Get($"/api/incidents/{id}/export", Api.Leadership)).ReadAsText())!["timeline"]!.AsArray()));
+
+        // the console's rows and the live feed read items through ScanAsync
+        await using var session = Store.QuerySession();
+        var hiding = Host.Services.GetRequiredService<TimelineEventTypes>().Hiding;
+        foreach (var (redact, mark) in new[] { (false, "Marked full"), (true, "Marked redacted") })
+        {
+            var (items, _) = await GetTimelineEndpoint.ScanAsync(session, id, false, 0, 200, [], [], null, redact, CancellationToken.None, hiding: hiding);
+            Assert.StartsWith(mark, items.Single(i => i.Sequence == resolved).Summary);
+        }
+    }
 }

@@ -31,7 +31,7 @@ public static class ExportFollowUpEndpoint
     public static async Task<Outcome<FollowUpExportAccepted>> ExportAsync(Guid followUpId, ExportFollowUpTo request, IQuerySession session,
         IncidentCommands commands, Trackers trackers, Caller caller, DateTimeOffset now, CancellationToken ct)
     {
-        var name = trackers.Keys.FirstOrDefault(k => string.Equals(k, request.Tracker!.Trim(), StringComparison.OrdinalIgnoreCase)) ?? request.Tracker!.Trim();
+        var name = trackers.NameOf(request.Tracker!) ?? request.Tracker!.Trim();
         if (!trackers.ContainsKey(name))
             return Refusal.Invalid(new Problems.Validation().Add("tracker", trackers.Count == 0
                     ? "No tracker is configured (Trackers__<name>__Kind github or jira)."

@@ -43,4 +43,7 @@ public sealed class TrackerOptions
 public sealed class Trackers : Dictionary<string, TrackerOptions>
 {
     public Trackers() : base(StringComparer.OrdinalIgnoreCase) { }
+
+    /// <summary>The configured name a caller's name stands for (names are compared ignoring case), as links and events carry it.</summary>
+    public string? NameOf(string name) => Keys.FirstOrDefault(k => string.Equals(k, name.Trim(), StringComparison.OrdinalIgnoreCase));
 }

@@ -35,7 +35,7 @@ public static class TrackerWebhookEndpoint
     {
         if (!trackers.TryGetValue(tracker, out var options) || string.IsNullOrEmpty(options.WebhookSecret))
             return Problems.NotFound("Tracker webhook", tracker);
-        tracker = trackers.Keys.First(k => string.Equals(k, tracker, StringComparison.OrdinalIgnoreCase)); // the name its links carry
+        tracker = trackers.NameOf(tracker)!; // the name its links carry
         var now = clock.GetUtcNow();
         var body = await ReadAsync(context.Request, ct);
         if (body is null) return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large", detail: $"At most {MaxBody} bytes.");

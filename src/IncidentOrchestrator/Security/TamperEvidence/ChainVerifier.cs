@@ -58,7 +58,7 @@ public sealed class ChainVerifier(IDocumentStore store)
     {
         await using var command = new NpgsqlCommand($$"""
             select e.seq_id, e.stream_id, e.version, e.type, e.timestamp, coalesce(e.data::text, ''), c.version, c.prev_hash, c.hash,
-                   e.headers ->> '{{Timeline.StoredLine.Header}}', e.headers ->> '{{Timeline.StoredLine.RedactedHeader}}'
+                   e.headers ->> '{{Contracts.HashChain.LineHeader}}', e.headers ->> '{{Contracts.HashChain.RedactedLineHeader}}'
               from {{S}}.mt_events e left join {{S}}.event_chain c on c.seq_id = e.seq_id
              where e.stream_id = @stream and e.version > @after and e.version <= @upTo
              order by e.version

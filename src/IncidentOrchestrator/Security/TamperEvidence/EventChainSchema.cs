@@ -37,10 +37,10 @@ public static class EventChainSchema
                 case when isfinite(p_at) then to_char(p_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') else p_at::text end
                 || E'\n' || coalesce(p_data::text, '')
                 -- an event stored with its timeline line: what a page shows is linked too
-                || case when p_headers ->> '{{Timeline.StoredLine.Header}}' is null
-                             and p_headers ->> '{{Timeline.StoredLine.RedactedHeader}}' is null then ''
-                        else E'\n' || coalesce(p_headers ->> '{{Timeline.StoredLine.Header}}', '') || E'\n' ||
-                             coalesce(p_headers ->> '{{Timeline.StoredLine.RedactedHeader}}', '') end,
+                || case when p_headers ->> '{{Contracts.HashChain.LineHeader}}' is null
+                             and p_headers ->> '{{Contracts.HashChain.RedactedLineHeader}}' is null then ''
+                        else E'\n' || coalesce(p_headers ->> '{{Contracts.HashChain.LineHeader}}', '') || E'\n' ||
+                             coalesce(p_headers ->> '{{Contracts.HashChain.RedactedLineHeader}}', '') end,
                 'UTF8')), 'hex')
         $fn$;
 
