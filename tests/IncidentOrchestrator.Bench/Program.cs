@@ -17,6 +17,7 @@ var pgBin = Required<string>("--pg-bin", "The folder with pgbench");
 var results = Required<string>("--results", "The file one line of results is appended to");
 var profile = Optional("--profile", false, "Also count statements per unit and keep the costliest (pg_stat_statements must be loaded)");
 var pgbenchSeconds = Optional("--pgbench-seconds", 20, "How long pgbench runs");
+var warmSignals = Optional("--warm-signals", 10_000, "Signals sent before the measured burst, unmeasured, on their own fingerprints (0 measures a cold service)");
 var warmRuns = Optional("--warm-runs", 5000, "Runs before the measured ones, unmeasured (0 measures a cold service)");
 var runs = Optional("--runs", 1000, "Runs in the run load (and after each growth)");
 var latencySamples = Optional("--latency-samples", 500, "Signals sent one at a time for the trigger latency");
@@ -30,12 +31,12 @@ var playbooks = Required<string>("--playbooks", "The bench's playbooks folder");
 
 var command = new RootCommand("IncidentOrchestrator's benchmark: every figure measured against pgbench in the same run (see docs/benchmarks.md)")
 {
-    url, server, database, warehouse, servicePid, postmaster, startedAt, signingKey, pgBin, results, profile, pgbenchSeconds, warmRuns, runs,
+    url, server, database, warehouse, servicePid, postmaster, startedAt, signingKey, pgBin, results, profile, pgbenchSeconds, warmSignals, warmRuns, runs,
     latencySamples, executorRuns, startedRuns, startClients, timelineEvents, growth, receiverPort, playbooks,
 };
 command.SetAction((r, ct) => Bench.RunAsync(new Bench.Settings(new Uri(r.GetValue(url)!), r.GetValue(server)!, r.GetValue(database)!,
     r.GetValue(warehouse)!, r.GetValue(servicePid), r.GetValue(postmaster), DateTimeOffset.FromUnixTimeMilliseconds(r.GetValue(startedAt)),
-    r.GetValue(signingKey)!, r.GetValue(pgBin)!, r.GetValue(results)!, r.GetValue(profile), r.GetValue(pgbenchSeconds), r.GetValue(warmRuns),
+    r.GetValue(signingKey)!, r.GetValue(pgBin)!, r.GetValue(results)!, r.GetValue(profile), r.GetValue(pgbenchSeconds), r.GetValue(warmSignals), r.GetValue(warmRuns),
     r.GetValue(runs), r.GetValue(latencySamples), r.GetValue(executorRuns), r.GetValue(startedRuns), r.GetValue(startClients),
     r.GetValue(timelineEvents), r.GetValue(growth)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToArray(),
     r.GetValue(receiverPort), r.GetValue(playbooks)!), ct));

@@ -159,4 +159,37 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
             Assert.StartsWith(mark, items.Single(i => i.Sequence == resolved).Summary);
         }
     }
+
+    [Fact]
+    public async Task an_event_no_line_can_be_made_of_is_appended_and_linked_without_one()
+    {
+        var streamId = Guid.CreateVersion7();
+        var at = DateTimeOffset.UtcNow;
+        Assert.Null(StoredLine.Of(new UndescribableNoteAdded(streamId, "tester", at), typeof(UndescribableNoteAdded)));
+
+        await using (var session = Store.LightweightSession())
+        {
+            session.Events.StartStream<UndescribableSubject>(streamId, new UndescribableNoteAdded(streamId, "tester", at));
+            await session.SaveChangesAsync();
+        }
+
+        await using var query = Store.QuerySession();
+        var stored = (await query.QueryAsync<string>(
+            $"select coalesce(headers::text, '{{}}') from incidents.mt_events where stream_id = ?", streamId)).Single();
+        Assert.DoesNotContain(StoredLine.Header, stored);
+        Assert.DoesNotContain(StoredLine.RedactionHeader, stored);
+        Assert.True((await Host.Services.GetRequiredService<ChainVerifier>().VerifyAsync(streamId, CancellationToken.None)).Valid);
+    }
+
+    /// <summary>A stream of its own, so that no incident's reader meets the event below.</summary>
+    private sealed class UndescribableSubject
+    {
+        public Guid Id { get; set; }
+    }
+
+    /// <summary>An event whose sentence cannot be made, as a defect in a new event type's <c>Describe</c> would leave it.</summary>
+    private sealed record UndescribableNoteAdded(Guid StreamId, string Actor, DateTimeOffset At) : ITimelineEvent
+    {
+        public string Describe() => throw new InvalidOperationException("no sentence can be made of this");
+    }
 }
