@@ -67,20 +67,11 @@ public static class ExportEndpoint
             while (position < upTo)
             {
                 var batch = (int)Math.Min(Batch, upTo - position);
-                // the stored lines passed through; events recorded before lines were stored, described as they are read
-                if (await StoredLine.PageAsync(session, new(id, false, position, batch, [], [], null, redact, eventTypes.Hiding), ct) is { } stored)
-                {
-                    foreach (var item in stored.Items) writer.WriteRawValue(item, skipInputValidation: true);
-                    await flush();
-                    if (stored.Items.Count == 0 || stored.Next is null) break;
-                    position = stored.Next.Value;
-                    continue;
-                }
-                var (page, next) = await GetTimelineEndpoint.ScanAsync(session, id, false, position, batch, [], [], null, redact, ct);
-                foreach (var item in page) JsonSerializer.Serialize(writer, item, Json);
+                var stored = await StoredLine.PageAsync(session, eventTypes, new(id, false, position, batch, [], [], null, redact), ct);
+                foreach (var item in stored.Items) writer.WriteRawValue(item, skipInputValidation: true);
                 await flush();
-                if (page.Count == 0 || next is null) break;
-                position = page[^1].Sequence;
+                if (stored.Items.Count == 0 || stored.Next is null) break;
+                position = stored.Next.Value;
             }
             writer.WriteEndArray();
 

@@ -29,15 +29,15 @@ public static class FollowTimelineEndpoint
         if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The timeline query is not valid"));
 
         var start = resumeFrom ?? NeedToKnowGate.Admitted(context, id)?.Version ?? 0;
-        var filter = new TimelineFeed.Filter(stored, system == false ? eventTypes.System : [], eventTypes.Hiding, actor);
-        return TypedResults.ServerSentEvents(Items(store, user.Caller(), id, start, filter, context.RequestAborted));
+        var filter = new TimelineFeed.Filter(stored, system == false ? eventTypes.System : [], actor);
+        return TypedResults.ServerSentEvents(Items(store, eventTypes, user.Caller(), id, start, filter, context.RequestAborted));
     }
 
-    private static async IAsyncEnumerable<SseItem<object>> Items(IDocumentStore store, Caller caller, Guid id, long after,
+    private static async IAsyncEnumerable<SseItem<object>> Items(IDocumentStore store, TimelineEventTypes eventTypes, Caller caller, Guid id, long after,
         TimelineFeed.Filter filter, [EnumeratorCancellation] CancellationToken ct)
     {
         yield return new SseItem<object>(new { after }, "connected");
-        await foreach (var batch in TimelineFeed.FollowAsync(store, caller, id, after, filter, ct))
+        await foreach (var batch in TimelineFeed.FollowAsync(store, eventTypes, caller, id, after, filter, ct))
             foreach (var item in batch)
                 yield return new SseItem<object>(item, "timeline") { EventId = item.Sequence.ToString() };
     }

@@ -41,12 +41,13 @@ public static class GetTimelineEndpoint
         var backward = before is not null;
 
         var start = backward ? before!.Value : after ?? 0;
-        if (actor is null && await StoredLine.PageAsync(session, new(id, backward, start, pageSize, stored, hidden, from, redact, eventTypes.Hiding), ct) is { } lines)
+        if (actor is null)
         {
+            var lines = await StoredLine.PageAsync(session, eventTypes, new(id, backward, start, pageSize, stored, hidden, from, redact), ct);
             Link(lines.Next);
             return new StoredLine.Page(lines.Items);
         }
-        var (page, next) = await ScanAsync(session, id, backward, start, pageSize, stored, hidden, actor, redact, ct, incident.Version, from);
+        var (page, next) = await ScanAsync(session, eventTypes, id, backward, start, pageSize, stored, hidden, actor, redact, ct, from);
         Link(next);
         return TypedResults.Ok(page);
 
@@ -69,38 +70,18 @@ public static class GetTimelineEndpoint
     }
 
     /// <summary>
-    /// An unfiltered page: a stream's versions run 1, 2, 3… without gaps, so a page is a range of versions,
-    /// read with the event store's own stream query.
+    /// A page as items: the events' stored lines (<see cref="StoredLine.PageAsync"/>); filtered by who acted, read from the
+    /// stream in batches, in SQL as far as the other filters allow, and by actor in memory, until a page is full or
+    /// <see cref="Paging.MaxScanned"/> events were read.
     /// </summary>
-    private static async Task<(List<TimelineItem> Page, long? Next)> RangeAsync(IQuerySession session, Guid id, bool backward, long from, int limit,
-        bool redact, long? streamVersion, CancellationToken ct)
+    public static async Task<(List<TimelineItem> Page, long? Next)> ScanAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
+        bool backward, long from, int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, DateTimeOffset? since = null)
     {
-        if (backward && streamVersion is { } version) from = Math.Min(from, version + 1);
-        var (first, last) = backward ? (Math.Max(1, from - limit - 1), from - 1) : (from + 1, from + limit + 1);
-        if (last < first) return ([], null);
-        var events = await session.Events.FetchStreamAsync(id, version: last, fromVersion: first, token: ct);
-        var items = (backward ? events.OrderByDescending(e => e.Version) : events.OrderBy(e => e.Version))
-            .Select(e => TimelineProjection.Project(e, redact)).ToList();
-        if (items.Count <= limit) return (items, null);
-        items.RemoveAt(limit);
-        return (items, items[^1].Sequence);
-    }
-
-    /// <summary>
-    /// A page as items: from the events' stored lines where it can (<paramref name="hiding"/> given, no actor filter),
-    /// otherwise read from the stream in batches, in SQL as far as the filters allow (types, bookkeeping), filtered by actor
-    /// in memory, until a page is full or <see cref="Paging.MaxScanned"/> events were read.
-    /// </summary>
-    public static async Task<(List<TimelineItem> Page, long? Next)> ScanAsync(IQuerySession session, Guid id, bool backward, long from,
-        int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, long? streamVersion = null, DateTimeOffset? since = null,
-        string[]? hiding = null)
-    {
-        if (actor is null && hiding is not null
-            && await StoredLine.PageAsync(session, new(id, backward, from, limit, types, hidden, since, redact, hiding), ct) is { } stored
-            && StoredLine.Read(stored.Items) is { } items)
-            return (items, stored.Next);
-        if (types.Length == 0 && hidden.Length == 0 && actor is null && since is null)
-            return await RangeAsync(session, id, backward, from, limit, redact, streamVersion, ct);
+        if (actor is null)
+        {
+            var stored = await StoredLine.PageAsync(session, eventTypes, new(id, backward, from, limit, types, hidden, since, redact), ct);
+            return (StoredLine.Read(stored.Items), stored.Next);
+        }
 
         return await Paging.ScanAsync<TimelineItem, long>(async (position, batch) =>
             {

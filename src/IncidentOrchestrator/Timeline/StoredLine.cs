@@ -86,44 +86,26 @@ public static class StoredLine
         }
     }
 
-    /// <summary>
-    /// Where a page starts and what it keeps; filters by who acted are not among them (they need the line read).
-    /// <paramref name="Hiding"/>: the stored names of the event types that have sensitive fields now.
-    /// </summary>
-    public sealed record Query(Guid StreamId, bool Backward, long From, int Limit, string[] Types, string[] Hidden, DateTimeOffset? Since, bool Redact,
-        string[] Hiding);
+    /// <summary>Where a page starts and what it keeps; filters by who acted are not among them (they need the line read).</summary>
+    public sealed record Query(Guid StreamId, bool Backward, long From, int Limit, string[] Types, string[] Hidden, DateTimeOffset? Since, bool Redact);
 
     /// <summary>
-    /// A page of the timeline, each item the API's JSON (UTF-8) made from its stored line, and the position the next page
-    /// starts from. Null when an event of the page has no line to pass through: it was appended before lines were stored,
-    /// its type has had a field marked sensitive since and a redacted reader asks, or its stored text is not a line as the
-    /// service writes them. The caller then describes the page's events as it reads them.
+    /// A page of the timeline, each item the API's JSON (UTF-8), and the position the next page starts from. An item is made
+    /// from the event's stored line where it can pass through; otherwise the event is described as it is read, with the
+    /// one rule that made the stored lines (<see cref="TimelineProjection"/>): it was appended before lines were stored,
+    /// its type has had a field marked sensitive since and a reader without need-to-know asks, or its stored text is not a
+    /// line as the service writes them.
     /// </summary>
-    public static async Task<(List<byte[]> Items, long? Next)?> PageAsync(IQuerySession session, Query q, CancellationToken ct)
+    public static async Task<(List<byte[]> Items, long? Next)> PageAsync(IQuerySession session, TimelineEventTypes types, Query q, CancellationToken ct)
     {
-        // A redacted reader gets a redacted line made under this build's redaction ('' standing for the line itself), the
-        // writer having stored one for every type that hides fields, whatever the list of hiding types says; otherwise the
-        // full line of a type that hides nothing today; anything else is described as it is read.
-        var shown = q.Redact
-            ? $"""
-               case when headers ->> '{Header}' is null then null
-                    when headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' is not null
-                         then coalesce(nullif(headers ->> '{RedactedHeader}', ''), headers ->> '{Header}')
-                    when not (type = any(@hiding)) then headers ->> '{Header}' end
-               """
-            : $"headers ->> '{Header}'";
+        var redacted = q.Redact ? $"headers ->> '{RedactedHeader}', headers ->> '{RedactionHeader}', type" : "null, null, null";
         var sql = new StringBuilder($"""
-            select version, timestamp, {shown}
+            select version, timestamp, headers ->> '{Header}', {redacted}
               from {S}.mt_events where stream_id = @stream and version {(q.Backward ? "<" : ">")} @from
             """);
         await using var command = new NpgsqlCommand();
         command.Parameters.AddWithValue("stream", q.StreamId);
         command.Parameters.AddWithValue("from", q.From);
-        if (q.Redact)
-        {
-            command.Parameters.AddWithValue("hiding", q.Hiding);
-            command.Parameters.AddWithValue("redaction", Redaction.Fingerprint);
-        }
         if (q.Types.Length > 0) { sql.Append(" and type = any(@types)"); command.Parameters.AddWithValue("types", q.Types); }
         if (q.Hidden.Length > 0) { sql.Append(" and not (type = any(@hidden))"); command.Parameters.AddWithValue("hidden", q.Hidden); }
         if (q.Since is { } since) { sql.Append(" and timestamp >= @since"); command.Parameters.AddWithValue("since", since.ToUniversalTime()); }
@@ -131,7 +113,8 @@ public static class StoredLine
         command.Parameters.AddWithValue("limit", q.Limit + 1);
         command.CommandText = sql.ToString();
 
-        var items = new List<byte[]>(Math.Min(q.Limit, 1000));
+        var items = new List<byte[]?>(Math.Min(q.Limit, 1000));
+        var described = new Dictionary<long, int>(); // version → its place in the page
         long? next = null;
         await using (var reader = await session.ExecuteReaderAsync(command, ct))
         {
@@ -139,14 +122,35 @@ public static class StoredLine
             while (await reader.ReadAsync(ct))
             {
                 if (items.Count == q.Limit) { next = last; break; }
-                if (await reader.IsDBNullAsync(2, ct)) return null;
                 last = reader.GetInt64(0);
-                if (Item(last, reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2)) is not { } item) return null;
+                var shown = Shown(q.Redact, Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), types);
+                var item = shown is null ? null : Item(last, reader.GetFieldValue<DateTimeOffset>(1), shown);
+                if (item is null) described[last] = items.Count;
                 items.Add(item);
             }
         }
-        return (items, next);
+        if (described.Count > 0)
+        {
+            var versions = described.Keys.ToArray();
+            foreach (var e in await session.Events.QueryAllRawEvents().Where(e => e.StreamId == q.StreamId && e.Version.IsOneOf(versions)).ToListAsync(ct))
+                items[described[e.Version]] = JsonSerializer.SerializeToUtf8Bytes(TimelineProjection.Project(e, q.Redact), Json);
+        }
+        return (items.Select(i => i ?? throw new InvalidOperationException("An event of the page could not be read again")).ToList(), next);
+
+        static string? Text(System.Data.Common.DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
     }
+
+    /// <summary>
+    /// The stored line a reader may be shown: the line in full; for a reader without need-to-know, the redacted line made
+    /// under this build's redaction ('' standing for the line itself), the writer having stored one for every type that
+    /// hides fields, or else the full line of a timeline type that hides nothing today (judged by the stored type name,
+    /// which the chain covers). Null when the event must be described.
+    /// </summary>
+    private static string? Shown(bool redact, string? line, string? redacted, string? fingerprint, string? type, TimelineEventTypes types) =>
+        line is null || !redact ? line
+        : fingerprint == Redaction.Fingerprint && redacted is not null ? (redacted.Length == 0 ? line : redacted)
+        : type is not null && !types.Hides(type) ? line
+        : null;
 
     /// <summary>
     /// A <see cref="TimelineItem"/> in the API's JSON: the event's position and append time, then its stored line; null
@@ -175,21 +179,9 @@ public static class StoredLine
         return item.WrittenSpan.ToArray();
     }
 
-    /// <summary>
-    /// A stored page's items, for a door that shows items rather than passing their text on (the console, the live feed);
-    /// null when one does not read as an item, and the page is then described as it is read.
-    /// </summary>
-    public static List<TimelineItem>? Read(IEnumerable<byte[]> items)
-    {
-        try
-        {
-            return items.Select(i => JsonSerializer.Deserialize<TimelineItem>(i, Json)!).ToList();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>A page's items as items, for a door that shows them rather than passing their text on (the console, the live feed).</summary>
+    public static List<TimelineItem> Read(IEnumerable<byte[]> items) =>
+        items.Select(i => JsonSerializer.Deserialize<TimelineItem>(i, Json)!).ToList();
 
     /// <summary>
     /// Exactly a line as <see cref="Of"/> writes it: one JSON object that starts the text, with <c>type</c>, <c>actor</c>,

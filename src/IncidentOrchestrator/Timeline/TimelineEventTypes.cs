@@ -15,11 +15,13 @@ public sealed class TimelineEventTypes
         _stored = types.ToDictionary(t => t.Name, t => events.EventMappingFor(t).EventTypeName, StringComparer.Ordinal);
         System = types.Where(t => typeof(ISystemEvent).IsAssignableFrom(t)).Select(t => _stored[t.Name]).ToArray();
         Names = _stored.Keys.Order(StringComparer.Ordinal).ToArray();
-        Hiding = types.Where(Security.Redaction.Hides).Select(t => _stored[t.Name]).ToArray();
+        _hiding = types.Where(Security.Redaction.Hides).Select(t => _stored[t.Name]).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>The stored names of the event types with fields that redaction hides.</summary>
-    public string[] Hiding { get; }
+    private readonly HashSet<string> _hiding;
+
+    /// <summary>Whether the event type stored under this name has fields that redaction hides today.</summary>
+    public bool Hides(string storedName) => _hiding.Contains(storedName);
 
     public IReadOnlyList<string> Names { get; }
 

@@ -14,11 +14,10 @@ public static class TimelineFeed
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
 
-    /// <param name="Hiding">The stored names of the event types that hide fields (<see cref="TimelineEventTypes.Hiding"/>), so that stored lines are read.</param>
-    public sealed record Filter(string[] Types, string[] Hidden, string[] Hiding, string? Actor = null);
+    public sealed record Filter(string[] Types, string[] Hidden, string? Actor = null);
 
-    public static async IAsyncEnumerable<IReadOnlyList<TimelineItem>> FollowAsync(IDocumentStore store, Caller caller, Guid id, long after,
-        Filter filter, [EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<IReadOnlyList<TimelineItem>> FollowAsync(IDocumentStore store, TimelineEventTypes eventTypes, Caller caller,
+        Guid id, long after, Filter filter, [EnumeratorCancellation] CancellationToken ct)
     {
         var seen = after;
         while (!ct.IsCancellationRequested)
@@ -28,8 +27,8 @@ public static class TimelineFeed
                 if (await session.LoadAsync<Incident>(id, ct) is not { } incident || !caller.CanSee(incident)) yield break;
                 while (incident.Version > seen)
                 {
-                    var (items, next) = await GetTimelineEndpoint.ScanAsync(session, id, false, seen, GetTimelineEndpoint.MaxLimit, filter.Types,
-                        filter.Hidden, filter.Actor, Redaction.AppliesTo(caller, incident), ct, incident.Version, hiding: filter.Hiding);
+                    var (items, next) = await GetTimelineEndpoint.ScanAsync(session, eventTypes, id, false, seen, GetTimelineEndpoint.MaxLimit, filter.Types,
+                        filter.Hidden, filter.Actor, Redaction.AppliesTo(caller, incident), ct);
                     // A page read forward may reach past the version the incident was read at (an event appended
                     // between the two reads); what was delivered is never delivered again.
                     seen = Math.Max(next ?? incident.Version, items.Count > 0 ? items[^1].Sequence : seen);

@@ -164,7 +164,7 @@ public static class ConsoleEndpoints
         var caller = context.User.Caller();
         var incident = NeedToKnowGate.Admitted(context, id) ?? (await session.LoadAsync<Incident>(id, ct))!;
         var redact = Redaction.AppliesTo(caller, incident);
-        var (timeline, older) = await NewestAsync(session, eventTypes, id, long.MaxValue, showSystem, redact, incident.Version, ct);
+        var (timeline, older) = await NewestAsync(session, eventTypes, id, long.MaxValue, showSystem, redact, ct);
         var runs = new List<RunView>();
         foreach (var run in await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).OrderBy(r => r.StartedAt).ToListAsync(ct))
             runs.Add(RunViews.Of(run, (await pinned.GetAsync(run.PlaybookHash, session, ct)).Steps.Select(s => s.Id).ToList(), redact));
@@ -185,10 +185,10 @@ public static class ConsoleEndpoints
 
     /// <summary>The newest events before a sequence, newest first, and the sequence to load older ones from (null at the start).</summary>
     public static async Task<(IReadOnlyList<TimelineItem> Items, long? Older)> NewestAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
-        long before, bool showSystem, bool redact, long streamVersion, CancellationToken ct)
+        long before, bool showSystem, bool redact, CancellationToken ct)
     {
-        var (page, next) = await GetTimelineEndpoint.ScanAsync(session, id, true, before, TimelinePage, [], showSystem ? [] : eventTypes.System, null,
-            redact, ct, streamVersion, hiding: eventTypes.Hiding);
+        var (page, next) = await GetTimelineEndpoint.ScanAsync(session, eventTypes, id, true, before, TimelinePage, [], showSystem ? [] : eventTypes.System, null,
+            redact, ct);
         return (page, next);
     }
 
@@ -196,8 +196,7 @@ public static class ConsoleEndpoints
         TimelineEventTypes eventTypes, CancellationToken ct)
     {
         var incident = NeedToKnowGate.Admitted(context, id)!;
-        var (items, older) = await NewestAsync(session, eventTypes, id, before, system == true, Redaction.AppliesTo(context.User.Caller(), incident),
-            incident.Version, ct);
+        var (items, older) = await NewestAsync(session, eventTypes, id, before, system == true, Redaction.AppliesTo(context.User.Caller(), incident), ct);
         return Page<Shared.OlderEvents>(new { IncidentId = id, Items = items, Older = older, ShowSystem = system == true });
     }
 

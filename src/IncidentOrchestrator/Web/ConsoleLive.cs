@@ -39,9 +39,9 @@ public static class ConsoleLive
     {
         var services = context.RequestServices;
         var eventTypes = services.GetRequiredService<TimelineEventTypes>();
-        var filter = new TimelineFeed.Filter([], showSystem ? [] : eventTypes.System, eventTypes.Hiding);
+        var filter = new TimelineFeed.Filter([], showSystem ? [] : eventTypes.System);
         yield return new SseItem<string>("", "connected");
-        await foreach (var items in TimelineFeed.FollowAsync(services.GetRequiredService<IDocumentStore>(), context.User.Caller(), id, after, filter, ct))
+        await foreach (var items in TimelineFeed.FollowAsync(services.GetRequiredService<IDocumentStore>(), eventTypes, context.User.Caller(), id, after, filter, ct))
             yield return new SseItem<string>(await RenderAsync<Shared.TimelineRows>(services, new { Items = items.OrderByDescending(i => i.Sequence).ToList() }),
                 "timeline");
     }

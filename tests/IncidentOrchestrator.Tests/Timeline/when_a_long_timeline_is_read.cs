@@ -108,7 +108,7 @@ public sealed class when_a_long_timeline_is_read(AppFixture fixture) : Integrati
         var store = Host.Services.GetRequiredService<IDocumentStore>();
         var admin = new Caller("ada.admin", "Ada", new HashSet<string> { Contracts.Roles.Admin });
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var feed = TimelineFeed.FollowAsync(store, admin, id, 0, new TimelineFeed.Filter([], [], []), stop.Token).GetAsyncEnumerator(stop.Token);
+        await using var feed = TimelineFeed.FollowAsync(store, Host.Services.GetRequiredService<TimelineEventTypes>(), admin, id, 0, new TimelineFeed.Filter([], []), stop.Token).GetAsyncEnumerator(stop.Token);
 
         // A step waiting is on the incident's stream but not in the incident's record, whose version stays behind.
         await using (var session = store.LightweightSession())

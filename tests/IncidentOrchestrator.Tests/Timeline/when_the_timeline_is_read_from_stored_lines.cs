@@ -101,8 +101,7 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
 
         // the console's rows read the same items
         await using var session = Store.QuerySession();
-        var console = await GetTimelineEndpoint.ScanAsync(session, id, false, 0, 200, [], [], null, true, CancellationToken.None,
-            hiding: Host.Services.GetRequiredService<TimelineEventTypes>().Hiding);
+        var console = await GetTimelineEndpoint.ScanAsync(session, Host.Services.GetRequiredService<TimelineEventTypes>(), id, false, 0, 200, [], [], null, true, CancellationToken.None);
         Assert.True(JsonNode.DeepEquals(await Described(id, redact: true), JsonSerializer.SerializeToNode(console.Page, Json)), rewrite);
     }
 
@@ -152,10 +151,9 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
 
         // the console's rows and the live feed read items through ScanAsync
         await using var session = Store.QuerySession();
-        var hiding = Host.Services.GetRequiredService<TimelineEventTypes>().Hiding;
         foreach (var (redact, mark) in new[] { (false, "Marked full"), (true, "Marked redacted") })
         {
-            var (items, _) = await GetTimelineEndpoint.ScanAsync(session, id, false, 0, 200, [], [], null, redact, CancellationToken.None, hiding: hiding);
+            var (items, _) = await GetTimelineEndpoint.ScanAsync(session, Host.Services.GetRequiredService<TimelineEventTypes>(), id, false, 0, 200, [], [], null, redact, CancellationToken.None);
             Assert.StartsWith(mark, items.Single(i => i.Sequence == resolved).Summary);
         }
     }
