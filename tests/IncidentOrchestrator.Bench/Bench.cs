@@ -20,7 +20,8 @@ public static class Bench
     public sealed record Measured(bool Profile, int PgbenchSeconds, int WarmSignals, int WarmRuns, int Runs, int LatencySamples, int ExecutorRuns, int StartedRuns,
         int StartClients, int TimelineEvents, long[] Growth);
 
-    public sealed record Burst(SignalBurst.Outcome Load, double Ratio, Cost Cost, double PeakRssMiB);
+    /// <param name="Warming">What the warming signals cost, the first after the start (null without warming): the JIT's share is in it.</param>
+    public sealed record Burst(SignalBurst.Outcome Load, double Ratio, Cost Cost, double PeakRssMiB, Cost? Warming);
 
     /// <param name="Trigger">The signals sent one at a time, each waited for (the bench polls for its first step every 5 ms, so it is not a phase whose CPU is counted).</param>
     public sealed record Runs(RunLoad.Outcome Trigger, RunLoad.Outcome Load, double Ratio, Cost Cost, double PeakRssMiB);
@@ -66,12 +67,16 @@ public static class Bench
             await using (var extension = db.CreateCommand("create extension if not exists pg_stat_statements")) await extension.ExecuteNonQueryAsync(ct);
         var accounting = new Accounting(db, s.ServicePid, s.Postmaster, s.Profile);
 
+        Cost? warming = null;
         if (s.WarmSignals > 0)
         {
             // In batches of 250, so that what runs once a batch is called often enough (30 times) to be compiled optimised, as
             // what runs once a signal is: the burst then measures intake, not the JIT.
-            Say($"Signal intake warming: {s.WarmSignals} signals over 1,000 other fingerprints, in batches of 250, unmeasured");
-            await SignalBurst.RunAsync(new SignalBurst.Settings(s.Url, ingest, connection, s.WarmSignals, 1_000, 250, 2, "bench:warming:"), ct);
+            Say($"Signal intake warming: {s.WarmSignals} signals over 1,000 other fingerprints, in batches of 250");
+            var warmingMark = await accounting.StartAsync(ct);
+            var warmed = await SignalBurst.RunAsync(new SignalBurst.Settings(s.Url, ingest, connection, s.WarmSignals, 1_000, 250, 2, "bench:warming:"), ct);
+            warming = await accounting.EndAsync(warmingMark, "signal", warmed.Signals, ct);
+            Say($"  {Costs(warming)} (the first signals after the start, not the measure)");
             await accounting.QuietAsync(ct);
         }
         Say("Signal burst: 10,000 signals over 1,000 fingerprints, batches of 1,000 from 2 clients");
@@ -79,7 +84,7 @@ public static class Bench
         var mark = await accounting.StartAsync(ct);
         var burst = await SignalBurst.RunAsync(new SignalBurst.Settings(s.Url, ingest, connection, 10_000, 1_000, 1_000, 2), ct);
         var signals = new Burst(burst, Ratio(burst.SignalsPerSecond), await accounting.EndAsync(mark, "signal", burst.Signals, ct),
-            Machine.PeakRssMiB(s.ServicePid));
+            Machine.PeakRssMiB(s.ServicePid), warming);
         Say($"  {burst.SignalsPerSecond:F0} signals/s ({signals.Ratio}x pgbench; target >= 1.5x); {Costs(signals.Cost)} (target <= 200 µs)");
 
         Say($"Runs in the turn: warming with {s.WarmRuns} runs, then {s.LatencySamples} one at a time and {s.Runs} at once (bench-six-steps)");

@@ -31,8 +31,14 @@ public sealed record IncidentRecord(Incident Incident, bool Redacted, IReadOnlyL
         if (await session.LoadAsync<Incident>(id, ct) is not { } incident) return null;
         var redact = Redaction.AppliesTo(caller, incident);
         var signal = eventTypes.StoredName(nameof(SignalReceived))!;
-        var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamId == id && e.EventTypeName != signal).OrderBy(e => e.Version).ToListAsync(ct);
+        // the lines every other door shows: stored with each event, or described as read for one without a usable line
+        var timeline = new List<TimelineItem>();
+        for (long? after = 0; after is { } from;)
+        {
+            var page = await StoredLine.PageAsync(session, eventTypes, new(id, false, from, 1000, [], [signal], null, redact), ct);
+            timeline.AddRange(StoredLine.Read(page.Items));
+            after = page.Next;
+        }
         var signals = await session.AdvancedSql.QueryAsync<SignalSummary>($"""
             select jsonb_build_object('source', data ->> 'source', 'type', data ->> 'type', 'count', count(*),
                    'firstObservedAt', min((data ->> 'observedAt')::timestamptz), 'lastObservedAt', max((data ->> 'observedAt')::timestamptz))
@@ -43,7 +49,7 @@ public sealed record IncidentRecord(Incident Incident, bool Redacted, IReadOnlyL
         var runs = await session.Query<PlaybookRun>().Where(r => r.IncidentId == id).OrderBy(r => r.StartedAt).ToListAsync(ct);
         var evidence = await session.Query<EvidenceItem>().Where(e => e.IncidentId == id).OrderBy(e => e.CapturedAt).ToListAsync(ct);
         var followUps = await session.Query<FollowUps.FollowUp>().Where(f => f.IncidentId == id).OrderBy(f => f.CreatedAt).ToListAsync(ct);
-        return new IncidentRecord(incident, redact, TimelineProjection.Project(events, redact),
+        return new IncidentRecord(incident, redact, timeline,
             signals.ToList(),
             runs.ToList(), evidence.ToList(), await verifier.VerifyAsync(id, ct)) { FollowUps = followUps };
     }

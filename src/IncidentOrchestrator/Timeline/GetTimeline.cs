@@ -15,8 +15,8 @@ namespace IncidentOrchestrator.Timeline;
 /// "load older"); <c>limit</c> defaults to 200 (at most 1,000). Filters: <c>types</c> (a comma list of
 /// event types), <c>actor</c>, <c>from</c> (events at or after a time) and <c>system=false</c> to hide the engine's
 /// bookkeeping. The next page's
-/// URL is in the <c>Link</c> header. A page passes the events' stored lines through (<see cref="StoredLine"/>), unless it
-/// is filtered by actor or reaches events recorded before lines were stored.
+/// URL is in the <c>Link</c> header. A page passes the events' stored lines through (<see cref="StoredLine"/>), describing
+/// in their place only the events whose line cannot pass; a page filtered by actor describes every event it reads.
 /// </summary>
 public static class GetTimelineEndpoint
 {
@@ -94,7 +94,7 @@ public static class GetTimelineEndpoint
                 var events = await (backward ? query.OrderByDescending(e => e.Version) : query.OrderBy(e => e.Version)).Take(batch).ToListAsync(ct);
                 return events.Select(e => TimelineProjection.Project(e, redact)).ToList();
             },
-            items => Task.FromResult<IReadOnlyList<TimelineItem>>(actor is null ? items : items.Where(i => i.Actor == actor).ToList()),
+            items => Task.FromResult<IReadOnlyList<TimelineItem>>(items.Where(i => i.Actor == actor).ToList()),
             item => item.Sequence, from, limit);
     }
 }

@@ -37,7 +37,7 @@ public static class StoredLine
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
-            return null; // an event no line can be made of is still appended, and described as it is read
+            return null; // an event no line can be made of is still appended; a page that reaches it tries to describe it as it is read
         }
     }
 
@@ -91,21 +91,36 @@ public static class StoredLine
 
     /// <summary>
     /// A page of the timeline, each item the API's JSON (UTF-8), and the position the next page starts from. An item is made
-    /// from the event's stored line where it can pass through; otherwise the event is described as it is read, with the
-    /// one rule that made the stored lines (<see cref="TimelineProjection"/>): it was appended before lines were stored,
-    /// its type has had a field marked sensitive since and a reader without need-to-know asks, or its stored text is not a
-    /// line as the service writes them.
+    /// from the event's stored line where it can pass through; otherwise the event is described as it is read, in its place
+    /// on the page, with the one rule that made the stored lines (<see cref="TimelineProjection"/>): when it was appended
+    /// before lines were stored, when a reader without need-to-know asks and its redacted line was made under other sensitive
+    /// fields than this build's, or when its stored text is not a line as the service writes them.
     /// </summary>
-    public static async Task<(List<byte[]> Items, long? Next)> PageAsync(IQuerySession session, TimelineEventTypes types, Query q, CancellationToken ct)
+    public static async Task<(List<byte[]> Items, long? Next)> PageAsync(IQuerySession session, TimelineEventTypes eventTypes, Query q,
+        CancellationToken ct)
     {
-        var redacted = q.Redact ? $"headers ->> '{RedactedHeader}', headers ->> '{RedactionHeader}', type" : "null, null, null";
+        // Without a line nothing passes (a redacted line alone is never shown). For a reader without need-to-know: the
+        // redacted line made under this build's redaction ('' standing for the line itself), the writer having stored one for
+        // every type that hides fields; or the line of an event stored with no redacted line at all, which passes only for a
+        // timeline type that hides nothing today (by its stored type name, which the chain covers); otherwise nothing, and
+        // the event is described.
+        var shown = q.Redact
+            ? $"""
+               case when headers ->> '{Header}' is null then null
+                    when headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' is not null
+                         then coalesce(nullif(headers ->> '{RedactedHeader}', ''), headers ->> '{Header}')
+                    when headers ->> '{RedactionHeader}' is null and headers ->> '{RedactedHeader}' is null then headers ->> '{Header}' end,
+               headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' is not null
+               """
+            : $"headers ->> '{Header}', true";
         var sql = new StringBuilder($"""
-            select version, timestamp, headers ->> '{Header}', {redacted}
+            select version, timestamp, type, {shown}
               from {S}.mt_events where stream_id = @stream and version {(q.Backward ? "<" : ">")} @from
             """);
         await using var command = new NpgsqlCommand();
         command.Parameters.AddWithValue("stream", q.StreamId);
         command.Parameters.AddWithValue("from", q.From);
+        if (q.Redact) command.Parameters.AddWithValue("redaction", Redaction.Fingerprint);
         if (q.Types.Length > 0) { sql.Append(" and type = any(@types)"); command.Parameters.AddWithValue("types", q.Types); }
         if (q.Hidden.Length > 0) { sql.Append(" and not (type = any(@hidden))"); command.Parameters.AddWithValue("hidden", q.Hidden); }
         if (q.Since is { } since) { sql.Append(" and timestamp >= @since"); command.Parameters.AddWithValue("since", since.ToUniversalTime()); }
@@ -123,8 +138,9 @@ public static class StoredLine
             {
                 if (items.Count == q.Limit) { next = last; break; }
                 last = reader.GetInt64(0);
-                var shown = Shown(q.Redact, Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), types);
-                var item = shown is null ? null : Item(last, reader.GetFieldValue<DateTimeOffset>(1), shown);
+                var line = reader.IsDBNull(3) ? null : reader.GetString(3);
+                var passes = line is not null && (reader.GetBoolean(4) || eventTypes.HidesNothing(reader.GetString(2)));
+                var item = passes ? Item(last, reader.GetFieldValue<DateTimeOffset>(1), line!) : null;
                 if (item is null) described[last] = items.Count;
                 items.Add(item);
             }
@@ -132,25 +148,13 @@ public static class StoredLine
         if (described.Count > 0)
         {
             var versions = described.Keys.ToArray();
-            foreach (var e in await session.Events.QueryAllRawEvents().Where(e => e.StreamId == q.StreamId && e.Version.IsOneOf(versions)).ToListAsync(ct))
-                items[described[e.Version]] = JsonSerializer.SerializeToUtf8Bytes(TimelineProjection.Project(e, q.Redact), Json);
+            var events = await session.Events.QueryAllRawEvents()
+                .Where(e => e.StreamId == q.StreamId && e.Version.IsOneOf(versions) && Marten.Events.Archiving.ArchivedEventExtensions.MaybeArchived(e)).ToListAsync(ct);
+            foreach (var e in events) items[described[e.Version]] = JsonSerializer.SerializeToUtf8Bytes(TimelineProjection.Project(e, q.Redact), Json);
         }
-        return (items.Select(i => i ?? throw new InvalidOperationException("An event of the page could not be read again")).ToList(), next);
-
-        static string? Text(System.Data.Common.DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+        return (items.Select((item, i) => item ?? throw new InvalidOperationException(
+            $"Event {described.Single(d => d.Value == i).Key} of stream {q.StreamId} has no line to show and could not be read to describe it")).ToList(), next);
     }
-
-    /// <summary>
-    /// The stored line a reader may be shown: the line in full; for a reader without need-to-know, the redacted line made
-    /// under this build's redaction ('' standing for the line itself), the writer having stored one for every type that
-    /// hides fields, or else the full line of a timeline type that hides nothing today (judged by the stored type name,
-    /// which the chain covers). Null when the event must be described.
-    /// </summary>
-    private static string? Shown(bool redact, string? line, string? redacted, string? fingerprint, string? type, TimelineEventTypes types) =>
-        line is null || !redact ? line
-        : fingerprint == Redaction.Fingerprint && redacted is not null ? (redacted.Length == 0 ? line : redacted)
-        : type is not null && !types.Hides(type) ? line
-        : null;
 
     /// <summary>
     /// A <see cref="TimelineItem"/> in the API's JSON: the event's position and append time, then its stored line; null

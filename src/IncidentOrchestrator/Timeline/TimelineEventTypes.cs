@@ -20,8 +20,11 @@ public sealed class TimelineEventTypes
 
     private readonly HashSet<string> _hiding;
 
-    /// <summary>Whether the event type stored under this name has fields that redaction hides today.</summary>
-    public bool Hides(string storedName) => _hiding.Contains(storedName);
+    /// <summary>
+    /// Whether the event type stored under this name is a timeline event with no field that redaction hides today; an
+    /// unknown name is not.
+    /// </summary>
+    public bool HidesNothing(string storedName) => _stored.ContainsValue(storedName) && !_hiding.Contains(storedName);
 
     public IReadOnlyList<string> Names { get; }
 

@@ -105,6 +105,32 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
         Assert.True(JsonNode.DeepEquals(await Described(id, redact: true), JsonSerializer.SerializeToNode(console.Page, Json)), rewrite);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task an_event_described_among_stored_lines_keeps_its_place_and_the_next_page_starts_after_it(bool backward)
+    {
+        var id = await AnIncidentWithSensitiveText();
+        var all = await Described(id, redact: true);
+        var added = all.Single(i => i!["type"]!.GetValue<string>() == "ParticipantAdded")!["sequence"]!.GetValue<long>();
+        Assert.InRange(added, 2, all.Count - 1); // an event with neighbours on both sides
+        await DatabaseOwner.RewriteHistoryAsync(Fixture.ConnectionString,
+            $"update incidents.mt_events set headers = headers - 'timeline' where stream_id = @incident and version = {added}", id);
+
+        // the described event first, then its neighbour from its stored line: it keeps its place, and the next page starts
+        // after the neighbour
+        var (url, neighbour) = backward
+            ? ($"/api/incidents/{id}/timeline?before={added + 1}&limit=2", added - 1)
+            : ($"/api/incidents/{id}/timeline?after={added - 1}&limit=2", added + 1);
+        var response = await Host.Get(url, Api.Leadership);
+        var page = JsonNode.Parse(response.ReadAsText())!.AsArray();
+        JsonNode At(long sequence) => all.Single(i => i!["sequence"]!.GetValue<long>() == sequence)!.DeepClone();
+        Assert.True(JsonNode.DeepEquals(new JsonArray(At(added), At(neighbour)), page), page.ToJsonString());
+        var link = response.Context.Response.Headers["Link"].ToString();
+        if (backward ? neighbour > 1 : neighbour < all.Count) Assert.Contains($"{(backward ? "before" : "after")}={neighbour}", link);
+        else Assert.Empty(link); // the neighbour is the stream's end
+    }
+
     [Fact]
     public async Task a_page_shows_the_line_as_stored_and_verification_finds_one_rewritten()
     {
@@ -148,6 +174,12 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
         Assert.StartsWith("Marked full", SummaryIn(JsonNode.Parse((await Host.Get($"/api/incidents/{id}/export", Api.Admin)).ReadAsText())!["timeline"]!.AsArray()));
         Assert.StartsWith("Marked redacted",
             SummaryIn(JsonNode.Parse((await Host.Get($"/api/incidents/{id}/export", Api.Leadership)).ReadAsText())!["timeline"]!.AsArray()));
+
+        // the post-incident report
+        Assert.Contains("Marked full", (await Host.Get($"/api/incidents/{id}/report", Api.Admin)).ReadAsText());
+        var report = (await Host.Get($"/api/incidents/{id}/report", Api.Leadership)).ReadAsText();
+        Assert.Contains("Marked redacted", report);
+        Assert.DoesNotContain("Marked full", report);
 
         // the console's rows and the live feed read items through ScanAsync
         await using var session = Store.QuerySession();
