@@ -76,6 +76,7 @@ public static class Bench
             var warmingMark = await accounting.StartAsync(ct);
             var warmed = await SignalBurst.RunAsync(new SignalBurst.Settings(s.Url, ingest, connection, s.WarmSignals, 1_000, 250, 2, "bench:warming:"), ct);
             warming = await accounting.EndAsync(warmingMark, "signal", warmed.Signals, ct);
+            if (!warmed.Verified) throw new InvalidOperationException($"The warming signals were not all stored: {warmed}");
             Say($"  {Costs(warming)} (the first signals after the start, not the measure)");
             await accounting.QuietAsync(ct);
         }

@@ -26,8 +26,8 @@ public static class StoredLine
     private const string S = IncidentOrchestratorHost.SchemaName;
 
     /// <summary>
-    /// The line, and for a type that hides fields its redacted line: empty when it is the line itself (every sensitive field
-    /// absent), so that a redacted line is never missing where one is due.
+    /// The line, and for a type that hides fields its redacted line, in full even when it is the line itself (every sensitive
+    /// field absent): the chain hashes an absent redacted line and an empty one alike, so an empty one is never shown.
     /// </summary>
     public static (string Line, string? Redacted)? Of(object data, Type type)
     {
@@ -45,8 +45,7 @@ public static class StoredLine
     {
         var line = JsonSerializer.Serialize(TimelineProjection.Line(data, type, false), Json);
         if (!Redaction.Hides(type)) return (line, null);
-        var redacted = JsonSerializer.Serialize(TimelineProjection.Line(data, type, true), Json);
-        return (line, redacted == line ? "" : redacted);
+        return (line, JsonSerializer.Serialize(TimelineProjection.Line(data, type, true), Json));
     }
 
     /// <summary>
@@ -100,17 +99,16 @@ public static class StoredLine
         CancellationToken ct)
     {
         // Without a line nothing passes (a redacted line alone is never shown). For a reader without need-to-know: the
-        // redacted line made under this build's redaction ('' standing for the line itself), the writer having stored one for
-        // every type that hides fields; or the line of an event stored with no redacted line at all, which passes only for a
-        // timeline type that hides nothing today (by its stored type name, which the chain covers); otherwise nothing, and
-        // the event is described.
+        // redacted line made under this build's redaction, the writer having stored one for every type that hides fields (an
+        // empty one is never shown: the chain cannot tell it from none); or the line of an event stored with no redacted line
+        // and no fingerprint at all, which passes only for a timeline type that hides nothing today (by its stored type name,
+        // which the chain covers); otherwise nothing, and the event is described.
         var shown = q.Redact
             ? $"""
                case when headers ->> '{Header}' is null then null
-                    when headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' is not null
-                         then coalesce(nullif(headers ->> '{RedactedHeader}', ''), headers ->> '{Header}')
+                    when headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' <> '' then headers ->> '{RedactedHeader}'
                     when headers ->> '{RedactionHeader}' is null and headers ->> '{RedactedHeader}' is null then headers ->> '{Header}' end,
-               headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' is not null
+               coalesce(headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' <> '', false)
                """
             : $"headers ->> '{Header}', true";
         var sql = new StringBuilder($"""

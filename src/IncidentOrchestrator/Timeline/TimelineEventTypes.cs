@@ -15,16 +15,16 @@ public sealed class TimelineEventTypes
         _stored = types.ToDictionary(t => t.Name, t => events.EventMappingFor(t).EventTypeName, StringComparer.Ordinal);
         System = types.Where(t => typeof(ISystemEvent).IsAssignableFrom(t)).Select(t => _stored[t.Name]).ToArray();
         Names = _stored.Keys.Order(StringComparer.Ordinal).ToArray();
-        _hiding = types.Where(Security.Redaction.Hides).Select(t => _stored[t.Name]).ToHashSet(StringComparer.Ordinal);
+        _hidingNothing = types.Where(t => !Security.Redaction.Hides(t)).Select(t => _stored[t.Name]).ToHashSet(StringComparer.Ordinal);
     }
 
-    private readonly HashSet<string> _hiding;
+    private readonly HashSet<string> _hidingNothing;
 
     /// <summary>
     /// Whether the event type stored under this name is a timeline event with no field that redaction hides today; an
     /// unknown name is not.
     /// </summary>
-    public bool HidesNothing(string storedName) => _stored.ContainsValue(storedName) && !_hiding.Contains(storedName);
+    public bool HidesNothing(string storedName) => _hidingNothing.Contains(storedName);
 
     public IReadOnlyList<string> Names { get; }
 
