@@ -141,8 +141,10 @@ public sealed class RunsFixture : IAsyncLifetime
             review: {review}
             """);
         await Host.Send(HttpMethod.Post, "/api/datasets/reload", Api.Admin, expect: 200);
-        // Its version is kept in the background: what "who could read at T" reads the standing roles from.
-        await RunScenarios.Eventually(async () => (await Host.Get($"/api/datasets/{dataset}/versions", Api.Admin)).ReadJson(), v => v.GetArrayLength() == 1);
+        // Its version is kept in the background: what "who could read at T" reads the standing roles from. Until it is kept,
+        // the list shows the loaded version without a time.
+        await RunScenarios.Eventually(async () => (await Host.Get($"/api/datasets/{dataset}/versions", Api.Admin)).ReadJson(),
+            v => v.GetArrayLength() == 1 && v[0].TryGetProperty("firstLoadedAt", out var at) && at.ValueKind == System.Text.Json.JsonValueKind.String);
         return (dataset, standing);
     }
 
