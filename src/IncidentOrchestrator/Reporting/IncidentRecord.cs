@@ -35,7 +35,7 @@ public sealed record IncidentRecord(Incident Incident, bool Redacted, IReadOnlyL
         var timeline = new List<TimelineItem>();
         for (long? after = 0; after is { } from;)
         {
-            var page = await StoredLine.PageAsync(session, eventTypes, new(id, false, from, 1000, [], [signal], null, redact), ct);
+            var page = await StoredLine.PageAsync(session, eventTypes, new(id, false, from, GetTimelineEndpoint.MaxLimit, [], [signal], null, redact), ct);
             timeline.AddRange(StoredLine.Read(page.Items));
             after = page.Next;
         }

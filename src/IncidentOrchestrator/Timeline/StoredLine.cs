@@ -37,7 +37,7 @@ public static class StoredLine
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
-            return null; // an event no line can be made of is still appended; a page that reaches it tries to describe it as it is read
+            return null; // a line that does not serialise: the event is still appended, and a page that reaches it describes it as it is read
         }
     }
 
@@ -65,22 +65,14 @@ public static class StoredLine
             foreach (var stream in session.PendingChanges.Streams())
             foreach (var e in stream.Events)
             {
-                if (Of(e.Data, e.EventType) is not var (line, redacted))
-                {
-                    foreach (var header in new[] { Header, RedactedHeader, RedactionHeader }) e.Headers?.Remove(header);
-                    continue;
-                }
+                e.Headers?.Remove(Header);
+                e.Headers?.Remove(RedactedHeader);
+                e.Headers?.Remove(RedactionHeader);
+                if (Of(e.Data, e.EventType) is not var (line, redacted)) continue;
                 e.SetHeader(Header, line);
-                if (redacted is not null)
-                {
-                    e.SetHeader(RedactedHeader, redacted);
-                    e.SetHeader(RedactionHeader, Redaction.Fingerprint);
-                }
-                else
-                {
-                    e.Headers?.Remove(RedactedHeader);
-                    e.Headers?.Remove(RedactionHeader);
-                }
+                if (redacted is null) continue;
+                e.SetHeader(RedactedHeader, redacted);
+                e.SetHeader(RedactionHeader, Redaction.Fingerprint);
             }
         }
     }

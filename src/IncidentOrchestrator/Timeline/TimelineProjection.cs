@@ -39,12 +39,24 @@ public static class TimelineProjection
         return new TimelineItem(e.Version, line.At ?? e.Timestamp, e.Timestamp, line.Type, line.Actor, line.Summary, line.Data);
     }
 
-    /// <summary>The line an event makes, for a viewer who sees it whole or redacted.</summary>
+    /// <summary>
+    /// The line an event makes, for a viewer who sees it whole or redacted. An event whose sentence cannot be made (a defect
+    /// in its type) still makes one, named by its type and without its data for a redacted viewer: history is append-only,
+    /// so a line that failed would fail every read of its incident for good.
+    /// </summary>
     public static TimelineLine Line(object data, Type type, bool redact)
     {
-        var shown = redact ? Redaction.Event(data, type) : data;
-        var described = shown as ITimelineEvent;
-        return new TimelineLine(described?.At, type.Name, described?.Actor ?? "system", described?.Describe() ?? type.Name,
-            redact ? Redaction.Data(data, type, redact) : data);
+        try
+        {
+            var shown = redact ? Redaction.Event(data, type) : data;
+            var described = shown as ITimelineEvent;
+            return new TimelineLine(described?.At, type.Name, described?.Actor ?? "system", described?.Describe() ?? type.Name,
+                redact ? Redaction.Data(data, type, redact) : data);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new TimelineLine(null, type.Name, "system", $"{type.Name} (its sentence could not be made)",
+                redact ? new Dictionary<string, object?>() : data);
+        }
     }
 }

@@ -31,11 +31,10 @@ public static class ExportFollowUpEndpoint
     public static async Task<Outcome<FollowUpExportAccepted>> ExportAsync(Guid followUpId, ExportFollowUpTo request, IQuerySession session,
         IncidentCommands commands, Trackers trackers, Caller caller, DateTimeOffset now, CancellationToken ct)
     {
-        var name = trackers.NameOf(request.Tracker!) ?? request.Tracker!.Trim();
-        if (!trackers.ContainsKey(name))
+        if (trackers.NameOf(request.Tracker!) is not { } name)
             return Refusal.Invalid(new Problems.Validation().Add("tracker", trackers.Count == 0
                     ? "No tracker is configured (Trackers__<name>__Kind github or jira)."
-                    : $"No tracker named '{name}'; configured: {string.Join(", ", trackers.Keys.Order())}.")
+                    : $"No tracker named '{request.Tracker!.Trim()}'; configured: {string.Join(", ", trackers.Keys.Order())}.")
                 .ToProblem("The export is not valid"));
         if (await session.LoadAsync<FollowUp>(followUpId, ct) is not { } found) return Refusal.NotFound("Follow-up", followUpId);
         var outcome = await commands.DecideAsync(found.IncidentId, incident =>
