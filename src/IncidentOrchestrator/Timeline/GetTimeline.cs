@@ -16,7 +16,7 @@ namespace IncidentOrchestrator.Timeline;
 /// event types), <c>actor</c>, <c>from</c> (events at or after a time) and <c>system=false</c> to hide the engine's
 /// bookkeeping. The next page's
 /// URL is in the <c>Link</c> header. A page passes the events' stored lines through (<see cref="StoredLine"/>), describing
-/// in their place only the events whose line cannot pass; a page filtered by actor describes every event it reads.
+/// in their place only the events whose line cannot pass; a page filtered by actor reads the same lines and keeps the actor's.
 /// </summary>
 public static class GetTimelineEndpoint
 {
@@ -70,30 +70,20 @@ public static class GetTimelineEndpoint
     }
 
     /// <summary>
-    /// A page as items: the events' stored lines (<see cref="StoredLine.PageAsync"/>); filtered by who acted, read from the
-    /// stream in batches, in SQL as far as the other filters allow, and by actor in memory, until a page is full or
-    /// <see cref="Paging.MaxScanned"/> events were read.
+    /// A page as items, from the events' stored lines (<see cref="StoredLine.PageAsync"/>); filtered by who acted, the same
+    /// pages are read in batches and kept by actor, until a page is full or <see cref="Paging.MaxScanned"/> events were read.
     /// </summary>
     public static async Task<(List<TimelineItem> Page, long? Next)> ScanAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
         bool backward, long from, int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, DateTimeOffset? since = null)
     {
-        if (actor is null)
+        async Task<(List<TimelineItem> Items, long? Next)> ReadAsync(long position, int count)
         {
-            var stored = await StoredLine.PageAsync(session, eventTypes, new(id, backward, from, limit, types, hidden, since, redact), ct);
+            var stored = await StoredLine.PageAsync(session, eventTypes, new(id, backward, position, count, types, hidden, since, redact), ct);
             return (StoredLine.Read(stored.Items), stored.Next);
         }
 
-        return await Paging.ScanAsync<TimelineItem, long>(async (position, batch) =>
-            {
-                var at = position ?? from;
-                var query = session.Events.QueryAllRawEvents().Where(e => e.StreamId == id);
-                query = backward ? query.Where(e => e.Version < at) : query.Where(e => e.Version > at);
-                if (types.Length > 0) query = query.Where(e => e.EventTypeName.IsOneOf(types));
-                if (hidden.Length > 0) query = query.Where(e => !e.EventTypeName.IsOneOf(hidden));
-                if (since is { } time) query = query.Where(e => e.Timestamp >= time);
-                var events = await (backward ? query.OrderByDescending(e => e.Version) : query.OrderBy(e => e.Version)).Take(batch).ToListAsync(ct);
-                return events.Select(e => TimelineProjection.Project(e, redact)).ToList();
-            },
+        if (actor is null) return await ReadAsync(from, limit);
+        return await Paging.ScanAsync<TimelineItem, long>(async (position, batch) => (await ReadAsync(position ?? from, batch)).Items,
             items => Task.FromResult<IReadOnlyList<TimelineItem>>(items.Where(i => i.Actor == actor).ToList()),
             item => item.Sequence, from, limit);
     }

@@ -95,14 +95,16 @@ public static class StoredLine
         // empty one is never shown: the chain cannot tell it from none); or the line of an event stored with no redacted line
         // and no fingerprint at all, which passes only for a timeline type that hides nothing today (by its stored type name,
         // which the chain covers); otherwise nothing, and the event is described.
+        // The line is read as its UTF-8 bytes (convert_to gives them as they are), so that a page never decodes it to text
+        // and encodes it back.
         var shown = q.Redact
             ? $"""
-               case when headers ->> '{Header}' is null then null
+               convert_to(case when headers ->> '{Header}' is null then null
                     when headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' <> '' then headers ->> '{RedactedHeader}'
-                    when headers ->> '{RedactionHeader}' is null and headers ->> '{RedactedHeader}' is null then headers ->> '{Header}' end,
+                    when headers ->> '{RedactionHeader}' is null and headers ->> '{RedactedHeader}' is null then headers ->> '{Header}' end, 'UTF8'),
                coalesce(headers ->> '{RedactionHeader}' = @redaction and headers ->> '{RedactedHeader}' <> '', false)
                """
-            : $"headers ->> '{Header}', true";
+            : $"convert_to(headers ->> '{Header}', 'UTF8'), true";
         var sql = new StringBuilder($"""
             select version, timestamp, type, {shown}
               from {S}.mt_events where stream_id = @stream and version {(q.Backward ? "<" : ">")} @from
@@ -121,6 +123,8 @@ public static class StoredLine
         var items = new List<byte[]?>(Math.Min(q.Limit, 1000));
         var described = new Dictionary<long, int>(); // version → its place in the page
         long? next = null;
+        var prefix = new ArrayBufferWriter<byte>(128);
+        await using (var writer = new Utf8JsonWriter(prefix))
         await using (var reader = await session.ExecuteReaderAsync(command, ct))
         {
             var last = 0L;
@@ -128,9 +132,9 @@ public static class StoredLine
             {
                 if (items.Count == q.Limit) { next = last; break; }
                 last = reader.GetInt64(0);
-                var line = reader.IsDBNull(3) ? null : reader.GetString(3);
+                var line = reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3);
                 var passes = line is not null && (reader.GetBoolean(4) || eventTypes.HidesNothing(reader.GetString(2)));
-                var item = passes ? Item(last, reader.GetFieldValue<DateTimeOffset>(1), line!) : null;
+                var item = passes ? Item(last, reader.GetFieldValue<DateTimeOffset>(1), line!, prefix, writer) : null;
                 if (item is null) described[last] = items.Count;
                 items.Add(item);
             }
@@ -148,29 +152,23 @@ public static class StoredLine
 
     /// <summary>
     /// A <see cref="TimelineItem"/> in the API's JSON: the event's position and append time, then its stored line; null
-    /// when the stored text is not one JSON object of a line's fields.
+    /// when the stored text is not one JSON object of a line's fields. The page's one writer makes each item's start.
     /// </summary>
-    private static byte[]? Item(long sequence, DateTimeOffset recordedAt, string line)
+    private static byte[]? Item(long sequence, DateTimeOffset recordedAt, byte[] line, ArrayBufferWriter<byte> prefix, Utf8JsonWriter writer)
     {
-        var text = Encoding.UTF8.GetBytes(line);
-        if (!IsLine(text, out var hasAt)) return null;
-        var item = new ArrayBufferWriter<byte>(text.Length + 128);
-        using (var writer = new Utf8JsonWriter(item))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("sequence", sequence);
-            writer.WritePropertyName("recordedAt");
-            JsonSerializer.Serialize(writer, recordedAt, Json);
-            if (!hasAt) // the event does not say when it happened: its append time stands for it
-            {
-                writer.WritePropertyName("at");
-                JsonSerializer.Serialize(writer, recordedAt, Json);
-            }
-            writer.Flush();
-        }
-        item.Write(","u8);
-        item.Write(text.AsSpan(1));
-        return item.WrittenSpan.ToArray();
+        if (!IsLine(line, out var hasAt)) return null;
+        prefix.ResetWrittenCount();
+        writer.Reset(prefix);
+        writer.WriteStartObject();
+        writer.WriteNumber("sequence", sequence);
+        writer.WriteString("recordedAt", recordedAt);
+        if (!hasAt) writer.WriteString("at", recordedAt); // the event does not say when it happened: its append time stands for it
+        writer.Flush();
+        var item = new byte[prefix.WrittenCount + line.Length]; // the start, a comma, and the line after its opening brace
+        prefix.WrittenSpan.CopyTo(item);
+        item[prefix.WrittenCount] = (byte)',';
+        line.AsSpan(1).CopyTo(item.AsSpan(prefix.WrittenCount + 1));
+        return item;
     }
 
     /// <summary>A page's items as items, for a door that shows them rather than passing their text on (the console, the live feed).</summary>

@@ -24,7 +24,7 @@ public sealed record TimelineLine(
 /// <summary>
 /// The timeline is a projection of the incident's stream: each event's line is made from the event itself, once when it
 /// is appended (<see cref="StoredLine"/>), and again here for an event whose stored line cannot be shown (recorded before
-/// lines were stored, redacted under other sensitive fields, not a line as written) or a page filtered by actor, so it can
+/// lines were stored, redacted under other sensitive fields, not a line as written), so it can
 /// never drift from the record it describes. Sensitive fields are redacted here, for viewers without need-to-know, in the
 /// data and in the sentence that describes it.
 /// </summary>
