@@ -16,7 +16,7 @@ namespace IncidentOrchestrator.Timeline;
 /// event types), <c>actor</c>, <c>from</c> (events at or after a time) and <c>system=false</c> to hide the engine's
 /// bookkeeping. The next page's
 /// URL is in the <c>Link</c> header. A page passes the events' stored lines through (<see cref="StoredLine"/>), describing
-/// in their place only the events whose line cannot pass; a page filtered by actor reads the same lines and keeps the actor's.
+/// in their place only the events whose line cannot pass; a page filtered by actor passes the actor's through.
 /// </summary>
 public static class GetTimelineEndpoint
 {
@@ -41,20 +41,9 @@ public static class GetTimelineEndpoint
         var backward = before is not null;
 
         var start = backward ? before!.Value : after ?? 0;
-        if (actor is null)
-        {
-            var lines = await StoredLine.PageAsync(session, eventTypes, new(id, backward, start, pageSize, stored, hidden, from, redact), ct);
-            Link(lines.Next);
-            return new StoredLine.Page(lines.Items);
-        }
-        var (page, next) = await ScanAsync(session, eventTypes, id, backward, start, pageSize, stored, hidden, actor, redact, ct, from);
-        Link(next);
-        return TypedResults.Ok(page);
-
-        void Link(long? next)
-        {
-            if (next is { } more) Paging.LinkNext(context, backward ? "before" : "after", more.ToString(), backward ? "after" : "before");
-        }
+        var (items, next) = await PageAsync(session, eventTypes, id, backward, start, pageSize, stored, hidden, actor, redact, ct, from);
+        if (next is { } more) Paging.LinkNext(context, backward ? "before" : "after", more.ToString(), backward ? "after" : "before");
+        return new StoredLine.Page(items);
     }
 
     /// <summary>The stored names of the event types a <c>types</c> parameter names; an unknown one is a field error.</summary>
@@ -70,21 +59,26 @@ public static class GetTimelineEndpoint
     }
 
     /// <summary>
-    /// A page as items, from the events' stored lines (<see cref="StoredLine.PageAsync"/>); filtered by who acted, the same
-    /// pages are read in batches and kept by actor, until a page is full or <see cref="Paging.MaxScanned"/> events were read.
+    /// A page of items in the API's JSON, from the events' stored lines (<see cref="StoredLine.PageAsync"/>); filtered by who
+    /// acted, the stream's lines are read in batches and the actor's kept, until a page is full or <see cref="Paging.MaxScanned"/>
+    /// events were read.
     /// </summary>
+    public static async Task<(List<byte[]> Items, long? Next)> PageAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
+        bool backward, long from, int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, DateTimeOffset? since = null)
+    {
+        StoredLine.Query Lines(long position, int count) => new(id, backward, position, count, types, hidden, since, redact);
+        if (actor is null) return await StoredLine.PageAsync(session, eventTypes, Lines(from, limit), ct);
+        return await Paging.ScanAsync<byte[], long>(
+            async (position, batch) => (await StoredLine.PageAsync(session, eventTypes, Lines(position!.Value, batch), ct)).Items,
+            items => Task.FromResult<IReadOnlyList<byte[]>>(items.Where(i => StoredLine.ActorOf(i) == actor).ToList()),
+            StoredLine.SequenceOf, from, limit);
+    }
+
+    /// <summary>The same page as items, for a door that shows them rather than passing their text on (the console, the live feed).</summary>
     public static async Task<(List<TimelineItem> Page, long? Next)> ScanAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
         bool backward, long from, int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, DateTimeOffset? since = null)
     {
-        async Task<(List<TimelineItem> Items, long? Next)> ReadAsync(long position, int count)
-        {
-            var stored = await StoredLine.PageAsync(session, eventTypes, new(id, backward, position, count, types, hidden, since, redact), ct);
-            return (StoredLine.Read(stored.Items), stored.Next);
-        }
-
-        if (actor is null) return await ReadAsync(from, limit);
-        return await Paging.ScanAsync<TimelineItem, long>(async (position, batch) => (await ReadAsync(position ?? from, batch)).Items,
-            items => Task.FromResult<IReadOnlyList<TimelineItem>>(items.Where(i => i.Actor == actor).ToList()),
-            item => item.Sequence, from, limit);
+        var (items, next) = await PageAsync(session, eventTypes, id, backward, from, limit, types, hidden, actor, redact, ct, since);
+        return (StoredLine.Read(items), next);
     }
 }

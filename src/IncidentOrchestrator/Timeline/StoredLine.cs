@@ -81,7 +81,9 @@ public static class StoredLine
     public sealed record Query(Guid StreamId, bool Backward, long From, int Limit, string[] Types, string[] Hidden, DateTimeOffset? Since, bool Redact);
 
     /// <summary>
-    /// A page of the timeline, each item the API's JSON (UTF-8), and the position the next page starts from. An item is made
+    /// A page of the timeline, each item the API's JSON (UTF-8), and the position the next page starts from. Whenever more
+    /// events follow, the page holds exactly <see cref="Query.Limit"/> items: an event is never left out (one that cannot be
+    /// described fails the read), which is what lets a caller scan on in batches until one comes back short. An item is made
     /// from the event's stored line where it can pass through; otherwise the event is described as it is read, in its place
     /// on the page, with the one rule that made the stored lines (<see cref="TimelineProjection"/>): when it was appended
     /// before lines were stored, when a reader without need-to-know asks and its redacted line was made under other sensitive
@@ -124,7 +126,7 @@ public static class StoredLine
         var described = new Dictionary<long, int>(); // version → its place in the page
         long? next = null;
         var prefix = new ArrayBufferWriter<byte>(128);
-        await using (var writer = new Utf8JsonWriter(prefix))
+        using (var writer = new Utf8JsonWriter(prefix))
         await using (var reader = await session.ExecuteReaderAsync(command, ct))
         {
             var last = 0L;
@@ -169,6 +171,30 @@ public static class StoredLine
         item[prefix.WrittenCount] = (byte)',';
         line.AsSpan(1).CopyTo(item.AsSpan(prefix.WrittenCount + 1));
         return item;
+    }
+
+    /// <summary>An item's position in its stream (its <c>sequence</c>).</summary>
+    public static long SequenceOf(byte[] item) => TryField(item, "sequence"u8, out var reader) && reader.TokenType == JsonTokenType.Number
+        ? reader.GetInt64()
+        : throw new InvalidOperationException("A timeline item without its sequence");
+
+    /// <summary>Who did what an item says (its <c>actor</c>).</summary>
+    public static string? ActorOf(byte[] item) =>
+        TryField(item, "actor"u8, out var reader) && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+
+    /// <summary>A reader on the value of one of an item's own fields.</summary>
+    private static bool TryField(byte[] item, ReadOnlySpan<byte> name, out Utf8JsonReader reader)
+    {
+        reader = new Utf8JsonReader(item);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var found = reader.ValueTextEquals(name);
+            reader.Read();
+            if (found) return true;
+            reader.Skip();
+        }
+        return false;
     }
 
     /// <summary>A page's items as items, for a door that shows them rather than passing their text on (the console, the live feed).</summary>

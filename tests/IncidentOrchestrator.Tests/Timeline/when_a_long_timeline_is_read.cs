@@ -62,6 +62,34 @@ public sealed class when_a_long_timeline_is_read(AppFixture fixture) : Integrati
         await Host.Get($"/api/incidents/{id}/timeline?after=abc", expect: 400);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task a_page_filtered_by_actor_reads_on_across_batches_and_keeps_an_event_described_in_its_place(bool backward)
+    {
+        var id = await ANoisyIncident();
+        var all = (await Host.Get($"/api/incidents/{id}/timeline?limit=1000")).Read<TimelineView[]>();
+        var sender = all.Single(e => e.Type == "IncidentDetected").Actor;
+        var theirs = all.Where(e => e.Actor == sender).Select(e => e.Sequence).ToList();
+        Assert.InRange(theirs.Count, 250, all.Length - 2); // more than two batches of a page of 100, and not every event
+        // one of theirs in the middle without its stored line: it is described where it stands
+        await DatabaseOwner.RewriteHistoryAsync(Fixture.ConnectionString,
+            $"update incidents.mt_events set headers = headers - 'timeline' where stream_id = @incident and version = {theirs[150]}", id);
+
+        var read = new List<long>();
+        var pages = 0;
+        for (string? next = $"/api/incidents/{id}/timeline?actor={Uri.EscapeDataString(sender)}&limit=100{(backward ? $"&before={long.MaxValue}" : "")}";
+             next is not null; pages++)
+        {
+            var page = await Host.Get(next);
+            Assert.NotNull(page.Context.Response.ContentLength); // the stored items passed through
+            read.AddRange(page.Read<TimelineView[]>().Select(e => e.Sequence));
+            next = Next(page);
+        }
+        Assert.Equal(backward ? Enumerable.Reverse(theirs) : theirs, read);
+        Assert.Equal((theirs.Count + 99) / 100, pages);
+    }
+
     [Fact]
     public async Task each_event_says_when_it_happened_and_when_it_was_recorded()
     {
