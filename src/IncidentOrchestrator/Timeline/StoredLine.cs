@@ -23,6 +23,13 @@ public static class StoredLine
     public const string RedactionHeader = "timeline-redaction";
 
     private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
+
+    // The API's names of the item's and the line's fields, as the serializer names the records' properties.
+    private static readonly JsonEncodedText SequenceName = Name(nameof(TimelineItem.Sequence)), RecordedAtName = Name(nameof(TimelineItem.RecordedAt)),
+        AtName = Name(nameof(TimelineLine.At)), TypeName = Name(nameof(TimelineLine.Type)), ActorName = Name(nameof(TimelineLine.Actor)),
+        SummaryName = Name(nameof(TimelineLine.Summary)), DataName = Name(nameof(TimelineLine.Data));
+
+    private static JsonEncodedText Name(string property) => JsonEncodedText.Encode(Json.PropertyNamingPolicy!.ConvertName(property));
     private const string S = IncidentOrchestratorHost.SchemaName;
 
     /// <summary>
@@ -162,9 +169,9 @@ public static class StoredLine
         prefix.ResetWrittenCount();
         writer.Reset(prefix);
         writer.WriteStartObject();
-        writer.WriteNumber("sequence", sequence);
-        writer.WriteString("recordedAt", recordedAt);
-        if (!hasAt) writer.WriteString("at", recordedAt); // the event does not say when it happened: its append time stands for it
+        writer.WriteNumber(SequenceName, sequence);
+        writer.WriteString(RecordedAtName, recordedAt);
+        if (!hasAt) writer.WriteString(AtName, recordedAt); // the event does not say when it happened: its append time stands for it
         writer.Flush();
         var item = new byte[prefix.WrittenCount + line.Length]; // the start, a comma, and the line after its opening brace
         prefix.WrittenSpan.CopyTo(item);
@@ -174,13 +181,13 @@ public static class StoredLine
     }
 
     /// <summary>An item's position in its stream (its <c>sequence</c>).</summary>
-    public static long SequenceOf(byte[] item) => TryField(item, "sequence"u8, out var reader) && reader.TokenType == JsonTokenType.Number
+    public static long SequenceOf(byte[] item) => TryField(item, SequenceName.EncodedUtf8Bytes, out var reader) && reader.TokenType == JsonTokenType.Number
         ? reader.GetInt64()
         : throw new InvalidOperationException("A timeline item without its sequence");
 
     /// <summary>Who did what an item says (its <c>actor</c>).</summary>
     public static string? ActorOf(byte[] item) =>
-        TryField(item, "actor"u8, out var reader) && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        TryField(item, ActorName.EncodedUtf8Bytes, out var reader) && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
 
     /// <summary>A reader on the value of one of an item's own fields.</summary>
     private static bool TryField(byte[] item, ReadOnlySpan<byte> name, out Utf8JsonReader reader)
@@ -216,8 +223,9 @@ public static class StoredLine
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var field = reader.ValueTextEquals("type"u8) ? 1 : reader.ValueTextEquals("actor"u8) ? 2 : reader.ValueTextEquals("summary"u8) ? 4
-                    : reader.ValueTextEquals("data"u8) ? 8 : reader.ValueTextEquals("at"u8) ? 16 : 0;
+                var field = reader.ValueTextEquals(TypeName.EncodedUtf8Bytes) ? 1 : reader.ValueTextEquals(ActorName.EncodedUtf8Bytes) ? 2
+                    : reader.ValueTextEquals(SummaryName.EncodedUtf8Bytes) ? 4 : reader.ValueTextEquals(DataName.EncodedUtf8Bytes) ? 8
+                    : reader.ValueTextEquals(AtName.EncodedUtf8Bytes) ? 16 : 0;
                 if (field == 0 || (seen & field) != 0) return false;
                 seen |= field;
                 reader.Read();
