@@ -2,7 +2,6 @@ using System.Security.Claims;
 using IncidentOrchestrator.Hosting;
 using IncidentOrchestrator.Incidents;
 using IncidentOrchestrator.Security;
-using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;
@@ -74,7 +73,7 @@ public static class GetTimelineEndpoint
             StoredLine.SequenceOf, from, limit);
     }
 
-    /// <summary>The same page as items, for a door that shows them rather than passing their text on (the console, the live feed).</summary>
+    /// <summary>The same page read into items (<see cref="StoredLine.Read"/>).</summary>
     public static async Task<(List<TimelineItem> Page, long? Next)> ScanAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
         bool backward, long from, int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, DateTimeOffset? since = null)
     {

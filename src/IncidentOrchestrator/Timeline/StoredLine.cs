@@ -24,12 +24,17 @@ public static class StoredLine
 
     private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
 
-    // The API's names of the item's and the line's fields, as the serializer names the records' properties.
-    private static readonly JsonEncodedText SequenceName = Name(nameof(TimelineItem.Sequence)), RecordedAtName = Name(nameof(TimelineItem.RecordedAt)),
-        AtName = Name(nameof(TimelineLine.At)), TypeName = Name(nameof(TimelineLine.Type)), ActorName = Name(nameof(TimelineLine.Actor)),
-        SummaryName = Name(nameof(TimelineLine.Summary)), DataName = Name(nameof(TimelineLine.Data));
+    /// <summary>The API's names of the item's and the line's fields: the names the serializer gives the records' properties.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Sequence = Of<TimelineItem>(nameof(TimelineItem.Sequence)),
+            RecordedAt = Of<TimelineItem>(nameof(TimelineItem.RecordedAt)), At = Of<TimelineLine>(nameof(TimelineLine.At)),
+            Type = Of<TimelineLine>(nameof(TimelineLine.Type)), Actor = Of<TimelineLine>(nameof(TimelineLine.Actor)),
+            Summary = Of<TimelineLine>(nameof(TimelineLine.Summary)), Data = Of<TimelineLine>(nameof(TimelineLine.Data));
 
-    private static JsonEncodedText Name(string property) => JsonEncodedText.Encode(Json.PropertyNamingPolicy!.ConvertName(property));
+        private static JsonEncodedText Of<T>(string property) => JsonEncodedText.Encode(Json.GetTypeInfo(typeof(T)).Properties
+            .Single(p => p.AttributeProvider is System.Reflection.PropertyInfo { Name: var name } && name == property).Name);
+    }
     private const string S = IncidentOrchestratorHost.SchemaName;
 
     /// <summary>
@@ -169,9 +174,9 @@ public static class StoredLine
         prefix.ResetWrittenCount();
         writer.Reset(prefix);
         writer.WriteStartObject();
-        writer.WriteNumber(SequenceName, sequence);
-        writer.WriteString(RecordedAtName, recordedAt);
-        if (!hasAt) writer.WriteString(AtName, recordedAt); // the event does not say when it happened: its append time stands for it
+        writer.WriteNumber(Names.Sequence, sequence);
+        writer.WriteString(Names.RecordedAt, recordedAt);
+        if (!hasAt) writer.WriteString(Names.At, recordedAt); // the event does not say when it happened: its append time stands for it
         writer.Flush();
         var item = new byte[prefix.WrittenCount + line.Length]; // the start, a comma, and the line after its opening brace
         prefix.WrittenSpan.CopyTo(item);
@@ -181,13 +186,13 @@ public static class StoredLine
     }
 
     /// <summary>An item's position in its stream (its <c>sequence</c>).</summary>
-    public static long SequenceOf(byte[] item) => TryField(item, SequenceName.EncodedUtf8Bytes, out var reader) && reader.TokenType == JsonTokenType.Number
+    public static long SequenceOf(byte[] item) => TryField(item, Names.Sequence.EncodedUtf8Bytes, out var reader) && reader.TokenType == JsonTokenType.Number
         ? reader.GetInt64()
         : throw new InvalidOperationException("A timeline item without its sequence");
 
     /// <summary>Who did what an item says (its <c>actor</c>).</summary>
     public static string? ActorOf(byte[] item) =>
-        TryField(item, ActorName.EncodedUtf8Bytes, out var reader) && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        TryField(item, Names.Actor.EncodedUtf8Bytes, out var reader) && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
 
     /// <summary>A reader on the value of one of an item's own fields.</summary>
     private static bool TryField(byte[] item, ReadOnlySpan<byte> name, out Utf8JsonReader reader)
@@ -223,9 +228,9 @@ public static class StoredLine
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var field = reader.ValueTextEquals(TypeName.EncodedUtf8Bytes) ? 1 : reader.ValueTextEquals(ActorName.EncodedUtf8Bytes) ? 2
-                    : reader.ValueTextEquals(SummaryName.EncodedUtf8Bytes) ? 4 : reader.ValueTextEquals(DataName.EncodedUtf8Bytes) ? 8
-                    : reader.ValueTextEquals(AtName.EncodedUtf8Bytes) ? 16 : 0;
+                var field = reader.ValueTextEquals(Names.Type.EncodedUtf8Bytes) ? 1 : reader.ValueTextEquals(Names.Actor.EncodedUtf8Bytes) ? 2
+                    : reader.ValueTextEquals(Names.Summary.EncodedUtf8Bytes) ? 4 : reader.ValueTextEquals(Names.Data.EncodedUtf8Bytes) ? 8
+                    : reader.ValueTextEquals(Names.At.EncodedUtf8Bytes) ? 16 : 0;
                 if (field == 0 || (seen & field) != 0) return false;
                 seen |= field;
                 reader.Read();

@@ -258,7 +258,9 @@ public sealed class when_a_run_waits_for_follow_ups(RunsFixture fixture) : RunCo
         Assert.True(gate.EndedAt >= lastMoved, $"the step ended at {gate.EndedAt:O}, before the last safeguard was settled at {lastMoved:O}");
         var settled = (await Host.Timeline(incident)).Single(t => t.Type == "FollowUpsSettled");
         Assert.Equal("Every follow-up tagged safeguard is settled: 1 done, 1 will not be done (for the approvers to weigh)", settled.Summary);
-        var approval = (await Host.Get($"/api/approvals?incident={incident}", Api.Admin)).ReadJson()[0];
+        // the approval is opened by a message the step's turn sends, so it can follow the step's waiting by a moment
+        var approval = (await RunScenarios.Eventually(async () => (await Host.Get($"/api/approvals?incident={incident}", Api.Admin)).ReadJson(),
+            a => a.GetArrayLength() == 1))[0];
         Assert.Equal($"Resume? 2 safeguards, won't do: {IdOf("Audit")}", approval.GetProperty("title").GetString());
     }
 }

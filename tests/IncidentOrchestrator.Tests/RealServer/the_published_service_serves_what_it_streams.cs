@@ -88,7 +88,7 @@ public sealed class the_published_service_serves_what_it_streams(PublishedServic
             using var response = await _http.GetAsync(next);
             Assert.Equal(200, (int)response.StatusCode);
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-            Assert.NotNull(response.Content.Headers.ContentLength); // written by hand from the stored lines, with its length (a page filtered by actor is serialised instead)
+            Assert.NotNull(response.Content.Headers.ContentLength); // written by hand from the stored lines, with its length
             timeline.AddRange(System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray().Select(e => e!.DeepClone()));
             next = Link(response);
         }

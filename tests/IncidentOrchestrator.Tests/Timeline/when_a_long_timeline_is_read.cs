@@ -72,9 +72,11 @@ public sealed class when_a_long_timeline_is_read(AppFixture fixture) : Integrati
         var sender = all.Single(e => e.Type == "IncidentDetected").Actor;
         var theirs = all.Where(e => e.Actor == sender).Select(e => e.Sequence).ToList();
         Assert.InRange(theirs.Count, 250, all.Length - 2); // more than two batches of a page of 100, and not every event
-        // one of theirs in the middle without its stored line: it is described where it stands
+        // the last of theirs on the first page without its stored line: it is described where it stands, and the next page
+        // goes on from it
+        var described = backward ? theirs[^100] : theirs[99];
         await DatabaseOwner.RewriteHistoryAsync(Fixture.ConnectionString,
-            $"update incidents.mt_events set headers = headers - 'timeline' where stream_id = @incident and version = {theirs[150]}", id);
+            $"update incidents.mt_events set headers = headers - 'timeline' where stream_id = @incident and version = {described}", id);
 
         var read = new List<long>();
         var pages = 0;
@@ -82,7 +84,6 @@ public sealed class when_a_long_timeline_is_read(AppFixture fixture) : Integrati
              next is not null; pages++)
         {
             var page = await Host.Get(next);
-            Assert.NotNull(page.Context.Response.ContentLength); // the stored items passed through
             read.AddRange(page.Read<TimelineView[]>().Select(e => e.Sequence));
             next = Next(page);
         }
