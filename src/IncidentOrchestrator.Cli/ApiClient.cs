@@ -150,5 +150,11 @@ public sealed class ApiClient(HttpClient http, string baseUrl)
 public static class Json
 {
     public static readonly JsonSerializerOptions Options = ApiJson.Options;
-    public static readonly JsonSerializerOptions Indented = new(ApiJson.Options) { WriteIndented = true };
+
+    /// <summary>
+    /// What <c>-o json</c> and <c>jsonl</c> print: the API's JSON with its text as written (a name with an accent, a time's
+    /// <c>+00:00</c>), not escaped as for a web page: it goes to a terminal or a script, never into HTML.
+    /// </summary>
+    public static readonly JsonSerializerOptions Printed = new(ApiJson.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static readonly JsonSerializerOptions Indented = new(Printed) { WriteIndented = true };
 }

@@ -70,7 +70,7 @@ public sealed class Output(CliConsole console, Output.Settings settings)
                 console.Out.WriteLine(JsonSerializer.Serialize(items, Json.Indented));
                 return;
             case "jsonl":
-                foreach (var item in items) console.Out.WriteLine(JsonSerializer.Serialize(item));
+                foreach (var item in items) console.Out.WriteLine(JsonSerializer.Serialize(item, Json.Printed));
                 return;
         }
         if (items.Count == 0)
@@ -88,7 +88,7 @@ public sealed class Output(CliConsole console, Output.Settings settings)
         if (settings.Quiet || settings.Format is not "text")
         {
             if (settings.Format is "json" && !settings.Quiet)
-                foreach (var item in items) console.Out.WriteLine(JsonSerializer.Serialize(item)); // a stream of objects: one a line
+                foreach (var item in items) console.Out.WriteLine(JsonSerializer.Serialize(item, Json.Printed)); // a stream of objects: one a line
             else List(items, idProperty, columns);
             return;
         }
@@ -99,7 +99,7 @@ public sealed class Output(CliConsole console, Output.Settings settings)
     {
         if (settings.Quiet) console.Out.WriteLine(Text(item, idProperty));
         else if (settings.Format is "json") console.Out.WriteLine(JsonSerializer.Serialize(item, Json.Indented));
-        else if (settings.Format is "jsonl") console.Out.WriteLine(JsonSerializer.Serialize(item));
+        else if (settings.Format is "jsonl") console.Out.WriteLine(JsonSerializer.Serialize(item, Json.Printed));
         else if (settings.Colour)
         {
             var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
@@ -127,7 +127,7 @@ public sealed class Output(CliConsole console, Output.Settings settings)
         else if (settings.Format is "json" or "jsonl")
         {
             if (answer.ValueKind is JsonValueKind.Undefined || answer.ValueKind is JsonValueKind.String && answer.GetString() is "") return;
-            console.Out.WriteLine(JsonSerializer.Serialize(answer, settings.Format is "json" ? Json.Indented : null));
+            console.Out.WriteLine(JsonSerializer.Serialize(answer, settings.Format is "json" ? Json.Indented : Json.Printed));
         }
         else console.Out.WriteLine(message);
     }

@@ -36,6 +36,21 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
     }
 
     [Fact]
+    public async Task json_for_scripts_keeps_the_text_as_written()
+    {
+        var title = $"Müller + Søn's activity data {Key}";
+        var declared = await Json(Api.Commander, "declare", "--title", title, "--severity", "high");
+        var id = declared!["id"]!.GetValue<string>();
+        foreach (var format in new[] { "json", "jsonl" })
+        foreach (var args in new[] { new[] { "show", id }, new[] { "timeline", id } })
+        {
+            var printed = await CliRunner.Incident(Host.Server.CreateHandler(), "http://localhost", Api.Commander, false, [.. args, "-o", format]);
+            Assert.Contains(title, printed.Out); // not "M\u00FCller \u002B S\u00F8n\u0027s"
+            Assert.Contains("+00:00", printed.Out);
+        }
+    }
+
+    [Fact]
     public async Task incidents_signals_runs_tasks_approvals_playbooks_and_records()
     {
         var declared = await Json(Api.Commander, "declare", "--title", $"cli json {Key}", "--severity", "high");
