@@ -29,7 +29,7 @@ public sealed class Output(CliConsole console, Output.Settings settings)
     public static string Text(JsonElement e, string property) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out var v) ? v.ValueKind switch
         {
-            JsonValueKind.String => v.GetString() ?? "",
+            JsonValueKind.String => Printable(v.GetString() ?? ""),
             JsonValueKind.Null or JsonValueKind.Undefined => "-",
             _ => v.ToString(),
         } : "-";
@@ -186,9 +186,19 @@ public sealed class Output(CliConsole console, Output.Settings settings)
 
     public string Format(Column column, JsonElement item)
     {
-        var value = column.Value(item);
+        var value = Printable(column.Value(item));
         return column.Kind == Kind.Time ? When(value) : value;
     }
+
+    /// <summary>
+    /// Text from the service as a terminal may show it: a control character (the escape that starts a colour, a cursor move
+    /// or a new window title among them) is shown as �, so no incident's text, which can come from outside, can act on the
+    /// reader's terminal. Line breaks and tabs stay.
+    /// </summary>
+    public static string Printable(string text) =>
+        text.Any(Unsafe) ? string.Concat(text.Select(c => Unsafe(c) ? '\uFFFD' : c)) : text;
+
+    private static bool Unsafe(char c) => char.IsControl(c) && c is not '\n' and not '\t';
 
     private string Markup(Column column, JsonElement item) => Paint(column, item, Format(column, item));
 

@@ -51,6 +51,22 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
     }
 
     [Fact]
+    public async Task text_for_people_shows_no_control_character_the_service_sent()
+    {
+        // a title as an outside source might send it: red text, a new terminal title, a carriage return that overwrites
+        var title = $"\u001b[31mred\u001b[0m\u001b]0;owned\u0007 and\rback {Key}";
+        var declared = await Json(Api.Commander, "declare", "--title", title, "--severity", "high");
+        var id = declared!["id"]!.GetValue<string>();
+        foreach (var args in new[] { new[] { "show", id }, new[] { "timeline", id }, new[] { "list", "--mine" } })
+        {
+            var printed = await CliRunner.Incident(Host.Server.CreateHandler(), "http://localhost", Api.Commander, false, args);
+            Assert.Equal(0, printed.ExitCode);
+            Assert.Contains($"\uFFFD[31mred\uFFFD[0m\uFFFD]0;owned\uFFFD and\uFFFDback {Key}", printed.Out);
+            Assert.DoesNotContain(printed.Out, c => char.IsControl(c) && c is not '\n' and not '\t');
+        }
+    }
+
+    [Fact]
     public async Task incidents_signals_runs_tasks_approvals_playbooks_and_records()
     {
         var declared = await Json(Api.Commander, "declare", "--title", $"cli json {Key}", "--severity", "high");
