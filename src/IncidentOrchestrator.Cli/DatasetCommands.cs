@@ -49,7 +49,7 @@ public static class DatasetCommands
             }
             if (read.Unchecked is { } why)
             {
-                cli.Console.Error.WriteLine($"Not checked: {why}.");
+                cli.Console.Error.WriteLine($"Not checked: {Output.Printable(why)}.");
                 return ExitCodes.Failure;
             }
             output.List(answer.GetProperty("grants").EnumerateArray().ToList(), "grantee", Field("role", "grantee"),

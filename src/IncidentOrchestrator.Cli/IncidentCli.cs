@@ -94,7 +94,7 @@ public sealed class CliContext(CliConsole console, HttpMessageHandler? handler)
         }
         catch (CliException e)
         {
-            await Console.Error.WriteLineAsync(e.Message);
+            await Console.Error.WriteLineAsync(Cli.Output.Printable(e.Message));
             return e.ExitCode;
         }
     };

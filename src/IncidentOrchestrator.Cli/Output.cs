@@ -129,7 +129,7 @@ public sealed class Output(CliConsole console, Output.Settings settings)
             if (answer.ValueKind is JsonValueKind.Undefined || answer.ValueKind is JsonValueKind.String && answer.GetString() is "") return;
             console.Out.WriteLine(JsonSerializer.Serialize(answer, settings.Format is "json" ? Json.Indented : Json.Printed));
         }
-        else console.Out.WriteLine(message);
+        else console.Out.WriteLine(Printable(message));
     }
 
     /// <summary>What a command that asks the API nothing to change printed (a profile saved, a file written): the same, with its facts as JSON.</summary>
@@ -139,8 +139,8 @@ public sealed class Output(CliConsole console, Output.Settings settings)
     public void Say(string message)
     {
         if (!ForPeople) return;
-        if (settings.Colour) Ansi.MarkupLine($"[bold]{message.EscapeMarkup()}[/]");
-        else console.Out.WriteLine(message);
+        if (settings.Colour) Ansi.MarkupLine($"[bold]{Printable(message).EscapeMarkup()}[/]");
+        else console.Out.WriteLine(Printable(message));
     }
 
     public Table Table(IReadOnlyList<JsonElement> items, Column[] columns)
@@ -195,8 +195,12 @@ public sealed class Output(CliConsole console, Output.Settings settings)
     /// or a new window title among them) is shown as �, so no incident's text, which can come from outside, can act on the
     /// reader's terminal. Line breaks and tabs stay.
     /// </summary>
-    public static string Printable(string text) =>
-        text.Any(Unsafe) ? string.Concat(text.Select(c => Unsafe(c) ? '\uFFFD' : c)) : text;
+    public static string Printable(string text)
+    {
+        if (!text.Any(Unsafe)) return text;
+        text = text.Replace("\r\n", "\n"); // a line break written on Windows is a line break
+        return string.Concat(text.Select(c => Unsafe(c) ? '\uFFFD' : c));
+    }
 
     private static bool Unsafe(char c) => char.IsControl(c) && c is not '\n' and not '\t';
 

@@ -183,7 +183,7 @@ public static class PlaybookCommands
                 else output.List(run.Differences.Select(d => JsonSerializer.SerializeToElement(d, Json.Options)).ToList(), "step",
                     State("difference", "kind"), Field("step", "step"), Field("detail", "detail"));
                 var assumed = run.Steps.Where(s => s.Assumed).Select(s => s.Id).ToList();
-                if (assumed.Count > 0) cli.Console.Out.WriteLine($"  assumed (the record cannot say): {string.Join(", ", assumed)}");
+                if (assumed.Count > 0) cli.Console.Out.WriteLine(Output.Printable($"  assumed (the record cannot say): {string.Join(", ", assumed)}"));
                 cli.Console.Out.WriteLine();
             }
             cli.Console.Out.WriteLine($"{runs.Count} run(s) replayed, {changed} with differences." +

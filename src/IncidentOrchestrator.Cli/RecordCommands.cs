@@ -85,7 +85,7 @@ public static class RecordCommands
                 await File.WriteAllTextAsync(target.FullName, text, ct);
                 cli.Output(r).Done($"Wrote {target.FullName}.", new { file = target.FullName }, target.FullName);
             }
-            else cli.Console.Out.WriteLine(text);
+            else cli.Console.Out.WriteLine(cli.Console.IsTerminal ? Output.Printable(text) : text); // a pipe or a file gets it byte for byte
             return ExitCodes.Ok;
         }));
         return command;

@@ -64,6 +64,10 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
             Assert.Contains($"\uFFFD[31mred\uFFFD[0m\uFFFD]0;owned\uFFFD and\uFFFDback {Key}", printed.Out);
             Assert.DoesNotContain(printed.Out, c => char.IsControl(c) && c is not '\n' and not '\t');
         }
+        var report = await CliRunner.Incident(Host.Server.CreateHandler(), "http://localhost", Api.Commander, true, "report", id); // on a terminal
+        Assert.Contains("\uFFFD[31mred", report.Out);
+        Assert.DoesNotContain(report.Out, c => char.IsControl(c) && c is not '\n' and not '\t');
+        Assert.Equal("a note\nwritten on Windows", Output.Printable("a note\r\nwritten on Windows"));
     }
 
     [Fact]
