@@ -128,7 +128,6 @@ public sealed class ApiClient(HttpClient http, string baseUrl)
         {
             message.Append($"{(int)status} {status}");
         }
-        message = new StringBuilder(Output.Printable(message.ToString())); // a refusal can quote what was sent
         return (int)status switch
         {
             401 => new CliException(ExitCodes.Failure,

@@ -40,7 +40,7 @@ public static class GetTimelineEndpoint
         var backward = before is not null;
 
         var start = backward ? before!.Value : after ?? 0;
-        var (items, next) = await PageAsync(session, eventTypes, id, backward, start, pageSize, stored, hidden, actor, redact, ct, from);
+        var (items, next) = await StoredLine.PageAsync(session, eventTypes, new(id, backward, start, pageSize, stored, hidden, from, redact, actor), ct);
         if (next is { } more) Paging.LinkNext(context, backward ? "before" : "after", more.ToString(), backward ? "after" : "before");
         return new StoredLine.Page(items);
     }
@@ -57,27 +57,11 @@ public static class GetTimelineEndpoint
         return stored.ToArray();
     }
 
-    /// <summary>
-    /// A page of items in the API's JSON, from the events' stored lines (<see cref="StoredLine.PageAsync"/>); filtered by who
-    /// acted, the stream's lines are read in batches and the actor's kept, until a page is full or <see cref="Paging.MaxScanned"/>
-    /// events were read.
-    /// </summary>
-    public static async Task<(List<byte[]> Items, long? Next)> PageAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
-        bool backward, long from, int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, DateTimeOffset? since = null)
-    {
-        StoredLine.Query Lines(long position, int count) => new(id, backward, position, count, types, hidden, since, redact);
-        if (actor is null) return await StoredLine.PageAsync(session, eventTypes, Lines(from, limit), ct);
-        return await Paging.ScanAsync<byte[], long>(
-            async (position, batch) => (await StoredLine.PageAsync(session, eventTypes, Lines(position!.Value, batch), ct)).Items,
-            items => Task.FromResult<IReadOnlyList<byte[]>>(items.Where(i => StoredLine.ActorOf(i) == actor).ToList()),
-            StoredLine.SequenceOf, from, limit);
-    }
-
-    /// <summary>The same page read into items (<see cref="StoredLine.Read"/>).</summary>
+    /// <summary>A page read into items (<see cref="StoredLine.PageAsync"/>, <see cref="StoredLine.Read"/>), for a door that shows them.</summary>
     public static async Task<(List<TimelineItem> Page, long? Next)> ScanAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
         bool backward, long from, int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, DateTimeOffset? since = null)
     {
-        var (items, next) = await PageAsync(session, eventTypes, id, backward, from, limit, types, hidden, actor, redact, ct, since);
+        var (items, next) = await StoredLine.PageAsync(session, eventTypes, new(id, backward, from, limit, types, hidden, since, redact, actor), ct);
         return (StoredLine.Read(items), next);
     }
 }

@@ -89,8 +89,23 @@ public static class StoredLine
         }
     }
 
-    /// <summary>Where a page starts and what it keeps; filters by who acted are not among them (they need the line read).</summary>
-    public sealed record Query(Guid StreamId, bool Backward, long From, int Limit, string[] Types, string[] Hidden, DateTimeOffset? Since, bool Redact);
+    /// <summary>Where a page starts and what it keeps; who acted is kept as the lines are read (<see cref="ActorOf"/>).</summary>
+    public sealed record Query(Guid StreamId, bool Backward, long From, int Limit, string[] Types, string[] Hidden, DateTimeOffset? Since, bool Redact,
+        string? Actor = null);
+
+    /// <summary>
+    /// A page as <see cref="LinesAsync"/> reads it; filtered by who acted, the stream's lines are read in batches and the
+    /// actor's kept, until a page is full or <see cref="Paging.MaxScanned"/> events were read.
+    /// </summary>
+    public static async Task<(List<byte[]> Items, long? Next)> PageAsync(IQuerySession session, TimelineEventTypes eventTypes, Query q,
+        CancellationToken ct)
+    {
+        if (q.Actor is null) return await LinesAsync(session, eventTypes, q, ct);
+        return await Paging.ScanAsync<byte[], long>(
+            async (position, batch) => (await LinesAsync(session, eventTypes, q with { From = position!.Value, Limit = batch }, ct)).Items,
+            items => Task.FromResult<IReadOnlyList<byte[]>>(items.Where(i => ActorOf(i) == q.Actor).ToList()),
+            SequenceOf, q.From, q.Limit);
+    }
 
     /// <summary>
     /// A page of the timeline, each item the API's JSON (UTF-8), and the position the next page starts from. Whenever more
@@ -101,7 +116,7 @@ public static class StoredLine
     /// before lines were stored, when a reader without need-to-know asks and its redacted line was made under other sensitive
     /// fields than this build's, or when its stored text is not a line as the service writes them.
     /// </summary>
-    public static async Task<(List<byte[]> Items, long? Next)> PageAsync(IQuerySession session, TimelineEventTypes eventTypes, Query q,
+    private static async Task<(List<byte[]> Items, long? Next)> LinesAsync(IQuerySession session, TimelineEventTypes eventTypes, Query q,
         CancellationToken ct)
     {
         // Without a line nothing passes (a redacted line alone is never shown). For a reader without need-to-know: the
