@@ -16,6 +16,13 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error)
     /// <summary>The process's own console.</summary>
     public static CliConsole System()
     {
+        if (OperatingSystem.IsWindows())
+        {
+            // Windows' console starts in its legacy code page, where accents and � come out as other characters and an export
+            // piped to a file is no longer what the service wrote; everywhere else the console already speaks UTF-8.
+            Console.OutputEncoding = new global::System.Text.UTF8Encoding(false);
+            Console.InputEncoding = new global::System.Text.UTF8Encoding(false);
+        }
         var terminal = !Console.IsOutputRedirected;
         var width = 120;
         try

@@ -193,7 +193,8 @@ public sealed class Output(CliConsole console, Output.Settings settings)
     /// <summary>
     /// Text from the service as a terminal may show it: a control character (the escape that starts a colour, a cursor move
     /// or a new window title among them) is shown as �, so no incident's text, which can come from outside, can act on the
-    /// reader's terminal. Line breaks and tabs stay.
+    /// reader's terminal. So is a character that reorders the text around it (the bidirectional embeddings, overrides and
+    /// isolates), which could make a line read as something other than what it says. Line breaks and tabs stay.
     /// </summary>
     public static string Printable(string text)
     {
@@ -202,7 +203,7 @@ public sealed class Output(CliConsole console, Output.Settings settings)
         return string.Concat(text.Select(c => Unsafe(c) ? '\uFFFD' : c));
     }
 
-    private static bool Unsafe(char c) => char.IsControl(c) && c is not '\n' and not '\t';
+    private static bool Unsafe(char c) => (char.IsControl(c) && c is not '\n' and not '\t') || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
 
     private string Markup(Column column, JsonElement item) => Paint(column, item, Format(column, item));
 

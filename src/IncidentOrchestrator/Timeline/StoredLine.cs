@@ -41,30 +41,37 @@ public static class StoredLine
     /// The line, and for a type that hides fields its redacted line, in full even when it is the line itself (every sensitive
     /// field absent): the chain hashes an absent redacted line and an empty one alike, so an empty one is never shown.
     /// </summary>
-    public static (string Line, string? Redacted)? Of(object data, Type type)
+    /// <param name="failure">Why a line is the one named by the event's type, or why there is none: a defect of the event's type.</param>
+    public static (string Line, string? Redacted)? Of(object data, Type type, out Exception? failure)
     {
+        failure = null;
         try
         {
-            return Make(data, type);
+            return Make(data, type, ref failure);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
+            failure = e;
             return null; // a line that does not serialise: the event is still appended, and a page that reaches it describes it as it is read
         }
     }
 
-    private static (string Line, string? Redacted) Make(object data, Type type)
+    private static (string Line, string? Redacted) Make(object data, Type type, ref Exception? failure)
     {
-        var line = JsonSerializer.Serialize(TimelineProjection.Line(data, type, false), Json);
+        var line = JsonSerializer.Serialize(TimelineProjection.Line(data, type, false, out failure), Json);
         if (!Redaction.Hides(type)) return (line, null);
-        return (line, JsonSerializer.Serialize(TimelineProjection.Line(data, type, true), Json));
+        var redacted = JsonSerializer.Serialize(TimelineProjection.Line(data, type, true, out var redactedFailure), Json);
+        failure ??= redactedFailure;
+        return (line, redacted);
     }
 
     /// <summary>
     /// Gives every event a session is about to append its lines, whoever appends it. A line is always made here, never
-    /// taken from a header the session or its caller set.
+    /// taken from a header the session or its caller set. An event whose line is named by its type, or that has none, is
+    /// still appended (history is not refused for a defect of the code that describes it) and logged as the defect it is:
+    /// its stored line stays as it was written when the type is fixed.
     /// </summary>
-    public sealed class Writer : DocumentSessionListenerBase
+    public sealed class Writer(ILogger logger) : DocumentSessionListenerBase
     {
         public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
         {
@@ -72,7 +79,7 @@ public static class StoredLine
             return Task.CompletedTask;
         }
 
-        private static void Write(IDocumentSession session)
+        private void Write(IDocumentSession session)
         {
             foreach (var stream in session.PendingChanges.Streams())
             foreach (var e in stream.Events)
@@ -80,7 +87,13 @@ public static class StoredLine
                 e.Headers?.Remove(Header);
                 e.Headers?.Remove(RedactedHeader);
                 e.Headers?.Remove(RedactionHeader);
-                if (Of(e.Data, e.EventType) is not var (line, redacted)) continue;
+                var lines = Of(e.Data, e.EventType, out var failure);
+                if (failure is not null)
+                    logger.LogError(failure, lines is null
+                        ? "A {EventType} event of stream {StreamId} is appended without a timeline line (it could not be written); pages describe it as they read it"
+                        : "A {EventType} event of stream {StreamId} is appended with a timeline line named by its type: its sentence could not be made",
+                        e.EventType.Name, stream.Id);
+                if (lines is not var (line, redacted)) continue;
                 e.SetHeader(Header, line);
                 if (redacted is null) continue;
                 e.SetHeader(RedactedHeader, redacted);

@@ -44,8 +44,12 @@ public static class TimelineProjection
     /// in its type) still makes one, named by its type and without its data for a redacted viewer: history is append-only,
     /// so a line that failed would fail every read of its incident for good.
     /// </summary>
-    public static TimelineLine Line(object data, Type type, bool redact)
+    public static TimelineLine Line(object data, Type type, bool redact) => Line(data, type, redact, out _);
+
+    /// <param name="failure">Why the sentence could not be made, when the line is the one named by its type.</param>
+    public static TimelineLine Line(object data, Type type, bool redact, out Exception? failure)
     {
+        failure = null;
         try
         {
             var shown = redact ? Redaction.Event(data, type) : data;
@@ -55,6 +59,7 @@ public static class TimelineProjection
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            failure = e;
             return new TimelineLine(null, type.Name, "system", $"{type.Name} (its sentence could not be made)",
                 redact ? new Dictionary<string, object?>() : data);
         }

@@ -68,6 +68,8 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
         Assert.Contains("\uFFFD[31mred", report.Out);
         Assert.DoesNotContain(report.Out, c => char.IsControl(c) && c is not '\n' and not '\t');
         Assert.Equal("a note\nwritten on Windows", Output.Printable("a note\r\nwritten on Windows"));
+        // a name that reads backwards from an override, and one isolated: what reorders the line is shown, not obeyed
+        Assert.Equal("invoice-\uFFFDfdp.exe \uFFFDx\uFFFD", Output.Printable("invoice-\u202Efdp.exe \u2067x\u2069"));
     }
 
     [Fact]

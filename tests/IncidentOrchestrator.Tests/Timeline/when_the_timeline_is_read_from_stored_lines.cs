@@ -5,6 +5,8 @@ using IncidentOrchestrator.Security.TamperEvidence;
 using IncidentOrchestrator.Tests.Fixtures;
 using IncidentOrchestrator.Timeline;
 using Marten;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IncidentOrchestrator.Tests.Timeline;
@@ -224,6 +226,24 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
             Assert.Equal("UndescribableNoteAdded (its sentence could not be made)", item["summary"]!.GetValue<string>());
             Assert.Equal(redact ? "{}" : $"\"{streamId}\"", (redact ? item["data"]!.ToJsonString() : item["data"]!["streamId"]!.ToJsonString()));
         }
+    }
+
+    [Fact]
+    public async Task an_event_appended_with_a_line_named_by_its_type_is_logged_as_the_defect_it_is()
+    {
+        var logger = new FakeLogger<StoredLine.Writer>();
+        var streamId = Guid.CreateVersion7();
+        await using var session = Store.LightweightSession();
+        session.Events.StartStream<UndescribableSubject>(streamId, new UndescribableNoteAdded(streamId, "tester", DateTimeOffset.UtcNow));
+        session.Events.Append(streamId, new IncidentOrchestrator.Incidents.IncidentNoteAdded(streamId, "a note", "tester", DateTimeOffset.UtcNow));
+
+        await new StoredLine.Writer(logger).BeforeSaveChangesAsync(session, CancellationToken.None);
+
+        var logged = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Equal(LogLevel.Error, logged.Level);
+        Assert.Contains("UndescribableNoteAdded", logged.Message);
+        Assert.Contains(streamId.ToString(), logged.Message);
+        Assert.Equal("no sentence can be made of this", logged.Exception?.Message);
     }
 
     [Fact]
