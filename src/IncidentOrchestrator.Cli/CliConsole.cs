@@ -13,16 +13,45 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error)
 
     public int Width { get; init; } = 120;
 
+    /// <summary>
+    /// Makes Windows' console speak UTF-8 until disposed, then gives it back its code pages (the console may be a window the
+    /// person goes on using): it starts in a legacy code page, where accents and � come out as other characters and an export
+    /// piped to a file is no longer what the service wrote. Everywhere else the console already speaks UTF-8, and this does nothing.
+    /// </summary>
+    public static IDisposable Utf8()
+    {
+        if (!OperatingSystem.IsWindows()) return new Restore(null, null);
+        try
+        {
+            var restore = new Restore(Console.OutputEncoding, Console.InputEncoding);
+            Console.OutputEncoding = new global::System.Text.UTF8Encoding(false);
+            Console.InputEncoding = new global::System.Text.UTF8Encoding(false);
+            return restore;
+        }
+        catch (IOException)
+        {
+            return new Restore(null, null); // no console at all (a scheduled task): what it writes goes to files, as UTF-8
+        }
+    }
+
+    private sealed class Restore(global::System.Text.Encoding? output, global::System.Text.Encoding? input) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                if (output is not null) Console.OutputEncoding = output;
+                if (input is not null) Console.InputEncoding = input;
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     /// <summary>The process's own console.</summary>
     public static CliConsole System()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            // Windows' console starts in its legacy code page, where accents and � come out as other characters and an export
-            // piped to a file is no longer what the service wrote; everywhere else the console already speaks UTF-8.
-            Console.OutputEncoding = new global::System.Text.UTF8Encoding(false);
-            Console.InputEncoding = new global::System.Text.UTF8Encoding(false);
-        }
         var terminal = !Console.IsOutputRedirected;
         var width = 120;
         try

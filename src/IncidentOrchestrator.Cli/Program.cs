@@ -1,3 +1,4 @@
 using IncidentOrchestrator.Cli;
 
-return await IncidentCli.RunAsync(args, CliConsole.System(), handler: null);
+using (CliConsole.Utf8())
+    return await IncidentCli.RunAsync(args, CliConsole.System(), handler: null);

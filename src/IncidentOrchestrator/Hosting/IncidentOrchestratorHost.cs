@@ -89,7 +89,6 @@ public static class IncidentOrchestratorHost
                 opts.OpenTelemetry.TrackConnections = TrackLevel.Normal;
                 opts.OpenTelemetry.TrackEventCounters();
 
-                opts.ConfigureTimeline();
                 opts.ConfigureIncidents();
                 opts.ConfigureFollowUps();
                 opts.ConfigureSignals();

@@ -25,10 +25,17 @@ public static class Redaction
 {
     public const string Placeholder = "[redacted]";
 
-    private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
+    private static readonly JsonSerializerOptions Json = ReadOnly(JsonConfiguration.Create());
+
+    /// <summary>Options whose contracts can be asked for (<see cref="JsonSerializerOptions.GetTypeInfo"/>) before anything is serialised.</summary>
+    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
+    {
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
     private static readonly ConcurrentDictionary<Type, SensitiveField[]> Fields = new();
 
-    private sealed record SensitiveField(PropertyInfo Property, string JsonName, JsonEncodedText Utf8Name, Func<object>? Empty);
+    private sealed record SensitiveField(PropertyInfo Property, string? JsonName);
 
     public static bool AppliesTo(Caller caller, Incident incident) => !caller.TakesPart(incident);
 
@@ -45,30 +52,66 @@ public static class Redaction
 
     private static readonly Lazy<string> LazyFingerprint = new(() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
         System.Text.Encoding.UTF8.GetBytes(string.Join('\n', typeof(Redaction).Assembly.GetTypes()
-            .Where(Hides).Select(t => $"{t.FullName}:{string.Join(',', SensitiveFields(t).Select(f => f.JsonName).Order(StringComparer.Ordinal))}")
+            .Where(Hides).Select(t => $"{t.FullName}:{string.Join(',', SensitiveFields(t).Select(f => f.JsonName ?? f.Property.Name).Order(StringComparer.Ordinal))}")
             .Order(StringComparer.Ordinal)))))[..16]);
 
     /// <summary>
     /// The event with its sensitive fields hidden, for the sentence that describes it: strings read <see cref="Placeholder"/>,
-    /// collections are emptied. A copy of the event with those fields set (no trip through JSON: this runs for every
-    /// appended event of such a type); a field that cannot be set so (no setter) makes the copy through JSON instead.
+    /// collections are emptied. Made as reading the event's JSON with those fields so would make it, through the event's
+    /// constructor, without the trip through JSON (this runs for every appended event of such a type) when the constructor
+    /// is given everything the event holds; through JSON otherwise.
     /// </summary>
     public static object Event(object data, Type type)
     {
         var fields = SensitiveFields(type);
         if (fields.Length == 0) return data;
-        if (fields.Any(f => f.Empty is null)) return ThroughJson(data, type, fields);
-        var copy = Clone(data);
-        foreach (var field in fields.Where(f => f.Property.GetValue(data) is not null)) field.Property.SetValue(copy, field.Empty!());
-        return copy;
+        if (Copiers.GetOrAdd(type, CopierOf) is not { } copier) return ThroughJson(data, type, fields);
+        var arguments = new object?[copier.Arguments.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var property = copier.Arguments[i];
+            var value = property.GetValue(data);
+            arguments[i] = value is not null && fields.Any(f => f.Property.Name == property.Name)
+                ? Hidden(property.PropertyType).Deserialize(property.PropertyType, Json)
+                : value;
+        }
+        return copier.Constructor.Invoke(arguments);
+    }
+
+    /// <summary>The same event read from its JSON with the sensitive fields hidden (<see cref="Event"/> when no constructor serves).</summary>
+    internal static object ThroughJson(object data, Type type)
+    {
+        var fields = SensitiveFields(type);
+        return fields.Length == 0 ? data : ThroughJson(data, type, fields);
     }
 
     private static object ThroughJson(object data, Type type, SensitiveField[] fields)
     {
         var node = JsonSerializer.SerializeToNode(data, type, Json)!.AsObject();
-        foreach (var field in fields.Where(f => node[f.JsonName] is not null))
-            node[field.JsonName] = EmptyJson(field.Property.PropertyType);
+        foreach (var field in fields.Where(f => f.JsonName is not null && node[f.JsonName] is not null))
+            node[field.JsonName!] = Hidden(field.Property.PropertyType);
         return node.Deserialize(type, Json)!;
+    }
+
+    /// <summary>A public constructor given every field the event holds (each the backing field of a property it takes), or none.</summary>
+    private sealed record Copier(ConstructorInfo Constructor, PropertyInfo[] Arguments);
+
+    private static readonly ConcurrentDictionary<Type, Copier?> Copiers = new();
+
+    private static Copier? CopierOf(Type type)
+    {
+        if (type.BaseType != typeof(object)) return null; // what a base type holds is not in its fields here
+        var fields = type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+        foreach (var constructor in type.GetConstructors())
+        {
+            var parameters = constructor.GetParameters();
+            var properties = parameters.Select(p => type.GetProperty(p.Name!, BindingFlags.Instance | BindingFlags.Public)).ToArray();
+            if (parameters.Length != fields.Length || properties.Where((p, i) => p is null || !p.CanRead || p.PropertyType != parameters[i].ParameterType).Any())
+                continue;
+            var backing = properties.Select(p => $"<{p!.Name}>k__BackingField").ToHashSet(StringComparer.Ordinal);
+            if (fields.All(f => backing.Contains(f.Name))) return new Copier(constructor, properties!);
+        }
+        return null;
     }
 
     /// <summary>
@@ -89,7 +132,7 @@ public static class Redaction
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var hidden = false;
-                foreach (var field in fields) hidden |= reader.ValueTextEquals(field.Utf8Name.EncodedUtf8Bytes);
+                foreach (var field in fields) hidden |= field.JsonName is not null && reader.ValueTextEquals(field.JsonName);
                 if (reader.ValueIsEscaped) writer.WritePropertyName(reader.GetString()!);
                 else writer.WritePropertyName(reader.ValueSpan);
                 reader.Read();
@@ -104,41 +147,21 @@ public static class Redaction
         return JsonSerializer.Deserialize<JsonElement>(redacted.WrittenSpan, Json);
     }
 
-    private static readonly Func<object, object> Clone = typeof(object).GetMethod("MemberwiseClone", BindingFlags.Instance | BindingFlags.NonPublic)!
-        .CreateDelegate<Func<object, object>>();
-
-    private static JsonNode EmptyJson(Type type) =>
+    /// <summary>What a hidden field holds: the placeholder for text, nothing for a collection.</summary>
+    private static JsonNode Hidden(Type type) =>
         type == typeof(string) ? JsonValue.Create(Placeholder)
         : typeof(IDictionary).IsAssignableFrom(type) || type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>) ? new JsonObject()
         : typeof(IEnumerable).IsAssignableFrom(type) ? new JsonArray()
         : throw new InvalidOperationException($"[Sensitive] is for strings and collections; {type.Name} cannot be redacted.");
 
-    /// <summary>What a hidden field of this type holds in the event's copy, made anew for each copy; null when no such value can be made here.</summary>
-    private static Func<object>? Empty(PropertyInfo property)
+    /// <summary>A type's sensitive properties, each with its name in the event's JSON as the serializer writes it (none when it is not written).</summary>
+    private static SensitiveField[] SensitiveFields(Type type) => Fields.GetOrAdd(type, t =>
     {
-        var type = property.PropertyType;
-        if (!property.CanWrite) return null;
-        if (type == typeof(string)) return () => Placeholder;
-        if (type.IsArray) return () => Array.CreateInstance(type.GetElementType()!, 0);
-        if (!typeof(IEnumerable).IsAssignableFrom(type)) return null;
-        if (!type.IsAbstract && !type.IsInterface && type.GetConstructor(Type.EmptyTypes) is not null) return () => Activator.CreateInstance(type)!;
-        if (!type.IsGenericType) return null;
-        var arguments = type.GetGenericArguments();
-        var concrete = arguments.Length switch
-        {
-            2 => typeof(Dictionary<,>).MakeGenericType(arguments),
-            1 => typeof(List<>).MakeGenericType(arguments),
-            _ => null,
-        };
-        return concrete is not null && type.IsAssignableFrom(concrete) ? () => Activator.CreateInstance(concrete)! : null;
-    }
-
-    private static SensitiveField[] SensitiveFields(Type type) => Fields.GetOrAdd(type, t => t.GetProperties()
-        .Where(p => p.IsDefined(typeof(SensitiveAttribute)))
-        .Select(p =>
-        {
-            var name = Json.PropertyNamingPolicy?.ConvertName(p.Name) ?? p.Name;
-            return new SensitiveField(p, name, JsonEncodedText.Encode(name), Empty(p));
-        })
-        .ToArray());
+        var sensitive = t.GetProperties().Where(p => p.IsDefined(typeof(SensitiveAttribute))).ToArray();
+        if (sensitive.Length == 0) return [];
+        var written = Json.GetTypeInfo(t).Properties;
+        return sensitive.Select(p => new SensitiveField(p,
+                written.FirstOrDefault(w => w.AttributeProvider is PropertyInfo { Name: var name } && name == p.Name)?.Name))
+            .ToArray();
+    });
 }

@@ -73,6 +73,8 @@ public static class StoredLine
     /// </summary>
     public sealed class Writer(ILogger logger) : DocumentSessionListenerBase
     {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> _logged = new(); // a defect is logged once a type, not once an event
+
         public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
         {
             Write(session);
@@ -88,10 +90,10 @@ public static class StoredLine
                 e.Headers?.Remove(RedactedHeader);
                 e.Headers?.Remove(RedactionHeader);
                 var lines = Of(e.Data, e.EventType, out var failure);
-                if (failure is not null)
+                if (failure is not null && _logged.TryAdd(e.EventType, true))
                     logger.LogError(failure, lines is null
-                        ? "A {EventType} event of stream {StreamId} is appended without a timeline line (it could not be written); pages describe it as they read it"
-                        : "A {EventType} event of stream {StreamId} is appended with a timeline line named by its type: its sentence could not be made",
+                        ? "A {EventType} event of stream {StreamId} is appended without a timeline line (it could not be written); pages describe it as they read it. Further events of this type are not logged again until the service restarts"
+                        : "A {EventType} event of stream {StreamId} is appended with a timeline line named by its type: its sentence could not be made. Further events of this type are not logged again until the service restarts",
                         e.EventType.Name, stream.Id);
                 if (lines is not var (line, redacted)) continue;
                 e.SetHeader(Header, line);

@@ -54,19 +54,20 @@ public sealed class every_command_prints_the_apis_answer(RunsFixture fixture) : 
     public async Task text_for_people_shows_no_control_character_the_service_sent()
     {
         // a title as an outside source might send it: red text, a new terminal title, a carriage return that overwrites
-        var title = $"\u001b[31mred\u001b[0m\u001b]0;owned\u0007 and\rback {Key}";
+        // and a right-to-left override that would show "exe.pdf" as "fdp.exe"
+        var title = $"\u001b[31mred\u001b[0m\u001b]0;owned\u0007 and\rback \u202Eexe.pdf {Key}";
         var declared = await Json(Api.Commander, "declare", "--title", title, "--severity", "high");
         var id = declared!["id"]!.GetValue<string>();
         foreach (var args in new[] { new[] { "show", id }, new[] { "timeline", id }, new[] { "list", "--mine" } })
         {
             var printed = await CliRunner.Incident(Host.Server.CreateHandler(), "http://localhost", Api.Commander, false, args);
             Assert.Equal(0, printed.ExitCode);
-            Assert.Contains($"\uFFFD[31mred\uFFFD[0m\uFFFD]0;owned\uFFFD and\uFFFDback {Key}", printed.Out);
-            Assert.DoesNotContain(printed.Out, c => char.IsControl(c) && c is not '\n' and not '\t');
+            Assert.Contains($"\uFFFD[31mred\uFFFD[0m\uFFFD]0;owned\uFFFD and\uFFFDback \uFFFDexe.pdf {Key}", printed.Out);
+            Assert.DoesNotContain(printed.Out, c => char.IsControl(c) && c is not '\n' and not '\t' || c == '\u202E');
         }
         var report = await CliRunner.Incident(Host.Server.CreateHandler(), "http://localhost", Api.Commander, true, "report", id); // on a terminal
         Assert.Contains("\uFFFD[31mred", report.Out);
-        Assert.DoesNotContain(report.Out, c => char.IsControl(c) && c is not '\n' and not '\t');
+        Assert.DoesNotContain(report.Out, c => char.IsControl(c) && c is not '\n' and not '\t' || c == '\u202E');
         Assert.Equal("a note\nwritten on Windows", Output.Printable("a note\r\nwritten on Windows"));
         // a name that reads backwards from an override, and one isolated: what reorders the line is shown, not obeyed
         Assert.Equal("invoice-\uFFFDfdp.exe \uFFFDx\uFFFD", Output.Printable("invoice-\u202Efdp.exe \u2067x\u2069"));

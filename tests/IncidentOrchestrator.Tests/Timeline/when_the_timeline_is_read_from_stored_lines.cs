@@ -229,21 +229,30 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
     }
 
     [Fact]
-    public async Task an_event_appended_with_a_line_named_by_its_type_is_logged_as_the_defect_it_is()
+    public async Task an_event_appended_with_a_line_named_by_its_type_or_with_none_is_logged_once_a_type_as_the_defect_it_is()
     {
         var logger = new FakeLogger<StoredLine.Writer>();
+        var writer = new StoredLine.Writer(logger);
         var streamId = Guid.CreateVersion7();
         await using var session = Store.LightweightSession();
-        session.Events.StartStream<UndescribableSubject>(streamId, new UndescribableNoteAdded(streamId, "tester", DateTimeOffset.UtcNow));
-        session.Events.Append(streamId, new IncidentOrchestrator.Incidents.IncidentNoteAdded(streamId, "a note", "tester", DateTimeOffset.UtcNow));
+        session.Events.StartStream<UndescribableSubject>(streamId, new UndescribableNoteAdded(streamId, "tester", DateTimeOffset.UtcNow),
+            new UndescribableNoteAdded(streamId, "tester", DateTimeOffset.UtcNow),
+            new IncidentOrchestrator.Incidents.IncidentNoteAdded(streamId, "a note", "tester", DateTimeOffset.UtcNow),
+            new UnwritableNoteAdded(streamId, typeof(string)));
 
-        await new StoredLine.Writer(logger).BeforeSaveChangesAsync(session, CancellationToken.None);
+        await writer.BeforeSaveChangesAsync(session, CancellationToken.None);
+        await writer.BeforeSaveChangesAsync(session, CancellationToken.None); // the same defects again: already said
 
-        var logged = Assert.Single(logger.Collector.GetSnapshot());
-        Assert.Equal(LogLevel.Error, logged.Level);
-        Assert.Contains("UndescribableNoteAdded", logged.Message);
-        Assert.Contains(streamId.ToString(), logged.Message);
-        Assert.Equal("no sentence can be made of this", logged.Exception?.Message);
+        var logged = logger.Collector.GetSnapshot();
+        Assert.Equal(2, logged.Count);
+        Assert.All(logged, l => Assert.Equal(LogLevel.Error, l.Level));
+        Assert.All(logged, l => Assert.Contains(streamId.ToString(), l.Message));
+        Assert.Contains("UndescribableNoteAdded", logged[0].Message);
+        Assert.Contains("named by its type", logged[0].Message);
+        Assert.Equal("no sentence can be made of this", logged[0].Exception?.Message);
+        Assert.Contains("UnwritableNoteAdded", logged[1].Message);
+        Assert.Contains("without a timeline line", logged[1].Message);
+        Assert.IsType<NotSupportedException>(logged[1].Exception);
     }
 
     [Fact]
@@ -281,6 +290,9 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
     {
         public Guid Id { get; set; }
     }
+
+    /// <summary>An event whose line cannot be written as JSON (the serializer refuses a <see cref="Type"/>).</summary>
+    private sealed record UnwritableNoteAdded(Guid StreamId, Type Kind);
 
     /// <summary>An event whose sentence cannot be made, as a defect in a new event type's <c>Describe</c> would leave it.</summary>
     private sealed record UndescribableNoteAdded(Guid StreamId, string Actor, DateTimeOffset At) : ITimelineEvent
