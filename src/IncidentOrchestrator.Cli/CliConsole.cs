@@ -21,17 +21,25 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error)
     public static IDisposable Utf8()
     {
         if (!OperatingSystem.IsWindows()) return new Restore(null, null);
+        Restore restore;
         try
         {
-            var restore = new Restore(Console.OutputEncoding, Console.InputEncoding);
-            Console.OutputEncoding = new global::System.Text.UTF8Encoding(false);
-            Console.InputEncoding = new global::System.Text.UTF8Encoding(false);
-            return restore;
+            restore = new Restore(Console.OutputEncoding, Console.InputEncoding);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new Restore(null, null); // no console at all (a scheduled task): what it writes goes to files, as UTF-8
         }
+        try
+        {
+            Console.OutputEncoding = new global::System.Text.UTF8Encoding(false);
+            Console.InputEncoding = new global::System.Text.UTF8Encoding(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // what could be set stays set until the restore below
+        }
+        return restore;
     }
 
     private sealed class Restore(global::System.Text.Encoding? output, global::System.Text.Encoding? input) : IDisposable
@@ -43,7 +51,7 @@ public sealed record CliConsole(TextWriter Out, TextWriter Error)
                 if (output is not null) Console.OutputEncoding = output;
                 if (input is not null) Console.InputEncoding = input;
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
             }
         }

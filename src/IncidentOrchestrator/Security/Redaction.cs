@@ -78,6 +78,9 @@ public static class Redaction
         return copier.Constructor.Invoke(arguments);
     }
 
+    /// <summary>Whether <see cref="Event"/> copies events of this type through their constructor (or else through JSON).</summary>
+    internal static bool CopiesThroughConstructor(Type type) => Copiers.GetOrAdd(type, CopierOf) is not null;
+
     /// <summary>The same event read from its JSON with the sensitive fields hidden (<see cref="Event"/> when no constructor serves).</summary>
     internal static object ThroughJson(object data, Type type)
     {

@@ -31,24 +31,47 @@ public sealed class redaction_copies_an_event_as_its_json_would
     {
         var sensitive = type.GetProperties().Where(p => p.IsDefined(typeof(SensitiveAttribute), false)).Select(p => p.Name).ToHashSet();
         var written = new JsonObject();
+        var index = 0;
         foreach (var property in Json.GetTypeInfo(type).Properties)
         {
             var name = ((System.Reflection.PropertyInfo)property.AttributeProvider!).Name;
-            var enumType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (sensitive.Contains(name))
-                written[property.Name] = property.PropertyType == typeof(string) ? JsonValue.Create(Secret) : new JsonObject { ["reader"] = Secret };
-            else if (enumType.IsEnum) // a value the serializer writes (the default of an enum may be none of its names)
-                written[property.Name] = JsonSerializer.SerializeToNode(Enum.GetValues(enumType).GetValue(0), enumType, Json);
+            written[property.Name] = sensitive.Contains(name)
+                ? property.PropertyType == typeof(string) ? JsonValue.Create(Secret) : new JsonObject { ["reader"] = Secret }
+                : Sample(property.PropertyType, ++index);
         }
         var data = written.Deserialize(type, Json)!;
-        Assert.Contains(Secret, JsonSerializer.Serialize(data, type, Json)); // the sample holds what must be hidden
+        var original = JsonSerializer.Serialize(data, type, Json);
+        Assert.Contains(Secret, original); // the sample holds what must be hidden
 
         var copied = JsonSerializer.Serialize(Redaction.Event(data, type), type, Json);
 
-        Assert.Equal(JsonSerializer.Serialize(Redaction.ThroughJson(data, type), type, Json), copied);
+        // every event of the service is a record its constructor holds whole, copied without JSON: today's types all take that way
+        Assert.True(Redaction.CopiesThroughConstructor(type), $"{type.Name} is copied through JSON (slower, not wrong): say why here");
+        Assert.Equal(JsonSerializer.Serialize(Redaction.ThroughJson(data, type), type, Json), copied); // every other value kept as JSON keeps it
         Assert.DoesNotContain(Secret, copied);
         Assert.DoesNotContain(Secret, Redaction.Data(data, type, redact: true).GetRawText());
-        Assert.Contains(Secret, JsonSerializer.Serialize(data, type, Json)); // the event itself is left as it was
+        Assert.Equal(original, JsonSerializer.Serialize(data, type, Json)); // the event itself is left as it was
+    }
+
+    /// <summary>A value of each kind events hold, different for each field (null where the kind is another).</summary>
+    private static JsonNode? Sample(Type type, int index)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(string)) return $"value {index}";
+        if (type == typeof(Guid)) return new Guid(index, 1, 2, new byte[8]).ToString();
+        if (type == typeof(DateTimeOffset)) return new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(index).ToString("O");
+        if (type == typeof(TimeSpan)) return TimeSpan.FromSeconds(index).ToString();
+        if (type == typeof(bool)) return true;
+        if (type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(decimal)) return index;
+        if (type.IsEnum) return JsonSerializer.SerializeToNode(Enum.GetValues(type).GetValue(Enum.GetValues(type).Length - 1), type, Json);
+        if (type == typeof(JsonElement)) return new JsonObject { ["kept"] = index };
+        if (typeof(System.Collections.IDictionary).IsAssignableFrom(type) || type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>))
+            return type.GetGenericArguments() is [var key, var value] && key == typeof(string) && Sample(value, index) is { } item
+                ? new JsonObject { [$"key {index}"] = item } : null;
+        if (type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
+            return (type.IsArray ? type.GetElementType() : type.GetGenericArguments().SingleOrDefault()) is { } element && Sample(element, index) is { } one
+                ? new JsonArray(one) : null;
+        return null;
     }
 
     [Fact]
@@ -61,20 +84,22 @@ public sealed class redaction_copies_an_event_as_its_json_would
     }
 
     [Fact]
-    public void what_an_event_holds_beside_its_constructor_is_made_again_from_the_hidden_value()
+    public void an_event_that_holds_more_than_its_constructor_takes_is_copied_through_json()
     {
-        var data = new NotePreviewed(Secret);
+        var data = new NoteTagged(Secret) { Tag = "kept" };
 
-        var redacted = (NotePreviewed)Redaction.Event(data, typeof(NotePreviewed));
+        var redacted = (NoteTagged)Redaction.Event(data, typeof(NoteTagged));
 
+        Assert.False(Redaction.CopiesThroughConstructor(typeof(NoteTagged)));
         Assert.Equal(Redaction.Placeholder, redacted.Note);
-        Assert.Equal(Redaction.Placeholder[..4], redacted.Preview);
+        Assert.Equal("kept", redacted.Tag);
+        Assert.Equal(Secret, data.Note);
     }
 
     private sealed record ReasonGiven([property: Sensitive, JsonPropertyName("begründung")] string Reason, string By);
 
-    private sealed record NotePreviewed([property: Sensitive] string Note)
+    private sealed record NoteTagged([property: Sensitive] string Note)
     {
-        public string Preview { get; } = Note[..4];
+        public string Tag { get; init; } = "";
     }
 }
