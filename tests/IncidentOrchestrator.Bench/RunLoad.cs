@@ -34,9 +34,11 @@ public static class RunLoad
         var runs = $"from incidents.mt_doc_playbookrun where data->>'playbook' = '{s.Playbook}'";
         const string over = "('succeeded', 'failed', 'compensated', 'cancelled')";
         var ended = $"select count(*) {runs} and data->>'state' in {over}";
+        var succeededSql = $"select count(*) {runs} and data->>'state' = 'succeeded'";
         // Runs of an earlier load (a warm-up) are not this one's; read only when there are latency runs to wait for, as it
         // reads every run document there is.
         var earlier = s.LatencySamples > 0 ? await CountAsync(db, ended, ct) : 0;
+        var earlierSucceeded = s.LatencySamples > 0 ? await CountAsync(db, succeededSql, ct) : 0;
 
         // Latency: one signal at a time, so each measures an idle service.
         var latencyIncidents = new List<Guid>();
@@ -50,11 +52,12 @@ public static class RunLoad
             await WaitAsync(db, $"select count(*) from incidents.mt_events where stream_id = '{incident}' and type in ('step_started', 'step_ran')", 1, ct);
         }
         var latencies = await TriggerLatenciesAsync(db, latencyIncidents, ct);
-        var latencyRunsEnded = true;
+        var latencyRunsSucceeded = true;
         if (s.LatencySamples > 0)
         {
             await WaitAsync(db, ended, earlier + s.LatencySamples, ct); // the latency runs finish first, so they are not counted below
-            latencyRunsEnded = await CountAsync(db, ended, ct) == earlier + s.LatencySamples;
+            latencyRunsSucceeded = await CountAsync(db, ended, ct) == earlier + s.LatencySamples
+                && await CountAsync(db, succeededSql, ct) == earlierSucceeded + s.LatencySamples;
         }
 
         // Throughput: one batch opens N incidents, each starting a run; wait until all have ended.
@@ -80,7 +83,7 @@ public static class RunLoad
 
         var steps = s.Runs * s.StepsPerRun;
         return new Outcome(latencies.Count, Percentile(latencies, 0.5), Percentile(latencies, 0.99), s.Runs, steps, Math.Round(seconds, 2),
-            Math.Round(steps / seconds, 1), succeeded, succeeded == s.Runs && ids.Length == s.Runs && latencyRunsEnded);
+            Math.Round(steps / seconds, 1), succeeded, succeeded == s.Runs && ids.Length == s.Runs && latencyRunsSucceeded);
     }
 
     private static object Signal(Settings s, int number, string key) => new
