@@ -31,6 +31,9 @@ public sealed partial class TrackerStandIns : IAsyncDisposable
     /// <summary>How many creations to carry out and then answer 502, as a gateway that lost the answer would.</summary>
     public int LoseNextAnswers;
 
+    /// <summary>How many creations to carry out and then answer with a page that is no issue, as a proxy in front of the tracker might (a 2xx).</summary>
+    public int GarbleNextAnswers;
+
     /// <summary>How many GitHub requests to answer 401, as GitHub does a revoked token.</summary>
     public int RevokedTokenFor;
 
@@ -83,7 +86,15 @@ public sealed partial class TrackerStandIns : IAsyncDisposable
         GitHubIssues.Enqueue(issue);
         if (Interlocked.Decrement(ref LoseNextAnswers) >= 0) return Results.StatusCode(502);
         Interlocked.Increment(ref LoseNextAnswers); // none to lose: it stays at 0
+        if (Garbled() is { } garbled) return garbled;
         return Results.Json(GitHubJson(issue, number), statusCode: 201);
+    }
+
+    private IResult? Garbled()
+    {
+        if (Interlocked.Decrement(ref GarbleNextAnswers) >= 0) return Results.Content("<html><body>Welcome to the corporate proxy</body></html>", "text/html", statusCode: 201);
+        Interlocked.Increment(ref GarbleNextAnswers); // none to garble: it stays at 0
+        return null;
     }
 
     private IResult ListGitHub(string repository, HttpContext context)
@@ -133,6 +144,7 @@ public sealed partial class TrackerStandIns : IAsyncDisposable
         JiraIssues.Enqueue(issue);
         if (Interlocked.Decrement(ref LoseNextAnswers) >= 0) return Results.StatusCode(502);
         Interlocked.Increment(ref LoseNextAnswers); // none to lose: it stays at 0
+        if (Garbled() is { } garbled) return garbled;
         return Results.Json(new { id = number.ToString(), key = issue.Key, self = $"{Url}/jira/rest/api/3/issue/{number}" }, statusCode: 201);
     }
 

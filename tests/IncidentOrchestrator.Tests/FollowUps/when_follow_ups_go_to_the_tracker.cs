@@ -59,6 +59,24 @@ public sealed class when_follow_ups_go_to_the_tracker(RunsFixture fixture) : Run
         Assert.Contains($"[{issue.Key}](<{link.GetProperty("url").GetString()}>)", (await Host.Get($"/api/incidents/{incident}/report")).ReadAsText());
     }
 
+    [Theory]
+    [InlineData("github")]
+    [InlineData("jira")]
+    public async Task an_answer_that_is_no_issue_is_tried_again_and_still_makes_one_issue(string tracker)
+    {
+        var (incident, followUp) = await FollowUpAsync();
+        Interlocked.Exchange(ref Trackers.GarbleNextAnswers, 1); // the issue is made, and a proxy's page comes back in its place
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker }, expect: 202);
+
+        var failed = await RunScenarios.Eventually(() => Host.Timeline(incident), t => t.Any(e => e.Type == "FollowUpExportFailed"));
+        Assert.Contains("could not be read", failed.Single(e => e.Type == "FollowUpExportFailed").Summary);
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(new ExportFollowUp(incident, Guid.Parse(followUp), tracker, 2));
+
+        var link = (await LinkedAsync(followUp, tracker)).GetProperty("links").EnumerateArray().Single();
+        var issue = Assert.Single(For(tracker == "github" ? Trackers.GitHubIssues : Trackers.JiraIssues, followUp));
+        Assert.Equal(issue.Key, link.GetProperty("key").GetString());
+    }
+
     [Fact]
     public async Task a_restricted_incidents_follow_up_goes_out_without_its_title_unless_the_tracker_shows_titles()
     {

@@ -13,21 +13,23 @@ public sealed class GitHubIssues(HttpClient http, TrackerOptions options) : ITra
     public async Task<TrackerIssue?> FindAsync(string label, CancellationToken ct)
     {
         using var request = Request(HttpMethod.Get, $"repos/{options.Repository}/issues?labels={Uri.EscapeDataString(label)}&state=all&per_page=1");
-        var issues = await SendAsync(request, ct);
-        return issues.ValueKind == JsonValueKind.Array && issues.GetArrayLength() > 0 ? Issue(issues[0]) : null;
+        return TrackerAnswer.Read("GitHub", await SendAsync(request, ct),
+            issues => issues.ValueKind == JsonValueKind.Array && issues.GetArrayLength() > 0 ? Issue(issues[0]) : null);
     }
 
     public async Task<TrackerIssue> CreateAsync(IssueDraft draft, CancellationToken ct)
     {
         using var request = Request(HttpMethod.Post, $"repos/{options.Repository}/issues");
         request.Content = JsonContent.Create(new { title = draft.Title, body = draft.Body, labels = new[] { draft.Label, "incident-follow-up" } });
-        var created = await SendAsync(request, ct);
-        // GitHub drops labels the token may not set (no push access) without a word; without its label no retry could find the issue again.
-        if (!created.TryGetProperty("labels", out var labels) || labels.ValueKind != JsonValueKind.Array
-            || !labels.EnumerateArray().Any(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("name", out var n) && n.GetString() == draft.Label))
-            throw new TrackerException($"GitHub made {options.Repository}#{Number(created)} without its label {draft.Label}: the token needs push access to label issues",
-                final: true);
-        return Issue(created);
+        return TrackerAnswer.Read("GitHub", await SendAsync(request, ct), created =>
+        {
+            // GitHub drops labels the token may not set (no push access) without a word; without its label no retry could find the issue again.
+            if (!created.TryGetProperty("labels", out var labels) || labels.ValueKind != JsonValueKind.Array
+                || !labels.EnumerateArray().Any(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("name", out var n) && n.GetString() == draft.Label))
+                throw new TrackerException($"GitHub made {options.Repository}#{Number(created)} without its label {draft.Label}: the token needs push access to label issues",
+                    final: true);
+            return Issue(created);
+        });
     }
 
     private TrackerIssue Issue(JsonElement issue) => new($"{options.Repository}#{Number(issue)}", issue.GetProperty("html_url").GetString() ?? "");
@@ -44,12 +46,13 @@ public sealed class GitHubIssues(HttpClient http, TrackerOptions options) : ITra
         return request;
     }
 
-    private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    /// <summary>The text of a successful answer; any other is a <see cref="TrackerException"/>.</summary>
+    private async Task<string> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
             throw new TrackerException($"GitHub answered {(int)response.StatusCode}: {TrackerText.Short(text)}", TrackerException.IsFinal(response.StatusCode));
-        return JsonDocument.Parse(text).RootElement.Clone();
+        return text;
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace IncidentOrchestrator.FollowUps.Trackers;
 
 /// <summary>An issue in a tracker.</summary>
@@ -22,4 +24,25 @@ public sealed class TrackerException(string message, bool final = false) : Excep
     public bool Final { get; } = final;
 
     public static bool IsFinal(System.Net.HttpStatusCode status) => (int)status is >= 400 and < 500 and not 408 and not 429;
+}
+
+/// <summary>
+/// What a tracker answered with success, read into what the export needs. An answer that is not JSON, or lacks a field, or has it of
+/// another kind (a proxy's page behind a 2xx, an API that changed) is a <see cref="TrackerException"/> like any other failure of the
+/// tracker, and the export is tried again; no other exception is taken for one.
+/// </summary>
+public static class TrackerAnswer
+{
+    public static T Read<T>(string tracker, string text, Func<JsonElement, T> read)
+    {
+        try
+        {
+            using var answer = JsonDocument.Parse(text);
+            return read(answer.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        {
+            throw new TrackerException($"{tracker} answered with what could not be read ({e.Message}): {TrackerText.Short(text)}");
+        }
+    }
 }

@@ -15,8 +15,8 @@ public sealed class JiraIssues(HttpClient http, TrackerOptions options) : ITrack
     {
         var jql = $"project = \"{options.Project}\" AND labels = \"{label}\"";
         using var request = Request(HttpMethod.Get, $"rest/api/3/search/jql?jql={Uri.EscapeDataString(jql)}&fields=summary&maxResults=1");
-        var found = await SendAsync(request, ct);
-        return found.TryGetProperty("issues", out var issues) && issues.GetArrayLength() > 0 ? Issue(issues[0].GetProperty("key").GetString()!) : null;
+        return TrackerAnswer.Read("Jira", await SendAsync(request, ct),
+            found => found.TryGetProperty("issues", out var issues) && issues.GetArrayLength() > 0 ? Issue(Key(issues[0])) : null);
     }
 
     public async Task<TrackerIssue> CreateAsync(IssueDraft draft, CancellationToken ct)
@@ -40,10 +40,14 @@ public sealed class JiraIssues(HttpClient http, TrackerOptions options) : ITrack
                 },
             },
         });
-        return Issue((await SendAsync(request, ct)).GetProperty("key").GetString()!);
+        return TrackerAnswer.Read("Jira", await SendAsync(request, ct), created => Issue(Key(created)));
     }
 
     private TrackerIssue Issue(string key) => new(key, $"{options.Url.TrimEnd('/')}/browse/{key}");
+
+    private static string Key(JsonElement issue) => issue.GetProperty("key").GetString() is { Length: > 0 } key
+        ? key
+        : throw new InvalidOperationException("The issue's key is empty.");
 
     private HttpRequestMessage Request(HttpMethod method, string path)
     {
@@ -53,13 +57,14 @@ public sealed class JiraIssues(HttpClient http, TrackerOptions options) : ITrack
         return request;
     }
 
-    private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    /// <summary>The text of a successful answer; any other is a <see cref="TrackerException"/>.</summary>
+    private async Task<string> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
             throw new TrackerException($"Jira answered {(int)response.StatusCode}: {TrackerText.Short(text)}", TrackerException.IsFinal(response.StatusCode));
-        return JsonDocument.Parse(text).RootElement.Clone();
+        return text;
     }
 }
 
