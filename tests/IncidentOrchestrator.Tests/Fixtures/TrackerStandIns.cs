@@ -34,6 +34,9 @@ public sealed partial class TrackerStandIns : IAsyncDisposable
     /// <summary>How many creations to carry out and then answer with a page that is no issue, as a proxy in front of the tracker might (a 2xx).</summary>
     public int GarbleNextAnswers;
 
+    /// <summary>How many searches for an issue to answer with a success that is no search's answer, as a gateway might.</summary>
+    public int GarbleNextSearches;
+
     /// <summary>How many GitHub requests to answer 401, as GitHub does a revoked token.</summary>
     public int RevokedTokenFor;
 
@@ -84,10 +87,23 @@ public sealed partial class TrackerStandIns : IAsyncDisposable
         var number = Interlocked.Increment(ref _number);
         var issue = new Issue($"{repository}#{number}", title.GetString()!, root.TryGetProperty("body", out var b) ? b.GetString() ?? "" : "", labels);
         GitHubIssues.Enqueue(issue);
-        if (Interlocked.Decrement(ref LoseNextAnswers) >= 0) return Results.StatusCode(502);
+        if (Interlocked.Decrement(ref LoseNextAnswers) >= 0) return LostAnswer();
         Interlocked.Increment(ref LoseNextAnswers); // none to lose: it stays at 0
         if (Garbled() is { } garbled) return garbled;
         return Results.Json(GitHubJson(issue, number), statusCode: 201);
+    }
+
+    /// <summary>A gateway's page for an answer it lost, in a charset the runtime does not decode without a provider.</summary>
+    private static IResult LostAnswer() => new RawAnswer(502, "text/html; charset=windows-1252", "<html>Bad Gateway</html>"u8.ToArray());
+
+    private sealed class RawAnswer(int status, string contentType, byte[] body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            return context.Response.Body.WriteAsync(body).AsTask();
+        }
     }
 
     private IResult? Garbled()
@@ -97,9 +113,17 @@ public sealed partial class TrackerStandIns : IAsyncDisposable
         return null;
     }
 
+    private IResult? GarbledSearch()
+    {
+        if (Interlocked.Decrement(ref GarbleNextSearches) >= 0) return Results.Json(new { status = "ok" });
+        Interlocked.Increment(ref GarbleNextSearches);
+        return null;
+    }
+
     private IResult ListGitHub(string repository, HttpContext context)
     {
         if (GitHubHeaders(context) is { } refused) return refused;
+        if (GarbledSearch() is { } garbled) return garbled;
         var labels = context.Request.Query["labels"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
         var found = GitHubIssues.Where(i => i.Key.StartsWith(repository + "#") && labels.All(i.Labels.Contains))
             .Select(i => GitHubJson(i, int.Parse(i.Key[(i.Key.IndexOf('#') + 1)..])));
@@ -142,7 +166,7 @@ public sealed partial class TrackerStandIns : IAsyncDisposable
         var number = Interlocked.Increment(ref _number);
         var issue = new Issue($"{Project}-{number}", summary.GetString()!, description.ValueKind == JsonValueKind.Object ? description.GetRawText() : "", labels);
         JiraIssues.Enqueue(issue);
-        if (Interlocked.Decrement(ref LoseNextAnswers) >= 0) return Results.StatusCode(502);
+        if (Interlocked.Decrement(ref LoseNextAnswers) >= 0) return LostAnswer();
         Interlocked.Increment(ref LoseNextAnswers); // none to lose: it stays at 0
         if (Garbled() is { } garbled) return garbled;
         return Results.Json(new { id = number.ToString(), key = issue.Key, self = $"{Url}/jira/rest/api/3/issue/{number}" }, statusCode: 201);
@@ -151,6 +175,7 @@ public sealed partial class TrackerStandIns : IAsyncDisposable
     private IResult SearchJira(HttpContext context)
     {
         if (JiraHeaders(context) is { } refused) return refused;
+        if (GarbledSearch() is { } garbled) return garbled;
         var jql = context.Request.Query["jql"].ToString();
         if (LabelIs().Match(jql) is not { Success: true } match || !jql.Contains($"project = \"{Project}\""))
             return Violation($"Jira: a JQL the stand-in does not read: {jql}", 400, new { errorMessages = new[] { "Error in the JQL Query" } });

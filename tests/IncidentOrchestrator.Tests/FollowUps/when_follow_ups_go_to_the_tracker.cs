@@ -77,6 +77,28 @@ public sealed class when_follow_ups_go_to_the_tracker(RunsFixture fixture) : Run
         Assert.Equal(issue.Key, link.GetProperty("key").GetString());
     }
 
+    [Theory]
+    [InlineData("github")]
+    [InlineData("jira")]
+    public async Task a_search_answered_with_no_list_is_no_answer_and_makes_no_second_issue(string tracker)
+    {
+        var (incident, followUp) = await FollowUpAsync();
+        Interlocked.Exchange(ref Trackers.LoseNextAnswers, 1); // the issue is made and its answer lost
+        await Host.Post($"/api/followups/{followUp}/export", new { tracker }, expect: 202);
+        await RunScenarios.Eventually(() => Host.Timeline(incident), t => t.Any(e => e.Type == "FollowUpExportFailed"));
+
+        Interlocked.Exchange(ref Trackers.GarbleNextSearches, 1); // the retry's search for it is answered with no list
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(new ExportFollowUp(incident, Guid.Parse(followUp), tracker, 2));
+        var failures = (await Host.Timeline(incident)).Where(e => e.Type == "FollowUpExportFailed").ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.Contains("attempt 2", failures[1].Summary);
+        Assert.Single(For(tracker == "github" ? Trackers.GitHubIssues : Trackers.JiraIssues, followUp)); // not taken for "none yet"
+
+        await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).InvokeMessageAndWaitAsync(new ExportFollowUp(incident, Guid.Parse(followUp), tracker, 3));
+        var link = (await LinkedAsync(followUp, tracker)).GetProperty("links").EnumerateArray().Single();
+        Assert.Equal(Assert.Single(For(tracker == "github" ? Trackers.GitHubIssues : Trackers.JiraIssues, followUp)).Key, link.GetProperty("key").GetString());
+    }
+
     [Fact]
     public async Task a_restricted_incidents_follow_up_goes_out_without_its_title_unless_the_tracker_shows_titles()
     {

@@ -34,7 +34,7 @@ public static class ExportFollowUpHandler
         catch (Exception e) when (e is TrackerException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();
-            logger.LogWarning("Exporting follow-up {FollowUp} to {Tracker} failed (attempt {Attempt}): {Reason}", export.FollowUpId, export.Tracker,
+            logger.LogWarning(e.InnerException, "Exporting follow-up {FollowUp} to {Tracker} failed (attempt {Attempt}): {Reason}", export.FollowUpId, export.Tracker,
                 export.Attempt, e.Message);
             if (e is TrackerException { Final: true })
             {

@@ -13,8 +13,9 @@ public sealed class GitHubIssues(HttpClient http, TrackerOptions options) : ITra
     public async Task<TrackerIssue?> FindAsync(string label, CancellationToken ct)
     {
         using var request = Request(HttpMethod.Get, $"repos/{options.Repository}/issues?labels={Uri.EscapeDataString(label)}&state=all&per_page=1");
-        return TrackerAnswer.Read("GitHub", await SendAsync(request, ct),
-            issues => issues.ValueKind == JsonValueKind.Array && issues.GetArrayLength() > 0 ? Issue(issues[0]) : null);
+        return TrackerAnswer.Read("GitHub", await SendAsync(request, ct), issues => issues.ValueKind != JsonValueKind.Array
+            ? throw new TrackerException($"GitHub answered a search with what is not a list: {TrackerText.Short(issues.GetRawText())}") // no list is no answer
+            : issues.GetArrayLength() > 0 ? Issue(issues[0]) : null);
     }
 
     public async Task<TrackerIssue> CreateAsync(IssueDraft draft, CancellationToken ct)
@@ -26,13 +27,14 @@ public sealed class GitHubIssues(HttpClient http, TrackerOptions options) : ITra
             // GitHub drops labels the token may not set (no push access) without a word; without its label no retry could find the issue again.
             if (!created.TryGetProperty("labels", out var labels) || labels.ValueKind != JsonValueKind.Array
                 || !labels.EnumerateArray().Any(l => l.ValueKind == JsonValueKind.Object && l.TryGetProperty("name", out var n) && n.GetString() == draft.Label))
-                throw new TrackerException($"GitHub made {options.Repository}#{Number(created)} without its label {draft.Label}: the token needs push access to label issues",
-                    final: true);
+                throw new TrackerException($"GitHub made an issue in {options.Repository} ({(created.TryGetProperty("number", out var number) ? $"#{number}" : "its number not given")}) " +
+                    $"without its label {draft.Label}: the token needs push access to label issues", final: true);
             return Issue(created);
         });
     }
 
-    private TrackerIssue Issue(JsonElement issue) => new($"{options.Repository}#{Number(issue)}", issue.GetProperty("html_url").GetString() ?? "");
+    private TrackerIssue Issue(JsonElement issue) => new($"{options.Repository}#{Number(issue)}",
+        issue.GetProperty("html_url").GetString() is { Length: > 0 } url ? url : throw new TrackerException($"GitHub answered with an issue without its address: {TrackerText.Short(issue.GetRawText())}"));
 
     private static int Number(JsonElement issue) => issue.GetProperty("number").GetInt32();
 
@@ -50,7 +52,7 @@ public sealed class GitHubIssues(HttpClient http, TrackerOptions options) : ITra
     private async Task<string> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         using var response = await http.SendAsync(request, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
+        var text = await TrackerText.ReadAsync(response, ct);
         if (!response.IsSuccessStatusCode)
             throw new TrackerException($"GitHub answered {(int)response.StatusCode}: {TrackerText.Short(text)}", TrackerException.IsFinal(response.StatusCode));
         return text;

@@ -19,7 +19,7 @@ public interface ITrackerClient
 
 /// <summary>The tracker answered with an error, or not at all: the export is tried again, unless <see cref="Final"/> says no attempt will ever
 /// do better (a 4xx other than 408 and 429: a bad token, a project that does not exist, a field it refuses).</summary>
-public sealed class TrackerException(string message, bool final = false) : Exception(message)
+public sealed class TrackerException(string message, bool final = false, Exception? inner = null) : Exception(message, inner)
 {
     public bool Final { get; } = final;
 
@@ -42,7 +42,20 @@ public static class TrackerAnswer
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
-            throw new TrackerException($"{tracker} answered with what could not be read ({e.Message}): {TrackerText.Short(text)}");
+            throw new TrackerException($"{tracker} answered with what could not be read ({e.Message}): {TrackerText.Short(text)}", inner: e);
         }
     }
+}
+
+/// <summary>
+/// A tracker's answer as text: read as UTF-8 (both trackers speak it) whatever charset the answer names, so that a proxy's page in a
+/// charset this runtime cannot decode is still an answer to report, not an exception no one expects.
+/// </summary>
+public static class TrackerText
+{
+    public static async Task<string> ReadAsync(HttpResponseMessage response, CancellationToken ct) =>
+        System.Text.Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(ct));
+
+    /// <summary>An answer's text, short enough for one timeline line.</summary>
+    public static string Short(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }

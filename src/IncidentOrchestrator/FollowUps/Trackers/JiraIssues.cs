@@ -16,7 +16,7 @@ public sealed class JiraIssues(HttpClient http, TrackerOptions options) : ITrack
         var jql = $"project = \"{options.Project}\" AND labels = \"{label}\"";
         using var request = Request(HttpMethod.Get, $"rest/api/3/search/jql?jql={Uri.EscapeDataString(jql)}&fields=summary&maxResults=1");
         return TrackerAnswer.Read("Jira", await SendAsync(request, ct),
-            found => found.TryGetProperty("issues", out var issues) && issues.GetArrayLength() > 0 ? Issue(Key(issues[0])) : null);
+            found => found.GetProperty("issues") is var issues && issues.GetArrayLength() > 0 ? Issue(Key(issues[0])) : null); // no list is no answer
     }
 
     public async Task<TrackerIssue> CreateAsync(IssueDraft draft, CancellationToken ct)
@@ -45,9 +45,9 @@ public sealed class JiraIssues(HttpClient http, TrackerOptions options) : ITrack
 
     private TrackerIssue Issue(string key) => new(key, $"{options.Url.TrimEnd('/')}/browse/{key}");
 
-    private static string Key(JsonElement issue) => issue.GetProperty("key").GetString() is { Length: > 0 } key
+    private static string Key(JsonElement issue) => issue.GetProperty("key").GetString() is { } key && !string.IsNullOrWhiteSpace(key)
         ? key
-        : throw new InvalidOperationException("The issue's key is empty.");
+        : throw new TrackerException($"Jira answered with an issue without its key: {TrackerText.Short(issue.GetRawText())}");
 
     private HttpRequestMessage Request(HttpMethod method, string path)
     {
@@ -61,15 +61,10 @@ public sealed class JiraIssues(HttpClient http, TrackerOptions options) : ITrack
     private async Task<string> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
         using var response = await http.SendAsync(request, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
+        var text = await TrackerText.ReadAsync(response, ct);
         if (!response.IsSuccessStatusCode)
             throw new TrackerException($"Jira answered {(int)response.StatusCode}: {TrackerText.Short(text)}", TrackerException.IsFinal(response.StatusCode));
         return text;
     }
 }
 
-internal static class TrackerText
-{
-    /// <summary>An answer's text, short enough for one timeline line.</summary>
-    public static string Short(string text) => text.Length <= 200 ? text : text[..200] + "…";
-}
