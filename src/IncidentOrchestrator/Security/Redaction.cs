@@ -25,14 +25,7 @@ public static class Redaction
 {
     public const string Placeholder = "[redacted]";
 
-    private static readonly JsonSerializerOptions Json = ReadOnly(JsonConfiguration.Create());
-
-    /// <summary>Options whose contracts can be asked for (<see cref="JsonSerializerOptions.GetTypeInfo"/>) before anything is serialised.</summary>
-    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
-    {
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
-    }
+    private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
     private static readonly ConcurrentDictionary<Type, SensitiveField[]> Fields = new();
 
     private sealed record SensitiveField(PropertyInfo Property, string? JsonName);
@@ -71,9 +64,7 @@ public static class Redaction
         {
             var property = copier.Arguments[i];
             var value = property.GetValue(data);
-            arguments[i] = value is not null && fields.Any(f => f.Property.Name == property.Name)
-                ? Hidden(property.PropertyType).Deserialize(property.PropertyType, Json)
-                : value;
+            arguments[i] = value is not null && copier.Sensitive[i] ? Hidden(property.PropertyType).Deserialize(property.PropertyType, Json) : value;
         }
         return copier.Constructor.Invoke(arguments);
     }
@@ -96,8 +87,8 @@ public static class Redaction
         return node.Deserialize(type, Json)!;
     }
 
-    /// <summary>A public constructor given every field the event holds (each the backing field of a property it takes), or none.</summary>
-    private sealed record Copier(ConstructorInfo Constructor, PropertyInfo[] Arguments);
+    /// <summary>A public constructor given every field the event holds (each the backing field of a property it takes), and which of its arguments are sensitive.</summary>
+    private sealed record Copier(ConstructorInfo Constructor, PropertyInfo[] Arguments, bool[] Sensitive);
 
     private static readonly ConcurrentDictionary<Type, Copier?> Copiers = new();
 
@@ -112,7 +103,8 @@ public static class Redaction
             if (parameters.Length != fields.Length || properties.Where((p, i) => p is null || !p.CanRead || p.PropertyType != parameters[i].ParameterType).Any())
                 continue;
             var backing = properties.Select(p => $"<{p!.Name}>k__BackingField").ToHashSet(StringComparer.Ordinal);
-            if (fields.All(f => backing.Contains(f.Name))) return new Copier(constructor, properties!);
+            if (fields.All(f => backing.Contains(f.Name)))
+                return new Copier(constructor, properties!, [.. properties.Select(p => SensitiveFields(type).Any(f => f.Property.Name == p!.Name))]);
         }
         return null;
     }
@@ -162,9 +154,6 @@ public static class Redaction
     {
         var sensitive = t.GetProperties().Where(p => p.IsDefined(typeof(SensitiveAttribute))).ToArray();
         if (sensitive.Length == 0) return [];
-        var written = Json.GetTypeInfo(t).Properties;
-        return sensitive.Select(p => new SensitiveField(p,
-                written.FirstOrDefault(w => w.AttributeProvider is PropertyInfo { Name: var name } && name == p.Name)?.Name))
-            .ToArray();
+        return sensitive.Select(p => new SensitiveField(p, Json.WrittenName(t, p.Name))).ToArray();
     });
 }

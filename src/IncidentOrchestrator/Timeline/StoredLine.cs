@@ -32,8 +32,8 @@ public static class StoredLine
             Type = Of<TimelineLine>(nameof(TimelineLine.Type)), Actor = Of<TimelineLine>(nameof(TimelineLine.Actor)),
             Summary = Of<TimelineLine>(nameof(TimelineLine.Summary)), Data = Of<TimelineLine>(nameof(TimelineLine.Data));
 
-        private static JsonEncodedText Of<T>(string property) => JsonEncodedText.Encode(Json.GetTypeInfo(typeof(T)).Properties
-            .Single(p => p.AttributeProvider is System.Reflection.PropertyInfo { Name: var name } && name == property).Name);
+        private static JsonEncodedText Of<T>(string property) => JsonEncodedText.Encode(Json.WrittenName(typeof(T), property)
+            ?? throw new InvalidOperationException($"{typeof(T).Name}.{property} is not written"));
     }
     private const string S = IncidentOrchestratorHost.SchemaName;
 
