@@ -32,7 +32,7 @@ public static class ExecutorRuns
         var before = receiver.Received;
         await accounting.QuietAsync(ct);
         var mark = await accounting.StartAsync(ct);
-        var load = await RunLoad.RunAsync(new RunLoad.Settings(s.Url, s.Token, s.Connection, 0, s.Runs, Steps, "bench-executor-steps", "bench.executor",
+        var load = await RunLoad.RunAsync(new RunLoad.Settings(s.Url, s.Token, s.Connection, 0, s.Runs, Steps, "bench.executor",
             (n, key) => new { key, table = $"bench.t{n}", grantee = $"bench_r{n}" }), ct);
         var cost = await accounting.EndAsync(mark, "executor step", load.Steps, ct);
         var received = receiver.Received - before;

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using IncidentOrchestrator.Bench.Measuring;
+using IncidentOrchestrator.Contracts;
 using Npgsql;
 
 using static IncidentOrchestrator.Bench.Measuring.Statistics;
@@ -17,9 +19,10 @@ public static class RunLoad
     /// <summary>Steps of <c>bench-six-steps</c>.</summary>
     public const int SixSteps = 6;
 
+    /// <param name="SignalType">The type whose trigger starts the playbook measured (its runs are followed by the ids the signals' answers give).</param>
     /// <param name="Attributes">A run's signal attributes (its playbook's inputs) from its number; <c>key</c> alone by default.</param>
     public sealed record Settings(Uri Url, string Token, string Connection, int LatencySamples, int Runs, int StepsPerRun,
-        string Playbook = "bench-six-steps", string SignalType = "bench.run", Func<int, string, object>? Attributes = null);
+        string SignalType = "bench.run", Func<int, string, object>? Attributes = null);
 
     public sealed record Outcome(int LatencySamples, double TriggerP50Ms, double TriggerP99Ms, int Runs, int Steps, double Seconds,
         double StepsPerSecond, long RunsSucceeded, bool Verified);
@@ -31,34 +34,23 @@ public static class RunLoad
         await using var db = new NpgsqlConnection(s.Connection);
         await db.OpenAsync(ct);
 
-        var runs = $"from incidents.mt_doc_playbookrun where data->>'playbook' = '{s.Playbook}'";
-        const string over = "('succeeded', 'failed', 'compensated', 'cancelled')";
-        var ended = $"select count(*) {runs} and data->>'state' in {over}";
-        var succeededSql = $"select count(*) {runs} and data->>'state' = 'succeeded'";
-        // Runs of an earlier load (a warm-up) are not this one's; read only when there are latency runs to wait for, as it
-        // reads every run document there is.
-        var earlier = s.LatencySamples > 0 ? await CountAsync(db, ended, ct) : 0;
-        var earlierSucceeded = s.LatencySamples > 0 ? await CountAsync(db, succeededSql, ct) : 0;
-
         // Latency: one signal at a time, so each measures an idle service.
         var latencyIncidents = new List<Guid>();
+        var latencyRuns = new List<Guid>();
         for (var i = 0; i < s.LatencySamples; i++)
         {
             using var response = await http.PostAsJsonAsync("/api/signals", Signal(s, -1 - i, $"latency-{i}"), ct);
             response.EnsureSuccessStatusCode();
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-            var incident = body.GetProperty("incidentId").GetGuid();
-            latencyIncidents.Add(incident);
-            await WaitAsync(db, $"select count(*) from incidents.mt_events where stream_id = '{incident}' and type in ('step_started', 'step_ran')", 1, ct);
+            var accepted = (await response.Content.ReadFromJsonAsync<SignalAccepted>(ApiJson.Options, ct))!;
+            latencyIncidents.Add(accepted.IncidentId);
+            latencyRuns.AddRange(accepted.RunIds);
+            await WaitAsync(db, $"select count(*) from incidents.mt_events where stream_id = '{accepted.IncidentId}' and type in ('step_started', 'step_ran')", 1, ct);
         }
         var latencies = await TriggerLatenciesAsync(db, latencyIncidents, ct);
-        var latencyRunsSucceeded = true;
-        if (s.LatencySamples > 0)
-        {
-            await WaitAsync(db, ended, earlier + s.LatencySamples, ct); // the latency runs finish first, so they are not counted below
-            latencyRunsSucceeded = await CountAsync(db, ended, ct) == earlier + s.LatencySamples
-                && await CountAsync(db, succeededSql, ct) == earlierSucceeded + s.LatencySamples;
-        }
+        // the latency runs finish first, so that they are not measured with the load below
+        await RunDocuments.WaitEndedAsync(db, RunDocuments.ById, [.. latencyRuns], s.LatencySamples, ct);
+        var latencyRunsSucceeded = latencyRuns.Count == s.LatencySamples
+            && await RunDocuments.SucceededAsync(db, RunDocuments.ById, [.. latencyRuns], ct) == s.LatencySamples;
 
         // Throughput: one batch opens N incidents, each starting a run; wait until all have ended.
         var clock = Stopwatch.StartNew();
@@ -68,18 +60,15 @@ public static class RunLoad
             var batch = Enumerable.Range(offset, Math.Min(1000, s.Runs - offset)).Select(i => Signal(s, i, $"run-{i}")).ToArray();
             using var response = await http.PostAsJsonAsync("/api/signals/batch", batch, ct);
             response.EnsureSuccessStatusCode();
-            foreach (var accepted in (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).EnumerateArray())
-                started.AddRange(accepted.GetProperty("runIds").EnumerateArray().Select(id => id.GetGuid()));
+            foreach (var accepted in (await response.Content.ReadFromJsonAsync<List<SignalAccepted>>(ApiJson.Options, ct))!)
+                started.AddRange(accepted.RunIds);
         }
-        // Polled every 250 ms on this load's run documents by their ids, which reads those documents alone: a poll on every
-        // run document of the playbook read more of them at each phase (as many as 12,000 by the last), and its growing cost
-        // was counted as PostgreSQL's. Polled every 250 ms, the end is seen up to 250 ms late (a few percent of a run load of seconds).
-        var mine = "from incidents.mt_doc_playbookrun where id = any(@ids)";
+        // This load's runs by their ids: a poll on every run document of the playbook read more of them at each phase (as many
+        // as 12,000 by the last), and its growing cost was counted as PostgreSQL's.
         var ids = started.ToArray();
-        await WaitAsync(db, $"select count(*) {mine} and data->>'state' in {over}", ids.Length, ct, TimeSpan.FromMinutes(10),
-            pollEvery: TimeSpan.FromMilliseconds(250), ids);
+        await RunDocuments.WaitEndedAsync(db, RunDocuments.ById, ids, ids.Length, ct);
         var seconds = clock.Elapsed.TotalSeconds;
-        var succeeded = await CountAsync(db, $"select count(*) {mine} and data->>'state' = 'succeeded'", ct, ids);
+        var succeeded = await RunDocuments.SucceededAsync(db, RunDocuments.ById, ids, ct);
 
         var steps = s.Runs * s.StepsPerRun;
         return new Outcome(latencies.Count, Percentile(latencies, 0.5), Percentile(latencies, 0.99), s.Runs, steps, Math.Round(seconds, 2),
@@ -108,21 +97,19 @@ public static class RunLoad
         return result;
     }
 
-    private static async Task WaitAsync(NpgsqlConnection db, string sql, long expected, CancellationToken ct, TimeSpan? within = null,
-        TimeSpan? pollEvery = null, Guid[]? ids = null)
+    private static async Task WaitAsync(NpgsqlConnection db, string sql, long expected, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        while (await CountAsync(db, sql, ct, ids) < expected)
+        while (await CountAsync(db, sql, ct) < expected)
         {
-            if (clock.Elapsed > (within ?? TimeSpan.FromSeconds(30))) throw new TimeoutException($"Waited too long for: {sql}");
-            await Task.Delay(pollEvery ?? TimeSpan.FromMilliseconds(5), ct);
+            if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"Waited too long for: {sql}");
+            await Task.Delay(5, ct);
         }
     }
 
-    private static async Task<long> CountAsync(NpgsqlConnection db, string sql, CancellationToken ct, Guid[]? ids = null)
+    private static async Task<long> CountAsync(NpgsqlConnection db, string sql, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, db);
-        if (ids is not null) command.Parameters.AddWithValue("ids", ids);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
     }
 

@@ -37,10 +37,7 @@ public static class StartPath
 
         await using var db = new NpgsqlConnection(s.Connection);
         await db.OpenAsync(ct);
-        // This phase's runs are the runs of the incidents it opened.
-        const string runs = "from incidents.mt_doc_playbookrun where (data->>'incidentId')::uuid = any($1)";
-        const string ended = $"select count(*) {runs} and data->>'state' in ('succeeded', 'failed', 'compensated', 'cancelled')";
-        var ids = incidents.ToArray();
+        var ids = incidents.ToArray(); // this phase's runs are the runs of the incidents it opened
 
         await accounting.QuietAsync(ct); // what opening the incidents sent on is not the starts' cost
         var mark = await accounting.StartAsync(ct);
@@ -62,22 +59,12 @@ public static class StartPath
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }));
-        var waited = Stopwatch.StartNew();
-        while (await CountAsync(db, ended, ids, ct) < s.Runs)
-        {
-            if (waited.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("the started runs did not all end within 10 minutes");
-            await Task.Delay(250, ct);
-        }
+        await RunDocuments.WaitEndedAsync(db, RunDocuments.ByIncident, ids, s.Runs, ct);
         var seconds = clock.Elapsed.TotalSeconds;
         var cost = await accounting.EndAsync(mark, "started run", s.Runs, ct);
-        var succeeded = await CountAsync(db, $"select count(*) {runs} and data->>'state' = 'succeeded'", ids, ct);
+        var succeeded = await RunDocuments.SucceededAsync(db, RunDocuments.ByIncident, ids, ct);
         return new Outcome(s.Runs, s.Clients, Math.Round(seconds, 2), Math.Round(s.Runs / seconds, 1), Math.Round(s.Runs * RunLoad.SixSteps / seconds, 1),
             Statistics.Percentile(latencies, 0.5), Statistics.Percentile(latencies, 0.99), succeeded, cost, succeeded == s.Runs);
     }
 
-    private static async Task<long> CountAsync(NpgsqlConnection db, string sql, Guid[] incidents, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, db) { Parameters = { new() { Value = incidents } } };
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
-    }
 }

@@ -36,7 +36,7 @@ public static class ExportEndpoint
         var validation = new Problems.Validation();
         validation.Require(after is null or >= 0, "after", "A sequence (0 or more).");
         var paged = after is not null || limit is not null;
-        var pageSize = Paging.Limit(limit, validation, GetTimelineEndpoint.DefaultLimit, MaxPage);
+        var pageSize = Paging.Limit(limit, validation, StoredLine.DefaultPage, MaxPage);
         if (validation.HasErrors) return TypedResults.Problem(validation.ToProblem("The export query is not valid"));
 
         var caller = context.User.Caller();

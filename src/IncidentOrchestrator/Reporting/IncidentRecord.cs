@@ -35,9 +35,9 @@ public sealed record IncidentRecord(Incident Incident, bool Redacted, IReadOnlyL
         var timeline = new List<TimelineItem>();
         for (long? after = 0; after is { } from;)
         {
-            var page = await StoredLine.PageAsync(session, eventTypes, new(id, false, from, GetTimelineEndpoint.MaxLimit, [], [signal], null, redact), ct);
-            timeline.AddRange(StoredLine.Read(page.Items));
-            after = page.Next;
+            var (items, next) = await StoredLine.ItemsAsync(session, eventTypes, new(id, false, from, StoredLine.MaxPage, [], [signal], null, redact), ct);
+            timeline.AddRange(items);
+            after = next;
         }
         var signals = await session.AdvancedSql.QueryAsync<SignalSummary>($"""
             select jsonb_build_object('source', data ->> 'source', 'type', data ->> 'type', 'count', count(*),

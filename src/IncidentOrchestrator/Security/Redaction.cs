@@ -28,7 +28,8 @@ public static class Redaction
     private static readonly JsonSerializerOptions Json = JsonConfiguration.Create();
     private static readonly ConcurrentDictionary<Type, SensitiveField[]> Fields = new();
 
-    private sealed record SensitiveField(PropertyInfo Property, string? JsonName);
+    /// <param name="Utf8Name">The written name as UTF-8, unescaped, as a reader compares names.</param>
+    private sealed record SensitiveField(PropertyInfo Property, string? JsonName, byte[]? Utf8Name);
 
     public static bool AppliesTo(Caller caller, Incident incident) => !caller.TakesPart(incident);
 
@@ -127,7 +128,8 @@ public static class Redaction
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var hidden = false;
-                foreach (var field in fields) hidden |= field.JsonName is not null && reader.ValueTextEquals(field.JsonName);
+                foreach (var field in fields)
+                    if (field.Utf8Name is not null && reader.ValueTextEquals(field.Utf8Name)) { hidden = true; break; }
                 if (reader.ValueIsEscaped) writer.WritePropertyName(reader.GetString()!);
                 else writer.WritePropertyName(reader.ValueSpan);
                 reader.Read();
@@ -154,6 +156,10 @@ public static class Redaction
     {
         var sensitive = t.GetProperties().Where(p => p.IsDefined(typeof(SensitiveAttribute))).ToArray();
         if (sensitive.Length == 0) return [];
-        return sensitive.Select(p => new SensitiveField(p, Json.WrittenName(t, p.Name))).ToArray();
+        return sensitive.Select(p =>
+        {
+            var name = Json.WrittenName(t, p.Name);
+            return new SensitiveField(p, name, name is null ? null : System.Text.Encoding.UTF8.GetBytes(name));
+        }).ToArray();
     });
 }

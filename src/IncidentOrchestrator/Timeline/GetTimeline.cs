@@ -19,15 +19,12 @@ namespace IncidentOrchestrator.Timeline;
 /// </summary>
 public static class GetTimelineEndpoint
 {
-    public const int DefaultLimit = 200;
-    public const int MaxLimit = 1000;
-
     [WolverineGet("/api/incidents/{id}/timeline"), Authorize(Roles = Roles.Readers)]
     public static async Task<IResult> Get(Guid id, long? after, long? before, int? limit, string? types, string? actor, bool? system,
         DateTimeOffset? from, IQuerySession session, TimelineEventTypes eventTypes, ClaimsPrincipal user, HttpContext context, CancellationToken ct)
     {
         var validation = new Problems.Validation();
-        var pageSize = Paging.Limit(limit, validation, DefaultLimit, MaxLimit);
+        var pageSize = Paging.Limit(limit, validation, StoredLine.DefaultPage, StoredLine.MaxPage);
         validation.Require(after is null || before is null, "before", "Give 'after' or 'before', not both.");
         validation.Require(after is null or >= 0, "after", "A sequence (0 or more).");
         validation.Require(before is null or >= 1, "before", "A sequence (1 or more).");
@@ -55,13 +52,5 @@ public static class GetTimelineEndpoint
             else validation.Add("types", $"'{type}' is not an event type of the timeline ({string.Join(", ", eventTypes.Names)}).");
         }
         return stored.ToArray();
-    }
-
-    /// <summary>A page read into items (<see cref="StoredLine.PageAsync"/>, <see cref="StoredLine.Read"/>), for a door that shows them.</summary>
-    public static async Task<(List<TimelineItem> Page, long? Next)> ScanAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
-        bool backward, long from, int limit, string[] types, string[] hidden, string? actor, bool redact, CancellationToken ct, DateTimeOffset? since = null)
-    {
-        var (items, next) = await StoredLine.PageAsync(session, eventTypes, new(id, backward, from, limit, types, hidden, since, redact, actor), ct);
-        return (StoredLine.Read(items), next);
     }
 }

@@ -37,6 +37,9 @@ public static class StoredLine
     }
     private const string S = IncidentOrchestratorHost.SchemaName;
 
+    /// <summary>A page's size when none is asked for, and the most a page holds.</summary>
+    public const int DefaultPage = 200, MaxPage = 1000;
+
     /// <summary>
     /// The line, and for a type that hides fields its redacted line, in full even when it is the line itself (every sensitive
     /// field absent): the chain hashes an absent redacted line and an empty one alike, so an empty one is never shown.
@@ -73,7 +76,7 @@ public static class StoredLine
     /// </summary>
     public sealed class Writer(ILogger logger) : DocumentSessionListenerBase
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> _logged = new(); // a defect is logged once a type, not once an event
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(Type, bool WithoutLine), bool> _logged = new(); // a defect is logged once a type and kind, not once an event
 
         public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
         {
@@ -90,7 +93,7 @@ public static class StoredLine
                 e.Headers?.Remove(RedactedHeader);
                 e.Headers?.Remove(RedactionHeader);
                 var lines = Of(e.Data, e.EventType, out var failure);
-                if (failure is not null && _logged.TryAdd(e.EventType, true))
+                if (failure is not null && _logged.TryAdd((e.EventType, lines is null), true))
                     logger.LogError(failure, lines is null
                         ? "A {EventType} event of stream {StreamId} is appended without a timeline line (it could not be written); pages describe it as they read it. Further events of this type are not logged again until the service restarts"
                         : "A {EventType} event of stream {StreamId} is appended with a timeline line named by its type: its sentence could not be made. Further events of this type are not logged again until the service restarts",
@@ -239,9 +242,13 @@ public static class StoredLine
         return false;
     }
 
-    /// <summary>A page's items as items, for a door that shows them rather than passing their text on (the console, the live feed).</summary>
-    public static List<TimelineItem> Read(IEnumerable<byte[]> items) =>
-        items.Select(i => JsonSerializer.Deserialize<TimelineItem>(i, Json)!).ToList();
+    /// <summary>A page read into items, for a door that shows them rather than passing their text on (the console, the live feed, the report).</summary>
+    public static async Task<(List<TimelineItem> Items, long? Next)> ItemsAsync(IQuerySession session, TimelineEventTypes eventTypes, Query q,
+        CancellationToken ct)
+    {
+        var (items, next) = await PageAsync(session, eventTypes, q, ct);
+        return (items.Select(i => JsonSerializer.Deserialize<TimelineItem>(i, Json)!).ToList(), next);
+    }
 
     /// <summary>
     /// Exactly a line as <see cref="Of"/> writes it: one JSON object that starts the text, with <c>type</c>, <c>actor</c>,

@@ -27,8 +27,8 @@ public static class TimelineFeed
                 if (await session.LoadAsync<Incident>(id, ct) is not { } incident || !caller.CanSee(incident)) yield break;
                 while (incident.Version > seen)
                 {
-                    var (items, next) = await GetTimelineEndpoint.ScanAsync(session, eventTypes, id, false, seen, GetTimelineEndpoint.MaxLimit, filter.Types,
-                        filter.Hidden, filter.Actor, Redaction.AppliesTo(caller, incident), ct);
+                    var (items, next) = await StoredLine.ItemsAsync(session, eventTypes, new(id, false, seen, StoredLine.MaxPage, filter.Types,
+                        filter.Hidden, null, Redaction.AppliesTo(caller, incident), filter.Actor), ct);
                     // A page read forward may reach past the version the incident was read at (an event appended
                     // between the two reads); what was delivered is never delivered again.
                     seen = Math.Max(next ?? incident.Version, items.Count > 0 ? items[^1].Sequence : seen);

@@ -187,9 +187,7 @@ public static class ConsoleEndpoints
     public static async Task<(IReadOnlyList<TimelineItem> Items, long? Older)> NewestAsync(IQuerySession session, TimelineEventTypes eventTypes, Guid id,
         long before, bool showSystem, bool redact, CancellationToken ct)
     {
-        var (page, next) = await GetTimelineEndpoint.ScanAsync(session, eventTypes, id, true, before, TimelinePage, [], showSystem ? [] : eventTypes.System, null,
-            redact, ct);
-        return (page, next);
+        return await StoredLine.ItemsAsync(session, eventTypes, new(id, true, before, TimelinePage, [], showSystem ? [] : eventTypes.System, null, redact), ct);
     }
 
     private static async Task<IResult> OlderEventsAsync(Guid id, long before, bool? system, HttpContext context, IQuerySession session,

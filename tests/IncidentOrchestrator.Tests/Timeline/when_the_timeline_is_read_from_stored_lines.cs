@@ -108,8 +108,8 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
 
         // the console's rows read the same items
         await using var session = Store.QuerySession();
-        var console = await GetTimelineEndpoint.ScanAsync(session, Host.Services.GetRequiredService<TimelineEventTypes>(), id, false, 0, 200, [], [], null, true, CancellationToken.None);
-        Assert.True(JsonNode.DeepEquals(await Described(id, redact: true), JsonSerializer.SerializeToNode(console.Page, Json)), rewrite);
+        var console = await StoredLine.ItemsAsync(session, Host.Services.GetRequiredService<TimelineEventTypes>(), new(id, false, 0, 200, [], [], null, true), CancellationToken.None);
+        Assert.True(JsonNode.DeepEquals(await Described(id, redact: true), JsonSerializer.SerializeToNode(console.Items, Json)), rewrite);
     }
 
     [Theory]
@@ -194,13 +194,13 @@ public sealed class when_the_timeline_is_read_from_stored_lines(AppFixture fixtu
         Assert.Contains("Marked redacted", report);
         Assert.DoesNotContain("Marked full", report);
 
-        // the console's rows and the live feed read items through ScanAsync
+        // the console's rows, the live feed and the report read items through ItemsAsync
         await using var session = Store.QuerySession();
         foreach (var (redact, mark) in new[] { (false, "Marked full"), (true, "Marked redacted") })
         {
-            var (items, _) = await GetTimelineEndpoint.ScanAsync(session, Host.Services.GetRequiredService<TimelineEventTypes>(), id, false, 0, 200, [], [], null, redact, CancellationToken.None);
+            var (items, _) = await StoredLine.ItemsAsync(session, Host.Services.GetRequiredService<TimelineEventTypes>(), new(id, false, 0, 200, [], [], null, redact), CancellationToken.None);
             Assert.StartsWith(mark, items.Single(i => i.Sequence == resolved).Summary);
-            var (ofActor, _) = await GetTimelineEndpoint.ScanAsync(session, Host.Services.GetRequiredService<TimelineEventTypes>(), id, false, 0, 200, [], [], actor, redact, CancellationToken.None);
+            var (ofActor, _) = await StoredLine.ItemsAsync(session, Host.Services.GetRequiredService<TimelineEventTypes>(), new(id, false, 0, 200, [], [], null, redact, actor), CancellationToken.None);
             Assert.StartsWith(mark, ofActor.Single(i => i.Sequence == resolved).Summary);
         }
     }

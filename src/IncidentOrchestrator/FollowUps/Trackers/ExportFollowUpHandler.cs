@@ -31,7 +31,7 @@ public static class ExportFollowUpHandler
             var label = Label(followUp.Id);
             issue = await client.FindAsync(label, ct) ?? await client.CreateAsync(Draft(followUp, options, notifications, label), ct);
         }
-        catch (Exception e) when (e is TrackerException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (TrackerException e)
         {
             var now = clock.GetUtcNow();
             logger.LogWarning(e.InnerException, "Exporting follow-up {FollowUp} to {Tracker} failed (attempt {Attempt}): {Reason}", export.FollowUpId, export.Tracker,
@@ -43,9 +43,8 @@ public static class ExportFollowUpHandler
                 return;
             }
             var retryAt = now + TryAgain.After(export.Attempt);
-            var reason = e is TaskCanceledException ? $"no answer in time ({e.Message})" : e.Message;
             await commands.DecideAsync(export.IncidentId, _ => IncidentDecision.Append(
-                    new FollowUpExportFailed(export.IncidentId, export.FollowUpId, export.Tracker, export.Attempt, reason, retryAt, now))
+                    new FollowUpExportFailed(export.IncidentId, export.FollowUpId, export.Tracker, export.Attempt, e.Message, retryAt, now))
                 with { Scheduled = [(export with { Attempt = export.Attempt + 1 }, retryAt)] }, ct);
             return;
         }

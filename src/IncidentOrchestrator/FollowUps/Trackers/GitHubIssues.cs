@@ -48,13 +48,5 @@ public sealed class GitHubIssues(HttpClient http, TrackerOptions options) : ITra
         return request;
     }
 
-    /// <summary>The text of a successful answer; any other is a <see cref="TrackerException"/>.</summary>
-    private async Task<string> SendAsync(HttpRequestMessage request, CancellationToken ct)
-    {
-        using var response = await http.SendAsync(request, ct);
-        var text = await TrackerText.ReadAsync(response, ct);
-        if (!response.IsSuccessStatusCode)
-            throw new TrackerException($"GitHub answered {(int)response.StatusCode}: {TrackerText.Short(text)}", TrackerException.IsFinal(response.StatusCode));
-        return text;
-    }
+    private Task<string> SendAsync(HttpRequestMessage request, CancellationToken ct) => TrackerHttp.SendAsync(http, request, "GitHub", ct);
 }

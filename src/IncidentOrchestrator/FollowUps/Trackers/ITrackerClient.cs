@@ -47,15 +47,37 @@ public static class TrackerAnswer
     }
 }
 
-/// <summary>
-/// A tracker's answer as text: read as UTF-8 (both trackers speak it) whatever charset the answer names, so that a proxy's page in a
-/// charset this runtime cannot decode is still an answer to report, not an exception no one expects.
-/// </summary>
+/// <summary>A tracker's request sent, and its answer's text; every way it can fail is a <see cref="TrackerException"/>.</summary>
+public static class TrackerHttp
+{
+    /// <summary>
+    /// The text of a successful answer. An answer that is not a success, no answer at all, or none in time is the tracker's
+    /// failure. The text is read as UTF-8 (both trackers speak it) whatever charset the answer names, so that a proxy's page in
+    /// a charset this runtime cannot decode is still an answer to report.
+    /// </summary>
+    public static async Task<string> SendAsync(HttpClient http, HttpRequestMessage request, string tracker, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var text = System.Text.Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(ct));
+            if (!response.IsSuccessStatusCode)
+                throw new TrackerException($"{tracker} answered {(int)response.StatusCode}: {TrackerText.Short(text)}", TrackerException.IsFinal(response.StatusCode));
+            return text;
+        }
+        catch (HttpRequestException e)
+        {
+            throw new TrackerException($"{tracker}: {e.Message}", inner: e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new TrackerException($"{tracker} gave no answer in time ({e.Message})", inner: e);
+        }
+    }
+}
+
 public static class TrackerText
 {
-    public static async Task<string> ReadAsync(HttpResponseMessage response, CancellationToken ct) =>
-        System.Text.Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(ct));
-
     /// <summary>An answer's text, short enough for one timeline line.</summary>
     public static string Short(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }

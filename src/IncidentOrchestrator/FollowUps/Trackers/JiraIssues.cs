@@ -57,14 +57,6 @@ public sealed class JiraIssues(HttpClient http, TrackerOptions options) : ITrack
         return request;
     }
 
-    /// <summary>The text of a successful answer; any other is a <see cref="TrackerException"/>.</summary>
-    private async Task<string> SendAsync(HttpRequestMessage request, CancellationToken ct)
-    {
-        using var response = await http.SendAsync(request, ct);
-        var text = await TrackerText.ReadAsync(response, ct);
-        if (!response.IsSuccessStatusCode)
-            throw new TrackerException($"Jira answered {(int)response.StatusCode}: {TrackerText.Short(text)}", TrackerException.IsFinal(response.StatusCode));
-        return text;
-    }
+    private Task<string> SendAsync(HttpRequestMessage request, CancellationToken ct) => TrackerHttp.SendAsync(http, request, "Jira", ct);
 }
 
