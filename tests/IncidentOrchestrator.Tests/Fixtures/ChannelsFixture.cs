@@ -16,7 +16,14 @@ public sealed class ChannelsFixture : IAsyncLifetime
 
     public IAlbaHost Host { get; private set; } = null!;
     public WebhookReceiver Receiver { get; private set; } = null!;
-    public SimpleSmtpServer Smtp { get; private set; } = null!;
+    private SimpleSmtpServer Smtp { get; set; } = null!;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SmtpMessage> _mail = new();
+
+    /// <summary>
+    /// The mail received so far. Kept from the server's event: netDumbster's own list is written by its session thread
+    /// without a lock, so reading it while a message arrives can throw.
+    /// </summary>
+    public IReadOnlyList<SmtpMessage> Mail => _mail.ToArray();
     private string Playbooks { get; } = Directory.CreateTempSubdirectory("channel-playbooks-").FullName;
 
     public async Task InitializeAsync()
@@ -26,6 +33,7 @@ public sealed class ChannelsFixture : IAsyncLifetime
         Receiver = await WebhookReceiver.StartAsync();
         var port = LocalPostgresCluster.FreePort();
         Smtp = SimpleSmtpServer.Start(port);
+        Smtp.MessageReceived += (_, received) => _mail.Enqueue(received.Message);
         var channels = $"{Receiver.Base}/channels";
         Host = await AppFixture.StartHostAsync(await TestDatabase.CreateDatabaseAsync("channels"), Playbooks, settings: new Dictionary<string, string>
         {

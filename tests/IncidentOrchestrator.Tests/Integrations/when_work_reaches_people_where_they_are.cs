@@ -77,7 +77,7 @@ public sealed class when_work_reaches_people_where_they_are(ChannelsFixture fixt
         Assert.Equal(task, Json(hook).GetProperty("workId").GetGuid());
 
         // Email: a plain-text and an HTML part.
-        var mail = await RunScenarios.Eventually(() => Task.FromResult(fixture.Smtp.ReceivedEmail.Where(m => m.Subject.Contains(_key)).ToList()), m => m.Count > 0);
+        var mail = await RunScenarios.Eventually(() => Task.FromResult(fixture.Mail.Where(m => m.Subject.Contains(_key)).ToList()), m => m.Count > 0);
         Assert.Equal(ChannelsFixture.MailTo, mail[0].ToAddresses.Single().Address);
         Assert.Contains(mail[0].MessageParts, p => p.HeaderData.Contains("text/plain") && p.BodyData.Contains($"Look into it ({_key})"));
         Assert.Contains(mail[0].MessageParts, p => p.HeaderData.Contains("text/html") && p.BodyData.Contains($"/incidents/{incident}"));
@@ -136,7 +136,7 @@ public sealed class when_work_reaches_people_where_they_are(ChannelsFixture fixt
         foreach (var channel in new[] { "slack", "teams", "pagerduty", "webhook", "slack-titles" })
             outbound.Add((await RunScenarios.Eventually(() => Task.FromResult(Receiver.Requests.Where(r => r.Path == $"/channels/{channel}" && r.Body.Contains(link)).ToList()),
                 r => r.Count > 0))[0].Body);
-        var mail = await RunScenarios.Eventually(() => Task.FromResult(fixture.Smtp.ReceivedEmail.Where(m => m.MessageParts.Any(p => p.BodyData.Contains(link))).ToList()),
+        var mail = await RunScenarios.Eventually(() => Task.FromResult(fixture.Mail.Where(m => m.MessageParts.Any(p => p.BodyData.Contains(link))).ToList()),
             m => m.Count > 0);
         outbound.AddRange(mail[0].MessageParts.Select(p => p.BodyData).Append(mail[0].Subject));
 
@@ -159,6 +159,6 @@ public sealed class when_work_reaches_people_where_they_are(ChannelsFixture fixt
 
         Assert.Empty(Receiver.For(_key, "/channels/teams")); // below its minimum severity
         Assert.Empty(Receiver.For($"Approve closing ({_key})", "/channels/slack-titles")); // it takes tasks only
-        Assert.DoesNotContain(fixture.Smtp.ReceivedEmail, m => m.Subject.Contains($"Approve closing ({_key})"));
+        Assert.DoesNotContain(fixture.Mail, m => m.Subject.Contains($"Approve closing ({_key})"));
     }
 }
