@@ -61,27 +61,28 @@ public sealed class the_published_service_under_systemd
             var log = new StringBuilder();
             service.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
             service.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+            string Log() { lock (log) return log.ToString(); } // read under the lock the output threads append under
             service.BeginOutputReadLine();
             service.BeginErrorReadLine();
 
-            Assert.Equal("READY=1", await ReceiveAsync(notify, TimeSpan.FromSeconds(90), () => log.ToString()));
+            Assert.Equal("READY=1", await ReceiveAsync(notify, TimeSpan.FromSeconds(90), Log));
             // systemd hears "ready" when the host has started; the readiness probe also waits for the warm-up.
             using (var http = new HttpClient())
             {
                 var ready = Stopwatch.StartNew();
                 while (!(await http.GetAsync($"http://127.0.0.1:{port}/health/ready")).IsSuccessStatusCode)
                 {
-                    Assert.True(ready.Elapsed < TimeSpan.FromSeconds(30), $"not ready 30 s after READY=1:\n{log}");
+                    if (ready.Elapsed >= TimeSpan.FromSeconds(30)) Assert.Fail($"not ready 30 s after READY=1:\n{Log()}");
                     await Task.Delay(100);
                 }
             }
 
             var pid = (await File.ReadAllTextAsync(Path.Combine(folder.FullName, "pid"))).Trim();
             using (var term = Process.Start("kill", ["-TERM", pid])) await term.WaitForExitAsync();
-            Assert.Equal("STOPPING=1", await ReceiveAsync(notify, TimeSpan.FromSeconds(30), () => log.ToString()));
+            Assert.Equal("STOPPING=1", await ReceiveAsync(notify, TimeSpan.FromSeconds(30), Log));
             using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await service.WaitForExitAsync(exited.Token);
-            Assert.True(service.ExitCode == 0, $"exit {service.ExitCode}\n{log}");
+            Assert.True(service.ExitCode == 0, $"exit {service.ExitCode}\n{Log()}");
         }
         finally
         {

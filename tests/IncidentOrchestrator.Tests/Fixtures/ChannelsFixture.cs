@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Alba;
 using netDumbster.smtp;
 
@@ -16,12 +17,13 @@ public sealed class ChannelsFixture : IAsyncLifetime
 
     public IAlbaHost Host { get; private set; } = null!;
     public WebhookReceiver Receiver { get; private set; } = null!;
-    private SimpleSmtpServer Smtp { get; set; } = null!;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<SmtpMessage> _mail = new();
+    private SimpleSmtpServer _smtp = null!;
+    private readonly ConcurrentQueue<SmtpMessage> _mail = new();
 
     /// <summary>
-    /// The mail received so far. Kept from the server's event: netDumbster's own list is written by its session thread
-    /// without a lock, so reading it while a message arrives can throw.
+    /// The mail received so far, oldest first. Kept from the server's event, raised before it acknowledges a message:
+    /// netDumbster's own <c>ReceivedEmail</c> copies its store by counting first and enumerating after, so a message that
+    /// arrives in between makes the copy throw.
     /// </summary>
     public IReadOnlyList<SmtpMessage> Mail => _mail.ToArray();
     private string Playbooks { get; } = Directory.CreateTempSubdirectory("channel-playbooks-").FullName;
@@ -32,8 +34,8 @@ public sealed class ChannelsFixture : IAsyncLifetime
             File.Copy(file, Path.Combine(Playbooks, Path.GetFileName(file)));
         Receiver = await WebhookReceiver.StartAsync();
         var port = LocalPostgresCluster.FreePort();
-        Smtp = SimpleSmtpServer.Start(port);
-        Smtp.MessageReceived += (_, received) => _mail.Enqueue(received.Message);
+        _smtp = SimpleSmtpServer.Start(port); // with its message store: without it, the server raises no event either
+        _smtp.MessageReceived += (_, received) => _mail.Enqueue(received.Message); // on the server's session thread, inside its lock: nothing here may throw
         var channels = $"{Receiver.Base}/channels";
         Host = await AppFixture.StartHostAsync(await TestDatabase.CreateDatabaseAsync("channels"), Playbooks, settings: new Dictionary<string, string>
         {
@@ -101,7 +103,7 @@ public sealed class ChannelsFixture : IAsyncLifetime
         await Host.StopAsync();
         await Host.DisposeAsync();
         await Receiver.DisposeAsync();
-        Smtp.Stop();
+        _smtp.Stop();
         Directory.Delete(Playbooks, recursive: true);
     }
 }

@@ -57,9 +57,13 @@ public sealed class PublishedServiceFixture : IAsyncLifetime
         return Errors(from);
     }
 
-    private IReadOnlyList<string> Errors(int from) =>
-        Log[Math.Min(from, Log.Length)..].Split('\n').Select((line, i) => (line, i)).Where(l => l.line.StartsWith("fail:") || l.line.StartsWith("crit:"))
-            .Select(l => string.Join('\n', Log[Math.Min(from, Log.Length)..].Split('\n').Skip(l.i).Take(8))).ToList();
+    private IReadOnlyList<string> Errors(int from)
+    {
+        var log = Log; // one reading: the service goes on writing
+        var lines = log[Math.Min(from, log.Length)..].Split('\n');
+        return lines.Select((line, i) => (line, i)).Where(l => l.line.StartsWith("fail:") || l.line.StartsWith("crit:"))
+            .Select(l => string.Join('\n', lines.Skip(l.i).Take(8))).ToList();
+    }
 
     public async Task DisposeAsync()
     {

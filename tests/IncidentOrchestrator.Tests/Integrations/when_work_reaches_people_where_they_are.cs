@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Alba;
+using Wolverine.Tracking;
+using IncidentOrchestrator.Notifications;
 using IncidentOrchestrator.Tests.Fixtures;
 using IncidentOrchestrator.Tests.Runs;
 
@@ -152,13 +154,20 @@ public sealed class when_work_reaches_people_where_they_are(ChannelsFixture fixt
     [Fact]
     public async Task channels_take_only_the_kinds_and_severities_they_are_routed()
     {
-        var (_, task) = await TaskOn(severity: "low");
+        var (incident, task) = await TaskOn(severity: "low");
         await Delivered("slack", _key);
-        await Host.Post($"/api/tasks/{task}/complete", new { outputs = new { found = "nothing" } }, Rui, expect: 204);
-        await Delivered("slack", $"Approve closing ({_key})"); // the approval that follows, on the channel that takes everything
+        // Every message the completion leads to is handled before this returns: the approval that follows, its routing
+        // to the channels and each channel's delivery. So what did not arrive was not sent, rather than not sent yet.
+        var completion = await Host.TrackActivity().Timeout(TimeSpan.FromSeconds(30)).ExecuteAndWaitAsync((Wolverine.IMessageContext _) =>
+            Host.Post($"/api/tasks/{task}/complete", new { outputs = new { found = "nothing" } }, Rui, expect: 204));
 
-        Assert.Empty(Receiver.For(_key, "/channels/teams")); // below its minimum severity
-        Assert.Empty(Receiver.For($"Approve closing ({_key})", "/channels/slack-titles")); // it takes tasks only
+        var approval = completion.Sent.MessagesOf<DeliverNotification>()
+            .Where(d => d.Notification.IncidentId == incident && d.Notification.Title.Contains($"Approve closing ({_key})")).ToList();
+        // Not teams (below its minimum severity), nor slack-titles or mail (they take tasks only).
+        Assert.Equal(["hook", "pager", "slack"], approval.Select(d => d.Channel).Order());
+        await Delivered("slack", $"Approve closing ({_key})");
+        Assert.Empty(Receiver.For($"Approve closing ({_key})", "/channels/teams"));
+        Assert.Empty(Receiver.For($"Approve closing ({_key})", "/channels/slack-titles"));
         Assert.DoesNotContain(fixture.Mail, m => m.Subject.Contains($"Approve closing ({_key})"));
     }
 }
