@@ -21,6 +21,11 @@ public static class Planner
     /// replay answers an escalation of that step alike; unanswered, it waits.</param>
     /// <param name="Playbooks">The loaded playbooks by name, for a child run's inputs to be checked as the run checks them;
     /// without it a plan assumes a child run starts.</param>
+    /// <param name="Attempts">How many attempts actions took in a recorded run before they succeeded: a replay fails each
+    /// attempt but the last and asks the run's rule what follows (<see cref="RunDecider.AfterFailedAttempt"/>), so a success
+    /// that needed more attempts than the candidate allows fails, by its route.</param>
+    /// <param name="CancelledAt">When people cancelled a recorded run (<see cref="DateTimeOffset.MaxValue"/> when the record
+    /// does not say): a replay cancels it there (<see cref="RunDecider.Cancel"/>), after the steps the record ended before it.</param>
     public sealed record Request(
         IReadOnlyDictionary<string, object?> Inputs,
         IReadOnlyDictionary<string, object?> Incident,
@@ -31,7 +36,9 @@ public static class Planner
         IActionCatalog? Actions = null,
         IReadOnlyDictionary<string, IncidentFactsRead>? IncidentRead = null,
         IReadOnlyDictionary<string, string>? Answers = null,
-        Func<string, Playbook?>? Playbooks = null);
+        Func<string, Playbook?>? Playbooks = null,
+        IReadOnlyDictionary<string, int>? Attempts = null,
+        DateTimeOffset? CancelledAt = null);
 
     /// <summary>
     /// How a plan orders the ends of steps under way together, when no record says: actions that run in the run's own turn
@@ -102,7 +109,15 @@ public static class Planner
             while (true)
             {
                 while (RunDecider.Next(playbook, _run, Scope) is { Count: > 0 } decisions) Record(decisions);
-                if (RunDecider.HasEnded(_run) || NextToEnd() is not { } step) break;
+                if (RunDecider.HasEnded(_run)) break;
+                var step = NextToEnd();
+                if (request.CancelledAt is { } cancelled && (step is null || RecordedEnd(step) is not { } at || at > cancelled))
+                {
+                    // Nothing the record ended before the cancellation is left: people cancel the run here, as they did.
+                    Record(RunDecider.Cancel(_run, "cancelled in the record", "a person"));
+                    break;
+                }
+                if (step is null) break;
                 End(step);
             }
 
@@ -146,8 +161,38 @@ public static class Planner
             var outcome = _planned[step.Id].Outcome!;
             if (outcome == Outcomes.Failed)
                 Record(RunDecider.Failure(playbook, _run, step, "failed"));
-            else _run.Succeeded(step.Id, outcome, [], step.Kind is ActionCall, Never);
+            else if (!FailsItsRecordedAttempts(step)) _run.Succeeded(step.Id, outcome, [], step.Kind is ActionCall, Never);
         }
+
+        /// <summary>
+        /// An action the record says succeeded at its n-th attempt failed n-1 times first: each failure meets this playbook's
+        /// retry policy. True when the policy gives up before the attempt that succeeded (the failure is recorded, by its route).
+        /// </summary>
+        private bool FailsItsRecordedAttempts(Step step)
+        {
+            var attempts = request.Attempts?.GetValueOrDefault(step.Id) ?? 0;
+            if (step.Kind is not ActionCall call || attempts <= 1) return false;
+            for (var attempt = 1; attempt < attempts; attempt++)
+            {
+                var after = RunDecider.AfterFailedAttempt(playbook, _run, step, attempt, "failed");
+                if (after is [RunDecision.RetryStep retry])
+                {
+                    _run.Started(step.Id, retry.Attempt, isAction: true, Never);
+                    continue;
+                }
+                var why = $"it took {attempts} attempts; the candidate allows {attempt}";
+                _planned[step.Id] = _planned[step.Id] with
+                {
+                    Outcome = Outcomes.Failed,
+                    Reason = $"runs {call.Action}; {Outcomes.Failed} ({why}); onFailure: {step.OnFailure.Name()}",
+                };
+                Record(after);
+                return true;
+            }
+            return false;
+        }
+
+        private DateTimeOffset? RecordedEnd(Step step) => request.EndedAt?.GetValueOrDefault(step.Id) is { } at && at != default ? at : null;
 
         private void Record(IReadOnlyList<RunDecision> decisions)
         {
@@ -170,7 +215,7 @@ public static class Planner
                     case RunDecision.SkipStep { Step: var step } skip:
                         _planned[step.Id] = Skip(step, _planned.GetValueOrDefault(step.Id)?.Wave ?? Wave(step), skip.Reason,
                             _planned.GetValueOrDefault(step.Id)?.Title ?? step.Title?.RenderForPeople(Scope()));
-                        _run.Skipped(step.Id, skip.ByWhen, Never);
+                        _run.Skipped(step.Id, skip.ByWhen, Never, needFailed: skip.NeedFailed);
                         break;
                     case RunDecision.FailStep { Step: var step } fail:
                         _planned[step.Id] = Failing(step, fail.Error);
@@ -244,7 +289,7 @@ public static class Planner
             var next = _started
                 .Select((step, order) => (step, order))
                 .Where(s => !_run.Steps[s.step.Id].HasEnded)
-                .OrderBy(s => request.EndedAt?.GetValueOrDefault(s.step.Id) is { } at && at != default ? at : DateTimeOffset.MaxValue)
+                .OrderBy(s => RecordedEnd(s.step) ?? DateTimeOffset.MaxValue)
                 .ThenBy(s => _run.Steps[s.step.Id].Escalated ? 3 : Pace(playbook, s.step, _planned[s.step.Id].Outcome ?? "", request.Actions))
                 .ThenBy(s => s.order)
                 .Select(s => s.step)

@@ -14,7 +14,8 @@ namespace IncidentOrchestrator.Playbooks.Planning;
 public sealed record RecordedStep(string Status, string? Outcome, int Attempts, IReadOnlyDictionary<string, object?> Outputs, string? Resolution = null,
     DateTimeOffset? EndedAt = null, bool Escalated = false, IncidentFactsRead? IncidentRead = null);
 
-/// <summary>A run as the record has it: its inputs and signal, the incident it ran on (as it is now), and each step's end.</summary>
+/// <summary>A run as the record has it: its inputs and signal, the incident it ran on (as it is now), each step's end, and the run's.</summary>
+/// <param name="EndedAt">When the run ended (null when it has not, or the record does not say).</param>
 public sealed record RecordedRun(
     Guid IncidentId,
     Guid RunId,
@@ -23,7 +24,8 @@ public sealed record RecordedRun(
     IReadOnlyDictionary<string, object?> Inputs,
     IReadOnlyDictionary<string, object?>? Signal,
     IReadOnlyDictionary<string, object?> Incident,
-    IReadOnlyDictionary<string, RecordedStep> Steps);
+    IReadOnlyDictionary<string, RecordedStep> Steps,
+    DateTimeOffset? EndedAt = null);
 
 /// <param name="Recorded">The step's outcome in the record (null when the record has no such step, or it never ended).</param>
 /// <param name="Candidate">What the candidate would do: an outcome, or <c>not-reached</c>.</param>
@@ -62,7 +64,7 @@ public static class Replayer
         decisions ??= new Dictionary<string, string>();
         var fromRecord = new Dictionary<string, string>(StringComparer.Ordinal);
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
-        var policyReasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        var attempts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var step in candidate.Steps)
         {
             if (decisions.ContainsKey(step.Id) || run.Steps.GetValueOrDefault(step.Id) is not { } recorded) continue;
@@ -82,14 +84,8 @@ public static class Replayer
                 fromRecord[step.Id] = outcome; // a person decides (or decided) this step: its end stands, whatever the policy says
                 continue;
             }
-            // The same failures would meet a stricter retry: a success that took more attempts than the candidate allows is a failure.
-            var allowed = RunDecider.RetryOf(candidate, step).Attempts;
-            if (step.Kind is ActionCall && outcome == Outcomes.Succeeded && recorded.Attempts > allowed)
-            {
-                fromRecord[step.Id] = Outcomes.Failed;
-                policyReasons[step.Id] = $"it took {recorded.Attempts} attempts; the candidate allows {allowed}";
-            }
-            else fromRecord[step.Id] = outcome;
+            fromRecord[step.Id] = outcome;
+            attempts[step.Id] = recorded.Attempts; // the same failures meet the candidate's retry policy
         }
 
         // What a person typed, read as the candidate declares its outputs (a version that types an output reads the record so).
@@ -99,7 +95,8 @@ public static class Replayer
             .ToDictionary(s => s.Key, s => s.Value.EndedAt!.Value, StringComparer.Ordinal);
         var read = run.Steps.Where(s => s.Value.IncidentRead is not null).ToDictionary(s => s.Key, s => s.Value.IncidentRead!, StringComparer.Ordinal);
         var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
-            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers));
+            fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers,
+            Attempts: attempts, CancelledAt: run.Status == RunStates.Cancelled ? run.EndedAt ?? DateTimeOffset.MaxValue : null));
         var before = recordedPlaybook is null ? null : Planner.Make(recordedPlaybook, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             run.Steps.Where(s => s.Value.Outcome is not null && recordedPlaybook.Step(s.Key) is { } st && Outcomes.For(st.Kind).Contains(s.Value.Outcome))
                 .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers));
@@ -109,8 +106,7 @@ public static class Replayer
             var recorded = run.Steps.GetValueOrDefault(p.Id);
             var decided = p.Disposition is "run" or "wait" or "escalate" or "fail";
             var assumed = decided && !fromRecord.ContainsKey(p.Id) && !decisions.ContainsKey(p.Id) && p.Kind != "wait";
-            var reason = policyReasons.TryGetValue(p.Id, out var why) ? $"{p.Reason}; {why}" : p.Reason;
-            return new ReplayStep(p.Id, recorded?.Outcome, p.Outcome ?? p.Disposition, p.Disposition, reason, assumed);
+            return new ReplayStep(p.Id, recorded?.Outcome, p.Outcome ?? p.Disposition, p.Disposition, p.Reason, assumed);
         }).ToList();
 
         var differences = new List<ReplayDifference>();
@@ -136,8 +132,7 @@ public static class Replayer
                     ? $"'{planned.Id}' is not in the recorded run: {planned.Reason}"
                     : $"'{planned.Id}' was {recorded.Status} in the record; the candidate would go on: {planned.Reason}"));
             else if (recorded.Outcome is not null && Ran(recorded) is { } was && planned.Outcome is { } would && was != would)
-                differences.Add(new("changed-outcome", planned.Id, $"'{planned.Id}' ended {recorded.Outcome} in the record; the candidate's would end {would}" +
-                                                                    (policyReasons.TryGetValue(planned.Id, out var why) ? $" ({why})" : "")));
+                differences.Add(new("changed-outcome", planned.Id, $"'{planned.Id}' ended {recorded.Outcome} in the record; the candidate's would end {would}: {planned.Reason}"));
             else if (recorded.Outcome == Outcomes.Compensated && plan.Compensations.All(c => c.Step != planned.Id))
                 differences.Add(new("changed-outcome", planned.Id, $"'{planned.Id}' was undone in the record; the candidate would not undo it"));
             if (before?.Steps.FirstOrDefault(b => b.Id == planned.Id) is { With: { } was2 } && planned.With is { } now && Changed(was2, now) is { Length: > 0 } changes)
@@ -148,8 +143,8 @@ public static class Replayer
                 if (recordedPlaybook.Step(step.Id) is { Kind: ActionCall } old && Policy(old, recordedPlaybook) != Policy(step, candidate))
                     differences.Add(new("changed-policy", step.Id, $"'{step.Id}': {Policy(old, recordedPlaybook)} → {Policy(step, candidate)}"));
 
-        // People cancelled the run, or it is still going: the candidate would be too, unless it fails or compensates first.
-        var candidateStatus = run.Status is RunStates.Cancelled or RunStates.Running or RunStates.Waiting && plan.Outcome is Outcomes.Succeeded or RunStates.Waiting
+        // A run still under way has no end to compare: the candidate is under way too, unless it would have ended otherwise already.
+        var candidateStatus = run.Status is RunStates.Running or RunStates.Waiting && plan.Outcome is Outcomes.Succeeded or RunStates.Waiting
             ? run.Status : plan.Outcome;
         if (candidateStatus != run.Status && run.Status is RunStates.Succeeded or RunStates.Failed or RunStates.Compensated)
             differences.Add(new("changed-outcome", "", $"the run ended {run.Status}; the candidate's would end {candidateStatus}"));

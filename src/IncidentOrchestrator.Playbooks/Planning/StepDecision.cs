@@ -14,7 +14,8 @@ public abstract record StepDecision
     public sealed record Start : StepDecision;
 
     /// <param name="ByWhen">Skipped by its own <c>when</c>: only such a skip travels to the steps that need it.</param>
-    public sealed record Skip(string Reason, bool ByWhen) : StepDecision;
+    /// <param name="NeedFailed">Skipped because a step it needs failed: unlike a step its guard found not needed, it did not do its part.</param>
+    public sealed record Skip(string Reason, bool ByWhen, bool NeedFailed = false) : StepDecision;
 
     public sealed record Fail(string Reason) : StepDecision;
 
@@ -24,7 +25,7 @@ public abstract record StepDecision
     public static StepDecision For(Step step, Func<string, NeedEnd> needs, ValueScope scope)
     {
         if (step.Needs.FirstOrDefault(n => needs(n.StepId).Outcome == Outcomes.Failed) is { } failed)
-            return new Skip($"needs '{failed.StepId}', which failed", ByWhen: false);
+            return new Skip($"needs '{failed.StepId}', which failed", ByWhen: false, NeedFailed: true);
         if (step.Needs.FirstOrDefault(n => needs(n.StepId).SkippedByWhen) is { } skipped)
             return new Skip($"needs '{skipped.StepId}', which was skipped because its when is false", ByWhen: false);
         if (step.When is not { } when) return new Start();

@@ -40,7 +40,7 @@ public static class RunDecider
             var read = decision is StepDecision.Skip { ByWhen: false } ? null : IncidentFactsRead.Of(step, seen);
             return decision switch
             {
-                StepDecision.Skip skip => [new RunDecision.SkipStep(step, skip.Reason, skip.ByWhen, "system", read)],
+                StepDecision.Skip skip => [new RunDecision.SkipStep(step, skip.Reason, skip.ByWhen, "system", read, skip.NeedFailed)],
                 StepDecision.Fail fail => Failure(playbook, run, step, fail.Reason, read),
                 _ => [new RunDecision.StartStep(step, 1, read)],
             };

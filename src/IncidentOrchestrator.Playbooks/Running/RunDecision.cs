@@ -15,7 +15,8 @@ public abstract record RunDecision
     /// <summary>Start the step (an action's attempt, a wait, a task, an approval, a child run).</summary>
     public sealed record StartStep(Step Step, int Attempt, IncidentFactsRead? Read = null) : RunDecision;
 
-    public sealed record SkipStep(Step Step, string Reason, bool ByWhen, string By, IncidentFactsRead? Read = null) : RunDecision;
+    /// <param name="NeedFailed">Skipped because a step it needs failed (<see cref="StepRun.DidItsPart"/>).</param>
+    public sealed record SkipStep(Step Step, string Reason, bool ByWhen, string By, IncidentFactsRead? Read = null, bool NeedFailed = false) : RunDecision;
 
     /// <summary>Hand the failed step to the incident commander, who retries it, skips it or aborts the run.</summary>
     public sealed record EscalateStep(Step Step, string Error, int Attempts, IncidentFactsRead? Read = null) : RunDecision;

@@ -78,10 +78,11 @@ public static class RunFold
         step.WaitingFor = null;
     }
 
-    public static void Skipped(this IRunState run, string stepId, bool byWhen, DateTimeOffset at, Dictionary<string, JsonElement>? read = null)
+    public static void Skipped(this IRunState run, string stepId, bool byWhen, DateTimeOffset at, Dictionary<string, JsonElement>? read = null,
+        bool needFailed = false)
     {
         Decided(run, stepId, read);
-        Ends(run, stepId, StepStatuses.Skipped, Outcomes.Skipped, at);
+        Ends(run, stepId, StepStatuses.Skipped, Outcomes.Skipped, at).SkippedForFailedNeed = needFailed;
         if (byWhen) run.SkippedByWhen.Add(stepId);
     }
 

@@ -27,6 +27,15 @@ public sealed class StepRun
     /// <summary>When a failed attempt's retry is due, while it waits for it.</summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
 
+    /// <summary>Skipped because a step it needs failed; false on runs stored before it was kept.</summary>
+    public bool SkippedForFailedNeed { get; set; }
+
+    /// <summary>
+    /// The step did its part: it succeeded, or it was skipped as not needed (by a <c>when</c>, or by the commander), not
+    /// because a step it needs failed. An incident is contained once every containment step of its runs did its part.
+    /// </summary>
+    public bool DidItsPart => Status == StepStatuses.Succeeded || Status == StepStatuses.Skipped && !SkippedForFailedNeed;
+
     public bool HasEnded => Status is StepStatuses.Succeeded or StepStatuses.Failed or StepStatuses.Skipped
         or StepStatuses.Compensated or StepStatuses.Cancelled;
 }

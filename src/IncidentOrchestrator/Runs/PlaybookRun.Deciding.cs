@@ -49,7 +49,7 @@ public sealed partial class PlaybookRun
                 RunFold.EscalationResolved(this, playbook.Step(e.StepId)!, e.Resolution);
                 break;
             case StepSkipped e:
-                RunFold.Skipped(this, e.StepId, e.ByWhen, e.At, e.IncidentRead);
+                RunFold.Skipped(this, e.StepId, e.ByWhen, e.At, e.IncidentRead, e.NeedFailed);
                 break;
             case StepCancelled e:
                 RunFold.Cancelled(this, e.StepId, e.At);
@@ -79,7 +79,7 @@ public sealed partial class PlaybookRun
                     break;
                 case D.SkipStep skip:
                     if (skip.Step.Phase == "containment") turn.EndedContainment.Add(skip.Step.Id);
-                    Append(turn, new StepSkipped(Id, skip.Step.Id, skip.Step.Phase, skip.Reason, skip.By, turn.Now, skip.ByWhen, Json(skip.Read)));
+                    Append(turn, new StepSkipped(Id, skip.Step.Id, skip.Step.Phase, skip.Reason, skip.By, turn.Now, skip.ByWhen, Json(skip.Read), skip.NeedFailed));
                     break;
                 case D.EscalateStep escalate:
                     Append(turn, new StepEscalated(Id, escalate.Step.Id, escalate.Error, RunSubject.EscalatesTo(turn.Playbook.Subject), turn.Now, Json(escalate.Read)));

@@ -255,8 +255,8 @@ public sealed partial class PlaybookRun
     }
 
     /// <summary>
-    /// The incident is contained the moment every containment step of all its runs has ended
-    /// successfully. Concurrent runs append to the same stream, so one of two racing turns retries
+    /// The incident is contained the moment every containment step of all its runs did its part
+    /// (<see cref="StepRun.DidItsPart"/>). Concurrent runs append to the same stream, so one of two racing turns retries
     /// and then sees the other's steps as ended.
     /// </summary>
     private void CheckContainment(Playbook playbook, Turn turn, Incident? incident)
@@ -264,7 +264,7 @@ public sealed partial class PlaybookRun
         if (turn.EndedContainment.Count == 0) return;
         if (incident is null || incident.ContainedAt is not null || incident.Status != IncidentStatus.Open) return;
 
-        var mine = ContainmentSteps(playbook).Where(s => !(Steps[s].Status is StepStatuses.Succeeded or StepStatuses.Skipped));
+        var mine = ContainmentSteps(playbook).Where(s => !Steps[s].DidItsPart);
         var prefix = $"{Id:N}:";
         var others = incident.OpenContainmentSteps.Where(k => !k.StartsWith(prefix, StringComparison.Ordinal));
         if (mine.Any() || others.Any()) return;

@@ -135,6 +135,49 @@ public sealed class replaying_a_candidate_over_recorded_runs
     }
 
     [Fact]
+    public void a_run_people_cancelled_is_cancelled_in_the_replay_when_it_was()
+    {
+        var playbook = Load.Valid("""
+            apiVersion: incidents/v1
+            kind: Playbook
+            name: cancelled
+            title: Cancelled
+            steps:
+              - id: note
+                action: incident.add-note
+                with: { note: first }
+              - id: ask
+                needs: [note]
+                task: { assignee: role:responder, title: Anything else? }
+              - id: after
+                needs: [ask]
+                action: incident.add-note
+                with: { note: after }
+            """);
+        var at = new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
+        // The note ran; people cancelled the run while the task was open.
+        var cancelled = new RecordedRun(Guid.NewGuid(), Guid.NewGuid(), playbook.Hash, "cancelled", new Dictionary<string, object?>(), null,
+            IncidentFacts.Preview("high", false), new Dictionary<string, RecordedStep>
+            {
+                ["note"] = new("succeeded", "succeeded", 1, new Dictionary<string, object?>(), EndedAt: at),
+                ["ask"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: at.AddMinutes(3)),
+                ["after"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: at.AddMinutes(3)),
+            }, EndedAt: at.AddMinutes(3));
+
+        var replay = Replayer.Replay(playbook, playbook, cancelled);
+
+        Assert.Empty(replay.Differences);
+        Assert.Equal("cancelled", replay.CandidateStatus);
+        Assert.Equal(["succeeded", "cancelled", "not-reached"], replay.Steps.Select(s => s.Candidate)); // the task was open, nothing after it began
+        Assert.Equal(replay.CandidateStatus, Replayer.Replay(playbook, playbook, cancelled with { EndedAt = null }).CandidateStatus); // a record without the time: after its ends
+
+        // Had the first step failed, the run would have ended failed before anyone cancelled it.
+        var failed = Replayer.Replay(playbook, playbook, cancelled, new Dictionary<string, string> { ["note"] = "failed" });
+        Assert.Equal("failed", failed.CandidateStatus);
+        Assert.Equal(["failed", "not-reached", "not-reached"], failed.Steps.Select(s => s.Candidate));
+    }
+
+    [Fact]
     public void a_stricter_suspension_on_a_low_incident_would_not_have_suspended_the_programme()
     {
         var candidate = Version(Shipped.Replace("    when: inputs.programme != null\n    action: programme.suspend",

@@ -182,4 +182,36 @@ public sealed class a_runs_turns_on_a_fake_clock
         Assert.Equal(recorded, run.Events.Count);
         Assert.Equal(StepStatuses.Cancelled, run.Run.Steps["revoke"].Status);
     }
+
+    [Theory]
+    [InlineData(true, false)] // the step it needs went through: containment did its part
+    [InlineData(false, true)] // its need failed and the run went on: the revoke never happened, the incident is not contained
+    public async Task a_containment_step_skipped_because_its_need_failed_leaves_the_incident_uncontained(bool prepared, bool needFailed)
+    {
+        var run = await InMemoryRun.StartAsync(Header + """
+              - id: prepare
+                action: postgres.verify-no-access
+                with: { connection: warehouse, table: hr.a, grantee: nobody }
+                onFailure: continue
+              - id: revoke
+                needs: [prepare]
+                phase: containment
+                action: postgres.revoke
+                with: { connection: warehouse, table: hr.a, grantee: all_engineers }
+              - id: suspend
+                phase: containment
+                when: "inputs.programme != null"
+                action: postgres.revoke
+                with: { connection: warehouse, table: hr.b, grantee: all_engineers }
+            inputs:
+              programme: { type: string }
+            """);
+        await run.ReportsAsync("prepare", succeeded: prepared);
+        if (prepared) await run.ReportsAsync("revoke", succeeded: true);
+
+        Assert.Equal(RunStates.Succeeded, run.Run.Status);
+        Assert.Equal(StepStatuses.Skipped, run.Run.Steps["suspend"].Status); // skipped by its when: not needed, so it counts
+        Assert.Equal(needFailed, run.Events.OfType<StepSkipped>().Any(e => e is { StepId: "revoke", NeedFailed: true }));
+        Assert.Equal(!needFailed, run.Events.OfType<IncidentOrchestrator.Incidents.IncidentContained>().Any());
+    }
 }
