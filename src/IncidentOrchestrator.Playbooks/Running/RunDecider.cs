@@ -60,6 +60,15 @@ public static class RunDecider
             : Failure(playbook, run, step, error);
     }
 
+    /// <summary>
+    /// A retry's time came: the attempt it was scheduled for starts while the step still waits for it; nothing once the run
+    /// ended, or the step was cancelled, answered or tried again meanwhile.
+    /// </summary>
+    public static IReadOnlyList<RunDecision> RetryDue(IRunState run, Step step, int attempt) =>
+        !HasEnded(run) && run.Steps.GetValueOrDefault(step.Id) is { Status: StepStatuses.Running } state && state.Attempts == attempt - 1
+            ? [new RunDecision.StartStep(step, attempt)]
+            : [];
+
     /// <summary>A step failed for good (its attempts spent, its guard unreadable, its child run failed): its <c>onFailure</c> route.</summary>
     /// <param name="read">What its guard read of the incident, when the failure is the decision on it (it never started).</param>
     public static IReadOnlyList<RunDecision> Failure(Playbook playbook, IRunState run, Step step, string error, IncidentFactsRead? read = null)

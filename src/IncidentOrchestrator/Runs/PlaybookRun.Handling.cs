@@ -85,11 +85,11 @@ public sealed partial class PlaybookRun
     internal async Task<OutgoingMessages> When(RetryStep message, IRunStore store, DateTimeOffset now, CancellationToken ct)
     {
         var turn = await BeginTurnAsync(store, now, ct);
-        var state = Steps.GetValueOrDefault(message.StepId);
-        if (HasEnded || state is not { Status: StepStatuses.Running } || state.Attempts != message.Attempt - 1) return turn.Outgoing;
+        if (turn.Playbook.Step(message.StepId) is not { } step || RunDecider.RetryDue(this, step, message.Attempt) is not { Count: > 0 } decisions)
+            return turn.Outgoing;
 
         await turn.IncidentAsync(IncidentId, ct);
-        Perform(turn, [new RunDecision.StartStep(turn.Playbook.Step(message.StepId)!, message.Attempt)]);
+        Perform(turn, decisions);
         await AdvanceAsync(turn, ct);
         return turn.Outgoing;
     }

@@ -126,12 +126,12 @@ public sealed class one_rule_decides_a_ready_step
         var scope = new ValueScope();
         scope.Steps["ask"] = new ValueScope.StepState(Outcomes.Succeeded, new Dictionary<string, object?> { ["count"] = "many" });
 
-        Assert.Equal(new StepDecision.Skip("needs 'act', which failed", false),
+        Assert.Equal(new StepDecision.Skip("needs 'act', which failed", false, NeedFailed: true),
             StepDecision.For(after, _ => new StepDecision.NeedEnd(Outcomes.Failed, false), scope));
         var joined = Load.Valid(Guarded("fail").Replace("    needs: [act]\n    action: incident.add-note\n    with: { note: after }",
             "    needs: [ask, act]\n    action: incident.add-note\n    with: { note: after }")).Step("after")!;
         Assert.Equal(["ask", "act"], joined.Needs.Select(n => n.StepId));
-        Assert.Equal(new StepDecision.Skip("needs 'act', which failed", false), StepDecision.For(joined,
+        Assert.Equal(new StepDecision.Skip("needs 'act', which failed", false, NeedFailed: true), StepDecision.For(joined,
             id => id == "ask" ? new StepDecision.NeedEnd(Outcomes.Skipped, true) : new StepDecision.NeedEnd(Outcomes.Failed, false), scope));
         Assert.Equal(new StepDecision.Skip("needs 'act', which was skipped because its when is false", false),
             StepDecision.For(after, _ => new StepDecision.NeedEnd(Outcomes.Skipped, true), scope));

@@ -45,7 +45,7 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
     /// <summary>The retry that was scheduled comes due.</summary>
     public Driving RetryComesDue(string id, int attempt)
     {
-        Fold([new RunDecision.StartStep(Step(id), attempt)]);
+        Fold(RunDecider.RetryDue(Run, Step(id), attempt));
         return Advance();
     }
 

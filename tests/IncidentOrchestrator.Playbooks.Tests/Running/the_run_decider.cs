@@ -75,6 +75,21 @@ public sealed class the_run_decider
     }
 
     [Fact]
+    public void a_retry_that_comes_due_late_or_twice_starts_nothing()
+    {
+        var run = Drive("fail").Advance().Succeeds("revoke-a").Succeeds("note").AttemptFails("revoke-b");
+        var playbook = Load.Valid(Playbook(Revocations.Replace("ROUTE", "fail")));
+        var revokeB = playbook.Step("revoke-b")!;
+
+        Assert.Empty(RunDecider.RetryDue(run.Run, revokeB, 3)); // not the attempt that was scheduled
+        run.RetryComesDue("revoke-b", 2);
+        Assert.Empty(RunDecider.RetryDue(run.Run, revokeB, 2)); // delivered again: that attempt has begun
+        run.AttemptFails("revoke-b").Cancels();
+        Assert.Empty(RunDecider.RetryDue(run.Run, revokeB, 3)); // the run was cancelled while the retry waited
+        Assert.Equal(2, run.Run.Steps["revoke-b"].Attempts);
+    }
+
+    [Fact]
     public void compensation_undoes_the_succeeded_actions_last_first_retrying_an_undo_by_its_steps_policy()
     {
         var run = Drive("compensate").Advance().Succeeds("revoke-a").Succeeds("note").Succeeds("revoke-b").AttemptFails("verify");
