@@ -21,11 +21,13 @@ public static class Planner
     /// replay answers an escalation of that step alike; unanswered, it waits.</param>
     /// <param name="Playbooks">The loaded playbooks by name, for a child run's inputs to be checked as the run checks them;
     /// without it a plan assumes a child run starts.</param>
-    /// <param name="Attempts">How many attempts actions took in a recorded run before they succeeded: a replay fails each
+    /// <param name="Attempts">How many attempts actions took in a recorded run: for one that succeeded, a replay fails each
     /// attempt but the last and asks the run's rule what follows (<see cref="RunDecider.AfterFailedAttempt"/>), so a success
     /// that needed more attempts than the candidate allows fails, by its route.</param>
-    /// <param name="CancelledAt">When people cancelled a recorded run (<see cref="DateTimeOffset.MaxValue"/> when the record
-    /// does not say): a replay cancels it there (<see cref="RunDecider.Cancel"/>), after the steps the record ended before it.</param>
+    /// <param name="CancelledOpen">People cancelled the recorded run (not a commander's abort, which <see cref="Answers"/> carries),
+    /// and these steps had not ended then: a replay ends every other step first, as the record or its pace has it, and the
+    /// run is cancelled (<see cref="RunDecider.Cancel"/>) when only these are left to end, or an undo it did not run is next.</param>
+    /// <param name="Undone">The steps a recorded run undid (with <see cref="CancelledOpen"/>: the undos that ran before the cancel).</param>
     public sealed record Request(
         IReadOnlyDictionary<string, object?> Inputs,
         IReadOnlyDictionary<string, object?> Incident,
@@ -38,7 +40,8 @@ public static class Planner
         IReadOnlyDictionary<string, string>? Answers = null,
         Func<string, Playbook?>? Playbooks = null,
         IReadOnlyDictionary<string, int>? Attempts = null,
-        DateTimeOffset? CancelledAt = null);
+        IReadOnlySet<string>? CancelledOpen = null,
+        IReadOnlySet<string>? Undone = null);
 
     /// <summary>
     /// How a plan orders the ends of steps under way together, when no record says: actions that run in the run's own turn
@@ -111,10 +114,10 @@ public static class Planner
                 while (RunDecider.Next(playbook, _run, Scope) is { Count: > 0 } decisions) Record(decisions);
                 if (RunDecider.HasEnded(_run)) break;
                 var step = NextToEnd();
-                if (request.CancelledAt is { } cancelled && (step is null || RecordedEnd(step) is not { } at || at > cancelled))
+                if (request.CancelledOpen is { } open && (step is null || open.Contains(step.Id)))
                 {
-                    // Nothing the record ended before the cancellation is left: people cancel the run here, as they did.
-                    Record(RunDecider.Cancel(_run, "cancelled in the record", "a person"));
+                    // Only what was still open when people cancelled is left: they cancel the run here, as they did.
+                    CancelAsRecorded();
                     break;
                 }
                 if (step is null) break;
@@ -192,6 +195,8 @@ public static class Planner
             return false;
         }
 
+        private void CancelAsRecorded() => Record(RunDecider.Cancel(_run, "cancelled in the record", "a person"));
+
         private DateTimeOffset? RecordedEnd(Step step) => request.EndedAt?.GetValueOrDefault(step.Id) is { } at && at != default ? at : null;
 
         private void Record(IReadOnlyList<RunDecision> decisions)
@@ -245,6 +250,9 @@ public static class Planner
                             };
                         _run.Cancelled(cancel.StepId, Never);
                         break;
+                    case RunDecision.UndoStep { Step: var step } when request.CancelledOpen is not null && request.Undone?.Contains(step.Id) != true:
+                        CancelAsRecorded(); // people cancelled the compensation before this undo
+                        break;
                     case RunDecision.UndoStep { Step: var step } undo:
                         var undoScope = StepDecision.ForCompensation(Scope());
                         _compensations.Add(new PlannedCompensation(_compensations.Count + 1, step.Id, step.Compensate!.Action,
@@ -290,6 +298,7 @@ public static class Planner
                 .Select((step, order) => (step, order))
                 .Where(s => !_run.Steps[s.step.Id].HasEnded)
                 .OrderBy(s => RecordedEnd(s.step) ?? DateTimeOffset.MaxValue)
+                .ThenBy(s => request.CancelledOpen?.Contains(s.step.Id) == true) // what people cancelled never ended: the rest ends first
                 .ThenBy(s => _run.Steps[s.step.Id].Escalated ? 3 : Pace(playbook, s.step, _planned[s.step.Id].Outcome ?? "", request.Actions))
                 .ThenBy(s => s.order)
                 .Select(s => s.step)

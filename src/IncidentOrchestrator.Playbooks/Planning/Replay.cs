@@ -14,8 +14,7 @@ namespace IncidentOrchestrator.Playbooks.Planning;
 public sealed record RecordedStep(string Status, string? Outcome, int Attempts, IReadOnlyDictionary<string, object?> Outputs, string? Resolution = null,
     DateTimeOffset? EndedAt = null, bool Escalated = false, IncidentFactsRead? IncidentRead = null);
 
-/// <summary>A run as the record has it: its inputs and signal, the incident it ran on (as it is now), each step's end, and the run's.</summary>
-/// <param name="EndedAt">When the run ended (null when it has not, or the record does not say).</param>
+/// <summary>A run as the record has it: its inputs and signal, the incident it ran on (as it is now), and each step's end.</summary>
 public sealed record RecordedRun(
     Guid IncidentId,
     Guid RunId,
@@ -24,8 +23,7 @@ public sealed record RecordedRun(
     IReadOnlyDictionary<string, object?> Inputs,
     IReadOnlyDictionary<string, object?>? Signal,
     IReadOnlyDictionary<string, object?> Incident,
-    IReadOnlyDictionary<string, RecordedStep> Steps,
-    DateTimeOffset? EndedAt = null);
+    IReadOnlyDictionary<string, RecordedStep> Steps);
 
 /// <param name="Recorded">The step's outcome in the record (null when the record has no such step, or it never ended).</param>
 /// <param name="Candidate">What the candidate would do: an outcome, or <c>not-reached</c>.</param>
@@ -94,12 +92,18 @@ public static class Replayer
         var endedAt = run.Steps.Where(s => s.Value is { Outcome: not null, EndedAt: not null } or { Resolution: "abort", EndedAt: not null })
             .ToDictionary(s => s.Key, s => s.Value.EndedAt!.Value, StringComparer.Ordinal);
         var read = run.Steps.Where(s => s.Value.IncidentRead is not null).ToDictionary(s => s.Key, s => s.Value.IncidentRead!, StringComparer.Ordinal);
+        // People cancelled the run (a commander's abort is an answer, above): what had not ended then is what they cancelled.
+        var cancelledOpen = run.Status == RunStates.Cancelled && !run.Steps.Values.Any(s => s.Resolution == "abort")
+            ? run.Steps.Where(s => s.Value.Outcome is null).Select(s => s.Key).ToHashSet(StringComparer.Ordinal)
+            : null;
+        var undone = run.Steps.Where(s => s.Value.Outcome == Outcomes.Compensated).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers,
-            Attempts: attempts, CancelledAt: run.Status == RunStates.Cancelled ? run.EndedAt ?? DateTimeOffset.MaxValue : null));
+            Attempts: attempts, CancelledOpen: cancelledOpen, Undone: undone));
         var before = recordedPlaybook is null ? null : Planner.Make(recordedPlaybook, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             run.Steps.Where(s => s.Value.Outcome is not null && recordedPlaybook.Step(s.Key) is { } st && Outcomes.For(st.Kind).Contains(s.Value.Outcome))
-                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers));
+                .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers,
+            Attempts: attempts, CancelledOpen: cancelledOpen, Undone: undone));
 
         var steps = plan.Steps.Select(p =>
         {
@@ -146,7 +150,7 @@ public static class Replayer
         // A run still under way has no end to compare: the candidate is under way too, unless it would have ended otherwise already.
         var candidateStatus = run.Status is RunStates.Running or RunStates.Waiting && plan.Outcome is Outcomes.Succeeded or RunStates.Waiting
             ? run.Status : plan.Outcome;
-        if (candidateStatus != run.Status && run.Status is RunStates.Succeeded or RunStates.Failed or RunStates.Compensated)
+        if (candidateStatus != run.Status && run.Status is RunStates.Succeeded or RunStates.Failed or RunStates.Compensated or RunStates.Cancelled)
             differences.Add(new("changed-outcome", "", $"the run ended {run.Status}; the candidate's would end {candidateStatus}"));
         return new ReplayResult(run.IncidentId, run.RunId, run.Hash, run.Status, candidateStatus, steps, differences);
     }

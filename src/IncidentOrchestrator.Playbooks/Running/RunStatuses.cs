@@ -23,4 +23,10 @@ public static class StepStatuses
     public const string Skipped = "skipped";
     public const string Compensated = "compensated";
     public const string Cancelled = "cancelled";
+
+    /// <summary>
+    /// A step so ended did its part: it succeeded, or it was skipped as not needed (by a <c>when</c>, or by the commander),
+    /// not because a step it needs failed. An incident is contained once every containment step of its runs did its part.
+    /// </summary>
+    public static bool DidItsPart(string status, bool skippedForFailedNeed) => status == Succeeded || status == Skipped && !skippedForFailedNeed;
 }

@@ -30,11 +30,8 @@ public sealed class StepRun
     /// <summary>Skipped because a step it needs failed; false on runs stored before it was kept.</summary>
     public bool SkippedForFailedNeed { get; set; }
 
-    /// <summary>
-    /// The step did its part: it succeeded, or it was skipped as not needed (by a <c>when</c>, or by the commander), not
-    /// because a step it needs failed. An incident is contained once every containment step of its runs did its part.
-    /// </summary>
-    public bool DidItsPart => Status == StepStatuses.Succeeded || Status == StepStatuses.Skipped && !SkippedForFailedNeed;
+    /// <summary>The step did its part (<see cref="StepStatuses.DidItsPart"/>).</summary>
+    public bool DidItsPart => StepStatuses.DidItsPart(Status, SkippedForFailedNeed);
 
     public bool HasEnded => Status is StepStatuses.Succeeded or StepStatuses.Failed or StepStatuses.Skipped
         or StepStatuses.Compensated or StepStatuses.Cancelled;

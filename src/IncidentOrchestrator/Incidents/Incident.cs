@@ -147,7 +147,7 @@ public partial class Incident
 
     private void On(StepSkipped e)
     {
-        if (e.Phase == "containment" && !e.NeedFailed) OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId)); // it did not do its part
+        if (e.Phase == "containment" && StepStatuses.DidItsPart(StepStatuses.Skipped, e.NeedFailed)) OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
     }
 
     private void On(IncidentContained e)

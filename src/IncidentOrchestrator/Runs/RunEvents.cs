@@ -62,7 +62,7 @@ public sealed record StepWaiting(Guid RunId, string StepId, string For, DateTime
 
 /// <param name="ByWhen">Skipped by its own <c>when</c> (such a skip travels to the steps that need it); false on events recorded before it was kept.</param>
 /// <param name="NeedFailed">Skipped because a step it needs failed: a containment step so skipped leaves the incident uncontained
-/// (<see cref="Playbooks.Running.StepRun.DidItsPart"/>); false on events recorded before it was kept.</param>
+/// (<see cref="Playbooks.Running.StepStatuses.DidItsPart"/>); false on events recorded before it was kept.</param>
 public sealed record StepSkipped(Guid RunId, string StepId, string? Phase, string Reason, string By, DateTimeOffset At, bool ByWhen = false,
     [property: Sensitive] Dictionary<string, JsonElement>? IncidentRead = null, bool NeedFailed = false) : IStepEvent
 {

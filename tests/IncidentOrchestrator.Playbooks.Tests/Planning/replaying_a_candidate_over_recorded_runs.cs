@@ -134,47 +134,148 @@ public sealed class replaying_a_candidate_over_recorded_runs
         Assert.Contains(Replayer.Replay(playbook, playbook, early).Differences, d => d is { Kind: "not-taken", Step: "approve" });
     }
 
+    private const string Cancellable = """
+        apiVersion: incidents/v1
+        kind: Playbook
+        name: cancelled
+        title: Cancelled
+        steps:
+          - id: note
+            action: incident.add-note
+            with: { note: first }
+            compensate: { action: incident.add-note, with: { note: undo first } }
+          - id: second
+            needs: [note]
+            action: incident.add-note
+            with: { note: second }
+            compensate: { action: incident.add-note, with: { note: undo second } }
+          - id: ask
+            needs: [second]
+            task: { assignee: role:responder, title: Anything else? }
+          - id: after
+            needs: [ask]
+            action: incident.add-note
+            with: { note: after }
+        """;
+
+    private static readonly DateTimeOffset At = new(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The two notes ran; people cancelled the run while the task was open.</summary>
+    private static RecordedRun CancelledWhileAsking(Playbook playbook) => new(Guid.NewGuid(), Guid.NewGuid(), playbook.Hash, "cancelled",
+        new Dictionary<string, object?>(), null, IncidentFacts.Preview("high", false), new Dictionary<string, RecordedStep>
+        {
+            ["note"] = new("succeeded", "succeeded", 1, new Dictionary<string, object?>(), EndedAt: At),
+            ["second"] = new("succeeded", "succeeded", 1, new Dictionary<string, object?>(), EndedAt: At.AddSeconds(1)),
+            ["ask"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: At.AddMinutes(3)),
+            ["after"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: At.AddMinutes(3)),
+        });
+
     [Fact]
-    public void a_run_people_cancelled_is_cancelled_in_the_replay_when_it_was()
+    public void a_run_people_cancelled_is_cancelled_in_the_replay_where_it_was()
     {
-        var playbook = Load.Valid("""
-            apiVersion: incidents/v1
-            kind: Playbook
-            name: cancelled
-            title: Cancelled
-            steps:
-              - id: note
-                action: incident.add-note
-                with: { note: first }
-              - id: ask
-                needs: [note]
-                task: { assignee: role:responder, title: Anything else? }
-              - id: after
-                needs: [ask]
-                action: incident.add-note
-                with: { note: after }
-            """);
-        var at = new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
-        // The note ran; people cancelled the run while the task was open.
-        var cancelled = new RecordedRun(Guid.NewGuid(), Guid.NewGuid(), playbook.Hash, "cancelled", new Dictionary<string, object?>(), null,
-            IncidentFacts.Preview("high", false), new Dictionary<string, RecordedStep>
-            {
-                ["note"] = new("succeeded", "succeeded", 1, new Dictionary<string, object?>(), EndedAt: at),
-                ["ask"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: at.AddMinutes(3)),
-                ["after"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: at.AddMinutes(3)),
-            }, EndedAt: at.AddMinutes(3));
+        var playbook = Load.Valid(Cancellable);
+        var cancelled = CancelledWhileAsking(playbook);
 
         var replay = Replayer.Replay(playbook, playbook, cancelled);
 
         Assert.Empty(replay.Differences);
         Assert.Equal("cancelled", replay.CandidateStatus);
-        Assert.Equal(["succeeded", "cancelled", "not-reached"], replay.Steps.Select(s => s.Candidate)); // the task was open, nothing after it began
-        Assert.Equal(replay.CandidateStatus, Replayer.Replay(playbook, playbook, cancelled with { EndedAt = null }).CandidateStatus); // a record without the time: after its ends
+        Assert.Equal(["succeeded", "succeeded", "cancelled", "not-reached"], replay.Steps.Select(s => s.Candidate)); // the task was open, nothing after it began
 
-        // Had the first step failed, the run would have ended failed before anyone cancelled it.
+        // Had the first note failed, the run would have ended failed before anyone cancelled it: the run's end is a difference.
         var failed = Replayer.Replay(playbook, playbook, cancelled, new Dictionary<string, string> { ["note"] = "failed" });
         Assert.Equal("failed", failed.CandidateStatus);
-        Assert.Equal(["failed", "not-reached", "not-reached"], failed.Steps.Select(s => s.Candidate));
+        Assert.Contains(failed.Differences, d => d is { Kind: "changed-outcome", Step: "" } && d.Detail == "the run ended cancelled; the candidate's would end failed");
+    }
+
+    [Fact]
+    public void a_step_the_candidate_adds_before_the_cancellation_ends_as_assumed_and_what_the_record_ran_after_it_still_runs()
+    {
+        var playbook = Load.Valid(Cancellable);
+        var candidate = Load.Valid(Cancellable.Replace("""
+              - id: second
+                needs: [note]
+            """, """
+              - id: check
+                needs: [note]
+                action: incident.add-note
+                with: { note: check }
+              - id: second
+                needs: [check]
+            """));
+
+        var replay = Replayer.Replay(candidate, playbook, CancelledWhileAsking(playbook));
+
+        Assert.Equal(["new check"], replay.Differences.Select(d => $"{d.Kind} {d.Step}")); // 'second' is not named: it still runs
+        Assert.Equal("cancelled", replay.CandidateStatus);
+    }
+
+    [Fact]
+    public void a_compensation_people_cancelled_runs_the_undos_it_ran_and_no_more()
+    {
+        var playbook = Load.Valid(Cancellable.Replace("""
+              - id: ask
+                needs: [second]
+            """, """
+              - id: verify
+                needs: [second]
+                action: incident.add-note
+                with: { note: verify }
+                onFailure: compensate
+              - id: ask
+                needs: [verify]
+            """));
+        // 'verify' failed; 'second' was undone; people cancelled the run before 'note' was.
+        var record = new RecordedRun(Guid.NewGuid(), Guid.NewGuid(), playbook.Hash, "cancelled", new Dictionary<string, object?>(), null,
+            IncidentFacts.Preview("high", false), new Dictionary<string, RecordedStep>
+            {
+                ["note"] = new("succeeded", "succeeded", 1, new Dictionary<string, object?>(), EndedAt: At),
+                ["second"] = new("compensated", "compensated", 1, new Dictionary<string, object?>(), EndedAt: At.AddSeconds(1)),
+                ["verify"] = new("failed", "failed", 1, new Dictionary<string, object?>(), EndedAt: At.AddSeconds(2)),
+                ["ask"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: At.AddSeconds(2)),
+                ["after"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: At.AddSeconds(2)),
+            });
+
+        var replay = Replayer.Replay(playbook, playbook, record);
+
+        Assert.Empty(replay.Differences);
+        Assert.Equal("cancelled", replay.CandidateStatus);
+        Assert.Equal(["second"], Planner.Make(playbook, new Planner.Request(record.Inputs, record.Incident, null,
+            new Dictionary<string, string> { ["verify"] = "failed" }, CancelledOpen: new HashSet<string> { "ask", "after" },
+            Undone: new HashSet<string> { "second" })).Compensations.Select(c => c.Step));
+    }
+
+    [Fact]
+    public void a_commanders_abort_is_an_answer_a_candidate_that_does_not_ask_never_gets()
+    {
+        var playbook = Load.Valid(Cancellable.Replace("""
+              - id: second
+                needs: [note]
+                action: incident.add-note
+                with: { note: second }
+            """, """
+              - id: second
+                needs: [note]
+                action: incident.add-note
+                with: { note: second }
+                onFailure: escalate
+            """));
+        // 'second' failed and escalated; the commander aborted the run.
+        var record = new RecordedRun(Guid.NewGuid(), Guid.NewGuid(), playbook.Hash, "cancelled", new Dictionary<string, object?>(), null,
+            IncidentFacts.Preview("high", false), new Dictionary<string, RecordedStep>
+            {
+                ["note"] = new("succeeded", "succeeded", 1, new Dictionary<string, object?>(), EndedAt: At),
+                ["second"] = new("cancelled", null, 1, new Dictionary<string, object?>(), Resolution: "abort", EndedAt: At.AddMinutes(5)),
+                ["ask"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: At.AddMinutes(5)),
+                ["after"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: At.AddMinutes(5)),
+            });
+        Assert.Empty(Replayer.Replay(playbook, playbook, record).Differences);
+
+        // A version that goes on past the failure asks nobody: the run goes on to its end (the task skipped after the failure), and nobody cancels it.
+        var candidate = Load.Valid(Cancellable.Replace("    with: { note: second }\n", "    with: { note: second }\n    onFailure: continue\n"));
+        var replay = Replayer.Replay(candidate, playbook, record, new Dictionary<string, string> { ["second"] = "failed" });
+        Assert.Equal("succeeded", replay.CandidateStatus);
+        Assert.Equal(["succeeded", "failed", "skipped", "succeeded"], replay.Steps.Select(s => s.Candidate));
     }
 
     [Fact]

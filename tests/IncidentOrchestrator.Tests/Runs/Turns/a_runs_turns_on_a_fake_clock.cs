@@ -184,9 +184,9 @@ public sealed class a_runs_turns_on_a_fake_clock
     }
 
     [Theory]
-    [InlineData(true, false)] // the step it needs went through: containment did its part
-    [InlineData(false, true)] // its need failed and the run went on: the revoke never happened, the incident is not contained
-    public async Task a_containment_step_skipped_because_its_need_failed_leaves_the_incident_uncontained(bool prepared, bool needFailed)
+    [InlineData(true)] // the step it needs went through: containment did its part
+    [InlineData(false)] // its need failed and the run went on: the revoke never happened, the incident is not contained
+    public async Task a_containment_step_skipped_because_its_need_failed_leaves_the_incident_uncontained(bool prepared)
     {
         var run = await InMemoryRun.StartAsync(Header + """
               - id: prepare
@@ -211,7 +211,12 @@ public sealed class a_runs_turns_on_a_fake_clock
 
         Assert.Equal(RunStates.Succeeded, run.Run.Status);
         Assert.Equal(StepStatuses.Skipped, run.Run.Steps["suspend"].Status); // skipped by its when: not needed, so it counts
-        Assert.Equal(needFailed, run.Events.OfType<StepSkipped>().Any(e => e is { StepId: "revoke", NeedFailed: true }));
-        Assert.Equal(!needFailed, run.Events.OfType<IncidentOrchestrator.Incidents.IncidentContained>().Any());
+        Assert.Equal(!prepared, run.Events.OfType<StepSkipped>().Any(e => e is { StepId: "revoke", NeedFailed: true }));
+        Assert.Equal(prepared, run.Events.OfType<IncidentOrchestrator.Incidents.IncidentContained>().Any());
+
+        // What another run of the incident sees: the incident folded from this run's events keeps the revoke open.
+        var incident = new IncidentOrchestrator.Incidents.Incident { Id = run.Incident.Id, Status = IncidentOrchestrator.Contracts.IncidentStatus.Open };
+        foreach (var e in run.Events) incident.When(e);
+        Assert.Equal(prepared ? [] : [IncidentOrchestrator.Incidents.Incident.ContainmentKey(run.Run.Id, "revoke")], incident.OpenContainmentSteps);
     }
 }
