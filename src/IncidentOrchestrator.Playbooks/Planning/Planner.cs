@@ -24,10 +24,12 @@ public static class Planner
     /// <param name="Attempts">How many attempts actions took in a recorded run: for one that succeeded, a replay fails each
     /// attempt but the last and asks the run's rule what follows (<see cref="RunDecider.AfterFailedAttempt"/>), so a success
     /// that needed more attempts than the candidate allows fails, by its route.</param>
-    /// <param name="CancelledOpen">People cancelled the recorded run (not a commander's abort, which <see cref="Answers"/> carries),
-    /// and these steps had not ended then: a replay ends every other step first, as the record or its pace has it, and the
-    /// run is cancelled (<see cref="RunDecider.Cancel"/>) when only these are left to end, or an undo it did not run is next.</param>
-    /// <param name="Undone">The steps a recorded run undid (with <see cref="CancelledOpen"/>: the undos that ran before the cancel).</param>
+    /// <param name="CancelledOpen">The recorded run was cancelled (by people or the service; not by a commander's abort, which
+    /// <see cref="Answers"/> carries), and these steps had not ended then: a replay ends every other step first, as the record
+    /// or its pace has it, and the run is cancelled (<see cref="RunDecider.Cancel"/>) when only these are left to end.</param>
+    /// <param name="UndoLeft">The undos a recorded compensation still had to run when the run was cancelled: the replay is
+    /// cancelled when one of them is next.</param>
+    /// <param name="UndoFailed">The steps whose undo failed for good in a recorded run; every other undo is assumed to work.</param>
     public sealed record Request(
         IReadOnlyDictionary<string, object?> Inputs,
         IReadOnlyDictionary<string, object?> Incident,
@@ -41,7 +43,8 @@ public static class Planner
         Func<string, Playbook?>? Playbooks = null,
         IReadOnlyDictionary<string, int>? Attempts = null,
         IReadOnlySet<string>? CancelledOpen = null,
-        IReadOnlySet<string>? Undone = null);
+        IReadOnlySet<string>? UndoLeft = null,
+        IReadOnlySet<string>? UndoFailed = null);
 
     /// <summary>
     /// How a plan orders the ends of steps under way together, when no record says: actions that run in the run's own turn
@@ -250,20 +253,25 @@ public static class Planner
                             };
                         _run.Cancelled(cancel.StepId, Never);
                         break;
-                    case RunDecision.UndoStep { Step: var step } when request.CancelledOpen is not null && request.Undone?.Contains(step.Id) != true:
-                        CancelAsRecorded(); // people cancelled the compensation before this undo
+                    case RunDecision.UndoStep { Step: var step } when request.UndoLeft?.Contains(step.Id) == true:
+                        CancelAsRecorded(); // the compensation was cancelled before this undo
                         break;
                     case RunDecision.UndoStep { Step: var step } undo:
                         var undoScope = StepDecision.ForCompensation(Scope());
                         _compensations.Add(new PlannedCompensation(_compensations.Count + 1, step.Id, step.Compensate!.Action,
                             Render(step.Compensate.With, undoScope)));
-                        // An undo is assumed to work, unless it cannot even be rendered.
+                        // An undo is assumed to work, unless it cannot even be rendered, or the record has it failing.
                         Record(StepInputs.ForAction(step.Compensate, undoScope, Actions).Error is { } undoError
-                            ? RunDecider.UndoNotRendered(playbook, _run, step, undoError)
-                            : RunDecider.AfterUndo(playbook, _run, step, undo.Attempt, succeeded: true, null));
+                            ? RunDecider.UndoFailedForGood(playbook, _run, step, undoError)
+                            : request.UndoFailed?.Contains(step.Id) == true
+                                ? RunDecider.UndoFailedForGood(playbook, _run, step, "failed in the record")
+                                : RunDecider.AfterUndo(playbook, _run, step, undo.Attempt, succeeded: true, null));
+                        break;
+                    case RunDecision.UndoEnded { Step: var step, Succeeded: true }:
+                        _run.Compensated(step.Id);
                         break;
                     case RunDecision.UndoEnded { Step: var step }:
-                        _run.Compensated(step.Id);
+                        _run.CompensationFailedFor(step.Id);
                         break;
                     case RunDecision.EndRun end:
                         _run.Ended(end.Status, end.Reason, Never);

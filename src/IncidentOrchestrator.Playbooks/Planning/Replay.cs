@@ -11,10 +11,12 @@ namespace IncidentOrchestrator.Playbooks.Planning;
 /// <param name="EndedAt">When it ended (null when it has not, or the record does not say).</param>
 /// <param name="Escalated">It failed and waits for the commander's answer.</param>
 /// <param name="IncidentRead">What its <c>when</c> read of the incident when it was decided (null when it reads nothing, or the record predates it).</param>
+/// <param name="UndoFailed">Its undo failed for good (false when it did not, or the record predates it).</param>
 public sealed record RecordedStep(string Status, string? Outcome, int Attempts, IReadOnlyDictionary<string, object?> Outputs, string? Resolution = null,
-    DateTimeOffset? EndedAt = null, bool Escalated = false, IncidentFactsRead? IncidentRead = null);
+    DateTimeOffset? EndedAt = null, bool Escalated = false, IncidentFactsRead? IncidentRead = null, bool UndoFailed = false);
 
 /// <summary>A run as the record has it: its inputs and signal, the incident it ran on (as it is now), and each step's end.</summary>
+/// <param name="UndoLeft">The undos its compensation still had to run when it ended (a compensation that was cancelled).</param>
 public sealed record RecordedRun(
     Guid IncidentId,
     Guid RunId,
@@ -23,7 +25,8 @@ public sealed record RecordedRun(
     IReadOnlyDictionary<string, object?> Inputs,
     IReadOnlyDictionary<string, object?>? Signal,
     IReadOnlyDictionary<string, object?> Incident,
-    IReadOnlyDictionary<string, RecordedStep> Steps);
+    IReadOnlyDictionary<string, RecordedStep> Steps,
+    IReadOnlyList<string>? UndoLeft = null);
 
 /// <param name="Recorded">The step's outcome in the record (null when the record has no such step, or it never ended).</param>
 /// <param name="Candidate">What the candidate would do: an outcome, or <c>not-reached</c>.</param>
@@ -92,18 +95,19 @@ public static class Replayer
         var endedAt = run.Steps.Where(s => s.Value is { Outcome: not null, EndedAt: not null } or { Resolution: "abort", EndedAt: not null })
             .ToDictionary(s => s.Key, s => s.Value.EndedAt!.Value, StringComparer.Ordinal);
         var read = run.Steps.Where(s => s.Value.IncidentRead is not null).ToDictionary(s => s.Key, s => s.Value.IncidentRead!, StringComparer.Ordinal);
-        // People cancelled the run (a commander's abort is an answer, above): what had not ended then is what they cancelled.
+        // The run was cancelled (a commander's abort is an answer, above): what had not ended then is what the cancellation cut.
         var cancelledOpen = run.Status == RunStates.Cancelled && !run.Steps.Values.Any(s => s.Resolution == "abort")
             ? run.Steps.Where(s => s.Value.Outcome is null).Select(s => s.Key).ToHashSet(StringComparer.Ordinal)
             : null;
-        var undone = run.Steps.Where(s => s.Value.Outcome == Outcomes.Compensated).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        var undoLeft = (run.UndoLeft ?? []).ToHashSet(StringComparer.Ordinal);
+        var undoFailed = run.Steps.Where(s => s.Value.UndoFailed).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers,
-            Attempts: attempts, CancelledOpen: cancelledOpen, Undone: undone));
+            Attempts: attempts, CancelledOpen: cancelledOpen, UndoLeft: undoLeft, UndoFailed: undoFailed));
         var before = recordedPlaybook is null ? null : Planner.Make(recordedPlaybook, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             run.Steps.Where(s => s.Value.Outcome is not null && recordedPlaybook.Step(s.Key) is { } st && Outcomes.For(st.Kind).Contains(s.Value.Outcome))
                 .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers,
-            Attempts: attempts, CancelledOpen: cancelledOpen, Undone: undone));
+            Attempts: attempts, CancelledOpen: cancelledOpen, UndoLeft: undoLeft, UndoFailed: undoFailed));
 
         var steps = plan.Steps.Select(p =>
         {

@@ -110,8 +110,11 @@ public static class RunDecider
         return [new RunDecision.UndoEnded(step, succeeded, error), NextUndo(playbook, rest, run.CompensationFailed || !succeeded, run.EndReason)];
     }
 
-    /// <summary>An undo whose parameters cannot be rendered fails for good: another attempt would render the same.</summary>
-    public static IReadOnlyList<RunDecision> UndoNotRendered(Playbook playbook, IRunState run, Step step, string error) =>
+    /// <summary>
+    /// An undo fails for good whatever its retry policy: its parameters cannot be rendered (another attempt would render the
+    /// same), or, in a replay, the record has it failing so.
+    /// </summary>
+    public static IReadOnlyList<RunDecision> UndoFailedForGood(Playbook playbook, IRunState run, Step step, string error) =>
         AfterUndo(playbook, run, step, RetryOf(playbook, step).Attempts, succeeded: false, error);
 
     private static RunDecision NextUndo(Playbook playbook, IReadOnlyList<string> queue, bool compensationFailed, string? reason) =>

@@ -101,6 +101,7 @@ public static class RunFold
 
     public static void CompensationFailedFor(this IRunState run, string stepId)
     {
+        run.Steps[stepId].UndoFailed = true;
         run.CompensationFailed = true;
         run.CompensationQueue.Remove(stepId);
     }

@@ -27,6 +27,9 @@ public sealed class StepRun
     /// <summary>When a failed attempt's retry is due, while it waits for it.</summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
 
+    /// <summary>Its undo failed for good (the step stays as it ended); false on runs stored before it was kept.</summary>
+    public bool UndoFailed { get; set; }
+
     /// <summary>Skipped because a step it needs failed; false on runs stored before it was kept.</summary>
     public bool SkippedForFailedNeed { get; set; }
 

@@ -74,6 +74,7 @@ public partial class Incident
             case StepSucceeded e: On(e); break;
             case StepRan e: On(e); break;
             case StepSkipped e: On(e); break;
+            case StepCompensated e: On(e); break;
             case IncidentContained e: On(e); break;
             case IncidentSeverityChanged e: On(e); break;
             case TaskAcknowledged e: On(e); break;
@@ -148,6 +149,12 @@ public partial class Incident
     private void On(StepSkipped e)
     {
         if (e.Phase == "containment" && StepStatuses.DidItsPart(StepStatuses.Skipped, e.NeedFailed)) OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
+    }
+
+    /// <summary>A containment step undone no longer does its part (<see cref="StepStatuses.DidItsPart"/>): its run's containment is open again.</summary>
+    private void On(StepCompensated e)
+    {
+        if (e.Phase == "containment" && !OpenContainmentSteps.Contains(ContainmentKey(e.RunId, e.StepId))) OpenContainmentSteps.Add(ContainmentKey(e.RunId, e.StepId));
     }
 
     private void On(IncidentContained e)

@@ -94,7 +94,8 @@ public static class ReplayPlaybookEndpoint
         JsonValues.ToPlain(run.Inputs), run.Signal is null ? null : JsonValues.ToPlain(run.Signal),
         incident is null ? new Dictionary<string, object?>() : RunScope.Facts(incident),
         run.Steps.ToDictionary(s => s.Key, s => new RecordedStep(s.Value.Status, s.Value.Outcome, s.Value.Attempts, JsonValues.ToPlain(s.Value.Outputs), s.Value.Resolution,
-            s.Value.EndedAt, s.Value.Escalated, s.Value.IncidentRead is { } read ? new IncidentFactsRead(JsonValues.ToPlain(read)) : null)));
+            s.Value.EndedAt, s.Value.Escalated, s.Value.IncidentRead is { } read ? new IncidentFactsRead(JsonValues.ToPlain(read)) : null, s.Value.UndoFailed)),
+        run.CompensationQueue);
 
     private static async Task<Model.Playbook?> TryPinnedAsync(PinnedPlaybooks pinned, string hash, IQuerySession session, CancellationToken ct)
     {

@@ -105,7 +105,7 @@ public sealed partial class PlaybookRun
                     Append(turn, new StepAttemptFailed(Id, failed.Step.Id, failed.Attempt, $"undo with {failed.Step.Compensate!.Action}: {failed.Error}", false, turn.Now));
                     break;
                 case D.UndoEnded { Succeeded: true } undone:
-                    Append(turn, new StepCompensated(Id, undone.Step.Id, undone.Step.Compensate!.Action, turn.Now));
+                    Append(turn, new StepCompensated(Id, undone.Step.Id, undone.Step.Compensate!.Action, turn.Now, undone.Step.Phase));
                     break;
                 case D.UndoEnded undone:
                     Append(turn, new StepCompensationFailed(Id, undone.Step.Id, undone.Step.Compensate!.Action, undone.Error ?? "failed", turn.Now));

@@ -234,7 +234,7 @@ public sealed partial class PlaybookRun
         var (parameters, error) = StepInputs.ForAction(call, scope, turn.Catalog.Actions);
         if (error is not null)
         {
-            Perform(turn, compensation ? RunDecider.UndoNotRendered(playbook, this, step, error) : RunDecider.Failure(playbook, this, step, error));
+            Perform(turn, compensation ? RunDecider.UndoFailedForGood(playbook, this, step, error) : RunDecider.Failure(playbook, this, step, error));
             return;
         }
         var approvals = Steps.Where(s => s.Value.Outcome == Outcomes.Approved).Select(s => s.Key).ToList();

@@ -110,7 +110,8 @@ public sealed record StepEscalationResolved(Guid RunId, string StepId, string Re
     string ITimelineEvent.Describe() => $"Escalated step {StepId}: {Resolution}";
 }
 
-public sealed record StepCompensated(Guid RunId, string StepId, string Action, DateTimeOffset At) : IStepEvent
+/// <param name="Phase">The step's phase: a containment step undone no longer counts toward the incident's containment; null on events recorded before it was kept.</param>
+public sealed record StepCompensated(Guid RunId, string StepId, string Action, DateTimeOffset At, string? Phase = null) : IStepEvent
 {
     string ITimelineEvent.Actor => "system";
     string ITimelineEvent.Describe() => $"Step {StepId} undone by {Action}";

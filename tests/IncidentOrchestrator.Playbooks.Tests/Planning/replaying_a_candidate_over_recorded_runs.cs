@@ -234,7 +234,7 @@ public sealed class replaying_a_candidate_over_recorded_runs
                 ["verify"] = new("failed", "failed", 1, new Dictionary<string, object?>(), EndedAt: At.AddSeconds(2)),
                 ["ask"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: At.AddSeconds(2)),
                 ["after"] = new("cancelled", null, 0, new Dictionary<string, object?>(), EndedAt: At.AddSeconds(2)),
-            });
+            }, UndoLeft: ["note"]);
 
         var replay = Replayer.Replay(playbook, playbook, record);
 
@@ -242,7 +242,28 @@ public sealed class replaying_a_candidate_over_recorded_runs
         Assert.Equal("cancelled", replay.CandidateStatus);
         Assert.Equal(["second"], Planner.Make(playbook, new Planner.Request(record.Inputs, record.Incident, null,
             new Dictionary<string, string> { ["verify"] = "failed" }, CancelledOpen: new HashSet<string> { "ask", "after" },
-            Undone: new HashSet<string> { "second" })).Compensations.Select(c => c.Step));
+            UndoLeft: new HashSet<string> { "note" })).Compensations.Select(c => c.Step));
+
+        // Not cancelled, and the undo of 'second' failed for good: the run ended failed, and so does its replay.
+        var failedUndo = record with
+        {
+            Status = "failed", UndoLeft = null,
+            Steps = new Dictionary<string, RecordedStep>(record.Steps)
+            {
+                ["second"] = record.Steps["second"] with { Status = "succeeded", Outcome = "succeeded", UndoFailed = true },
+                ["note"] = record.Steps["note"] with { Status = "compensated", Outcome = "compensated" },
+            },
+        };
+        var replayed = Replayer.Replay(playbook, playbook, failedUndo);
+        Assert.Empty(replayed.Differences);
+        Assert.Equal("failed", replayed.CandidateStatus);
+
+        // A candidate that would compensate a run cancelled for another reason undoes what it ran: the record's cut is no undo's.
+        var compensating = Load.Valid(Cancellable.Replace("    with: { note: second }\n", "    with: { note: second }\n    onFailure: compensate\n"));
+        var whatIf = Replayer.Replay(compensating, Load.Valid(Cancellable), CancelledWhileAsking(Load.Valid(Cancellable)),
+            new Dictionary<string, string> { ["second"] = "failed" });
+        Assert.Equal("compensated", whatIf.CandidateStatus);
+        Assert.Contains(whatIf.Differences, d => d is { Kind: "changed-outcome", Step: "" });
     }
 
     [Fact]

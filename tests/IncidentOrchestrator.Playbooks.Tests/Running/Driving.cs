@@ -45,7 +45,9 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
     /// <summary>The retry that was scheduled comes due.</summary>
     public Driving RetryComesDue(string id, int attempt)
     {
-        Fold(RunDecider.RetryDue(Run, Step(id), attempt));
+        var due = RunDecider.RetryDue(Run, Step(id), attempt);
+        Assert.NotEmpty(due); // a retry the run waits for starts; one it does not wait for is RunDecider.RetryDue's test
+        Fold(due);
         return Advance();
     }
 

@@ -84,9 +84,10 @@ public sealed class the_run_decider
         Assert.Empty(RunDecider.RetryDue(run.Run, revokeB, 3)); // not the attempt that was scheduled
         run.RetryComesDue("revoke-b", 2);
         Assert.Empty(RunDecider.RetryDue(run.Run, revokeB, 2)); // delivered again: that attempt has begun
-        run.AttemptFails("revoke-b").Cancels();
+        run.AttemptFails("revoke-b");
+        Assert.NotEmpty(RunDecider.RetryDue(run.Run, revokeB, 3)); // the retry it now waits for
+        run.Cancels();
         Assert.Empty(RunDecider.RetryDue(run.Run, revokeB, 3)); // the run was cancelled while the retry waited
-        Assert.Equal(2, run.Run.Steps["revoke-b"].Attempts);
     }
 
     [Fact]

@@ -56,7 +56,9 @@ public sealed class when_an_incident_is_reviewed_in_the_console(ConsoleFixture f
         await page.Locator("#followups tbody tr").GetByRole(AriaRole.Button, new() { Name = "Export" }).ClickAsync();
         for (var until = DateTime.UtcNow.AddSeconds(30); await page.Locator("#followups tbody tr a[href*='github.example']").CountAsync() == 0; await page.ReloadAsync())
         {
-            if (DateTime.UtcNow > until) throw new TimeoutException("The follow-up never linked to its GitHub issue");
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"The follow-up never linked to its GitHub issue. Its row: {await page.Locator("#followups tbody tr").InnerTextAsync()}\n" +
+                    $"What the service logged of it:\n{string.Join('\n', Fixture.Log.Split('\n').Where(l => l.Contains("ollow-up") || l.Contains("racker")).TakeLast(20))}");
             await Task.Delay(200);
         }
         await Expect(page.Locator("#followups tbody tr a[href*='github.example']")).ToHaveTextAsync(new Regex($"^{Regex.Escape(TrackerStandIns.Repository)}#\\d+$"));
