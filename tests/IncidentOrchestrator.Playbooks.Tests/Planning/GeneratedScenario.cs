@@ -20,7 +20,7 @@ internal sealed class GeneratedScenario
         int Next(int below) => at < choices.Length ? choices[at++] % below : 0;
 
         var flag = Next(2) == 1;
-        var count = 2 + Next(5);
+        var count = 2 + Next(7);
         var kinds = new List<string>();
         var yaml = new StringBuilder("""
             apiVersion: incidents/v1
@@ -37,7 +37,7 @@ internal sealed class GeneratedScenario
         for (var i = 1; i <= count; i++)
         {
             var id = $"s{i}";
-            var kind = Next(4) switch { 0 => "action", 1 => "task", 2 => "wait", _ => "approval" };
+            var kind = Next(5) switch { 0 or 4 => "action", 1 => "task", 2 => "wait", _ => "approval" };
             kinds.Add(kind);
             var needs = Enumerable.Range(1, i - 1).Where(_ => Next(3) == 1).Select(j => $"s{j}").ToList();
             yaml.Append($"  - id: {id}\n");

@@ -90,7 +90,7 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
                     break;
                 case RunDecision.SkipStep s:
                     Log.Add($"skip {s.Step.Id}: {s.Reason}");
-                    Run.Skipped(s.Step.Id, s.ByWhen, At);
+                    Run.Skipped(s.Step.Id, s.ByWhen, At, needFailed: s.NeedFailed);
                     break;
                 case RunDecision.EscalateStep s:
                     Log.Add($"escalate {s.Step.Id} after {s.Attempts}");
