@@ -27,9 +27,11 @@ public static class Planner
     /// <param name="CancelledOpen">The recorded run was cancelled (by people or the service; not by a commander's abort, which
     /// <see cref="Answers"/> carries), and these steps had not ended then: a replay ends every other step first, as the record
     /// or its pace has it, and the run is cancelled (<see cref="RunDecider.Cancel"/>) when only these are left to end.</param>
-    /// <param name="UndoLeft">The undos a recorded compensation still had to run when the run was cancelled: the replay is
-    /// cancelled when one of them is next.</param>
+    /// <param name="UndoLeft">The undos a recorded compensation still had to run (when the run was cancelled, or as it is read
+    /// under way): when one of them is next, the replay is cancelled, or waits for it.</param>
     /// <param name="UndoFailed">The steps whose undo failed for good in a recorded run; every other undo is assumed to work.</param>
+    /// <param name="UnderWay">A recorded run read while still under way, and its steps under way then: a replay does not end
+    /// them (their end is not known yet), so it goes no further than the record, except for the steps the candidate adds.</param>
     public sealed record Request(
         IReadOnlyDictionary<string, object?> Inputs,
         IReadOnlyDictionary<string, object?> Incident,
@@ -44,7 +46,8 @@ public static class Planner
         IReadOnlyDictionary<string, int>? Attempts = null,
         IReadOnlySet<string>? CancelledOpen = null,
         IReadOnlySet<string>? UndoLeft = null,
-        IReadOnlySet<string>? UndoFailed = null);
+        IReadOnlySet<string>? UndoFailed = null,
+        IReadOnlySet<string>? UnderWay = null);
 
     /// <summary>
     /// How a plan orders the ends of steps under way together, when no record says: actions that run in the run's own turn
@@ -254,7 +257,9 @@ public static class Planner
                         _run.Cancelled(cancel.StepId, Never);
                         break;
                     case RunDecision.UndoStep { Step: var step } when request.UndoLeft?.Contains(step.Id) == true:
-                        CancelAsRecorded(); // the compensation was cancelled before this undo
+                        // The record's compensation had not run this undo: it was cancelled before it, or is still under way
+                        // (the run waits for it).
+                        if (request.CancelledOpen is not null) CancelAsRecorded();
                         break;
                     case RunDecision.UndoStep { Step: var step } undo:
                         var undoScope = StepDecision.ForCompensation(Scope());
@@ -304,7 +309,7 @@ public static class Planner
         {
             var next = _started
                 .Select((step, order) => (step, order))
-                .Where(s => !_run.Steps[s.step.Id].HasEnded)
+                .Where(s => !_run.Steps[s.step.Id].HasEnded && request.UnderWay?.Contains(s.step.Id) != true)
                 .OrderBy(s => RecordedEnd(s.step) ?? DateTimeOffset.MaxValue)
                 .ThenBy(s => request.CancelledOpen?.Contains(s.step.Id) == true) // what people cancelled never ended: the rest ends first
                 .ThenBy(s => _run.Steps[s.step.Id].Escalated ? 3 : Pace(playbook, s.step, _planned[s.step.Id].Outcome ?? "", request.Actions))

@@ -100,14 +100,19 @@ public static class Replayer
             ? run.Steps.Where(s => s.Value.Outcome is null).Select(s => s.Key).ToHashSet(StringComparer.Ordinal)
             : null;
         var undoLeft = (run.UndoLeft ?? []).ToHashSet(StringComparer.Ordinal);
+        // Read while under way: what is under way has no end yet (an escalated step waits for its answer, above).
+        var underWay = run.Status is RunStates.Running or RunStates.Waiting
+            ? run.Steps.Where(s => s.Value is { Outcome: null, Escalated: false, Status: StepStatuses.Running or StepStatuses.Waiting }).Select(s => s.Key)
+                .ToHashSet(StringComparer.Ordinal)
+            : null;
         var undoFailed = run.Steps.Where(s => s.Value.UndoFailed).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             fromRecord.Concat(decisions).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers,
-            Attempts: attempts, CancelledOpen: cancelledOpen, UndoLeft: undoLeft, UndoFailed: undoFailed));
+            Attempts: attempts, CancelledOpen: cancelledOpen, UndoLeft: undoLeft, UndoFailed: undoFailed, UnderWay: underWay));
         var before = recordedPlaybook is null ? null : Planner.Make(recordedPlaybook, new Planner.Request(run.Inputs, run.Incident, run.Signal,
             run.Steps.Where(s => s.Value.Outcome is not null && recordedPlaybook.Step(s.Key) is { } st && Outcomes.For(st.Kind).Contains(s.Value.Outcome))
                 .ToDictionary(s => s.Key, s => s.Value.Outcome!, StringComparer.Ordinal), outputs, endedAt, IncidentRead: read, Answers: answers,
-            Attempts: attempts, CancelledOpen: cancelledOpen, UndoLeft: undoLeft, UndoFailed: undoFailed));
+            Attempts: attempts, CancelledOpen: cancelledOpen, UndoLeft: undoLeft, UndoFailed: undoFailed, UnderWay: underWay));
 
         var steps = plan.Steps.Select(p =>
         {

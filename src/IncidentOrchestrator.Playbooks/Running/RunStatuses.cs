@@ -11,6 +11,14 @@ public static class RunStates
     public const string Cancelled = "cancelled";
 
     public static readonly string[] Ended = [Succeeded, Failed, Compensated, Cancelled];
+
+    /// <summary>
+    /// The status people are shown: the end once there is one; running before its first turn, while it undoes, or while a
+    /// step is under way; otherwise waiting (for a person, a timer or a signal).
+    /// </summary>
+    public static string Shown(IRunState run, bool started = true) => Ended.Contains(run.State) ? run.State
+        : !started || run.State == Compensating || run.Steps.Values.Any(s => s.Status == StepStatuses.Running) ? Running
+        : Waiting;
 }
 
 public static class StepStatuses

@@ -53,7 +53,5 @@ public sealed partial class PlaybookRun : Saga, IRevisioned, IRunState
     public bool HasEnded => RunStates.Ended.Contains(State);
 
     /// <summary>The status the API shows: running, waiting, succeeded, failed, compensated or cancelled.</summary>
-    public string Status => HasEnded ? State
-        : !Started || State == RunStates.Compensating || Steps.Values.Any(s => s.Status == StepStatuses.Running) ? RunStates.Running
-        : RunStates.Waiting;
+    public string Status => RunStates.Shown(this, Started);
 }

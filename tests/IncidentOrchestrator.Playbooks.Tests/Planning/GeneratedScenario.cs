@@ -20,6 +20,7 @@ internal sealed class GeneratedScenario
         int Next(int below) => at < choices.Length ? choices[at++] % below : 0;
 
         var flag = Next(2) == 1;
+        var severity = Next(2) == 1 ? "high" : "low"; // drawn before the steps, which may use every choice left
         var count = 2 + Next(7);
         var kinds = new List<string>();
         var yaml = new StringBuilder("""
@@ -81,7 +82,7 @@ internal sealed class GeneratedScenario
         var scenario = new GeneratedScenario
         {
             Yaml = yaml.ToString(),
-            Request = new Planner.Request(new Dictionary<string, object?> { ["flag"] = flag }, IncidentFacts.Preview(Next(2) == 1 ? "high" : "low", false),
+            Request = new Planner.Request(new Dictionary<string, object?> { ["flag"] = flag }, IncidentFacts.Preview(severity, false),
                 null, decisions, outputs),
         };
         foreach (var (k, v) in outputs) scenario._outputs[k] = v;
