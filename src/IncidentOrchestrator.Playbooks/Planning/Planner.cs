@@ -88,7 +88,8 @@ public static class Planner
     /// <summary>
     /// Runs the playbook through the <see cref="RunDecider"/>, as a run would, with outcomes assumed instead of performed:
     /// started steps end one at a time (in the recorded order when there is one, else by <see cref="Pace"/>), each with its
-    /// decided or usual outcome. A started step the run cancels before it ends shows as cancelled.
+    /// decided or usual outcome, except those a record read under way has under way (<see cref="Request.UnderWay"/>), which
+    /// show no outcome. A started step the run cancels before it ends shows as cancelled.
     /// </summary>
     public static Plan Make(Playbook playbook, Request request) => new Simulation(playbook, request).Run();
 
@@ -131,6 +132,9 @@ public static class Planner
             }
 
             var outcome = RunDecider.HasEnded(_run) ? _run.State : "waiting";
+            foreach (var id in request.UnderWay ?? (IEnumerable<string>)[])
+                if (_planned.TryGetValue(id, out var open) && !_run.Steps[id].HasEnded)
+                    _planned[id] = open with { Outcome = null, Reason = "under way in the record; its end is not known yet" };
             foreach (var step in playbook.Steps.Where(s => !_planned.ContainsKey(s.Id)))
                 _planned[step.Id] = Unreached(step, WhyUnreached(step, outcome));
             var waves = _planned.Values.Max(p => p.Wave) ?? 0;
@@ -367,6 +371,8 @@ public static class Planner
             foreach (var need in step.Needs)
                 if (_planned.GetValueOrDefault(need.StepId) is not { Disposition: not "not-reached" } planned) return $"needs '{need.StepId}', which is not reached";
                 else if (planned.Disposition == "escalate") return $"needs '{need.StepId}', which is escalated";
+                else if (request.UnderWay?.Contains(need.StepId) == true && !_run.Steps[need.StepId].HasEnded)
+                    return $"needs '{need.StepId}', which is still under way";
             return "waits behind an escalated step";
         }
     }

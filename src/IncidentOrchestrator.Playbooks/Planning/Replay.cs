@@ -16,7 +16,7 @@ public sealed record RecordedStep(string Status, string? Outcome, int Attempts, 
     DateTimeOffset? EndedAt = null, bool Escalated = false, IncidentFactsRead? IncidentRead = null, bool UndoFailed = false);
 
 /// <summary>A run as the record has it: its inputs and signal, the incident it ran on (as it is now), and each step's end.</summary>
-/// <param name="UndoLeft">The undos its compensation still had to run when it ended (a compensation that was cancelled).</param>
+/// <param name="UndoLeft">The undos its compensation still had to run (when it was cancelled, or as it is read under way).</param>
 public sealed record RecordedRun(
     Guid IncidentId,
     Guid RunId,
@@ -29,7 +29,8 @@ public sealed record RecordedRun(
     IReadOnlyList<string>? UndoLeft = null);
 
 /// <param name="Recorded">The step's outcome in the record (null when the record has no such step, or it never ended).</param>
-/// <param name="Candidate">What the candidate would do: an outcome, or <c>not-reached</c>.</param>
+/// <param name="Candidate">What the candidate would do: an outcome, or <c>not-reached</c>; for a step a run read under way has under
+/// way, its status in the record (<c>running</c> or <c>waiting</c>).</param>
 /// <param name="Assumed">The candidate needs a fact the record does not have (a new action's result, a new task's outputs).</param>
 public sealed record ReplayStep(string Id, string? Recorded, string Candidate, string Disposition, string Reason, bool Assumed);
 
@@ -103,7 +104,7 @@ public static class Replayer
         // Read while under way: what is under way has no end yet (an escalated step waits for its answer, above).
         var underWay = run.Status is RunStates.Running or RunStates.Waiting
             ? run.Steps.Where(s => s.Value is { Outcome: null, Escalated: false, Status: StepStatuses.Running or StepStatuses.Waiting }).Select(s => s.Key)
-                .ToHashSet(StringComparer.Ordinal)
+                .Except(decisions.Keys).ToHashSet(StringComparer.Ordinal) // a decision answers for a step the record cannot
             : null;
         var undoFailed = run.Steps.Where(s => s.Value.UndoFailed).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         var plan = Planner.Make(candidate, new Planner.Request(run.Inputs, run.Incident, run.Signal,
@@ -118,20 +119,23 @@ public static class Replayer
         {
             var recorded = run.Steps.GetValueOrDefault(p.Id);
             var decided = p.Disposition is "run" or "wait" or "escalate" or "fail";
-            var assumed = decided && !fromRecord.ContainsKey(p.Id) && !decisions.ContainsKey(p.Id) && p.Kind != "wait";
-            return new ReplayStep(p.Id, recorded?.Outcome, p.Outcome ?? p.Disposition, p.Disposition, p.Reason, assumed);
+            var assumed = decided && p.Outcome is not null && !fromRecord.ContainsKey(p.Id) && !decisions.ContainsKey(p.Id) && p.Kind != "wait";
+            var candidate = p.Outcome ?? (underWay?.Contains(p.Id) == true ? recorded!.Status : p.Disposition);
+            return new ReplayStep(p.Id, recorded?.Outcome, candidate, p.Disposition, p.Reason, assumed);
         }).ToList();
 
         var differences = new List<ReplayDifference>();
+        var runEnded = RunStates.Ended.Contains(run.Status);
         var candidateIds = candidate.Steps.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var (id, recorded) in run.Steps.Where(s => Happened(s.Value)))
         {
             if (!candidateIds.Contains(id))
                 differences.Add(new("not-taken", id, $"'{id}' {Did(recorded)} in the record; the candidate has no step '{id}'"));
-            else if (plan.Steps.Single(p => p.Id == id) is var skipped && (skipped.Disposition is "skip" or "not-reached" || skipped.Outcome == Outcomes.Cancelled))
+            // A run under way whose replay is under way too has not reached some steps yet: that is no difference.
+            else if (plan.Steps.Single(p => p.Id == id) is var skipped && (skipped.Disposition is "skip" || skipped.Outcome == Outcomes.Cancelled
+                         || skipped.Disposition == "not-reached" && (runEnded || plan.Outcome != "waiting")))
                 differences.Add(new("not-taken", id, $"'{id}' {Did(recorded)} in the record; the candidate would not: {skipped.Reason}"));
         }
-        var runEnded = RunStates.Ended.Contains(run.Status);
         foreach (var planned in plan.Steps.Where(p => p.Disposition is "run" or "wait" or "escalate" or "fail" && p.Kind != "wait"))
         {
             var recorded = run.Steps.GetValueOrDefault(planned.Id);

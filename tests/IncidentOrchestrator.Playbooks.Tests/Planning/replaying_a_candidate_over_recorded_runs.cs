@@ -189,6 +189,55 @@ public sealed class replaying_a_candidate_over_recorded_runs
     }
 
     [Fact]
+    public void a_run_read_under_way_is_replayed_as_far_as_its_record_goes()
+    {
+        var playbook = Load.Valid(Cancellable);
+        var cancelled = CancelledWhileAsking(playbook);
+        var underWay = cancelled with
+        {
+            Status = "waiting",
+            Steps = new Dictionary<string, RecordedStep>(cancelled.Steps)
+            {
+                ["ask"] = new("waiting", null, 0, new Dictionary<string, object?>()),
+                ["after"] = new("pending", null, 0, new Dictionary<string, object?>()),
+            },
+        };
+
+        var replay = Replayer.Replay(playbook, playbook, underWay);
+        Assert.Empty(replay.Differences);
+        Assert.Equal("waiting", replay.CandidateStatus);
+        var ask = replay.Steps.Single(s => s.Id == "ask");
+        Assert.Equal(("waiting", false), (ask.Candidate, ask.Assumed)); // its end is not known: nothing is assumed of it
+        Assert.Equal("needs 'ask', which is still under way", replay.Steps.Single(s => s.Id == "after").Reason);
+
+        // A version that asks first has not reached the second note yet: that is no difference while the run is under way.
+        var asksFirst = Load.Valid(Cancellable.Replace("""
+              - id: second
+                needs: [note]
+            """, """
+              - id: second
+                needs: [ask]
+            """).Replace("""
+              - id: ask
+                needs: [second]
+            """, """
+              - id: ask
+                needs: [note]
+            """).Replace("""
+              - id: after
+                needs: [ask]
+            """, """
+              - id: after
+                needs: [second]
+            """));
+        Assert.DoesNotContain(Replayer.Replay(asksFirst, playbook, underWay).Differences, d => d.Kind != "changed-policy");
+
+        // A decision answers for the step under way.
+        var decided = Replayer.Replay(playbook, playbook, underWay, new Dictionary<string, string> { ["ask"] = "succeeded" });
+        Assert.Equal(["succeeded", "succeeded", "succeeded", "succeeded"], decided.Steps.Select(s => s.Candidate));
+    }
+
+    [Fact]
     public void a_step_the_candidate_adds_before_the_cancellation_ends_as_assumed_and_what_the_record_ran_after_it_still_runs()
     {
         var playbook = Load.Valid(Cancellable);
