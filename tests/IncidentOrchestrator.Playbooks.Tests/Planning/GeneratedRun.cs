@@ -1,9 +1,9 @@
-using System.Text.Json;
 using IncidentOrchestrator.Playbooks.Actions;
 using IncidentOrchestrator.Playbooks.Expressions;
 using IncidentOrchestrator.Playbooks.Model;
 using IncidentOrchestrator.Playbooks.Planning;
 using IncidentOrchestrator.Playbooks.Running;
+using IncidentOrchestrator.Playbooks.Tests.Running;
 
 namespace IncidentOrchestrator.Playbooks.Tests.Planning;
 
@@ -28,7 +28,7 @@ internal sealed class GeneratedRun
     private DateTimeOffset _now = Start;
     private (Step Step, int Attempt)? _undo;
 
-    public RunState Run { get; } 
+    public RunState Run { get; }
 
     /// <summary>What happened, a line a decision or an answer, to print with a failure.</summary>
     public List<string> Log { get; } = [];
@@ -162,78 +162,29 @@ internal sealed class GeneratedRun
         return scope;
     }
 
-    private static Dictionary<string, JsonElement>? Json(IncidentFactsRead? read) => read is null ? null : JsonValues.ToJson(read.Facts);
-
-    private static string Describe(RunDecision decision) => decision switch
-    {
-        RunDecision.StartStep d => $"start {d.Step.Id} #{d.Attempt}",
-        RunDecision.SkipStep d => $"skip {d.Step.Id}: {d.Reason}",
-        RunDecision.EscalateStep d => $"escalate {d.Step.Id}",
-        RunDecision.FailStep d => $"fail {d.Step.Id} ({d.Route.Name()}): {d.Error}",
-        RunDecision.RetryStep d => $"retry {d.Step.Id} #{d.Attempt}",
-        RunDecision.UndoStep d => $"undo {d.Step.Id} #{d.Attempt}",
-        RunDecision.UndoEnded d => $"undo of {d.Step.Id} ended {(d.Succeeded ? "undone" : "failed")}",
-        RunDecision.EscalationAnswered d => $"{d.Step.Id} answered {d.Resolution}",
-        RunDecision.CancelStep d => $"cancel {d.StepId}",
-        RunDecision.EndRun d => $"end {d.Status}: {d.Reason}",
-        _ => decision.GetType().Name,
-    };
-
-    /// <summary>Each decision folded as the saga folds its event, and an action's parameters rendered as the saga renders them.</summary>
+    /// <summary>
+    /// Each decision folded as the saga folds its event (<see cref="DecisionFold"/>), with the work the saga does beside it:
+    /// an action's parameters rendered as it starts (one that cannot be rendered fails by its route), an action of the
+    /// run's own turn queued for the turn, an undo handed to the world.
+    /// </summary>
     private void Fold(IReadOnlyList<RunDecision> decisions)
     {
         foreach (var decision in decisions)
         {
             if (RunDecider.HasEnded(Run)) return; // as the saga: nothing is recorded after the run's end
-            Log.Add(Describe(decision));
+            Log.Add(DecisionFold.Apply(Run, _playbook, decision, _now));
             switch (decision)
             {
-                case RunDecision.StartStep { Step: var step } start:
-                    Run.Started(step.Id, start.Attempt, step.Kind is ActionCall, _now, Json(start.Read));
-                    if (step.Kind is ActionCall call)
-                    {
-                        if (StepInputs.ForAction(call, Scope(withIncident: true), BuiltInActions.Catalog).Error is { } error)
-                            Fold(RunDecider.Failure(_playbook, Run, step, error));
-                        else if (BuiltInActions.Catalog.Find(call.Action) is { RunsInTheRunsTurn: true }) _inTheTurn.Enqueue((step, start.Attempt));
-                    }
-                    else Run.Waiting(step.Id, step.KindName);
-                    break;
-                case RunDecision.SkipStep { Step: var step } skip:
-                    Run.Skipped(step.Id, skip.ByWhen, _now, Json(skip.Read), skip.NeedFailed);
-                    break;
-                case RunDecision.EscalateStep { Step: var step } escalate:
-                    Run.Escalated(step.Id, escalate.Error, Json(escalate.Read));
-                    break;
-                case RunDecision.FailStep { Step: var step } fail:
-                    Run.Failed(_playbook, step.Id, fail.Error, fail.Route, _now, Json(fail.Read));
-                    break;
-                case RunDecision.RetryStep { Step: var step } retry:
-                    Run.RetryScheduled(step.Id, _now + retry.Delay);
+                case RunDecision.StartStep { Step: { Kind: ActionCall call } step } start:
+                    if (StepInputs.ForAction(call, Scope(withIncident: true), BuiltInActions.Catalog).Error is { } error)
+                        Fold(RunDecider.Failure(_playbook, Run, step, error));
+                    else if (BuiltInActions.Catalog.Find(call.Action) is { RunsInTheRunsTurn: true }) _inTheTurn.Enqueue((step, start.Attempt));
                     break;
                 case RunDecision.UndoStep { Step: var step } undo:
                     if (StepInputs.ForAction(step.Compensate!, StepDecision.ForCompensation(Scope(withIncident: false)), BuiltInActions.Catalog).Error is { } undoError)
                         Fold(RunDecider.UndoFailedForGood(_playbook, Run, step, undoError));
                     else _undo = (step, undo.Attempt);
                     break;
-                case RunDecision.UndoEnded { Step: var step, Succeeded: true }:
-                    Run.Compensated(step.Id);
-                    break;
-                case RunDecision.UndoEnded { Step: var step }:
-                    Run.CompensationFailedFor(step.Id);
-                    break;
-                case RunDecision.EscalationAnswered answered:
-                    Run.EscalationResolved(answered.Step, answered.Resolution);
-                    break;
-                case RunDecision.CancelStep cancel:
-                    Run.Cancelled(cancel.StepId, _now);
-                    break;
-                case RunDecision.EndRun end:
-                    Run.Ended(end.Status, end.Reason, _now);
-                    break;
-                case RunDecision.CancelRequested or RunDecision.UndoAttemptFailed:
-                    break;
-                default:
-                    throw new InvalidOperationException($"the generated run does not know {decision}");
             }
         }
     }

@@ -318,18 +318,7 @@ public sealed class replaying_a_candidate_over_recorded_runs
     [Fact]
     public void a_commanders_abort_is_an_answer_a_candidate_that_does_not_ask_never_gets()
     {
-        var playbook = Load.Valid(Cancellable.Replace("""
-              - id: second
-                needs: [note]
-                action: incident.add-note
-                with: { note: second }
-            """, """
-              - id: second
-                needs: [note]
-                action: incident.add-note
-                with: { note: second }
-                onFailure: escalate
-            """));
+        var playbook = Load.Valid(Cancellable.Replace("    with: { note: second }\n", "    with: { note: second }\n    onFailure: escalate\n"));
         // 'second' failed and escalated; the commander aborted the run.
         var record = new RecordedRun(Guid.NewGuid(), Guid.NewGuid(), playbook.Hash, "cancelled", new Dictionary<string, object?>(), null,
             IncidentFacts.Preview("high", false), new Dictionary<string, RecordedStep>

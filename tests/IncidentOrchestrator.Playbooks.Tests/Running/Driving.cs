@@ -79,63 +79,6 @@ internal sealed class Driving(Playbook playbook, ValueScope? facts = null)
 
     private void Fold(IReadOnlyList<RunDecision> decisions)
     {
-        foreach (var decision in decisions)
-        {
-            switch (decision)
-            {
-                case RunDecision.StartStep s:
-                    Log.Add($"start {s.Step.Id} #{s.Attempt}");
-                    Run.Started(s.Step.Id, s.Attempt, s.Step.Kind is ActionCall, At);
-                    if (s.Step.Kind is not ActionCall) Run.Waiting(s.Step.Id, s.Step.KindName);
-                    break;
-                case RunDecision.SkipStep s:
-                    Log.Add($"skip {s.Step.Id}: {s.Reason}");
-                    Run.Skipped(s.Step.Id, s.ByWhen, At, needFailed: s.NeedFailed);
-                    break;
-                case RunDecision.EscalateStep s:
-                    Log.Add($"escalate {s.Step.Id} after {s.Attempts}");
-                    Run.Escalated(s.Step.Id, s.Error);
-                    break;
-                case RunDecision.FailStep s:
-                    Log.Add($"fail {s.Step.Id} ({s.Route.Name()}) after {s.Attempts}");
-                    Run.Failed(playbook, s.Step.Id, s.Error, s.Route, At);
-                    break;
-                case RunDecision.RetryStep s:
-                    Log.Add($"retry {s.Step.Id} #{s.Attempt} in {s.Delay.TotalSeconds}s");
-                    Run.RetryScheduled(s.Step.Id, At + s.Delay);
-                    break;
-                case RunDecision.UndoStep s:
-                    Log.Add($"undo {s.Step.Id} #{s.Attempt}{(s.Delay > TimeSpan.Zero ? $" in {s.Delay.TotalSeconds}s" : "")}");
-                    break;
-                case RunDecision.UndoAttemptFailed s:
-                    Log.Add($"undo {s.Step.Id} attempt {s.Attempt} failed");
-                    break;
-                case RunDecision.UndoEnded { Succeeded: true } s:
-                    Log.Add($"undone {s.Step.Id}");
-                    Run.Compensated(s.Step.Id);
-                    break;
-                case RunDecision.UndoEnded s:
-                    Log.Add($"undo of {s.Step.Id} failed");
-                    Run.CompensationFailedFor(s.Step.Id);
-                    break;
-                case RunDecision.EscalationAnswered s:
-                    Log.Add($"{s.Step.Id} resolved {s.Resolution}");
-                    Run.EscalationResolved(s.Step, s.Resolution);
-                    break;
-                case RunDecision.CancelRequested s:
-                    Log.Add($"cancel requested by {s.By}");
-                    break;
-                case RunDecision.CancelStep s:
-                    Log.Add($"cancel {s.StepId}");
-                    Run.Cancelled(s.StepId, At);
-                    break;
-                case RunDecision.EndRun s:
-                    Log.Add($"end {s.Status}{(s.Reason is null ? "" : $": {s.Reason}")}");
-                    Run.Ended(s.Status, s.Reason, At);
-                    break;
-                default:
-                    throw new InvalidOperationException($"the test does not know {decision}");
-            }
-        }
+        foreach (var decision in decisions) Log.Add(DecisionFold.Apply(Run, playbook, decision, At));
     }
 }
