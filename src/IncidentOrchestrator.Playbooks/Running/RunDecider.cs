@@ -65,9 +65,14 @@ public static class RunDecider
     /// ended, or the step was cancelled, answered or tried again meanwhile.
     /// </summary>
     public static IReadOnlyList<RunDecision> RetryDue(IRunState run, Step step, int attempt) =>
-        !HasEnded(run) && run.Steps.GetValueOrDefault(step.Id) is { Status: StepStatuses.Running } state && state.Attempts == attempt - 1
-            ? [new RunDecision.StartStep(step, attempt)]
-            : [];
+        IsCurrentAttempt(run, step.Id, attempt - 1) ? [new RunDecision.StartStep(step, attempt)] : [];
+
+    /// <summary>
+    /// The step's attempt <paramref name="attempt"/> is the one under way, in a run that goes on: its result counts, its retry
+    /// is due. A result or a timer for any other is late, and changes nothing.
+    /// </summary>
+    public static bool IsCurrentAttempt(IRunState run, string stepId, int attempt) =>
+        !HasEnded(run) && run.Steps.GetValueOrDefault(stepId) is { Status: StepStatuses.Running } state && state.Attempts == attempt;
 
     /// <summary>A step failed for good (its attempts spent, its guard unreadable, its child run failed): its <c>onFailure</c> route.</summary>
     /// <param name="read">What its guard read of the incident, when the failure is the decision on it (it never started).</param>

@@ -151,10 +151,14 @@ public partial class Incident
         if (e.Phase == "containment" && StepStatuses.DidItsPart(StepStatuses.Skipped, e.NeedFailed)) OpenContainmentSteps.Remove(ContainmentKey(e.RunId, e.StepId));
     }
 
-    /// <summary>A containment step undone no longer does its part (<see cref="StepStatuses.DidItsPart"/>): its run's containment is open again.</summary>
+    /// <summary>
+    /// A containment step undone before the incident was contained no longer does its part (<see cref="StepStatuses.DidItsPart"/>):
+    /// its run's containment is open again. Once contained, an incident stays so.
+    /// </summary>
     private void On(StepCompensated e)
     {
-        if (e.Phase == "containment" && !OpenContainmentSteps.Contains(ContainmentKey(e.RunId, e.StepId))) OpenContainmentSteps.Add(ContainmentKey(e.RunId, e.StepId));
+        if (e.Phase == "containment" && ContainedAt is null && !OpenContainmentSteps.Contains(ContainmentKey(e.RunId, e.StepId)))
+            OpenContainmentSteps.Add(ContainmentKey(e.RunId, e.StepId));
     }
 
     private void On(IncidentContained e)

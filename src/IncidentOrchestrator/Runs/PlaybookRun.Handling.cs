@@ -26,8 +26,7 @@ public sealed partial class PlaybookRun
             return turn.Outgoing;
         }
 
-        var state = Steps.GetValueOrDefault(message.StepId);
-        if (HasEnded || state is null || state.Status != StepStatuses.Running || state.Attempts != message.Attempt)
+        if (!RunDecider.IsCurrentAttempt(this, message.StepId, message.Attempt))
         {
             logger.LogInformation("Run {Run}: ignoring a late result of {Step} attempt {Attempt}", Id, message.StepId, message.Attempt);
             return turn.Outgoing;
@@ -63,8 +62,7 @@ public sealed partial class PlaybookRun
         {
             while (turn.InlineCalls.TryDequeue(out var call))
             {
-                if (HasEnded || Steps.GetValueOrDefault(call.StepId) is not { Status: StepStatuses.Running } state || state.Attempts != call.Attempt)
-                    continue;
+                if (!RunDecider.IsCurrentAttempt(this, call.StepId, call.Attempt)) continue;
                 var outcome = await turn.Store.ExecuteAsync(call, await turn.IncidentAsync(IncidentId, ct), turn.Now, ct);
                 foreach (var @event in outcome.IncidentEvents) Append(turn, @event);
                 foreach (var (message, delay) in outcome.FollowUps) turn.Outgoing.Delay(message, delay);

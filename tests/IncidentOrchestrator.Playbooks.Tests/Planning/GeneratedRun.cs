@@ -84,7 +84,7 @@ internal sealed class GeneratedRun
         {
             while (RunDecider.Next(_playbook, Run, _ => Scope(withIncident: true)) is { Count: > 0 } decisions) Fold(decisions);
             if (!_inTheTurn.TryDequeue(out var call)) return;
-            if (RunDecider.HasEnded(Run) || Run.Steps[call.Step.Id] is not { Status: StepStatuses.Running } state || state.Attempts != call.Attempt) continue;
+            if (!RunDecider.IsCurrentAttempt(Run, call.Step.Id, call.Attempt)) continue;
             Attempt(call.Step);
         }
     }

@@ -100,11 +100,13 @@ public sealed class ChannelsFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        var differences = await RecordedRunsReplay.OrWhyNotAsync(() => RecordedRunsReplay.DifferencesAsync(Host.Services));
         await Host.StopAsync();
         await Host.DisposeAsync();
         await Receiver.DisposeAsync();
         _smtp.Stop();
         Directory.Delete(Playbooks, recursive: true);
+        RecordedRunsReplay.ThrowIfAny(differences);
     }
 }
 

@@ -36,7 +36,7 @@ public static class ExportFollowUpHandler
             var now = clock.GetUtcNow();
             logger.LogWarning(e.InnerException, "Exporting follow-up {FollowUp} to {Tracker} failed (attempt {Attempt}): {Reason}", export.FollowUpId, export.Tracker,
                 export.Attempt, e.Message);
-            if (e is TrackerException { Final: true })
+            if (e.Final)
             {
                 await commands.DecideAsync(export.IncidentId, _ => IncidentDecision.Append(
                     new FollowUpExportAbandoned(export.IncidentId, export.FollowUpId, export.Tracker, export.Attempt, e.Message, now)), ct);

@@ -16,7 +16,7 @@ public sealed class JiraIssues(HttpClient http, TrackerOptions options) : ITrack
         var jql = $"project = \"{options.Project}\" AND labels = \"{label}\"";
         using var request = Request(HttpMethod.Get, $"rest/api/3/search/jql?jql={Uri.EscapeDataString(jql)}&fields=summary&maxResults=1");
         return TrackerAnswer.Read("Jira", await SendAsync(request, ct),
-            found => found.GetProperty("issues") is var issues && issues.GetArrayLength() > 0 ? Issue(Key(issues[0])) : null); // no list is no answer
+            found => found.GetProperty("issues").GetArrayLength() > 0 ? Issue(Key(found.GetProperty("issues")[0])) : null); // no list is no answer
     }
 
     public async Task<TrackerIssue> CreateAsync(IssueDraft draft, CancellationToken ct)
